@@ -1,0 +1,75 @@
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsNotEmpty, IsString, Matches, Max, Min } from 'class-validator';
+import { Sensitive } from './load-config';
+
+/** The HTTP listener of a service. */
+export class HttpConfig {
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  PORT = 3000;
+
+  @IsString()
+  @IsNotEmpty()
+  HOST = '127.0.0.1';
+
+  /** the largest accepted request body, in bytes */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1024)
+  @Max(10 * 1024 * 1024)
+  HTTP_BODY_LIMIT_BYTES = 64 * 1024;
+
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  LOG_LEVEL = 'info';
+}
+
+/** The service's own PostgreSQL schema, reached with its non-owner role. */
+export class DatabaseConfig {
+  @Sensitive()
+  @Matches(/^postgres(ql)?:\/\/.+/, { message: 'DATABASE_URL must be a postgres:// URL' })
+  DATABASE_URL = '';
+
+  @Matches(/^[a-z_][a-z0-9_]*$/, { message: 'DATABASE_SCHEMA must be a lower-case SQL identifier' })
+  DATABASE_SCHEMA = '';
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  DATABASE_POOL_SIZE = 10;
+}
+
+/** Kafka brokers and the messaging guarantees' knobs. */
+export class KafkaConfig {
+  @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
+  KAFKA_BROKERS = '';
+
+  /** poll interval of the outbox relay when idle */
+  @Type(() => Number)
+  @IsInt()
+  @Min(10)
+  @Max(60_000)
+  OUTBOX_POLL_MS = 250;
+
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
+  OUTBOX_BATCH_SIZE = 100;
+
+  /** attempts of a consumer handler before the message goes to the dead-letter topic */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(20)
+  CONSUMER_MAX_ATTEMPTS = 5;
+
+  /** first retry delay; doubles per attempt */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(60_000)
+  CONSUMER_BACKOFF_MS = 200;
+}

@@ -1,0 +1,3 @@
+import 'reflect-metadata';
+export { ConfigError, Sensitive, loadConfig } from './load-config';
+export { DatabaseConfig, HttpConfig, KafkaConfig } from './common.config';

@@ -1,0 +1,5 @@
+import 'reflect-metadata';
+
+export { EventEnvelope, defineEvent, type EventDefinition } from './envelope';
+export { DLQ_SUFFIX, TOPICS, dlqTopic, isDeclaredTopic, type TopicSpec } from './topics';
+export { PlatformProbeData, PlatformProbeV1 } from './events/platform-probe/platform-probe.event';

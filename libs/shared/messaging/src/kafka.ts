@@ -1,0 +1,32 @@
+import { Kafka, Partitioners, logLevel, type Producer, type LogEntry } from 'kafkajs';
+import type { MessagingLogger } from './logger';
+import { silentLogger } from './logger';
+
+/** A kafkajs client whose own log lines go to the service logger. */
+export function createKafka(opts: { brokers: string; clientId: string; logger?: MessagingLogger }): Kafka {
+  const logger = opts.logger ?? silentLogger;
+  return new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers.split(','),
+    logLevel: logLevel.WARN,
+    retry: { initialRetryTime: 200, retries: 8 },
+    logCreator:
+      () =>
+      ({ level, log }: LogEntry) => {
+        const { message, ...rest } = log;
+        const entry = { component: 'kafkajs', ...rest };
+        if (level <= logLevel.ERROR) logger.error(entry, message);
+        else logger.warn(entry, message);
+      },
+  });
+}
+
+/** An idempotent producer (acks=all, no duplicates on the producer's own retries). */
+export function createProducer(kafka: Kafka): Producer {
+  return kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 5,
+    createPartitioner: Partitioners.DefaultPartitioner,
+    allowAutoTopicCreation: false,
+  });
+}

@@ -1,0 +1,213 @@
+import { randomUUID } from 'node:crypto';
+import type { Kafka, Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { IsString, IsUUID } from 'class-validator';
+import type { EventDefinition } from '@countypay/contracts';
+import { inTenantTransaction } from '@countypay/persistence';
+import { collectTopic, createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
+import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay, readDeadLetters, replayDeadLetters } from './index';
+
+class ThingHappened {
+  @IsUUID()
+  thingId!: string;
+
+  @IsString()
+  label!: string;
+}
+
+const TENANT_A = 't370124';
+const TENANT_B = 't371581';
+
+function thingEvent(topic: string): EventDefinition<ThingHappened> {
+  return { topic, type: 'thing.happened', version: 1, dataClass: ThingHappened, key: (d) => d.thingId };
+}
+
+const thing = (label: string): ThingHappened => Object.assign(new ThingHappened(), { thingId: randomUUID(), label });
+
+describe('messaging: outbox, relay, idempotent consumer, dead letters (real PostgreSQL + Kafka)', () => {
+  let db: TestSchema;
+  let ds: DataSource;
+  let kafka: Kafka;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    db = await createTestSchema('msg', [...messagingTablesSql(), `create table effects (event_id uuid primary key, tenant_id text not null, label text not null)`]);
+    ds = await db.appDataSource();
+    kafka = testKafka();
+    producer = createProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  it('never publishes an event whose transaction rolled back', async () => {
+    const topic = await createTestTopic(kafka, 'rollback');
+    const ev = thingEvent(topic);
+    await expect(
+      inTenantTransaction(ds, TENANT_A, async (em) => {
+        await addToOutbox(em, ev, thing('rolled-back'), { tenantId: TENANT_A });
+        throw new Error('the state change failed');
+      }),
+    ).rejects.toThrow('the state change failed');
+    await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing('committed'), { tenantId: TENANT_A }));
+
+    const relay = new OutboxRelay(ds, producer, { batchSize: 50, pollMs: 50 });
+    while ((await relay.publishBatch()) > 0);
+    const seen = await collectTopic(kafka, topic);
+    await eventually(async () => (seen.messages.length >= 1 ? true : undefined), 'the committed event');
+    await new Promise((r) => setTimeout(r, 1000)); // would a second (rolled-back) one arrive?
+    await seen.stop();
+    expect(seen.messages.map((m) => JSON.parse(m.value).data.label)).toEqual(['committed']);
+    expect(seen.messages[0].headers['tenant-id']).toBe(TENANT_A);
+    expect(seen.messages[0].headers['event-type']).toBe('thing.happened.v1');
+  });
+
+  it('two relays running at once publish each outbox row exactly once', async () => {
+    const topic = await createTestTopic(kafka, 'relays', 6);
+    const ev = thingEvent(topic);
+    const N = 400;
+    for (const tenant of [TENANT_A, TENANT_B]) {
+      await inTenantTransaction(ds, tenant, async (em) => {
+        for (let i = 0; i < N / 2; i++) await addToOutbox(em, ev, thing(`${tenant}-${i}`), { tenantId: tenant });
+      });
+    }
+    const ds2 = await db.appDataSource();
+    const producer2 = createProducer(kafka);
+    await producer2.connect();
+    const relays = [new OutboxRelay(ds, producer, { batchSize: 25, pollMs: 10 }), new OutboxRelay(ds2, producer2, { batchSize: 25, pollMs: 10 })];
+    const counts = await Promise.all(
+      relays.map(async (r) => {
+        let total = 0;
+        for (let n = await r.publishBatch(); n > 0; n = await r.publishBatch()) total += n;
+        return total;
+      }),
+    );
+    await producer2.disconnect();
+    expect(counts[0] + counts[1]).toBe(N);
+    expect(counts[0]).toBeGreaterThan(0);
+    expect(counts[1]).toBeGreaterThan(0);
+
+    const seen = await collectTopic(kafka, topic);
+    await eventually(async () => (seen.messages.length >= N ? true : undefined), `${N} messages`);
+    await new Promise((r) => setTimeout(r, 1000));
+    await seen.stop();
+    const ids = seen.messages.map((m) => m.headers['event-id']);
+    expect(ids).toHaveLength(N);
+    expect(new Set(ids).size).toBe(N);
+    const unpublished = await db.admin((c) => c.query(`select count(*)::int as n from outbox where topic = $1 and published_at is null`, [topic]));
+    expect(unpublished.rows[0].n).toBe(0);
+  });
+
+  it('a consumer that dies after its commit but before the offset commit gets the event again and applies it once', async () => {
+    const topic = await createTestTopic(kafka, 'crash', 1);
+    const ev = thingEvent(topic);
+    const outcomes: string[] = [];
+    let crashed = false;
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-crash-${randomUUID()}`,
+      subscriptions: [
+        on(ev, async (e, em) => {
+          await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label]);
+        }),
+      ],
+      maxAttempts: 3,
+      backoffMs: 10,
+      afterCommit: async () => {
+        if (!crashed) {
+          crashed = true;
+          throw new Error('simulated crash after the database commit, before the offset commit');
+        }
+      },
+      onOutcome: (o) => outcomes.push(o),
+    });
+    const envelope = await inTenantTransaction(ds, TENANT_B, (em) => addToOutbox(em, ev, thing('once'), { tenantId: TENANT_B }));
+    await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+    await consumer.start();
+    try {
+      await eventually(async () => (outcomes.includes('duplicate') ? true : undefined), 'the redelivery', 60_000);
+    } finally {
+      await consumer.stop();
+    }
+    expect(crashed).toBe(true);
+    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(1);
+    const rows = await db.admin((c) => c.query('select tenant_id, label from effects where event_id = $1', [envelope.id]));
+    expect(rows.rows).toEqual([{ tenant_id: TENANT_B, label: 'once' }]);
+  });
+
+  it('sends a poison message to the dead-letter topic after the configured attempts, and the replay puts it back', async () => {
+    const topic = await createTestTopic(kafka, 'poison', 1);
+    const ev = thingEvent(topic);
+    let healthy = false;
+    let calls = 0;
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-poison-${randomUUID()}`,
+      subscriptions: [
+        on(ev, async (e, em) => {
+          calls++;
+          if (!healthy) throw new Error('downstream rejected label for 张三 13812345678');
+          await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label]);
+        }),
+      ],
+      maxAttempts: 3,
+      backoffMs: 20,
+    });
+    const envelope = await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing('poison'), { tenantId: TENANT_A }));
+    await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+    await consumer.start();
+    try {
+      const letters = await eventually(async () => {
+        const l = await readDeadLetters(kafka, topic);
+        return l.length > 0 ? l : undefined;
+      }, 'the dead letter');
+      expect(calls).toBe(3);
+      expect(letters).toHaveLength(1);
+      const [l] = letters;
+      expect(l.eventId).toBe(envelope.id);
+      expect(l.tenantId).toBe(TENANT_A);
+      expect(l.originalTopic).toBe(topic);
+      expect(l.attempts).toBe(3);
+      expect(l.errorCode).toBe('handler_failed');
+      expect(l.errorMessage).toContain('downstream rejected');
+      expect(l.errorMessage).not.toContain('13812345678');
+      expect(l.headers['event-type']).toBe('thing.happened.v1');
+
+      healthy = true;
+      expect(await replayDeadLetters(producer, letters)).toBe(1);
+      const row = await eventually(async () => {
+        const r = await db.admin((c) => c.query('select label from effects where event_id = $1', [envelope.id]));
+        return r.rows[0];
+      }, 'the replayed event applied');
+      expect(row).toEqual({ label: 'poison' });
+      expect(calls).toBe(4);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
+  it('dead-letters an invalid message at once without calling the handler', async () => {
+    const topic = await createTestTopic(kafka, 'invalid', 1);
+    let calls = 0;
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-invalid-${randomUUID()}`,
+      subscriptions: [on(thingEvent(topic), async () => void calls++)],
+      maxAttempts: 3,
+      backoffMs: 10,
+    });
+    await producer.send({ topic, messages: [{ key: 'k', value: '{"id":"not-a-uuid"}', headers: { 'tenant-id': TENANT_A } }] });
+    await consumer.start();
+    try {
+      const letters = await eventually(async () => {
+        const l = await readDeadLetters(kafka, topic);
+        return l.length > 0 ? l : undefined;
+      }, 'the dead letter');
+      expect(letters[0].errorCode).toBe('invalid_envelope');
+      expect(letters[0].attempts).toBe(0);
+      expect(calls).toBe(0);
+    } finally {
+      await consumer.stop();
+    }
+  });
+});

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import type { EntityManager } from 'typeorm';
+import { instanceToPlain } from 'class-transformer';
+import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
+import { currentTraceparent } from '@countypay/observability';
+import { HEADER } from './headers';
+
+export interface OutboxAddOptions {
+  tenantId: string;
+  /** the event id; give one derived from the state change to make a retried write idempotent */
+  id?: string;
+  occurredAt?: Date;
+}
+
+/**
+ * Writes an event to the outbox inside the caller's transaction, the same one as the state
+ * change it announces: both commit or neither does. The relay publishes it later. The
+ * current trace context is stored with it so that the trace continues across the hop.
+ */
+export async function addToOutbox<T extends object>(
+  em: EntityManager,
+  def: EventDefinition<T>,
+  data: T,
+  opts: OutboxAddOptions,
+): Promise<EventEnvelope<T>> {
+  const envelope: EventEnvelope<T> = {
+    id: opts.id ?? randomUUID(),
+    type: def.type,
+    version: def.version,
+    tenantId: opts.tenantId,
+    occurredAt: (opts.occurredAt ?? new Date()).toISOString(),
+    data: instanceToPlain(data) as T,
+  };
+  const headers: Record<string, string> = {
+    [HEADER.tenantId]: opts.tenantId,
+    [HEADER.eventId]: envelope.id,
+    [HEADER.eventType]: `${def.type}.v${def.version}`,
+  };
+  const tp = currentTraceparent();
+  if (tp) headers[HEADER.traceparent] = tp;
+  await em.query(
+    `insert into outbox (id, tenant_id, topic, message_key, event_type, payload, headers)
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    [envelope.id, opts.tenantId, def.topic, def.key(data), def.type, JSON.stringify(envelope), JSON.stringify(headers)],
+  );
+  return envelope;
+}

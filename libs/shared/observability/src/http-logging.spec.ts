@@ -1,0 +1,57 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { pinoHttp } from 'pino-http';
+import { pinoHttpOptions, requestIdFrom } from './http-logging';
+import { createLogger } from './logger';
+
+describe('requestIdFrom', () => {
+  it('keeps a sane caller id and replaces anything else with a UUID', () => {
+    expect(requestIdFrom('req_01-AB')).toBe('req_01-AB');
+    expect(requestIdFrom(['a1', 'b2'])).toBe('a1');
+    expect(requestIdFrom('bad id; drop table')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIdFrom('x'.repeat(65))).toMatch(/^[0-9a-f-]{36}$/);
+    expect(requestIdFrom(undefined)).toMatch(/^[0-9a-f-]{36}$/);
+  });
+});
+
+describe('pinoHttpOptions', () => {
+  const lines: Array<Record<string, unknown>> = [];
+  let server: Server;
+  let url: string;
+
+  beforeAll(async () => {
+    const destination = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(JSON.parse(chunk.toString()) as Record<string, unknown>);
+        done();
+      },
+    });
+    const middleware = pinoHttp(pinoHttpOptions(createLogger({ serviceName: 'gateway', destination })));
+    server = createServer((req, res) => {
+      middleware(req, res);
+      res.end('ok');
+    });
+    await new Promise<void>((resolve) => server.listen(0, resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+  it('echoes the request id and logs the request without secrets', async () => {
+    const res = await fetch(`${url}/v1/orders?mobile=13812345678`, {
+      method: 'POST',
+      headers: { 'x-request-id': 'req-42', authorization: 'Bearer abc', 'x-cp-signature': 'sig', cookie: 'sid=1' },
+      body: JSON.stringify({ cardNo: '6222021234567890128' }),
+    });
+    await res.text();
+
+    expect(res.headers.get('x-request-id')).toBe('req-42');
+    const line = lines.find((l) => l['msg'] === 'request completed')!;
+    expect(line).toMatchObject({
+      service: 'gateway',
+      req: { id: 'req-42', method: 'POST', url: '/v1/orders?mobile=138****5678', headers: { authorization: '[REDACTED]', 'x-cp-signature': '[REDACTED]', cookie: '[REDACTED]' } },
+      res: { statusCode: 200 },
+    });
+    expect(JSON.stringify(lines)).not.toContain('6222021234567890128');
+  });
+});

@@ -1,0 +1,38 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Params } from 'nestjs-pino';
+import type { Logger } from 'pino';
+import type { Options } from 'pino-http';
+
+/** The request-id header read from callers and echoed on every response. */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+const SANE_REQUEST_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const QUIET_PATHS = /^\/(metrics|health(\/|$))/;
+
+/** The caller's request id when it is a sane token (≤ 64 of `[A-Za-z0-9_-]`), else a new UUID. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const candidate = Array.isArray(header) ? header[0] : header;
+  return candidate !== undefined && SANE_REQUEST_ID.test(candidate) ? candidate : randomUUID();
+}
+
+/** pino-http options on top of a {@link createLogger} logger: request ids, no bodies, quiet probes. */
+export function pinoHttpOptions(logger: Logger): Options<IncomingMessage, ServerResponse> {
+  return {
+    logger,
+    genReqId: assignRequestId,
+    autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
+    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+  };
+}
+
+/** `LoggerModule.forRoot(nestLoggerModuleParams(logger))` for nestjs-pino. */
+export function nestLoggerModuleParams(logger: Logger): Params {
+  return { pinoHttp: pinoHttpOptions(logger) };
+}
+
+function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
+  const id = requestIdFrom(req.headers['x-request-id']);
+  if (!res.headersSent) res.setHeader(REQUEST_ID_HEADER, id);
+  return id;
+}

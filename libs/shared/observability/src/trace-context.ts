@@ -1,0 +1,55 @@
+import {
+  context,
+  defaultTextMapGetter,
+  defaultTextMapSetter,
+  isSpanContextValid,
+  trace,
+  type Context,
+} from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+
+/** Attribute values accepted by {@link annotateActiveSpan}; `undefined` is skipped. */
+export type SpanAnnotations = Record<string, string | number | boolean | undefined>;
+
+// A local propagator, so that these helpers work whether or not tracing was started.
+const w3c = new W3CTraceContextPropagator();
+
+/** Sets the given attributes on the active span, if any, skipping undefined values. */
+export function annotateActiveSpan(attrs: SpanAnnotations): void {
+  const span = trace.getActiveSpan();
+  if (!span) return;
+  for (const [key, value] of Object.entries(attrs)) {
+    if (value !== undefined) span.setAttribute(key, value);
+  }
+}
+
+/** The trace id of the active span, or undefined outside a (valid) span. */
+export function currentTraceId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.traceId : undefined;
+}
+
+/** The span id of the active span, or undefined outside a (valid) span. */
+export function currentSpanId(): string | undefined {
+  const spanContext = trace.getActiveSpan()?.spanContext();
+  return spanContext && isSpanContextValid(spanContext) ? spanContext.spanId : undefined;
+}
+
+/** The W3C `traceparent` header value of the active context, or undefined. */
+export function currentTraceparent(): string | undefined {
+  const carrier: Record<string, string> = {};
+  w3c.inject(context.active(), carrier, defaultTextMapSetter);
+  return carrier['traceparent'];
+}
+
+/** The active context with the remote span of a `traceparent` value (unchanged when absent or invalid). */
+export function contextFromTraceparent(traceparent: string | undefined): Context {
+  const active = context.active();
+  if (!traceparent) return active;
+  return w3c.extract(active, { traceparent }, defaultTextMapGetter);
+}
+
+/** Runs `fn` in the context extracted from a `traceparent`, so spans started inside become its children. */
+export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
+  return context.with(contextFromTraceparent(traceparent), fn);
+}

@@ -1,0 +1,1 @@
+export { collectTopic, createTestSchema, createTestTopic, eventually, testInfra, testKafka, uniqueName, type TestSchema } from './test-infra';

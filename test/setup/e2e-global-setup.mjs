@@ -1,0 +1,10 @@
+// End-to-end tests boot the whole platform the way `npm start` does (build, infrastructure,
+// migrations, seed, all seven apps), on their own database and ports, and stop it after.
+import { startPlatform } from '../../tools/platform.mjs';
+
+export default async function setup() {
+  const platform = await startPlatform({ profile: 'e2e' });
+  process.env.COUNTYPAY_E2E_APPS = JSON.stringify(platform.apps);
+  process.env.COUNTYPAY_E2E_ADMIN_URL = platform.adminUrl;
+  process.env.COUNTYPAY_E2E_KAFKA_BROKERS = platform.kafkaBrokers;
+}

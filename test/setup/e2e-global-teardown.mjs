@@ -1,0 +1,5 @@
+import { stopPlatform } from '../../tools/platform.mjs';
+
+export default async function teardown() {
+  await stopPlatform({ profile: 'e2e' });
+}
