@@ -3,3 +3,4 @@ import 'reflect-metadata';
 export { EventEnvelope, defineEvent, type EventDefinition } from './envelope';
 export { DLQ_SUFFIX, TOPICS, dlqTopic, isDeclaredTopic, type TopicSpec } from './topics';
 export { PlatformProbeData, PlatformProbeV1 } from './events/platform-probe/platform-probe.event';
+export { ApiError, ERROR_CODES, errorSpec, type ErrorBody, type ErrorCode, type ErrorType } from './errors';

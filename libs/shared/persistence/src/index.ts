@@ -2,3 +2,4 @@ export { createServiceDataSource, inTenantTransaction, type ServiceDataSourceOpt
 export { appRoleName, tenantRlsSql } from './rls';
 export { appDatabaseUrl, bootstrapServiceSchema } from './schema-bootstrap';
 export { migrateService, type MigrateOptions } from './migrate';
+export { inProvinceTransaction, provinceRlsSql } from './province';

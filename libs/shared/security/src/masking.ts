@@ -75,11 +75,11 @@ function stars(count: number): string {
   return '*'.repeat(Math.max(0, count));
 }
 
-/** Keeps `head` leading and `tail` trailing characters (code points); short values are fully masked but for the head. */
+/** Keeps `head` leading and `tail` trailing characters (code points); a value too short for that shows at most a third of itself, at the start. */
 function keepEnds(value: string, head: number, tail: number): string {
   const chars = [...value];
   if (chars.length <= head + tail) {
-    const shown = Math.min(head, Math.max(0, chars.length - 1));
+    const shown = Math.min(head, Math.floor(chars.length / 3));
     return chars.slice(0, shown).join('') + stars(chars.length - shown);
   }
   return chars.slice(0, head).join('') + stars(chars.length - head - tail) + chars.slice(chars.length - tail).join('');

@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { ServiceKitModule } from '@countypay/service-kit';
+import { entities, migrations } from './data-source';
+
+@Module({
+  imports: [ServiceKitModule.forRoot({ service: 'channel-sandbox', migrations, entities })],
+})
+export class AppModule {}

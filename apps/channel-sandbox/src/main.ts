@@ -1,0 +1,6 @@
+// channel-sandbox: simulators of county core banking, UnionPay, WeChat Pay and Alipay.
+import './tracing';
+import { runService } from '@countypay/service-kit';
+import { AppModule } from './app.module';
+
+void runService({ service: 'channel-sandbox', module: AppModule });

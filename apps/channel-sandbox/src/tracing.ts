@@ -1,0 +1,5 @@
+// Loaded first by main.ts: OpenTelemetry must patch http, express, pg and kafkajs before they load.
+import { startTracing, tracingOptionsFromEnv } from '@countypay/observability';
+import { currentTenantId } from '@countypay/tenancy';
+
+export const tracing = startTracing({ ...tracingOptionsFromEnv('channel-sandbox', process.env), getTenantId: currentTenantId });

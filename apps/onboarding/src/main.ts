@@ -1,0 +1,6 @@
+// onboarding: tenants and their config, partners, partner apps and credentials, merchants, stores, terminals.
+import './tracing';
+import { runService } from '@countypay/service-kit';
+import { AppModule } from './app.module';
+
+void runService({ service: 'onboarding', module: AppModule });

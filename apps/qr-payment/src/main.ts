@@ -1,0 +1,6 @@
+// qr-payment: aggregate QR payment (merchant- and customer-presented), wallet routing, PBoC limits, refunds.
+import './tracing';
+import { runService } from '@countypay/service-kit';
+import { AppModule } from './app.module';
+
+void runService({ service: 'qr-payment', module: AppModule });

@@ -1,0 +1,56 @@
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { Logger as PinoNestLogger } from 'nestjs-pino';
+import { ConfigError, DatabaseConfig, HttpConfig, KafkaConfig, loadConfig } from '@countypay/config';
+import type { Logger } from '@countypay/observability';
+import type { ClassConstructor } from 'class-transformer';
+import { ApiExceptionFilter } from './http/api-exception.filter';
+import { jsonBodyParsing } from './http/body-parsing';
+import { apiValidationPipe } from './http/validation';
+import { LOGGER } from './tokens';
+
+export interface RunServiceOptions {
+  service: string;
+  module: unknown;
+  /** the app's own config classes, validated before anything starts */
+  configs?: ReadonlyArray<ClassConstructor<object>>;
+}
+
+/** Creates the Nest app with the platform's HTTP conventions (not listening yet). */
+export async function createServiceApp(module: unknown, http: HttpConfig): Promise<NestExpressApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
+  app.useLogger(app.get(PinoNestLogger));
+  app.disable('x-powered-by');
+  app.use(jsonBodyParsing(http.HTTP_BODY_LIMIT_BYTES));
+  app.useGlobalFilters(new ApiExceptionFilter(app.get<Logger>(LOGGER)));
+  app.useGlobalPipes(apiValidationPipe());
+  app.enableShutdownHooks();
+  return app;
+}
+
+/**
+ * Starts a service: validates all its config first (a bad value stops the process with a
+ * message naming the variable), then builds and starts the Nest app.
+ */
+export async function runService(opts: RunServiceOptions): Promise<NestExpressApplication> {
+  let http: HttpConfig;
+  try {
+    http = loadConfig(HttpConfig);
+    for (const cls of [DatabaseConfig, KafkaConfig, ...(opts.configs ?? [])]) loadConfig(cls);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`${opts.service}: refusing to start: ${e.message}\n`);
+      process.exit(78); // EX_CONFIG
+    }
+    throw e;
+  }
+  try {
+    const app = await createServiceApp(opts.module, http);
+    await app.listen(http.PORT, http.HOST);
+    app.get<Logger>(LOGGER).info({ port: http.PORT, host: http.HOST }, `${opts.service} listening`);
+    return app;
+  } catch (e) {
+    process.stderr.write(`${opts.service}: failed to start: ${e instanceof Error ? e.message : String(e)}\n`);
+    process.exit(1);
+  }
+}

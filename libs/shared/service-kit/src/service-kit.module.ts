@@ -1,0 +1,106 @@
+import { Global, Module, type DynamicModule, type MiddlewareConsumer, type NestModule, Inject } from '@nestjs/common';
+import { LoggerModule } from 'nestjs-pino';
+import type { Level } from 'pino';
+import type { MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
+import type { Producer } from 'kafkajs';
+import { DatabaseConfig, HttpConfig, KafkaConfig, loadConfig } from '@countypay/config';
+import { createKafka, createProducer, OutboxRelay } from '@countypay/messaging';
+import { createServiceDataSource } from '@countypay/persistence';
+import { currentTenantId } from '@countypay/tenancy';
+import { createLogger, createMetrics, nestLoggerModuleParams, type Logger, type Metrics } from '@countypay/observability';
+import { HealthController } from './health/health.controller';
+import { MetricsController } from './health/metrics.controller';
+import { httpMetricsMiddleware, tenantContextMiddleware } from './http/tenant-context.middleware';
+import { MessagingLifecycle } from './messaging/messaging.lifecycle';
+import { ProbeController } from './probe/probe.controller';
+import { ProbeRepository } from './probe/probe.repository';
+import { ProbeService } from './probe/probe.service';
+import { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME } from './tokens';
+
+export interface ServiceKitOptions {
+  /** the service name (`gateway`, `qr-payment`…): logs, metrics, traces, consumer group */
+  service: string;
+  migrations: Array<new () => MigrationInterface>;
+  /* eslint-disable-next-line @typescript-eslint/no-unsafe-function-type -- TypeORM's entity list type */
+  entities?: Function[];
+}
+
+/**
+ * What every countypay service has: typed config, its database (own schema, non-owner role),
+ * Kafka with the outbox relay and an idempotent consumer group, JSON logs with masking,
+ * Prometheus metrics, health endpoints and the ops probe.
+ */
+@Global()
+@Module({})
+export class ServiceKitModule implements NestModule {
+  constructor(@Inject(METRICS) private readonly metrics: Metrics) {}
+
+  static forRoot(opts: ServiceKitOptions): DynamicModule {
+    const http = loadConfig(HttpConfig);
+    const logger = createLogger({ serviceName: opts.service, level: http.LOG_LEVEL as Level, getTenantId: currentTenantId });
+    return {
+      module: ServiceKitModule,
+      imports: [LoggerModule.forRoot(nestLoggerModuleParams(logger))],
+      controllers: [HealthController, MetricsController, ProbeController],
+      providers: [
+        { provide: SERVICE_NAME, useValue: opts.service },
+        { provide: LOGGER, useValue: logger },
+        { provide: HttpConfig, useValue: http },
+        { provide: DatabaseConfig, useFactory: () => loadConfig(DatabaseConfig) },
+        { provide: KafkaConfig, useFactory: () => loadConfig(KafkaConfig) },
+        { provide: METRICS, useFactory: () => createMetrics(opts.service) },
+        {
+          provide: DataSource,
+          inject: [DatabaseConfig],
+          useFactory: async (db: DatabaseConfig) => {
+            const ds = createServiceDataSource({
+              url: db.DATABASE_URL,
+              schema: db.DATABASE_SCHEMA,
+              entities: opts.entities ?? [],
+              migrations: opts.migrations,
+              poolSize: db.DATABASE_POOL_SIZE,
+              applicationName: `countypay-${opts.service}`,
+            });
+            return ds.initialize();
+          },
+        },
+        {
+          provide: KAFKA,
+          inject: [KafkaConfig, LOGGER],
+          useFactory: (k: KafkaConfig, log: Logger) => createKafka({ brokers: k.KAFKA_BROKERS, clientId: `countypay-${opts.service}`, logger: log }),
+        },
+        {
+          provide: PRODUCER,
+          inject: [KAFKA],
+          useFactory: async (kafka: ReturnType<typeof createKafka>): Promise<Producer> => {
+            const p = createProducer(kafka);
+            await p.connect();
+            return p;
+          },
+        },
+        {
+          provide: OutboxRelay,
+          inject: [DataSource, PRODUCER, KafkaConfig, LOGGER, METRICS],
+          useFactory: (ds: DataSource, producer: Producer, k: KafkaConfig, log: Logger, metrics: Metrics) => {
+            const published = metrics.counter('outbox_published_total', 'Outbox events published to Kafka', []);
+            return new OutboxRelay(ds, producer, {
+              batchSize: k.OUTBOX_BATCH_SIZE,
+              pollMs: k.OUTBOX_POLL_MS,
+              logger: log,
+              onPublished: (n) => published.inc(n),
+            });
+          },
+        },
+        ProbeRepository,
+        ProbeService,
+        MessagingLifecycle,
+      ],
+      exports: [SERVICE_NAME, LOGGER, METRICS, HttpConfig, DatabaseConfig, KafkaConfig, DataSource, KAFKA, PRODUCER, OutboxRelay],
+    };
+  }
+
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(httpMetricsMiddleware(this.metrics), tenantContextMiddleware).forRoutes('*');
+  }
+}
