@@ -9,7 +9,7 @@ import { infraDown, infraUp } from '../deploy/local/infra.mjs';
 import { kafkaLogFile } from '../deploy/local/kafka.mjs';
 import { localDir, log, pidAlive, sleep } from '../deploy/local/util.mjs';
 import { migrateAll } from './migrate.mjs';
-import { localSecrets } from './secrets.mjs';
+import { localSecrets, secretsEnv } from './secrets.mjs';
 import { SERVICES } from './services.mjs';
 import { root } from './swc-config.mjs';
 
@@ -70,6 +70,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       DATABASE_SCHEMA: svc.schema,
       KAFKA_BROKERS: infra.kafkaBrokers,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...secretsEnv(secrets),
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
       ...extraEnv,
     };

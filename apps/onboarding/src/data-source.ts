@@ -1,6 +1,8 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
 import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { Tenants1764201700000 } from './migrations/1764201700000-tenants';
+import { SeedCountyTenants1764201800000 } from './migrations/1764201800000-seed-county-tenants';
 
 export const SCHEMA = 'onboarding';
-export const migrations = [PlatformTables1764201600000];
+export const migrations = [PlatformTables1764201600000, Tenants1764201700000, SeedCountyTenants1764201800000];
 export const entities = [];

@@ -4,3 +4,7 @@ export { EventEnvelope, defineEvent, type EventDefinition } from './envelope';
 export { DLQ_SUFFIX, TOPICS, dlqTopic, isDeclaredTopic, type TopicSpec } from './topics';
 export { PlatformProbeData, PlatformProbeV1 } from './events/platform-probe/platform-probe.event';
 export { ApiError, ERROR_CODES, errorSpec, type ErrorBody, type ErrorCode, type ErrorType } from './errors';
+export { IsAmountFen, type Fen } from './money';
+export * from './events/payment/payment.events';
+export * from './events/onboarding/tenant-config';
+export * from './events/onboarding/onboarding.events';

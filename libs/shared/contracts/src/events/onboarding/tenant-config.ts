@@ -1,0 +1,115 @@
+import { Type } from 'class-transformer';
+import { ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { IsAmountFen, type Fen } from '../../money';
+import { PAYMENT_CHANNELS, PAYMENT_PRODUCTS, type PaymentChannel, type PaymentProduct } from '../payment/payment.events';
+
+/** A fee rule: basis points of the amount, at least `minFeeFen` (rounding: see @countypay/money). */
+export class FeeRule {
+  @IsIn(PAYMENT_PRODUCTS)
+  product!: PaymentProduct;
+
+  /** a channel, or `*` for every channel of the product */
+  @IsIn([...PAYMENT_CHANNELS, '*'])
+  channel!: PaymentChannel | '*';
+
+  @IsInt({ message: '$property must be an integer number of basis points' })
+  @Min(0)
+  @Max(10_000)
+  rateBp!: number;
+
+  @IsAmountFen({ allowZero: true })
+  minFeeFen!: Fen;
+}
+
+/** Tenant overrides of the PBoC barcode-payment limits (lower only; see qr-payment domain). */
+export class BarcodeLimitConfig {
+  @IsOptional()
+  @IsAmountFen()
+  staticFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen()
+  dynamicLevelCFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen()
+  dynamicLevelBFen?: Fen;
+
+  /** level A is by agreement: absent means the level B limit applies */
+  @IsOptional()
+  @IsAmountFen()
+  dynamicLevelAFen?: Fen;
+}
+
+export class SettlementAccount {
+  @IsIn(['merchant_settlement', 'fee_income', 'clearing'])
+  purpose!: 'merchant_settlement' | 'fee_income' | 'clearing';
+
+  @Matches(/^\d{8,32}$/, { message: '$property must be 8 to 32 digits' })
+  accountNo!: string;
+
+  @IsString()
+  @MaxLength(100)
+  accountName!: string;
+
+  @IsString()
+  @MaxLength(100)
+  bankName!: string;
+}
+
+export class TenantConfig {
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PAYMENT_PRODUCTS, { each: true })
+  enabledProducts!: PaymentProduct[];
+
+  @IsArray()
+  @ArrayUnique()
+  @IsIn(PAYMENT_CHANNELS, { each: true })
+  enabledChannels!: PaymentChannel[];
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => FeeRule)
+  feePlan!: FeeRule[];
+
+  @ValidateNested()
+  @Type(() => BarcodeLimitConfig)
+  barcodeLimits!: BarcodeLimitConfig;
+
+  @IsIn(['T1', 'D0'])
+  settlementCycle!: 'T1' | 'D0';
+
+  /** daily cut-off, Asia/Shanghai, HH:mm (00:00–23:59) */
+  @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be a time HH:mm between 00:00 and 23:59' })
+  cutoffTime!: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => SettlementAccount)
+  settlementAccounts!: SettlementAccount[];
+
+  /** the county bank's own payer-code prefix (2 digits) and length, for POS routing */
+  @IsOptional()
+  @Matches(/^\d{2}$/)
+  countyBankPayerCodePrefix?: string;
+}
+
+/** The configuration a newly seeded county starts with (the province may change it). */
+export function defaultTenantConfig(): TenantConfig {
+  return Object.assign(new TenantConfig(), {
+    enabledProducts: ['qr', 'acquiring', 'credit'],
+    enabledChannels: ['wechat', 'alipay', 'unionpay', 'county_bank'],
+    feePlan: [
+      Object.assign(new FeeRule(), { product: 'qr', channel: '*', rateBp: 38, minFeeFen: 1 }),
+      Object.assign(new FeeRule(), { product: 'qr', channel: 'county_bank', rateBp: 20, minFeeFen: 0 }),
+      Object.assign(new FeeRule(), { product: 'acquiring', channel: '*', rateBp: 55, minFeeFen: 1 }),
+      Object.assign(new FeeRule(), { product: 'credit', channel: '*', rateBp: 60, minFeeFen: 1 }),
+    ],
+    barcodeLimits: new BarcodeLimitConfig(),
+    settlementCycle: 'T1',
+    cutoffTime: '23:00',
+    settlementAccounts: [],
+    countyBankPayerCodePrefix: '88',
+  });
+}

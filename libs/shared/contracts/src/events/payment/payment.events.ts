@@ -1,0 +1,113 @@
+import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { defineEvent } from '../../envelope';
+import { IsAmountFen, type Fen } from '../../money';
+
+export const PAYMENT_PRODUCTS = ['qr', 'acquiring', 'credit'] as const;
+export type PaymentProduct = (typeof PAYMENT_PRODUCTS)[number];
+
+export const PAYMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const;
+export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+/** What every payment event says about its order. */
+export class PaymentRef {
+  @IsUUID()
+  orderId!: string;
+
+  /** the partner's own order number */
+  @IsString()
+  @MaxLength(64)
+  outTradeNo!: string;
+
+  @IsUUID()
+  merchantId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @IsIn(PAYMENT_PRODUCTS)
+  product!: PaymentProduct;
+
+  @IsIn(PAYMENT_CHANNELS)
+  channel!: PaymentChannel;
+
+  @IsAmountFen()
+  amountFen!: Fen;
+
+  @Matches(/^CNY$/)
+  currency!: 'CNY';
+}
+
+export class PaymentSucceededData extends PaymentRef {
+  /** the channel's own transaction number (for reconciliation) */
+  @IsString()
+  @MaxLength(64)
+  channelTradeNo!: string;
+
+  @IsISO8601({ strict: true })
+  paidAt!: string;
+}
+
+export class PaymentFailedData extends PaymentRef {
+  /** stable reason code, e.g. insufficient_funds, card_frozen, risk_rejected, channel_timeout */
+  @Matches(/^[a-z_]+$/)
+  reason!: string;
+
+  @IsISO8601({ strict: true })
+  failedAt!: string;
+}
+
+export class PaymentClosedData extends PaymentRef {
+  @IsIn(['expired', 'closed_by_partner', 'reversed'])
+  reason!: 'expired' | 'closed_by_partner' | 'reversed';
+
+  @IsISO8601({ strict: true })
+  closedAt!: string;
+}
+
+export class RefundData {
+  @IsUUID()
+  refundId!: string;
+
+  /** the partner's refund number, unique per order */
+  @IsString()
+  @MaxLength(64)
+  outRefundNo!: string;
+
+  @IsUUID()
+  orderId!: string;
+
+  @IsUUID()
+  merchantId!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @IsIn(PAYMENT_PRODUCTS)
+  product!: PaymentProduct;
+
+  @IsIn(PAYMENT_CHANNELS)
+  channel!: PaymentChannel;
+
+  @IsAmountFen()
+  amountFen!: Fen;
+
+  @Matches(/^CNY$/)
+  currency!: 'CNY';
+
+  @IsISO8601({ strict: true })
+  at!: string;
+
+  @IsOptional()
+  @Matches(/^[a-z_]+$/)
+  reason?: string;
+}
+
+export const PaymentSucceededV1 = defineEvent({ type: 'payment.succeeded', version: 1, dataClass: PaymentSucceededData, key: (d) => d.orderId });
+export const PaymentFailedV1 = defineEvent({ type: 'payment.failed', version: 1, dataClass: PaymentFailedData, key: (d) => d.orderId });
+export const PaymentClosedV1 = defineEvent({ type: 'payment.closed', version: 1, dataClass: PaymentClosedData, key: (d) => d.orderId });
+export const RefundSucceededV1 = defineEvent({ type: 'refund.succeeded', version: 1, dataClass: RefundData, key: (d) => d.orderId });
+export const RefundFailedV1 = defineEvent({ type: 'refund.failed', version: 1, dataClass: RefundData, key: (d) => d.orderId });

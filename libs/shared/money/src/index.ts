@@ -1,0 +1,1 @@
+export { feeFen, fenToJson, formatYuan, toFen } from './fee';
