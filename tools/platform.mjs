@@ -15,7 +15,11 @@ import { root } from './swc-config.mjs';
 
 const PROFILES = {
   local: { basePort: Number(process.env.COUNTYPAY_BASE_PORT ?? 4000), database: process.env.COUNTYPAY_DB_NAME ?? 'countypay', dir: localDir },
-  e2e: { basePort: Number(process.env.COUNTYPAY_E2E_BASE_PORT ?? 4100), database: 'countypay_e2e', dir: join(localDir, 'e2e') },
+  // several e2e platforms may run side by side (developers), each on its own ports, database and consumer groups
+  e2e: (() => {
+    const basePort = Number(process.env.COUNTYPAY_E2E_BASE_PORT ?? 4100);
+    return { basePort, database: `countypay_e2e_${basePort}`, dir: join(localDir, `e2e-${basePort}`), groupPrefix: `countypay-e2e-${basePort}` };
+  })(),
 };
 
 function paths(profile) {
@@ -70,6 +74,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       DATABASE_SCHEMA: svc.schema,
       KAFKA_BROKERS: infra.kafkaBrokers,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      ...(p.groupPrefix ? { KAFKA_GROUP_PREFIX: p.groupPrefix } : {}),
       ...secretsEnv(secrets),
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
       ...extraEnv,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import counties from '../tenants/seed/counties.json';
+import { COUNTIES as counties } from '@countypay/contracts';
 
 /** Seeds the 99 county legal entities (tenants/seed/counties.json); existing rows are kept. */
 export class SeedCountyTenants1764201800000 implements MigrationInterface {

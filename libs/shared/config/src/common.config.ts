@@ -46,6 +46,10 @@ export class KafkaConfig {
   @Matches(/^[^,\s]+:\d+(,[^,\s]+:\d+)*$/, { message: 'KAFKA_BROKERS must be host:port[,host:port…]' })
   KAFKA_BROKERS = '';
 
+  /** consumer groups are `<prefix>.<service>`; a separate prefix gives a separate set of groups */
+  @Matches(/^[a-z0-9-]+$/, { message: 'KAFKA_GROUP_PREFIX must be lower-case letters, digits and dashes' })
+  KAFKA_GROUP_PREFIX = 'countypay';
+
   /** poll interval of the outbox relay when idle */
   @Type(() => Number)
   @IsInt()

@@ -8,3 +8,4 @@ export { IsAmountFen, type Fen } from './money';
 export * from './events/payment/payment.events';
 export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';
+export { COUNTIES, type County } from './reference/counties';

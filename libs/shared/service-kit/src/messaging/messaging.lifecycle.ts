@@ -36,7 +36,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     this.relay.start();
     const outcomes = this.metrics.counter('consumer_events_total', 'Consumed events by outcome', ['topic', 'outcome', 'tenant']);
     this.consumer = new IdempotentConsumer(this.kafka, this.ds, this.producer, {
-      name: `countypay.${this.service}`,
+      name: `${this.config.KAFKA_GROUP_PREFIX}.${this.service}`,
       subscriptions: [...(this.subscriptions ?? []), on(PlatformProbeV1, (e, em) => this.probes.record(e, em))],
       maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
       backoffMs: this.config.CONSUMER_BACKOFF_MS,
