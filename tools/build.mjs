@@ -1,5 +1,6 @@
 // Compiles apps/, libs/ and tools/*.ts to dist/ with swc (type checking is `npm run typecheck`).
 // Incremental: a file is recompiled only when its source is newer than its output.
+import './node24.mjs';
 import { transformFile } from '@swc/core';
 import { mkdir, readdir, stat, writeFile, copyFile } from 'node:fs/promises';
 import { dirname, join, relative } from 'node:path';
@@ -38,7 +39,7 @@ const started = Date.now();
 let compiled = 0;
 const options = swcOptions();
 const jobs = [];
-for (const top of ['apps', 'libs', 'tools']) {
+for (const top of ['apps', 'libs', 'tools', 'test/fixtures']) {
   for await (const file of walk(join(root, top))) {
     const rel = relative(root, file);
     if (file.endsWith('.ts') && !SKIP.test(file)) {

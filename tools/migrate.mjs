@@ -2,6 +2,7 @@
 // infrastructure: each service gets its schema, its non-owner role and its tables. The
 // onboarding migrations also seed the 99 county tenants. Needs a build (npm run build).
 //   node tools/migrate.mjs [service…]      (COUNTYPAY_DB_NAME picks the database)
+import './node24.mjs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { infraUp } from '../deploy/local/infra.mjs';

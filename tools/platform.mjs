@@ -2,6 +2,7 @@
 // then the seven apps, detached, each logging to its own file; waits until every app is
 // ready and prints what runs where. `npm stop` stops the apps and the infrastructure the
 // scripts started. The e2e tests use the same code with their own database and ports.
+import './node24.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';

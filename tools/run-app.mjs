@@ -1,6 +1,7 @@
 // Development: build, migrate and run ONE app in the foreground with the local infrastructure.
 //   node tools/run-app.mjs <service> [--port 5201] [--db countypay_dev] [--urls '{"onboarding":"http://127.0.0.1:5202"}']
 // Its consumer groups get the prefix dev-<port>, so it does not take events from `npm start`'s apps.
+import './node24.mjs';
 import { spawn, spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';

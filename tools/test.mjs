@@ -1,6 +1,7 @@
 // `npm test`: unit, then integration (real PostgreSQL + Kafka, started by the int global
 // setup if needed), then end-to-end (the whole platform booted as `npm start` does).
 // `node tools/test.mjs unit|int|e2e [jest args…]` runs one tier.
+import './node24.mjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { root } from './swc-config.mjs';

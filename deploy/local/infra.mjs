@@ -1,6 +1,7 @@
 // Local infrastructure used by `npm start`, the tests and CI: PostgreSQL and a real Kafka
 // broker. `up` prints where they are and writes them to .local/infra.json for the other
 // scripts; `down` stops what these scripts started (a server found running is left alone).
+import '../../tools/node24.mjs';
 import { mkdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { kafkaDown, kafkaUp } from './kafka.mjs';

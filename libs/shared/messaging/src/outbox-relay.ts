@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
-import { withTraceparent } from '@countypay/observability';
+import { runDetached, withTraceparent } from '@countypay/observability';
 import { HEADER } from './headers';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
@@ -63,9 +63,12 @@ export class OutboxRelay {
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.pending = this.tick();
-    }, ms);
+    // detached: a wake() from inside a request must not make later batches part of its trace
+    this.timer = runDetached(() =>
+      setTimeout(() => {
+        this.pending = this.tick();
+      }, ms),
+    );
   }
 
   private async tick(): Promise<void> {

@@ -1,4 +1,5 @@
 import {
+  ROOT_CONTEXT,
   context,
   defaultTextMapGetter,
   defaultTextMapSetter,
@@ -42,14 +43,21 @@ export function currentTraceparent(): string | undefined {
   return carrier['traceparent'];
 }
 
-/** The active context with the remote span of a `traceparent` value (unchanged when absent or invalid). */
+/**
+ * A context holding only the remote span of a `traceparent` value, detached from whatever is
+ * active now (the root context when the value is absent or invalid).
+ */
 export function contextFromTraceparent(traceparent: string | undefined): Context {
-  const active = context.active();
-  if (!traceparent) return active;
-  return w3c.extract(active, { traceparent }, defaultTextMapGetter);
+  if (!traceparent) return ROOT_CONTEXT;
+  return w3c.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter);
 }
 
-/** Runs `fn` in the context extracted from a `traceparent`, so spans started inside become its children. */
+/** Runs `fn` in the context of a stored `traceparent` (and nothing else), so spans started inside become its children. */
 export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
   return context.with(contextFromTraceparent(traceparent), fn);
+}
+
+/** Runs `fn` outside any trace: background loops started from a request must not inherit its context. */
+export function runDetached<T>(fn: () => T): T {
+  return context.with(ROOT_CONTEXT, fn);
 }

@@ -1,0 +1,58 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { createTestSchema, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
+import { platformTablesSql } from '@countypay/service-kit';
+
+interface SpanOut {
+  name: string;
+  kind: number;
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  attributes: Record<string, unknown>;
+}
+
+const SERVER = 1;
+const CONSUMER = 4;
+
+describe('tracing across services (real HTTP, PostgreSQL, Kafka; in-memory exporter)', () => {
+  let db: TestSchema;
+
+  beforeAll(async () => {
+    db = await createTestSchema('trace', platformTablesSql());
+  });
+  afterAll(() => db.drop());
+
+  it('continues a trace started by an HTTP request in one app in the consumer of another app', () => {
+    const root = join(__dirname, '..', '..');
+    const build = spawnSync(process.execPath, [join(root, 'tools/build.mjs'), '--quiet'], { encoding: 'utf8' });
+    expect(build.status).toBe(0);
+    const run = spawnSync(process.execPath, ['--disable-warning=TimeoutNegativeWarning', join(root, 'dist/test/fixtures/trace-propagation.fixture.js')], {
+      encoding: 'utf8',
+      timeout: 120_000,
+      env: {
+        ...process.env,
+        NODE_OPTIONS: '',
+        PORT: '1',
+        DATABASE_URL: db.appUrl,
+        DATABASE_SCHEMA: db.schema,
+        KAFKA_BROKERS: testInfra().brokers,
+        KAFKA_GROUP_PREFIX: uniqueName('trace').replace(/_/g, '-'),
+        LOG_LEVEL: 'warn',
+        FIXTURE_TENANT: 't370124',
+      },
+    });
+    expect(run.stderr).not.toMatch(/fixture failed/);
+    expect(run.status).toBe(0);
+    const out = JSON.parse(run.stdout.trim().split('\n').pop()!) as { received: boolean; spans: SpanOut[] };
+    expect(out.received).toBe(true);
+
+    const request = out.spans.find((s) => s.kind === SERVER && /POST/.test(s.name) && s.parentSpanId === undefined);
+    expect(request).toBeDefined();
+    const trace = out.spans.filter((s) => s.traceId === request!.traceId);
+    const consumedInB = trace.find((s) => s.kind === CONSUMER && String(s.attributes['messaging.consumer'] ?? '').endsWith('.trace-b'));
+    expect(consumedInB).toBeDefined();
+    // the pg spans of B's side effect belong to the same trace and carry the tenant
+    expect(trace.some((s) => s.attributes['tenant.id'] === 't370124' && /insert|INSERT|pg/.test(s.name))).toBe(true);
+  });
+});
