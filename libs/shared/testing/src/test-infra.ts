@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
-import { DataSource } from 'typeorm';
+import type { Client } from 'pg';
+import { Client as PgClient } from 'pg';
+import type { DataSource } from 'typeorm';
 import { Kafka, logLevel } from 'kafkajs';
 import { appDatabaseUrl, bootstrapServiceSchema, createServiceDataSource } from '@countypay/persistence';
 
@@ -33,7 +34,7 @@ export async function createTestSchema(prefix: string, ddl: string[]): Promise<T
   const password = randomBytes(12).toString('hex');
   await bootstrapServiceSchema(adminUrl, schema, password);
   const admin = async <T>(fn: (c: Client) => Promise<T>): Promise<T> => {
-    const c = new Client({ connectionString: adminUrl });
+    const c = new PgClient({ connectionString: adminUrl });
     await c.connect();
     try {
       await c.query(`set search_path = ${schema}`);

@@ -1,7 +1,6 @@
 import { QueryFailedError } from 'typeorm';
 import { createTestSchema, type TestSchema } from '@countypay/testing';
-import { inTenantTransaction } from './data-source';
-import { tenantRlsSql } from './rls';
+import { inTenantTransaction, tenantRlsSql } from '@countypay/persistence';
 
 describe('row-level security (real PostgreSQL, non-owner role)', () => {
   let db: TestSchema;

@@ -5,7 +5,7 @@ import { IsString, IsUUID } from 'class-validator';
 import type { EventDefinition } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { collectTopic, createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
-import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay, readDeadLetters, replayDeadLetters } from './index';
+import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay, readDeadLetters, replayDeadLetters } from '@countypay/messaging';
 
 class ThingHappened {
   @IsUUID()
