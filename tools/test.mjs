@@ -1,15 +1,20 @@
-// `npm test`: unit, then integration (real PostgreSQL + Kafka, started by the int global
-// setup if needed), then end-to-end (the whole platform booted as `npm start` does).
-// `node tools/test.mjs unit|int|e2e [jest args…]` runs one tier.
+// `npm test`: typecheck, lint, then the three jest tiers — unit, integration (real PostgreSQL +
+// Kafka, started by the int global setup if needed) and end-to-end (the whole platform booted as
+// `npm start` does). Ends with one summary line `tests: N passed, N failed, N skipped`.
+//   node tools/test.mjs unit|int|e2e [jest args…]     one tier only
+//   node tools/test.mjs static                         typecheck and lint only
 import './node24.mjs';
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './swc-config.mjs';
 
 const tiers = ['unit', 'int', 'e2e'];
 const [first, ...rest] = process.argv.slice(2);
-const selected = tiers.includes(first) ? [first] : tiers;
-const extra = tiers.includes(first) ? rest : process.argv.slice(2);
+const only = [...tiers, 'static'].includes(first) ? first : undefined;
+const extra = only ? rest : process.argv.slice(2);
+const selected = only === 'static' ? [] : only ? [only] : tiers;
+const runStatic = !only || only === 'static';
 
 const env = {
   ...process.env,
@@ -19,18 +24,51 @@ const env = {
   KAFKAJS_NO_PARTITIONER_WARNING: '1',
   NX_DAEMON: 'false',
 };
+const resultsDir = join(root, '.local', 'test-results');
+const totals = { passed: 0, failed: 0, skipped: 0 };
 
-if (selected.includes('e2e')) {
-  const b = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { stdio: 'inherit', env });
-  if (b.status !== 0) process.exit(b.status ?? 1);
+function step(title, args, stepEnv = env) {
+  console.log(`\n== ${title} ==`);
+  const started = Date.now();
+  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env: stepEnv, cwd: root });
+  console.log(`== ${title}: ${r.status === 0 ? 'ok' : 'FAILED'} (${Math.round((Date.now() - started) / 1000)} s) ==`);
+  return r.status === 0;
 }
 
+function finish(ok) {
+  console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+  process.exit(ok ? 0 : 1);
+}
+
+if (runStatic) {
+  const { NODE_OPTIONS: _ignored, ...plain } = env;
+  if (!step('typecheck', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], plain)) finish(false);
+  if (!step('lint', [join(root, 'tools/lint.mjs')], plain)) finish(false);
+}
+if (selected.includes('e2e') && !step('build', [join(root, 'tools/build.mjs')])) finish(false);
+
+mkdirSync(resultsDir, { recursive: true });
 for (const tier of selected) {
-  console.log(`\n== ${tier} tests ==`);
-  const args = [join(root, 'node_modules/jest/bin/jest.js'), '--selectProjects', tier, ...(tier === 'unit' ? [] : ['--runInBand', `--testTimeout=${tier === 'e2e' ? 120000 : 90000}`]), ...extra];
-  const r = spawnSync(process.execPath, args, { stdio: 'inherit', env, cwd: root });
-  if (r.status !== 0) {
-    console.error(`\n${tier} tests failed`);
-    process.exit(r.status ?? 1);
+  const out = join(resultsDir, `${tier}.json`);
+  rmSync(out, { force: true });
+  const args = [
+    join(root, 'node_modules/jest/bin/jest.js'),
+    '--selectProjects',
+    tier,
+    '--json',
+    `--outputFile=${out}`,
+    ...(tier === 'unit' ? [] : ['--runInBand', `--testTimeout=${tier === 'e2e' ? 180000 : 120000}`]),
+    ...extra,
+  ];
+  const ok = step(`${tier} tests`, args);
+  try {
+    const res = JSON.parse(readFileSync(out, 'utf8'));
+    totals.passed += res.numPassedTests;
+    totals.failed += res.numFailedTests + (res.numRuntimeErrorTestSuites ?? 0);
+    totals.skipped += res.numPendingTests + res.numTodoTests;
+  } catch {
+    totals.failed += 1; // jest did not even report
   }
+  if (!ok) finish(false);
 }
+finish(true);
