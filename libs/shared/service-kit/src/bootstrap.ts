@@ -33,17 +33,20 @@ export async function createServiceApp(module: unknown, http: HttpConfig): Promi
  * message naming the variable), then builds and starts the Nest app.
  */
 export async function runService(opts: RunServiceOptions): Promise<NestExpressApplication> {
-  let http: HttpConfig;
-  try {
-    http = loadConfig(HttpConfig);
-    for (const cls of [DatabaseConfig, KafkaConfig, ...(opts.configs ?? [])]) loadConfig(cls);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      process.stderr.write(`${opts.service}: refusing to start: ${e.message}\n`);
-      process.exit(78); // EX_CONFIG
+  const problems: string[] = [];
+  for (const cls of [HttpConfig, DatabaseConfig, KafkaConfig, ...(opts.configs ?? [])]) {
+    try {
+      loadConfig(cls);
+    } catch (e) {
+      if (!(e instanceof ConfigError)) throw e;
+      problems.push(...e.problems);
     }
-    throw e;
   }
+  if (problems.length > 0) {
+    process.stderr.write(`${opts.service}: refusing to start: invalid configuration:\n  - ${problems.join('\n  - ')}\n`);
+    process.exit(78); // EX_CONFIG
+  }
+  const http = loadConfig(HttpConfig);
   try {
     const app = await createServiceApp(opts.module, http);
     await app.listen(http.PORT, http.HOST);

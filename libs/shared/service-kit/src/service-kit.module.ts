@@ -31,14 +31,23 @@ export interface ServiceKitOptions {
  * Kafka with the outbox relay and an idempotent consumer group, JSON logs with masking,
  * Prometheus metrics, health endpoints and the ops probe.
  */
+function logLevelOrDefault(): Level {
+  try {
+    return loadConfig(HttpConfig).LOG_LEVEL as Level;
+  } catch {
+    return 'info';
+  }
+}
+
 @Global()
 @Module({})
 export class ServiceKitModule implements NestModule {
   constructor(@Inject(METRICS) private readonly metrics: Metrics) {}
 
   static forRoot(opts: ServiceKitOptions): DynamicModule {
-    const http = loadConfig(HttpConfig);
-    const logger = createLogger({ serviceName: opts.service, level: http.LOG_LEVEL as Level, getTenantId: currentTenantId });
+    // module definitions are evaluated when main.ts imports them, before runService has
+    // validated the config: a bad value must not throw here, runService reports it
+    const logger = createLogger({ serviceName: opts.service, level: logLevelOrDefault(), getTenantId: currentTenantId });
     return {
       module: ServiceKitModule,
       imports: [LoggerModule.forRoot(nestLoggerModuleParams(logger))],
@@ -46,7 +55,7 @@ export class ServiceKitModule implements NestModule {
       providers: [
         { provide: SERVICE_NAME, useValue: opts.service },
         { provide: LOGGER, useValue: logger },
-        { provide: HttpConfig, useValue: http },
+        { provide: HttpConfig, useFactory: () => loadConfig(HttpConfig) },
         { provide: DatabaseConfig, useFactory: () => loadConfig(DatabaseConfig) },
         { provide: KafkaConfig, useFactory: () => loadConfig(KafkaConfig) },
         { provide: METRICS, useFactory: () => createMetrics(opts.service) },

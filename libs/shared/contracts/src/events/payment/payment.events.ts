@@ -8,15 +8,10 @@ export type PaymentProduct = (typeof PAYMENT_PRODUCTS)[number];
 export const PAYMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const;
 export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
 
-/** What every payment event says about its order. */
-export class PaymentRef {
+/** What every payment and refund event says about the money's order, merchant and route. */
+export class OrderMoneyRef {
   @IsUUID()
   orderId!: string;
-
-  /** the partner's own order number */
-  @IsString()
-  @MaxLength(64)
-  outTradeNo!: string;
 
   @IsUUID()
   merchantId!: string;
@@ -37,6 +32,14 @@ export class PaymentRef {
 
   @Matches(/^CNY$/)
   currency!: 'CNY';
+}
+
+/** What every payment event says about its order. */
+export class PaymentRef extends OrderMoneyRef {
+  /** the partner's own order number */
+  @IsString()
+  @MaxLength(64)
+  outTradeNo!: string;
 }
 
 export class PaymentSucceededData extends PaymentRef {
@@ -66,7 +69,7 @@ export class PaymentClosedData extends PaymentRef {
   closedAt!: string;
 }
 
-export class RefundData {
+export class RefundData extends OrderMoneyRef {
   @IsUUID()
   refundId!: string;
 
@@ -74,29 +77,6 @@ export class RefundData {
   @IsString()
   @MaxLength(64)
   outRefundNo!: string;
-
-  @IsUUID()
-  orderId!: string;
-
-  @IsUUID()
-  merchantId!: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(40)
-  partnerAppId?: string;
-
-  @IsIn(PAYMENT_PRODUCTS)
-  product!: PaymentProduct;
-
-  @IsIn(PAYMENT_CHANNELS)
-  channel!: PaymentChannel;
-
-  @IsAmountFen()
-  amountFen!: Fen;
-
-  @Matches(/^CNY$/)
-  currency!: 'CNY';
 
   @IsISO8601({ strict: true })
   at!: string;
