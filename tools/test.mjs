@@ -57,7 +57,7 @@ for (const tier of selected) {
     tier,
     '--json',
     `--outputFile=${out}`,
-    ...(tier === 'unit' ? [] : ['--runInBand', `--testTimeout=${tier === 'e2e' ? 180000 : 120000}`]),
+    ...(tier === 'unit' ? ['--testTimeout=30000'] : ['--runInBand', `--testTimeout=${tier === 'e2e' ? 180000 : 120000}`]),
     ...extra,
   ];
   const ok = step(`${tier} tests`, args);
