@@ -1,8 +1,20 @@
 import { Module } from '@nestjs/common';
 import { ServiceKitModule } from '@countypay/service-kit';
+import { ChannelSandboxConfigModule } from './config/channel-sandbox-config.module';
+import { CoreBankingModule } from './core-banking/core-banking.module';
 import { entities, migrations } from './data-source';
+import { PaymentsModule } from './payments/payments.module';
+import { ScenariosModule } from './scenarios/scenarios.module';
+import { StatementsModule } from './statements/statements.module';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'channel-sandbox', migrations, entities })],
+  imports: [
+    ServiceKitModule.forRoot({ service: 'channel-sandbox', migrations, entities }),
+    ChannelSandboxConfigModule,
+    CoreBankingModule,
+    PaymentsModule,
+    ScenariosModule,
+    StatementsModule,
+  ],
 })
 export class AppModule {}

@@ -2,5 +2,6 @@
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';
+import { ChannelSandboxConfig } from './config/channel-sandbox.config';
 
-void runService({ service: 'channel-sandbox', module: AppModule });
+void runService({ service: 'channel-sandbox', module: AppModule, configs: [ChannelSandboxConfig] });

@@ -18,9 +18,58 @@ export const ERROR_CODES = [
   // concurrency and idempotency
   'conflict',
   'invalid_state_transition',
+  // onboarding (KYC, actors, credentials)
+  'invalid_uscc',
+  'invalid_id_number',
+  'invalid_bank_account',
+  'invalid_phone',
+  'invalid_public_key',
+  'merchant_exists',
+  'terminal_exists',
+  'invalid_operator_token',
+  'forbidden_actor',
+  'insufficient_scope',
+  'tenant_suspended',
+  'partner_suspended',
+  // gateway (signed requests, anti-replay, scopes, idempotency, rate limits, routing)
+  'unknown_app',
+  'invalid_signature',
+  'signature_algorithm_mismatch',
+  'timestamp_out_of_window',
+  'nonce_reused',
+  'app_suspended',
+  'ip_not_allowed',
+  'missing_scope',
+  'idempotency_key_required',
+  'idempotency_key_reused',
+  'idempotency_request_in_progress',
+  'rate_limited',
+  'upstream_timeout',
   // platform
   'service_unavailable',
   'internal_error',
+  // channel sandbox (simulated external channels and county core banking)
+  'unknown_channel',
+  'payment_not_found',
+  'account_not_found',
+  'account_exists',
+  'channel_order_mismatch',
+  'reference_mismatch',
+  'channel_timeout',
+  // qr-payment (aggregate QR payments, payer codes, refunds)
+  'merchant_not_active',
+  'channel_not_enabled',
+  'payer_code_unrecognised',
+  'barcode_limit_exceeded',
+  'order_expired',
+  'order_not_payable',
+  'order_not_refundable',
+  'refund_exceeds_refundable',
+  'refund_amount_invalid',
+  'wallet_not_supported',
+  'duplicate_out_trade_no',
+  'invalid_notify_signature',
+  'channel_error',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -62,10 +111,74 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'conflict':
     case 'invalid_state_transition':
       return { status: 409, type: 'conflict_error' };
+    case 'invalid_uscc':
+    case 'invalid_id_number':
+    case 'invalid_bank_account':
+    case 'invalid_phone':
+    case 'invalid_public_key':
+      return { status: 400, type: 'invalid_request_error' };
+    case 'merchant_exists':
+    case 'terminal_exists':
+    case 'partner_suspended':
+      return { status: 409, type: 'conflict_error' };
+    case 'invalid_operator_token':
+      return { status: 401, type: 'authentication_error' };
+    case 'forbidden_actor':
+    case 'insufficient_scope':
+    case 'tenant_suspended':
+      return { status: 403, type: 'permission_error' };
+    case 'unknown_app':
+    case 'invalid_signature':
+    case 'signature_algorithm_mismatch':
+    case 'timestamp_out_of_window':
+    case 'nonce_reused':
+      return { status: 401, type: 'authentication_error' };
+    case 'app_suspended':
+    case 'ip_not_allowed':
+    case 'missing_scope':
+      return { status: 403, type: 'permission_error' };
+    case 'idempotency_key_required':
+      return { status: 400, type: 'invalid_request_error' };
+    case 'idempotency_key_reused':
+      return { status: 422, type: 'invalid_request_error' };
+    case 'idempotency_request_in_progress':
+      return { status: 409, type: 'conflict_error' };
+    case 'rate_limited':
+      return { status: 429, type: 'rate_limit_error' };
+    case 'upstream_timeout':
+      return { status: 504, type: 'api_error' };
     case 'service_unavailable':
       return { status: 503, type: 'api_error' };
     case 'internal_error':
       return { status: 500, type: 'api_error' };
+    case 'unknown_channel':
+    case 'payment_not_found':
+    case 'account_not_found':
+      return { status: 404, type: 'not_found_error' };
+    case 'account_exists':
+    case 'channel_order_mismatch':
+    case 'reference_mismatch':
+      return { status: 409, type: 'conflict_error' };
+    case 'channel_timeout':
+      return { status: 504, type: 'api_error' };
+    case 'payer_code_unrecognised':
+    case 'wallet_not_supported':
+    case 'refund_amount_invalid':
+      return { status: 400, type: 'invalid_request_error' };
+    case 'merchant_not_active':
+    case 'channel_not_enabled':
+    case 'barcode_limit_exceeded':
+    case 'refund_exceeds_refundable':
+      return { status: 422, type: 'invalid_request_error' };
+    case 'order_expired':
+    case 'order_not_payable':
+    case 'order_not_refundable':
+    case 'duplicate_out_trade_no':
+      return { status: 409, type: 'conflict_error' };
+    case 'invalid_notify_signature':
+      return { status: 401, type: 'authentication_error' };
+    case 'channel_error':
+      return { status: 502, type: 'api_error' };
     default:
       return assertUnreachable(code);
   }

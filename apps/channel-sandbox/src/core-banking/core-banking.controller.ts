@@ -1,0 +1,27 @@
+import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
+import { TenantIdPipe } from '../common/params.pipe';
+import { CoreBankingService, type AccountView, type PayoutView } from './core-banking.service';
+import { OpenAccountDto, PayoutDto } from './dto/core-banking.dto';
+
+/** A county's core banking system (one per tenant). */
+@Controller('core/:tenantId')
+export class CoreBankingController {
+  constructor(private readonly core: CoreBankingService) {}
+
+  @Post('accounts')
+  @HttpCode(201)
+  open(@Param('tenantId', TenantIdPipe) tenantId: string, @Body() dto: OpenAccountDto): Promise<AccountView> {
+    return this.core.open(tenantId, dto);
+  }
+
+  @Get('accounts/:accountNo')
+  get(@Param('tenantId', TenantIdPipe) tenantId: string, @Param('accountNo') accountNo: string): Promise<AccountView> {
+    return this.core.get(tenantId, accountNo);
+  }
+
+  @Post('payouts')
+  @HttpCode(200)
+  payout(@Param('tenantId', TenantIdPipe) tenantId: string, @Body() dto: PayoutDto): Promise<PayoutView> {
+    return this.core.payout(tenantId, dto);
+  }
+}

@@ -1,0 +1,31 @@
+import { ScenarioStore } from './scenario.store';
+
+describe('scenario overrides', () => {
+  const order = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
+
+  it('an order scenario wins over the next-call one and each is used once', () => {
+    const s = new ScenarioStore();
+    s.add({ channel: 'wechat', behaviour: 'timeout' });
+    s.add({ channel: 'wechat', orderId: order, behaviour: 'decline:card_frozen' });
+    expect(s.take('wechat', 't370124', order)).toBe('decline:card_frozen');
+    expect(s.take('wechat', 't370124', order)).toBe('timeout');
+    expect(s.take('wechat', 't370124', order)).toBeUndefined();
+  });
+
+  it('applies to its channel (and tenant, when given) only', () => {
+    const s = new ScenarioStore();
+    s.add({ channel: 'alipay', tenantId: 't371581', behaviour: 'user_paying_forever' });
+    expect(s.take('wechat', 't371581', order)).toBeUndefined();
+    expect(s.take('alipay', 't370124', order)).toBeUndefined();
+    expect(s.take('alipay', 't371581', order)).toBe('user_paying_forever');
+  });
+
+  it('clears by channel or all', () => {
+    const s = new ScenarioStore();
+    s.add({ channel: 'alipay', behaviour: 'succeed' });
+    s.add({ channel: 'unionpay', behaviour: 'succeed' });
+    expect(s.clear('alipay')).toBe(1);
+    expect(s.list()).toEqual([{ channel: 'unionpay', behaviour: 'succeed' }]);
+    expect(s.clear()).toBe(1);
+  });
+});
