@@ -6,7 +6,6 @@ import {
   maskPersonalData,
   maskPhone,
   maskSensitiveText,
-  passesLuhn,
 } from './masking';
 
 const ID = '33070219900101123X';
@@ -33,8 +32,7 @@ describe('masking functions', () => {
   });
 
   it('checks Luhn', () => {
-    expect(passesLuhn(CARD)).toBe(true);
-    expect(passesLuhn('6222021234567890123')).toBe(false);
+    expect(maskSensitiveText('x 6222021234567890123 y')).toBe('x 6222021234567890123 y'); // fails Luhn: not a card
   });
 });
 

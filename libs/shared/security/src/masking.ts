@@ -28,11 +28,14 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, PersonalDataKind>> = 
   payername: 'name',
   payeename: 'name',
   borrowername: 'name',
+  holdername: 'name',
   idnumber: 'idNumber',
   idcardno: 'idNumber',
   idcardnumber: 'idNumber',
   residentid: 'idNumber',
   legalrepidnumber: 'idNumber',
+  idcard: 'idNumber',
+  certno: 'idNumber',
   phone: 'phone',
   mobile: 'phone',
   phonenumber: 'phone',
@@ -50,6 +53,7 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, PersonalDataKind>> = 
   settlementaccount: 'cardNumber',
   payeraccount: 'cardNumber',
   payeeaccount: 'cardNumber',
+  pan: 'cardNumber',
   email: 'email',
   contactemail: 'email',
   password: 'secret',
@@ -60,6 +64,8 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, PersonalDataKind>> = 
   privatekey: 'secret',
   authorization: 'secret',
   apikey: 'secret',
+  token: 'secret',
+  signature: 'secret',
 });
 
 export const REDACTED = '[REDACTED]';
