@@ -16,6 +16,8 @@ export function secretsEnv(s = localSecrets()) {
     COUNTYPAY_CREDENTIAL_KEY: s.credentialKey,
     COUNTYPAY_PLATFORM_SM2_PRIVATE_KEY: s.platformSm2.privateKey,
     COUNTYPAY_PLATFORM_SM2_PUBLIC_KEY: s.platformSm2.publicKey,
+    SANDBOX_NOTIFY_SECRET: s.sandboxNotifySecret,
+    COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: s.provinceOperatorToken,
   };
 }
 
@@ -25,6 +27,8 @@ export function localSecrets() {
     piiKey: () => randomBytes(32).toString('base64'),
     blindIndexKey: () => randomBytes(32).toString('base64'),
     credentialKey: () => randomBytes(32).toString('base64'),
+    provinceOperatorToken: () => `cpo_${randomBytes(32).toString('base64url')}`,
+    sandboxNotifySecret: () => randomBytes(24).toString('base64url'),
     platformSm2: () => createRequire(import.meta.url)('sm-crypto-v2').sm2.generateKeyPairHex(),
   };
   const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};

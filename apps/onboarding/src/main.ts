@@ -2,5 +2,6 @@
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';
+import { OnboardingConfig } from './config/onboarding.config';
 
-void runService({ service: 'onboarding', module: AppModule });
+void runService({ service: 'onboarding', module: AppModule, configs: [OnboardingConfig] });

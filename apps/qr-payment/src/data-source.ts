@@ -1,6 +1,7 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
 import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { QrPaymentTables1764300000000 } from './migrations/1764300000000-qr-payment-tables';
 
 export const SCHEMA = 'qr_payment';
-export const migrations = [PlatformTables1764201600000];
+export const migrations = [PlatformTables1764201600000, QrPaymentTables1764300000000];
 export const entities = [];

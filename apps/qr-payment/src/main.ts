@@ -2,5 +2,6 @@
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';
+import { QrPaymentConfig } from './config/qr-payment.config';
 
-void runService({ service: 'qr-payment', module: AppModule });
+void runService({ service: 'qr-payment', module: AppModule, configs: [QrPaymentConfig] });

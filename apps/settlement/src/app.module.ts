@@ -1,8 +1,37 @@
-import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@countypay/service-kit';
+import { Global, Module } from '@nestjs/common';
+import { PaymentSucceededV1, RefundSucceededV1, TenantUpdatedV1 } from '@countypay/contracts';
+import { on } from '@countypay/messaging';
+import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
+import { LedgerModule } from './ledger/ledger.module';
+import { LedgerService } from './ledger/ledger.service';
+import { TenantConfigModule } from './tenant-config/tenant-config.module';
+import { TenantConfigService } from './tenant-config/tenant-config.service';
+
+/**
+ * The consumer group's subscriptions. Global and exported: the service kit's messaging
+ * lifecycle (inside ServiceKitModule) injects SUBSCRIPTIONS, and a provider of the AppModule
+ * alone is not visible there.
+ */
+@Global()
+@Module({
+  imports: [TenantConfigModule, LedgerModule],
+  providers: [
+    {
+      provide: SUBSCRIPTIONS,
+      useFactory: (ledger: LedgerService, tenants: TenantConfigService) => [
+        on(TenantUpdatedV1, (event, em) => tenants.onTenantUpdated(event, em)),
+        on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
+        on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
+      ],
+      inject: [LedgerService, TenantConfigService],
+    },
+  ],
+  exports: [SUBSCRIPTIONS],
+})
+export class SettlementSubscriptionsModule {}
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'settlement', migrations, entities })],
+  imports: [ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }), TenantConfigModule, LedgerModule, SettlementSubscriptionsModule],
 })
 export class AppModule {}

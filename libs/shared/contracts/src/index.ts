@@ -8,4 +8,5 @@ export { IsAmountFen, type Fen } from './money';
 export * from './events/payment/payment.events';
 export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';
+export * from './events/settlement/settlement.events';
 export { COUNTIES, type County } from './reference/counties';

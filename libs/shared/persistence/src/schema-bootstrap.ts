@@ -10,6 +10,8 @@ function ident(name: string): string {
  * Prepares a service's schema on the admin connection: the schema itself, the service's
  * non-owner login role (it gets data rights, never ownership, so FORCE row-level security
  * binds it) and default privileges so that the tables migrations create are usable by it.
+ * Existing grants are not touched again, so a migration may narrow them (e.g. an append-only
+ * ledger revokes update and delete) and a later bootstrap does not undo that.
  */
 export async function bootstrapServiceSchema(adminUrl: string, schema: string, appPassword: string): Promise<string> {
   const role = appRoleName(schema);
@@ -26,8 +28,6 @@ export async function bootstrapServiceSchema(adminUrl: string, schema: string, a
     await client.query(`grant usage on schema ${ident(schema)} to ${ident(role)}`);
     await client.query(`alter default privileges in schema ${ident(schema)} grant select, insert, update, delete on tables to ${ident(role)}`);
     await client.query(`alter default privileges in schema ${ident(schema)} grant usage, select on sequences to ${ident(role)}`);
-    await client.query(`grant select, insert, update, delete on all tables in schema ${ident(schema)} to ${ident(role)}`);
-    await client.query(`grant usage, select on all sequences in schema ${ident(schema)} to ${ident(role)}`);
     await client.query('select pg_advisory_unlock(hashtext($1))', ['countypay.bootstrap']);
   } finally {
     await client.end();

@@ -1,4 +1,5 @@
-import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaConfig } from '@countypay/config';
@@ -27,9 +28,22 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
     private readonly probes: ProbeService,
-    /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of typed subscriptions */
-    @Optional() @Inject(SUBSCRIPTIONS) private readonly subscriptions: ReadonlyArray<Subscription<any>> | null,
+    private readonly moduleRef: ModuleRef,
   ) {}
+
+  /**
+   * The app's SUBSCRIPTIONS provider, wherever the app declared it (its AppModule or a feature
+   * module): this global module cannot inject a provider of the modules that import it.
+   */
+  /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- a heterogeneous list of typed subscriptions */
+  private appSubscriptions(): ReadonlyArray<Subscription<any>> {
+    try {
+      /* eslint-disable-next-line @typescript-eslint/no-explicit-any -- as above */
+      return this.moduleRef.get<ReadonlyArray<Subscription<any>>>(SUBSCRIPTIONS, { strict: false });
+    } catch {
+      return [];
+    }
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     this.registerOutboxLag();
@@ -37,7 +51,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     const outcomes = this.metrics.counter('consumer_events_total', 'Consumed events by outcome', ['topic', 'outcome', 'tenant']);
     this.consumer = new IdempotentConsumer(this.kafka, this.ds, this.producer, {
       name: `${this.config.KAFKA_GROUP_PREFIX}.${this.service}`,
-      subscriptions: [...(this.subscriptions ?? []), on(PlatformProbeV1, (e, em) => this.probes.record(e, em))],
+      subscriptions: [...this.appSubscriptions(), on(PlatformProbeV1, (e, em) => this.probes.record(e, em))],
       maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
       backoffMs: this.config.CONSUMER_BACKOFF_MS,
       logger: this.logger,

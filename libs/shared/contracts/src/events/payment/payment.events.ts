@@ -24,9 +24,6 @@ export class OrderMoneyRef {
   @IsIn(PAYMENT_PRODUCTS)
   product!: PaymentProduct;
 
-  @IsIn(PAYMENT_CHANNELS)
-  channel!: PaymentChannel;
-
   @IsAmountFen()
   amountFen!: Fen;
 
@@ -34,12 +31,15 @@ export class OrderMoneyRef {
   currency!: 'CNY';
 }
 
-/** What every payment event says about its order. */
+/** What every payment event of a paid (or attempted) order says about it. */
 export class PaymentRef extends OrderMoneyRef {
   /** the partner's own order number */
   @IsString()
   @MaxLength(64)
   outTradeNo!: string;
+
+  @IsIn(PAYMENT_CHANNELS)
+  channel!: PaymentChannel;
 }
 
 export class PaymentSucceededData extends PaymentRef {
@@ -61,7 +61,16 @@ export class PaymentFailedData extends PaymentRef {
   failedAt!: string;
 }
 
-export class PaymentClosedData extends PaymentRef {
+/** An order closed unpaid: expired or closed before any wallet was chosen has no channel. */
+export class PaymentClosedData extends OrderMoneyRef {
+  @IsString()
+  @MaxLength(64)
+  outTradeNo!: string;
+
+  @IsOptional()
+  @IsIn(PAYMENT_CHANNELS)
+  channel?: PaymentChannel;
+
   @IsIn(['expired', 'closed_by_partner', 'reversed'])
   reason!: 'expired' | 'closed_by_partner' | 'reversed';
 
@@ -70,6 +79,9 @@ export class PaymentClosedData extends PaymentRef {
 }
 
 export class RefundData extends OrderMoneyRef {
+  @IsIn(PAYMENT_CHANNELS)
+  channel!: PaymentChannel;
+
   @IsUUID()
   refundId!: string;
 

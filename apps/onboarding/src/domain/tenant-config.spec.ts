@@ -1,0 +1,58 @@
+import { instanceToPlain } from 'class-transformer';
+import { ApiError, defaultTenantConfig } from '@countypay/contracts';
+import { applyTenantConfigPatch, effectiveTenantConfig } from './tenant-config';
+
+function failure(patch: unknown): { code: string; param?: string; message: string } {
+  try {
+    applyTenantConfigPatch(defaultTenantConfig(), patch);
+  } catch (e) {
+    if (e instanceof ApiError) return { code: e.code, param: e.param, message: e.message };
+    throw e;
+  }
+  throw new Error('expected the patch to be refused');
+}
+
+describe('tenant config', () => {
+  it('an empty stored config means the default one', () => {
+    expect(instanceToPlain(effectiveTenantConfig({}))).toEqual(instanceToPlain(defaultTenantConfig()));
+    expect(instanceToPlain(effectiveTenantConfig(null))).toEqual(instanceToPlain(defaultTenantConfig()));
+  });
+
+  it('a partial patch replaces only the fields it names', () => {
+    const next = applyTenantConfigPatch(defaultTenantConfig(), { cutoffTime: '22:30', settlementCycle: 'D0' });
+    expect(next.cutoffTime).toBe('22:30');
+    expect(next.settlementCycle).toBe('D0');
+    expect(instanceToPlain(next.feePlan)).toEqual(instanceToPlain(defaultTenantConfig().feePlan));
+  });
+
+  it('a fee plan replaces the whole plan', () => {
+    const next = applyTenantConfigPatch(defaultTenantConfig(), { feePlan: [{ product: 'qr', channel: '*', rateBp: 30, minFeeFen: 0 }] });
+    expect(next.feePlan).toHaveLength(1);
+    expect(next.feePlan[0]?.rateBp).toBe(30);
+  });
+
+  it('refuses a cut-off of 25:00 naming config.cutoffTime', () => {
+    expect(failure({ cutoffTime: '25:00' })).toMatchObject({ code: 'invalid_request', param: 'config.cutoffTime' });
+  });
+
+  it.each([
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 'x', minFeeFen: 1 }] }, 'config.feePlan.0.rateBp'],
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38.5, minFeeFen: 1 }] }, 'config.feePlan.0.rateBp'],
+    [{ feePlan: [{ product: 'lottery', channel: '*', rateBp: 38, minFeeFen: 1 }] }, 'config.feePlan.0.product'],
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38, minFeeFen: -1 }] }, 'config.feePlan.0.minFeeFen'],
+    [{ feePlan: 'cheap' }, 'config.feePlan'],
+    [{ settlementCycle: 'T7' }, 'config.settlementCycle'],
+  ])('refuses %j naming %s', (patch, param) => {
+    expect(failure(patch)).toMatchObject({ code: 'invalid_request', param });
+  });
+
+  it('refuses an unknown field', () => {
+    expect(failure({ colour: 'red' })).toMatchObject({ code: 'unknown_field', param: 'config.colour' });
+  });
+
+  it('refuses a body that is not an object', () => {
+    expect(failure([1, 2])).toMatchObject({ code: 'invalid_request', param: 'config' });
+    expect(failure(null)).toMatchObject({ code: 'invalid_request', param: 'config' });
+    expect(failure({})).toMatchObject({ code: 'invalid_request', param: 'config' });
+  });
+});

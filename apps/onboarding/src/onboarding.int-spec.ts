@@ -1,0 +1,312 @@
+/**
+ * onboarding against the real PostgreSQL (own throw-away schema migrated with the service's
+ * migrations, non-owner role, RLS) through its HTTP API with the gateway's actor headers.
+ * The outbox is checked in PostgreSQL (the relay is not started, so nothing goes to Kafka).
+ */
+import { randomBytes } from 'node:crypto';
+import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { OutboxRelay } from '@countypay/messaging';
+import { createLogger } from '@countypay/observability';
+import { createServiceDataSource } from '@countypay/persistence';
+import { ApiExceptionFilter, apiValidationPipe, LOGGER } from '@countypay/service-kit';
+import { FieldCipher, generateSm2KeyPair } from '@countypay/security';
+import { createTestSchema, testKafka, type TestSchema } from '@countypay/testing';
+import { json } from 'express';
+import { AppsModule } from './apps/apps.module';
+import { CoreModule } from './common/core.module';
+import { OnboardingConfig } from './config/onboarding.config';
+import { migrations } from './data-source';
+import { MerchantsModule } from './merchants/merchants.module';
+import { OperatorsModule } from './operators/operators.module';
+import { PartnersModule } from './partners/partners.module';
+import { TenantsModule } from './tenants/tenants.module';
+
+const T1 = 't370124';
+const T2 = 't370114';
+const BOOT = `cpo_${randomBytes(32).toString('base64url')}`;
+const KEY = (): string => randomBytes(32).toString('base64');
+const config = Object.assign(new OnboardingConfig(), {
+  COUNTYPAY_PII_KEY: KEY(),
+  COUNTYPAY_BLIND_INDEX_KEY: KEY(),
+  COUNTYPAY_CREDENTIAL_KEY: KEY(),
+  COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: BOOT,
+  CREDENTIAL_ROTATION_GRACE_SECONDS: 3600,
+});
+
+let schema: TestSchema;
+let ds: DataSource;
+let app: INestApplication;
+let base = '';
+
+@Global()
+@Module({})
+class TestPlatformModule {
+  static with(dataSource: DataSource, relay: OutboxRelay, logger: unknown): DynamicModule {
+    const providers = [
+      { provide: DataSource, useValue: dataSource },
+      { provide: OutboxRelay, useValue: relay },
+      { provide: LOGGER, useValue: logger },
+    ];
+    return { module: TestPlatformModule, providers, exports: [DataSource, OutboxRelay, LOGGER] };
+  }
+}
+
+type Headers = Record<string, string>;
+const province: Headers = { 'x-cp-actor-type': 'province', 'x-cp-actor-id': '00000000-0000-4000-8000-000000000001' };
+const county = (tenant: string): Headers => ({ 'x-cp-actor-type': 'county', 'x-cp-actor-id': 'op-county', 'tenant-id': tenant });
+const appActor = (appId: string, partnerId: string, tenant = T1, scopes = 'merchants:read,merchants:write'): Headers => ({
+  'x-cp-actor-type': 'app',
+  'x-cp-actor-id': appId,
+  'x-cp-app-id': appId,
+  'x-cp-partner-id': partnerId,
+  'x-cp-scopes': scopes,
+  'tenant-id': tenant,
+});
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+async function call(method: string, path: string, h: Headers, body?: unknown): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...h, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+async function adminQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
+  return schema.admin(async (c) => {
+    await c.query(`select set_config('app.scope', 'province', false)`);
+    await c.query(`select set_config('app.outbox_relay', 'on', false)`);
+    return (await c.query(sql, params)).rows as T[];
+  });
+}
+
+async function events(type: string): Promise<Array<{ tenant_id: string; payload: { data: Record<string, unknown> } }>> {
+  return adminQuery(`select tenant_id, payload from outbox where event_type = $1 order by seq`, [type]);
+}
+
+const merchantBody = {
+  legalName: '平阴县城关便民超市有限公司',
+  uscc: '914403001922038216',
+  legalRepName: '欧阳明华',
+  legalRepIdNumber: '11010519491231002X',
+  phone: '13800138000',
+  mcc: '5411',
+  address: '城关镇1号',
+  city: '济南',
+  settlementAccount: { accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '平阴农商银行' },
+};
+
+beforeAll(async () => {
+  schema = await createTestSchema('onb', []);
+  const migrator = createServiceDataSource({ url: schema.adminUrl, schema: schema.schema, migrations, applicationName: 'it-onboarding-migrate', poolSize: 1 });
+  await migrator.initialize();
+  await migrator.runMigrations();
+  await migrator.destroy();
+  await schema.admin(async (c) => {
+    await c.query(`grant select, insert, update, delete on all tables in schema ${schema.schema} to cp_${schema.schema}_app`);
+    await c.query(`grant usage, select on all sequences in schema ${schema.schema} to cp_${schema.schema}_app`);
+  });
+  ds = await schema.appDataSource();
+  const logger = createLogger({ serviceName: 'onboarding-it', level: 'silent' });
+  const relay = new OutboxRelay(ds, testKafka().producer(), { batchSize: 10, pollMs: 1000 }); // never started
+  const moduleRef = await Test.createTestingModule({
+    imports: [TestPlatformModule.with(ds, relay, logger), CoreModule, OperatorsModule, TenantsModule, PartnersModule, AppsModule, MerchantsModule],
+  })
+    .overrideProvider(OnboardingConfig)
+    .useValue(config)
+    .compile();
+  app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  app.use(json());
+  app.useGlobalFilters(new ApiExceptionFilter(logger));
+  app.useGlobalPipes(apiValidationPipe());
+  await app.listen(0, '127.0.0.1');
+  base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+}, 90_000);
+
+afterAll(async () => {
+  await app?.close();
+  await schema?.drop();
+});
+
+describe('operators', () => {
+  it('authenticates the bootstrap province operator and refuses other tokens', async () => {
+    expect(await call('POST', '/internal/operators/authenticate', {}, { token: BOOT })).toEqual({
+      status: 200,
+      body: { operatorId: '00000000-0000-4000-8000-000000000001', role: 'province' },
+    });
+    const bad = await call('POST', '/internal/operators/authenticate', {}, { token: `cpo_${'x'.repeat(43)}` });
+    expect(bad.status).toBe(401);
+    expect(bad.body.error.code).toBe('invalid_operator_token');
+  });
+
+  it('creates a county operator whose token is shown once and stored only hashed', async () => {
+    const created = await call('POST', '/admin/operators', province, { role: 'county', tenantId: T1, name: 'Pingyin ops' });
+    expect(created.status).toBe(201);
+    expect(created.body.token).toMatch(/^cpo_[A-Za-z0-9_-]{43}$/);
+    const auth = await call('POST', '/internal/operators/authenticate', {}, { token: created.body.token });
+    expect(auth.body).toEqual({ operatorId: created.body.operatorId, role: 'county', tenantId: T1 });
+    const rows = await adminQuery<{ row: string }>(`select row_to_json(o)::text as row from operators o`);
+    expect(rows.some((r) => r.row.includes(created.body.token))).toBe(false);
+    expect((await call('POST', '/admin/operators', county(T1), { role: 'county', tenantId: T1, name: 'x' })).body.error.code).toBe('forbidden_actor');
+  });
+});
+
+describe('tenants', () => {
+  it('announces the seeded tenants once at start', async () => {
+    const announced = await events('onboarding.tenant-updated');
+    expect(announced.length).toBe(99);
+    expect(announced.find((e) => e.tenant_id === T1)?.payload.data).toMatchObject({ tenantId: T1, status: 'active', version: 1 });
+  });
+
+  it('refuses a cut-off of 25:00 naming config.cutoffTime, applies a good patch with version + 1, event and audit', async () => {
+    const bad = await call('PATCH', `/admin/tenants/${T1}/config`, province, { cutoffTime: '25:00' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.param).toBe('config.cutoffTime');
+    const ok = await call('PATCH', `/admin/tenants/${T1}/config`, province, { cutoffTime: '22:00' });
+    expect(ok.status).toBe(200);
+    expect(ok.body).toMatchObject({ tenantId: T1, version: 2, defaultConfig: false, config: { cutoffTime: '22:00', settlementCycle: 'T1' } });
+    const last = (await events('onboarding.tenant-updated')).filter((e) => e.tenant_id === T1).pop();
+    expect(last?.payload.data).toMatchObject({ version: 2, config: { cutoffTime: '22:00' } });
+    const audit = await call('GET', `/admin/audit?entity=tenant&entityId=${T1}`, county(T1));
+    expect(audit.body.data[0]).toMatchObject({ action: 'tenant.config_updated', actorType: 'province', tenantId: T1 });
+  });
+
+  it('a county operator sees its own tenant only', async () => {
+    expect((await call('GET', `/admin/tenants/${T1}`, county(T1))).status).toBe(200);
+    expect((await call('GET', `/admin/tenants/${T2}`, county(T1))).status).toBe(404);
+    const list = await call('GET', '/admin/tenants', county(T1));
+    expect(list.body.data.map((t: { tenantId: string }) => t.tenantId)).toEqual([T1]);
+  });
+});
+
+describe('partners, apps and merchants', () => {
+  let partnerId = '';
+  let appId = '';
+  let merchantId = '';
+
+  it('registers an HMAC app: secrets shown once, stored and published only encrypted', async () => {
+    partnerId = (await call('POST', '/admin/partners', province, { name: 'Jinan Mall', kind: 'ecommerce_platform' })).body.partnerId;
+    const created = await call('POST', `/admin/partners/${partnerId}/apps`, province, {
+      tenantId: T1,
+      name: 'Mall pay',
+      scopes: ['qr:pay', 'merchants:write'],
+      callbackUrls: ['https://mall.example/cb'],
+      credential: { alg: 'HMAC-SHA256' },
+    });
+    expect(created.status).toBe(201);
+    appId = created.body.appId;
+    expect(appId).toMatch(/^app_[0-9a-z]{20}$/);
+    const [event] = await events('onboarding.app-updated');
+    const data = event?.payload.data as { credentials: Array<{ secretCiphertext: string }>; webhookSecretCiphertext: string; version: number };
+    const cipher = new FieldCipher({ keys: [{ id: 'cred1', key: config.COUNTYPAY_CREDENTIAL_KEY }], activeKeyId: 'cred1' });
+    expect(cipher.decrypt(data.credentials[0]?.secretCiphertext ?? '')).toBe(created.body.appSecret);
+    expect(cipher.decrypt(data.webhookSecretCiphertext)).toBe(created.body.webhookSecret);
+    expect(JSON.stringify(event)).not.toContain(created.body.appSecret);
+    expect((await call('GET', `/admin/apps/${appId}`, province)).body.appSecret).toBeUndefined();
+    const internal = await call('GET', `/internal/apps/${appId}`, {});
+    expect(internal.body).toMatchObject({ appId, tenantId: T1, partnerId, status: 'active', version: 1 });
+    expect(cipher.decrypt(internal.body.credentials[0].secretCiphertext)).toBe(created.body.appSecret);
+    expect((await call('GET', '/internal/apps/app_zzzzzzzzzzzzzzzzzzzz', {})).status).toBe(404);
+  });
+
+  it('rotates: the old credential retires for the grace period', async () => {
+    const rotated = await call('POST', `/admin/apps/${appId}/credentials`, province, {});
+    expect(rotated.status).toBe(201);
+    expect(rotated.body.appSecret).toBeDefined();
+    const statuses = rotated.body.credentials.map((c: { status: string }) => c.status).sort();
+    expect(statuses).toEqual(['active', 'retiring']);
+    const retiring = rotated.body.credentials.find((c: { status: string }) => c.status === 'retiring');
+    const grace = Date.parse(retiring.notAfter) - Date.now();
+    expect(grace).toBeGreaterThan(3500 * 1000);
+    expect(grace).toBeLessThanOrEqual(3600 * 1000);
+    const last = (await events('onboarding.app-updated')).pop()?.payload.data as { version: number; credentials: unknown[] };
+    expect(last.version).toBe(2);
+    expect(last.credentials).toHaveLength(2);
+  });
+
+  it('refuses an SM2 key off the curve, accepts a real one', async () => {
+    const body = { tenantId: T1, name: 'sm2', scopes: ['qr:pay'], callbackUrls: [] };
+    const bad = await call('POST', `/admin/partners/${partnerId}/apps`, province, { ...body, credential: { alg: 'SM2-SM3', publicKey: `04${'1'.repeat(128)}` } });
+    expect(bad.body.error).toMatchObject({ code: 'invalid_public_key', param: 'credential.publicKey' });
+    const good = await call('POST', `/admin/partners/${partnerId}/apps`, province, { ...body, credential: { alg: 'SM2-SM3', publicKey: generateSm2KeyPair().publicKey } });
+    expect(good.status).toBe(201);
+    expect(good.body.appSecret).toBeUndefined();
+  });
+
+  it('creates a merchant with KYC checks, encrypted at rest and masked in answers and events', async () => {
+    expect((await call('POST', '/merchants', appActor(appId, partnerId), { ...merchantBody, uscc: '914403001922038217' })).body.error).toMatchObject({ code: 'invalid_uscc', param: 'uscc' });
+    expect((await call('POST', '/merchants', appActor(appId, partnerId, T1, 'qr:pay'), merchantBody)).body.error.code).toBe('insufficient_scope');
+    const created = await call('POST', '/merchants', appActor(appId, partnerId), merchantBody);
+    expect(created.status).toBe(201);
+    merchantId = created.body.merchantId;
+    expect(created.body).toMatchObject({
+      status: 'pending_review',
+      partnerId,
+      legalRepName: '欧阳**',
+      legalRepIdNumber: '110***********002X',
+      phone: '138****8000',
+      settlementAccount: { accountNo: '622202*********3446' },
+      version: 1,
+    });
+    const [row] = await adminQuery<{ row: string }>(`select row_to_json(m)::text as row from merchants m where merchant_id = $1`, [merchantId]);
+    for (const secret of ['11010519491231002X', '13800138000', '6222020200112233446', '欧阳明华']) expect(row?.row).not.toContain(secret);
+    const published = JSON.stringify(await events('onboarding.merchant-updated'));
+    for (const secret of ['11010519491231002X', '13800138000', '6222020200112233446', '欧阳明华']) expect(published).not.toContain(secret);
+    const dup = await call('POST', '/merchants', appActor(appId, partnerId), merchantBody);
+    expect(dup.status).toBe(409);
+    expect(dup.body.error).toMatchObject({ code: 'merchant_exists', param: 'uscc' });
+  });
+
+  it('an app of a suspended partner is published as suspended', async () => {
+    await call('POST', `/admin/partners/${partnerId}/suspend`, province);
+    const suspended = (await events('onboarding.app-updated')).filter((e) => e.payload.data.appId === appId).pop()?.payload.data;
+    expect(suspended).toMatchObject({ status: 'suspended', version: 3 });
+    expect((await call('GET', `/admin/apps/${appId}`, province)).body).toMatchObject({ status: 'active', partnerStatus: 'suspended' });
+    await call('POST', `/admin/partners/${partnerId}/resume`, province);
+    expect((await events('onboarding.app-updated')).filter((e) => e.payload.data.appId === appId).pop()?.payload.data).toMatchObject({ status: 'active', version: 4 });
+  });
+
+  it('hides the merchant from other tenants and other partners, not from the county bank app', async () => {
+    expect((await call('GET', `/merchants/${merchantId}`, county(T2))).body.error.code).toBe('not_found');
+    const other = (await call('POST', '/admin/partners', province, { name: 'Other', kind: 'regional_platform' })).body.partnerId;
+    const bank = (await call('POST', '/admin/partners', province, { name: 'Bank app', kind: 'county_bank_app' })).body.partnerId;
+    expect((await call('GET', `/merchants/${merchantId}`, appActor('app_bbbbbbbbbbbbbbbbbbbb', other))).status).toBe(404);
+    expect((await call('GET', `/merchants/${merchantId}`, appActor('app_cccccccccccccccccccc', bank))).status).toBe(200);
+    expect((await call('GET', '/merchants', appActor('app_bbbbbbbbbbbbbbbbbbbb', other))).body.data).toEqual([]);
+  });
+
+  it('reviews, adds a store and a terminal, each publishing the next version', async () => {
+    expect((await call('POST', `/admin/merchants/${merchantId}/approve`, appActor(appId, partnerId))).body.error.code).toBe('forbidden_actor');
+    expect((await call('POST', `/admin/merchants/${merchantId}/approve`, county(T2))).status).toBe(404);
+    expect((await call('POST', `/admin/merchants/${merchantId}/resume`, county(T1))).body.error.code).toBe('invalid_state_transition');
+    expect((await call('POST', `/admin/merchants/${merchantId}/approve`, county(T1))).body).toMatchObject({ status: 'active', version: 2 });
+    const store = await call('POST', `/merchants/${merchantId}/stores`, appActor(appId, partnerId), { name: '城关店' });
+    expect(store.status).toBe(201);
+    const terminal = await call('POST', `/stores/${store.body.storeId}/terminals`, appActor(appId, partnerId), { serialNo: 'SN-1' });
+    expect(terminal.status).toBe(201);
+    expect((await call('POST', `/stores/${store.body.storeId}/terminals`, county(T1), { serialNo: 'SN-1' })).body.error).toMatchObject({ code: 'terminal_exists', param: 'serialNo' });
+    const last = (await events('onboarding.merchant-updated')).pop()?.payload.data;
+    expect(last).toMatchObject({
+      merchantId,
+      status: 'active',
+      version: 4,
+      stores: [{ storeId: store.body.storeId, terminals: [{ terminalId: terminal.body.terminalId, serialNo: 'SN-1' }] }],
+    });
+    const audit = await call('GET', `/admin/audit?entity=merchant&entityId=${merchantId}`, county(T1));
+    expect(audit.body.data.map((a: { action: string }) => a.action)).toEqual(['merchant.approved', 'merchant.created']);
+    expect(JSON.stringify(audit.body)).not.toContain('11010519491231002X');
+  });
+
+  it('a suspended tenant refuses app writes', async () => {
+    await call('POST', `/admin/tenants/${T1}/suspend`, province);
+    const refused = await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '平阴' });
+    expect(refused.status).toBe(403);
+    expect(refused.body.error.code).toBe('tenant_suspended');
+    await call('POST', `/admin/tenants/${T1}/resume`, province);
+    expect((await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '平阴' })).body.city).toBe('平阴');
+  });
+});

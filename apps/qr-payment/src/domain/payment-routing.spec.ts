@@ -1,0 +1,85 @@
+import { transition } from './order-state';
+import {
+  channelOfDetectedWallet,
+  channelOfPayerWallet,
+  compactUuid,
+  expandUuid,
+  orderEventOfChannelStatus,
+  payerCodeKey,
+  pollSchedule,
+} from './payment-routing';
+
+describe('channel routing', () => {
+  it.each([
+    ['wechat_pay', 'wechat'],
+    ['alipay', 'alipay'],
+    ['unionpay', 'unionpay'],
+    ['county_bank', 'county_bank'],
+  ] as const)('payer code of %s is paid through %s', (wallet, channel) => {
+    expect(channelOfPayerWallet(wallet)).toBe(channel);
+  });
+
+  it('an unknown wallet has no channel', () => {
+    expect(channelOfDetectedWallet('unknown')).toBeUndefined();
+    expect(channelOfDetectedWallet('alipay')).toBe('alipay');
+  });
+});
+
+describe('orderEventOfChannelStatus', () => {
+  it.each([
+    ['succeeded', 'payment_succeeded'],
+    ['failed', 'payment_failed'],
+    ['reversed', 'reverse'],
+    ['closed', 'reverse'],
+    ['user_paying', undefined],
+  ] as const)('%s -> %s', (status, event) => {
+    expect(orderEventOfChannelStatus(status)).toBe(event);
+  });
+
+  it('a late notification never moves a final order backwards', () => {
+    for (const final of ['succeeded', 'failed', 'closed'] as const) {
+      for (const status of ['succeeded', 'failed', 'reversed', 'closed'] as const) {
+        expect(transition(final, orderEventOfChannelStatus(status)!).ok).toBe(false);
+      }
+    }
+  });
+});
+
+describe('payerCodeKey', () => {
+  it('is stable per tenant and code, and never contains the code', () => {
+    const code = '134567890123456789';
+    expect(payerCodeKey('t370124', code)).toBe(payerCodeKey('t370124', code));
+    expect(payerCodeKey('t370124', code)).not.toBe(payerCodeKey('t370125', code));
+    expect(payerCodeKey('t370124', code)).not.toContain(code);
+    expect(payerCodeKey('t370124', code)).toMatch(/^pc_[0-9a-f]{40}$/);
+  });
+});
+
+describe('pollSchedule', () => {
+  it('doubles up to the cap and ends exactly on the deadline', () => {
+    expect(pollSchedule(1000, 5000, 30_000)).toEqual([1000, 2000, 4000, 5000, 5000, 5000, 5000, 3000]);
+    expect(pollSchedule(50, 200, 300)).toEqual([50, 100, 150]);
+  });
+  it('no deadline, no polling', () => {
+    expect(pollSchedule(100, 100, 0)).toEqual([]);
+  });
+  it('refuses a nonsense schedule', () => {
+    expect(() => pollSchedule(0, 100, 1000)).toThrow(RangeError);
+    expect(() => pollSchedule(200, 100, 1000)).toThrow(RangeError);
+  });
+});
+
+describe('compact UUIDs', () => {
+  const id = '0f8e2c1a-9b7d-4e3f-8a2b-1c0d9e8f7a6b';
+  it('round-trip through 22 characters of base64url', () => {
+    const c = compactUuid(id);
+    expect(c).toMatch(/^[A-Za-z0-9_-]{22}$/);
+    expect(expandUuid(c)).toBe(id);
+    expect(expandUuid(id.toUpperCase())).toBe(id);
+  });
+  it('reject anything else', () => {
+    expect(() => compactUuid('nope')).toThrow(RangeError);
+    expect(expandUuid('short')).toBeUndefined();
+    expect(expandUuid('!'.repeat(22))).toBeUndefined();
+  });
+});

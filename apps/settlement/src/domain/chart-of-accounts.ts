@@ -1,0 +1,45 @@
+/**
+ * The chart of accounts of a tenant's ledger. Accounts are opened lazily, at their first
+ * posting; a code names the account and, through its prefix, its type and normal side.
+ */
+export type AccountType = 'asset' | 'liability' | 'income';
+export type Direction = 'debit' | 'credit';
+
+export interface AccountSpec {
+  readonly type: AccountType;
+  /** the side on which the account's balance is positive */
+  readonly normalSide: Direction;
+}
+
+/** money the channel (WeChat Pay, Alipay, UnionPay, the county bank) owes us for captured payments, net of refunds */
+export function channelReceivable(channel: string): string {
+  return `channel_receivable:${channel}`;
+}
+
+/** what the tenant owes the merchant: payments net of fees, less refunds (and, later, payouts) */
+export function merchantPayable(merchantId: string): string {
+  return `merchant_payable:${merchantId}`;
+}
+
+/** the tenant's fee income */
+export const FEE_INCOME = 'fee_income';
+
+const PREFIXES: ReadonlyArray<readonly [string, AccountSpec]> = [
+  ['channel_receivable:', { type: 'asset', normalSide: 'debit' }],
+  ['merchant_payable:', { type: 'liability', normalSide: 'credit' }],
+];
+
+const FIXED: ReadonlyMap<string, AccountSpec> = new Map([[FEE_INCOME, { type: 'income', normalSide: 'credit' }]]);
+
+/** The type and normal side of an account code; throws on a code outside the chart. */
+export function accountSpec(code: string): AccountSpec {
+  const fixed = FIXED.get(code);
+  if (fixed) return fixed;
+  for (const [prefix, spec] of PREFIXES) if (code.startsWith(prefix) && code.length > prefix.length) return spec;
+  throw new RangeError(`account ${code} is not in the chart of accounts`);
+}
+
+/** The balance on the account's normal side (may be negative, e.g. a merchant refunded beyond its payable). */
+export function normalBalance(spec: AccountSpec, debitsFen: bigint, creditsFen: bigint): bigint {
+  return spec.normalSide === 'debit' ? debitsFen - creditsFen : creditsFen - debitsFen;
+}

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ApiError,
+  SettlementPostedData,
+  SettlementPostedV1,
+  type EventEnvelope,
+  type PaymentSucceededData,
+  type RefundData,
+  type SettlementSourceType,
+} from '@countypay/contracts';
+import { addToOutbox, OutboxRelay } from '@countypay/messaging';
+import { fenToJson, toFen } from '@countypay/money';
+import { annotateActiveSpan, type Logger } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { LOGGER } from '@countypay/service-kit';
+import { accountSpec, merchantPayable } from '../domain/chart-of-accounts';
+import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan } from '../domain/posting-rules';
+import { TenantConfigService } from '../tenant-config/tenant-config.service';
+import { LedgerMetrics } from './ledger.metrics';
+import { LedgerRepository, type BalanceRow, type EntryRow, type PostingRow } from './ledger.repository';
+
+export interface PostedEntry {
+  entryId: string;
+  postedAt: Date;
+}
+
+export interface MerchantBalanceView {
+  merchantId: string;
+  payableFen: number;
+  currency: 'CNY';
+  asOf: string;
+}
+
+export interface EntryView {
+  id: string;
+  sourceEventId: string;
+  sourceType: string;
+  orderId: string;
+  refundId: string | null;
+  merchantId: string;
+  product: string;
+  channel: string;
+  amountFen: number;
+  feeFen: number;
+  feeRateBp: number | null;
+  currency: 'CNY';
+  occurredAt: string;
+  postedAt: string;
+  postings: Array<{ line: number; account: string; direction: 'debit' | 'credit'; amountFen: number }>;
+}
+
+export interface TrialBalanceView {
+  accounts: Array<{
+    account: string;
+    type: string;
+    normalSide: 'debit' | 'credit';
+    postedDebitsFen: number;
+    postedCreditsFen: number;
+    /** the balance in the debit or the credit column of the trial balance (the other is 0) */
+    debitFen: number;
+    creditFen: number;
+  }>;
+  debitsFen: number;
+  creditsFen: number;
+  balanced: boolean;
+  currency: 'CNY';
+  asOf: string;
+}
+
+/** Who is asking: a partner app sees only what its own payments posted; operators (no app) see the whole tenant. */
+export interface Viewer {
+  partnerAppId?: string;
+}
+
+interface Source {
+  eventId: string;
+  type: SettlementSourceType;
+  ref: string;
+  orderId: string;
+  refundId: string | null;
+  merchantId: string;
+  partnerAppId: string | null;
+  product: string;
+  channel: string;
+  occurredAt: Date;
+}
+
+export const DEFAULT_PAGE = 20;
+export const MAX_PAGE = 100;
+
+/**
+ * The tenant's double-entry ledger: posts each money event exactly once (journal entry,
+ * postings, balances and the `settlement.posted` outbox event in the caller's transaction)
+ * and answers balance, entry and trial-balance queries under the tenant's row-level security.
+ */
+@Injectable()
+export class LedgerService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly relay: OutboxRelay,
+    private readonly repo: LedgerRepository,
+    private readonly tenantConfigs: TenantConfigService,
+    private readonly metrics: LedgerMetrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** Consumer: `payment.succeeded` → Dr channel receivable A; Cr merchant payable A − F; Cr fee income F. */
+  async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const feePlan = await this.tenantConfigs.feePlan(em, event.tenantId);
+    const plan = paymentSucceededEntry({ amountFen: toFen(d.amountFen), product: d.product, channel: d.channel, merchantId: d.merchantId, feePlan });
+    return this.post(em, event, plan, {
+      eventId: event.id,
+      type: 'payment.succeeded',
+      ref: d.orderId,
+      orderId: d.orderId,
+      refundId: null,
+      merchantId: d.merchantId,
+      partnerAppId: d.partnerAppId ?? null,
+      product: d.product,
+      channel: d.channel,
+      occurredAt: new Date(event.occurredAt),
+    });
+  }
+
+  /** Consumer: `refund.succeeded` → Dr merchant payable R; Cr channel receivable R (the fee is not returned). */
+  async onRefundSucceeded(event: EventEnvelope<RefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const plan = refundSucceededEntry({ amountFen: toFen(d.amountFen), channel: d.channel, merchantId: d.merchantId });
+    return this.post(em, event, plan, {
+      eventId: event.id,
+      type: 'refund.succeeded',
+      ref: d.refundId,
+      orderId: d.orderId,
+      refundId: d.refundId,
+      merchantId: d.merchantId,
+      partnerAppId: d.partnerAppId ?? null,
+      product: d.product,
+      channel: d.channel,
+      occurredAt: new Date(event.occurredAt),
+    });
+  }
+
+  private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {
+    const tenantId = event.tenantId;
+    if (!isBalanced(plan.lines)) throw new Error(`posting rule for ${src.type} produced an unbalanced entry`); // unreachable: property-tested
+    annotateActiveSpan({ 'merchant.id': src.merchantId, 'payment.id': src.orderId });
+    const entryId = randomUUID();
+    const postedAt = new Date();
+    const inserted = await this.repo.insertEntry(em, {
+      id: entryId,
+      tenantId,
+      sourceEventId: src.eventId,
+      sourceType: src.type,
+      sourceRef: src.ref,
+      orderId: src.orderId,
+      refundId: src.refundId,
+      merchantId: src.merchantId,
+      partnerAppId: src.partnerAppId,
+      product: src.product,
+      channel: src.channel,
+      amountFen: plan.amountFen,
+      feeFen: plan.feeFen,
+      feeRateBp: plan.feeRule?.rateBp ?? null,
+      feeMinFen: plan.feeRule?.minFeeFen ?? null,
+      feeRuleChannel: plan.feeRule?.channel ?? null,
+      occurredAt: src.occurredAt,
+      postedAt,
+    });
+    if (!inserted) {
+      const existing = await this.repo.findBySource(em, src.eventId, src.type, src.ref);
+      this.logger.warn({ eventId: src.eventId, sourceType: src.type, sourceRef: src.ref, existing }, 'money event already posted; skipped');
+      this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
+      return undefined;
+    }
+    // one atomic upsert per account, in account order (concurrent entries lock the same rows in the same order)
+    const deltas = accountDeltas(plan.lines).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
+    for (const delta of deltas) await this.repo.applyToBalance(em, tenantId, accountSpec(delta.account), delta);
+    await this.repo.insertPostings(em, tenantId, entryId, plan.lines);
+
+    const posted = Object.assign(new SettlementPostedData(), {
+      entryId,
+      sourceEventId: src.eventId,
+      sourceType: src.type,
+      orderId: src.orderId,
+      ...(src.refundId ? { refundId: src.refundId } : {}),
+      merchantId: src.merchantId,
+      amountFen: fenToJson(plan.amountFen),
+      feeFen: fenToJson(plan.feeFen),
+      postedAt: postedAt.toISOString(),
+    });
+    await addToOutbox(em, SettlementPostedV1, posted, { tenantId, occurredAt: postedAt });
+    this.relay.wake();
+
+    this.metrics.entries.inc({ source_type: src.type, tenant: tenantId });
+    this.metrics.postings.inc({ source_type: src.type, tenant: tenantId }, plan.lines.length);
+    this.metrics.delay.observe({ source_type: src.type }, Math.max(0, (postedAt.getTime() - src.occurredAt.getTime()) / 1000));
+    return { entryId, postedAt };
+  }
+
+  async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalanceView> {
+    const { row, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, merchantId, viewer.partnerAppId));
+      return { row: visible ? await this.repo.findBalance(em, merchantPayable(merchantId)) : undefined, asOf: await this.repo.now(em) };
+    });
+    if (!row) throw new ApiError('not_found', `no ledger account for merchant ${merchantId}`, 'merchantId');
+    return { merchantId, payableFen: signedFen(row.balanceFen), currency: 'CNY', asOf: asOf.toISOString() };
+  }
+
+  async entries(tenantId: string, q: { orderId?: string; cursor?: string; limit?: number }, viewer: Viewer = {}): Promise<{ data: EntryView[]; nextCursor: string | null }> {
+    const limit = q.limit ?? DEFAULT_PAGE;
+    const beforeSeq = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
+    const { rows, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const rows = await this.repo.findEntries(em, { orderId: q.orderId, beforeSeq, partnerAppId: viewer.partnerAppId, limit: limit + 1 });
+      const page = rows.slice(0, limit);
+      return { rows, postings: await this.repo.findPostings(em, page.map((r) => r.id)) };
+    });
+    const page = rows.slice(0, limit);
+    const byEntry = new Map<string, PostingRow[]>();
+    for (const p of postings) byEntry.set(p.entryId, [...(byEntry.get(p.entryId) ?? []), p]);
+    return {
+      data: page.map((r) => toEntryView(r, byEntry.get(r.id) ?? [])),
+      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null,
+    };
+  }
+
+  async trialBalance(tenantId: string): Promise<TrialBalanceView> {
+    const { rows, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => ({ rows: await this.repo.findBalances(em), asOf: await this.repo.now(em) }));
+    return trialBalanceOf(rows, asOf);
+  }
+}
+
+/** The trial balance: each account's balance in its debit or credit column; the columns' totals must agree. */
+export function trialBalanceOf(rows: readonly BalanceRow[], asOf: Date): TrialBalanceView {
+  let debits = 0n;
+  let credits = 0n;
+  const accounts = rows.map((r) => {
+    const net = r.debitsFen - r.creditsFen;
+    const debitFen = net > 0n ? net : 0n;
+    const creditFen = net < 0n ? -net : 0n;
+    debits += debitFen;
+    credits += creditFen;
+    return {
+      account: r.account,
+      type: r.accountType,
+      normalSide: r.normalSide,
+      postedDebitsFen: signedFen(r.debitsFen),
+      postedCreditsFen: signedFen(r.creditsFen),
+      debitFen: signedFen(debitFen),
+      creditFen: signedFen(creditFen),
+    };
+  });
+  return { accounts, debitsFen: signedFen(debits), creditsFen: signedFen(credits), balanced: debits === credits, currency: 'CNY', asOf: asOf.toISOString() };
+}
+
+function toEntryView(r: EntryRow, postings: readonly PostingRow[]): EntryView {
+  return {
+    id: r.id,
+    sourceEventId: r.sourceEventId,
+    sourceType: r.sourceType,
+    orderId: r.orderId,
+    refundId: r.refundId,
+    merchantId: r.merchantId,
+    product: r.product,
+    channel: r.channel,
+    amountFen: signedFen(r.amountFen),
+    feeFen: signedFen(r.feeFen),
+    feeRateBp: r.feeRateBp,
+    currency: 'CNY',
+    occurredAt: r.occurredAt.toISOString(),
+    postedAt: r.postedAt.toISOString(),
+    postings: postings.map((p) => ({ line: p.lineNo, account: p.account, direction: p.direction, amountFen: signedFen(p.amountFen) })),
+  };
+}
+
+/** A balance as a JSON number of fen; it may be negative (a merchant refunded beyond its payable). */
+function signedFen(v: bigint): number {
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  if (v > max || v < -max) throw new RangeError('amount out of the safe range');
+  return Number(v);
+}
+
+export function encodeCursor(seq: string): string {
+  return Buffer.from(`s:${seq}`, 'utf8').toString('base64url');
+}
+
+export function decodeCursor(cursor: string): string {
+  const m = /^s:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
+  if (!m) throw new ApiError('invalid_request', 'cursor is not a cursor this API returned', 'cursor');
+  return m[1];
+}
