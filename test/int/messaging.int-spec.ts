@@ -187,6 +187,35 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
     }
   });
 
+  it('runs every subscription of a topic in the event’s one transaction', async () => {
+    const topic = await createTestTopic(kafka, 'two-subs', 1);
+    const ev = thingEvent(topic);
+    const seen: string[] = [];
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-two-${randomUUID()}`,
+      subscriptions: [
+        on(ev, async (e, em) => {
+          seen.push('registry');
+          await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label]);
+        }),
+        on(ev, async () => void seen.push('webhooks')),
+      ],
+      maxAttempts: 2,
+      backoffMs: 10,
+    });
+    const envelope = await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing('both'), { tenantId: TENANT_A }));
+    await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+    await consumer.start();
+    try {
+      await eventually(async () => (seen.length >= 2 ? true : undefined), 'both handlers');
+    } finally {
+      await consumer.stop();
+    }
+    expect(seen).toEqual(['registry', 'webhooks']);
+    const rows = await db.admin((c) => c.query('select label from effects where event_id = $1', [envelope.id]));
+    expect(rows.rows).toEqual([{ label: 'both' }]);
+  });
+
   it('dead-letters an invalid message at once without calling the handler', async () => {
     const topic = await createTestTopic(kafka, 'invalid', 1);
     let calls = 0;

@@ -1,6 +1,11 @@
 // gateway: the public open API edge (signatures, anti-replay, scopes, rate limits, idempotency, webhooks).
 import './tracing';
+import { ServiceUrlsConfig } from '@countypay/config';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';
+import { GatewayConfig } from './config/gateway.config';
+import { gatewayBodyParsing } from './http/raw-body';
+import { WebhooksConfig } from './webhooks/webhooks.config';
 
-void runService({ service: 'gateway', module: AppModule });
+// the gateway keeps the raw body bytes: signatures cover them and they are forwarded untouched
+void runService({ service: 'gateway', module: AppModule, configs: [ServiceUrlsConfig, GatewayConfig, WebhooksConfig], bodyParsing: gatewayBodyParsing });

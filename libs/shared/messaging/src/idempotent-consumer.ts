@@ -47,7 +47,8 @@ export interface IdempotentConsumerOptions {
 export class IdempotentConsumer {
   private consumer: Consumer | undefined;
   private readonly logger: MessagingLogger;
-  private readonly byTopic: Map<string, Subscription<object>>;
+  /** several subscriptions to one topic all run, in order, in the event's one transaction */
+  private readonly byTopic = new Map<string, Array<Subscription<object>>>();
 
   constructor(
     private readonly kafka: Kafka,
@@ -56,7 +57,7 @@ export class IdempotentConsumer {
     private readonly opts: IdempotentConsumerOptions,
   ) {
     this.logger = opts.logger ?? silentLogger;
-    this.byTopic = new Map(opts.subscriptions.map((s) => [s.event.topic, s]));
+    for (const sub of opts.subscriptions) this.byTopic.set(sub.event.topic, [...(this.byTopic.get(sub.event.topic) ?? []), sub]);
   }
 
   async start(): Promise<void> {
@@ -79,12 +80,12 @@ export class IdempotentConsumer {
   private async handleMessage(payload: EachMessagePayload): Promise<void> {
     const { topic, partition, message, heartbeat } = payload;
     const next = (BigInt(message.offset) + 1n).toString();
-    const sub = this.byTopic.get(topic);
+    const subs = this.byTopic.get(topic);
     const headers = decodeHeaders(message.headers as Record<string, unknown>);
     let envelope: EventEnvelope<object>;
     try {
-      if (!sub) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
-      envelope = parseEnvelope(message.value, headers, sub.event);
+      if (!subs?.length) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
+      envelope = parseEnvelope(message.value, headers, subs[0].event);
     } catch (err) {
       const e = err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err));
       await deadLetter(this.dlqProducer, { topic, partition, message, headers, group: this.opts.name, code: e.code, error: e.message, attempts: 0 });
@@ -97,7 +98,7 @@ export class IdempotentConsumer {
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await runWithTenant(envelope.tenantId, () => this.applyOnce(sub!, envelope, topic));
+        const outcome = await runWithTenant(envelope.tenantId, () => this.applyOnce(subs!, envelope, topic));
         this.opts.onOutcome?.(outcome, topic, envelope.tenantId);
         if (outcome === 'processed' && this.opts.afterCommit) await this.opts.afterCommit(envelope);
         break;
@@ -119,7 +120,7 @@ export class IdempotentConsumer {
   }
 
   /** One transaction: the inbox row, then the side effect. A known event id is a duplicate. */
-  private applyOnce(sub: Subscription<object>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
+  private applyOnce(subs: ReadonlyArray<Subscription<object>>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
     return this.ds.transaction(async (em) => {
       await em.query(`select set_config('app.tenant_id', $1, true)`, [envelope.tenantId]);
       const inserted: unknown[] = await em.query(
@@ -128,7 +129,7 @@ export class IdempotentConsumer {
         [this.opts.name, envelope.id, envelope.tenantId, topic],
       );
       if (inserted.length === 0) return 'duplicate';
-      await sub.handle(envelope, em);
+      for (const sub of subs) await sub.handle(envelope, em);
       return 'processed';
     });
   }

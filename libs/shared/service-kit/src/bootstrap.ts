@@ -4,24 +4,30 @@ import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError, DatabaseConfig, HttpConfig, KafkaConfig, loadConfig } from '@countypay/config';
 import type { Logger } from '@countypay/observability';
 import type { ClassConstructor } from 'class-transformer';
+import type { NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { jsonBodyParsing } from './http/body-parsing';
 import { apiValidationPipe } from './http/validation';
 import { LOGGER } from './tokens';
+
+/** Express middleware that parses (and limits) request bodies, answering bad ones in the API's error shape. */
+export type BodyParsing = (limitBytes: number) => (req: Request, res: Response, next: NextFunction) => void;
 
 export interface RunServiceOptions {
   service: string;
   module: unknown;
   /** the app's own config classes, validated before anything starts */
   configs?: ReadonlyArray<ClassConstructor<object>>;
+  /** replaces the JSON body parsing (the gateway keeps the raw bytes its signatures cover) */
+  bodyParsing?: BodyParsing;
 }
 
 /** Creates the Nest app with the platform's HTTP conventions (not listening yet). */
-export async function createServiceApp(module: unknown, http: HttpConfig): Promise<NestExpressApplication> {
+export async function createServiceApp(module: unknown, http: HttpConfig, opts: { bodyParsing?: BodyParsing } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
   app.disable('x-powered-by');
-  app.use(jsonBodyParsing(http.HTTP_BODY_LIMIT_BYTES));
+  app.use((opts.bodyParsing ?? jsonBodyParsing)(http.HTTP_BODY_LIMIT_BYTES));
   app.useGlobalFilters(new ApiExceptionFilter(app.get<Logger>(LOGGER)));
   app.useGlobalPipes(apiValidationPipe());
   app.enableShutdownHooks();
@@ -48,7 +54,7 @@ export async function runService(opts: RunServiceOptions): Promise<NestExpressAp
   }
   const http = loadConfig(HttpConfig);
   try {
-    const app = await createServiceApp(opts.module, http);
+    const app = await createServiceApp(opts.module, http, { bodyParsing: opts.bodyParsing });
     await app.listen(http.PORT, http.HOST);
     app.get<Logger>(LOGGER).info({ port: http.PORT, host: http.HOST }, `${opts.service} listening`);
     return app;

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 
-export { createServiceApp, runService, type RunServiceOptions } from './bootstrap';
+export { createServiceApp, runService, type BodyParsing, type RunServiceOptions } from './bootstrap';
+export { requestIdOf } from './http/request-id';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { platformTablesSql } from './platform-tables';
 export { ApiExceptionFilter, sendError } from './http/api-exception.filter';

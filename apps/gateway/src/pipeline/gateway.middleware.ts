@@ -1,0 +1,336 @@
+import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
+import type { NextFunction, Request, Response } from 'express';
+import type { ErrorCode } from '@countypay/contracts';
+import { LOGGER, requestIdOf, sendError } from '@countypay/service-kit';
+import { type Logger, currentTraceparent } from '@countypay/observability';
+import { runWithTenant } from '@countypay/tenancy';
+import { APP_ID_PATTERN, NONCE_PATTERN, SIGNATURE_HEADERS, splitRequestTarget } from '@countypay/security';
+import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency-fingerprint';
+import { ipAllowed } from '../domain/ip-allowlist';
+import { RouteTable, type RouteMatch, type UpstreamService } from '../routing/route-table';
+import { RegistryService } from '../registry/registry.service';
+import type { StoredCredential } from '../registry/registry.types';
+import { checkSignedRequest, signatureHeaders, usableCredentials } from '../auth/signed-request';
+import { NonceRepository } from '../auth/nonce.repository';
+import { OperatorAuthService } from '../auth/operator-auth.service';
+import { IdempotencyRepository, PROVINCE_SCOPE, type IdempotencyScope } from '../idempotency/idempotency.repository';
+import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { UpstreamClient, withGatewayRequestId } from '../proxy/upstream.client';
+import { GatewayConfig } from '../config/gateway.config';
+import { GatewayMetrics } from './gateway-metrics';
+import { interceptResponse } from './intercept-response';
+import { ResponseSigner, type ResponseSigning } from './response-signer';
+import { rawBodyOf } from '../http/raw-body';
+
+/** Response headers never stored for an idempotent replay (they belong to each response). */
+const NOT_REPLAYED = /^(x-request-id|x-cp-.*|date|content-length|etag|connection|keep-alive|transfer-encoding|x-ratelimit-.*|retry-after|idempotent-replayed)$/i;
+
+interface Exchange {
+  requestId: string;
+  /** the request's nonce when well formed: bound into the response signature */
+  nonce: string;
+  signing?: ResponseSigning;
+  idempotency?: { scope: IdempotencyScope; fingerprint: string; release: boolean };
+  tenantId?: string;
+  appId?: string;
+  /** the route-table template of a forwarded request, for the RED metrics */
+  routeTemplate?: string;
+}
+
+class Refusal {
+  constructor(
+    readonly code: ErrorCode,
+    readonly message: string,
+    readonly param?: string,
+  ) {}
+}
+
+/**
+ * The gateway's request pipeline for `/v1/**`, in order: route lookup (404/405), then per the
+ * route's auth: signed apps (app lookup, algorithm, timestamp window, signature over the raw
+ * request, app/tenant status, IP allowlist, nonce store, scope, rate limits, Idempotency-Key)
+ * or operators (bearer token checked by onboarding). Then the request is forwarded to its
+ * service, or passed on to the gateway's own controllers (webhooks, OpenAPI) with the same
+ * actor headers the services get. Every response to a `/v1` request carries `X-CP-Request-Id`;
+ * responses to signed requests are signed (docs/signing.md §5).
+ */
+@Injectable()
+export class GatewayMiddleware implements NestMiddleware {
+  private readonly routes = new RouteTable();
+
+  constructor(
+    private readonly registry: RegistryService,
+    private readonly nonces: NonceRepository,
+    private readonly operators: OperatorAuthService,
+    private readonly idempotency: IdempotencyRepository,
+    private readonly rateLimits: RateLimitService,
+    private readonly upstream: UpstreamClient,
+    private readonly signer: ResponseSigner,
+    private readonly metrics: GatewayMetrics,
+    private readonly config: GatewayConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  use(req: Request, res: Response, next: NextFunction): void {
+    const { path } = splitRequestTarget(req.originalUrl);
+    if (path !== '/v1' && !path.startsWith('/v1/')) return next();
+    this.handle(req, res, next, path).catch((err: unknown) => {
+      this.logger.error({ err }, 'gateway pipeline failed');
+      if (!res.headersSent) sendError(res, req, 'internal_error', 'an internal error occurred; quote the request id to support');
+    });
+  }
+
+  private async handle(req: Request, res: Response, next: NextFunction, path: string): Promise<void> {
+    const requestId = requestIdOf(req, res);
+    res.setHeader(SIGNATURE_HEADERS.requestId, requestId);
+    const ex: Exchange = { requestId, nonce: '' };
+    interceptResponse(res, (status, body) => this.beforeSend(ex, req, res, status, body));
+
+    const match = this.routes.match(req.method, path);
+    if (match === 'route_not_found') return sendError(res, req, 'route_not_found', `no route for ${req.method} ${path}`);
+    if (match === 'method_not_allowed') {
+      res.setHeader('Allow', this.routes.allowedMethods(path).join(', '));
+      return sendError(res, req, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
+    }
+    if (match.route.target !== 'gateway') ex.routeTemplate = match.route.path;
+    switch (match.route.auth) {
+      case 'public':
+        return next();
+      case 'operator':
+        return this.asOperator(req, res, next, match, ex);
+      case 'signed':
+        return this.asApp(req, res, next, match, ex);
+    }
+  }
+
+  private refuse(req: Request, res: Response, r: Refusal): void {
+    this.metrics.authFailures.inc({ code: r.code });
+    sendError(res, req, r.code, r.message, r.param);
+  }
+
+  // ---- partner apps -------------------------------------------------------------------------
+
+  private async asApp(req: Request, res: Response, next: NextFunction, match: RouteMatch, ex: Exchange): Promise<void> {
+    const h = signatureHeaders(req.headers);
+    if (h.nonce && NONCE_PATTERN.test(h.nonce)) ex.nonce = h.nonce;
+    if (!h.appId) return this.refuse(req, res, new Refusal('invalid_signature', 'the X-CP-App-Id header is missing', 'X-CP-App-Id'));
+    const found = APP_ID_PATTERN.test(h.appId) ? await this.registry.findApp(h.appId) : undefined;
+    if (!found) return this.refuse(req, res, new Refusal('unknown_app', 'no app has this X-CP-App-Id', 'X-CP-App-Id'));
+    const { app, tenantStatus } = found;
+    ex.tenantId = app.tenantId;
+    ex.appId = app.appId;
+    const nowMs = Date.now();
+    const body = rawBodyOf(req);
+    const check = checkSignedRequest({
+      method: req.method,
+      target: req.originalUrl,
+      body,
+      headers: h,
+      credentials: app.credentials,
+      nowMs,
+      keyOf: (c) => this.registry.verificationKey(c),
+    });
+    // Responses are signed from here on, failures included, with the credential that verified
+    // (or the app's first usable one); the partner's SDK can check them like any other.
+    const credential = check.ok ? check.credential : usableCredentials(app.credentials, nowMs)[0];
+    if (credential) ex.signing = this.signingFor(credential);
+    if (!check.ok) return this.refuse(req, res, new Refusal(check.code, check.message, check.param));
+    if (app.status !== 'active') return this.refuse(req, res, new Refusal('app_suspended', 'this app is suspended'));
+    if (tenantStatus !== 'active') return this.refuse(req, res, new Refusal('tenant_suspended', "the app's tenant is suspended"));
+    if (!ipAllowed(app.ipAllowlist, req.socket.remoteAddress)) return this.refuse(req, res, new Refusal('ip_not_allowed', "the caller's address is not in the app's IP allowlist"));
+    if (!(await this.nonces.remember(app.tenantId, app.appId, ex.nonce))) {
+      return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
+    }
+    const scope = match.route.scope;
+    if (scope && !app.scopes.includes(scope)) return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${scope}`, scope));
+
+    const rate = await this.rateLimits.check(app.tenantId, app.appId, nowMs);
+    res.setHeader('X-RateLimit-Limit', String(rate.reported.limit));
+    res.setHeader('X-RateLimit-Remaining', String(rate.reported.remaining));
+    res.setHeader('X-RateLimit-Reset', String(rate.reported.resetSeconds));
+    if (!rate.allowed) {
+      this.metrics.rateLimited.inc({ limit: rate.refusedBy ?? 'app', tenant: app.tenantId });
+      res.setHeader('Retry-After', String(rate.retryAfterSeconds));
+      return sendError(res, req, 'rate_limited', `too many requests for this ${rate.refusedBy ?? 'app'}; retry after ${rate.retryAfterSeconds} s`);
+    }
+
+    const actor: Record<string, string> = {
+      'tenant-id': app.tenantId,
+      'x-cp-actor-type': 'app',
+      'x-cp-actor-id': app.appId,
+      'x-cp-app-id': app.appId,
+      'x-cp-partner-id': app.partnerId,
+      'x-cp-scopes': app.scopes.join(','),
+    };
+
+    if (req.method === 'POST') {
+      const key = await this.claimIdempotencyKey(req, res, { tenantId: app.tenantId, appId: app.appId }, true, ex);
+      if (key === undefined) return;
+      actor['idempotency-key'] = key;
+    }
+
+    for (const [name, value] of Object.entries(actor)) req.headers[name] = value;
+    runWithTenant(app.tenantId, () => {
+      if (match.route.target === 'gateway') return next();
+      void this.forward(req, res, match.route.target, match.upstreamPath, actor, ex);
+    });
+  }
+
+  private signingFor(credential: StoredCredential): ResponseSigning {
+    if (credential.alg !== 'HMAC-SHA256') return { appAlg: credential.alg };
+    try {
+      const secret = this.registry.verificationKey(credential);
+      return secret ? { appAlg: 'HMAC-SHA256', hmacSecret: secret } : { appAlg: 'HMAC-SHA256' };
+    } catch {
+      return { appAlg: 'HMAC-SHA256' };
+    }
+  }
+
+  // ---- idempotency --------------------------------------------------------------------------
+
+  /**
+   * Claims the request's Idempotency-Key (POST). Answers the request itself (replay, 409, 422,
+   * 400) and returns undefined, or returns the claimed key ('' when none is given and none is
+   * required) so the request proceeds; its response is stored by beforeSend.
+   */
+  private async claimIdempotencyKey(req: Request, res: Response, owner: { tenantId: string; appId: string }, required: boolean, ex: Exchange): Promise<string | undefined> {
+    const key = req.headers['idempotency-key'];
+    if (typeof key !== 'string' || key === '') {
+      if (!required) return '';
+      sendError(res, req, 'idempotency_key_required', 'every POST needs an Idempotency-Key header (e.g. a UUID)', 'Idempotency-Key');
+      return undefined;
+    }
+    if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
+      sendError(res, req, 'invalid_request', 'Idempotency-Key must be 1-255 visible ASCII characters', 'Idempotency-Key');
+      return undefined;
+    }
+    const scope: IdempotencyScope = { ...owner, key };
+    const { path, query } = splitRequestTarget(req.originalUrl);
+    const fingerprint = requestFingerprint({ method: req.method, path, query, body: rawBodyOf(req) });
+    // an abandoned claim (its instance died mid-request) may be taken over after this
+    const lockSeconds = Math.ceil(this.config.GATEWAY_UPSTREAM_TIMEOUT_MS / 1000) + 30;
+    const claim = await this.idempotency.claim(scope, fingerprint, lockSeconds);
+    switch (claim.outcome) {
+      case 'mismatch':
+        sendError(res, req, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', 'Idempotency-Key');
+        return undefined;
+      case 'in_progress':
+        res.setHeader('Retry-After', '1');
+        sendError(res, req, 'idempotency_request_in_progress', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
+        return undefined;
+      case 'replay':
+        this.metrics.idempotentReplays.inc({ tenant: owner.tenantId });
+        for (const [name, value] of Object.entries(claim.response.headers)) res.setHeader(name, value);
+        res.setHeader('Idempotent-Replayed', 'true');
+        res.status(claim.response.status).end(claim.response.body);
+        return undefined;
+      case 'claimed':
+        ex.idempotency = { scope, fingerprint, release: false };
+        return key;
+    }
+  }
+
+  // ---- operators ----------------------------------------------------------------------------
+
+  private async asOperator(req: Request, res: Response, next: NextFunction, match: RouteMatch, ex: Exchange): Promise<void> {
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer\s+(\S+)$/i.exec(header);
+    if (!m) return this.refuse(req, res, new Refusal('invalid_operator_token', 'operator routes need Authorization: Bearer cpo_…', 'Authorization'));
+    const auth = await this.operators.authenticate(m[1], this.traceHeaders(req, ex));
+    if (auth.kind === 'invalid') return this.refuse(req, res, new Refusal('invalid_operator_token', 'the operator token is not valid', 'Authorization'));
+    if (auth.kind === 'timeout') return sendError(res, req, 'upstream_timeout', 'the operator directory did not answer in time');
+    if (auth.kind === 'unavailable') return sendError(res, req, 'service_unavailable', 'the operator directory is unavailable; retry later');
+    const op = auth.operator;
+    // A county operator acts in its own tenant; a province operator in the tenant the route names, if any.
+    const tenantId = op.role === 'county' ? op.tenantId : /^\/admin\/tenants\/(t\d{6})(?:\/|$)/.exec(match.upstreamPath)?.[1];
+    const actor: Record<string, string> = { 'x-cp-actor-type': op.role, 'x-cp-actor-id': op.operatorId, ...(tenantId ? { 'tenant-id': tenantId } : {}) };
+    if (req.method === 'POST') {
+      // optional for operators: honoured when given
+      const key = await this.claimIdempotencyKey(req, res, { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId }, false, ex);
+      if (key === undefined) return;
+      if (key) actor['idempotency-key'] = key;
+    }
+    for (const [name, value] of Object.entries(actor)) req.headers[name] = value;
+    const proceed = (): void => {
+      if (match.route.target === 'gateway') return next();
+      void this.forward(req, res, match.route.target, match.upstreamPath, actor, ex);
+    };
+    if (tenantId) runWithTenant(tenantId, proceed);
+    else proceed();
+  }
+
+  // ---- forwarding ---------------------------------------------------------------------------
+
+  private traceHeaders(req: Request, ex: Exchange): Record<string, string> {
+    const traceparent = currentTraceparent() ?? (typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined);
+    return { 'x-request-id': ex.requestId, ...(traceparent ? { traceparent } : {}) };
+  }
+
+  private async forward(req: Request, res: Response, service: UpstreamService, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {
+    try {
+      const body = rawBodyOf(req);
+      const { query } = splitRequestTarget(req.originalUrl);
+      const headers: Record<string, string> = {
+        accept: 'application/json',
+        'accept-encoding': 'identity',
+        ...(body && body.length > 0 ? { 'content-type': 'application/json' } : {}),
+        ...actor,
+        ...this.traceHeaders(req, ex),
+      };
+      const result = await this.upstream.forward({ service, method: req.method, path: upstreamPath, query, headers, body });
+      if (result.kind !== 'response') {
+        this.metrics.upstreamFailures.inc({ service, kind: result.kind });
+        // the request did not (verifiably) complete upstream: a retry with the same key runs it again
+        if (ex.idempotency) ex.idempotency.release = true;
+        if (result.kind === 'timeout') return sendError(res, req, 'upstream_timeout', `${service} did not answer in time`);
+        this.logger.warn({ service, reason: result.reason }, 'upstream unavailable');
+        return sendError(res, req, 'service_unavailable', `${service} is unavailable; retry later`);
+      }
+      const r = result.response;
+      for (const [name, value] of Object.entries(r.headers)) res.setHeader(name, value);
+      res.status(r.status).end(withGatewayRequestId(r.body, r.headers['content-type'], ex.requestId));
+    } catch (err) {
+      this.logger.error({ err }, 'forwarding failed');
+      if (ex.idempotency) ex.idempotency.release = true;
+      if (!res.headersSent) sendError(res, req, 'internal_error', 'an internal error occurred; quote the request id to support');
+    }
+  }
+
+  // ---- every response ------------------------------------------------------------------------
+
+  private async beforeSend(ex: Exchange, req: Request, res: Response, status: number, body: Buffer): Promise<void> {
+    if (ex.routeTemplate) {
+      // The kit's RED metrics label a request with `req.baseUrl + req.route.path` when it
+      // finishes; a forwarded request matched no Nest route, so it gets its route-table
+      // template (never the raw path: cardinality).
+      req.baseUrl = '';
+      (req as Request & { route?: unknown }).route = { path: ex.routeTemplate };
+    }
+    // ... and its tenant label, also for requests refused or replayed before forwarding
+    if (ex.tenantId && req.headers['tenant-id'] === undefined) req.headers['tenant-id'] = ex.tenantId;
+    if (ex.idempotency) {
+      const { scope, fingerprint, release } = ex.idempotency;
+      try {
+        if (release) await this.idempotency.release(scope, fingerprint);
+        else {
+          const headers: Record<string, string> = {};
+          for (const [name, value] of Object.entries(res.getHeaders())) {
+            if (value !== undefined && !NOT_REPLAYED.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+          }
+          await this.idempotency.complete(scope, fingerprint, { status, headers, body });
+        }
+      } catch (err) {
+        this.logger.error({ err }, 'storing the idempotent response failed');
+      }
+    }
+    if (ex.tenantId && ex.appId) this.metrics.requests.inc({ app: ex.appId, tenant: ex.tenantId, status: String(status) });
+    if (ex.signing && !res.headersSent) {
+      try {
+        const headers = this.signer.sign(ex.signing, { status, requestId: ex.requestId, requestNonce: ex.nonce, body, nowMs: Date.now() });
+        for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+      } catch (err) {
+        this.logger.error({ err }, 'signing the response failed');
+      }
+    }
+  }
+}

@@ -1,0 +1,357 @@
+/**
+ * The gateway's request pipeline through HTTP, against the real PostgreSQL (throw-away schema,
+ * non-owner role, RLS): signed requests, anti-replay, scopes, idempotency, rate limits,
+ * routing and signed responses. The services behind it are one local node:http server that
+ * echoes what it received (they are other apps); apps enter the read model through the same
+ * handler the AppUpdatedV1 consumer calls.
+ */
+import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
+import { Test } from '@nestjs/testing';
+import { DataSource } from 'typeorm';
+import { ServiceUrlsConfig } from '@countypay/config';
+import type { AppUpdatedData, EventEnvelope } from '@countypay/contracts';
+import { createLogger, createMetrics } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { FieldCipher, generateAppId, generateAppSecret, generateFieldKey, generateSm2KeyPair, responseCanonical, signedRequestHeaders, verifyResponseSignature } from '@countypay/security';
+import { ApiExceptionFilter, LOGGER, METRICS, apiValidationPipe } from '@countypay/service-kit';
+import { createTestSchema, type TestSchema } from '@countypay/testing';
+import { GatewayConfig } from '../config/gateway.config';
+import { gatewayBodyParsing } from '../http/raw-body';
+import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
+import { SERVICE_URLS } from '../proxy/upstream.client';
+import { RegistryService } from '../registry/registry.service';
+import { PipelineModule } from './pipeline.module';
+
+const T1 = 't370124';
+const RATE_LIMIT = 20;
+const OPERATOR_TOKEN = `cpo_${'k'.repeat(40)}`;
+const OPERATOR_ID = randomUUID();
+
+@Global()
+@Module({})
+class TestPlatformModule {
+  static with(ds: DataSource): DynamicModule {
+    const providers = [
+      { provide: DataSource, useValue: ds },
+      { provide: LOGGER, useValue: createLogger({ serviceName: 'gateway-it', level: 'silent' }) },
+      { provide: METRICS, useValue: createMetrics('gateway-it') },
+    ];
+    return { module: TestPlatformModule, providers, exports: [DataSource, LOGGER, METRICS] };
+  }
+}
+
+interface Echo {
+  method: string;
+  url: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+let schema: TestSchema;
+let app: INestApplication;
+let upstream: Server;
+let base = '';
+let upstreamCalls = 0;
+const credentialKey = generateFieldKey();
+const platform = generateSm2KeyPair();
+const cipher = new FieldCipher({ keys: [{ id: 'cred1', key: credentialKey }], activeKeyId: 'cred1' });
+const secret = generateAppSecret();
+const sm2 = generateSm2KeyPair();
+const hmacApp = generateAppId();
+const sm2App = generateAppId();
+const readOnlyApp = generateAppId();
+const busyApp = generateAppId();
+const slowApp = generateAppId();
+
+function appEvent(appId: string, over: Partial<AppUpdatedData> = {}): EventEnvelope<AppUpdatedData> {
+  const data: AppUpdatedData = {
+    appId,
+    partnerId: randomUUID(),
+    name: 'it app',
+    status: 'active',
+    scopes: ['qr:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
+    callbackUrls: [],
+    ipAllowlist: [],
+    credentials: [{ credentialId: randomUUID(), alg: 'HMAC-SHA256', secretCiphertext: cipher.encrypt(secret), status: 'active' }],
+    webhookSecretCiphertext: cipher.encrypt('whsec_aXQtd2ViaG9vaw=='),
+    version: 1,
+    ...over,
+  };
+  return { id: randomUUID(), type: 'onboarding.app-updated', version: 1, tenantId: T1, occurredAt: new Date().toISOString(), data };
+}
+
+beforeAll(async () => {
+  upstream = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => (body += c.toString('utf8')));
+    req.on('end', () => {
+      if (req.url === '/internal/operators/authenticate') {
+        const { token } = JSON.parse(body) as { token: string };
+        res.writeHead(token === OPERATOR_TOKEN ? 200 : 401, { 'content-type': 'application/json' });
+        res.end(JSON.stringify(token === OPERATOR_TOKEN ? { operatorId: OPERATOR_ID, role: 'province' } : { error: { code: 'invalid_operator_token' } }));
+        return;
+      }
+      upstreamCalls += 1;
+      const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body };
+      const status = req.url?.startsWith('/qr/fail') ? 422 : req.method === 'POST' ? 201 : 200;
+      const payload = status === 422 ? { error: { type: 'invalid_request_error', code: 'order_not_payable', message: 'no', requestId: 'not-the-gateway-id' } } : { echo, call: upstreamCalls };
+      const reply = () => {
+        res.writeHead(status, { 'content-type': 'application/json', location: '/qr/orders/o_1' });
+        res.end(JSON.stringify(payload));
+      };
+      if (req.url?.startsWith('/qr/slow')) setTimeout(reply, 1500);
+      else reply();
+    });
+  });
+  await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
+  const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
+
+  schema = await createTestSchema('gw_pipe', gatewayTablesSql());
+  const ds = await schema.appDataSource();
+  const config = Object.assign(new GatewayConfig(), {
+    COUNTYPAY_CREDENTIAL_KEY: credentialKey,
+    COUNTYPAY_PLATFORM_SM2_PRIVATE_KEY: platform.privateKey,
+    GATEWAY_RATE_LIMIT_APP_PER_MINUTE: RATE_LIMIT,
+    GATEWAY_UPSTREAM_TIMEOUT_MS: 500,
+  });
+  const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }) });
+  const moduleRef = await Test.createTestingModule({ imports: [TestPlatformModule.with(ds), PipelineModule] })
+    .overrideProvider(GatewayConfig)
+    .useValue(config)
+    .overrideProvider(SERVICE_URLS)
+    .useValue(urls)
+    .compile();
+  app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+  app.use(gatewayBodyParsing(64 * 1024));
+  app.useGlobalFilters(new ApiExceptionFilter(createLogger({ serviceName: 'gateway-it', level: 'silent' })));
+  app.useGlobalPipes(apiValidationPipe());
+  await app.listen(0, '127.0.0.1');
+  base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+
+  const registry = app.get(RegistryService);
+  await inTenantTransaction(ds, T1, async (em) => {
+    await registry.onAppUpdated(appEvent(hmacApp), em);
+    await registry.onAppUpdated(appEvent(sm2App, { credentials: [{ credentialId: randomUUID(), alg: 'SM2-SM3', publicKey: sm2.publicKey, status: 'active' }] }), em);
+    await registry.onAppUpdated(appEvent(readOnlyApp, { scopes: ['merchants:read'] }), em);
+    await registry.onAppUpdated(appEvent(busyApp), em);
+    await registry.onAppUpdated(appEvent(slowApp), em);
+  });
+}, 60_000);
+
+afterAll(async () => {
+  await app?.close();
+  upstream?.closeAllConnections();
+  await new Promise((r) => upstream?.close(r));
+  await schema?.drop();
+});
+
+interface Sent {
+  status: number;
+  headers: Headers;
+  text: string;
+  json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  sentHeaders: Record<string, string>;
+}
+
+async function send(method: string, target: string, opts: { body?: string; appId?: string; idempotencyKey?: string; headers?: Record<string, string>; sm2?: boolean } = {}): Promise<Sent> {
+  const [path, query = ''] = target.split('?');
+  const signed = signedRequestHeaders({
+    appId: opts.appId ?? hmacApp,
+    alg: opts.sm2 ? 'SM2-SM3' : 'HMAC-SHA256',
+    key: opts.sm2 ? sm2.privateKey : secret,
+    method,
+    path,
+    query,
+    body: opts.body ?? '',
+  });
+  const sentHeaders: Record<string, string> = {
+    ...signed,
+    ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+    ...(opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {}),
+    ...opts.headers,
+  };
+  return resend(method, target, sentHeaders, opts.body);
+}
+
+async function resend(method: string, target: string, sentHeaders: Record<string, string>, body?: string): Promise<Sent> {
+  const res = await fetch(`${base}${target}`, { method, headers: sentHeaders, body });
+  const text = await res.text();
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    json = undefined;
+  }
+  return { status: res.status, headers: res.headers, text, json, sentHeaders };
+}
+
+function responseVerifies(r: Sent, alg: 'HMAC-SHA256' | 'SM2-SM3', key: string): boolean {
+  const canonical = responseCanonical({
+    alg,
+    status: r.status,
+    requestId: r.headers.get('x-cp-request-id') ?? '',
+    timestamp: r.headers.get('x-cp-timestamp') ?? '',
+    requestNonce: r.sentHeaders['X-CP-Nonce'],
+    body: r.text,
+  });
+  return r.headers.get('x-cp-signature-alg') === alg && verifyResponseSignature(alg, key, canonical, r.headers.get('x-cp-signature') ?? '');
+}
+
+describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
+  it('forwards a signed request with the actor headers, without /v1, and signs the response', async () => {
+    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't370999', 'x-cp-actor-type': 'province', 'x-request-id': 'it-req-0001' } });
+    expect(r.status).toBe(200);
+    const echo = r.json.echo as Echo;
+    expect(echo.url).toBe('/qr/orders/o_1?b=2&a=%20x');
+    expect(echo.headers).toMatchObject({
+      'tenant-id': T1,
+      'x-cp-actor-type': 'app',
+      'x-cp-actor-id': hmacApp,
+      'x-cp-app-id': hmacApp,
+      'x-cp-scopes': 'qr:pay,merchants:read,merchants:write,refunds:write',
+      'x-request-id': 'it-req-0001',
+    });
+    expect(echo.headers['x-cp-signature']).toBeUndefined();
+    expect(r.headers.get('x-request-id')).toBe('it-req-0001');
+    expect(r.headers.get('x-cp-request-id')).toBe('it-req-0001');
+    expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);
+    expect(r.headers.get('x-ratelimit-limit')).toBe(String(RATE_LIMIT));
+  });
+
+  it('refuses the same signed request a second time (nonce_reused), signed too', async () => {
+    const first = await send('GET', '/v1/merchants');
+    expect(first.status).toBe(200);
+    const again = await resend('GET', '/v1/merchants', first.sentHeaders);
+    expect(again.status).toBe(401);
+    expect(again.json.error).toMatchObject({ code: 'nonce_reused', param: 'X-CP-Nonce' });
+    expect(responseVerifies(again, 'HMAC-SHA256', secret)).toBe(true);
+  });
+
+  it('verifies the signature over the raw body bytes', async () => {
+    const body = '{"amount": 1000,\n "note":"农信"}';
+    const ok = await send('POST', '/v1/qr/orders', { body, idempotencyKey: randomUUID() });
+    expect(ok.status).toBe(201);
+    expect((ok.json.echo as Echo).body).toBe(body);
+    const signed = await send('POST', '/v1/qr/orders', { body, idempotencyKey: randomUUID() });
+    const tampered = await resend('POST', '/v1/qr/orders', { ...signed.sentHeaders, 'X-CP-Nonce': 'another-nonce-1' }, body.replace('1000', '1001'));
+    expect(tampered.status).toBe(401);
+    expect(tampered.json.error.code).toBe('invalid_signature');
+  });
+
+  it('accepts SM2-SM3 apps and signs their responses with the platform SM2 key', async () => {
+    const r = await send('GET', '/v1/qr/orders/o_2', { appId: sm2App, sm2: true });
+    expect(r.status).toBe(200);
+    expect(responseVerifies(r, 'SM2-SM3', platform.publicKey)).toBe(true);
+    const wrongAlg = await send('GET', '/v1/qr/orders/o_2', { appId: sm2App });
+    expect(wrongAlg.json.error.code).toBe('signature_algorithm_mismatch');
+  });
+
+  it('refuses unknown apps, missing scopes and unknown routes with their codes', async () => {
+    expect((await send('GET', '/v1/merchants', { appId: 'app_zzzzzzzzzzzzzzzzzzzz' })).json.error).toMatchObject({ code: 'unknown_app' });
+    const noScope = await send('POST', '/v1/merchants', { appId: readOnlyApp, body: '{}', idempotencyKey: randomUUID() });
+    expect(noScope.status).toBe(403);
+    expect(noScope.json.error).toMatchObject({ code: 'missing_scope', param: 'merchants:write' });
+    const none = await send('GET', '/v1/nowhere');
+    expect(none.status).toBe(404);
+    expect(none.json.error.code).toBe('route_not_found');
+  });
+
+  it('needs an Idempotency-Key on POST and replays the first response, errors included', async () => {
+    const missing = await send('POST', '/v1/qr/orders', { body: '{"amount":1}' });
+    expect(missing.status).toBe(400);
+    expect(missing.json.error.code).toBe('idempotency_key_required');
+
+    const key = randomUUID();
+    const first = await send('POST', '/v1/qr/orders', { body: '{"amount":1}', idempotencyKey: key });
+    const callsAfterFirst = upstreamCalls;
+    const second = await send('POST', '/v1/qr/orders', { body: '{"amount":1}', idempotencyKey: key });
+    expect(second.status).toBe(201);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+    expect(second.headers.get('location')).toBe('/qr/orders/o_1');
+    expect(upstreamCalls).toBe(callsAfterFirst);
+    expect(responseVerifies(second, 'HMAC-SHA256', secret)).toBe(true);
+
+    const reused = await send('POST', '/v1/qr/orders', { body: '{"amount":2}', idempotencyKey: key });
+    expect(reused.status).toBe(422);
+    expect(reused.json.error.code).toBe('idempotency_key_reused');
+
+    const failKey = randomUUID();
+    const failed = await send('POST', '/v1/qr/fail', { body: '{}', idempotencyKey: failKey });
+    expect(failed.status).toBe(422);
+    expect(failed.json.error).toMatchObject({ code: 'order_not_payable', requestId: failed.headers.get('x-request-id') });
+    const failedAgain = await send('POST', '/v1/qr/fail', { body: '{}', idempotencyKey: failKey });
+    expect(failedAgain.status).toBe(422);
+    expect(failedAgain.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('answers 504 upstream_timeout and 503 service_unavailable, and frees the Idempotency-Key for a retry', async () => {
+    const key = randomUUID();
+    const slow = await send('POST', '/v1/qr/slow', { appId: slowApp, body: '{}', idempotencyKey: key });
+    expect(slow.status).toBe(504);
+    expect(slow.json.error.code).toBe('upstream_timeout');
+    expect(responseVerifies(slow, 'HMAC-SHA256', secret)).toBe(true);
+    const retry = await send('POST', '/v1/qr/slow', { appId: slowApp, body: '{}', idempotencyKey: key });
+    expect(retry.status).toBe(504);
+    expect(retry.headers.get('idempotent-replayed')).toBeNull();
+    const down = await send('GET', '/v1/ledger/balances', { appId: readOnlyApp });
+    expect(down.status).toBe(503);
+    expect(down.json.error.code).toBe('service_unavailable');
+  });
+
+  it('answers bad input with 4xx in the error shape, never 500', async () => {
+    const badJson = await send('POST', '/v1/qr/orders', { body: '{"amount":', idempotencyKey: randomUUID() });
+    expect(badJson.status).toBe(400);
+    expect(badJson.json.error.code).toBe('invalid_json');
+    const text = await fetch(`${base}/v1/qr/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
+    expect(text.status).toBe(415);
+    const big = await fetch(`${base}/v1/qr/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'x'.repeat(70_000) }) });
+    expect(big.status).toBe(413);
+    const method = await fetch(`${base}/v1/qr/orders`, { method: 'DELETE' });
+    expect(method.status).toBe(405);
+    expect(method.headers.get('x-request-id')).toBeTruthy();
+  });
+
+  it('rate-limits per app with Retry-After and X-RateLimit-* headers', async () => {
+    const statuses: number[] = [];
+    let refused: Sent | undefined;
+    for (let i = 0; i < RATE_LIMIT + 8 && !refused; i += 1) {
+      const r = await send('GET', '/v1/merchants', { appId: busyApp });
+      statuses.push(r.status);
+      if (r.status === 429) refused = r;
+    }
+    expect(statuses.slice(0, RATE_LIMIT).every((s) => s === 200)).toBe(true);
+    expect(refused?.json.error.code).toBe('rate_limited');
+    expect(Number(refused?.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused?.headers.get('x-ratelimit-remaining')).toBe('0');
+  });
+
+  it('forwards operator requests with the operator as actor, and honours Idempotency-Key there', async () => {
+    const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const r = await resend('GET', '/v1/admin/tenants/t370125/config', auth);
+    expect(r.status).toBe(200);
+    expect((r.json.echo as Echo).url).toBe('/admin/tenants/t370125/config');
+    expect((r.json.echo as Echo).headers).toMatchObject({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': OPERATOR_ID, 'tenant-id': 't370125' });
+    expect(r.headers.get('x-cp-signature')).toBeNull();
+    const bad = await resend('GET', '/v1/admin/apps', { authorization: `Bearer cpo_${'x'.repeat(40)}` });
+    expect(bad.status).toBe(401);
+    expect(bad.json.error.code).toBe('invalid_operator_token');
+    const post = { ...auth, 'content-type': 'application/json', 'idempotency-key': randomUUID() };
+    const first = await resend('POST', '/v1/admin/partners', post, '{"name":"p"}');
+    const second = await resend('POST', '/v1/admin/partners', post, '{"name":"p"}');
+    expect(first.status).toBe(201);
+    expect(second.text).toBe(first.text);
+    expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it('serves the OpenAPI document and the platform key unsigned', async () => {
+    const doc = (await (await fetch(`${base}/v1/openapi.json`)).json()) as { openapi: string; paths: Record<string, unknown> };
+    expect(doc.openapi).toBe('3.1.0');
+    expect(doc.paths['/v1/qr/orders']).toBeDefined();
+    const key = (await (await fetch(`${base}/v1/platform-key`)).json()) as { publicKey: string };
+    expect(key.publicKey).toBe(platform.publicKey);
+  });
+});

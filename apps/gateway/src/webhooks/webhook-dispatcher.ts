@@ -1,0 +1,208 @@
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { DataSource } from 'typeorm';
+import type { Counter, Gauge, Histogram } from 'prom-client';
+import { inTenantTransaction } from '@countypay/persistence';
+import { LOGGER, METRICS } from '@countypay/service-kit';
+import { type Logger, type Metrics, withTraceparent } from '@countypay/observability';
+import { afterAttempt } from './retry-schedule';
+import { sendWebhook, type SendResult } from './webhook-sender';
+import { WebhookSecrets } from './webhook-secrets';
+import { WebhooksConfig } from './webhooks.config';
+import { type ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
+
+const BACKLOG_SAMPLE_MS = 5000;
+const tracer = trace.getTracer('countypay-webhooks');
+/** A claim outlives the HTTP timeout by this much; after it a crashed instance's claim is taken over. */
+const LEASE_MARGIN_SECONDS = 30;
+
+/**
+ * Sends due webhook deliveries: a loop that polls (WEBHOOK_POLL_MS) and can be woken. Each
+ * round claims up to WEBHOOK_BATCH_SIZE due deliveries of every tenant (FOR UPDATE SKIP LOCKED,
+ * so several gateway instances share the work), POSTs them in parallel, and records every attempt
+ * and the delivery's next state in PostgreSQL: a restart loses nothing.
+ */
+@Injectable()
+export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
+  private timer: NodeJS.Timeout | undefined;
+  private backlogTimer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  private pending: Promise<void> = Promise.resolve();
+  private readonly attempts: Counter<'outcome' | 'tenant'>;
+  private readonly finished: Counter<'status' | 'tenant'>;
+  private readonly duration: Histogram<'outcome'>;
+  private readonly backlogPending: Gauge<never>;
+  private readonly backlogOldest: Gauge<never>;
+
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: WebhooksRepository,
+    private readonly secrets: WebhookSecrets,
+    private readonly config: WebhooksConfig,
+    @Inject(METRICS) metrics: Metrics,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {
+    this.attempts = metrics.counter('webhook_attempts_total', 'Webhook delivery attempts by outcome (delivered or the error class)', ['outcome', 'tenant']);
+    this.finished = metrics.counter('webhook_deliveries_finished_total', 'Webhook deliveries that reached delivered or failed', ['status', 'tenant']);
+    this.duration = metrics.histogram('webhook_attempt_duration_seconds', 'Duration of webhook delivery attempts', ['outcome']);
+    this.backlogPending = metrics.gauge('webhook_backlog_pending', 'Webhook deliveries not yet delivered or failed (the backlog)', []);
+    this.backlogOldest = metrics.gauge('webhook_backlog_oldest_due_seconds', 'How long the most overdue pending webhook delivery has been due', []);
+  }
+
+  onApplicationBootstrap(): void {
+    if (this.config.WEBHOOK_DISPATCHER === 'on') this.start();
+    this.backlogTimer = setInterval(() => {
+      this.sampleBacklog().catch((err: unknown) => this.logger.warn({ err }, 'webhook backlog sample failed'));
+    }, BACKLOG_SAMPLE_MS);
+    this.backlogTimer.unref();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.backlogTimer);
+    await this.stop();
+  }
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.pending;
+  }
+
+  /** Looks for due deliveries now instead of at the next poll. */
+  wake(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  /** Wakes after `ms`: for work committed by a transaction that is still open (a consumer's). */
+  wakeSoon(ms = 100): void {
+    if (this.stopped) return;
+    setTimeout(() => this.wake(), ms).unref();
+  }
+
+  async sampleBacklog(): Promise<{ pending: number; oldestDueSeconds: number }> {
+    const b = await this.repo.backlog(this.ds);
+    this.backlogPending.set(b.pending);
+    this.backlogOldest.set(b.oldestDueSeconds);
+    return b;
+  }
+
+  /** One round: claims due deliveries, attempts each once, records the outcomes. Returns how many it attempted. */
+  async runOnce(): Promise<number> {
+    const leaseSeconds = Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS;
+    const claimed = await this.repo.claimDue(this.ds, this.config.WEBHOOK_BATCH_SIZE, leaseSeconds);
+    await Promise.all(claimed.map((d) => this.attempt(d)));
+    return claimed.length;
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => {
+      this.pending = this.tick();
+    }, ms);
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    let next = this.config.WEBHOOK_POLL_MS;
+    try {
+      const n = await this.runOnce();
+      if (n === this.config.WEBHOOK_BATCH_SIZE) next = 0; // more are due: keep going
+    } catch (err) {
+      this.logger.error({ err }, 'webhook dispatcher: a round failed; it will be retried');
+      next = Math.min(this.config.WEBHOOK_POLL_MS * 4, 10_000);
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) this.schedule(next);
+  }
+
+  /** The app's current endpoint: its secret (opened now) and whether it still lists this URL. */
+  private async endpointOf(d: ClaimedDelivery): Promise<{ secret: string; listed: boolean } | undefined> {
+    try {
+      const endpoint = await inTenantTransaction(this.ds, d.tenantId, (em) => this.repo.findEndpoint(em, d.tenantId, d.appId));
+      return endpoint ? { secret: this.secrets.open(endpoint.webhookSecretCiphertext), listed: endpoint.callbackUrls.includes(d.url) } : undefined;
+    } catch (err) {
+      this.logger.warn({ err, deliveryId: d.id, appId: d.appId }, 'webhook secret unavailable');
+      return undefined;
+    }
+  }
+
+  private async send(d: ClaimedDelivery, at: Date): Promise<SendResult> {
+    const endpoint = await this.endpointOf(d);
+    if (!endpoint) return { ok: false, statusCode: null, durationMs: 0, errorClass: 'secret_unavailable', retryable: true };
+    // a URL the partner took out of its app (e.g. compromised) is never called again
+    if (!endpoint.listed) return { ok: false, statusCode: null, durationMs: 0, errorClass: 'url_removed', retryable: false };
+    // a span in the trace of the payment that caused the event (fetch itself is not instrumented)
+    return withTraceparent(d.traceparent ?? undefined, () =>
+      tracer.startActiveSpan(
+        'webhook deliver',
+        { kind: SpanKind.CLIENT, attributes: { 'tenant.id': d.tenantId, 'webhook.delivery_id': d.id, 'webhook.app_id': d.appId, 'messaging.event_id': d.eventId } },
+        async (span) => {
+          try {
+            const result = await sendWebhook({
+              url: d.url,
+              body: d.body,
+              webhookId: d.eventId,
+              secret: endpoint.secret,
+              timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
+              nowSeconds: Math.floor(at.getTime() / 1000),
+            });
+            if (result.statusCode !== null) span.setAttribute('http.response.status_code', result.statusCode);
+            if (!result.ok) span.setStatus({ code: SpanStatusCode.ERROR, message: result.errorClass ?? 'failed' });
+            return result;
+          } finally {
+            span.end();
+          }
+        },
+      ),
+    );
+  }
+
+  private async attempt(d: ClaimedDelivery): Promise<void> {
+    const at = new Date();
+    const result = await this.send(d, at);
+    const attemptNo = d.attemptCount + 1;
+    const next = afterAttempt({
+      attemptsMade: attemptNo,
+      succeeded: result.ok,
+      retryable: result.retryable,
+      retryOnFailure: d.retryOnFailure,
+      scale: this.config.WEBHOOK_RETRY_SCALE,
+      now: new Date(),
+    });
+    const outcome = result.ok ? 'delivered' : 'failed';
+    try {
+      const moved = await inTenantTransaction(this.ds, d.tenantId, (em) =>
+        this.repo.recordAttempt(em, {
+          deliveryId: d.id,
+          tenantId: d.tenantId,
+          leaseToken: d.leaseToken,
+          attemptNo,
+          triggeredBy: d.resendRequested ? 'resend' : 'schedule',
+          statusCode: result.statusCode,
+          durationMs: result.durationMs,
+          errorClass: result.errorClass,
+          outcome,
+          at,
+          next: { status: next.status, nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null },
+        }),
+      );
+      this.attempts.inc({ outcome: result.errorClass ?? 'delivered', tenant: d.tenantId });
+      this.duration.observe({ outcome }, result.durationMs / 1000);
+      if (moved && next.status !== 'pending') this.finished.inc({ status: next.status, tenant: d.tenantId });
+      const log = { deliveryId: d.id, eventId: d.eventId, appId: d.appId, attemptNo, statusCode: result.statusCode, errorClass: result.errorClass, next: next.status };
+      if (result.ok) this.logger.info(log, 'webhook delivered');
+      else this.logger.warn(log, 'webhook attempt failed');
+    } catch (err) {
+      // the lease expires and the delivery is attempted again: at least once, deduplicated by webhook-id
+      this.logger.error({ err, deliveryId: d.id }, 'webhook attempt could not be recorded');
+    }
+  }
+}

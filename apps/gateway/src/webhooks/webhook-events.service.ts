@@ -1,0 +1,92 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import {
+  type AppUpdatedData,
+  AppUpdatedV1,
+  type EventEnvelope,
+  PaymentClosedV1,
+  PaymentFailedV1,
+  PaymentSucceededV1,
+  RefundFailedV1,
+  RefundSucceededV1,
+} from '@countypay/contracts';
+import { on, type Subscription } from '@countypay/messaging';
+import { LOGGER } from '@countypay/service-kit';
+import { type Logger, annotateActiveSpan, currentTraceparent } from '@countypay/observability';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { isDeliverableUrl, webhookBody } from './webhook-payload';
+import { WebhooksRepository } from './webhooks.repository';
+
+/** The data of every event partners receive: all carry the partner app that started the payment, if any. */
+interface PartnerEventData {
+  partnerAppId?: string;
+  orderId?: string;
+  merchantId?: string;
+}
+
+/** Raised (and retried, then dead-lettered and replayable) when an event names an app the gateway has not heard of yet. */
+export class UnknownWebhookAppError extends Error {
+  constructor(tenantId: string, appId: string) {
+    super(`no webhook endpoint known for app ${appId} in tenant ${tenantId} (AppUpdatedV1 not consumed yet?)`);
+    this.name = 'UnknownWebhookAppError';
+  }
+}
+
+/**
+ * Kafka in for webhooks. Both handlers run in the consumer's tenant transaction, together with
+ * its inbox row: an event creates its deliveries exactly once (and one per callback URL, by the
+ * unique (tenant_id, event_id, url)).
+ */
+@Injectable()
+export class WebhookEventsService {
+  constructor(
+    private readonly repo: WebhooksRepository,
+    private readonly dispatcher: WebhookDispatcher,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  /** AppUpdatedV1 → the read model of callback URLs and the encrypted webhook secret (highest version wins). */
+  async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
+    const d = event.data;
+    await this.repo.upsertEndpoint(em, {
+      tenantId: event.tenantId,
+      appId: d.appId,
+      callbackUrls: d.callbackUrls.filter(isDeliverableUrl),
+      webhookSecretCiphertext: d.webhookSecretCiphertext,
+      version: d.version,
+    });
+  }
+
+  /** A payment or refund event → one delivery per callback URL of the partner app that started it. */
+  async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
+    const appId = event.data.partnerAppId;
+    if (!appId) return; // not started by a partner app: nobody to tell
+    annotateActiveSpan({ 'payment.id': event.data.orderId, 'merchant.id': event.data.merchantId, 'webhook.app_id': appId });
+    const traceparent = currentTraceparent();
+    const endpoint = await this.repo.findEndpoint(em, event.tenantId, appId);
+    if (!endpoint) throw new UnknownWebhookAppError(event.tenantId, appId);
+    const body = webhookBody(event);
+    const urls = [...new Set(endpoint.callbackUrls.filter(isDeliverableUrl))];
+    const created = await this.repo.insertDeliveries(
+      em,
+      urls.map((url) => ({ tenantId: event.tenantId, appId, eventId: event.id, eventType: event.type, url, body, traceparent })),
+    );
+    if (created > 0) {
+      this.logger.info({ eventId: event.id, eventType: event.type, appId, deliveries: created }, 'webhook deliveries queued');
+      this.dispatcher.wakeSoon();
+    }
+  }
+
+  /** The webhook subscriptions of the gateway's consumer group (other features follow AppUpdatedV1 too). */
+  subscriptions(): Subscription<object>[] {
+    const partner = (event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> => this.onPartnerEvent(event, em);
+    return [
+      on(AppUpdatedV1, (event, em) => this.onAppUpdated(event, em)),
+      on(PaymentSucceededV1, partner),
+      on(PaymentFailedV1, partner),
+      on(PaymentClosedV1, partner),
+      on(RefundSucceededV1, partner),
+      on(RefundFailedV1, partner),
+    ] as Subscription<object>[];
+  }
+}

@@ -1,0 +1,324 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Kafka, Producer } from 'kafkajs';
+import type { DataSource } from 'typeorm';
+import { AppUpdatedData, AppUpdatedV1, type EventDefinition, PaymentSucceededData, PaymentSucceededV1 } from '@countypay/contracts';
+import { IdempotentConsumer, OutboxRelay, addToOutbox, createProducer, messagingTablesSql, on } from '@countypay/messaging';
+import { createLogger, createMetrics } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { FieldCipher, generateWebhookSecret, verifyWebhook } from '@countypay/security';
+import { createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
+import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
+import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookEventsService } from './webhook-events.service';
+import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
+import { WebhooksConfig } from './webhooks.config';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+const TENANT = 't370124';
+const OTHER_TENANT = 't371581';
+const APP = 'app_webhookinttest000001';
+
+interface Hit {
+  path: string;
+  headers: IncomingHttpHeaders;
+  body: string;
+  status: number;
+}
+
+/** A partner's receiver on 127.0.0.1: answers 500 to the first `failures` requests of a path, then 200. */
+async function receiver(failures: number): Promise<{ server: Server; base: string; hits: Hit[] }> {
+  const hits: Hit[] = [];
+  const seen = new Map<string, number>();
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const path = req.url ?? '';
+      const n = (seen.get(path) ?? 0) + 1;
+      seen.set(path, n);
+      const status = n <= failures ? 500 : 200;
+      hits.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
+      res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+}
+
+function config(key: string): WebhooksConfig {
+  return Object.assign(new WebhooksConfig(), {
+    COUNTYPAY_CREDENTIAL_KEY: key,
+    WEBHOOK_RETRY_SCALE: 0.01,
+    WEBHOOK_POLL_MS: 20,
+    WEBHOOK_BATCH_SIZE: 10,
+    WEBHOOK_TIMEOUT_MS: 5000,
+  });
+}
+
+describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Kafka)', () => {
+  let db: TestSchema;
+  let ds: DataSource;
+  let kafka: Kafka;
+  let producer: Producer;
+  const credentialKey = randomBytes(32).toString('base64');
+  const cipher = new FieldCipher({ keys: [{ id: CREDENTIAL_KEY_ID, key: credentialKey }], activeKeyId: CREDENTIAL_KEY_ID });
+  const webhookSecret = generateWebhookSecret();
+  const logger = createLogger({ serviceName: 'gateway-it', level: process.env.IT_LOG_LEVEL === 'debug' ? 'debug' : 'silent' });
+  const repo = new WebhooksRepository();
+  let dispatcher: WebhookDispatcher;
+  let events: WebhookEventsService;
+
+  beforeAll(async () => {
+    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()]);
+    ds = await db.appDataSource();
+    kafka = testKafka();
+    producer = createProducer(kafka);
+    await producer.connect();
+    const cfg = config(credentialKey);
+    dispatcher = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it'), logger);
+    events = new WebhookEventsService(repo, dispatcher, logger);
+  });
+
+  afterAll(async () => {
+    await dispatcher.stop();
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  function appUpdated(callbackUrls: string[], version: number, appId = APP): AppUpdatedData {
+    return Object.assign(new AppUpdatedData(), {
+      appId,
+      partnerId: randomUUID(),
+      name: 'County market app',
+      status: 'active',
+      scopes: ['qr:pay'],
+      callbackUrls,
+      ipAllowlist: [],
+      credentials: [],
+      webhookSecretCiphertext: cipher.encrypt(webhookSecret),
+      version,
+    });
+  }
+
+  function paymentSucceeded(appId = APP): PaymentSucceededData {
+    return Object.assign(new PaymentSucceededData(), {
+      orderId: randomUUID(),
+      outTradeNo: `ord-${randomBytes(4).toString('hex')}`,
+      merchantId: randomUUID(),
+      partnerAppId: appId,
+      product: 'qr',
+      channel: 'wechat',
+      amountFen: 1288,
+      currency: 'CNY',
+      channelTradeNo: 'wx-4200001',
+      paidAt: '2026-11-27T12:00:00.000Z',
+    });
+  }
+
+  it('delivers a payment event to a receiver that fails 3 times: exactly 4 attempts, one accepted, validly signed, all logged', async () => {
+    const rx = await receiver(3);
+    const appTopic = await createTestTopic(kafka, 'wh-app', 1);
+    const payTopic = await createTestTopic(kafka, 'wh-pay', 1);
+    const appEvent: EventDefinition<AppUpdatedData> = { ...AppUpdatedV1, topic: appTopic };
+    const payEvent: EventDefinition<PaymentSucceededData> = { ...PaymentSucceededV1, topic: payTopic };
+    const url = `${rx.base}/countypay/hooks`;
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-webhooks-${randomUUID()}`,
+      subscriptions: [on(appEvent, (e, em) => events.onAppUpdated(e, em)), on(payEvent, (e, em) => events.onPartnerEvent(e, em))],
+      maxAttempts: 5,
+      backoffMs: 200,
+    });
+    const relay = new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 20 });
+    try {
+      await inTenantTransaction(ds, TENANT, (em) => addToOutbox(em, appEvent, appUpdated([url], 1), { tenantId: TENANT }));
+      await relay.publishBatch();
+      await consumer.start();
+      await eventually(
+        () => inTenantTransaction(ds, TENANT, async (em) => ((await repo.findEndpoint(em, TENANT, APP)) ? true : undefined)),
+        'the endpoint read model',
+        60_000,
+      );
+      const envelope = await inTenantTransaction(ds, TENANT, (em) => addToOutbox(em, payEvent, paymentSucceeded(), { tenantId: TENANT }));
+      await relay.publishBatch();
+      dispatcher.start();
+
+      const delivered = await eventually(async () => {
+        const row = (await db.admin((c) => c.query(`select * from webhook_deliveries where event_id = $1`, [envelope.id]))).rows[0];
+        return row?.status === 'delivered' ? row : undefined;
+      }, 'the delivery to be delivered', 60_000);
+
+      // the receiver: 3 refused, 1 accepted, all for the same webhook-id and the same bytes
+      expect(rx.hits.map((h) => h.status)).toEqual([500, 500, 500, 200]);
+      const accepted = rx.hits.filter((h) => h.status === 200);
+      expect(accepted).toHaveLength(1);
+      const [ok] = accepted;
+      expect(verifyWebhook({ secret: webhookSecret, headers: ok!.headers, body: ok!.body })).toEqual({ ok: true });
+      expect(new Set(rx.hits.map((h) => h.headers['webhook-id']))).toEqual(new Set([envelope.id]));
+      expect(new Set(rx.hits.map((h) => h.body)).size).toBe(1);
+      expect(ok!.headers['user-agent']).toBe('countypay-webhooks/1');
+      const payload = JSON.parse(ok!.body);
+      expect(payload).toMatchObject({ id: envelope.id, type: 'payment.succeeded', tenantId: TENANT, created: Math.floor(Date.parse(envelope.occurredAt) / 1000) });
+      expect(payload.data).toMatchObject({ amountFen: 1288, partnerAppId: APP, currency: 'CNY' });
+
+      // the delivery and its log
+      expect(delivered).toMatchObject({ tenant_id: TENANT, app_id: APP, url, attempt_count: 4, next_attempt_at: null, last_status_code: 200 });
+      const attempts = await db.admin((c) =>
+        c.query(`select attempt_no, triggered_by, status_code, error_class, outcome, duration_ms from webhook_attempts where delivery_id = $1 order by id`, [delivered.id]),
+      );
+      expect(attempts.rows.map((a) => [a.attempt_no, a.status_code, a.error_class, a.outcome])).toEqual([
+        [1, 500, 'http_status', 'failed'],
+        [2, 500, 'http_status', 'failed'],
+        [3, 500, 'http_status', 'failed'],
+        [4, 200, null, 'delivered'],
+      ]);
+      expect(attempts.rows.every((a) => a.triggered_by === 'schedule' && a.duration_ms >= 0)).toBe(true);
+
+      // the partner API shows the app its delivery with the attempts; another tenant or app sees nothing
+      const api = new WebhooksService(ds, repo, dispatcher);
+      const page = await api.list({ tenantId: TENANT, appId: APP }, { status: 'delivered' });
+      expect(page.data.map((d) => d.id)).toEqual([delivered.id]);
+      expect(page.data[0]!.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 200]);
+      expect((await api.list({ tenantId: OTHER_TENANT, appId: APP }, {})).data).toEqual([]);
+      await expect(api.get({ tenantId: OTHER_TENANT, appId: APP }, delivered.id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(api.get({ tenantId: TENANT, appId: 'app_someoneelse000000000' }, delivered.id)).rejects.toMatchObject({ code: 'not_found' });
+
+      // a manual resend: one more attempt now, logged as a resend
+      const queued = await api.resend({ tenantId: TENANT, appId: APP }, delivered.id);
+      expect(queued.status).toBe('pending');
+      const after = await eventually(async () => {
+        const d = await api.get({ tenantId: TENANT, appId: APP }, delivered.id);
+        return d.status === 'delivered' && d.attemptCount === 5 ? d : undefined;
+      }, 'the resend', 30_000);
+      expect(after.attempts.map((a) => a.triggeredBy)).toEqual(['schedule', 'schedule', 'schedule', 'schedule', 'resend']);
+      expect(rx.hits).toHaveLength(5);
+      expect(verifyWebhook({ secret: webhookSecret, headers: rx.hits[4]!.headers, body: rx.hits[4]!.body })).toEqual({ ok: true });
+    } finally {
+      await dispatcher.stop();
+      await consumer.stop();
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
+
+  it('creates one delivery per callback URL, once per event, and none for events without a partner app', async () => {
+    const urls = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
+    const appId = 'app_webhookinttest000002';
+    const app = { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: OTHER_TENANT, occurredAt: new Date().toISOString(), data: appUpdated(urls, 2, appId) };
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onAppUpdated(app, em));
+    // an older version arriving late changes nothing
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onAppUpdated({ ...app, data: appUpdated(['http://127.0.0.1:9/old'], 1, appId) }, em));
+    const endpoint = await inTenantTransaction(ds, OTHER_TENANT, (em) => repo.findEndpoint(em, OTHER_TENANT, appId));
+    expect(endpoint).toMatchObject({ callbackUrls: urls, version: 2 });
+
+    const payment = { id: randomUUID(), type: 'payment.succeeded', version: 1, tenantId: OTHER_TENANT, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) };
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(payment, em));
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(payment, em)); // a replay
+    const noPartner = { ...payment, id: randomUUID(), data: { ...paymentSucceeded(appId), partnerAppId: undefined } };
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(noPartner, em));
+
+    const rows = await db.admin((c) => c.query(`select url, event_id from webhook_deliveries where tenant_id = $1 order by url`, [OTHER_TENANT]));
+    expect(rows.rows).toEqual(urls.map((url) => ({ url, event_id: payment.id })));
+
+    // an app the gateway has not heard of: the handler fails (retried, then dead-lettered and replayable)
+    const unknown = { ...payment, id: randomUUID(), data: paymentSucceeded('app_unknownappunknown000') };
+    await expect(inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(unknown, em))).rejects.toThrow(/no webhook endpoint known/);
+    // nobody listens on port 9: take these out of the way of the next test
+    await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
+  });
+
+  it('two dispatchers working at once attempt each due delivery exactly once', async () => {
+    const rx = await receiver(0);
+    const tenant = 't370181';
+    const appId = 'app_webhookinttest000003';
+    await inTenantTransaction(ds, tenant, (em) =>
+      events.onAppUpdated({ id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: appUpdated([`${rx.base}/hook`], 1, appId) }, em),
+    );
+    const N = 30;
+    const ids: string[] = [];
+    await inTenantTransaction(ds, tenant, async (em) => {
+      for (let i = 0; i < N; i++) {
+        const id = randomUUID();
+        ids.push(id);
+        await events.onPartnerEvent({ id, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) }, em);
+      }
+    });
+    const ds2 = await db.appDataSource();
+    const cfg = Object.assign(config(credentialKey), { WEBHOOK_BATCH_SIZE: 4 });
+    const d1 = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-1'), logger);
+    const d2 = new WebhookDispatcher(ds2, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-2'), logger);
+    try {
+      const drain = async (d: WebhookDispatcher): Promise<number> => {
+        let total = 0;
+        for (let n = await d.runOnce(); n > 0; n = await d.runOnce()) total += n;
+        return total;
+      };
+      const [a, b] = await Promise.all([drain(d1), drain(d2)]);
+      expect(a + b).toBe(N);
+      expect(a).toBeGreaterThan(0);
+      expect(b).toBeGreaterThan(0);
+      expect(rx.hits.map((h) => h.headers['webhook-id']).sort()).toEqual([...ids].sort());
+      const backlog = await d1.sampleBacklog();
+      expect(backlog.pending).toBe(0);
+    } finally {
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
+  it('a restart loses nothing (a new dispatcher continues from PostgreSQL), and a URL the app removed is not called again', async () => {
+    const rx = await receiver(1);
+    const tenant = 't370103';
+    const appId = 'app_webhookinttest000004';
+    const [keep, drop] = [`${rx.base}/keep`, `${rx.base}/drop`];
+    const app = (urls: string[], version: number) => ({
+      id: randomUUID(),
+      type: AppUpdatedV1.type,
+      version: 1,
+      tenantId: tenant,
+      occurredAt: new Date().toISOString(),
+      data: appUpdated(urls, version, appId),
+    });
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([keep, drop], 1), em));
+    const eventId = randomUUID();
+    await inTenantTransaction(ds, tenant, (em) =>
+      events.onPartnerEvent({ id: eventId, type: 'refund.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) }, em),
+    );
+    const cfg = config(credentialKey);
+    const first = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-a'), logger);
+    expect(await first.runOnce()).toBe(2); // both fail once (500)
+    // "restart": a new instance with its own pool; meanwhile the partner removes one URL
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([keep], 2), em));
+    const ds2 = await db.appDataSource();
+    const second = new WebhookDispatcher(ds2, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-b'), logger);
+    try {
+      const rows = await eventually(async () => {
+        await second.runOnce();
+        const r = await db.admin((c) => c.query(`select url, status, attempt_count from webhook_deliveries where event_id = $1 order by url`, [eventId]));
+        return r.rows.every((x) => x.status !== 'pending') ? r.rows : undefined;
+      }, 'both deliveries finished', 30_000);
+      expect(rows).toEqual([
+        { url: drop, status: 'failed', attempt_count: 2 },
+        { url: keep, status: 'delivered', attempt_count: 2 },
+      ]);
+      const attempts = await db.admin((c) =>
+        c.query(
+          `select d.url, a.status_code, a.error_class from webhook_attempts a join webhook_deliveries d on d.id = a.delivery_id where d.event_id = $1 order by d.url, a.id`,
+          [eventId],
+        ),
+      );
+      expect(attempts.rows).toEqual([
+        { url: drop, status_code: 500, error_class: 'http_status' },
+        { url: drop, status_code: null, error_class: 'url_removed' },
+        { url: keep, status_code: 500, error_class: 'http_status' },
+        { url: keep, status_code: 200, error_class: null },
+      ]);
+      expect(rx.hits.map((h) => `${h.path} ${h.status}`).sort()).toEqual(['/drop 500', '/keep 200', '/keep 500']);
+    } finally {
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
+});

@@ -1,0 +1,29 @@
+import { Module } from '@nestjs/common';
+import { loadConfig } from '@countypay/config';
+import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookEventsService } from './webhook-events.service';
+import { WebhookSecrets } from './webhook-secrets';
+import { WebhooksConfig } from './webhooks.config';
+import { WebhooksController } from './webhooks.controller';
+import { WebhooksRepository } from './webhooks.repository';
+import { WebhooksService } from './webhooks.service';
+
+/**
+ * Outbound partner webhooks: the read model of app endpoints, one delivery per event and
+ * callback URL, the dispatcher (signed POSTs on the published retry schedule), and the partner
+ * API of the delivery log. Its Kafka subscriptions come from WebhookEventsService.subscriptions()
+ * and are registered in the app's SUBSCRIPTIONS provider (app.module.ts).
+ */
+@Module({
+  controllers: [WebhooksController],
+  providers: [
+    { provide: WebhooksConfig, useFactory: () => loadConfig(WebhooksConfig) },
+    WebhooksRepository,
+    WebhookSecrets,
+    WebhookDispatcher,
+    WebhookEventsService,
+    WebhooksService,
+  ],
+  exports: [WebhookEventsService],
+})
+export class WebhooksModule {}
