@@ -19,7 +19,24 @@ const PROFILES = {
   // several e2e platforms may run side by side (developers), each on its own ports, database and consumer groups
   e2e: (() => {
     const basePort = Number(process.env.COUNTYPAY_E2E_BASE_PORT ?? 4100);
-    return { basePort, database: `countypay_e2e_${basePort}`, dir: join(localDir, `e2e-${basePort}`), groupPrefix: `countypay-e2e-${basePort}` };
+    return {
+      basePort,
+      database: `countypay_e2e_${basePort}`,
+      dir: join(localDir, `e2e-${basePort}`),
+      groupPrefix: `countypay-e2e-${basePort}`,
+      // shorter clocks so the tests see retries, confirmations, timeouts and rate limits quickly
+      env: {
+        WEBHOOK_RETRY_SCALE: '0.01',
+        WEBHOOK_POLL_MS: '200',
+        QR_POS_CONFIRM_DEADLINE_MS: '6000',
+        QR_CHANNEL_TIMEOUT_MS: '2000',
+        SANDBOX_TIMEOUT_MS: '3000',
+        SANDBOX_USER_PAYING_MS: '1500',
+        QR_EXPIRY_SWEEP_MS: '1000',
+        GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '120',
+        LOG_LEVEL: 'info',
+      },
+    };
   })(),
 };
 
@@ -76,6 +93,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       KAFKA_BROKERS: infra.kafkaBrokers,
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...(p.groupPrefix ? { KAFKA_GROUP_PREFIX: p.groupPrefix } : {}),
+      ...(p.env ?? {}),
       ...secretsEnv(secrets),
       QR_NOTIFY_BASE_URL: `http://127.0.0.1:${p.basePort + SERVICES.find((s) => s.name === 'qr-payment').offset}`,
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
@@ -132,7 +150,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       '',
     ].join('\n'),
   );
-  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers };
+  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers, secrets: secretsEnv(secrets) };
 }
 
 async function stopApps(profile, { quiet = false } = {}) {

@@ -1,0 +1,35 @@
+// What the e2e global setup tells the tests about the platform it booted.
+export interface AppInfo {
+  url: string;
+  port: number;
+}
+
+export function e2eApps(): Record<string, AppInfo> {
+  return JSON.parse(process.env.COUNTYPAY_E2E_APPS ?? '{}') as Record<string, AppInfo>;
+}
+
+/** The public base URL (the gateway). */
+export function gatewayUrl(): string {
+  const gw = e2eApps()['gateway'];
+  if (!gw) throw new Error('the e2e global setup did not boot the platform');
+  return gw.url;
+}
+
+/** The province operator's bootstrap token (handed over out of band in production). */
+export function provinceToken(): string {
+  const t = process.env.COUNTYPAY_E2E_OPERATOR_TOKEN;
+  if (!t) throw new Error('COUNTYPAY_E2E_OPERATOR_TOKEN is not set by the e2e global setup');
+  return t;
+}
+
+/** The platform's published SM2 public key, for verifying responses. */
+export function platformPublicKey(): string {
+  return process.env.COUNTYPAY_E2E_PLATFORM_SM2_PUBLIC_KEY ?? '';
+}
+
+/** An internal service's URL, for test-only calls (the channel sandbox's admin API). */
+export function serviceUrl(name: string): string {
+  const s = e2eApps()[name];
+  if (!s) throw new Error(`no app ${name}`);
+  return s.url;
+}
