@@ -1,7 +1,8 @@
+import { WEBHOOKS_OPENAPI } from '../webhooks/webhooks.openapi';
 import { ERROR_CODES, errorSpec, type ErrorCode } from '@countypay/contracts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@countypay/security';
 import { ROUTES, type RouteSpec } from '../routing/route-table';
-import type { OpenApiDocument, OpenApiErrorCodeDoc, OpenApiOperation, OpenApiParameter, OpenApiPathItem, OpenApiRef, OpenApiResponse } from './openapi.types';
+import type { OpenApiDocument, OpenApiErrorCodeDoc, OpenApiOperation, OpenApiParameter, OpenApiPathItem, OpenApiRef, OpenApiResponse, OpenApiSchema } from './openapi.types';
 
 const SIGNING_DOC = 'https://countypay.example/docs/signing.md';
 
@@ -168,6 +169,18 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Ope
           },
         },
         ErrorCode: { type: 'string', enum: codes.map((c) => c.code), description: 'stable codes; see x-error-codes for statuses' },
+        ...(WEBHOOKS_OPENAPI.schemas as unknown as Record<string, OpenApiSchema>),
+        WebhookEvent: {
+          type: 'object',
+          required: ['id', 'type', 'created', 'tenantId', 'data'],
+          properties: {
+            id: { type: 'string', format: 'uuid', description: 'the event id, also the webhook-id header' },
+            type: { type: 'string', enum: [...WEBHOOKS_OPENAPI['x-event-types']] },
+            created: { type: 'integer', description: 'unix seconds' },
+            tenantId: { type: 'string' },
+            data: { type: 'object', description: 'the event data (amounts in integer fen)' },
+          },
+        } as unknown as OpenApiSchema,
       },
       responses: {
         BadRequest: errorResponse(`400: ${byStatus(400)}`),
@@ -190,5 +203,19 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[] = ROUTES): Ope
       },
     },
     'x-error-codes': codes,
+    webhooks: Object.fromEntries(
+      WEBHOOKS_OPENAPI['x-event-types'].map((type) => [
+        type,
+        {
+          post: {
+            summary: `${type}, POSTed to the app's callback URLs`,
+            description: WEBHOOKS_OPENAPI.description,
+            requestBody: { required: true, content: { 'application/json': { schema: { $ref: '#/components/schemas/WebhookEvent' } } } },
+            responses: { '2XX': { description: 'received; anything else is retried on the published schedule' } },
+          },
+        },
+      ]),
+    ),
+    'x-webhook-retry-schedule-seconds': WEBHOOKS_OPENAPI['x-retry-schedule-seconds'],
   };
 }

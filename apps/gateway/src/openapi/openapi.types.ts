@@ -75,4 +75,8 @@ export interface OpenApiDocument {
   };
   /** every error code of the API with its status and type */
   'x-error-codes': OpenApiErrorCodeDoc[];
+  /** OpenAPI 3.1 webhooks: what the platform POSTs to partner callback URLs */
+  webhooks: Record<string, { post: { summary: string; description: string; requestBody: unknown; responses: Record<string, { description: string }> } }>;
+  /** the published webhook retry schedule, seconds after each failed attempt */
+  'x-webhook-retry-schedule-seconds': readonly number[];
 }
