@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
-import type { AppUpdatedData, EventEnvelope, TenantUpdatedData } from '@countypay/contracts';
+import { plainToInstance } from 'class-transformer';
+import { validate } from 'class-validator';
+import { DataSource, type EntityManager } from 'typeorm';
+import { ServiceUrlsConfig } from '@countypay/config';
+import { AppUpdatedData, type EventEnvelope, type TenantUpdatedData } from '@countypay/contracts';
+import { LOGGER } from '@countypay/service-kit';
+import type { Logger } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { isTenantId } from '@countypay/tenancy';
 import { FieldCipher } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
 import { RegistryRepository } from './registry.repository';
@@ -10,6 +17,11 @@ import type { AppRecord, StoredCredential } from './registry.types';
 export const CREDENTIAL_KEY_ID = 'cred1';
 
 export const CREDENTIAL_CIPHER = Symbol('CREDENTIAL_CIPHER');
+export const REGISTRY_SERVICE_URLS = Symbol('REGISTRY_SERVICE_URLS');
+
+/** How long an app id onboarding does not know is not asked about again. */
+const UNKNOWN_APP_TTL_MS = 5000;
+const UNKNOWN_APP_CACHE_MAX = 10_000;
 
 export function credentialCipher(config: GatewayConfig): FieldCipher {
   return new FieldCipher({ keys: [{ id: CREDENTIAL_KEY_ID, key: config.COUNTYPAY_CREDENTIAL_KEY }], activeKeyId: CREDENTIAL_KEY_ID });
@@ -21,9 +33,14 @@ export function credentialCipher(config: GatewayConfig): FieldCipher {
  */
 @Injectable()
 export class RegistryService {
+  private readonly unknownUntil = new Map<string, number>();
+
   constructor(
     private readonly repo: RegistryRepository,
     @Inject(CREDENTIAL_CIPHER) private readonly cipher: FieldCipher,
+    @Inject(REGISTRY_SERVICE_URLS) private readonly urls: ServiceUrlsConfig,
+    @Inject(LOGGER) private readonly logger: Logger,
+    private readonly ds: DataSource,
   ) {}
 
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
@@ -35,9 +52,38 @@ export class RegistryService {
   }
 
   async findApp(appId: string): Promise<{ app: AppRecord; tenantStatus: 'active' | 'suspended' } | undefined> {
-    const tenantId = await this.repo.tenantOfApp(appId);
+    const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
     if (!tenantId) return undefined;
     return this.repo.findApp(tenantId, appId);
+  }
+
+  /**
+   * An app registered a moment ago may not have reached this gateway's read model yet (its
+   * event is still on its way): ask onboarding once, store what it says exactly as the event
+   * would (the highest version wins either way). Unknown ids are remembered briefly, so a
+   * stream of made-up app ids does not become a stream of calls to onboarding.
+   */
+  private async fetchFromOnboarding(appId: string): Promise<string | undefined> {
+    const now = Date.now();
+    if ((this.unknownUntil.get(appId) ?? 0) > now) return undefined;
+    try {
+      const res = await fetch(`${this.urls.url('onboarding')}/internal/apps/${encodeURIComponent(appId)}`, { signal: AbortSignal.timeout(2000) });
+      if (res.status !== 200) {
+        if (this.unknownUntil.size >= UNKNOWN_APP_CACHE_MAX) this.unknownUntil.clear();
+        this.unknownUntil.set(appId, now + UNKNOWN_APP_TTL_MS);
+        return undefined;
+      }
+      const body = (await res.json()) as Record<string, unknown>;
+      const tenantId = body['tenantId'];
+      const { tenantId: _t, ...rest } = body;
+      const data = plainToInstance(AppUpdatedData, rest);
+      if (!isTenantId(tenantId) || data.appId !== appId || (await validate(data, { whitelist: true })).length > 0) return undefined;
+      await inTenantTransaction(this.ds, tenantId, (em) => this.repo.upsertApp(em, tenantId, data));
+      return tenantId;
+    } catch (err) {
+      this.logger.warn({ err, appId }, 'app lookup at onboarding failed');
+      return undefined;
+    }
   }
 
   /** The verification key of a credential: the decrypted HMAC secret or the public key. */
