@@ -37,6 +37,14 @@ interface Exchange {
   routeTemplate?: string;
 }
 
+/** What a public route's service sees of the caller: its User-Agent and Accept (no actor). */
+function publicHeaders(req: Request): Record<string, string> {
+  const h: Record<string, string> = {};
+  if (typeof req.headers['user-agent'] === 'string') h['user-agent'] = req.headers['user-agent'];
+  if (typeof req.headers.accept === 'string') h.accept = req.headers.accept;
+  return h;
+}
+
 class Refusal {
   constructor(
     readonly code: ErrorCode,
@@ -95,7 +103,9 @@ export class GatewayMiddleware implements NestMiddleware {
     if (match.route.target !== 'gateway') ex.routeTemplate = match.route.path;
     switch (match.route.auth) {
       case 'public':
-        return next();
+        if (match.route.target === 'gateway') return next();
+        // a public page of a service (a static code's resolve page): no actor; the payer's wallet is told by its User-Agent
+        return void this.forward(req, res, match.route.target, match.upstreamPath, publicHeaders(req), ex);
       case 'operator':
         return this.asOperator(req, res, next, match, ex);
       case 'signed':

@@ -102,6 +102,9 @@ export const ROUTES: readonly RouteSpec[] = [
   merchants('POST', '/v1/stores/{path+}', 'createStoreResource', 'Create a store sub-resource (terminals, static QR codes…)'),
   merchants('PATCH', '/v1/stores/{path+}', 'updateStoreResource', 'Update a store or its sub-resources'),
 
+  // what a payer's phone opens when it scans a static code (and the payment it confirms there): no partner signs it
+  { operationId: 'resolveStaticQr', method: 'GET', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: "A static code's resolve page, for the payer's wallet (public)" },
+  { operationId: 'payStaticQr', method: 'POST', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: 'The payer pays a static code from its resolve page (public)' },
   qr('POST', '/v1/qr/orders', 'createQrOrder', 'Create a QR order (merchant-presented dynamic QR, or customer-presented payer code)'),
   qr('GET', '/v1/qr/orders/{orderId}', 'getQrOrder', 'Get a QR order'),
   qr('POST', '/v1/qr/orders/{orderId}/refunds', 'refundQrOrder', 'Refund a paid QR order, fully or partly', 'refunds:write'),
