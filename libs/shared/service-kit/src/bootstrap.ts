@@ -56,6 +56,11 @@ export async function runService(opts: RunServiceOptions): Promise<NestExpressAp
   try {
     const app = await createServiceApp(opts.module, http, { bodyParsing: opts.bodyParsing });
     await app.listen(http.PORT, http.HOST);
+    // keep idle connections open longer than clients keep them (undici: 4 s), so a client never
+    // reuses a socket the server is closing at that moment ("other side closed")
+    const server = app.getHttpServer() as { keepAliveTimeout: number; headersTimeout: number };
+    server.keepAliveTimeout = 65_000;
+    server.headersTimeout = 66_000;
     app.get<Logger>(LOGGER).info({ port: http.PORT, host: http.HOST }, `${opts.service} listening`);
     return app;
   } catch (e) {
