@@ -65,7 +65,7 @@ const appActor = (appId: string, partnerId: string, tenant = T1, scopes = 'merch
   'tenant-id': tenant,
 });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of every route, asserted field by field
 async function call(method: string, path: string, h: Headers, body?: unknown): Promise<{ status: number; body: any }> {
   const res = await fetch(`${base}${path}`, {
     method,

@@ -156,7 +156,7 @@ function headers(tenant: string, actor: 'app' | 'county' = 'app'): Record<string
 async function call(method: string, path: string, body?: object, h: Record<string, string> = headers(T1)) {
   const res = await fetch(`${base}${path}`, { method, headers: h, ...(body ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
-  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any
+  let json: any; // eslint-disable-line @typescript-eslint/no-explicit-any -- response bodies of every route, asserted field by field
   try {
     json = JSON.parse(text);
   } catch {
