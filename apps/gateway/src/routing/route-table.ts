@@ -103,6 +103,8 @@ export const ROUTES: readonly RouteSpec[] = [
   merchants('PATCH', '/v1/stores/{path+}', 'updateStoreResource', 'Update a store or its sub-resources'),
 
   // what a payer's phone opens when it scans a static code (and the payment it confirms there): no partner signs it
+  // anyone may check a scanned payload (cashier apps, payers' wallets, partners' support tools)
+  { operationId: 'decodeQrPayload', method: 'POST', path: '/v1/qr/decode', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: 'Decode and validate a scanned EMVCo payload; a bad one gets every problem found (public)' },
   { operationId: 'resolveStaticQr', method: 'GET', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: "A static code's resolve page, for the payer's wallet (public)" },
   { operationId: 'payStaticQr', method: 'POST', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: 'The payer pays a static code from its resolve page (public)' },
   qr('POST', '/v1/qr/orders', 'createQrOrder', 'Create a QR order (merchant-presented dynamic QR, or customer-presented payer code)'),
