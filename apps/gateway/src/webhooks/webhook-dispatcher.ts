@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShut
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DataSource } from 'typeorm';
 import type { Counter, Gauge, Histogram } from 'prom-client';
+import { PollingLoop } from '@countypay/messaging';
 import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER, METRICS } from '@countypay/service-kit';
 import { type Logger, type Metrics, withTraceparent } from '@countypay/observability';
@@ -24,11 +25,9 @@ const LEASE_MARGIN_SECONDS = 30;
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
+  private readonly loop: PollingLoop;
   private backlogTimer: NodeJS.Timeout | undefined;
-  private running = false;
   private stopped = true;
-  private pending: Promise<void> = Promise.resolve();
   private readonly attempts: Counter<'outcome' | 'tenant'>;
   private readonly finished: Counter<'status' | 'tenant'>;
   private readonly duration: Histogram<'outcome'>;
@@ -48,6 +47,13 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.duration = metrics.histogram('webhook_attempt_duration_seconds', 'Duration of webhook delivery attempts', ['outcome']);
     this.backlogPending = metrics.gauge('webhook_backlog_pending', 'Webhook deliveries not yet delivered or failed (the backlog)', []);
     this.backlogOldest = metrics.gauge('webhook_backlog_oldest_due_seconds', 'How long the most overdue pending webhook delivery has been due', []);
+    this.loop = new PollingLoop({
+      round: () => this.runOnce(),
+      batchSize: config.WEBHOOK_BATCH_SIZE,
+      pollMs: config.WEBHOOK_POLL_MS,
+      maxBackoffMs: 10_000,
+      onError: (err) => this.logger.error({ err }, 'webhook dispatcher: a round failed; it will be retried'),
+    });
   }
 
   onApplicationBootstrap(): void {
@@ -65,18 +71,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   start(): void {
     this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.pending;
+    await this.loop.stop();
   }
 
   /** Looks for due deliveries now instead of at the next poll. */
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    this.loop.wake();
   }
 
   /** Wakes after `ms`: for work committed by a transaction that is still open (a consumer's). */
@@ -98,29 +103,6 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const claimed = await this.repo.claimDue(this.ds, this.config.WEBHOOK_BATCH_SIZE, leaseSeconds);
     await Promise.all(claimed.map((d) => this.attempt(d)));
     return claimed.length;
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.pending = this.tick();
-    }, ms);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = true;
-    let next = this.config.WEBHOOK_POLL_MS;
-    try {
-      const n = await this.runOnce();
-      if (n === this.config.WEBHOOK_BATCH_SIZE) next = 0; // more are due: keep going
-    } catch (err) {
-      this.logger.error({ err }, 'webhook dispatcher: a round failed; it will be retried');
-      next = Math.min(this.config.WEBHOOK_POLL_MS * 4, 10_000);
-    } finally {
-      this.running = false;
-    }
-    if (!this.stopped) this.schedule(next);
   }
 
   /** The app's current endpoint: its secret (opened now) and whether it still lists this URL. */

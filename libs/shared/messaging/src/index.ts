@@ -7,3 +7,4 @@ export { IdempotentConsumer, on, type EventHandler, type IdempotentConsumerOptio
 export { InvalidMessageError, parseEnvelope } from './parse-envelope';
 export { deadLetter, readDeadLetters, replayDeadLetters, type DeadLetter } from './dead-letter';
 export { silentLogger, type MessagingLogger } from './logger';
+export { PollingLoop, type PollingLoopOptions } from './polling-loop';

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Producer } from 'kafkajs';
-import { runDetached, withTraceparent } from '@countypay/observability';
+import { withTraceparent } from '@countypay/observability';
 import { HEADER } from './headers';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
+import { PollingLoop } from './polling-loop';
 
 interface OutboxRow {
   seq: string;
@@ -31,60 +32,33 @@ export interface OutboxRelayOptions {
  * Rows of one key are sent in order, one after another; different keys go in parallel.
  */
 export class OutboxRelay {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
-  private stopped = true;
-  private pending: Promise<void> = Promise.resolve();
-  private readonly logger: MessagingLogger;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ds: DataSource,
     private readonly producer: Producer,
     private readonly opts: OutboxRelayOptions,
   ) {
-    this.logger = opts.logger ?? silentLogger;
+    const logger = opts.logger ?? silentLogger;
+    this.loop = new PollingLoop({
+      round: () => this.publishBatch(),
+      batchSize: opts.batchSize,
+      pollMs: opts.pollMs,
+      onError: (err) => logger.error({ err }, 'outbox relay: publishing a batch failed; it will be retried'),
+    });
   }
 
   start(): void {
-    this.stopped = false;
-    this.schedule(0);
+    this.loop.start();
   }
 
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearTimeout(this.timer);
-    await this.pending;
+  stop(): Promise<void> {
+    return this.loop.stop();
   }
 
   /** Publishes now instead of at the next poll (call after committing an event). */
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
-  }
-
-  private schedule(ms: number): void {
-    if (this.timer) clearTimeout(this.timer);
-    // detached: a wake() from inside a request must not make later batches part of its trace
-    this.timer = runDetached(() =>
-      setTimeout(() => {
-        this.pending = this.tick();
-      }, ms),
-    );
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running || this.stopped) return;
-    this.running = true;
-    let next = this.opts.pollMs;
-    try {
-      const n = await this.publishBatch();
-      if (n === this.opts.batchSize) next = 0; // more waiting: keep going
-    } catch (err) {
-      this.logger.error({ err }, 'outbox relay: publishing a batch failed; it will be retried');
-      next = Math.min(this.opts.pollMs * 4, 5000);
-    } finally {
-      this.running = false;
-    }
-    if (!this.stopped) this.schedule(next);
+    this.loop.wake();
   }
 
   /** Claims, publishes and marks one batch; returns how many rows it published. */

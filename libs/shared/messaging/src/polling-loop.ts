@@ -1,0 +1,67 @@
+import { runDetached } from '@countypay/observability';
+
+export interface PollingLoopOptions {
+  /** one round of work; returns how many items it handled */
+  round: () => Promise<number>;
+  /** a full round means more work is waiting: the next round starts at once */
+  batchSize: number;
+  pollMs: number;
+  /** ceiling of the back-off after a failed round */
+  maxBackoffMs?: number;
+  onError: (err: unknown) => void;
+}
+
+/**
+ * A background loop that runs a round of work every `pollMs`, at once again after a full batch,
+ * backs off after a failure, and can be woken early. Never two rounds at a time; `stop()` waits
+ * for the running round. Timers run detached from the context that started or woke the loop,
+ * so a request that wakes it does not make later rounds part of its trace.
+ */
+export class PollingLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private running = false;
+  private stopped = true;
+  private pending: Promise<void> = Promise.resolve();
+
+  constructor(private readonly opts: PollingLoopOptions) {}
+
+  start(): void {
+    this.stopped = false;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    await this.pending;
+  }
+
+  /** Runs a round now instead of at the next poll. */
+  wake(): void {
+    if (!this.stopped && !this.running) this.schedule(0);
+  }
+
+  private schedule(ms: number): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = runDetached(() =>
+      setTimeout(() => {
+        this.pending = this.tick();
+      }, ms),
+    );
+  }
+
+  private async tick(): Promise<void> {
+    if (this.running || this.stopped) return;
+    this.running = true;
+    let next = this.opts.pollMs;
+    try {
+      if ((await this.opts.round()) >= this.opts.batchSize) next = 0;
+    } catch (err) {
+      this.opts.onError(err);
+      next = Math.min(this.opts.pollMs * 4, this.opts.maxBackoffMs ?? 5000);
+    } finally {
+      this.running = false;
+    }
+    if (!this.stopped) this.schedule(next);
+  }
+}
