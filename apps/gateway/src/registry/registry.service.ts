@@ -67,23 +67,35 @@ export class RegistryService {
     const now = Date.now();
     if ((this.unknownUntil.get(appId) ?? 0) > now) return undefined;
     try {
-      const res = await fetch(`${this.urls.url('onboarding')}/internal/apps/${encodeURIComponent(appId)}`, { signal: AbortSignal.timeout(2000) });
-      if (res.status !== 200) {
+      const found = await this.appFromOnboarding(appId);
+      if (!found) {
         if (this.unknownUntil.size >= UNKNOWN_APP_CACHE_MAX) this.unknownUntil.clear();
         this.unknownUntil.set(appId, now + UNKNOWN_APP_TTL_MS);
         return undefined;
       }
-      const body = (await res.json()) as Record<string, unknown>;
-      const tenantId = body['tenantId'];
-      const { tenantId: _t, ...rest } = body;
-      const data = plainToInstance(AppUpdatedData, rest);
-      if (!isTenantId(tenantId) || data.appId !== appId || (await validate(data, { whitelist: true })).length > 0) return undefined;
-      await inTenantTransaction(this.ds, tenantId, (em) => this.repo.upsertApp(em, tenantId, data));
-      return tenantId;
+      await inTenantTransaction(this.ds, found.tenantId, (em) => this.repo.upsertApp(em, found.tenantId, found.data));
+      return found.tenantId;
     } catch (err) {
       this.logger.warn({ err, appId }, 'app lookup at onboarding failed');
       return undefined;
     }
+  }
+
+  /**
+   * The app as onboarding knows it now (the same data its AppUpdatedV1 carries), or null when
+   * onboarding has no such app. Throws when onboarding cannot be asked (the caller retries).
+   */
+  async appFromOnboarding(appId: string): Promise<{ tenantId: string; data: AppUpdatedData } | null> {
+    const res = await fetch(`${this.urls.url('onboarding')}/internal/apps/${encodeURIComponent(appId)}`, { signal: AbortSignal.timeout(2000) });
+    if (res.status === 404 || res.status === 400) return null;
+    if (res.status !== 200) throw new Error(`onboarding answered ${res.status} for app ${appId}`);
+    const body = (await res.json()) as Record<string, unknown>;
+    const { tenantId, ...rest } = body;
+    const data = plainToInstance(AppUpdatedData, rest);
+    if (!isTenantId(tenantId) || data.appId !== appId || (await validate(data, { whitelist: true })).length > 0) {
+      throw new Error(`onboarding answered an invalid app for ${appId}`);
+    }
+    return { tenantId, data };
   }
 
   /** The verification key of a credential: the decrypted HMAC secret or the public key. */

@@ -15,6 +15,7 @@ import { LOGGER } from '@countypay/service-kit';
 import { type Logger, annotateActiveSpan, currentTraceparent } from '@countypay/observability';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { isDeliverableUrl, webhookBody } from './webhook-payload';
+import { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** The data of every event partners receive: all carry the partner app that started the payment, if any. */
@@ -22,14 +23,6 @@ interface PartnerEventData {
   partnerAppId?: string;
   orderId?: string;
   merchantId?: string;
-}
-
-/** Raised (and retried, then dead-lettered and replayable) when an event names an app the gateway has not heard of yet. */
-export class UnknownWebhookAppError extends Error {
-  constructor(tenantId: string, appId: string) {
-    super(`no webhook endpoint known for app ${appId} in tenant ${tenantId} (AppUpdatedV1 not consumed yet?)`);
-    this.name = 'UnknownWebhookAppError';
-  }
 }
 
 /**
@@ -42,6 +35,7 @@ export class WebhookEventsService {
   constructor(
     private readonly repo: WebhooksRepository,
     private readonly dispatcher: WebhookDispatcher,
+    private readonly registry: RegistryService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -57,14 +51,31 @@ export class WebhookEventsService {
     });
   }
 
+  /**
+   * Topics are not ordered with each other: a payment event can arrive before its app's
+   * AppUpdatedV1. Ask onboarding for the app and keep it as the event would have (the highest
+   * version wins later); onboarding unreachable throws, so the event is retried.
+   */
+  private async endpointFromOnboarding(em: EntityManager, tenantId: string, appId: string): Promise<{ callbackUrls: string[] } | undefined> {
+    const found = await this.registry.appFromOnboarding(appId);
+    if (!found || found.tenantId !== tenantId) return undefined;
+    const d = found.data;
+    await this.repo.upsertEndpoint(em, { tenantId, appId, callbackUrls: d.callbackUrls.filter(isDeliverableUrl), webhookSecretCiphertext: d.webhookSecretCiphertext, version: d.version });
+    return this.repo.findEndpoint(em, tenantId, appId);
+  }
+
   /** A payment or refund event → one delivery per callback URL of the partner app that started it. */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
     annotateActiveSpan({ 'payment.id': event.data.orderId, 'merchant.id': event.data.merchantId, 'webhook.app_id': appId });
     const traceparent = currentTraceparent();
-    const endpoint = await this.repo.findEndpoint(em, event.tenantId, appId);
-    if (!endpoint) throw new UnknownWebhookAppError(event.tenantId, appId);
+    const endpoint = (await this.repo.findEndpoint(em, event.tenantId, appId)) ?? (await this.endpointFromOnboarding(em, event.tenantId, appId));
+    if (!endpoint) {
+      // onboarding has no such app in this tenant: nobody to tell (never blocks the partition)
+      this.logger.warn({ eventId: event.id, appId, tenantId: event.tenantId }, 'payment event names an app onboarding does not know; no webhook');
+      return;
+    }
     const body = webhookBody(event);
     const urls = [...new Set(endpoint.callbackUrls.filter(isDeliverableUrl))];
     const created = await this.repo.insertDeliveries(

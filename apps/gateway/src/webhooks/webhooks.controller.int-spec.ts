@@ -10,6 +10,9 @@ import { messagingTablesSql } from '@countypay/messaging';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { WebhooksConfig } from './webhooks.config';
+import { ServiceUrlsConfig } from '@countypay/config';
+import { GatewayConfig } from '../config/gateway.config';
+import { CREDENTIAL_CIPHER, REGISTRY_SERVICE_URLS, RegistryService } from '../registry/registry.service';
 import { WebhooksModule } from './webhooks.module';
 import { WebhooksRepository } from './webhooks.repository';
 
@@ -41,6 +44,15 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     const moduleRef = await Test.createTestingModule({ imports: [KitStub, WebhooksModule] })
       .overrideProvider(WebhooksConfig)
       .useValue(Object.assign(new WebhooksConfig(), { COUNTYPAY_CREDENTIAL_KEY: randomBytes(32).toString('base64'), WEBHOOK_DISPATCHER: 'off' }))
+      // the app registry (onboarding look-ups) is not part of this API test
+      .overrideProvider(RegistryService)
+      .useValue({ appFromOnboarding: async () => null })
+      .overrideProvider(GatewayConfig)
+      .useValue(new GatewayConfig())
+      .overrideProvider(REGISTRY_SERVICE_URLS)
+      .useValue(new ServiceUrlsConfig())
+      .overrideProvider(CREDENTIAL_CIPHER)
+      .useValue(null)
       .compile();
     app = moduleRef.createNestApplication({ logger: false });
     app.useGlobalPipes(apiValidationPipe());

@@ -15,6 +15,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
+import type { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
@@ -71,6 +72,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   const repo = new WebhooksRepository();
   let dispatcher: WebhookDispatcher;
   let events: WebhookEventsService;
+  let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
 
   beforeAll(async () => {
     db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()]);
@@ -80,7 +82,11 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     await producer.connect();
     const cfg = config(credentialKey);
     dispatcher = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it'), logger);
-    events = new WebhookEventsService(repo, dispatcher, logger);
+    // onboarding's app lookup, as the registry would answer it: the apps this test registers late
+    const onboardingApps = new Map<string, { tenantId: string; data: AppUpdatedData }>();
+    lateApps = onboardingApps;
+    const registry = { appFromOnboarding: async (appId: string) => onboardingApps.get(appId) ?? null } as unknown as RegistryService;
+    events = new WebhookEventsService(repo, dispatcher, registry, logger);
   });
 
   afterAll(async () => {
@@ -223,9 +229,19 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const rows = await db.admin((c) => c.query(`select url, event_id from webhook_deliveries where tenant_id = $1 order by url`, [OTHER_TENANT]));
     expect(rows.rows).toEqual(urls.map((url) => ({ url, event_id: payment.id })));
 
-    // an app the gateway has not heard of: the handler fails (retried, then dead-lettered and replayable)
+    // an app nobody knows (not even onboarding): no delivery, and the partition is not blocked
     const unknown = { ...payment, id: randomUUID(), data: paymentSucceeded('app_unknownappunknown000') };
-    await expect(inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(unknown, em))).rejects.toThrow(/no webhook endpoint known/);
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(unknown, em));
+    const none = await db.admin((c) => c.query(`select count(*)::int as n from webhook_deliveries where event_id = $1`, [unknown.id]));
+    expect(none.rows[0].n).toBe(0);
+
+    // the payment overtook its app's AppUpdatedV1 (topics are not ordered with each other): onboarding is asked
+    const lateId = 'app_lateappxlateapp0000';
+    lateApps.set(lateId, { tenantId: OTHER_TENANT, data: appUpdated(urls, 1, lateId) });
+    const early = { ...payment, id: randomUUID(), data: paymentSucceeded(lateId) };
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(early, em));
+    const late = await db.admin((c) => c.query(`select url from webhook_deliveries where event_id = $1 order by url`, [early.id]));
+    expect(late.rows.map((r: { url: string }) => r.url)).toEqual(urls);
     // nobody listens on port 9: take these out of the way of the next test
     await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
   });

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { loadConfig } from '@countypay/config';
+import { RegistryModule } from '../registry/registry.module';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { WebhookSecrets } from './webhook-secrets';
@@ -15,6 +16,7 @@ import { WebhooksService } from './webhooks.service';
  * and are registered in the app's SUBSCRIPTIONS provider (app.module.ts).
  */
 @Module({
+  imports: [RegistryModule],
   controllers: [WebhooksController],
   providers: [
     { provide: WebhooksConfig, useFactory: () => loadConfig(WebhooksConfig) },
