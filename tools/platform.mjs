@@ -72,7 +72,8 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
   const p = paths(profile);
   await stopApps(profile, { quiet: true });
   build();
-  const infra = await infraUp({ database: p.database });
+  // the e2e platform starts from an empty database every run, so no earlier run's state leaks in
+  const infra = await infraUp({ database: p.database, freshDatabase: profile === 'e2e' });
   await migrateAll({ adminUrl: infra.adminUrl });
   const secrets = localSecrets();
   mkdirSync(p.logDir, { recursive: true });

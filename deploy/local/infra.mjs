@@ -11,11 +11,11 @@ import { localDir, log } from './util.mjs';
 
 export const infraFile = join(localDir, 'infra.json');
 
-/** @param {{ database?: string }} [opts] */
+/** @param {{ database?: string, freshDatabase?: boolean }} [opts] */
 export async function infraUp(opts = {}) {
   const database = opts.database ?? process.env.COUNTYPAY_DB_NAME ?? 'countypay';
   const pgInfo = await postgresUp();
-  const adminUrl = await ensureDatabase(pgInfo.url, database);
+  const adminUrl = await ensureDatabase(pgInfo.url, database, { fresh: opts.freshDatabase ?? false });
   let kafkaBrokers = process.env.KAFKA_BROKERS;
   if (kafkaBrokers) log(`kafka: using KAFKA_BROKERS=${kafkaBrokers}`);
   else kafkaBrokers = (await kafkaUp()).brokers;

@@ -112,11 +112,15 @@ export async function postgresDown() {
   rmSync(pidFile, { force: true });
 }
 
-/** Creates the database named in `dbName` on the server of `adminUrl` if it does not exist; returns its URL. */
-export async function ensureDatabase(adminUrl, dbName) {
+/**
+ * Creates the database named in `dbName` on the server of `adminUrl` if it does not exist
+ * (with `fresh`, drops it first: the e2e platform starts from nothing every run); returns its URL.
+ */
+export async function ensureDatabase(adminUrl, dbName, { fresh = false } = {}) {
   const client = new pg.Client({ connectionString: adminUrl });
   await client.connect();
   try {
+    if (fresh) await client.query(`drop database if exists "${dbName.replace(/"/g, '')}" with (force)`);
     const { rowCount } = await client.query('select 1 from pg_database where datname = $1', [dbName]);
     if (rowCount === 0) await client.query(`create database "${dbName.replace(/"/g, '')}"`);
   } finally {
