@@ -35,19 +35,10 @@ export interface StoreView {
 }
 
 /** A merchant as the API shows it: personal data masked, never in clear. */
-export interface MerchantView {
+export interface MerchantView extends CreateMerchantInput {
   merchantId: string;
   tenantId: string;
   partnerId: string | null;
-  legalName: string;
-  uscc: string;
-  legalRepName: string;
-  legalRepIdNumber: string;
-  phone: string;
-  mcc: string;
-  address: string;
-  city: string;
-  settlementAccount: { accountNo: string; accountName: string; bankName: string };
   status: MerchantStatus;
   statusReason: string | null;
   riskLevel: 'low' | 'medium' | 'high';
