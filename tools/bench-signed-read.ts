@@ -23,7 +23,7 @@ const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const baseUrl = values.url ?? process.env.COUNTYPAY_URL ?? 'http://127.0.0.1:4000';
 const secrets = JSON.parse(readFileSync(join(__dirname, '..', '..', '.local', 'secrets.json'), 'utf8')) as Secrets;
-const TENANT = 't370124';
+const TENANT = 't510121';
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;

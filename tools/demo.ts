@@ -27,7 +27,7 @@ import {
 
 const ROOT = join(__dirname, '..', '..');
 const STATE_FILE = join(ROOT, '.local', 'demo.json');
-const TENANT = process.env.COUNTYPAY_DEMO_TENANT ?? 't370124';
+const TENANT = process.env.COUNTYPAY_DEMO_TENANT ?? 't510121';
 
 interface Secrets {
   provinceOperatorToken?: string;
@@ -102,7 +102,7 @@ async function main(): Promise<void> {
   } else {
     const on: Onboarded = await onboardPartner({ baseUrl, operatorToken }, { tenantId: TENANT, name: `Demo partner ${uniq()}`, appCount: 1, callbackUrl: hooks.url });
     const app = on.apps[0]!;
-    const merchant = await onboardMerchant(on, app, `平阴县演示便利店${uniq().slice(-4)}`);
+    const merchant = await onboardMerchant(on, app, `金堂县演示便利店${uniq().slice(-4)}`);
     state = { baseUrl, tenantId: TENANT, partnerId: on.partnerId, appId: app.appId, appSecret: app.appSecret, webhookSecret: app.webhookSecret, callbackUrl: hooks.url, countyToken: on.countyToken, merchant };
     mkdirSync(join(ROOT, '.local'), { recursive: true });
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });

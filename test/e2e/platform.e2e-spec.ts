@@ -38,7 +38,7 @@ describe('platform boot (all seven apps, real PostgreSQL and Kafka)', () => {
     const sent = await fetch(`${apps()['qr-payment'].url}/ops/probes`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ tenantId: 't370124' }),
+      body: JSON.stringify({ tenantId: 't510121' }),
     });
     expect(sent.status).toBe(201);
     const { probeId, eventId } = (await sent.json()) as { probeId: string; eventId: string };
@@ -46,14 +46,14 @@ describe('platform boot (all seven apps, real PostgreSQL and Kafka)', () => {
       const deadline = Date.now() + 60_000;
       let res: Response;
       do {
-        res = await fetch(`${apps()[name].url}/ops/probes/t370124/${probeId}`);
+        res = await fetch(`${apps()[name].url}/ops/probes/t510121/${probeId}`);
         if (res.status !== 200) await new Promise((r) => setTimeout(r, 250));
       } while (res.status !== 200 && Date.now() < deadline);
       expect({ name, status: res.status }).toEqual({ name, status: 200 });
       expect(await res.json()).toMatchObject({ probeId, eventId, origin: 'qr-payment', service: name });
     }
     // another tenant cannot see it
-    const other = await fetch(`${apps()['settlement'].url}/ops/probes/t371581/${probeId}`);
+    const other = await fetch(`${apps()['settlement'].url}/ops/probes/t511381/${probeId}`);
     expect(other.status).toBe(404);
   });
 });

@@ -15,8 +15,8 @@ class ThingHappened {
   label!: string;
 }
 
-const TENANT_A = 't370124';
-const TENANT_B = 't371581';
+const TENANT_A = 't510121';
+const TENANT_B = 't511381';
 
 function thingEvent(topic: string): EventDefinition<ThingHappened> {
   return { topic, type: 'thing.happened', version: 1, dataClass: ThingHappened, key: (d) => d.thingId };

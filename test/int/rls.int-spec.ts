@@ -11,16 +11,16 @@ describe('row-level security (real PostgreSQL, non-owner role)', () => {
       ...tenantRlsSql('merchants'),
     ]);
     const ds = await db.appDataSource();
-    await inTenantTransaction(ds, 't370124', (em) => em.query(`insert into merchants (tenant_id, name) values ('t370124', 'Pingyin shop')`));
-    await inTenantTransaction(ds, 't371581', (em) => em.query(`insert into merchants (tenant_id, name) values ('t371581', 'Other county shop')`));
+    await inTenantTransaction(ds, 't510121', (em) => em.query(`insert into merchants (tenant_id, name) values ('t510121', 'Jintang shop')`));
+    await inTenantTransaction(ds, 't511381', (em) => em.query(`insert into merchants (tenant_id, name) values ('t511381', 'Other county shop')`));
   });
 
   afterAll(() => db.drop());
 
   it('a query that forgot its tenant filter returns only the current tenant’s rows', async () => {
     const ds = await db.appDataSource();
-    const rows = await inTenantTransaction(ds, 't370124', (em) => em.query('select tenant_id, name from merchants'));
-    expect(rows).toEqual([{ tenant_id: 't370124', name: 'Pingyin shop' }]);
+    const rows = await inTenantTransaction(ds, 't510121', (em) => em.query('select tenant_id, name from merchants'));
+    expect(rows).toEqual([{ tenant_id: 't510121', name: 'Jintang shop' }]);
   });
 
   it('sees nothing at all without a tenant, or with an empty one (fail closed)', async () => {
@@ -36,17 +36,17 @@ describe('row-level security (real PostgreSQL, non-owner role)', () => {
   it('refuses to write a row of another tenant, and cannot update or delete one', async () => {
     const ds = await db.appDataSource();
     await expect(
-      inTenantTransaction(ds, 't370124', (em) => em.query(`insert into merchants (tenant_id, name) values ('t371581', 'sneaky')`)),
+      inTenantTransaction(ds, 't510121', (em) => em.query(`insert into merchants (tenant_id, name) values ('t511381', 'sneaky')`)),
     ).rejects.toThrow(QueryFailedError);
-    const updated = await inTenantTransaction(ds, 't370124', (em) => em.query(`update merchants set name = 'x' where tenant_id = 't371581' returning id`));
+    const updated = await inTenantTransaction(ds, 't510121', (em) => em.query(`update merchants set name = 'x' where tenant_id = 't511381' returning id`));
     expect(updated[0]).toEqual([]);
-    const stillThere = await db.admin((c) => c.query(`select name from merchants where tenant_id = 't371581'`));
+    const stillThere = await db.admin((c) => c.query(`select name from merchants where tenant_id = 't511381'`));
     expect(stillThere.rows).toEqual([{ name: 'Other county shop' }]);
   });
 
   it('does not carry the tenant of one transaction into the next on a pooled connection', async () => {
     const ds = await db.appDataSource();
-    await inTenantTransaction(ds, 't370124', (em) => em.query('select 1'));
+    await inTenantTransaction(ds, 't510121', (em) => em.query('select 1'));
     expect(await ds.query(`select coalesce(current_setting('app.tenant_id', true), '') as t`)).toEqual([{ t: '' }]);
   });
 });

@@ -39,7 +39,7 @@ describe('tracing across services (real HTTP, PostgreSQL, Kafka; in-memory expor
         KAFKA_BROKERS: testInfra().brokers,
         KAFKA_GROUP_PREFIX: uniqueName('trace').replace(/_/g, '-'),
         LOG_LEVEL: 'warn',
-        FIXTURE_TENANT: 't370124',
+        FIXTURE_TENANT: 't510121',
       },
     });
     expect(run.stderr).not.toMatch(/fixture failed/);
@@ -53,6 +53,6 @@ describe('tracing across services (real HTTP, PostgreSQL, Kafka; in-memory expor
     const consumedInB = trace.find((s) => s.kind === CONSUMER && String(s.attributes['messaging.consumer'] ?? '').endsWith('.trace-b'));
     expect(consumedInB).toBeDefined();
     // the pg spans of B's side effect belong to the same trace and carry the tenant
-    expect(trace.some((s) => s.attributes['tenant.id'] === 't370124' && /insert|INSERT|pg/.test(s.name))).toBe(true);
+    expect(trace.some((s) => s.attributes['tenant.id'] === 't510121' && /insert|INSERT|pg/.test(s.name))).toBe(true);
   });
 });

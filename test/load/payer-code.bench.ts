@@ -42,7 +42,7 @@ const num = (name: string, fallback: number): number => {
 
 const CFG = {
   baseUrl: (process.env.COUNTYPAY_URL ?? 'http://127.0.0.1:4000').replace(/\/+$/, ''),
-  tenantId: process.env.BENCH_TENANT ?? 't370124',
+  tenantId: process.env.BENCH_TENANT ?? 't510121',
   rate: num('BENCH_RATE', 20),
   durationS: num('BENCH_DURATION_S', 20),
   stepStart: num('BENCH_STEP_START', 20),

@@ -64,7 +64,7 @@ function describe(err: unknown): string {
 }
 
 /** A valid, random unified social credit code (GB 32100 check character) in the county's area. */
-export function randomUscc(area = '370124'): string {
+export function randomUscc(area = '510121'): string {
   let org = '';
   for (let i = 0; i < 9; i++) org += String(randomInt(10));
   const first17 = `91${area}${org}`;
@@ -120,7 +120,7 @@ export async function onboardMerchant(on: Onboarded, app: OnboardedApp, legalNam
       phone: '13800138000',
       mcc: '5411',
       address: '城关镇1号',
-      city: '济南',
+      city: '成都',
       settlementAccount: { accountNo: '6222020200112233446', accountName: legalName, bankName: '农商银行' },
     }),
     60_000,

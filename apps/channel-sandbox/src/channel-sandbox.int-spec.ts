@@ -10,8 +10,8 @@ import { migrations } from './data-source';
 import { signNotification } from './domain/notify-signature';
 import { shanghaiIso } from './domain/statement';
 
-const TENANT = 't370124';
-const OTHER_TENANT = 't371581';
+const TENANT = 't510121';
+const OTHER_TENANT = 't511381';
 const SECRET = 'it-notify-secret';
 
 interface Received {

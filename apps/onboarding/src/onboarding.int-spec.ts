@@ -23,8 +23,8 @@ import { OperatorsModule } from './operators/operators.module';
 import { PartnersModule } from './partners/partners.module';
 import { TenantsModule } from './tenants/tenants.module';
 
-const T1 = 't370124';
-const T2 = 't370114';
+const T1 = 't510121';
+const T2 = 't510116';
 const BOOT = `cpo_${randomBytes(32).toString('base64url')}`;
 const KEY = (): string => randomBytes(32).toString('base64');
 const config = Object.assign(new OnboardingConfig(), {
@@ -89,15 +89,15 @@ async function events(type: string): Promise<Array<{ tenant_id: string; payload:
 }
 
 const merchantBody = {
-  legalName: '平阴县城关便民超市有限公司',
+  legalName: '金堂县城关便民超市有限公司',
   uscc: '914403001922038216',
   legalRepName: '欧阳明华',
   legalRepIdNumber: '11010519491231002X',
   phone: '13800138000',
   mcc: '5411',
   address: '城关镇1号',
-  city: '济南',
-  settlementAccount: { accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '平阴农商银行' },
+  city: '成都',
+  settlementAccount: { accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '金堂农商银行' },
 };
 
 beforeAll(async () => {
@@ -144,7 +144,7 @@ describe('operators', () => {
   });
 
   it('creates a county operator whose token is shown once and stored only hashed', async () => {
-    const created = await call('POST', '/admin/operators', province, { role: 'county', tenantId: T1, name: 'Pingyin ops' });
+    const created = await call('POST', '/admin/operators', province, { role: 'county', tenantId: T1, name: 'Jintang ops' });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^cpo_[A-Za-z0-9_-]{43}$/);
     const auth = await call('POST', '/internal/operators/authenticate', {}, { token: created.body.token });
@@ -189,7 +189,7 @@ describe('partners, apps and merchants', () => {
   let merchantId = '';
 
   it('registers an HMAC app: secrets shown once, stored and published only encrypted', async () => {
-    partnerId = (await call('POST', '/admin/partners', province, { name: 'Jinan Mall', kind: 'ecommerce_platform' })).body.partnerId;
+    partnerId = (await call('POST', '/admin/partners', province, { name: 'Chengdu Mall', kind: 'ecommerce_platform' })).body.partnerId;
     const created = await call('POST', `/admin/partners/${partnerId}/apps`, province, {
       tenantId: T1,
       name: 'Mall pay',
@@ -303,10 +303,10 @@ describe('partners, apps and merchants', () => {
 
   it('a suspended tenant refuses app writes', async () => {
     await call('POST', `/admin/tenants/${T1}/suspend`, province);
-    const refused = await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '平阴' });
+    const refused = await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '金堂' });
     expect(refused.status).toBe(403);
     expect(refused.body.error.code).toBe('tenant_suspended');
     await call('POST', `/admin/tenants/${T1}/resume`, province);
-    expect((await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '平阴' })).body.city).toBe('平阴');
+    expect((await call('PATCH', `/merchants/${merchantId}`, appActor(appId, partnerId), { city: '金堂' })).body.city).toBe('金堂');
   });
 });

@@ -32,8 +32,8 @@ import { RefundsModule } from './refunds/refunds.module';
 import { StaticCodesModule } from './static-codes/static-codes.module';
 
 const SECRET = 'it-notify-secret';
-const T1 = 't370124';
-const T2 = 't370125';
+const T1 = 't510121';
+const T2 = 't510129';
 const APP = 'app_aaaaaaaaaaaaaaaaaaaa';
 const MERCHANT = randomUUID();
 const STORE = randomUUID();

@@ -11,7 +11,7 @@ import {
   splitRequestTarget,
   verifyRequestSignature,
   webhookHeaders,
-} from '@countypay/security';
+} from './signing';
 import { CountypayApiError, CountypayClient, CountypayOperatorClient, CountypaySignatureError, WEBHOOK_RETRY_SCHEDULE_SECONDS, parseWebhook, verifyWebhook } from './index';
 
 interface Seen {
@@ -86,15 +86,15 @@ const SECRET = 'Zq3vN8pR2sT6wY9bC4eH7kM1xA5dG0jL3oQ8uV2iF6g';
 const MERCHANT_ID = '0b6c5a3e-8d4f-4e2a-9c1b-7f3e2d1c0b9a';
 
 const merchantInput = {
-  legalName: '历城区农家乐',
-  uscc: '91370112MA3C4XYZ1K',
+  legalName: '金堂县农家乐',
+  uscc: '91510121MA3C4XYZ1K',
   legalRepName: '张三',
-  legalRepIdNumber: '370112199001011234',
+  legalRepIdNumber: '510121199001011237',
   phone: '13812345678',
   mcc: '5812',
-  address: '济南市历城区',
-  city: '济南',
-  settlementAccount: { accountNo: '6228480402564890018', accountName: '张三', bankName: '历城农商银行' },
+  address: '成都市金堂县',
+  city: '成都',
+  settlementAccount: { accountNo: '6228480402564890018', accountName: '张三', bankName: '金堂农商银行' },
 };
 
 describe('CountypayClient (HMAC-SHA256) against a local gateway that checks signatures', () => {
@@ -283,7 +283,7 @@ describe('CountypayOperatorClient', () => {
 
 describe('verifyWebhook / parseWebhook', () => {
   const secret = generateWebhookSecret();
-  const body = JSON.stringify({ id: 'e1', type: 'payment.succeeded', created: 1767225600, tenantId: 't370124', data: { amountFen: 1288 } });
+  const body = JSON.stringify({ id: 'e1', type: 'payment.succeeded', created: 1767225600, tenantId: 't510121', data: { amountFen: 1288 } });
   const now = Math.floor(Date.now() / 1000);
   const headers = { ...webhookHeaders({ secret, webhookId: 'e1', timestamp: now, body }), 'content-type': 'application/json' };
 

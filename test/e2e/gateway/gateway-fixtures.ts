@@ -14,9 +14,9 @@ import {
 import { gatewayUrl, platformPublicKey, provinceToken } from '../support/platform';
 
 /** County A, county B (cross-tenant), and a county only the tenant-suspension test touches. */
-export const COUNTY_A = 't370124';
-export const COUNTY_B = 't371581';
-export const COUNTY_SUSPENDED = 't370283';
+export const COUNTY_A = 't510121';
+export const COUNTY_B = 't511381';
+export const COUNTY_SUSPENDED = 't510182';
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -91,15 +91,15 @@ export function withWrongCheckCharacter(code: string, alphabet: string): string 
 
 export function merchantInput(tenantId: string, overrides: Partial<CreateMerchantRequest> = {}): CreateMerchantRequest {
   return {
-    legalName: `平阴县${unique('超市')}有限公司`,
+    legalName: `金堂县${unique('超市')}有限公司`,
     uscc: validUscc(tenantId),
     legalRepName: '欧阳明华',
     legalRepIdNumber: validResidentId(tenantId),
     phone: `1380013${digits(4)}`,
     mcc: '5411',
     address: '城关镇1号',
-    city: '济南',
-    settlementAccount: { accountNo: validBankAccount(), accountName: '平阴县某某超市有限公司', bankName: '平阴农商银行' },
+    city: '成都',
+    settlementAccount: { accountNo: validBankAccount(), accountName: '金堂县某某超市有限公司', bankName: '金堂农商银行' },
     ...overrides,
   };
 }

@@ -61,7 +61,7 @@ describe('gateway e2e: bad input', () => {
     const huge = merchantInput(app.tenantId, { address: '城'.repeat(30_000) });
     expectErrorShape(await post({ body: huge }), 413, 'payload_too_large');
 
-    expectErrorShape(await post({ rawBody: '{"legalName": "平阴县超市", ' }), 400, 'invalid_json');
+    expectErrorShape(await post({ rawBody: '{"legalName": "金堂县超市", ' }), 400, 'invalid_json');
 
     const extra = { ...merchantInput(app.tenantId), favouriteColour: 'red' };
     const unknown = expectErrorShape(await post({ body: extra }), 400, 'unknown_field', 'favouriteColour');

@@ -10,17 +10,17 @@ async function decode(payload: unknown): Promise<{ status: number; body: Record<
 describe('EMVCo payload decoder (public, through the gateway)', () => {
   const payload = encodeMpm({
     pointOfInitiation: 'dynamic',
-    merchantAccounts: [countypayMerchantAccount({ merchantId: 'M0000000000000000000001', tenantCode: '370124' })],
+    merchantAccounts: [countypayMerchantAccount({ merchantId: 'M0000000000000000000001', tenantCode: '510121' })],
     merchantCategoryCode: '5411',
     amountFen: 2_500n,
-    merchantName: '平阴县便利店',
-    merchantCity: '济南',
+    merchantName: '金堂县便利店',
+    merchantCity: '成都',
   });
 
   it('decodes a valid payload with its amount in fen', async () => {
     const r = await decode(payload);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ valid: true, fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '济南' } });
+    expect(r.body).toMatchObject({ valid: true, fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '成都' } });
   });
 
   it('says precisely what is wrong with a corrupted one', async () => {

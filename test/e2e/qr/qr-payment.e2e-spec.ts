@@ -29,7 +29,7 @@ import {
 
 jest.setTimeout(180_000);
 
-const TENANT = 't370124';
+const TENANT = 't510121';
 const UA = {
   wechat: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F30) NetType/WIFI Language/zh_CN',
   alipay: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/10.5.96.8000 Language/zh-Hans',
@@ -122,8 +122,8 @@ beforeAll(async () => {
   const [setup, statics, pos, outcomes, refunds, limits, notify, ledger] = on.apps;
   app = { setup: setup!, statics: statics!, pos: pos!, outcomes: outcomes!, refunds: refunds!, limits: limits!, notify: notify!, ledger: ledger! };
   for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
-  shop = await onboardMerchant(on, app.setup, `历城区e2e超市${uniq()}`);
-  ledgerShop = await onboardMerchant(on, app.setup, `历城区e2e饭店${uniq()}`);
+  shop = await onboardMerchant(on, app.setup, `金堂县e2e超市${uniq()}`);
+  ledgerShop = await onboardMerchant(on, app.setup, `金堂县e2e饭店${uniq()}`);
   // the first dynamic order waits until qr-payment has the merchant active; it is left to expire (the shortest allowed, 60 s)
   expiring = await waitUntilPayable(app.setup, shop.merchantId, () =>
     app.setup.client.qrOrders.create({ merchantId: shop.merchantId, outTradeNo: `exp-${uniq()}`, amountFen: 1999, expiresInSeconds: 60 }),

@@ -7,17 +7,17 @@ describe('scenario overrides', () => {
     const s = new ScenarioStore();
     s.add({ channel: 'wechat', behaviour: 'timeout' });
     s.add({ channel: 'wechat', orderId: order, behaviour: 'decline:card_frozen' });
-    expect(s.take('wechat', 't370124', order)).toBe('decline:card_frozen');
-    expect(s.take('wechat', 't370124', order)).toBe('timeout');
-    expect(s.take('wechat', 't370124', order)).toBeUndefined();
+    expect(s.take('wechat', 't510121', order)).toBe('decline:card_frozen');
+    expect(s.take('wechat', 't510121', order)).toBe('timeout');
+    expect(s.take('wechat', 't510121', order)).toBeUndefined();
   });
 
   it('applies to its channel (and tenant, when given) only', () => {
     const s = new ScenarioStore();
-    s.add({ channel: 'alipay', tenantId: 't371581', behaviour: 'user_paying_forever' });
-    expect(s.take('wechat', 't371581', order)).toBeUndefined();
-    expect(s.take('alipay', 't370124', order)).toBeUndefined();
-    expect(s.take('alipay', 't371581', order)).toBe('user_paying_forever');
+    s.add({ channel: 'alipay', tenantId: 't511381', behaviour: 'user_paying_forever' });
+    expect(s.take('wechat', 't511381', order)).toBeUndefined();
+    expect(s.take('alipay', 't510121', order)).toBeUndefined();
+    expect(s.take('alipay', 't511381', order)).toBe('user_paying_forever');
   });
 
   it('clears by channel or all', () => {

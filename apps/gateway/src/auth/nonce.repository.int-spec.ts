@@ -19,25 +19,25 @@ describe('NonceRepository (real PostgreSQL, two gateway instances)', () => {
   afterAll(() => db.drop());
 
   it('accepts a nonce once and refuses it on the other instance', async () => {
-    expect(await a.remember('t370124', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(true);
-    expect(await b.remember('t370124', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(false);
-    expect(await a.remember('t370124', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(false);
+    expect(await a.remember('t510121', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(true);
+    expect(await b.remember('t510121', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(false);
+    expect(await a.remember('t510121', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(false);
   });
 
   it('scopes nonces per app and tenant', async () => {
-    expect(await a.remember('t370124', 'app_bbbbbbbbbbbbbbbbbbbb', 'nonce-0001')).toBe(true);
-    expect(await a.remember('t370125', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(true);
+    expect(await a.remember('t510121', 'app_bbbbbbbbbbbbbbbbbbbb', 'nonce-0001')).toBe(true);
+    expect(await a.remember('t510129', 'app_aaaaaaaaaaaaaaaaaaaa', 'nonce-0001')).toBe(true);
   });
 
   it('lets exactly one of many concurrent requests with the same nonce through', async () => {
-    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).remember('t370124', 'app_cccccccccccccccccccc', 'race-nonce-1')));
+    const results = await Promise.all(Array.from({ length: 8 }, (_, i) => (i % 2 ? a : b).remember('t510121', 'app_cccccccccccccccccccc', 'race-nonce-1')));
     expect(results.filter(Boolean)).toHaveLength(1);
   });
 
   it('takes over an expired nonce and purges expired ones', async () => {
-    expect(await a.remember('t370124', 'app_dddddddddddddddddddd', 'short-lived', 0)).toBe(true);
-    expect(await b.remember('t370124', 'app_dddddddddddddddddddd', 'short-lived', 0)).toBe(true);
-    expect(await a.remember('t370124', 'app_dddddddddddddddddddd', 'another-one', 0)).toBe(true);
+    expect(await a.remember('t510121', 'app_dddddddddddddddddddd', 'short-lived', 0)).toBe(true);
+    expect(await b.remember('t510121', 'app_dddddddddddddddddddd', 'short-lived', 0)).toBe(true);
+    expect(await a.remember('t510121', 'app_dddddddddddddddddddd', 'another-one', 0)).toBe(true);
     const purged = await new PurgeRepository(dsA).purgeExpired();
     expect(purged.nonces).toBeGreaterThanOrEqual(2);
     const left = await db.admin((c) => c.query(`select count(*)::int as n from request_nonces where app_id = 'app_dddddddddddddddddddd'`));

@@ -17,7 +17,7 @@ describe('IdempotencyRepository (real PostgreSQL, two gateway instances)', () =>
   });
   afterAll(() => db.drop());
 
-  const scope = (key: string) => ({ tenantId: 't370124', appId: 'app_aaaaaaaaaaaaaaaaaaaa', key });
+  const scope = (key: string) => ({ tenantId: 't510121', appId: 'app_aaaaaaaaaaaaaaaaaaaa', key });
 
   it('replays the stored first response, even an error, for the same request', async () => {
     expect(await a.claim(scope('k-1'), fp, 60)).toEqual({ outcome: 'claimed' });
@@ -40,7 +40,7 @@ describe('IdempotencyRepository (real PostgreSQL, two gateway instances)', () =>
 
   it('keeps keys per app and tenant', async () => {
     expect(await a.claim({ ...scope('k-4'), appId: 'app_bbbbbbbbbbbbbbbbbbbb' }, fp, 60)).toEqual({ outcome: 'claimed' });
-    expect(await a.claim({ ...scope('k-4'), tenantId: 't370125' }, fp, 60)).toEqual({ outcome: 'claimed' });
+    expect(await a.claim({ ...scope('k-4'), tenantId: 't510129' }, fp, 60)).toEqual({ outcome: 'claimed' });
     expect(await a.claim(scope('k-4'), fp, 60)).toEqual({ outcome: 'claimed' });
   });
 

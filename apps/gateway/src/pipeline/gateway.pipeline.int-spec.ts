@@ -25,7 +25,7 @@ import { SERVICE_URLS } from '../proxy/upstream.client';
 import { RegistryService } from '../registry/registry.service';
 import { PipelineModule } from './pipeline.module';
 
-const T1 = 't370124';
+const T1 = 't510121';
 const RATE_LIMIT = 20;
 const OPERATOR_TOKEN = `cpo_${'k'.repeat(40)}`;
 const OPERATOR_ID = randomUUID();
@@ -202,7 +202,7 @@ function responseVerifies(r: Sent, alg: 'HMAC-SHA256' | 'SM2-SM3', key: string):
 
 describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
   it('forwards a signed request with the actor headers, without /v1, and signs the response', async () => {
-    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't370999', 'x-cp-actor-type': 'province', 'x-request-id': 'it-req-0001' } });
+    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't510999', 'x-cp-actor-type': 'province', 'x-request-id': 'it-req-0001' } });
     expect(r.status).toBe(200);
     const echo = r.json.echo as Echo;
     expect(echo.url).toBe('/qr/orders/o_1?b=2&a=%20x');
@@ -331,10 +331,10 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
 
   it('forwards operator requests with the operator as actor, and honours Idempotency-Key there', async () => {
     const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
-    const r = await resend('GET', '/v1/admin/tenants/t370125/config', auth);
+    const r = await resend('GET', '/v1/admin/tenants/t510129/config', auth);
     expect(r.status).toBe(200);
-    expect((r.json.echo as Echo).url).toBe('/admin/tenants/t370125/config');
-    expect((r.json.echo as Echo).headers).toMatchObject({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': OPERATOR_ID, 'tenant-id': 't370125' });
+    expect((r.json.echo as Echo).url).toBe('/admin/tenants/t510129/config');
+    expect((r.json.echo as Echo).headers).toMatchObject({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': OPERATOR_ID, 'tenant-id': 't510129' });
     expect(r.headers.get('x-cp-signature')).toBeNull();
     const bad = await resend('GET', '/v1/admin/apps', { authorization: `Bearer cpo_${'x'.repeat(40)}` });
     expect(bad.status).toBe(401);

@@ -5,14 +5,14 @@ const event: EventEnvelope<{ orderId: string; amountFen: number; partnerAppId: s
   id: '6f1c1b7e-1d2a-4c4e-9a5b-0f7f6b1d2c3e',
   type: 'payment.succeeded',
   version: 1,
-  tenantId: 't370124',
+  tenantId: 't510121',
   occurredAt: '2026-11-27T12:00:01.999Z',
   data: { orderId: 'ord', amountFen: 1000, partnerAppId: 'app_7k2m9x4q1w8e5r3t6y0u' },
 };
 
 describe('webhook payload', () => {
   it('is { id, type, created (unix s), tenantId, data } with the event id as id', () => {
-    expect(webhookPayload(event)).toEqual({ id: event.id, type: 'payment.succeeded', created: 1795780801, tenantId: 't370124', data: event.data });
+    expect(webhookPayload(event)).toEqual({ id: event.id, type: 'payment.succeeded', created: 1795780801, tenantId: 't510121', data: event.data });
   });
 
   it('has fixed bytes (the same body for every retry)', () => {

@@ -16,7 +16,7 @@ import { CREDENTIAL_CIPHER, REGISTRY_SERVICE_URLS, RegistryService } from '../re
 import { WebhooksModule } from './webhooks.module';
 import { WebhooksRepository } from './webhooks.repository';
 
-const TENANT = 't370124';
+const TENANT = 't510121';
 const APP = 'app_webhookctrltest00001';
 const logger = createLogger({ serviceName: 'gateway-it', level: 'silent' });
 
@@ -102,7 +102,7 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
   it('answers 404 for another app’s or tenant’s delivery, and 401 without an app', async () => {
     expect((await get(`/v1/webhooks/deliveries/${ids[0]}`)).status).toBe(200);
     expect((await get(`/v1/webhooks/deliveries/${ids[0]}`, asApp('app_someoneelse000000000'))).status).toBe(404);
-    expect((await get(`/v1/webhooks/deliveries/${ids[0]}`, asApp(APP, 't371581'))).status).toBe(404);
+    expect((await get(`/v1/webhooks/deliveries/${ids[0]}`, asApp(APP, 't511381'))).status).toBe(404);
     expect((await get('/v1/webhooks/deliveries/not-a-uuid')).status).toBe(404);
     expect((await get('/v1/webhooks/deliveries', {})).status).toBe(401);
   });

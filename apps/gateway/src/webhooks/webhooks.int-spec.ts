@@ -19,8 +19,8 @@ import type { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
 
-const TENANT = 't370124';
-const OTHER_TENANT = 't371581';
+const TENANT = 't510121';
+const OTHER_TENANT = 't511381';
 const APP = 'app_webhookinttest000001';
 
 interface Hit {
@@ -248,7 +248,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
 
   it('two dispatchers working at once attempt each due delivery exactly once', async () => {
     const rx = await receiver(0);
-    const tenant = 't370181';
+    const tenant = 't510181';
     const appId = 'app_webhookinttest000003';
     await inTenantTransaction(ds, tenant, (em) =>
       events.onAppUpdated({ id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: appUpdated([`${rx.base}/hook`], 1, appId) }, em),
@@ -286,7 +286,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   });
   it('a restart loses nothing (a new dispatcher continues from PostgreSQL), and a URL the app removed is not called again', async () => {
     const rx = await receiver(1);
-    const tenant = 't370103';
+    const tenant = 't510118';
     const appId = 'app_webhookinttest000004';
     const [keep, drop] = [`${rx.base}/keep`, `${rx.base}/drop`];
     const app = (urls: string[], version: number) => ({

@@ -7,14 +7,14 @@ const req = (headers: Record<string, string>): Request => ({ headers }) as unkno
 
 describe('webhooks partner API helpers', () => {
   it('reads the calling app from the actor headers the gateway set', () => {
-    expect(webhookCallerOf(req({ 'x-cp-actor-type': 'app', 'x-cp-app-id': 'app_7k2m9x4q1w8e5r3t6y0u', 'tenant-id': 't370124' }))).toEqual({
-      tenantId: 't370124',
+    expect(webhookCallerOf(req({ 'x-cp-actor-type': 'app', 'x-cp-app-id': 'app_7k2m9x4q1w8e5r3t6y0u', 'tenant-id': 't510121' }))).toEqual({
+      tenantId: 't510121',
       appId: 'app_7k2m9x4q1w8e5r3t6y0u',
     });
   });
 
   it('refuses operators and requests without an app', () => {
-    expect(() => webhookCallerOf(req({ 'x-cp-actor-type': 'county', 'x-cp-actor-id': 'op', 'tenant-id': 't370124' }))).toThrow();
+    expect(() => webhookCallerOf(req({ 'x-cp-actor-type': 'county', 'x-cp-actor-id': 'op', 'tenant-id': 't510121' }))).toThrow();
     expect(() => webhookCallerOf(req({}))).toThrow();
     expect(() => webhookCallerOf(req({ 'x-cp-actor-type': 'app', 'x-cp-app-id': 'app_x', 'tenant-id': 'province' }))).toThrow();
   });
@@ -32,7 +32,7 @@ describe('webhooks partner API helpers', () => {
       {
         id: 'd1',
         seq: '1',
-        tenantId: 't370124',
+        tenantId: 't510121',
         appId: 'app_7k2m9x4q1w8e5r3t6y0u',
         eventId: 'e1',
         eventType: 'payment.succeeded',

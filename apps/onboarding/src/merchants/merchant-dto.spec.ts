@@ -4,15 +4,15 @@ import { CreateAppDto } from '../apps/dto/app.dto';
 import { CreateMerchantDto, CreateTerminalDto } from './dto/merchant.dto';
 
 const valid = {
-  legalName: '平阴县某某超市有限公司',
+  legalName: '金堂县某某超市有限公司',
   uscc: '914403001922038216',
   legalRepName: '欧阳明华',
   legalRepIdNumber: '11010519491231002X',
   phone: '13800138000',
   mcc: '5411',
-  address: '平阴县城关镇1号',
-  city: '济南',
-  settlementAccount: { accountNo: '6222020200112233446', accountName: '平阴县某某超市有限公司', bankName: '平阴农商银行' },
+  address: '金堂县城关镇1号',
+  city: '成都',
+  settlementAccount: { accountNo: '6222020200112233446', accountName: '金堂县某某超市有限公司', bankName: '金堂农商银行' },
 };
 
 async function problem(metatype: ArgumentMetadata['metatype'], body: unknown): Promise<{ code: string; param?: string } | undefined> {
@@ -46,7 +46,7 @@ describe('request bodies', () => {
     expect(await problem(CreateTerminalDto, { serialNo: 'SN 0001' })).toEqual({ code: 'invalid_request', param: 'serialNo' });
   });
 
-  const app = { tenantId: 't370124', name: 'Mall', scopes: ['qr:pay'], callbackUrls: ['https://mall.example/cb'], credential: { alg: 'HMAC-SHA256' } };
+  const app = { tenantId: 't510121', name: 'Mall', scopes: ['qr:pay'], callbackUrls: ['https://mall.example/cb'], credential: { alg: 'HMAC-SHA256' } };
 
   it('an app registration passes with an HMAC credential, and refuses bad scopes, URLs and allowlists', async () => {
     expect(await problem(CreateAppDto, app)).toBeUndefined();
@@ -60,6 +60,6 @@ describe('request bodies', () => {
 
 describe('nested objects are required where the body needs them', () => {
   it('an app without a credential is refused', async () => {
-    expect(await problem(CreateAppDto, { tenantId: 't370124', name: 'x', scopes: [], callbackUrls: [] })).toEqual({ code: 'invalid_request', param: 'credential' });
+    expect(await problem(CreateAppDto, { tenantId: 't510121', name: 'x', scopes: [], callbackUrls: [] })).toEqual({ code: 'invalid_request', param: 'credential' });
   });
 });

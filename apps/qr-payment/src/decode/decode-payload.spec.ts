@@ -3,11 +3,11 @@ import { decodePayload } from './decode-payload';
 
 const payload = encodeMpm({
   pointOfInitiation: 'dynamic',
-  merchantAccounts: [countypayMerchantAccount({ merchantId: 'M0000000000000000000001', tenantCode: '370124' })],
+  merchantAccounts: [countypayMerchantAccount({ merchantId: 'M0000000000000000000001', tenantCode: '510121' })],
   merchantCategoryCode: '5411',
   amountFen: 12_345n,
-  merchantName: '平阴县便利店',
-  merchantCity: '济南',
+  merchantName: '金堂县便利店',
+  merchantCity: '成都',
 });
 
 describe('decodePayload', () => {
@@ -15,7 +15,7 @@ describe('decodePayload', () => {
     const r = decodePayload(payload);
     expect(r.valid).toBe(true);
     if (r.valid) {
-      expect(r.fields).toMatchObject({ pointOfInitiation: 'dynamic', amountFen: 12345, merchantName: '平阴县便利店', merchantCategoryCode: '5411' });
+      expect(r.fields).toMatchObject({ pointOfInitiation: 'dynamic', amountFen: 12345, merchantName: '金堂县便利店', merchantCategoryCode: '5411' });
       expect(() => JSON.stringify(r)).not.toThrow();
     }
   });

@@ -21,7 +21,7 @@ describe('verifyNotifySignature', () => {
 describe('parseNotification', () => {
   const valid = {
     channel: 'wechat',
-    tenantId: 't370124',
+    tenantId: 't510121',
     orderId: 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee',
     channelTradeNo: 'ch_1',
     status: 'succeeded',

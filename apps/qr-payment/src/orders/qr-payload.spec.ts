@@ -8,14 +8,14 @@ const orderId = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 
 describe('dynamicOrderPayload', () => {
   it('encodes a dynamic code with the amount in fen and the order reference', () => {
-    const payload = dynamicOrderPayload({ tenantId: 't370124', merchant, storeId, orderId, amountFen: 12_345n });
+    const payload = dynamicOrderPayload({ tenantId: 't510121', merchant, storeId, orderId, amountFen: 12_345n });
     const decoded = decodeMpm(payload);
     if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
     expect(decoded.value.pointOfInitiation).toBe('dynamic');
     expect(decoded.value.amountFen).toBe(12_345n);
     expect(expandUuid(decoded.value.additionalData!.billNumber!)).toBe(orderId);
     const account = readCountypayMerchantAccount(decoded.value)!;
-    expect(account.tenantCode).toBe('t370124');
+    expect(account.tenantCode).toBe('t510121');
     expect(expandUuid(account.merchantId)).toBe(merchant.merchantId);
     expect(expandUuid(account.storeId!)).toBe(storeId);
     expect(decoded.value.merchantName).toBe(Array.from(merchant.legalName).slice(0, 25).join(''));
@@ -25,7 +25,7 @@ describe('dynamicOrderPayload', () => {
 
 describe('staticCodePayload', () => {
   it('a merchant code carries the resolve URL and no amount', () => {
-    const { payload, resolveUrlInPayload } = staticCodePayload({ tenantId: 't370124', merchant, resolveBaseUrl: 'https://q.countypay.cn' });
+    const { payload, resolveUrlInPayload } = staticCodePayload({ tenantId: 't510121', merchant, resolveBaseUrl: 'https://q.countypay.cn' });
     const decoded = decodeMpm(payload);
     if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
     expect(decoded.value.pointOfInitiation).toBe('static');
@@ -35,7 +35,7 @@ describe('staticCodePayload', () => {
   });
 
   it('a store code drops the URL when the 99-character template cannot hold it (ids still there)', () => {
-    const { payload, resolveUrlInPayload } = staticCodePayload({ tenantId: 't370124', merchant, storeId, resolveBaseUrl: 'https://q.countypay.cn' });
+    const { payload, resolveUrlInPayload } = staticCodePayload({ tenantId: 't510121', merchant, storeId, resolveBaseUrl: 'https://q.countypay.cn' });
     const decoded = decodeMpm(payload);
     if (!decoded.ok) throw new Error(JSON.stringify(decoded.errors));
     expect(resolveUrlInPayload).toBe(false);

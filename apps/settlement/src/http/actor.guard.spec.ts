@@ -26,21 +26,21 @@ describe('actor guard (internal headers from the gateway)', () => {
   const report = Routes.prototype.report;
 
   it('lets an allowed actor type in, with a tenant', () => {
-    expect(guard.canActivate(ctx(report, { 'tenant-id': 't370124', 'x-cp-actor-type': 'county' }))).toBe(true);
+    expect(guard.canActivate(ctx(report, { 'tenant-id': 't510121', 'x-cp-actor-type': 'county' }))).toBe(true);
   });
 
   it('refuses an actor type the route does not allow: 403 forbidden_actor', () => {
-    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't370124', 'x-cp-actor-type': 'app' }))).toThrow(
+    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't510121', 'x-cp-actor-type': 'app' }))).toThrow(
       expect.objectContaining({ code: 'forbidden_actor', param: 'x-cp-actor-type' }),
     );
-    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't370124' }))).toThrow(ApiError);
-    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't370124', 'x-cp-actor-type': 'root' }))).toThrow(ApiError);
+    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't510121' }))).toThrow(ApiError);
+    expect(() => guard.canActivate(ctx(report, { 'tenant-id': 't510121', 'x-cp-actor-type': 'root' }))).toThrow(ApiError);
   });
 
   it('needs an app actor’s app id', () => {
     const entries = Routes.prototype.entries;
-    expect(guard.canActivate(ctx(entries, { 'tenant-id': 't370124', 'x-cp-actor-type': 'app', 'x-cp-app-id': 'app_7k2m9x4q1w8e5r3t6y0u' }))).toBe(true);
-    expect(() => guard.canActivate(ctx(entries, { 'tenant-id': 't370124', 'x-cp-actor-type': 'app' }))).toThrow(expect.objectContaining({ code: 'forbidden_actor', param: 'x-cp-app-id' }));
+    expect(guard.canActivate(ctx(entries, { 'tenant-id': 't510121', 'x-cp-actor-type': 'app', 'x-cp-app-id': 'app_7k2m9x4q1w8e5r3t6y0u' }))).toBe(true);
+    expect(() => guard.canActivate(ctx(entries, { 'tenant-id': 't510121', 'x-cp-actor-type': 'app' }))).toThrow(expect.objectContaining({ code: 'forbidden_actor', param: 'x-cp-app-id' }));
   });
 
   it('refuses a request without the tenant in scope: 400 invalid_tenant', () => {
@@ -48,7 +48,7 @@ describe('actor guard (internal headers from the gateway)', () => {
   });
 
   it('fails closed on a route that declares no actor', () => {
-    expect(() => guard.canActivate(ctx(Routes.prototype.open, { 'tenant-id': 't370124', 'x-cp-actor-type': 'province' }))).toThrow(
+    expect(() => guard.canActivate(ctx(Routes.prototype.open, { 'tenant-id': 't510121', 'x-cp-actor-type': 'province' }))).toThrow(
       expect.objectContaining({ code: 'forbidden_actor' }),
     );
   });

@@ -13,7 +13,7 @@ import { LedgerMetrics } from './ledger.metrics';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 
-const T = 't370124';
+const T = 't510121';
 
 describe('settlement consumer (real Kafka → idempotent consumer → ledger)', () => {
   let db: TestSchema;

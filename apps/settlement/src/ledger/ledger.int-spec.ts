@@ -20,9 +20,9 @@ import { LedgerMetrics } from './ledger.metrics';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService, type PostedEntry } from './ledger.service';
 
-const A = 't370124'; // Pingyin (a county partition)
-const B = 't371581'; // another county
-const LATE = 't379999'; // a tenant added after the migration: DEFAULT partition
+const A = 't510121'; // Jintang (a county partition)
+const B = 't511381'; // another county
+const LATE = 't519999'; // a tenant added after the migration: DEFAULT partition
 
 function envelope<T extends object>(tenantId: string, type: string, data: T, id = randomUUID()): EventEnvelope<T> {
   return { id, type, version: 1, tenantId, occurredAt: new Date(Date.now() - 1500).toISOString(), data };

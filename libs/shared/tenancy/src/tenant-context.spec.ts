@@ -2,20 +2,20 @@ import { currentTenantId, isTenantId, requireTenantId, runWithTenant, InvalidTen
 
 describe('tenant context', () => {
   it('accepts t + six digits only', () => {
-    expect(isTenantId('t370124')).toBe(true);
-    for (const bad of ['', 't37012', 'T370124', 't370124 ', "t370124'--", 'province']) expect(isTenantId(bad)).toBe(false);
+    expect(isTenantId('t510121')).toBe(true);
+    for (const bad of ['', 't51012', 'T510121', 't510121 ', "t510121'--", 'province']) expect(isTenantId(bad)).toBe(false);
   });
 
   it('flows through awaits and does not leak between concurrent scopes', async () => {
     const seen = await Promise.all(
-      ['t370124', 't371581'].map((t) =>
+      ['t510121', 't511381'].map((t) =>
         runWithTenant(t, async () => {
           await new Promise((r) => setTimeout(r, 5));
           return currentTenantId();
         }),
       ),
     );
-    expect(seen).toEqual(['t370124', 't371581']);
+    expect(seen).toEqual(['t510121', 't511381']);
     expect(currentTenantId()).toBeUndefined();
   });
 

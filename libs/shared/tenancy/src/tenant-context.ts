@@ -2,7 +2,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 
 /**
  * A tenant is a county legal entity, identified as `t` + its six-digit administrative
- * division code (e.g. `t370124`). The province operator acts above all tenants and is not a
+ * division code (e.g. `t510121`). The province operator acts above all tenants and is not a
  * tenant id.
  */
 export const TENANT_ID_PATTERN = /^t\d{6}$/;
