@@ -1,8 +1,12 @@
 // Lint: typescript-eslint (type-aware where it matters) and Nx module boundaries on two tag
-// axes (scope and type), as CONVENTIONS.md asks. Run with --max-warnings 0.
+// axes (scope and type), as docs/conventions.md asks. Run with --max-warnings 0.
+import { readFileSync } from 'node:fs';
 import nx from '@nx/eslint-plugin';
 import tseslint from 'typescript-eslint';
 
+// The published SDK (libs/sdk) may import node built-ins and exactly the npm packages its own
+// package.json depends on, nothing else: a partner installs it alone (docs/adr/0006).
+const SDK_DEPENDENCIES = Object.keys(JSON.parse(readFileSync(new URL('./libs/sdk/package.json', import.meta.url), 'utf8')).dependencies ?? {});
 
 // Tag constraints on two axes (scope, type). Test files may also use the testing lib.
 const DEP_CONSTRAINTS = [
@@ -21,10 +25,14 @@ const DEP_CONSTRAINTS = [
   { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:sdk', 'type:util', 'type:contracts', 'type:testing'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
-  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
-  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:data-access', 'type:util', 'type:contracts'] },
+  // the SDK is published alone: it depends on no workspace lib (an empty list allows none)
+  { sourceTag: 'type:sdk', onlyDependOnLibsWithTags: [], allowedExternalImports: SDK_DEPENDENCIES },
+  // the test platform mirrors the service kit (ServiceKitModule's providers, its HTTP conventions) for integration tests
+  { sourceTag: 'type:testing', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:domain', onlyDependOnLibsWithTags: ['type:domain', 'type:util'] },
-  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+  // util libs may use the SDK: the published SDK is the one implementation of the signing scheme,
+  // so the platform (security, and through it the gateway) verifies exactly what partners sign
+  { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util', 'type:sdk'] },
   { sourceTag: 'type:contracts', onlyDependOnLibsWithTags: ['type:util'] },
 ];
 
@@ -32,14 +40,17 @@ function boundaries(tests) {
   return {
     enforceBuildableLibDependency: false,
     allow: [],
-    depConstraints: DEP_CONSTRAINTS.map((c) =>
-      tests && c.sourceTag.startsWith('type:') ? { ...c, onlyDependOnLibsWithTags: [...c.onlyDependOnLibsWithTags, 'type:testing'] } : c,
-    ),
+    depConstraints: DEP_CONSTRAINTS.map((c) => {
+      if (!tests) return c;
+      // specs are not published: they may use the dev dependencies (fast-check, …)
+      const { allowedExternalImports: _published, ...rest } = c;
+      return c.sourceTag.startsWith('type:') ? { ...rest, onlyDependOnLibsWithTags: [...rest.onlyDependOnLibsWithTags, 'type:testing'] } : rest;
+    }),
   };
 }
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', '.local/**', '.nx/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '**/*.js'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'libs/sdk/dist/**', '.local/**', '.nx/**', 'coverage/**', '**/*.mjs', '**/*.cjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],

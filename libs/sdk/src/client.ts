@@ -7,7 +7,7 @@ import {
   responseCanonical,
   signedRequestHeaders,
   verifyResponseSignature,
-} from '@countypay/security';
+} from './signing';
 import { CountypaySignatureError } from './errors';
 import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiErrorOf, buildQuery, newIdempotencyKey, parseBody, seg, send } from './http';
 import type {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { rfc3986Encode } from '@countypay/security';
+import { rfc3986Encode } from './signing';
 import { CountypayApiError, CountypayConnectionError } from './errors';
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;

@@ -1,4 +1,4 @@
-import { type BinaryLike, verifyWebhook as verifyStandardWebhook } from '@countypay/security';
+import { type BinaryLike, verifyWebhook as verifyStandardWebhook } from './signing';
 import { CountypaySignatureError } from './errors';
 import type { WebhookEvent } from './types';
 

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { decodeBase64Strict } from './encoding';
+import { decodeBase64Strict } from '@countypay/sdk';
 import { SecurityError, SecurityErrorCode } from './security.exception';
 
 /**

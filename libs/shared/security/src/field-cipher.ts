@@ -1,6 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { decodeBase64Strict } from '@countypay/sdk';
 import { sm4 } from 'sm-crypto-v2';
-import { decodeBase64Strict, decodeBase64UrlStrict } from './encoding';
+import { decodeBase64UrlStrict } from './encoding';
 import { SecurityError, SecurityErrorCode } from './security.exception';
 
 /**
@@ -45,11 +46,11 @@ interface LoadedKey {
   key: Buffer;
 }
 
-function configError(message: string): SecurityError {
+function configError(message: string): SecurityError<SecurityErrorCode> {
   return new SecurityError(SecurityErrorCode.InvalidCipherConfig, message);
 }
 
-function decryptionFailed(message: string): SecurityError {
+function decryptionFailed(message: string): SecurityError<SecurityErrorCode> {
   return new SecurityError(SecurityErrorCode.DecryptionFailed, message);
 }
 

@@ -1,43 +1,46 @@
-export { SecurityError, SecurityErrorCode } from './security.exception';
-export { type BinaryLike, constantTimeEqual } from './encoding';
+// The signing scheme (canonical strings, signatures, nonces, timestamps, webhook signatures) is
+// the published SDK's: the platform verifies exactly what partners sign (docs/adr/0006).
 export {
-  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
-  SIGNATURE_ALGORITHMS,
-  SIGNATURE_HEADERS,
-  type SignatureAlgorithm,
-  isSignatureAlgorithm,
-} from './signature-algorithm';
-export {
+  type BinaryLike,
   type CanonicalRequestInput,
+  DEFAULT_TIMESTAMP_TOLERANCE_SECONDS,
   NONCE_PATTERN,
   type QueryInput,
   type ResponseCanonicalInput,
+  SIGNATURE_ALGORITHMS,
+  SIGNATURE_HEADERS,
+  SM2_DEFAULT_USER_ID,
+  SecurityError,
+  type SignWebhookInput,
+  type SignatureAlgorithm,
+  type SignatureKey,
+  type SignedRequestInput,
+  type Sm2KeyPair,
+  type Sm2Options,
   type TimestampCheck,
+  type VerifyWebhookInput,
+  WEBHOOK_HEADERS,
+  WEBHOOK_SECRET_PREFIX,
+  WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+  type WebhookVerificationFailure,
+  type WebhookVerificationResult,
   bodyDigest,
   canonicalQuery,
   canonicalRequest,
   checkTimestamp,
-  responseCanonical,
-  rfc3986Encode,
-  splitRequestTarget,
-} from './canonical-request';
-export {
-  type SignatureKey,
-  type SignedRequestInput,
+  constantTimeEqual,
   generateNonce,
-  signRequest,
-  signResponse,
-  signedRequestHeaders,
-  verifyRequestSignature,
-  verifyResponseSignature,
-} from './request-signature';
-export {
-  SM2_DEFAULT_USER_ID,
-  type Sm2KeyPair,
-  type Sm2Options,
   generateSm2KeyPair,
+  generateWebhookSecret,
+  isSignatureAlgorithm,
   isValidSm2PrivateKey,
   isValidSm2PublicKey,
+  responseCanonical,
+  rfc3986Encode,
+  signRequest,
+  signResponse,
+  signWebhook,
+  signedRequestHeaders,
   sm2PublicKeyFromPem,
   sm2PublicKeyFromPrivateKey,
   sm2PublicKeyToPem,
@@ -45,20 +48,13 @@ export {
   sm2SignatureFromDer,
   sm2SignatureToDer,
   sm2Verify,
-} from './sm2';
-export {
-  type SignWebhookInput,
-  type VerifyWebhookInput,
-  WEBHOOK_HEADERS,
-  WEBHOOK_SECRET_PREFIX,
-  WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
-  type WebhookVerificationFailure,
-  type WebhookVerificationResult,
-  generateWebhookSecret,
-  signWebhook,
-  verifyWebhook,
+  splitRequestTarget,
+  verifyRequestSignature,
+  verifyResponseSignature,
+  verifyStandardWebhook as verifyWebhook,
   webhookHeaders,
-} from './webhook-signature';
+} from '@countypay/sdk';
+export { SecurityErrorCode } from './security.exception';
 export { USCC_CHARSET, type UsccFailure, type UsccResult, isValidUscc, usccCheckCharacter, validateUscc } from './validators/uscc';
 export {
   RESIDENT_ID_PROVINCE_PREFIXES,
@@ -69,7 +65,15 @@ export {
   residentIdCheckCharacter,
   validateResidentId,
 } from './validators/resident-id';
-export { isValidBankCardNumber, luhnCheckDigit, luhnValid } from './validators/bank-card';
+export {
+  type BankAccountFailure,
+  type DebitCardFailure,
+  isValidBankCardNumber,
+  luhnCheckDigit,
+  luhnValid,
+  validateBankAccountNumber,
+  validateDebitCardNumber,
+} from './validators/bank-card';
 export { isMainlandMobile, normalizeMainlandMobile } from './validators/mobile-phone';
 export {
   PERSONAL_DATA_FIELDS,
@@ -81,8 +85,10 @@ export {
   maskPersonalData,
   maskPhone,
   maskResidentId,
+  maskSensitiveText,
   maskValue,
   personalDataKind,
+  type MaskOptions,
 } from './masking';
 export { FieldCipher, type FieldCipherAlgorithm, type FieldCipherConfig, type FieldCipherKeyConfig, generateFieldKey } from './field-cipher';
 export { blindIndex } from './blind-index';

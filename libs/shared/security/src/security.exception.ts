@@ -1,33 +1,18 @@
+import { SecurityErrorCode as SigningErrorCode } from '@countypay/sdk';
+
+export { SecurityError } from '@countypay/sdk';
+
 /**
- * Typed errors of the security library. The codes are stable and part of the public
- * API: callers (the gateway, services) map them to HTTP statuses in one place.
- *
- * Verification functions never throw on malformed input (they return `false` or a
- * typed failure result); these errors are reserved for programming and configuration
- * mistakes and for inputs that cannot be canonicalised.
+ * The error codes of the security library: those of the signing scheme, which lives in
+ * @countypay/sdk (docs/adr/0006), and the platform's own field-encryption codes. Stable and
+ * part of the public API, like the SDK's.
  */
-export enum SecurityErrorCode {
-  /** A request/response part that must be canonicalised is malformed (method, path, query, timestamp, nonce). */
-  MalformedCanonicalInput = 'MALFORMED_CANONICAL_INPUT',
-  /** A signing key or secret has the wrong format (not hex, wrong length, not PEM, not on the curve, …). */
-  InvalidKey = 'INVALID_KEY',
-  /** The signature algorithm is not one of the supported values. */
-  UnsupportedAlgorithm = 'UNSUPPORTED_ALGORITHM',
+export const SecurityErrorCode = {
+  ...SigningErrorCode,
   /** Field cipher configuration is invalid (no keys, bad key length, unknown active key id). */
-  InvalidCipherConfig = 'INVALID_CIPHER_CONFIG',
+  InvalidCipherConfig: 'INVALID_CIPHER_CONFIG',
   /** An encrypted field value cannot be parsed, names an unknown key, or fails authentication. */
-  DecryptionFailed = 'DECRYPTION_FAILED',
-  /** A webhook secret is not in the `whsec_<base64>` format. */
-  InvalidWebhookSecret = 'INVALID_WEBHOOK_SECRET',
-}
+  DecryptionFailed: 'DECRYPTION_FAILED',
+} as const;
 
-export class SecurityError extends Error {
-  override readonly name = 'SecurityError';
-
-  constructor(
-    readonly code: SecurityErrorCode,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+export type SecurityErrorCode = (typeof SecurityErrorCode)[keyof typeof SecurityErrorCode];
