@@ -1,4 +1,4 @@
-// Three tiers (CONVENTIONS.md): unit (*.spec.ts beside the code), integration
+// Three tiers (docs/conventions.md): unit (*.spec.ts beside the code), integration
 // (*.int-spec.ts, real PostgreSQL + Kafka) and end-to-end (test/e2e/*.e2e-spec.ts, the
 // running platform through the public API). `npm test` (tools/test.mjs) runs all three.
 import { root, swcOptions, tsPaths } from './tools/swc-config.mjs';

@@ -1,6 +1,6 @@
 import type { KafkaMessage, Producer, Kafka } from 'kafkajs';
 import { dlqTopic, DLQ_SUFFIX } from '@countypay/contracts';
-import { maskPersonalData } from '@countypay/observability';
+import { maskSensitiveText } from '@countypay/observability';
 import { DLQ_HEADER, REPLAY_HEADER, decodeHeaders, HEADER, type MessageHeaders } from './headers';
 
 export interface DeadLetterInput {
@@ -16,7 +16,7 @@ export interface DeadLetterInput {
 
 /** Publishes a failed message to `<topic>.dlq`: same key and value, original headers plus the error. */
 export async function deadLetter(producer: Producer, d: DeadLetterInput): Promise<void> {
-  const safeError = String(maskPersonalData(d.error)).slice(0, 1000);
+  const safeError = maskSensitiveText(String(d.error)).slice(0, 1000);
   await producer.send({
     topic: dlqTopic(d.topic),
     acks: -1,

@@ -3,6 +3,7 @@ import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
 import { runWithTenant } from '@countypay/tenancy';
+import { inTenantTransaction } from '@countypay/persistence';
 import { annotateActiveSpan } from '@countypay/observability';
 import { parseEnvelope, InvalidMessageError } from './parse-envelope';
 import { deadLetter } from './dead-letter';
@@ -121,8 +122,7 @@ export class IdempotentConsumer {
 
   /** One transaction: the inbox row, then the side effect. A known event id is a duplicate. */
   private applyOnce(subs: ReadonlyArray<Subscription<object>>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
-    return this.ds.transaction(async (em) => {
-      await em.query(`select set_config('app.tenant_id', $1, true)`, [envelope.tenantId]);
+    return inTenantTransaction(this.ds, envelope.tenantId, async (em) => {
       const inserted: unknown[] = await em.query(
         `insert into inbox (consumer, event_id, tenant_id, topic) values ($1, $2, $3, $4)
          on conflict (consumer, event_id) do nothing returning event_id`,

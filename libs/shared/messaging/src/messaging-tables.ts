@@ -1,4 +1,4 @@
-import { tenantRlsSql } from '@countypay/persistence';
+import { systemRoleRlsSql, tenantRlsSql } from '@countypay/persistence';
 
 /**
  * DDL for a service's outbox and inbox, for its first migration. Both are tenant-owned and
@@ -21,7 +21,7 @@ export function messagingTablesSql(): string[] {
     )`,
     `create index outbox_unpublished_idx on outbox (seq) where published_at is null`,
     ...tenantRlsSql('outbox'),
-    `create policy outbox_relay on outbox using (current_setting('app.outbox_relay', true) = 'on')`,
+    ...systemRoleRlsSql('outbox', 'outbox_relay'),
     `create table inbox (
       consumer text not null,
       event_id uuid not null,

@@ -5,6 +5,7 @@ import { HEADER } from './headers';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 import { PollingLoop } from './polling-loop';
+import { inScope } from '@countypay/persistence';
 
 interface OutboxRow {
   seq: string;
@@ -63,8 +64,7 @@ export class OutboxRelay {
 
   /** Claims, publishes and marks one batch; returns how many rows it published. */
   async publishBatch(): Promise<number> {
-    return this.ds.transaction(async (em) => {
-      await em.query(`select set_config('app.outbox_relay', 'on', true)`);
+    return inScope(this.ds, { role: 'outbox_relay' }, async (em) => {
       const rows: OutboxRow[] = await em.query(
         `select seq, id, tenant_id, topic, message_key, payload, headers
            from outbox

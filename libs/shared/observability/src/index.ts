@@ -1,7 +1,8 @@
 export * from './tracing';
 export * from './trace-context';
 export * from './tenant-span-processor';
-export * from './masking';
+// the one masking module is @countypay/security's; logs use it with `inText`
+export { REDACTED, maskCardNumber, maskName, maskPersonalData, maskPhone, maskResidentId as maskIdNumber, maskSensitiveText } from '@countypay/security';
 export * from './logger';
 export * from './http-logging';
 export * from './metrics';

@@ -1,5 +1,5 @@
 import { pino, type DestinationStream, type Level, type Logger } from 'pino';
-import { maskPersonalData, maskSensitiveText } from './masking';
+import { maskPersonalData, maskSensitiveText } from '@countypay/security';
 import { currentSpanId, currentTraceId } from './trace-context';
 
 export type { Logger } from 'pino';
@@ -39,7 +39,7 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     mixin: () => logContext(opts.getTenantId),
     formatters: {
       level: (label: string) => ({ level: label }),
-      log: (record: Record<string, unknown>) => maskPersonalData(record),
+      log: (record: Record<string, unknown>) => maskPersonalData(record, { inText: true }),
     },
     hooks: { streamWrite: maskLogLine },
     redact: { paths: [...REDACTED_LOG_PATHS], censor: '[REDACTED]' },

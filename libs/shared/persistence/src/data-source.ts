@@ -1,5 +1,5 @@
-import { DataSource, type EntityManager, type MixedList, type EntitySchema, type MigrationInterface } from 'typeorm';
-import { assertTenantId } from '@countypay/tenancy';
+import { types as pgTypes } from 'pg';
+import { DataSource, type MixedList, type EntitySchema, type MigrationInterface } from 'typeorm';
 
 export interface ServiceDataSourceOptions {
   /** connection URL: the service's non-owner role for the app, an admin for migrations */
@@ -12,6 +12,20 @@ export interface ServiceDataSourceOptions {
   poolSize?: number;
   applicationName: string;
 }
+
+const DATE_OID = 1082;
+
+/**
+ * How node-postgres decodes values for every service: its defaults (bigint and numeric as text,
+ * timestamptz as Date), except `date`, which stays 'YYYY-MM-DD' — a business day is not an
+ * instant, and decoding it into a Date at local midnight shifts it across time zones.
+ */
+export const PG_TYPES = {
+  getTypeParser(oid: number, format?: 'text' | 'binary') {
+    if (oid === DATE_OID && format !== 'binary') return (v: string) => v;
+    return format === 'binary' ? pgTypes.getTypeParser(oid, 'binary') : pgTypes.getTypeParser(oid, 'text');
+  },
+};
 
 /**
  * One TypeORM DataSource per service, shared by the app and the migration command:
@@ -30,19 +44,6 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     logging: false,
     applicationName: opts.applicationName,
     poolSize: opts.poolSize ?? 10,
-    extra: { options: `-c search_path=${opts.schema}` },
-  });
-}
-
-/**
- * Runs `fn` in one database transaction scoped to `tenantId`: row-level security sees only
- * that tenant's rows (`app.tenant_id` is set with `set_config(…, true)`, i.e. for this
- * transaction only, so a pooled connection never carries a tenant into the next one).
- */
-export async function inTenantTransaction<T>(ds: DataSource, tenantId: string, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  assertTenantId(tenantId);
-  return ds.transaction(async (em) => {
-    await em.query(`select set_config('app.tenant_id', $1, true)`, [tenantId]);
-    return fn(em);
+    extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES },
   });
 }

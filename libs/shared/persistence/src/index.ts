@@ -1,5 +1,24 @@
-export { createServiceDataSource, inTenantTransaction, type ServiceDataSourceOptions } from './data-source';
-export { appRoleName, tenantRlsSql } from './rls';
+export { createServiceDataSource, PG_TYPES, type ServiceDataSourceOptions } from './data-source';
+export { appRoleName, provinceRlsSql, systemRoleRlsSql, tenantRlsSql } from './rls';
 export { appDatabaseUrl, bootstrapServiceSchema } from './schema-bootstrap';
 export { migrateService, type MigrateOptions } from './migrate';
-export { inProvinceTransaction, provinceRlsSql } from './province';
+export { bindTenant, inProvinceTransaction, inScope, inTenantTransaction, setScope, SYSTEM_ROLES, type SystemRole, type TransactionScope } from './scope';
+export {
+  col,
+  execute,
+  many,
+  one,
+  query,
+  rowOf,
+  RowShape,
+  snakeCase,
+  uniqueViolation,
+  updateReturning,
+  Where,
+  type Column,
+  type ColumnsSpec,
+  type Queryable,
+  type QueryResult,
+  type RowType,
+} from './sql';
+export { Keyset, pageQuery, type KeyColumn, type KeyType, type Page, type PageRequest } from './pagination';

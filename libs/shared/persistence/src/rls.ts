@@ -18,3 +18,16 @@ export function tenantRlsSql(table: string): string[] {
 export function appRoleName(schema: string): string {
   return `cp_${schema}_app`;
 }
+
+/**
+ * The province operator acts above all tenants. Tables it manages get this policy beside the
+ * tenant one; the scope is set per transaction (`inProvinceTransaction`), like the tenant.
+ */
+export function provinceRlsSql(table: string): string[] {
+  return [`create policy province_scope on ${table} using (current_setting('app.scope', true) = 'province')`];
+}
+
+/** The policy that lets a cross-tenant platform process (see `SystemRole`) work on `table`. */
+export function systemRoleRlsSql(table: string, role: 'outbox_relay' | 'webhook_dispatcher'): string[] {
+  return [`create policy ${role} on ${table} using (current_setting('app.${role}', true) = 'on')`];
+}

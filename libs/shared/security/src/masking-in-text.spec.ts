@@ -1,12 +1,7 @@
-import {
-  REDACTED,
-  maskCardNumber,
-  maskIdNumber,
-  maskName,
-  maskPersonalData,
-  maskPhone,
-  maskSensitiveText,
-} from './masking';
+// Masking for logs, errors and events: by field name AND by value pattern inside any text (inText).
+import { REDACTED, maskCardNumber, maskName, maskPersonalData as maskFields, maskPhone, maskResidentId as maskIdNumber, maskSensitiveText } from './masking';
+
+const maskPersonalData = <T>(value: T): T => maskFields(value, { inText: true });
 
 const ID = '33070219900101123X';
 const CARD = '6222021234567890128'; // Luhn-valid

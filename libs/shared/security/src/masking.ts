@@ -1,3 +1,5 @@
+import { EventEmitter } from 'node:events';
+import { luhnValid } from './validators/bank-card';
 /**
  * Masking of personal data for API responses and logs. Masks keep the length of the
  * value (one `*` per hidden character) so that formats stay recognisable:
@@ -149,50 +151,116 @@ export function personalDataKind(fieldName: string): PersonalDataKind | undefine
   return Object.prototype.hasOwnProperty.call(PERSONAL_DATA_FIELDS, normalised) ? PERSONAL_DATA_FIELDS[normalised] : undefined;
 }
 
+// Runs of 11–19 digits, or 17 digits + X, not glued to other letters/digits (so hex trace ids and
+// UUIDs are left alone); classified by length in maskDigits.
+const DIGIT_RUN = /(?<![0-9A-Za-z])(?:\d{11,19}|\d{17}[Xx])(?![0-9A-Za-z])/g;
+const MOBILE = /^1[3-9]\d{9}$/;
+const RESIDENT_ID = /^\d{17}[\dXx]$/;
+
+function maskDigits(run: string): string {
+  if (run.length === 11) return MOBILE.test(run) ? maskPhone(run) : run;
+  if (RESIDENT_ID.test(run)) return maskResidentId(run);
+  if (run.length >= 13 && /^\d+$/.test(run) && luhnValid(run)) return maskCardNumber(run);
+  return run;
+}
+
+/** Masks resident IDs, Luhn-valid card numbers and mainland mobiles found anywhere in a text. */
+export function maskSensitiveText(text: string): string {
+  return text.replace(DIGIT_RUN, maskDigits);
+}
+
+export interface MaskOptions {
+  /**
+   * Logs, errors, events: also mask personal data found by its shape inside any string (a card
+   * number in a message), turn Errors into masked records and mark cycles `[Circular]` so the
+   * result serialises. Without it (API responses, audit records) only fields are masked, by name.
+   */
+  inText?: boolean;
+}
+
 /** Objects whose contents are not fields: kept by reference. */
 function isOpaque(value: object): boolean {
-  return value instanceof Date || value instanceof RegExp || ArrayBuffer.isView(value) || value instanceof ArrayBuffer || value instanceof Map || value instanceof Set || value instanceof Error;
+  return (
+    value instanceof Date ||
+    value instanceof RegExp ||
+    ArrayBuffer.isView(value) ||
+    value instanceof ArrayBuffer ||
+    value instanceof Map ||
+    value instanceof Set ||
+    value instanceof Promise ||
+    value instanceof URL ||
+    value instanceof EventEmitter
+  );
 }
 
-function maskField(kind: PersonalDataKind, value: unknown, seen: WeakMap<object, unknown>): unknown {
-  if (typeof value === 'string') return maskValue(kind, value);
-  if (typeof value === 'number' || typeof value === 'bigint') return maskValue(kind, String(value));
-  if (value === null || value === undefined || typeof value === 'boolean') return value;
-  if (kind === 'secret') return REDACTED;
-  // A known field holding a structure (e.g. `name: { first, last }`): mask its strings with the same rule.
-  if (Array.isArray(value)) return value.map((item: unknown) => maskField(kind, item, seen));
-  if (typeof value === 'object' && !isOpaque(value)) {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, maskField(personalDataKind(k) ?? kind, v, seen)]));
-  }
-  return REDACTED;
-}
+class Masker {
+  private readonly seen = new WeakMap<object, unknown>();
+  private readonly open = new WeakSet<object>();
 
-function maskDeep(value: unknown, seen: WeakMap<object, unknown>): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  const cached = seen.get(value);
-  if (cached !== undefined) return cached;
-  if (Array.isArray(value)) {
-    const out: unknown[] = [];
-    seen.set(value, out);
-    for (const item of value as unknown[]) out.push(maskDeep(item, seen));
+  constructor(private readonly inText: boolean) {}
+
+  value(value: unknown): unknown {
+    if (typeof value === 'string') return this.inText ? maskSensitiveText(value) : value;
+    if (value === null || typeof value !== 'object') return value;
+    if (this.inText && this.open.has(value)) return '[Circular]';
+    const cached = this.seen.get(value);
+    if (cached !== undefined) return cached;
+    if (value instanceof Error) return this.inText ? this.error(value) : value;
+    if (isOpaque(value)) return value;
+    if (Array.isArray(value)) {
+      const out: unknown[] = [];
+      this.enter(value, out);
+      for (const item of value as unknown[]) out.push(this.value(item));
+      this.leave(value);
+      return out;
+    }
+    const out: Record<string, unknown> = {};
+    this.enter(value, out);
+    for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
+      const kind = personalDataKind(key);
+      out[key] = kind ? this.field(kind, field) : this.value(field);
+    }
+    this.leave(value);
     return out;
   }
-  if (isOpaque(value)) return value;
-  const out: Record<string, unknown> = {};
-  seen.set(value, out);
-  for (const [key, field] of Object.entries(value as Record<string, unknown>)) {
-    const kind = personalDataKind(key);
-    out[key] = kind ? maskField(kind, field, seen) : maskDeep(field, seen);
+
+  private enter(value: object, out: unknown): void {
+    if (this.inText) this.open.add(value);
+    else this.seen.set(value, out);
   }
-  return out;
+
+  private leave(value: object): void {
+    if (this.inText) this.open.delete(value);
+  }
+
+  private error(e: Error): Record<string, unknown> {
+    const own = this.value({ ...e }) as Record<string, unknown>;
+    return { ...own, type: e.name, message: maskSensitiveText(e.message), stack: maskSensitiveText(e.stack ?? '') };
+  }
+
+  /** A field named as personal data: its value masked by the field's kind, structures included. */
+  private field(kind: PersonalDataKind, value: unknown): unknown {
+    if (typeof value === 'string') return maskValue(kind, value);
+    if (typeof value === 'number' || typeof value === 'bigint') return maskValue(kind, String(value));
+    if (value === null || value === undefined || typeof value === 'boolean') return value;
+    if (kind === 'secret') return REDACTED;
+    // A known field holding a structure (e.g. `name: { first, last }`): mask its strings with the same rule.
+    if (Array.isArray(value)) return value.map((item: unknown) => this.field(kind, item));
+    if (typeof value === 'object' && !isOpaque(value) && !(value instanceof Error)) {
+      return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, this.field(personalDataKind(k) ?? kind, v)]));
+    }
+    return REDACTED;
+  }
 }
 
 /**
- * Returns a deep copy of `data` with every field named in PERSONAL_DATA_FIELDS masked.
- * Arrays and objects (class instances too, e.g. DTOs) are copied as arrays and plain
- * objects of their own enumerable properties; cycles are preserved; Date, RegExp, Map,
- * Set, Error and binary values are kept by reference. The input is not mutated.
+ * The one masking of personal data (API responses, audit records, logs, dead letters): a deep
+ * copy of `data` with every field named in PERSONAL_DATA_FIELDS masked by its kind, and — with
+ * `inText` — personal data found by its shape inside any string. Arrays and objects (class
+ * instances too, e.g. DTOs) are copied as arrays and plain objects of their own enumerable
+ * properties; Date, RegExp, Map, Set and binary values are kept by reference. The input is not
+ * mutated. Cycles are preserved, or marked `[Circular]` with `inText`.
  */
-export function maskPersonalData<T>(data: T): T {
-  return maskDeep(data, new WeakMap()) as T;
+export function maskPersonalData<T>(data: T, opts: MaskOptions = {}): T {
+  return new Masker(opts.inText === true).value(data) as T;
 }

@@ -1,3 +1,4 @@
+import type { INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
@@ -26,12 +27,21 @@ export interface RunServiceOptions {
 export async function createServiceApp(module: unknown, http: HttpConfig, opts: { bodyParsing?: BodyParsing } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
-  app.disable('x-powered-by');
-  app.use((opts.bodyParsing ?? jsonBodyParsing)(http.HTTP_BODY_LIMIT_BYTES));
-  app.useGlobalFilters(new ApiExceptionFilter(app.get<Logger>(LOGGER)));
-  app.useGlobalPipes(apiValidationPipe());
+  applyHttpConventions(app, { logger: app.get<Logger>(LOGGER), bodyLimitBytes: http.HTTP_BODY_LIMIT_BYTES, ...(opts.bodyParsing ? { bodyParsing: opts.bodyParsing } : {}) });
   app.enableShutdownHooks();
   return app;
+}
+
+/**
+ * The HTTP conventions every service app has — in production and in the integration tests'
+ * TestPlatform alike: body parsing with its limit and error shapes, the one error filter, the
+ * one validation pipe.
+ */
+export function applyHttpConventions(app: INestApplication, opts: { logger: Logger; bodyLimitBytes: number; bodyParsing?: BodyParsing }): void {
+  (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
+  app.use((opts.bodyParsing ?? jsonBodyParsing)(opts.bodyLimitBytes));
+  app.useGlobalFilters(new ApiExceptionFilter(opts.logger));
+  app.useGlobalPipes(apiValidationPipe());
 }
 
 /**

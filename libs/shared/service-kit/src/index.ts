@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 
-export { createServiceApp, runService, type BodyParsing, type RunServiceOptions } from './bootstrap';
+export { applyHttpConventions, createServiceApp, runService, type BodyParsing, type RunServiceOptions } from './bootstrap';
 export { requestIdOf } from './http/request-id';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { platformTablesSql } from './platform-tables';
@@ -9,3 +9,36 @@ export { apiValidationPipe } from './http/validation';
 export { ProbeService } from './probe/probe.service';
 export { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME, SUBSCRIPTIONS } from './tokens';
 export { PlatformTables1764201600000 } from './platform-tables.migration';
+export {
+  ACTOR_HEADER_NAMES,
+  ACTOR_HEADERS,
+  ACTOR_TYPES,
+  actorAppId,
+  actorFromHeaders,
+  actorHeaders,
+  actorSeesTenant,
+  actorTenant,
+  appActorOf,
+  auditActor,
+  type Actor,
+  type ActorType,
+  type AppActor,
+  type CountyActor,
+  type ProvinceActor,
+} from './auth/actor';
+export { ACCESS_METADATA, AccessGuard, Auth, Authenticated, InternalRoute, PublicRoute, RequestId, routeAccess, type AuthenticatedOptions, type RouteAccess } from './auth/access';
+export { API_OPERATION_METADATA, ApiOperation, ApiSchema, appIdParam, IdParam, Nullable, nullableSchema, tenantParam, uuidParam, type ApiOperationOptions } from './api/api-operation';
+export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageRequest } from './api/page-query.dto';
+export {
+  controllersOf,
+  describeServices,
+  normalise as normaliseSchema,
+  type DescribedApi,
+  type DescribedOperation,
+  type DescribedParameter,
+  type HttpMethod,
+  type JsonSchema,
+  type ServiceApi,
+} from './api/openapi-generator';
+export { jsonBodyParsing, type JsonBodyOptions } from './http/body-parsing';
+export { MAX_JSON_DEPTH, parseJsonBody, type BodyProblem } from './http/json-body';

@@ -17,6 +17,8 @@ import { ProbeController } from './probe/probe.controller';
 import { ProbeRepository } from './probe/probe.repository';
 import { ProbeService } from './probe/probe.service';
 import { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME } from './tokens';
+import { AccessGuard } from './auth/access';
+import { APP_GUARD } from '@nestjs/core';
 
 export interface ServiceKitOptions {
   /** the service name (`gateway`, `qr-payment`…): logs, metrics, traces, consumer group */
@@ -104,6 +106,8 @@ export class ServiceKitModule implements NestModule {
         ProbeRepository,
         ProbeService,
         MessagingLifecycle,
+        // every route declares who may call it (@Authenticated / @PublicRoute / @InternalRoute); undeclared routes are closed
+        { provide: APP_GUARD, useClass: AccessGuard },
       ],
       exports: [SERVICE_NAME, LOGGER, METRICS, HttpConfig, DatabaseConfig, KafkaConfig, DataSource, KAFKA, PRODUCER, OutboxRelay],
     };

@@ -23,7 +23,12 @@ export interface TestSchema {
   appUrl: string;
   /** a DataSource connected as the schema's non-owner app role (RLS applies) */
   appDataSource(): Promise<DataSource>;
+  /** runs `fn` on an admin (superuser) connection with the schema on the search path; row-level security does not bind it */
   admin<T>(fn: (c: Client) => Promise<T>): Promise<T>;
+  /** one statement as admin: its rows */
+  adminQuery<T = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<T[]>;
+  /** grants the app role every table and sequence created so far (after migrations run as admin) */
+  grantAll(): Promise<void>;
   drop(): Promise<void>;
 }
 
@@ -43,11 +48,15 @@ export async function createTestSchema(prefix: string, ddl: string[]): Promise<T
       await c.end();
     }
   };
+  const grantAll = (): Promise<void> =>
+    admin(async (c) => {
+      await c.query(`grant select, insert, update, delete on all tables in schema ${schema} to cp_${schema}_app`);
+      await c.query(`grant usage, select on all sequences in schema ${schema} to cp_${schema}_app`);
+    });
   await admin(async (c) => {
     for (const stmt of ddl) await c.query(stmt);
-    await c.query(`grant select, insert, update, delete on all tables in schema ${schema} to cp_${schema}_app`);
-    await c.query(`grant usage, select on all sequences in schema ${schema} to cp_${schema}_app`);
   });
+  await grantAll();
   const appUrl = appDatabaseUrl(adminUrl, schema, password);
   const sources: DataSource[] = [];
   return {
@@ -55,6 +64,8 @@ export async function createTestSchema(prefix: string, ddl: string[]): Promise<T
     adminUrl,
     appUrl,
     admin,
+    adminQuery: <T = Record<string, unknown>>(sql: string, params: unknown[] = []) => admin(async (c) => (await c.query(sql, params)).rows as T[]),
+    grantAll,
     async appDataSource() {
       const ds = createServiceDataSource({ url: appUrl, schema, applicationName: `it-${schema}`, poolSize: 5 });
       await ds.initialize();

@@ -3,6 +3,7 @@ import { ModuleRef } from '@nestjs/core';
 import type { Kafka, Producer } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KafkaConfig } from '@countypay/config';
+import { inScope } from '@countypay/persistence';
 import { PlatformProbeV1 } from '@countypay/contracts';
 import { IdempotentConsumer, OutboxRelay, on, type Subscription } from '@countypay/messaging';
 import type { Logger, Metrics } from '@countypay/observability';
@@ -73,8 +74,7 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
     const pending = this.metrics.gauge('outbox_pending_events', 'Outbox events not yet published', []);
     const age = this.metrics.gauge('outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event', []);
     const sample = async (): Promise<void> => {
-      const [row] = await ds.transaction(async (em) => {
-        await em.query(`select set_config('app.outbox_relay', 'on', true)`);
+      const [row] = await inScope(ds, { role: 'outbox_relay' }, async (em) => {
         return em.query(
           `select count(*)::int as n, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
              from outbox where published_at is null`,

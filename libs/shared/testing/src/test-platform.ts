@@ -1,0 +1,177 @@
+import { Global, Module, type DynamicModule, type INestApplication, type Provider } from '@nestjs/common';
+import { APP_GUARD } from '@nestjs/core';
+import { Test, type TestingModuleBuilder } from '@nestjs/testing';
+import type { MigrationInterface } from 'typeorm';
+import { DataSource } from 'typeorm';
+import { OutboxRelay } from '@countypay/messaging';
+import { createLogger, createMetrics, type Logger, type Metrics } from '@countypay/observability';
+import { createServiceDataSource } from '@countypay/persistence';
+import { AccessGuard, actorHeaders, applyHttpConventions, LOGGER, METRICS, SERVICE_NAME, type Actor, type AppActor, type BodyParsing, type CountyActor, type ProvinceActor } from '@countypay/service-kit';
+import { createTestSchema, testKafka, type TestSchema } from './test-infra';
+
+/**
+ * What ServiceKitModule gives a service's features — its DataSource, outbox relay, logger,
+ * metrics and the global access guard — here over a throw-away schema of the real PostgreSQL.
+ * The relay is created but never started: events stay in the outbox, where tests read them.
+ */
+@Global()
+@Module({})
+export class TestPlatformModule {
+  static with(p: { service: string; dataSource: DataSource; relay: OutboxRelay; logger: Logger; metrics: Metrics }): DynamicModule {
+    const providers: Provider[] = [
+      { provide: SERVICE_NAME, useValue: p.service },
+      { provide: DataSource, useValue: p.dataSource },
+      { provide: OutboxRelay, useValue: p.relay },
+      { provide: LOGGER, useValue: p.logger },
+      { provide: METRICS, useValue: p.metrics },
+      { provide: APP_GUARD, useClass: AccessGuard },
+    ];
+    return { module: TestPlatformModule, providers, exports: [SERVICE_NAME, DataSource, OutboxRelay, LOGGER, METRICS] };
+  }
+}
+
+export interface TestServiceOptions {
+  /** short name: the schema prefix, the logger's and metrics' service name */
+  service: string;
+  /** the service's own migrations, run as admin on the throw-away schema */
+  migrations?: Array<new () => MigrationInterface>;
+  /** or plain DDL, run as admin */
+  ddl?: string[];
+  /**
+   * The app role's rights after the migrations: `'all'` (default) grants it every table and
+   * sequence again; `'as-migrated'` keeps what the schema's default privileges and the migrations
+   * left, as `migrateService` does in production — needed where a migration narrows them (the
+   * settlement ledger revokes UPDATE/DELETE and every right on its partitions).
+   */
+  grants?: 'all' | 'as-migrated';
+  /** the feature modules under test */
+  imports: unknown[];
+  /** provider overrides (configs, clients of external systems) */
+  override?: (builder: TestingModuleBuilder) => TestingModuleBuilder;
+  bodyLimitBytes?: number;
+  /** the gateway's raw-body parsing in place of the kit's JSON parsing */
+  bodyParsing?: BodyParsing;
+}
+
+export interface CallResult {
+  status: number;
+  headers: Headers;
+  /** the parsed JSON body (or the text when it is not JSON) */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of every route, asserted field by field by the tests
+  body: any;
+}
+
+export interface CallOptions {
+  /** who calls: sent as the gateway's actor headers */
+  actor?: Actor;
+  body?: unknown;
+  /** the body as raw bytes/text (malformed-input tests) */
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export interface TestService {
+  app: INestApplication;
+  /** http://127.0.0.1:<port> */
+  base: string;
+  /** the app role's DataSource (row-level security applies) */
+  ds: DataSource;
+  schema: TestSchema;
+  logger: Logger;
+  /** a request to the service as the gateway would forward it */
+  call(method: string, path: string, opts?: CallOptions): Promise<CallResult>;
+  close(): Promise<void>;
+}
+
+/**
+ * Boots a service's feature modules over a fresh schema (its own non-owner role, RLS) with the
+ * platform's HTTP conventions, listening on a free loopback port — the one integration-test
+ * harness of every service.
+ */
+export async function startTestService(opts: TestServiceOptions): Promise<TestService> {
+  const schema = await createTestSchema(opts.service.replace(/\W/g, ''), opts.ddl ?? []);
+  let app: INestApplication | undefined;
+  try {
+    if (opts.migrations?.length) {
+      const migrator = createServiceDataSource({ url: schema.adminUrl, schema: schema.schema, migrations: opts.migrations, applicationName: `it-${opts.service}-migrate`, poolSize: 1 });
+      await migrator.initialize();
+      try {
+        await migrator.runMigrations();
+      } finally {
+        await migrator.destroy();
+      }
+      if (opts.grants !== 'as-migrated') await schema.grantAll();
+    }
+    const ds = await schema.appDataSource();
+    const logger = createLogger({ serviceName: `${opts.service}-it`, level: 'silent' });
+    const relay = new OutboxRelay(ds, testKafka().producer(), { batchSize: 10, pollMs: 1000 });
+    const metrics = createMetrics(`${opts.service}-it`);
+    let builder = Test.createTestingModule({ imports: [TestPlatformModule.with({ service: opts.service, dataSource: ds, relay, logger, metrics }), ...(opts.imports as never[])] });
+    if (opts.override) builder = opts.override(builder);
+    const moduleRef = await builder.compile();
+    app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
+    applyHttpConventions(app, { logger, bodyLimitBytes: opts.bodyLimitBytes ?? 64 * 1024, ...(opts.bodyParsing ? { bodyParsing: opts.bodyParsing } : {}) });
+    await app.listen(0, '127.0.0.1');
+    const base = (await app.getUrl()).replace('[::1]', '127.0.0.1').replace('localhost', '127.0.0.1');
+    const started = app;
+    return {
+      app: started,
+      base,
+      ds,
+      schema,
+      logger,
+      call: (method, path, o = {}) => callService(base, method, path, o),
+      async close() {
+        await started.close();
+        await schema.drop();
+      },
+    };
+  } catch (e) {
+    await app?.close().catch(() => {});
+    await schema.drop().catch(() => {});
+    throw e;
+  }
+}
+
+/** One HTTP call to a service as the gateway forwards it (actor headers, JSON body). */
+export async function callService(base: string, method: string, path: string, o: CallOptions = {}): Promise<CallResult> {
+  const body = o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...(o.actor ? actorHeaders(o.actor) : {}),
+      ...(o.headers ?? {}),
+    },
+    ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON (an image, a page): the text itself
+  }
+  return { status: res.status, headers: res.headers, body: parsed };
+}
+
+/** Actors as the gateway vouches for them (ids are well formed). */
+export const testActors = {
+  province(tenantId?: string): ProvinceActor {
+    return { type: 'province', id: '00000000-0000-4000-8000-000000000001', ...(tenantId ? { tenantId } : {}) };
+  },
+  county(tenantId: string, id = '00000000-0000-4000-8000-0000000000c1'): CountyActor {
+    return { type: 'county', id, tenantId };
+  },
+  app(tenantId: string, o: { appId?: string; partnerId?: string; scopes?: AppActor['scopes'][number][] } = {}): AppActor {
+    const appId = o.appId ?? 'app_aaaaaaaaaaaaaaaaaaaa';
+    return {
+      type: 'app',
+      id: appId,
+      appId,
+      tenantId,
+      partnerId: o.partnerId ?? '00000000-0000-4000-8000-0000000000a1',
+      scopes: o.scopes ?? ['qr:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
+    };
+  },
+};
