@@ -1,19 +1,14 @@
 /**
  * onboarding against the real PostgreSQL (own throw-away schema migrated with the service's
- * migrations, non-owner role, RLS) through its HTTP API with the gateway's actor headers.
- * The outbox is checked in PostgreSQL (the relay is not started, so nothing goes to Kafka).
+ * migrations, non-owner role, RLS) through its HTTP API with the gateway's actor headers,
+ * booted by the test platform. The outbox is checked in PostgreSQL (the relay is not started,
+ * so nothing goes to Kafka).
  */
 import { randomBytes } from 'node:crypto';
-import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
-import { OutboxRelay } from '@countypay/messaging';
-import { createLogger } from '@countypay/observability';
-import { createServiceDataSource } from '@countypay/persistence';
-import { ApiExceptionFilter, apiValidationPipe, LOGGER } from '@countypay/service-kit';
+import type { AppScope } from '@countypay/contracts';
+import type { Actor } from '@countypay/service-kit';
 import { FieldCipher, generateSm2KeyPair } from '@countypay/security';
-import { createTestSchema, testKafka, type TestSchema } from '@countypay/testing';
-import { json } from 'express';
+import { startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
 import { AppsModule } from './apps/apps.module';
 import { CoreModule } from './common/core.module';
 import { OnboardingConfig } from './config/onboarding.config';
@@ -35,57 +30,19 @@ const config = Object.assign(new OnboardingConfig(), {
   CREDENTIAL_ROTATION_GRACE_SECONDS: 3600,
 });
 
-let schema: TestSchema;
-let ds: DataSource;
-let app: INestApplication;
-let base = '';
+let svc: TestService;
 
-@Global()
-@Module({})
-class TestPlatformModule {
-  static with(dataSource: DataSource, relay: OutboxRelay, logger: unknown): DynamicModule {
-    const providers = [
-      { provide: DataSource, useValue: dataSource },
-      { provide: OutboxRelay, useValue: relay },
-      { provide: LOGGER, useValue: logger },
-    ];
-    return { module: TestPlatformModule, providers, exports: [DataSource, OutboxRelay, LOGGER] };
-  }
-}
+const province = testActors.province();
+const county = (tenant: string): Actor => testActors.county(tenant, 'op-county');
+const appActor = (appId: string, partnerId: string, tenant = T1, scopes: AppScope[] = ['merchants:read', 'merchants:write']): Actor => testActors.app(tenant, { appId, partnerId, scopes });
 
-type Headers = Record<string, string>;
-const province: Headers = { 'x-cp-actor-type': 'province', 'x-cp-actor-id': '00000000-0000-4000-8000-000000000001' };
-const county = (tenant: string): Headers => ({ 'x-cp-actor-type': 'county', 'x-cp-actor-id': 'op-county', 'tenant-id': tenant });
-const appActor = (appId: string, partnerId: string, tenant = T1, scopes = 'merchants:read,merchants:write'): Headers => ({
-  'x-cp-actor-type': 'app',
-  'x-cp-actor-id': appId,
-  'x-cp-app-id': appId,
-  'x-cp-partner-id': partnerId,
-  'x-cp-scopes': scopes,
-  'tenant-id': tenant,
-});
-
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- response bodies of every route, asserted field by field
-async function call(method: string, path: string, h: Headers, body?: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${base}${path}`, {
-    method,
-    headers: { ...h, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await res.text();
-  return { status: res.status, body: text ? JSON.parse(text) : undefined };
-}
-
-async function adminQuery<T = Record<string, unknown>>(sql: string, params: unknown[] = []): Promise<T[]> {
-  return schema.admin(async (c) => {
-    await c.query(`select set_config('app.scope', 'province', false)`);
-    await c.query(`select set_config('app.outbox_relay', 'on', false)`);
-    return (await c.query(sql, params)).rows as T[];
-  });
+/** A request as the gateway forwards it: `actor` null for the gateway's own internal calls. */
+function call(method: string, path: string, actor: Actor | null, body?: unknown): Promise<CallResult> {
+  return svc.call(method, path, { ...(actor ? { actor } : {}), ...(body !== undefined ? { body } : {}) });
 }
 
 async function events(type: string): Promise<Array<{ tenant_id: string; payload: { data: Record<string, unknown> } }>> {
-  return adminQuery(`select tenant_id, payload from outbox where event_type = $1 order by seq`, [type]);
+  return svc.schema.adminQuery(`select tenant_id, payload from outbox where event_type = $1 order by seq`, [type]);
 }
 
 const merchantBody = {
@@ -97,48 +54,29 @@ const merchantBody = {
   mcc: '5411',
   address: '城关镇1号',
   city: '成都',
-  settlementAccount: { accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '金堂农商银行' },
+  settlementAccount: { accountType: 'debit_card', accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '金堂农商银行' },
 };
 
 beforeAll(async () => {
-  schema = await createTestSchema('onb', []);
-  const migrator = createServiceDataSource({ url: schema.adminUrl, schema: schema.schema, migrations, applicationName: 'it-onboarding-migrate', poolSize: 1 });
-  await migrator.initialize();
-  await migrator.runMigrations();
-  await migrator.destroy();
-  await schema.admin(async (c) => {
-    await c.query(`grant select, insert, update, delete on all tables in schema ${schema.schema} to cp_${schema.schema}_app`);
-    await c.query(`grant usage, select on all sequences in schema ${schema.schema} to cp_${schema.schema}_app`);
+  svc = await startTestService({
+    service: 'onboarding',
+    migrations,
+    imports: [CoreModule, OperatorsModule, TenantsModule, PartnersModule, AppsModule, MerchantsModule],
+    override: (b) => b.overrideProvider(OnboardingConfig).useValue(config),
   });
-  ds = await schema.appDataSource();
-  const logger = createLogger({ serviceName: 'onboarding-it', level: 'silent' });
-  const relay = new OutboxRelay(ds, testKafka().producer(), { batchSize: 10, pollMs: 1000 }); // never started
-  const moduleRef = await Test.createTestingModule({
-    imports: [TestPlatformModule.with(ds, relay, logger), CoreModule, OperatorsModule, TenantsModule, PartnersModule, AppsModule, MerchantsModule],
-  })
-    .overrideProvider(OnboardingConfig)
-    .useValue(config)
-    .compile();
-  app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-  app.use(json());
-  app.useGlobalFilters(new ApiExceptionFilter(logger));
-  app.useGlobalPipes(apiValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 }, 90_000);
 
 afterAll(async () => {
-  await app?.close();
-  await schema?.drop();
+  await svc?.close();
 });
 
 describe('operators', () => {
   it('authenticates the bootstrap province operator and refuses other tokens', async () => {
-    expect(await call('POST', '/internal/operators/authenticate', {}, { token: BOOT })).toEqual({
+    expect(await call('POST', '/internal/operators/authenticate', null, { token: BOOT })).toMatchObject({
       status: 200,
       body: { operatorId: '00000000-0000-4000-8000-000000000001', role: 'province' },
     });
-    const bad = await call('POST', '/internal/operators/authenticate', {}, { token: `cpo_${'x'.repeat(43)}` });
+    const bad = await call('POST', '/internal/operators/authenticate', null, { token: `cpo_${'x'.repeat(43)}` });
     expect(bad.status).toBe(401);
     expect(bad.body.error.code).toBe('invalid_operator_token');
   });
@@ -147,11 +85,29 @@ describe('operators', () => {
     const created = await call('POST', '/admin/operators', province, { role: 'county', tenantId: T1, name: 'Jintang ops' });
     expect(created.status).toBe(201);
     expect(created.body.token).toMatch(/^cpo_[A-Za-z0-9_-]{43}$/);
-    const auth = await call('POST', '/internal/operators/authenticate', {}, { token: created.body.token });
+    const auth = await call('POST', '/internal/operators/authenticate', null, { token: created.body.token });
     expect(auth.body).toEqual({ operatorId: created.body.operatorId, role: 'county', tenantId: T1 });
-    const rows = await adminQuery<{ row: string }>(`select row_to_json(o)::text as row from operators o`);
+    const rows = await svc.schema.adminQuery<{ row: string }>(`select row_to_json(o)::text as row from operators o`);
     expect(rows.some((r) => r.row.includes(created.body.token))).toBe(false);
     expect((await call('POST', '/admin/operators', county(T1), { role: 'county', tenantId: T1, name: 'x' })).body.error.code).toBe('forbidden_actor');
+  });
+
+  it('disables an operator: its token stops working; a second disable is a conflict', async () => {
+    const created = await call('POST', '/admin/operators', province, { role: 'county', tenantId: T2, name: 'Shuangliu ops' });
+    const disabled = await call('POST', `/admin/operators/${created.body.operatorId}/disable`, province);
+    expect(disabled.status).toBe(200);
+    expect(disabled.body).toMatchObject({ operatorId: created.body.operatorId, role: 'county', tenantId: T2, status: 'disabled' });
+    expect(disabled.body.token).toBeUndefined();
+    expect((await call('POST', '/internal/operators/authenticate', null, { token: created.body.token })).status).toBe(401);
+    expect((await call('POST', `/admin/operators/${created.body.operatorId}/disable`, province)).body.error.code).toBe('invalid_state_transition');
+    expect((await call('POST', '/admin/operators/not-an-id/disable', province)).status).toBe(404);
+  });
+
+  it('refuses console routes to callers without an operator actor', async () => {
+    const anonymous = await call('GET', '/admin/operators', null);
+    expect(anonymous.status).toBe(403);
+    expect(anonymous.body.error.code).toBe('forbidden_actor');
+    expect((await call('GET', '/admin/partners', county(T1))).body.error.code).toBe('forbidden_actor');
   });
 });
 
@@ -165,7 +121,7 @@ describe('tenants', () => {
   it('refuses a cut-off of 25:00 naming config.cutoffTime, applies a good patch with version + 1, event and audit', async () => {
     const bad = await call('PATCH', `/admin/tenants/${T1}/config`, province, { cutoffTime: '25:00' });
     expect(bad.status).toBe(400);
-    expect(bad.body.error.param).toBe('config.cutoffTime');
+    expect(bad.body.error.param).toBe('cutoffTime');
     const ok = await call('PATCH', `/admin/tenants/${T1}/config`, province, { cutoffTime: '22:00' });
     expect(ok.status).toBe(200);
     expect(ok.body).toMatchObject({ tenantId: T1, version: 2, defaultConfig: false, config: { cutoffTime: '22:00', settlementCycle: 'T1' } });
@@ -207,10 +163,10 @@ describe('partners, apps and merchants', () => {
     expect(cipher.decrypt(data.webhookSecretCiphertext)).toBe(created.body.webhookSecret);
     expect(JSON.stringify(event)).not.toContain(created.body.appSecret);
     expect((await call('GET', `/admin/apps/${appId}`, province)).body.appSecret).toBeUndefined();
-    const internal = await call('GET', `/internal/apps/${appId}`, {});
+    const internal = await call('GET', `/internal/apps/${appId}`, null);
     expect(internal.body).toMatchObject({ appId, tenantId: T1, partnerId, status: 'active', version: 1 });
     expect(cipher.decrypt(internal.body.credentials[0].secretCiphertext)).toBe(created.body.appSecret);
-    expect((await call('GET', '/internal/apps/app_zzzzzzzzzzzzzzzzzzzz', {})).status).toBe(404);
+    expect((await call('GET', '/internal/apps/app_zzzzzzzzzzzzzzzzzzzz', null)).status).toBe(404);
   });
 
   it('rotates: the old credential retires for the grace period', async () => {
@@ -239,7 +195,7 @@ describe('partners, apps and merchants', () => {
 
   it('creates a merchant with KYC checks, encrypted at rest and masked in answers and events', async () => {
     expect((await call('POST', '/merchants', appActor(appId, partnerId), { ...merchantBody, uscc: '914403001922038217' })).body.error).toMatchObject({ code: 'invalid_uscc', param: 'uscc' });
-    expect((await call('POST', '/merchants', appActor(appId, partnerId, T1, 'qr:pay'), merchantBody)).body.error.code).toBe('insufficient_scope');
+    expect((await call('POST', '/merchants', appActor(appId, partnerId, T1, ['qr:pay']), merchantBody)).body.error).toMatchObject({ code: 'missing_scope', param: 'merchants:write' });
     const created = await call('POST', '/merchants', appActor(appId, partnerId), merchantBody);
     expect(created.status).toBe(201);
     merchantId = created.body.merchantId;
@@ -252,13 +208,55 @@ describe('partners, apps and merchants', () => {
       settlementAccount: { accountNo: '622202*********3446' },
       version: 1,
     });
-    const [row] = await adminQuery<{ row: string }>(`select row_to_json(m)::text as row from merchants m where merchant_id = $1`, [merchantId]);
+    const [row] = await svc.schema.adminQuery<{ row: string }>(`select row_to_json(m)::text as row from merchants m where merchant_id = $1`, [merchantId]);
     for (const secret of ['11010519491231002X', '13800138000', '6222020200112233446', '欧阳明华']) expect(row?.row).not.toContain(secret);
     const published = JSON.stringify(await events('onboarding.merchant-updated'));
     for (const secret of ['11010519491231002X', '13800138000', '6222020200112233446', '欧阳明华']) expect(published).not.toContain(secret);
     const dup = await call('POST', '/merchants', appActor(appId, partnerId), merchantBody);
     expect(dup.status).toBe(409);
     expect(dup.body.error).toMatchObject({ code: 'merchant_exists', param: 'uscc' });
+  });
+
+  it('a province operator creating a merchant must name the county it acts in', async () => {
+    const r = await call('POST', '/merchants', province, merchantBody);
+    expect(r.status).toBe(400);
+    expect(r.body.error).toMatchObject({ code: 'invalid_tenant', param: 'X-CP-Tenant-Id' });
+  });
+
+  it('regression: a corporate settlement account (20 digits, no Luhn) is accepted as one, refused as a debit card, masked and never published', async () => {
+    const corporate = { accountType: 'corporate_account', accountNo: '5105 0142 6108 0000 0123', accountName: '金堂县赵镇农资有限公司', bankName: '金堂农商银行' };
+    const body = { ...merchantBody, legalName: '金堂县赵镇农资有限公司', uscc: '91510121MA6CJ8XK1K', settlementAccount: corporate };
+    const asCard = await call('POST', '/merchants', appActor(appId, partnerId), { ...body, settlementAccount: { ...corporate, accountType: 'debit_card' } });
+    expect(asCard.status).toBe(400);
+    expect(asCard.body.error).toMatchObject({ code: 'invalid_bank_account', param: 'settlementAccount.accountNo', message: expect.stringContaining('a debit card number has 16 to 19 digits') });
+    expect(JSON.stringify(asCard.body)).not.toContain('51050142610800000123');
+
+    const created = await call('POST', '/merchants', appActor(appId, partnerId), body);
+    expect(created.status).toBe(201);
+    const id = created.body.merchantId as string;
+    expect(created.body.settlementAccount).toEqual({ accountType: 'corporate_account', accountNo: '510501**********0123', accountName: '金**********', bankName: '金堂农商银行' });
+    expect((await call('GET', `/merchants/${id}`, county(T1))).body.settlementAccount).toEqual(created.body.settlementAccount);
+
+    const [row] = await svc.schema.adminQuery<{ row: string; type: string }>(`select row_to_json(m)::text as row, settlement_account_type as type from merchants m where merchant_id = $1`, [id]);
+    expect(row?.type).toBe('corporate_account');
+    expect(row?.row).not.toContain('51050142610800000123');
+    // the event carries no settlement account (consumers are unaffected by its type)
+    const published = (await events('onboarding.merchant-updated')).filter((e) => e.payload.data.merchantId === id);
+    expect(published).toHaveLength(1);
+    expect(Object.keys(published[0]!.payload.data).sort()).toEqual(['city', 'legalName', 'mcc', 'merchantId', 'partnerId', 'riskLevel', 'status', 'stores', 'version']);
+    const audit = await call('GET', `/admin/audit?entity=merchant&entityId=${id}`, county(T1));
+    expect(audit.body.data[0].after.settlementAccount).toMatchObject({ accountType: 'corporate_account', accountNo: '510501**********0123' });
+    expect(JSON.stringify(audit.body)).not.toContain('51050142610800000123');
+
+    // a settlement account is replaced whole, its type included
+    const debit = { accountType: 'debit_card', accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '金堂农商银行' };
+    const patched = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: debit });
+    expect(patched.status).toBe(200);
+    expect(patched.body.settlementAccount).toEqual({ accountType: 'debit_card', accountNo: '622202*********3446', accountName: '欧阳**', bankName: '金堂农商银行' });
+    const untyped = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: { accountNo: '51050142610800000123', accountName: '金堂县赵镇农资有限公司', bankName: '金堂农商银行' } });
+    expect(untyped.body.error).toMatchObject({ code: 'invalid_request', param: 'settlementAccount.accountType' });
+    const short = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: { ...corporate, accountNo: '1234567' } });
+    expect(short.body.error).toMatchObject({ code: 'invalid_bank_account', message: 'a corporate account number has 8 to 32 digits' });
   });
 
   it('an app of a suspended partner is published as suspended', async () => {

@@ -6,6 +6,11 @@ describe('audit snapshots', () => {
     expect(masked).toEqual({ legalRepName: '欧阳**', legalRepIdNumber: '110***********002X', phone: '138****8000', settlementAccount: { accountNo: '622202*********3446' } });
   });
 
+  it('mask a settlement account of either type whole but keep its type', () => {
+    const masked = auditMask('merchant', { settlementAccount: { accountType: 'corporate_account', accountNo: '51050142610800000123', accountName: '欧阳明华' } }) as Record<string, unknown>;
+    expect(masked).toEqual({ settlementAccount: { accountType: 'corporate_account', accountNo: '510501**********0123', accountName: '欧阳**' } });
+  });
+
   it('keep the name of an organisation but not of a person', () => {
     expect(auditMask('partner', { name: 'Chengdu Mall', kind: 'ecommerce_platform' })).toEqual({ name: 'Chengdu Mall', kind: 'ecommerce_platform' });
     expect((auditMask('operator', { name: 'Zhang San' }) as { name: string }).name).toBe('Z**** S**');

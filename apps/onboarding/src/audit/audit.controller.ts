@@ -1,30 +1,23 @@
 import { Controller, Get, Query } from '@nestjs/common';
-import { IsOptional, IsString, Matches, MaxLength } from 'class-validator';
-import { type Actor } from '../common/actor';
-import { Actors, CurrentActor } from '../common/actors.guard';
-import { PageQueryDto, type Page } from '../common/pagination';
-import { AuditService, type AuditView } from './audit.service';
-
-export class AuditQueryDto extends PageQueryDto {
-  /** `tenant`, `operator`, `partner`, `app`, `merchant`, `store`, `terminal` */
-  @IsOptional()
-  @Matches(/^[a-z_]{1,40}$/)
-  entity?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(100)
-  entityId?: string;
-}
+import type { Page } from '@countypay/persistence';
+import { ApiOperation, Auth, Authenticated, type Actor } from '@countypay/service-kit';
+import { AuditService } from './audit.service';
+import { AuditEntry, ListAuditEntriesQuery } from './dto/audit-entry.dto';
 
 @Controller('admin/audit')
 export class AuditController {
   constructor(private readonly audit: AuditService) {}
 
-  /** Province: every entry; county: its own tenant's. Newest first. */
   @Get()
-  @Actors('province', 'county')
-  list(@CurrentActor() actor: Actor, @Query() q: AuditQueryDto): Promise<Page<AuditView>> {
+  @Authenticated({ actors: ['province', 'county'] })
+  @ApiOperation({
+    operationId: 'listAuditEntries',
+    summary: 'List the audit log, newest first: every administrative change with who made it and the object before and after (personal data masked)',
+    description: 'A province operator sees every entry (province-level changes have tenantId null); a county operator sees those of its own county.',
+    tag: 'Audit log',
+    response: { page: AuditEntry },
+  })
+  list(@Auth() actor: Actor, @Query() q: ListAuditEntriesQuery): Promise<Page<AuditEntry>> {
     return this.audit.list(actor, q);
   }
 }

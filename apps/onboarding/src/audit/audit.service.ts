@@ -1,24 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
+import { inScope, type Page } from '@countypay/persistence';
 import { maskPersonalData } from '@countypay/security';
-import { type Actor } from '../common/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination';
-import { inScope } from '../common/scope';
-import { AuditRepository, type AuditEntry, type AuditRow } from './audit.repository';
-
-export interface AuditView {
-  id: string;
-  tenantId: string | null;
-  actorType: string;
-  actorId: string;
-  action: string;
-  entity: string;
-  entityId: string;
-  before: unknown;
-  after: unknown;
-  requestId: string | null;
-  createdAt: string;
-}
+import { pageRequest, type Actor } from '@countypay/service-kit';
+import { AuditRepository, type AuditRecord, type NewAuditEntry } from './audit.repository';
+import type { AuditEntry, ListAuditEntriesQuery } from './dto/audit-entry.dto';
 
 /** Who changed what, when: written in the same transaction as every administrative change. */
 @Injectable()
@@ -29,44 +15,50 @@ export class AuditService {
   ) {}
 
   /** Records a change; personal data in before/after is masked before it is stored. */
-  async record(em: EntityManager, entry: AuditEntry): Promise<void> {
+  async record(em: EntityManager, entry: NewAuditEntry): Promise<void> {
     await this.repo.insert(em, { ...entry, before: auditMask(entry.entity, entry.before), after: auditMask(entry.entity, entry.after) });
   }
 
-  async list(actor: Actor, q: { entity?: string; entityId?: string; limit?: number; cursor?: string }): Promise<Page<AuditView>> {
-    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const [beforeSeq] = decodeCursor(q.cursor, ['seq']) ?? [];
+  /** Province: every entry; county: its own tenant's. */
+  async list(actor: Actor, q: ListAuditEntriesQuery): Promise<Page<AuditEntry>> {
     const scope = actor.type === 'province' ? 'province' : { tenantId: actor.tenantId };
-    const rows = await inScope(this.ds, scope, (em) => this.repo.list(em, { entity: q.entity, entityId: q.entityId, beforeSeq, limit: limit + 1 }));
-    return toPage(rows, limit, (r) => [r.seq], view);
+    const page = await inScope(this.ds, scope, (em) => this.repo.list(em, { entity: q.entity, entityId: q.entityId }, pageRequest(q)));
+    return { data: page.data.map(auditEntryView), nextCursor: page.nextCursor };
   }
 }
 
 /** Entities whose `name` is an organisation's or a thing's, not a person's: kept readable. */
 const NAMED_THINGS = new Set(['tenant', 'partner', 'app', 'store', 'terminal']);
 
-/** Masks personal data (by field name) in an audit snapshot. */
+/**
+ * Masks personal data (by field name) in an audit snapshot. A merchant's settlement account is
+ * masked whole (its field name says it is an account); its type is not personal and is kept.
+ */
 export function auditMask(entity: string, value: unknown): unknown {
   if (value === undefined || value === null) return null;
-  const masked = maskPersonalData(value);
-  if (NAMED_THINGS.has(entity) && typeof value === 'object' && typeof (value as { name?: unknown }).name === 'string') {
-    return { ...(masked as object), name: (value as { name: string }).name };
+  let masked = maskPersonalData(value) as Record<string, unknown>;
+  if (typeof value !== 'object') return masked;
+  const original = value as { name?: unknown; settlementAccount?: { accountType?: unknown } };
+  if (NAMED_THINGS.has(entity) && typeof original.name === 'string') masked = { ...masked, name: original.name };
+  const accountType = original.settlementAccount?.accountType;
+  if (typeof accountType === 'string' && typeof masked.settlementAccount === 'object' && masked.settlementAccount !== null) {
+    masked = { ...masked, settlementAccount: { ...(masked.settlementAccount as object), accountType } };
   }
   return masked;
 }
 
-function view(r: AuditRow): AuditView {
+function auditEntryView(r: AuditRecord): AuditEntry {
   return {
     id: r.seq,
-    tenantId: r.tenant_id,
-    actorType: r.actor_type,
-    actorId: r.actor_id,
+    tenantId: r.tenantId,
+    actorType: r.actorType,
+    actorId: r.actorId,
     action: r.action,
     entity: r.entity,
-    entityId: r.entity_id,
+    entityId: r.entityId,
     before: r.before,
     after: r.after,
-    requestId: r.request_id,
-    createdAt: r.created_at.toISOString(),
+    requestId: r.requestId,
+    createdAt: r.createdAt.toISOString(),
   };
 }

@@ -31,28 +31,28 @@ describe('tenant config', () => {
     expect(next.feePlan[0]?.rateBp).toBe(30);
   });
 
-  it('refuses a cut-off of 25:00 naming config.cutoffTime', () => {
-    expect(failure({ cutoffTime: '25:00' })).toMatchObject({ code: 'invalid_request', param: 'config.cutoffTime' });
+  it('refuses a cut-off of 25:00 naming cutoffTime', () => {
+    expect(failure({ cutoffTime: '25:00' })).toMatchObject({ code: 'invalid_request', param: 'cutoffTime' });
   });
 
   it.each([
-    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 'x', minFeeFen: 1 }] }, 'config.feePlan.0.rateBp'],
-    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38.5, minFeeFen: 1 }] }, 'config.feePlan.0.rateBp'],
-    [{ feePlan: [{ product: 'lottery', channel: '*', rateBp: 38, minFeeFen: 1 }] }, 'config.feePlan.0.product'],
-    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38, minFeeFen: -1 }] }, 'config.feePlan.0.minFeeFen'],
-    [{ feePlan: 'cheap' }, 'config.feePlan'],
-    [{ settlementCycle: 'T7' }, 'config.settlementCycle'],
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 'x', minFeeFen: 1 }] }, 'feePlan.0.rateBp'],
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38.5, minFeeFen: 1 }] }, 'feePlan.0.rateBp'],
+    [{ feePlan: [{ product: 'lottery', channel: '*', rateBp: 38, minFeeFen: 1 }] }, 'feePlan.0.product'],
+    [{ feePlan: [{ product: 'qr', channel: '*', rateBp: 38, minFeeFen: -1 }] }, 'feePlan.0.minFeeFen'],
+    [{ feePlan: 'cheap' }, 'feePlan'],
+    [{ settlementCycle: 'T7' }, 'settlementCycle'],
   ])('refuses %j naming %s', (patch, param) => {
     expect(failure(patch)).toMatchObject({ code: 'invalid_request', param });
   });
 
   it('refuses an unknown field', () => {
-    expect(failure({ colour: 'red' })).toMatchObject({ code: 'unknown_field', param: 'config.colour' });
+    expect(failure({ colour: 'red' })).toMatchObject({ code: 'unknown_field', param: 'colour' });
   });
 
   it('refuses a body that is not an object', () => {
-    expect(failure([1, 2])).toMatchObject({ code: 'invalid_request', param: 'config' });
-    expect(failure(null)).toMatchObject({ code: 'invalid_request', param: 'config' });
-    expect(failure({})).toMatchObject({ code: 'invalid_request', param: 'config' });
+    expect(failure([1, 2])).toMatchObject({ code: 'invalid_request', param: undefined });
+    expect(failure(null)).toMatchObject({ code: 'invalid_request', param: undefined });
+    expect(failure({})).toMatchObject({ code: 'invalid_request', message: 'nothing to change: give at least one config field' });
   });
 });

@@ -4,64 +4,16 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError, MerchantUpdatedData, MerchantUpdatedV1, StoreRef, TerminalRef } from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { annotateActiveSpan } from '@countypay/observability';
+import { bindTenant, inScope, uniqueViolation, type Page, type TransactionScope } from '@countypay/persistence';
 import { maskCardNumber, maskName, maskPhone, maskResidentId } from '@countypay/security';
+import { actorTenant, auditActor, pageRequest, type Actor } from '@countypay/service-kit';
 import { AuditService } from '../audit/audit.service';
-import { auditActor, type Actor } from '../common/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination';
-import { bindTenant, inScope, type Scope } from '../common/scope';
+import type { AuditEntity } from '../audit/dto/audit-entry.dto';
 import { Secrets } from '../common/secrets';
-import { uniqueViolation } from '../common/sql';
 import { validateKyc } from '../domain/merchant-kyc';
-import { merchantAcceptsChanges, nextMerchantStatus, publishedMerchantStatus, type MerchantAction, type MerchantStatus } from '../domain/merchant-status';
-import { MerchantsRepository, type MerchantChange, type MerchantRow, type StoreRow, type TerminalRow } from './merchants.repository';
-
-export interface TerminalView {
-  terminalId: string;
-  storeId: string;
-  merchantId: string;
-  serialNo: string;
-  status: 'active' | 'disabled';
-  createdAt: string;
-}
-
-export interface StoreView {
-  storeId: string;
-  merchantId: string;
-  tenantId: string;
-  name: string;
-  status: 'active' | 'disabled';
-  terminals: TerminalView[];
-  createdAt: string;
-}
-
-/** A merchant as the API shows it: personal data masked, never in clear. */
-export interface MerchantView extends CreateMerchantInput {
-  merchantId: string;
-  tenantId: string;
-  partnerId: string | null;
-  status: MerchantStatus;
-  statusReason: string | null;
-  riskLevel: 'low' | 'medium' | 'high';
-  /** present on single-merchant answers, absent from lists */
-  stores?: StoreView[];
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
-
-export interface CreateMerchantInput {
-  legalName: string;
-  uscc: string;
-  legalRepName: string;
-  legalRepIdNumber: string;
-  phone: string;
-  mcc: string;
-  address: string;
-  city: string;
-  settlementAccount: { accountNo: string; accountName: string; bankName: string };
-}
-
-export type UpdateMerchantInput = Partial<Pick<CreateMerchantInput, 'legalName' | 'phone' | 'mcc' | 'address' | 'city' | 'settlementAccount'>>;
+import { merchantAcceptsChanges, nextMerchantStatus, publishedMerchantStatus, type MerchantAction } from '../domain/merchant-status';
+import type { CreateMerchantRequest, ListMerchantsQuery, Merchant, Store, Terminal, UpdateMerchantRequest } from './dto/merchant.dto';
+import { MerchantsRepository, type MerchantChange, type MerchantRecord, type StoreRecord, type TerminalRecord } from './merchants.repository';
 
 /** Which columns a ciphertext belongs to: the AAD context binds it to its row and column. */
 const ctx = (column: string, merchantId: string): string => `merchants.${column}:${merchantId}`;
@@ -87,10 +39,10 @@ export class MerchantsService {
     private readonly secrets: Secrets,
   ) {}
 
-  async create(actor: Actor, dto: CreateMerchantInput, requestId?: string): Promise<MerchantView> {
-    const tenantId = actor.tenantId;
-    if (!tenantId) throw new ApiError('invalid_tenant', 'a province operator creating a merchant must name the tenant (tenant-id header)', 'tenant-id');
-    const kyc = validateKyc({ uscc: dto.uscc, legalRepIdNumber: dto.legalRepIdNumber, phone: dto.phone, accountNo: dto.settlementAccount.accountNo });
+  async create(actor: Actor, dto: CreateMerchantRequest, requestId?: string): Promise<Merchant> {
+    const tenantId = actorTenant(actor);
+    const account = dto.settlementAccount;
+    const kyc = validateKyc({ uscc: dto.uscc, legalRepIdNumber: dto.legalRepIdNumber, phone: dto.phone, settlementAccount: account });
     const merchantId = randomUUID();
     annotateActiveSpan({ 'merchant.id': merchantId });
     const pii = this.secrets.pii;
@@ -107,17 +59,18 @@ export class MerchantsService {
           tenantId,
           partnerId,
           legalName: dto.legalName.trim(),
-          usccCiphertext: pii.encrypt(kyc.uscc as string, ctx('uscc', merchantId)),
-          usccIndex: this.secrets.blindIndex(kyc.uscc as string, USCC_INDEX_CONTEXT),
+          usccCiphertext: pii.encrypt(kyc.uscc!, ctx('uscc', merchantId)),
+          usccIndex: this.secrets.blindIndex(kyc.uscc!, USCC_INDEX_CONTEXT),
           legalRepNameCiphertext: pii.encrypt(dto.legalRepName.trim(), ctx('legal_rep_name', merchantId)),
-          legalRepIdNumberCiphertext: pii.encrypt(kyc.legalRepIdNumber as string, ctx('legal_rep_id_number', merchantId)),
-          phoneCiphertext: pii.encrypt(kyc.phone as string, ctx('phone', merchantId)),
+          legalRepIdNumberCiphertext: pii.encrypt(kyc.legalRepIdNumber!, ctx('legal_rep_id_number', merchantId)),
+          phoneCiphertext: pii.encrypt(kyc.phone!, ctx('phone', merchantId)),
           mcc: dto.mcc,
           address: dto.address.trim(),
           city: dto.city.trim(),
-          accountNoCiphertext: pii.encrypt(kyc.accountNo as string, ctx('settlement_account_no', merchantId)),
-          accountNameCiphertext: pii.encrypt(dto.settlementAccount.accountName.trim(), ctx('settlement_account_name', merchantId)),
-          bankName: dto.settlementAccount.bankName.trim(),
+          accountType: account.accountType,
+          accountNoCiphertext: pii.encrypt(kyc.accountNo!, ctx('settlement_account_no', merchantId)),
+          accountNameCiphertext: pii.encrypt(account.accountName.trim(), ctx('settlement_account_name', merchantId)),
+          bankName: account.bankName.trim(),
         });
         const after = await this.publish(em, row);
         await this.audit.record(em, { tenantId, ...auditActor(actor), action: 'merchant.created', entity: 'merchant', entityId: merchantId, before: null, after, requestId });
@@ -131,26 +84,26 @@ export class MerchantsService {
     }
   }
 
-  async get(actor: Actor, merchantId: string): Promise<MerchantView> {
+  async get(actor: Actor, merchantId: string): Promise<Merchant> {
     return inScope(this.ds, scopeOf(actor), async (em) => {
       const m = await this.visibleMerchant(em, actor, merchantId, false);
       return this.fullView(em, m);
     });
   }
 
-  async list(actor: Actor, q: { status?: MerchantStatus; limit?: number; cursor?: string }): Promise<Page<MerchantView>> {
-    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const after = decodeCursor(q.cursor, ['time', 'uuid']) as [string, string] | undefined;
-    const rows = await inScope(this.ds, scopeOf(actor), async (em) => {
+  /** Newest first, without stores. */
+  async list(actor: Actor, q: ListMerchantsQuery): Promise<Page<Merchant>> {
+    const page = await inScope(this.ds, scopeOf(actor), async (em) => {
       const partnerId = await this.partnerFilter(em, actor);
-      return this.repo.list(em, { partnerId, status: q.status, after, limit: limit + 1 });
+      return this.repo.list(em, { partnerId, status: q.status }, pageRequest(q));
     });
-    return toPage(rows, limit, (r) => [r.created_at.toISOString(), r.merchant_id], (r) => this.view(r));
+    return { data: page.data.map((r) => this.view(r)), nextCursor: page.nextCursor };
   }
 
-  async update(actor: Actor, merchantId: string, dto: UpdateMerchantInput, requestId?: string): Promise<MerchantView> {
+  async update(actor: Actor, merchantId: string, dto: UpdateMerchantRequest, requestId?: string): Promise<Merchant> {
     if (Object.values(dto).every((v) => v === undefined)) throw new ApiError('invalid_request', 'nothing to change: give at least one field');
-    const kyc = validateKyc({ phone: dto.phone, accountNo: dto.settlementAccount?.accountNo });
+    const account = dto.settlementAccount;
+    const kyc = validateKyc({ phone: dto.phone, settlementAccount: account });
     return this.change(actor, merchantId, 'merchant.updated', requestId, async (em, m) => {
       if (!merchantAcceptsChanges(m.status)) throw new ApiError('invalid_state_transition', `a ${m.status} merchant cannot be changed`);
       const pii = this.secrets.pii;
@@ -160,61 +113,70 @@ export class MerchantsService {
         address: dto.address?.trim(),
         city: dto.city?.trim(),
         phoneCiphertext: kyc.phone ? pii.encrypt(kyc.phone, ctx('phone', merchantId)) : undefined,
+        accountType: account?.accountType,
         accountNoCiphertext: kyc.accountNo ? pii.encrypt(kyc.accountNo, ctx('settlement_account_no', merchantId)) : undefined,
-        accountNameCiphertext: dto.settlementAccount ? pii.encrypt(dto.settlementAccount.accountName.trim(), ctx('settlement_account_name', merchantId)) : undefined,
-        bankName: dto.settlementAccount?.bankName.trim(),
+        accountNameCiphertext: account ? pii.encrypt(account.accountName.trim(), ctx('settlement_account_name', merchantId)) : undefined,
+        bankName: account?.bankName.trim(),
       };
       await this.repo.update(em, merchantId, c);
     });
   }
 
   /** approve | reject | suspend | resume | close, per the transition table. */
-  async review(actor: Actor, merchantId: string, action: MerchantAction, reason: string | undefined, requestId?: string): Promise<MerchantView> {
+  async review(actor: Actor, merchantId: string, action: MerchantAction, reason: string | undefined, requestId?: string): Promise<Merchant> {
     return this.change(actor, merchantId, `merchant.${PAST[action]}`, requestId, async (em, m) => {
       const status = nextMerchantStatus(m.status, action);
       await this.repo.update(em, merchantId, { status, statusReason: action === 'approve' || action === 'resume' ? null : (reason ?? null) });
     });
   }
 
-  async addStore(actor: Actor, merchantId: string, name: string, requestId?: string): Promise<StoreView> {
+  async addStore(actor: Actor, merchantId: string, name: string, requestId?: string): Promise<Store> {
     let storeId = '';
-    const view = await this.change(actor, merchantId, 'store.created', requestId, async (em, m) => {
-      if (!merchantAcceptsChanges(m.status)) throw new ApiError('invalid_state_transition', `a ${m.status} merchant cannot get stores`);
-      const s = await this.repo.insertStore(em, { storeId: randomUUID(), tenantId: m.tenant_id, merchantId, name: name.trim() });
-      storeId = s.store_id;
-      await this.repo.update(em, merchantId, {});
-    }, (id) => ({ entity: 'store', entityId: id }), () => storeId);
-    return view.stores?.find((s) => s.storeId === storeId) as StoreView;
+    const view = await this.change(
+      actor,
+      merchantId,
+      'store.created',
+      requestId,
+      async (em, m) => {
+        if (!merchantAcceptsChanges(m.status)) throw new ApiError('invalid_state_transition', `a ${m.status} merchant cannot get stores`);
+        const s = await this.repo.insertStore(em, { storeId: randomUUID(), tenantId: m.tenantId, merchantId, name: name.trim() });
+        storeId = s.storeId;
+        await this.repo.update(em, merchantId, {});
+      },
+      (id) => ({ entity: 'store', entityId: id }),
+      () => storeId,
+    );
+    return view.stores!.find((s) => s.storeId === storeId)!;
   }
 
-  async getStore(actor: Actor, storeId: string): Promise<StoreView> {
+  async getStore(actor: Actor, storeId: string): Promise<Store> {
     return inScope(this.ds, scopeOf(actor), async (em) => {
       const s = await this.repo.findStore(em, storeId);
       if (!s) throw storeNotFound(storeId);
-      const m = await this.visibleMerchant(em, actor, s.merchant_id, false, () => storeNotFound(storeId));
+      const m = await this.visibleMerchant(em, actor, s.merchantId, false, () => storeNotFound(storeId));
       const full = await this.fullView(em, m);
-      return full.stores?.find((x) => x.storeId === storeId) as StoreView;
+      return full.stores!.find((x) => x.storeId === storeId)!;
     });
   }
 
-  async addTerminal(actor: Actor, storeId: string, serialNo: string, requestId?: string): Promise<TerminalView> {
+  async addTerminal(actor: Actor, storeId: string, serialNo: string, requestId?: string): Promise<Terminal> {
     let terminalId = '';
-    let view: MerchantView;
+    let view: Merchant;
     try {
       view = await this.change(
         actor,
         async (em) => {
           const s = await this.repo.findStore(em, storeId);
           if (!s) throw storeNotFound(storeId);
-          return { merchantId: s.merchant_id, notFound: () => storeNotFound(storeId) };
+          return { merchantId: s.merchantId, notFound: () => storeNotFound(storeId) };
         },
         'terminal.created',
         requestId,
         async (em, m) => {
           if (!merchantAcceptsChanges(m.status)) throw new ApiError('invalid_state_transition', `a ${m.status} merchant cannot get terminals`);
-          const t = await this.repo.insertTerminal(em, { terminalId: randomUUID(), tenantId: m.tenant_id, storeId, merchantId: m.merchant_id, serialNo });
-          terminalId = t.terminal_id;
-          await this.repo.update(em, m.merchant_id, {});
+          const t = await this.repo.insertTerminal(em, { terminalId: randomUUID(), tenantId: m.tenantId, storeId, merchantId: m.merchantId, serialNo });
+          terminalId = t.terminalId;
+          await this.repo.update(em, m.merchantId, {});
         },
         (id) => ({ entity: 'terminal', entityId: id }),
         () => terminalId,
@@ -223,8 +185,8 @@ export class MerchantsService {
       if (uniqueViolation(e) === 'terminals_serial_unique') throw new ApiError('terminal_exists', `a terminal with serial number ${serialNo} already exists in this tenant`, 'serialNo');
       throw e;
     }
-    const store = view.stores?.find((s) => s.storeId === storeId);
-    return store?.terminals.find((t) => t.terminalId === terminalId) as TerminalView;
+    const store = view.stores!.find((s) => s.storeId === storeId)!;
+    return store.terminals.find((t) => t.terminalId === terminalId)!;
   }
 
   /**
@@ -236,22 +198,22 @@ export class MerchantsService {
     target: string | ((em: EntityManager) => Promise<{ merchantId: string; notFound: () => ApiError }>),
     action: string,
     requestId: string | undefined,
-    apply: (em: EntityManager, m: MerchantRow) => Promise<void>,
-    auditTarget?: (createdId: string) => { entity: string; entityId: string },
+    apply: (em: EntityManager, m: MerchantRecord) => Promise<void>,
+    auditTarget?: (createdId: string) => { entity: AuditEntity; entityId: string },
     createdId?: () => string,
-  ): Promise<MerchantView> {
+  ): Promise<Merchant> {
     const view = await inScope(this.ds, scopeOf(actor), async (em) => {
       const t = typeof target === 'string' ? { merchantId: target, notFound: () => merchantNotFound(target) } : await target(em);
       annotateActiveSpan({ 'merchant.id': t.merchantId });
       const before = await this.visibleMerchant(em, actor, t.merchantId, true, t.notFound);
-      await bindTenant(em, before.tenant_id);
-      await this.assertTenantWritable(em, actor, before.tenant_id);
+      await bindTenant(em, before.tenantId);
+      await this.assertTenantWritable(em, actor, before.tenantId);
       const beforeView = await this.fullView(em, before);
       await apply(em, before);
-      const after = (await this.repo.find(em, t.merchantId)) as MerchantRow;
+      const after = (await this.repo.find(em, t.merchantId))!;
       const afterView = await this.publish(em, after);
-      const what = auditTarget && createdId ? auditTarget(createdId()) : { entity: 'merchant', entityId: t.merchantId };
-      await this.audit.record(em, { tenantId: after.tenant_id, ...auditActor(actor), action, ...what, before: beforeView, after: afterView, requestId });
+      const what = auditTarget && createdId ? auditTarget(createdId()) : { entity: 'merchant' as const, entityId: t.merchantId };
+      await this.audit.record(em, { tenantId: after.tenantId, ...auditActor(actor), action, ...what, before: beforeView, after: afterView, requestId });
       return afterView;
     });
     this.relay.wake();
@@ -259,11 +221,11 @@ export class MerchantsService {
   }
 
   /** The merchant if the actor may see it (RLS has already limited the tenant), else 404. */
-  private async visibleMerchant(em: EntityManager, actor: Actor, merchantId: string, forUpdate: boolean, notFound = () => merchantNotFound(merchantId)): Promise<MerchantRow> {
+  private async visibleMerchant(em: EntityManager, actor: Actor, merchantId: string, forUpdate: boolean, notFound = () => merchantNotFound(merchantId)): Promise<MerchantRecord> {
     const m = await this.repo.find(em, merchantId, forUpdate);
     if (!m) throw notFound();
     const partnerId = await this.partnerFilter(em, actor);
-    if (partnerId !== undefined && m.partner_id !== partnerId) throw notFound();
+    if (partnerId !== undefined && m.partnerId !== partnerId) throw notFound();
     return m;
   }
 
@@ -282,16 +244,16 @@ export class MerchantsService {
     if (status === 'suspended') throw new ApiError('tenant_suspended', `tenant ${tenantId} is suspended`);
   }
 
-  /** MerchantUpdatedV1: full state without personal data. Returns the merchant's full view. */
-  private async publish(em: EntityManager, m: MerchantRow): Promise<MerchantView> {
+  /** MerchantUpdatedV1: full state without personal data (no settlement account). Returns the merchant's full view. */
+  private async publish(em: EntityManager, m: MerchantRecord): Promise<Merchant> {
     const full = await this.fullView(em, m);
     const data = Object.assign(new MerchantUpdatedData(), {
-      merchantId: m.merchant_id,
-      legalName: m.legal_name,
+      merchantId: m.merchantId,
+      legalName: m.legalName,
       mcc: m.mcc,
-      ...(m.partner_id ? { partnerId: m.partner_id } : {}),
+      ...(m.partnerId ? { partnerId: m.partnerId } : {}),
       status: publishedMerchantStatus(m.status),
-      riskLevel: m.risk_level,
+      riskLevel: m.riskLevel,
       city: m.city,
       stores: (full.stores ?? []).map((s) =>
         Object.assign(new StoreRef(), {
@@ -303,43 +265,44 @@ export class MerchantsService {
       ),
       version: m.version,
     });
-    await bindTenant(em, m.tenant_id);
-    await addToOutbox(em, MerchantUpdatedV1, data, { tenantId: m.tenant_id });
+    await bindTenant(em, m.tenantId);
+    await addToOutbox(em, MerchantUpdatedV1, data, { tenantId: m.tenantId });
     return full;
   }
 
-  private async fullView(em: EntityManager, m: MerchantRow): Promise<MerchantView> {
-    const stores = await this.repo.storesOf(em, m.merchant_id);
-    const terminals = await this.repo.terminalsOf(em, m.merchant_id);
+  private async fullView(em: EntityManager, m: MerchantRecord): Promise<Merchant> {
+    const stores = await this.repo.storesOf(em, m.merchantId);
+    const terminals = await this.repo.terminalsOf(em, m.merchantId);
     return { ...this.view(m), stores: stores.map((s) => storeView(s, terminals)) };
   }
 
-  private view(m: MerchantRow): MerchantView {
+  private view(m: MerchantRecord): Merchant {
     const pii = this.secrets.pii;
-    const id = m.merchant_id;
+    const id = m.merchantId;
     return {
       merchantId: id,
-      tenantId: m.tenant_id,
-      partnerId: m.partner_id,
-      legalName: m.legal_name,
-      uscc: pii.decrypt(m.uscc_ciphertext, ctx('uscc', id)),
-      legalRepName: maskName(pii.decrypt(m.legal_rep_name_ciphertext, ctx('legal_rep_name', id))),
-      legalRepIdNumber: maskResidentId(pii.decrypt(m.legal_rep_id_number_ciphertext, ctx('legal_rep_id_number', id))),
-      phone: maskPhone(pii.decrypt(m.phone_ciphertext, ctx('phone', id))),
+      tenantId: m.tenantId,
+      partnerId: m.partnerId,
+      legalName: m.legalName,
+      uscc: pii.decrypt(m.usccCiphertext, ctx('uscc', id)),
+      legalRepName: maskName(pii.decrypt(m.legalRepNameCiphertext, ctx('legal_rep_name', id))),
+      legalRepIdNumber: maskResidentId(pii.decrypt(m.legalRepIdNumberCiphertext, ctx('legal_rep_id_number', id))),
+      phone: maskPhone(pii.decrypt(m.phoneCiphertext, ctx('phone', id))),
       mcc: m.mcc,
       address: m.address,
       city: m.city,
       settlementAccount: {
-        accountNo: maskCardNumber(pii.decrypt(m.settlement_account_no_ciphertext, ctx('settlement_account_no', id))),
-        accountName: maskName(pii.decrypt(m.settlement_account_name_ciphertext, ctx('settlement_account_name', id))),
-        bankName: m.settlement_bank_name,
+        accountType: m.settlementAccountType,
+        accountNo: maskCardNumber(pii.decrypt(m.settlementAccountNoCiphertext, ctx('settlement_account_no', id))),
+        accountName: maskName(pii.decrypt(m.settlementAccountNameCiphertext, ctx('settlement_account_name', id))),
+        bankName: m.settlementBankName,
       },
       status: m.status,
-      statusReason: m.status_reason,
-      riskLevel: m.risk_level,
+      statusReason: m.statusReason,
+      riskLevel: m.riskLevel,
       version: m.version,
-      createdAt: m.created_at.toISOString(),
-      updatedAt: m.updated_at.toISOString(),
+      createdAt: m.createdAt.toISOString(),
+      updatedAt: m.updatedAt.toISOString(),
     };
   }
 }
@@ -347,7 +310,7 @@ export class MerchantsService {
 const PAST: Record<MerchantAction, string> = { approve: 'approved', reject: 'rejected', suspend: 'suspended', resume: 'resumed', close: 'closed' };
 
 /** Apps and county operators act in their tenant; a province operator in the tenant it names, else across all. */
-function scopeOf(actor: Actor): Scope {
+function scopeOf(actor: Actor): TransactionScope {
   return actor.tenantId ? { tenantId: actor.tenantId } : 'province';
 }
 
@@ -359,16 +322,16 @@ function storeNotFound(storeId: string): ApiError {
   return new ApiError('not_found', `store ${storeId} does not exist`, 'storeId');
 }
 
-function storeView(s: StoreRow, terminals: TerminalRow[]): StoreView {
+function storeView(s: StoreRecord, terminals: readonly TerminalRecord[]): Store {
   return {
-    storeId: s.store_id,
-    merchantId: s.merchant_id,
-    tenantId: s.tenant_id,
+    storeId: s.storeId,
+    merchantId: s.merchantId,
+    tenantId: s.tenantId,
     name: s.name,
     status: s.status,
     terminals: terminals
-      .filter((t) => t.store_id === s.store_id)
-      .map((t) => ({ terminalId: t.terminal_id, storeId: t.store_id, merchantId: t.merchant_id, serialNo: t.serial_no, status: t.status, createdAt: t.created_at.toISOString() })),
-    createdAt: s.created_at.toISOString(),
+      .filter((t) => t.storeId === s.storeId)
+      .map((t) => ({ terminalId: t.terminalId, storeId: t.storeId, merchantId: t.merchantId, serialNo: t.serialNo, status: t.status, createdAt: t.createdAt.toISOString() })),
+    createdAt: s.createdAt.toISOString(),
   };
 }

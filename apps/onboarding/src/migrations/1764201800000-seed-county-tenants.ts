@@ -1,5 +1,6 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { COUNTIES as counties } from '@countypay/contracts';
+import { setScope } from '@countypay/persistence';
 
 /** Seeds the 99 county legal entities (tenants/seed/counties.json); existing rows are kept. */
 export class SeedCountyTenants1764201800000 implements MigrationInterface {
@@ -7,7 +8,7 @@ export class SeedCountyTenants1764201800000 implements MigrationInterface {
 
   async up(q: QueryRunner): Promise<void> {
     // FORCE row-level security binds the table owner too: insert in the province scope
-    await q.query(`select set_config('app.scope', 'province', true)`);
+    await setScope(q, 'province');
     for (const c of counties) {
       await q.query(
         `insert into tenants (tenant_id, code, name, short_name, name_en, kind, county, prefecture, prefecture_code, province, timezone)
@@ -19,7 +20,7 @@ export class SeedCountyTenants1764201800000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query(`select set_config('app.scope', 'province', true)`);
+    await setScope(q, 'province');
     await q.query('delete from tenants where tenant_id = any($1)', [counties.map((c) => c.tenantId)]);
   }
 }

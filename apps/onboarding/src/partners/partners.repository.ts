@@ -1,44 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PartnerKind } from '@countypay/contracts';
-import { updatedRows } from '../common/sql';
+import { col, Keyset, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
+import type { ActivityStatus } from '../domain/state-machine';
 
-export interface PartnerRow {
-  partner_id: string;
-  name: string;
-  kind: PartnerKind;
-  status: 'active' | 'suspended';
-  version: number;
-  created_at: Date;
-  updated_at: Date;
-}
+const PARTNER = rowOf({
+  partnerId: col.uuid(),
+  name: col.text(),
+  kind: col.text<PartnerKind>(),
+  status: col.text<ActivityStatus>(),
+  version: col.int(),
+  createdAt: col.timestamp(),
+  updatedAt: col.timestamp(),
+});
+export type PartnerRecord = RowType<typeof PARTNER>;
 
-const COLUMNS = 'partner_id, name, kind, status, version, created_at, updated_at';
+export const PARTNERS_NEWEST_FIRST = new Keyset(
+  'partners',
+  [
+    { sql: 'p.created_at', type: 'timestamp' },
+    { sql: 'p.partner_id', type: 'uuid' },
+  ],
+  'desc',
+);
 
 /** Partners are province-level: writes only in the province scope, reads from any scope. */
 @Injectable()
 export class PartnersRepository {
-  async insert(em: EntityManager, p: { partnerId: string; name: string; kind: PartnerKind }): Promise<PartnerRow> {
-    const rows: PartnerRow[] = await em.query(`insert into partners (partner_id, name, kind) values ($1, $2, $3) returning ${COLUMNS}`, [p.partnerId, p.name, p.kind]);
-    return rows[0] as PartnerRow;
+  async insert(em: EntityManager, p: { partnerId: string; name: string; kind: PartnerKind }): Promise<PartnerRecord> {
+    const [row] = await updateReturning(em, PARTNER, `insert into partners (partner_id, name, kind) values ($1, $2, $3) returning ${PARTNER.columns()}`, [p.partnerId, p.name, p.kind]);
+    return row!;
   }
 
-  async find(em: EntityManager, partnerId: string, forUpdate = false): Promise<PartnerRow | undefined> {
-    const rows: PartnerRow[] = await em.query(`select ${COLUMNS} from partners where partner_id = $1${forUpdate ? ' for update' : ''}`, [partnerId]);
-    return rows[0];
+  find(em: EntityManager, partnerId: string, forUpdate = false): Promise<PartnerRecord | undefined> {
+    return one(em, PARTNER, `select ${PARTNER.columns('p')} from partners p where p.partner_id = $1${forUpdate ? ' for update' : ''}`, [partnerId]);
   }
 
-  async list(em: EntityManager, q: { after?: [string, string]; limit: number }): Promise<PartnerRow[]> {
-    return em.query(
-      `select ${COLUMNS} from partners
-        where ($1::timestamptz is null or (date_trunc('milliseconds', created_at), partner_id) > ($1::timestamptz, $2::uuid))
-        order by date_trunc('milliseconds', created_at), partner_id limit $3`,
-      [q.after?.[0] ?? null, q.after?.[1] ?? null, q.limit],
+  list(em: EntityManager, page: PageRequest): Promise<Page<PartnerRecord>> {
+    return pageQuery(em, PARTNER, { from: 'partners p', where: new Where(), keyset: PARTNERS_NEWEST_FIRST, page });
+  }
+
+  /** Sets the status of a row the caller has locked, version + 1. */
+  async setStatus(em: EntityManager, partnerId: string, status: ActivityStatus): Promise<PartnerRecord> {
+    const [row] = await updateReturning(
+      em,
+      PARTNER,
+      `update partners p set status = $2, version = p.version + 1, updated_at = now() where p.partner_id = $1 returning ${PARTNER.columns('p')}`,
+      [partnerId, status],
     );
-  }
-
-  async setStatus(em: EntityManager, partnerId: string, status: 'active' | 'suspended'): Promise<PartnerRow> {
-    const res: unknown = await em.query(`update partners set status = $2, version = version + 1, updated_at = now() where partner_id = $1 returning ${COLUMNS}`, [partnerId, status]);
-    return updatedRows<PartnerRow>(res)[0] as PartnerRow;
+    return row!;
   }
 }

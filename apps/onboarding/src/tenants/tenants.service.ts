@@ -3,37 +3,14 @@ import { DataSource, type EntityManager } from 'typeorm';
 import { instanceToPlain } from 'class-transformer';
 import { ApiError, TenantUpdatedData, TenantUpdatedV1, type TenantConfig } from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
-import { inProvinceTransaction } from '@countypay/persistence';
-import { LOGGER } from '@countypay/service-kit';
+import { bindTenant, inProvinceTransaction, inScope, type Page } from '@countypay/persistence';
+import { actorSeesTenant, auditActor, LOGGER, pageRequest, type Actor, type PageQuery } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { AuditService } from '../audit/audit.service';
-import { actorSeesTenant, auditActor, type Actor } from '../common/actor';
-import { DEFAULT_PAGE_SIZE, decodeCursor, toPage, type Page } from '../common/pagination';
-import { bindTenant, inScope } from '../common/scope';
 import { applyTenantConfigPatch, effectiveTenantConfig } from '../domain/tenant-config';
-import { ACTIVITY_TRANSITIONS, transition } from '../domain/state-machine';
-import { TenantsRepository, type TenantRow } from './tenants.repository';
-
-export interface TenantView {
-  tenantId: string;
-  code: string;
-  name: string;
-  shortName: string;
-  nameEn: string;
-  kind: string;
-  county: string;
-  prefecture: string;
-  prefectureCode: string;
-  province: string;
-  timezone: string;
-  status: 'active' | 'suspended';
-  config: TenantConfig;
-  /** true while the tenant has never been configured (the default config applies) */
-  defaultConfig: boolean;
-  version: number;
-  createdAt: string;
-  updatedAt: string;
-}
+import { ACTIVITY_TRANSITIONS, transition, type ActivityStatus } from '../domain/state-machine';
+import type { Tenant, TenantStatus, UpdateTenantConfigRequest } from './dto/tenant.dto';
+import { TenantsRepository, type TenantRecord } from './tenants.repository';
 
 @Injectable()
 export class TenantsService implements OnApplicationBootstrap {
@@ -51,7 +28,7 @@ export class TenantsService implements OnApplicationBootstrap {
       const rows = await this.repo.unpublished(em);
       for (const row of rows) {
         await this.publish(em, row);
-        await this.repo.markPublished(em, row.tenant_id, row.version);
+        await this.repo.markPublished(em, row.tenantId, row.version);
       }
       return rows.length;
     });
@@ -61,35 +38,36 @@ export class TenantsService implements OnApplicationBootstrap {
     }
   }
 
-  async list(actor: Actor, q: { limit?: number; cursor?: string }): Promise<Page<TenantView>> {
-    const limit = q.limit ?? DEFAULT_PAGE_SIZE;
-    const [afterId] = decodeCursor(q.cursor, ['id']) ?? [];
+  /** Province: all 99, by tenant id; a county operator: its own. */
+  async list(actor: Actor, q: PageQuery): Promise<Page<Tenant>> {
     const scope = actor.type === 'province' ? 'province' : { tenantId: actor.tenantId };
-    const rows = await inScope(this.ds, scope, (em) => this.repo.list(em, { afterId, limit: limit + 1 }));
-    return toPage(rows, limit, (r) => [r.tenant_id], view);
+    const page = await inScope(this.ds, scope, (em) => this.repo.list(em, pageRequest(q)));
+    return { data: page.data.map(tenantView), nextCursor: page.nextCursor };
   }
 
-  async get(actor: Actor, tenantId: string): Promise<TenantView> {
+  async get(actor: Actor, tenantId: string): Promise<Tenant> {
     if (!actorSeesTenant(actor, tenantId)) throw notFound(tenantId);
     const row = await inScope(this.ds, actor.type === 'province' ? 'province' : { tenantId }, (em) => this.repo.find(em, tenantId));
     if (!row) throw notFound(tenantId);
-    return view(row);
+    return tenantView(row);
   }
 
   /** For the gateway: is the tenant open for business? */
-  async status(tenantId: string): Promise<{ tenantId: string; status: 'active' | 'suspended'; version: number }> {
+  async status(tenantId: string): Promise<TenantStatus> {
     const row = await inProvinceTransaction(this.ds, (em) => this.repo.find(em, tenantId));
     if (!row) throw notFound(tenantId);
-    return { tenantId: row.tenant_id, status: row.status, version: row.version };
+    return { tenantId: row.tenantId, status: row.status, version: row.version };
   }
 
-  async patchConfig(actor: Actor, tenantId: string, patch: unknown, requestId?: string): Promise<TenantView> {
+  async updateConfig(actor: Actor, tenantId: string, dto: UpdateTenantConfigRequest, requestId?: string): Promise<Tenant> {
+    // the fields given, as plain JSON (nested fee rules, limits and accounts included)
+    const patch = Object.fromEntries(Object.entries(instanceToPlain(dto)).filter(([, v]) => v !== undefined));
     return this.change(actor, tenantId, 'tenant.config_updated', requestId, (row) => ({
       config: instanceToPlain(applyTenantConfigPatch(effectiveTenantConfig(row.config), patch)),
     }));
   }
 
-  async setStatus(actor: Actor, tenantId: string, action: 'suspend' | 'resume', requestId?: string): Promise<TenantView> {
+  async setStatus(actor: Actor, tenantId: string, action: 'suspend' | 'resume', requestId?: string): Promise<Tenant> {
     return this.change(actor, tenantId, action === 'suspend' ? 'tenant.suspended' : 'tenant.resumed', requestId, (row) => ({
       status: transition(ACTIVITY_TRANSITIONS, 'tenant', row.status, action),
     }));
@@ -101,8 +79,8 @@ export class TenantsService implements OnApplicationBootstrap {
     tenantId: string,
     action: string,
     requestId: string | undefined,
-    apply: (row: TenantRow) => { status?: 'active' | 'suspended'; config?: object },
-  ): Promise<TenantView> {
+    apply: (row: TenantRecord) => { status?: ActivityStatus; config?: object },
+  ): Promise<Tenant> {
     const after = await inProvinceTransaction(this.ds, async (em) => {
       const before = await this.repo.find(em, tenantId, true);
       if (!before) throw notFound(tenantId);
@@ -112,13 +90,13 @@ export class TenantsService implements OnApplicationBootstrap {
       return updated;
     });
     this.relay.wake();
-    return view(after);
+    return tenantView(after);
   }
 
-  private async publish(em: EntityManager, row: TenantRow): Promise<void> {
-    await bindTenant(em, row.tenant_id);
-    const data = Object.assign(new TenantUpdatedData(), { tenantId: row.tenant_id, name: row.name, status: row.status, config: effectiveTenantConfig(row.config), version: row.version });
-    await addToOutbox(em, TenantUpdatedV1, data, { tenantId: row.tenant_id });
+  private async publish(em: EntityManager, row: TenantRecord): Promise<void> {
+    await bindTenant(em, row.tenantId);
+    const data = Object.assign(new TenantUpdatedData(), { tenantId: row.tenantId, name: row.name, status: row.status, config: effectiveTenantConfig(row.config), version: row.version });
+    await addToOutbox(em, TenantUpdatedV1, data, { tenantId: row.tenantId });
   }
 }
 
@@ -126,28 +104,28 @@ function notFound(tenantId: string): ApiError {
   return new ApiError('not_found', `tenant ${tenantId} does not exist`, 'tenantId');
 }
 
-function auditView(r: TenantRow): object {
+function auditView(r: TenantRecord): object {
   return { status: r.status, config: r.config, version: r.version };
 }
 
-function view(r: TenantRow): TenantView {
+function tenantView(r: TenantRecord): Tenant {
   return {
-    tenantId: r.tenant_id,
+    tenantId: r.tenantId,
     code: r.code,
     name: r.name,
-    shortName: r.short_name,
-    nameEn: r.name_en,
+    shortName: r.shortName,
+    nameEn: r.nameEn,
     kind: r.kind,
     county: r.county,
     prefecture: r.prefecture,
-    prefectureCode: r.prefecture_code,
+    prefectureCode: r.prefectureCode,
     province: r.province,
     timezone: r.timezone,
     status: r.status,
     config: instanceToPlain(effectiveTenantConfig(r.config)) as TenantConfig,
     defaultConfig: Object.keys(r.config).length === 0,
     version: r.version,
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
   };
 }

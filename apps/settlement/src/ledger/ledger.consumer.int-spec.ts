@@ -1,59 +1,39 @@
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
-import type { DataSource } from 'typeorm';
 import { PaymentSucceededV1, type EventEnvelope, type PaymentSucceededData } from '@countypay/contracts';
-import { IdempotentConsumer, on, type OutboxRelay } from '@countypay/messaging';
-import { createLogger, createMetrics } from '@countypay/observability';
-import { createServiceDataSource, inTenantTransaction } from '@countypay/persistence';
-import { createTestSchema, createTestTopic, eventually, testKafka, uniqueName, type TestSchema } from '@countypay/testing';
+import { IdempotentConsumer, on } from '@countypay/messaging';
+import { inTenantTransaction } from '@countypay/persistence';
+import { createTestTopic, eventually, startTestService, testActors, testKafka, uniqueName, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
-import { TenantConfigRepository } from '../tenant-config/tenant-config.repository';
-import { TenantConfigService } from '../tenant-config/tenant-config.service';
-import { LedgerMetrics } from './ledger.metrics';
-import { LedgerRepository } from './ledger.repository';
+import { TenantConfigModule } from '../tenant-config/tenant-config.module';
+import { LedgerModule } from './ledger.module';
 import { LedgerService } from './ledger.service';
 
 const T = 't510121';
 
 describe('settlement consumer (real Kafka → idempotent consumer → ledger)', () => {
-  let db: TestSchema;
-  let ds: DataSource;
+  let svc: TestService;
   let producer: Producer;
   let consumer: IdempotentConsumer | undefined;
 
   beforeAll(async () => {
-    db = await createTestSchema('settlement_kafka', []);
-    const admin = createServiceDataSource({ url: db.adminUrl, schema: db.schema, migrations, applicationName: 'it-settlement-migrate', poolSize: 1 });
-    await admin.initialize();
-    try {
-      await admin.runMigrations({ transaction: 'each' });
-    } finally {
-      await admin.destroy();
-    }
-    ds = await db.appDataSource();
+    svc = await startTestService({ service: 'settlement', migrations, imports: [TenantConfigModule, LedgerModule], grants: 'as-migrated' });
     producer = testKafka().producer();
     await producer.connect();
   });
 
   afterAll(async () => {
     await consumer?.stop();
-    await producer.disconnect();
-    await db.drop();
+    await producer?.disconnect();
+    await svc?.close();
   });
 
   it('posts a payment delivered twice, and republished under a new event id, exactly once', async () => {
     const kafka = testKafka();
     const topic = await createTestTopic(kafka, 'settlement-pay');
-    const ledger = new LedgerService(
-      ds,
-      { wake: () => undefined } as unknown as OutboxRelay,
-      new LedgerRepository(),
-      new TenantConfigService(new TenantConfigRepository()),
-      new LedgerMetrics(createMetrics('settlement-it')),
-      createLogger({ serviceName: 'settlement-it', level: 'silent' }),
-    );
+    const ledger = svc.app.get(LedgerService);
     const outcomes: string[] = [];
-    consumer = new IdempotentConsumer(kafka, ds, producer, {
+    consumer = new IdempotentConsumer(kafka, svc.ds, producer, {
       name: uniqueName('it-settlement'),
       subscriptions: [on({ ...PaymentSucceededV1, topic }, async (e, em) => void (await ledger.onPaymentSucceeded(e, em)))],
       maxAttempts: 3,
@@ -85,11 +65,12 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
     const seen = await eventually(async () => (outcomes.length >= 3 ? [...outcomes] : undefined), 'three deliveries handled');
     expect(seen).toEqual(['processed', 'duplicate', 'processed']); // the inbox drops the redelivery; the ledger the republished fact
 
-    const entries = await ledger.entries(T, { orderId });
-    expect(entries.data).toHaveLength(1);
-    expect(entries.data[0]).toMatchObject({ sourceEventId: first, amountFen: 123_456, feeFen: 679 }); // 1 234.56 × 0.55% = 6.790 → 6.79
-    expect((await ledger.merchantBalance(T, merchantId)).payableFen).toBe(123_456 - 679);
-    const outbox = await inTenantTransaction(ds, T, (em) => em.query(`select count(*)::int as n from outbox where payload->'data'->>'orderId' = $1`, [orderId]));
+    const entries = await svc.call('GET', `/ledger/entries?orderId=${orderId}`, { actor: testActors.county(T) });
+    expect(entries.body.data).toHaveLength(1);
+    expect(entries.body.data[0]).toMatchObject({ sourceEventId: first, amountFen: 123_456, feeFen: 679 }); // 1 234.56 × 0.55% = 6.790 → 6.79
+    const balance = await svc.call('GET', `/ledger/merchants/${merchantId}/balance`, { actor: testActors.county(T) });
+    expect(balance.body.payableFen).toBe(123_456 - 679);
+    const outbox = await inTenantTransaction(svc.ds, T, (em) => em.query(`select count(*)::int as n from outbox where payload->'data'->>'orderId' = $1`, [orderId]));
     expect(outbox).toEqual([{ n: 1 }]);
   });
 });

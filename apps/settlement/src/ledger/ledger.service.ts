@@ -13,60 +13,19 @@ import {
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { fenToJson, toFen } from '@countypay/money';
 import { annotateActiveSpan, type Logger } from '@countypay/observability';
-import { inTenantTransaction } from '@countypay/persistence';
-import { LOGGER } from '@countypay/service-kit';
+import { inTenantTransaction, type Page } from '@countypay/persistence';
+import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { accountSpec, merchantPayable } from '../domain/chart-of-accounts';
 import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan } from '../domain/posting-rules';
 import { TenantConfigService } from '../tenant-config/tenant-config.service';
 import { LedgerMetrics } from './ledger.metrics';
-import { LedgerRepository, type BalanceRow, type EntryRow, type PostingRow } from './ledger.repository';
+import type { LedgerEntry, MerchantBalance, TrialBalance, TrialBalanceAccount } from './dto/ledger.responses.dto';
+import type { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query.dto';
+import { LedgerRepository, type BalanceRecord, type EntryRecord, type PostingRecord } from './ledger.repository';
 
 export interface PostedEntry {
   entryId: string;
   postedAt: Date;
-}
-
-export interface MerchantBalanceView {
-  merchantId: string;
-  payableFen: number;
-  currency: 'CNY';
-  asOf: string;
-}
-
-export interface EntryView {
-  id: string;
-  sourceEventId: string;
-  sourceType: string;
-  orderId: string;
-  refundId: string | null;
-  merchantId: string;
-  product: string;
-  channel: string;
-  amountFen: number;
-  feeFen: number;
-  feeRateBp: number | null;
-  currency: 'CNY';
-  occurredAt: string;
-  postedAt: string;
-  postings: Array<{ line: number; account: string; direction: 'debit' | 'credit'; amountFen: number }>;
-}
-
-export interface TrialBalanceView {
-  accounts: Array<{
-    account: string;
-    type: string;
-    normalSide: 'debit' | 'credit';
-    postedDebitsFen: number;
-    postedCreditsFen: number;
-    /** the balance in the debit or the credit column of the trial balance (the other is 0) */
-    debitFen: number;
-    creditFen: number;
-  }>;
-  debitsFen: number;
-  creditsFen: number;
-  balanced: boolean;
-  currency: 'CNY';
-  asOf: string;
 }
 
 /** Who is asking: a partner app sees only what its own payments posted; operators (no app) see the whole tenant. */
@@ -86,9 +45,6 @@ interface Source {
   channel: string;
   occurredAt: Date;
 }
-
-export const DEFAULT_PAGE = 20;
-export const MAX_PAGE = 100;
 
 /**
  * The tenant's double-entry ledger: posts each money event exactly once (journal entry,
@@ -200,7 +156,7 @@ export class LedgerService {
     return { entryId, postedAt };
   }
 
-  async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalanceView> {
+  async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalance> {
     const { row, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, merchantId, viewer.partnerAppId));
       return { row: visible ? await this.repo.findBalance(em, merchantPayable(merchantId)) : undefined, asOf: await this.repo.now(em) };
@@ -209,34 +165,27 @@ export class LedgerService {
     return { merchantId, payableFen: signedFen(row.balanceFen), currency: 'CNY', asOf: asOf.toISOString() };
   }
 
-  async entries(tenantId: string, q: { orderId?: string; cursor?: string; limit?: number }, viewer: Viewer = {}): Promise<{ data: EntryView[]; nextCursor: string | null }> {
-    const limit = q.limit ?? DEFAULT_PAGE;
-    const beforeSeq = q.cursor === undefined ? undefined : decodeCursor(q.cursor);
-    const { rows, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const rows = await this.repo.findEntries(em, { orderId: q.orderId, beforeSeq, partnerAppId: viewer.partnerAppId, limit: limit + 1 });
-      const page = rows.slice(0, limit);
-      return { rows, postings: await this.repo.findPostings(em, page.map((r) => r.id)) };
+  async entries(tenantId: string, q: ListLedgerEntriesQuery, viewer: Viewer = {}): Promise<Page<LedgerEntry>> {
+    const { page, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const page = await this.repo.findEntries(em, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
+      return { page, postings: await this.repo.findPostings(em, page.data.map((r) => r.id)) };
     });
-    const page = rows.slice(0, limit);
-    const byEntry = new Map<string, PostingRow[]>();
+    const byEntry = new Map<string, PostingRecord[]>();
     for (const p of postings) byEntry.set(p.entryId, [...(byEntry.get(p.entryId) ?? []), p]);
-    return {
-      data: page.map((r) => toEntryView(r, byEntry.get(r.id) ?? [])),
-      nextCursor: rows.length > limit ? encodeCursor(page[page.length - 1].seq) : null,
-    };
+    return { data: page.data.map((r) => entryView(r, byEntry.get(r.id) ?? [])), nextCursor: page.nextCursor };
   }
 
-  async trialBalance(tenantId: string): Promise<TrialBalanceView> {
+  async trialBalance(tenantId: string): Promise<TrialBalance> {
     const { rows, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => ({ rows: await this.repo.findBalances(em), asOf: await this.repo.now(em) }));
     return trialBalanceOf(rows, asOf);
   }
 }
 
 /** The trial balance: each account's balance in its debit or credit column; the columns' totals must agree. */
-export function trialBalanceOf(rows: readonly BalanceRow[], asOf: Date): TrialBalanceView {
+export function trialBalanceOf(rows: readonly BalanceRecord[], asOf: Date): TrialBalance {
   let debits = 0n;
   let credits = 0n;
-  const accounts = rows.map((r) => {
+  const accounts = rows.map((r): TrialBalanceAccount => {
     const net = r.debitsFen - r.creditsFen;
     const debitFen = net > 0n ? net : 0n;
     const creditFen = net < 0n ? -net : 0n;
@@ -255,7 +204,7 @@ export function trialBalanceOf(rows: readonly BalanceRow[], asOf: Date): TrialBa
   return { accounts, debitsFen: signedFen(debits), creditsFen: signedFen(credits), balanced: debits === credits, currency: 'CNY', asOf: asOf.toISOString() };
 }
 
-function toEntryView(r: EntryRow, postings: readonly PostingRow[]): EntryView {
+function entryView(r: EntryRecord, postings: readonly PostingRecord[]): LedgerEntry {
   return {
     id: r.id,
     sourceEventId: r.sourceEventId,
@@ -280,14 +229,4 @@ function signedFen(v: bigint): number {
   const max = BigInt(Number.MAX_SAFE_INTEGER);
   if (v > max || v < -max) throw new RangeError('amount out of the safe range');
   return Number(v);
-}
-
-export function encodeCursor(seq: string): string {
-  return Buffer.from(`s:${seq}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const m = /^s:(\d{1,18})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  if (!m) throw new ApiError('invalid_request', 'cursor is not a cursor this API returned', 'cursor');
-  return m[1];
 }

@@ -28,7 +28,6 @@ export const ERROR_CODES = [
   'terminal_exists',
   'invalid_operator_token',
   'forbidden_actor',
-  'insufficient_scope',
   'tenant_suspended',
   'partner_suspended',
   // gateway (signed requests, anti-replay, scopes, idempotency, rate limits, routing)
@@ -124,7 +123,6 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'invalid_operator_token':
       return { status: 401, type: 'authentication_error' };
     case 'forbidden_actor':
-    case 'insufficient_scope':
     case 'tenant_suspended':
       return { status: 403, type: 'permission_error' };
     case 'unknown_app':

@@ -80,7 +80,9 @@ export function Nullable(): PropertyDecorator {
   };
 }
 
-export function nullableSchema(s: Record<string, unknown>): Record<string, unknown> {
+export function nullableSchema(schema: Record<string, unknown>): Record<string, unknown> {
+  // an enumeration admits null only when null is one of its values
+  const s = Array.isArray(schema.enum) && !schema.enum.includes(null) ? { ...schema, enum: [...(schema.enum as unknown[]), null] } : schema;
   if (typeof s.$ref === 'string') return { oneOf: [{ $ref: s.$ref }, { type: 'null' }] };
   if (typeof s.type === 'string') return { ...s, type: [s.type, 'null'] };
   if (Array.isArray(s.type)) return s.type.includes('null') ? s : { ...s, type: [...(s.type as unknown[]), 'null'] };

@@ -1,5 +1,6 @@
 import { Type } from 'class-transformer';
 import { ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { JSONSchema } from 'class-validator-jsonschema';
 import { IsAmountFen, type Fen } from '../../money';
 import { PAYMENT_CHANNELS, PAYMENT_PRODUCTS, type PaymentChannel, type PaymentProduct } from '../payment/payment.events';
 
@@ -46,6 +47,7 @@ export class SettlementAccount {
   purpose!: 'merchant_settlement' | 'fee_income' | 'clearing';
 
   @Matches(/^\d{8,32}$/, { message: '$property must be 8 to 32 digits' })
+  @JSONSchema({ examples: ['51050142610800000123'] })
   accountNo!: string;
 
   @IsString()
@@ -82,6 +84,7 @@ export class TenantConfig {
 
   /** daily cut-off, Asia/Shanghai, HH:mm (00:00–23:59) */
   @Matches(/^([01]\d|2[0-3]):[0-5]\d$/, { message: '$property must be a time HH:mm between 00:00 and 23:59' })
+  @JSONSchema({ description: 'daily cut-off, Asia/Shanghai, HH:mm (00:00-23:59)', examples: ['23:00'] })
   cutoffTime!: string;
 
   @IsArray()
@@ -92,6 +95,7 @@ export class TenantConfig {
   /** the county bank's own payer-code prefix (2 digits) and length, for POS routing */
   @IsOptional()
   @Matches(/^\d{2}$/)
+  @JSONSchema({ description: "the county bank's own payer-code prefix (2 digits), for POS routing", examples: ['88'] })
   countyBankPayerCodePrefix?: string;
 }
 
