@@ -121,7 +121,7 @@ export async function onboardMerchant(on: Onboarded, app: OnboardedApp, legalNam
       mcc: '5411',
       address: '城关镇1号',
       city: '成都',
-      settlementAccount: { accountNo: '6222020200112233446', accountName: legalName, bankName: '农商银行' },
+      settlementAccount: { accountType: 'corporate_account', accountNo: '51050142610800000123', accountName: legalName, bankName: '农商银行' },
     }),
     60_000,
     500,

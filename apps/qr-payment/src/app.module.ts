@@ -1,14 +1,12 @@
 import { Module } from '@nestjs/common';
-import { MerchantUpdatedV1, TenantUpdatedV1 } from '@countypay/contracts';
-import { on } from '@countypay/messaging';
+import { OnboardingReadModel } from '@countypay/read-models';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { ChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
 import { NotifyModule } from './notify/notify.module';
+import { QrReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
 import { PosModule } from './pos/pos.module';
-import { ReadModelModule } from './read-model/read-model.module';
-import { ReadModelService } from './read-model/read-model.service';
 import { RefundsModule } from './refunds/refunds.module';
 import { StaticCodesModule } from './static-codes/static-codes.module';
 
@@ -16,7 +14,7 @@ import { StaticCodesModule } from './static-codes/static-codes.module';
   imports: [
     ServiceKitModule.forRoot({ service: 'qr-payment', migrations, entities }),
     ChannelModule,
-    ReadModelModule,
+    QrReadModelModule,
     OrdersModule,
     PosModule,
     StaticCodesModule,
@@ -24,14 +22,8 @@ import { StaticCodesModule } from './static-codes/static-codes.module';
     RefundsModule,
   ],
   providers: [
-    {
-      provide: SUBSCRIPTIONS,
-      inject: [ReadModelService],
-      useFactory: (readModel: ReadModelService) => [
-        on(MerchantUpdatedV1, (event, em) => readModel.handleMerchantUpdated(event, em)),
-        on(TenantUpdatedV1, (event, em) => readModel.handleTenantUpdated(event, em)),
-      ],
-    },
+    // the onboarding read model's events (tenants, merchants) are this service's only subscriptions
+    { provide: SUBSCRIPTIONS, inject: [OnboardingReadModel], useFactory: (readModel: OnboardingReadModel) => readModel.subscriptions() },
   ],
 })
 export class AppModule {}

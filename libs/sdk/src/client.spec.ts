@@ -94,7 +94,7 @@ const merchantInput = {
   mcc: '5812',
   address: '成都市金堂县',
   city: '成都',
-  settlementAccount: { accountNo: '6228480402564890018', accountName: '张三', bankName: '金堂农商银行' },
+  settlementAccount: { accountType: 'debit_card' as const, accountNo: '6228480402564890018', accountName: '张三', bankName: '金堂农商银行' },
 };
 
 describe('CountypayClient (HMAC-SHA256) against a local gateway that checks signatures', () => {

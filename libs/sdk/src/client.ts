@@ -9,6 +9,7 @@ import {
   verifyResponseSignature,
 } from './signing';
 import { CountypaySignatureError } from './errors';
+import type { SignatureAlgorithm } from './signing';
 import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiErrorOf, buildQuery, newIdempotencyKey, parseBody, seg, send } from './http';
 import type {
   CreateMerchantRequest,
@@ -26,7 +27,6 @@ import type {
   PosPaymentRequest,
   QrOrder,
   Refund,
-  SignatureAlgorithm,
   Store,
   Terminal,
   UpdateMerchantRequest,
@@ -212,7 +212,7 @@ export class CountypayClient {
   };
 
   readonly webhookDeliveries = {
-    list: (query?: ListWebhookDeliveriesQuery): Promise<Page<WebhookDelivery> & { object: 'list'; hasMore: boolean }> => this.get('/v1/webhooks/deliveries', query),
+    list: (query?: ListWebhookDeliveriesQuery): Promise<Page<WebhookDelivery>> => this.get('/v1/webhooks/deliveries', query),
     get: (deliveryId: string): Promise<WebhookDelivery> => this.get(`/v1/webhooks/deliveries/${seg(deliveryId)}`),
     /** queues an attempt now */
     resend: (deliveryId: string, o?: { idempotencyKey?: string }): Promise<WebhookDelivery> =>

@@ -12,6 +12,7 @@ import {
   type SignatureAlgorithm,
 } from '@countypay/security';
 import { gatewayUrl, platformPublicKey, provinceToken } from '../support/platform';
+import { contractChecked } from '../support/contract';
 
 /** County A, county B (cross-tenant), and a county only the tenant-suspension test touches. */
 export const COUNTY_A = 't510121';
@@ -46,7 +47,7 @@ export async function eventually<T>(what: string, check: () => Promise<T | undef
  * ECONNRESET, no answer at all). The request is re-sent unchanged (same Idempotency-Key and, for
  * signed requests, the same signature: the server never read the first one).
  */
-export const resilientFetch: FetchLike = async (input, init) => {
+const retryingFetch: FetchLike = async (input, init) => {
   try {
     return await fetch(input, init);
   } catch (err) {
@@ -56,6 +57,9 @@ export const resilientFetch: FetchLike = async (input, init) => {
     return fetch(input, init);
   }
 };
+
+/** The fetch every e2e client uses: re-sent once on a stale socket, every answer checked against the OpenAPI document. */
+export const resilientFetch: FetchLike = contractChecked(retryingFetch as never) as FetchLike;
 
 export function province(fetchImpl: FetchLike = resilientFetch): CountypayOperatorClient {
   return new CountypayOperatorClient({ baseUrl: gatewayUrl(), token: provinceToken(), fetch: fetchImpl });
@@ -99,7 +103,7 @@ export function merchantInput(tenantId: string, overrides: Partial<CreateMerchan
     mcc: '5411',
     address: '城关镇1号',
     city: '成都',
-    settlementAccount: { accountNo: validBankAccount(), accountName: '金堂县某某超市有限公司', bankName: '金堂农商银行' },
+    settlementAccount: { accountType: 'debit_card', accountNo: validBankAccount(), accountName: '金堂县某某超市有限公司', bankName: '金堂农商银行' },
     ...overrides,
   };
 }

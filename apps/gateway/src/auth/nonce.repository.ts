@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { inTenantTransaction } from '@countypay/persistence';
+import { execute, inTenantTransaction } from '@countypay/persistence';
 
 /**
  * Remembered nonces live this long: longer than the ±300 s timestamp window on both sides,
- * so a request cannot be replayed while its timestamp is still accepted (docs/signing.md: at least 10 minutes).
+ * so a request cannot be replayed while its timestamp is still accepted (docs/signing.md says 15 minutes; a test checks).
  */
 export const NONCE_TTL_SECONDS = 15 * 60;
 
@@ -23,15 +23,15 @@ export class NonceRepository {
    */
   async remember(tenantId: string, appId: string, nonce: string, ttlSeconds = NONCE_TTL_SECONDS): Promise<boolean> {
     return inTenantTransaction(this.ds, tenantId, async (em) => {
-      const rows: unknown[] = await em.query(
+      const taken = await execute(
+        em,
         `insert into request_nonces (tenant_id, app_id, nonce, expires_at)
          values ($1, $2, $3, now() + make_interval(secs => $4))
          on conflict (tenant_id, app_id, nonce) do update set expires_at = excluded.expires_at
-           where request_nonces.expires_at < now()
-         returning 1`,
+           where request_nonces.expires_at < now()`,
         [tenantId, appId, nonce, ttlSeconds],
       );
-      return rows.length === 1;
+      return taken === 1;
     });
   }
 }

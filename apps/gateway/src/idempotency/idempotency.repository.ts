@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { inProvinceTransaction, inTenantTransaction } from '@countypay/persistence';
+import { col, execute, inProvinceTransaction, inTenantTransaction, one, rowOf } from '@countypay/persistence';
 import type { EntityManager } from 'typeorm';
 import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency-fingerprint';
 
@@ -27,13 +27,13 @@ export interface IdempotencyScope {
   key: string;
 }
 
-interface Row {
-  fingerprint: string;
-  status: 'in_progress' | 'completed';
-  response_status: number | null;
-  response_headers: Record<string, string> | null;
-  response_body: Buffer | null;
-}
+const KEY = rowOf({
+  fingerprint: col.text(),
+  status: col.text<'in_progress' | 'completed'>(),
+  responseStatus: col.int().nullable(),
+  responseHeaders: col.json<Record<string, string>>().nullable(),
+  responseBody: col.bytes().nullable(),
+});
 
 /**
  * Idempotency keys in PostgreSQL, per (tenant, app, key). A request claims its key by
@@ -51,7 +51,8 @@ export class IdempotencyRepository {
 
   async claim(scope: IdempotencyScope, fingerprint: string, lockSeconds: number, ttlSeconds = IDEMPOTENCY_TTL_SECONDS): Promise<ClaimResult> {
     return this.inScope(scope.tenantId, async (em) => {
-      const claimed: unknown[] = await em.query(
+      const claimed = await execute(
+        em,
         `insert into idempotency_keys (tenant_id, app_id, idempotency_key, fingerprint, status, locked_until, expires_at)
          values ($1, $2, $3, $4, 'in_progress', now() + make_interval(secs => $5), now() + make_interval(secs => $6))
          on conflict (tenant_id, app_id, idempotency_key) do update set
@@ -59,29 +60,28 @@ export class IdempotencyRepository {
            response_body = null, created_at = now(), locked_until = excluded.locked_until, expires_at = excluded.expires_at
          where idempotency_keys.expires_at < now()
             or (idempotency_keys.status = 'in_progress' and idempotency_keys.locked_until < now()
-                and idempotency_keys.fingerprint = excluded.fingerprint)
-         returning 1`,
+                and idempotency_keys.fingerprint = excluded.fingerprint)`,
         [scope.tenantId, scope.appId, scope.key, fingerprint, lockSeconds, ttlSeconds],
       );
-      if (claimed.length === 1) return { outcome: 'claimed' };
-      const rows: Row[] = await em.query(
-        `select fingerprint, status, response_status, response_headers, response_body
-           from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3`,
-        [scope.tenantId, scope.appId, scope.key],
-      );
-      const row = rows[0];
+      if (claimed === 1) return { outcome: 'claimed' };
+      const row = await one(em, KEY, `select ${KEY.columns()} from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3`, [
+        scope.tenantId,
+        scope.appId,
+        scope.key,
+      ]);
       // gone between the two statements (released by its claimer): the caller may simply retry
       if (!row) return { outcome: 'in_progress' };
       if (row.fingerprint !== fingerprint) return { outcome: 'mismatch' };
-      if (row.status === 'in_progress' || row.response_status === null) return { outcome: 'in_progress' };
-      return { outcome: 'replay', response: { status: row.response_status, headers: row.response_headers ?? {}, body: row.response_body ?? Buffer.alloc(0) } };
+      if (row.status === 'in_progress' || row.responseStatus === null) return { outcome: 'in_progress' };
+      return { outcome: 'replay', response: { status: row.responseStatus, headers: row.responseHeaders ?? {}, body: row.responseBody ?? Buffer.alloc(0) } };
     });
   }
 
   /** Stores the first response of a claimed key. */
   async complete(scope: IdempotencyScope, fingerprint: string, response: StoredResponse): Promise<void> {
     await this.inScope(scope.tenantId, (em) =>
-      em.query(
+      execute(
+        em,
         `update idempotency_keys set status = 'completed', response_status = $5, response_headers = $6::jsonb, response_body = $7
           where tenant_id = $1 and app_id = $2 and idempotency_key = $3 and fingerprint = $4 and status = 'in_progress'`,
         [scope.tenantId, scope.appId, scope.key, fingerprint, response.status, JSON.stringify(response.headers), response.body],
@@ -92,7 +92,7 @@ export class IdempotencyRepository {
   /** Gives a claimed key back (the request never reached the service): a retry runs it again. */
   async release(scope: IdempotencyScope, fingerprint: string): Promise<void> {
     await this.inScope(scope.tenantId, (em) =>
-      em.query(`delete from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3 and fingerprint = $4 and status = 'in_progress'`, [
+      execute(em, `delete from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3 and fingerprint = $4 and status = 'in_progress'`, [
         scope.tenantId,
         scope.appId,
         scope.key,

@@ -1,5 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
-import { tenantRlsSql } from '@countypay/persistence';
+import { systemRoleRlsSql, tenantRlsSql } from '@countypay/persistence';
 
 /**
  * Outbound partner webhooks (apps/gateway/src/webhooks):
@@ -66,7 +66,7 @@ export function webhookTablesSql(): string[] {
       )`,
     `create index webhook_attempts_delivery_idx on webhook_attempts (delivery_id, id)`,
     ...['webhook_endpoints', 'webhook_deliveries', 'webhook_attempts'].flatMap((table) => tenantRlsSql(table)),
-    `create policy webhook_dispatcher on webhook_deliveries using (current_setting('app.webhook_dispatcher', true) = 'on')`,
+    ...systemRoleRlsSql('webhook_deliveries', 'webhook_dispatcher'),
   ];
 }
 

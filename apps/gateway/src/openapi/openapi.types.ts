@@ -1,49 +1,43 @@
-/** The subset of OpenAPI 3.1 the gateway's document uses, typed. */
-
-export interface OpenApiSchema {
-  type?: 'object' | 'string' | 'integer' | 'number' | 'boolean' | 'array';
-  description?: string;
-  properties?: Record<string, OpenApiSchema | OpenApiRef>;
-  required?: string[];
-  items?: OpenApiSchema | OpenApiRef;
-  enum?: string[];
-  pattern?: string;
-  format?: string;
-  additionalProperties?: boolean | OpenApiSchema;
-  examples?: unknown[];
-}
-
-export interface OpenApiRef {
-  $ref: string;
-}
+/** The subset of OpenAPI 3.1 the gateway's document uses, typed. Schemas are JSON Schema 2020-12. */
+import type { JsonSchema } from '@countypay/service-kit';
 
 export interface OpenApiParameter {
   name: string;
   in: 'path' | 'query' | 'header';
-  required?: boolean;
+  required: boolean;
   description?: string;
-  schema: OpenApiSchema;
+  schema: JsonSchema;
 }
 
 export interface OpenApiResponse {
   description: string;
-  headers?: Record<string, { description: string; schema: OpenApiSchema }>;
-  content?: Record<string, { schema: OpenApiSchema | OpenApiRef }>;
+  headers?: Record<string, { description: string; schema: JsonSchema }>;
+  content?: Record<string, { schema: JsonSchema; example?: unknown }>;
+  /** the error codes this response may carry */
+  'x-error-codes'?: string[];
 }
 
 export interface OpenApiOperation {
   operationId: string;
   summary: string;
+  description?: string;
   tags: string[];
-  security?: Array<Record<string, string[]>>;
-  parameters?: Array<OpenApiParameter | OpenApiRef>;
-  requestBody?: { required: boolean; content: Record<string, { schema: OpenApiSchema | OpenApiRef }> };
-  responses: Record<string, OpenApiResponse | OpenApiRef>;
-  'x-required-scope'?: string;
-  'x-upstream-service'?: string;
+  security: Array<Record<string, string[]>>;
+  parameters: OpenApiParameter[];
+  requestBody?: { required: boolean; content: Record<string, { schema: JsonSchema; example?: unknown }> };
+  responses: Record<string, OpenApiResponse>;
+  /** who may call it: `app`, `county`, `province`; [] for public routes */
+  'x-actors': string[];
+  /** apps need one of these scopes */
+  'x-required-scopes'?: string[];
+  /** the service that answers it (`gateway` for the gateway's own routes) */
+  'x-upstream-service': string;
+  /** the path the service answers it under */
+  'x-upstream-path': string;
 }
 
-export type OpenApiPathItem = Partial<Record<'get' | 'post' | 'put' | 'patch' | 'delete', OpenApiOperation>>;
+export type OpenApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';
+export type OpenApiPathItem = Partial<Record<OpenApiMethod, OpenApiOperation>>;
 
 export interface OpenApiSecurityScheme {
   type: 'apiKey' | 'http';
@@ -69,14 +63,12 @@ export interface OpenApiDocument {
   paths: Record<string, OpenApiPathItem>;
   components: {
     securitySchemes: Record<string, OpenApiSecurityScheme>;
-    parameters: Record<string, OpenApiParameter>;
-    schemas: Record<string, OpenApiSchema>;
-    responses: Record<string, OpenApiResponse>;
+    schemas: Record<string, JsonSchema>;
   };
   /** every error code of the API with its status and type */
   'x-error-codes': OpenApiErrorCodeDoc[];
   /** OpenAPI 3.1 webhooks: what the platform POSTs to partner callback URLs */
   webhooks: Record<string, { post: { summary: string; description: string; requestBody: unknown; responses: Record<string, { description: string }> } }>;
   /** the published webhook retry schedule, seconds after each failed attempt */
-  'x-webhook-retry-schedule-seconds': readonly number[];
+  'x-webhook-retry-schedule-seconds': number[];
 }

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
-import type { ErrorCode } from '@countypay/contracts';
-import { LOGGER, requestIdOf, sendError } from '@countypay/service-kit';
+import type { AppScope, ErrorCode } from '@countypay/contracts';
+import { actorHeaders, LOGGER, requestIdOf, sendError, type Actor } from '@countypay/service-kit';
 import { type Logger, currentTraceparent } from '@countypay/observability';
-import { runWithTenant } from '@countypay/tenancy';
+import { isTenantId, runWithTenant } from '@countypay/tenancy';
 import { APP_ID_PATTERN, NONCE_PATTERN, SIGNATURE_HEADERS, splitRequestTarget } from '@countypay/security';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency-fingerprint';
 import { ipAllowed } from '../domain/ip-allowlist';
-import { RouteTable, type RouteMatch, type UpstreamService } from '../routing/route-table';
+import { RouteTable, type RouteMatch, type RouteTarget } from '../routing/route-table';
 import { RegistryService } from '../registry/registry.service';
 import type { StoredCredential } from '../registry/registry.types';
 import { checkSignedRequest, signatureHeaders, usableCredentials } from '../auth/signed-request';
@@ -64,9 +64,8 @@ class Refusal {
  */
 @Injectable()
 export class GatewayMiddleware implements NestMiddleware {
-  private readonly routes = new RouteTable();
-
   constructor(
+    private readonly routes: RouteTable,
     private readonly registry: RegistryService,
     private readonly nonces: NonceRepository,
     private readonly operators: OperatorAuthService,
@@ -101,16 +100,17 @@ export class GatewayMiddleware implements NestMiddleware {
       return sendError(res, req, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
     }
     if (match.route.target !== 'gateway') ex.routeTemplate = match.route.path;
-    switch (match.route.auth) {
-      case 'public':
-        if (match.route.target === 'gateway') return next();
-        // a public page of a service (a static code's resolve page): no actor; the payer's wallet is told by its User-Agent
-        return void this.forward(req, res, match.route.target, match.upstreamPath, publicHeaders(req), ex);
-      case 'operator':
-        return this.asOperator(req, res, next, match, ex);
-      case 'signed':
-        return this.asApp(req, res, next, match, ex);
+    const access = match.route.access;
+    if (access.kind === 'public') {
+      if (match.route.target === 'gateway') return next();
+      // a public page of a service (a static code's resolve page): no actor; the payer's wallet is told by its User-Agent
+      return void this.forward(req, res, match.route.target, match.upstreamPath, publicHeaders(req), ex);
     }
+    // the route's declaration says who may call it; the credentials presented say who calls
+    const operators = access.actors.some((a) => a !== 'app');
+    const bearer = typeof req.headers.authorization === 'string' && /^Bearer\s/i.test(req.headers.authorization);
+    if (operators && (bearer || !access.actors.includes('app'))) return this.asOperator(req, res, next, match, ex);
+    return this.asApp(req, res, next, match, ex);
   }
 
   private refuse(req: Request, res: Response, r: Refusal): void {
@@ -151,8 +151,10 @@ export class GatewayMiddleware implements NestMiddleware {
     if (!(await this.nonces.remember(app.tenantId, app.appId, ex.nonce))) {
       return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
     }
-    const scope = match.route.scope;
-    if (scope && !app.scopes.includes(scope)) return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${scope}`, scope));
+    const access = match.route.access;
+    if (access.kind === 'actors' && !access.scopes.some((sc) => app.scopes.includes(sc))) {
+      return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${access.scopes.join(' or ')}`, access.scopes[0]));
+    }
 
     const rate = await this.rateLimits.check(app.tenantId, app.appId, nowMs);
     res.setHeader('X-RateLimit-Limit', String(rate.reported.limit));
@@ -164,14 +166,7 @@ export class GatewayMiddleware implements NestMiddleware {
       return sendError(res, req, 'rate_limited', `too many requests for this ${rate.refusedBy ?? 'app'}; retry after ${rate.retryAfterSeconds} s`);
     }
 
-    const actor: Record<string, string> = {
-      'tenant-id': app.tenantId,
-      'x-cp-actor-type': 'app',
-      'x-cp-actor-id': app.appId,
-      'x-cp-app-id': app.appId,
-      'x-cp-partner-id': app.partnerId,
-      'x-cp-scopes': app.scopes.join(','),
-    };
+    const actor = actorHeaders({ type: 'app', id: app.appId, appId: app.appId, tenantId: app.tenantId, partnerId: app.partnerId, scopes: app.scopes as AppScope[] });
 
     if (req.method === 'POST') {
       const key = await this.claimIdempotencyKey(req, res, { tenantId: app.tenantId, appId: app.appId }, true, ex);
@@ -251,9 +246,21 @@ export class GatewayMiddleware implements NestMiddleware {
     if (auth.kind === 'timeout') return sendError(res, req, 'upstream_timeout', 'the operator directory did not answer in time');
     if (auth.kind === 'unavailable') return sendError(res, req, 'service_unavailable', 'the operator directory is unavailable; retry later');
     const op = auth.operator;
-    // A county operator acts in its own tenant; a province operator in the tenant the route names, if any.
-    const tenantId = op.role === 'county' ? op.tenantId : /^\/admin\/tenants\/(t\d{6})(?:\/|$)/.exec(match.upstreamPath)?.[1];
-    const actor: Record<string, string> = { 'x-cp-actor-type': op.role, 'x-cp-actor-id': op.operatorId, ...(tenantId ? { 'tenant-id': tenantId } : {}) };
+    const access = match.route.access;
+    if (access.kind === 'actors' && !access.actors.includes(op.role)) {
+      return this.refuse(req, res, new Refusal('forbidden_actor', `this route is not open to ${op.role} operators`));
+    }
+    // A county operator acts in its own county; a province operator in the one the path names
+    // ({tenantId}) or, on other routes, the one it names in X-CP-Tenant-Id.
+    let tenantId: string | undefined;
+    if (op.role === 'county') tenantId = op.tenantId;
+    else {
+      const named = match.params.tenantId ?? (typeof req.headers['x-cp-tenant-id'] === 'string' ? req.headers['x-cp-tenant-id'] : undefined);
+      if (named !== undefined && !isTenantId(named)) return sendError(res, req, 'invalid_tenant', 'the county must be t followed by six digits', match.params.tenantId ? 'tenantId' : 'X-CP-Tenant-Id');
+      tenantId = named;
+    }
+    const who: Actor = op.role === 'county' ? { type: 'county', id: op.operatorId, tenantId: tenantId! } : { type: 'province', id: op.operatorId, ...(tenantId ? { tenantId } : {}) };
+    const actor = actorHeaders(who);
     if (req.method === 'POST') {
       // optional for operators: honoured when given
       const key = await this.claimIdempotencyKey(req, res, { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId }, false, ex);
@@ -276,7 +283,7 @@ export class GatewayMiddleware implements NestMiddleware {
     return { 'x-request-id': ex.requestId, ...(traceparent ? { traceparent } : {}) };
   }
 
-  private async forward(req: Request, res: Response, service: UpstreamService, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {
+  private async forward(req: Request, res: Response, service: RouteTarget, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {
     try {
       const body = rawBodyOf(req);
       const { query } = splitRequestTarget(req.originalUrl);

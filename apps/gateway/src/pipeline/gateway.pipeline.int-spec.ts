@@ -8,21 +8,17 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Global, Module, type DynamicModule, type INestApplication } from '@nestjs/common';
-import { Test } from '@nestjs/testing';
-import { DataSource } from 'typeorm';
 import { ServiceUrlsConfig } from '@countypay/config';
 import type { AppUpdatedData, EventEnvelope } from '@countypay/contracts';
-import { createLogger, createMetrics } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { FieldCipher, generateAppId, generateAppSecret, generateFieldKey, generateSm2KeyPair, responseCanonical, signedRequestHeaders, verifyResponseSignature } from '@countypay/security';
-import { ApiExceptionFilter, LOGGER, METRICS, apiValidationPipe } from '@countypay/service-kit';
-import { createTestSchema, type TestSchema } from '@countypay/testing';
+import { startTestService, type TestService } from '@countypay/testing';
 import { GatewayConfig } from '../config/gateway.config';
 import { gatewayBodyParsing } from '../http/raw-body';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
 import { SERVICE_URLS } from '../proxy/upstream.client';
 import { RegistryService } from '../registry/registry.service';
+import { RouteTable, routesOf } from '../routing/route-table';
 import { PipelineModule } from './pipeline.module';
 
 const T1 = 't510121';
@@ -30,18 +26,31 @@ const RATE_LIMIT = 20;
 const OPERATOR_TOKEN = `cpo_${'k'.repeat(40)}`;
 const OPERATOR_ID = randomUUID();
 
-@Global()
-@Module({})
-class TestPlatformModule {
-  static with(ds: DataSource): DynamicModule {
-    const providers = [
-      { provide: DataSource, useValue: ds },
-      { provide: LOGGER, useValue: createLogger({ serviceName: 'gateway-it', level: 'silent' }) },
-      { provide: METRICS, useValue: createMetrics('gateway-it') },
-    ];
-    return { module: TestPlatformModule, providers, exports: [DataSource, LOGGER, METRICS] };
-  }
-}
+// The pipeline's mechanics against routes of its own (the published routes are checked by tools/openapi/openapi.spec.ts):
+// the echo server behind them answers by path (`/qr/fail` an error, `/qr/slow` too late; settlement is down).
+const op = (operationId: string, service: string, actors: string[], scopes: string[] = []) => ({
+  operationId,
+  'x-upstream-service': service,
+  'x-actors': actors,
+  ...(scopes.length ? { 'x-required-scopes': scopes } : {}),
+});
+const APP = ['app'];
+const TEST_ROUTES = routesOf({
+  paths: {
+    '/v1/openapi.json': { get: op('getOpenApi', 'gateway', []) },
+    '/v1/platform-key': { get: op('getPlatformKey', 'gateway', []) },
+    '/v1/merchants': { get: op('listMerchants', 'onboarding', APP, ['merchants:read', 'merchants:write']), post: op('createMerchant', 'onboarding', APP, ['merchants:write']) },
+    '/v1/qr/orders': { post: op('createQrOrder', 'qr-payment', APP, ['qr:pay']) },
+    '/v1/qr/orders/{orderId}': { get: op('getQrOrder', 'qr-payment', ['app', 'county', 'province'], ['qr:pay']) },
+    '/v1/qr/fail': { post: op('fail', 'qr-payment', APP, ['qr:pay']) },
+    '/v1/qr/slow': { post: op('slow', 'qr-payment', APP, ['qr:pay']) },
+    '/v1/ledger/balances': { get: op('balances', 'settlement', APP, ['merchants:read']) },
+    '/v1/admin/tenants/{tenantId}/config': { get: op('getTenantConfig', 'onboarding', ['province']) },
+    '/v1/admin/apps': { get: op('listApps', 'onboarding', ['province']) },
+    '/v1/admin/partners': { post: op('createPartner', 'onboarding', ['province']) },
+    '/v1/admin/county-only': { get: op('countyOnly', 'onboarding', ['county']) },
+  },
+});
 
 interface Echo {
   method: string;
@@ -50,8 +59,7 @@ interface Echo {
   body: string;
 }
 
-let schema: TestSchema;
-let app: INestApplication;
+let svc: TestService;
 let upstream: Server;
 let base = '';
 let upstreamCalls = 0;
@@ -109,8 +117,6 @@ beforeAll(async () => {
   await new Promise<void>((r) => upstream.listen(0, '127.0.0.1', r));
   const upstreamUrl = `http://127.0.0.1:${(upstream.address() as AddressInfo).port}`;
 
-  schema = await createTestSchema('gw_pipe', gatewayTablesSql());
-  const ds = await schema.appDataSource();
   const config = Object.assign(new GatewayConfig(), {
     COUNTYPAY_CREDENTIAL_KEY: credentialKey,
     COUNTYPAY_PLATFORM_SM2_PRIVATE_KEY: platform.privateKey,
@@ -118,20 +124,17 @@ beforeAll(async () => {
     GATEWAY_UPSTREAM_TIMEOUT_MS: 500,
   });
   const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }) });
-  const moduleRef = await Test.createTestingModule({ imports: [TestPlatformModule.with(ds), PipelineModule] })
-    .overrideProvider(GatewayConfig)
-    .useValue(config)
-    .overrideProvider(SERVICE_URLS)
-    .useValue(urls)
-    .compile();
-  app = moduleRef.createNestApplication({ bodyParser: false, logger: false });
-  app.use(gatewayBodyParsing(64 * 1024));
-  app.useGlobalFilters(new ApiExceptionFilter(createLogger({ serviceName: 'gateway-it', level: 'silent' })));
-  app.useGlobalPipes(apiValidationPipe());
-  await app.listen(0, '127.0.0.1');
-  base = (await app.getUrl()).replace('[::1]', '127.0.0.1');
+  svc = await startTestService({
+    service: 'gw_pipe',
+    ddl: gatewayTablesSql(),
+    imports: [PipelineModule],
+    bodyParsing: gatewayBodyParsing,
+    override: (b) => b.overrideProvider(GatewayConfig).useValue(config).overrideProvider(SERVICE_URLS).useValue(urls).overrideProvider(RouteTable).useValue(new RouteTable(TEST_ROUTES)),
+  });
+  base = svc.base;
+  const ds = svc.ds;
 
-  const registry = app.get(RegistryService);
+  const registry = svc.app.get(RegistryService);
   await inTenantTransaction(ds, T1, async (em) => {
     await registry.onAppUpdated(appEvent(hmacApp), em);
     await registry.onAppUpdated(appEvent(sm2App, { credentials: [{ credentialId: randomUUID(), alg: 'SM2-SM3', publicKey: sm2.publicKey, status: 'active' }] }), em);
@@ -142,10 +145,9 @@ beforeAll(async () => {
 }, 60_000);
 
 afterAll(async () => {
-  await app?.close();
+  await svc?.close();
   upstream?.closeAllConnections();
   await new Promise((r) => upstream?.close(r));
-  await schema?.drop();
 });
 
 interface Sent {
@@ -345,6 +347,35 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(first.status).toBe(201);
     expect(second.text).toBe(first.text);
     expect(second.headers.get('idempotent-replayed')).toBe('true');
+  });
+
+  it("routes by the route's declared actors: a bearer token on a route operators share with apps, the county named by a province operator", async () => {
+    const auth = { authorization: `Bearer ${OPERATOR_TOKEN}` };
+    const named = await resend('GET', '/v1/qr/orders/o_9', { ...auth, 'x-cp-tenant-id': 't510182' });
+    expect(named.status).toBe(200);
+    expect((named.json.echo as Echo).headers).toMatchObject({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': OPERATOR_ID, 'tenant-id': 't510182' });
+    expect((named.json.echo as Echo).headers['x-cp-app-id']).toBeUndefined();
+    const unnamed = await resend('GET', '/v1/qr/orders/o_9', auth);
+    expect((unnamed.json.echo as Echo).headers['tenant-id']).toBeUndefined();
+    const bad = await resend('GET', '/v1/qr/orders/o_9', { ...auth, 'x-cp-tenant-id': "t1' or 1=1" });
+    expect(bad.status).toBe(400);
+    expect(bad.json.error).toMatchObject({ code: 'invalid_tenant', param: 'X-CP-Tenant-Id' });
+    // the same route still takes signed app requests
+    expect((await send('GET', '/v1/qr/orders/o_9')).status).toBe(200);
+  });
+
+  it('refuses an operator the route does not admit, and an operator route without a token', async () => {
+    const county = await resend('GET', '/v1/admin/county-only', { authorization: `Bearer ${OPERATOR_TOKEN}` });
+    expect(county.status).toBe(403);
+    expect(county.json.error.code).toBe('forbidden_actor');
+    const anonymous = await resend('GET', '/v1/admin/apps', {});
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.json.error.code).toBe('invalid_operator_token');
+    // a signed app request on an operator route is not authenticated as an app
+    const asApp = await send('GET', '/v1/admin/apps');
+    expect(asApp.status).toBe(401);
+    expect(asApp.json.error.code).toBe('invalid_operator_token');
+    expect(upstreamCalls).toBeGreaterThan(0);
   });
 
   it('serves the OpenAPI document and the platform key unsigned', async () => {

@@ -9,6 +9,7 @@ import { PurgeRepository } from '../rate-limit/purge.repository';
 import { RateLimitRepository } from '../rate-limit/rate-limit.repository';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { RegistryModule } from '../registry/registry.module';
+import { RouteTable } from '../routing/route-table';
 import { GatewayMetrics } from './gateway-metrics';
 import { GatewayMiddleware } from './gateway.middleware';
 import { PurgeService } from './purge.service';
@@ -34,6 +35,8 @@ import { ResponseSigner } from './response-signer';
     PurgeRepository,
     PurgeService,
     ResponseSigner,
+    // the routes of the published OpenAPI document (tests may give the pipeline another table)
+    { provide: RouteTable, useFactory: () => new RouteTable() },
     GatewayMetrics,
     GatewayMiddleware,
   ],

@@ -1,10 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { GatewayConfig } from '../config/gateway.config';
-import type { UpstreamService } from '../routing/route-table';
+import type { RouteTarget } from '../routing/route-table';
 
 export interface UpstreamRequest {
-  service: UpstreamService;
+  service: RouteTarget;
   method: string;
   /** path (without `/v1`) and raw query, as received */
   path: string;

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { inTenantTransaction } from '@countypay/persistence';
+import { col, inTenantTransaction, many, rowOf } from '@countypay/persistence';
 import type { WindowCounts } from '../domain/rate-window';
+
+const WINDOW = rowOf({ bucket: col.text(), current: col.int(), previous: col.int() });
 
 /**
  * Rate-limit counters in PostgreSQL, shared by every gateway instance: one statement
@@ -13,8 +15,10 @@ export class RateLimitRepository {
   constructor(private readonly ds: DataSource) {}
 
   async hit(tenantId: string, buckets: readonly string[], windowStartMs: number, windowMs: number): Promise<Map<string, WindowCounts>> {
-    const rows: Array<{ bucket: string; current: number; previous: number }> = await inTenantTransaction(this.ds, tenantId, (em) =>
-      em.query(
+    const rows = await inTenantTransaction(this.ds, tenantId, (em) =>
+      many(
+        em,
+        WINDOW,
         `with up as (
            insert into rate_limit_windows (tenant_id, bucket, window_start, hits)
            select $1, b, to_timestamp($3::float8 / 1000), 1 from unnest($2::text[]) with ordinality as u(b, n) order by n

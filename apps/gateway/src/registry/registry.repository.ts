@@ -1,38 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import { inTenantTransaction } from '@countypay/persistence';
+import { col, execute, inTenantTransaction, one, rowOf } from '@countypay/persistence';
 import type { AppUpdatedData, TenantUpdatedData } from '@countypay/contracts';
 import type { AppRecord, StoredCredential } from './registry.types';
 
-interface AppRow {
-  tenant_id: string;
-  app_id: string;
-  partner_id: string;
-  name: string;
-  status: 'active' | 'suspended';
-  scopes: string[];
-  callback_urls: string[];
-  ip_allowlist: string[];
-  credentials: StoredCredential[];
-  webhook_secret_ciphertext: string;
-  version: number;
-}
-
-function toRecord(r: AppRow): AppRecord {
-  return {
-    tenantId: r.tenant_id,
-    appId: r.app_id,
-    partnerId: r.partner_id,
-    name: r.name,
-    status: r.status,
-    scopes: r.scopes,
-    callbackUrls: r.callback_urls,
-    ipAllowlist: r.ip_allowlist,
-    credentials: r.credentials,
-    webhookSecretCiphertext: r.webhook_secret_ciphertext,
-    version: r.version,
-  };
-}
+const APP = rowOf({
+  tenantId: col.text(),
+  appId: col.text(),
+  partnerId: col.uuid(),
+  name: col.text(),
+  status: col.text<'active' | 'suspended'>(),
+  scopes: col.textArray(),
+  callbackUrls: col.textArray(),
+  ipAllowlist: col.textArray(),
+  credentials: col.json<StoredCredential[]>(),
+  webhookSecretCiphertext: col.text(),
+  version: col.int(),
+});
+const TENANT_STATUS = rowOf({ status: col.text<'active' | 'suspended'>() });
+const DIRECTORY = rowOf({ tenantId: col.text() });
 
 /** The read models of apps and tenants (the only SQL on them). */
 @Injectable()
@@ -49,13 +35,15 @@ export class RegistryRepository {
       status: c.status,
       ...(c.notAfter !== undefined ? { notAfter: c.notAfter } : {}),
     }));
-    await em.query(
+    await execute(
+      em,
       `insert into app_directory (app_id, tenant_id, version) values ($1, $2, $3)
        on conflict (app_id) do update set tenant_id = excluded.tenant_id, version = excluded.version
        where app_directory.version < excluded.version`,
       [d.appId, tenantId, d.version],
     );
-    await em.query(
+    await execute(
+      em,
       `insert into apps (tenant_id, app_id, partner_id, name, status, scopes, callback_urls, ip_allowlist, credentials, webhook_secret_ciphertext, version)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9::jsonb, $10, $11)
        on conflict (tenant_id, app_id) do update set
@@ -68,7 +56,8 @@ export class RegistryRepository {
   }
 
   async upsertTenant(em: EntityManager, d: TenantUpdatedData): Promise<void> {
-    await em.query(
+    await execute(
+      em,
       `insert into tenants (tenant_id, status, version) values ($1, $2, $3)
        on conflict (tenant_id) do update set status = excluded.status, version = excluded.version, updated_at = now()
        where tenants.version < excluded.version`,
@@ -78,21 +67,16 @@ export class RegistryRepository {
 
   /** The tenant of an app, from the non-RLS directory (no secrets there). */
   async tenantOfApp(appId: string): Promise<string | undefined> {
-    const rows: Array<{ tenant_id: string }> = await this.ds.query(`select tenant_id from app_directory where app_id = $1`, [appId]);
-    return rows[0]?.tenant_id;
+    return (await one(this.ds.manager, DIRECTORY, `select tenant_id from app_directory where app_id = $1`, [appId]))?.tenantId;
   }
 
   /** The app and its tenant's status, under the tenant's RLS. A tenant without events is active (seeded). */
   async findApp(tenantId: string, appId: string): Promise<{ app: AppRecord; tenantStatus: 'active' | 'suspended' } | undefined> {
     return inTenantTransaction(this.ds, tenantId, async (em) => {
-      const rows: AppRow[] = await em.query(
-        `select tenant_id, app_id, partner_id, name, status, scopes, callback_urls, ip_allowlist, credentials, webhook_secret_ciphertext, version
-           from apps where tenant_id = $1 and app_id = $2`,
-        [tenantId, appId],
-      );
-      if (!rows[0]) return undefined;
-      const tenants: Array<{ status: 'active' | 'suspended' }> = await em.query(`select status from tenants where tenant_id = $1`, [tenantId]);
-      return { app: toRecord(rows[0]), tenantStatus: tenants[0]?.status ?? 'active' };
+      const app = await one(em, APP, `select ${APP.columns()} from apps where tenant_id = $1 and app_id = $2`, [tenantId, appId]);
+      if (!app) return undefined;
+      const tenant = await one(em, TENANT_STATUS, `select status from tenants where tenant_id = $1`, [tenantId]);
+      return { app, tenantStatus: tenant?.status ?? 'active' };
     });
   }
 }

@@ -1,138 +1,65 @@
-import type { AppScope } from '@countypay/contracts';
+import { APP_SCOPES, OPENAPI_DOCUMENT, type AppScope } from '@countypay/contracts';
+import { ACTOR_TYPES, type ActorType } from '@countypay/service-kit';
 
 /**
- * The public API's route table: the ONE source of what the gateway accepts, how each route is
- * authenticated, which app scope it needs, where it is forwarded, and what the OpenAPI
- * document lists. Paths are OpenAPI templates: `{name}` is one path segment, `{name+}` one or
- * more segments (a catch-all under a prefix; the service behind it owns the details).
- *
- * First match wins: specific routes come before the catch-all of their prefix.
+ * The public API's routes, read from the published OpenAPI document (which the services'
+ * controllers describe themselves: `npm run openapi`). The gateway routes exactly what the
+ * document lists — nothing more, nothing less — and takes each route's access rule (actor types
+ * and app scopes) and target service from it.
  */
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 export const HTTP_METHODS: readonly HttpMethod[] = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
-/** Internal services the gateway forwards to (names of COUNTYPAY_SERVICE_URLS). */
-export type UpstreamService = 'onboarding' | 'qr-payment' | 'settlement';
+/** A service the gateway forwards to (a name of COUNTYPAY_SERVICE_URLS), or the gateway itself. */
+export type RouteTarget = string;
 
-/**
- * `signed`: a partner app, request signature (docs/signing.md);
- * `operator`: a province or county operator, `Authorization: Bearer cpo_…`;
- * `public`: no authentication.
- */
-export type RouteAuth = 'signed' | 'operator' | 'public';
+export type RouteAccess = { kind: 'public' } | { kind: 'actors'; actors: readonly ActorType[]; scopes: readonly AppScope[] };
 
 export interface RouteSpec {
   operationId: string;
   method: HttpMethod;
+  /** OpenAPI template: `{name}` is one path segment */
   path: string;
-  auth: RouteAuth;
-  /** the app scope a signed route needs */
-  scope?: AppScope;
-  /** forwarded to this service (path without `/v1`), or answered by the gateway itself */
-  target: UpstreamService | 'gateway';
-  tag: string;
-  summary: string;
+  access: RouteAccess;
+  target: RouteTarget;
 }
 
-const merchants = (method: HttpMethod, path: string, operationId: string, summary: string): RouteSpec => ({
-  operationId,
-  method,
-  path,
-  auth: 'signed',
-  scope: method === 'GET' ? 'merchants:read' : 'merchants:write',
-  target: 'onboarding',
-  tag: 'Merchants',
-  summary,
-});
+interface DocumentOperation {
+  operationId: string;
+  'x-actors'?: string[];
+  'x-required-scopes'?: string[];
+  'x-upstream-service'?: string;
+}
 
-const qr = (method: HttpMethod, path: string, operationId: string, summary: string, scope: AppScope = 'qr:pay'): RouteSpec => ({
-  operationId,
-  method,
-  path,
-  auth: 'signed',
-  scope,
-  target: 'qr-payment',
-  tag: scope === 'refunds:write' ? 'Refunds' : 'QR payments',
-  summary,
-});
+interface RoutableDocument {
+  paths: Record<string, Partial<Record<string, DocumentOperation>>>;
+}
 
-const admin = (method: HttpMethod): RouteSpec => ({
-  operationId: `admin${method.charAt(0)}${method.slice(1).toLowerCase()}`,
-  method,
-  path: '/v1/admin/{path+}',
-  auth: 'operator',
-  target: 'onboarding',
-  tag: 'Operators',
-  summary: `Operator console API (${method}); forwarded to onboarding /admin/…`,
-});
-
-const webhooks = (method: HttpMethod, path: string, operationId: string, summary: string): RouteSpec => ({
-  operationId,
-  method,
-  path,
-  auth: 'signed',
-  target: 'gateway',
-  tag: 'Webhooks',
-  summary,
-});
-
-export const ROUTES: readonly RouteSpec[] = [
-  { operationId: 'getOpenApi', method: 'GET', path: '/v1/openapi.json', auth: 'public', target: 'gateway', tag: 'Platform', summary: 'This OpenAPI document' },
-  {
-    operationId: 'getPlatformKey',
-    method: 'GET',
-    path: '/v1/platform-key',
-    auth: 'public',
-    target: 'gateway',
-    tag: 'Platform',
-    summary: "The platform's SM2 public key, which signs responses to SM2-SM3 and RSA-SHA256 apps",
-  },
-
-  merchants('GET', '/v1/merchants', 'listMerchants', 'List the merchants of your tenant'),
-  merchants('POST', '/v1/merchants', 'createMerchant', 'Register a merchant (KYC fields validated)'),
-  merchants('GET', '/v1/merchants/{merchantId}', 'getMerchant', 'Get a merchant'),
-  merchants('PATCH', '/v1/merchants/{merchantId}', 'updateMerchant', 'Update a merchant'),
-  merchants('GET', '/v1/merchants/{path+}', 'getMerchantResource', 'Read a merchant sub-resource (stores, terminals, QR codes…)'),
-  merchants('POST', '/v1/merchants/{path+}', 'createMerchantResource', 'Create a merchant sub-resource (stores, terminals, QR codes…)'),
-  merchants('PATCH', '/v1/merchants/{path+}', 'updateMerchantResource', 'Update a merchant sub-resource'),
-  merchants('GET', '/v1/stores', 'listStores', 'List stores'),
-  merchants('POST', '/v1/stores', 'createStore', 'Create a store'),
-  merchants('GET', '/v1/stores/{path+}', 'getStoreResource', 'Read a store or its sub-resources'),
-  merchants('POST', '/v1/stores/{path+}', 'createStoreResource', 'Create a store sub-resource (terminals, static QR codes…)'),
-  merchants('PATCH', '/v1/stores/{path+}', 'updateStoreResource', 'Update a store or its sub-resources'),
-
-  // what a payer's phone opens when it scans a static code (and the payment it confirms there): no partner signs it
-  // anyone may check a scanned payload (cashier apps, payers' wallets, partners' support tools)
-  { operationId: 'decodeQrPayload', method: 'POST', path: '/v1/qr/decode', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: 'Decode and validate a scanned EMVCo payload; a bad one gets every problem found (public)' },
-  { operationId: 'resolveStaticQr', method: 'GET', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: "A static code's resolve page, for the payer's wallet (public)" },
-  { operationId: 'payStaticQr', method: 'POST', path: '/v1/qr/r/{path+}', auth: 'public', target: 'qr-payment', tag: 'QR payments', summary: 'The payer pays a static code from its resolve page (public)' },
-  qr('POST', '/v1/qr/orders', 'createQrOrder', 'Create a QR order (merchant-presented dynamic QR, or customer-presented payer code)'),
-  qr('GET', '/v1/qr/orders/{orderId}', 'getQrOrder', 'Get a QR order'),
-  qr('POST', '/v1/qr/orders/{orderId}/refunds', 'refundQrOrder', 'Refund a paid QR order, fully or partly', 'refunds:write'),
-  qr('POST', '/v1/qr/refunds', 'createQrRefund', 'Create a refund', 'refunds:write'),
-  qr('GET', '/v1/qr/refunds/{path+}', 'getQrRefund', 'Get a refund', 'refunds:write'),
-  qr('POST', '/v1/qr/{path+}/refunds', 'createQrSubRefund', 'Create a refund under a QR resource', 'refunds:write'),
-  qr('GET', '/v1/qr/{path+}', 'getQrResource', 'Read a QR payment resource'),
-  qr('POST', '/v1/qr/{path+}', 'createQrResource', 'Create or act on a QR payment resource (close, static codes…)'),
-
-  {
-    operationId: 'getLedgerResource',
-    method: 'GET',
-    path: '/v1/ledger/{path+}',
-    auth: 'signed',
-    scope: 'merchants:read',
-    target: 'settlement',
-    tag: 'Ledger',
-    summary: 'Read balances, settlements and statements of your merchants',
-  },
-
-  webhooks('GET', '/v1/webhooks/deliveries', 'listWebhookDeliveries', "Your app's webhook deliveries (delivery log)"),
-  webhooks('GET', '/v1/webhooks/deliveries/{deliveryId}', 'getWebhookDelivery', 'A webhook delivery and its attempts'),
-  webhooks('POST', '/v1/webhooks/deliveries/{deliveryId}/resend', 'resendWebhookDelivery', 'Send a delivery again now'),
-
-  ...(['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const).map(admin),
-];
+/** The routes of an OpenAPI document; refuses one it cannot route safely. */
+export function routesOf(doc: RoutableDocument): RouteSpec[] {
+  const routes: RouteSpec[] = [];
+  for (const [path, item] of Object.entries(doc.paths)) {
+    for (const [m, op] of Object.entries(item)) {
+      if (!op) continue;
+      const method = m.toUpperCase() as HttpMethod;
+      if (!HTTP_METHODS.includes(method)) throw new Error(`unsupported method ${m} on ${path}`);
+      const target = op['x-upstream-service'];
+      if (!target) throw new Error(`${op.operationId} names no x-upstream-service`);
+      const actors = (op['x-actors'] ?? []).map((a) => {
+        if (!(ACTOR_TYPES as readonly string[]).includes(a)) throw new Error(`${op.operationId}: unknown actor type ${a}`);
+        return a as ActorType;
+      });
+      const scopes = (op['x-required-scopes'] ?? []).map((s) => {
+        if (!(APP_SCOPES as readonly string[]).includes(s)) throw new Error(`${op.operationId}: unknown scope ${s}`);
+        return s as AppScope;
+      });
+      if (actors.includes('app') && scopes.length === 0) throw new Error(`${op.operationId} admits apps but names no scope`);
+      routes.push({ operationId: op.operationId, method, path, target, access: actors.length ? { kind: 'actors', actors, scopes } : { kind: 'public' } });
+    }
+  }
+  return routes;
+}
 
 export interface RouteMatch {
   route: RouteSpec;
@@ -146,27 +73,41 @@ interface CompiledRoute {
   route: RouteSpec;
   regex: RegExp;
   names: string[];
+  /** per segment: true for a literal (a literal beats a parameter at the same place) */
+  literals: boolean[];
 }
 
 function compile(route: RouteSpec): CompiledRoute {
   const names: string[] = [];
+  const literals: boolean[] = [];
   const pattern = route.path
     .split('/')
     .map((segment) => {
-      const m = /^\{([A-Za-z][A-Za-z0-9]*)(\+?)\}$/.exec(segment);
+      const m = /^\{([A-Za-z][A-Za-z0-9]*)\}$/.exec(segment);
+      literals.push(!m);
       if (!m) return segment.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-      names.push(m[1]);
-      return m[2] === '+' ? '([^?#]+)' : '([^/?#]+)';
+      names.push(m[1]!);
+      return '([^/?#]+)';
     })
     .join('/');
-  return { route, regex: new RegExp(`^${pattern}$`), names };
+  return { route, regex: new RegExp(`^${pattern}$`), names, literals };
+}
+
+/** More literal segments earlier win: `/v1/qr/orders/{id}` before `/v1/qr/{kind}/{id}`. */
+function bySpecificity(a: CompiledRoute, b: CompiledRoute): number {
+  for (let i = 0; i < Math.max(a.literals.length, b.literals.length); i++) {
+    const x = a.literals[i] ?? false;
+    const y = b.literals[i] ?? false;
+    if (x !== y) return x ? -1 : 1;
+  }
+  return 0;
 }
 
 export class RouteTable {
   private readonly compiled: CompiledRoute[];
 
-  constructor(readonly routes: readonly RouteSpec[] = ROUTES) {
-    this.compiled = routes.map(compile);
+  constructor(readonly routes: readonly RouteSpec[] = routesOf(OPENAPI_DOCUMENT as unknown as RoutableDocument)) {
+    this.compiled = routes.map(compile).sort(bySpecificity);
   }
 
   /** The route for a method and raw path, or why there is none. */
@@ -177,12 +118,10 @@ export class RouteTable {
     for (const c of this.compiled) {
       const m = c.regex.exec(path);
       if (!m) continue;
-      // an empty segment (`//`) never names a resource
-      if (m.slice(1).some((v) => v.split('/').includes(''))) continue;
       pathKnown = true;
       if (c.route.method !== method.toUpperCase()) continue;
       const params: Record<string, string> = {};
-      c.names.forEach((name, i) => (params[name] = m[i + 1]));
+      c.names.forEach((name, i) => (params[name] = m[i + 1]!));
       return { route: c.route, params, upstreamPath: path.replace(/^\/v1(?=\/)/, '') };
     }
     return pathKnown ? 'method_not_allowed' : 'route_not_found';

@@ -8,7 +8,8 @@ import { IdempotentConsumer, OutboxRelay, addToOutbox, createProducer, messaging
 import { createLogger, createMetrics } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { FieldCipher, generateWebhookSecret, verifyWebhook } from '@countypay/security';
-import { createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
+import { createTestSchema, createTestTopic, eventually, testActors, testKafka, type TestSchema } from '@countypay/testing';
+import { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { WebhookDispatcher } from './webhook-dispatcher';
@@ -185,18 +186,18 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
 
       // the partner API shows the app its delivery with the attempts; another tenant or app sees nothing
       const api = new WebhooksService(ds, repo, dispatcher);
-      const page = await api.list({ tenantId: TENANT, appId: APP }, { status: 'delivered' });
+      const page = await api.list(testActors.app(TENANT, { appId: APP }), Object.assign(new ListWebhookDeliveriesQuery(), { status: 'delivered' }));
       expect(page.data.map((d) => d.id)).toEqual([delivered.id]);
       expect(page.data[0]!.attempts.map((a) => a.statusCode)).toEqual([500, 500, 500, 200]);
-      expect((await api.list({ tenantId: OTHER_TENANT, appId: APP }, {})).data).toEqual([]);
-      await expect(api.get({ tenantId: OTHER_TENANT, appId: APP }, delivered.id)).rejects.toMatchObject({ code: 'not_found' });
-      await expect(api.get({ tenantId: TENANT, appId: 'app_someoneelse000000000' }, delivered.id)).rejects.toMatchObject({ code: 'not_found' });
+      expect((await api.list(testActors.app(OTHER_TENANT, { appId: APP }), new ListWebhookDeliveriesQuery())).data).toEqual([]);
+      await expect(api.get(testActors.app(OTHER_TENANT, { appId: APP }), delivered.id)).rejects.toMatchObject({ code: 'not_found' });
+      await expect(api.get(testActors.app(TENANT, { appId: 'app_someoneelse000000000' }), delivered.id)).rejects.toMatchObject({ code: 'not_found' });
 
       // a manual resend: one more attempt now, logged as a resend
-      const queued = await api.resend({ tenantId: TENANT, appId: APP }, delivered.id);
+      const queued = await api.resend(testActors.app(TENANT, { appId: APP }), delivered.id);
       expect(queued.status).toBe('pending');
       const after = await eventually(async () => {
-        const d = await api.get({ tenantId: TENANT, appId: APP }, delivered.id);
+        const d = await api.get(testActors.app(TENANT, { appId: APP }), delivered.id);
         return d.status === 'delivered' && d.attemptCount === 5 ? d : undefined;
       }, 'the resend', 30_000);
       expect(after.attempts.map((a) => a.triggeredBy)).toEqual(['schedule', 'schedule', 'schedule', 'schedule', 'resend']);

@@ -1,30 +1,16 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ApiError } from '@countypay/contracts';
-import { inTenantTransaction } from '@countypay/persistence';
-import type { WebhookCaller } from './webhook-caller';
+import { inTenantTransaction, type Page } from '@countypay/persistence';
+import { pageRequest, type AppActor } from '@countypay/service-kit';
 import { WebhookDispatcher } from './webhook-dispatcher';
-import type { ListDeliveriesQuery } from './dto/list-deliveries.dto';
-import type { WebhookAttemptView, WebhookDeliveryPage, WebhookDeliveryView } from './dto/webhook-delivery.dto';
+import type { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
+import type { WebhookAttempt, WebhookDelivery } from './dto/webhook-delivery.dto';
 import { type AttemptRow, type DeliveryRow, WebhooksRepository } from './webhooks.repository';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const DEFAULT_LIMIT = 20;
-
-export function encodeCursor(seq: string): string {
-  return Buffer.from(`d:${seq}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): string {
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  const m = /^d:([1-9]\d{0,18})$/.exec(text);
-  if (!m) throw new ApiError('invalid_request', 'cursor must be a nextCursor returned by this endpoint', 'cursor');
-  return m[1]!;
-}
 
 const iso = (d: Date | null): string | null => (d ? new Date(d).toISOString() : null);
 
-export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]): WebhookDeliveryView {
+export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]): WebhookDelivery {
   return {
     id: row.id,
     object: 'webhook_delivery',
@@ -40,7 +26,7 @@ export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]):
     deliveredAt: iso(row.deliveredAt),
     createdAt: new Date(row.createdAt).toISOString(),
     attempts: attempts.map(
-      (a): WebhookAttemptView => ({
+      (a): WebhookAttempt => ({
         attemptNo: a.attemptNo,
         triggeredBy: a.triggeredBy,
         statusCode: a.statusCode,
@@ -62,39 +48,29 @@ export class WebhooksService {
     private readonly dispatcher: WebhookDispatcher,
   ) {}
 
-  async list(caller: WebhookCaller, q: ListDeliveriesQuery): Promise<WebhookDeliveryPage> {
-    const limit = q.limit ?? DEFAULT_LIMIT;
-    const beforeSeq = q.cursor ? decodeCursor(q.cursor) : undefined;
+  async list(caller: AppActor, q: ListWebhookDeliveriesQuery): Promise<Page<WebhookDelivery>> {
     return inTenantTransaction(this.ds, caller.tenantId, async (em) => {
-      const rows = await this.repo.listDeliveries(em, { tenantId: caller.tenantId, appId: caller.appId, status: q.status, beforeSeq, limit });
-      const page = rows.slice(0, limit);
+      const page = await this.repo.listDeliveries(em, { tenantId: caller.tenantId, appId: caller.appId, status: q.status, page: pageRequest(q) });
       const attempts = await this.repo.attemptsOf(
         em,
-        page.map((r) => r.id),
+        page.data.map((r) => r.id),
       );
-      const last = page[page.length - 1];
-      const hasMore = rows.length > limit;
-      return {
-        object: 'list',
-        data: page.map((r) => deliveryView(r, attempts.filter((a) => a.deliveryId === r.id))),
-        hasMore,
-        nextCursor: hasMore && last ? encodeCursor(last.seq) : null,
-      };
+      return { data: page.data.map((r) => deliveryView(r, attempts.filter((a) => a.deliveryId === r.id))), nextCursor: page.nextCursor };
     });
   }
 
-  async get(caller: WebhookCaller, id: string): Promise<WebhookDeliveryView> {
+  async get(caller: AppActor, id: string): Promise<WebhookDelivery> {
     return inTenantTransaction(this.ds, caller.tenantId, async (em) => {
-      const row = UUID.test(id) ? await this.repo.getDelivery(em, caller.tenantId, caller.appId, id) : undefined;
+      const row = await this.repo.getDelivery(em, caller.tenantId, caller.appId, id);
       if (!row) throw new ApiError('not_found', `no webhook delivery ${id}`, 'id');
       return deliveryView(row, await this.repo.attemptsOf(em, [row.id]));
     });
   }
 
   /** Queues an attempt now (202); the response shows the delivery as queued. */
-  async resend(caller: WebhookCaller, id: string): Promise<WebhookDeliveryView> {
+  async resend(caller: AppActor, id: string): Promise<WebhookDelivery> {
     const view = await inTenantTransaction(this.ds, caller.tenantId, async (em) => {
-      const found = UUID.test(id) && (await this.repo.requestResend(em, caller.tenantId, caller.appId, id));
+      const found = await this.repo.requestResend(em, caller.tenantId, caller.appId, id);
       if (!found) throw new ApiError('not_found', `no webhook delivery ${id}`, 'id');
       const row = await this.repo.getDelivery(em, caller.tenantId, caller.appId, id);
       return deliveryView(row!, await this.repo.attemptsOf(em, [id]));

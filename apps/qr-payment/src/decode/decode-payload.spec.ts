@@ -24,12 +24,12 @@ describe('decodePayload', () => {
     const bad = payload.slice(0, -1) + (payload.endsWith('0') ? '1' : '0');
     const r = decodePayload(bad);
     expect(r.valid).toBe(false);
-    if (!r.valid) expect(r.errors.map((e) => e.code)).toContain('crc_mismatch');
+    expect(r.errors?.map((e) => e.code)).toContain('crc_mismatch');
   });
 
   it('says precisely what is wrong: a truncated payload', () => {
     const r = decodePayload(payload.slice(0, 20));
     expect(r.valid).toBe(false);
-    if (!r.valid) expect(r.errors[0].message.length).toBeGreaterThan(10);
+    expect(r.errors?.[0]?.message.length).toBeGreaterThan(10);
   });
 });

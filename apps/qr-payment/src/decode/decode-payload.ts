@@ -1,22 +1,28 @@
-import { decodeMpm, type MpmError, type MpmFields } from '@countypay/emvco';
+import { decodeMpm, type MpmFields } from '@countypay/emvco';
 import { fenToJson } from '@countypay/money';
+import type { DecodedQrPayload, QrPayloadFields } from './dto/decode.dto';
 
 /** JSON has no bigint: amounts leave as integer fen numbers, like everywhere else on the API. */
-function jsonFields(f: MpmFields): Record<string, unknown> {
-  const { amountFen, tipOrConvenience, ...rest } = f;
+function jsonFields(f: MpmFields): QrPayloadFields {
+  const { amountFen, tipOrConvenience, networkAccounts, merchantAccounts, additionalData, additionalTags, ...rest } = f;
+  const { otherSubfields, ...data } = additionalData ?? {};
   return {
     ...rest,
+    merchantAccounts: merchantAccounts.map((a) => ({ ...a, subfields: [...a.subfields] })),
+    ...(networkAccounts ? { networkAccounts: [...networkAccounts] } : {}),
+    ...(additionalTags ? { additionalTags: [...additionalTags] } : {}),
+    ...(additionalData ? { additionalData: { ...data, ...(otherSubfields ? { otherSubfields: [...otherSubfields] } : {}) } } : {}),
     ...(amountFen !== undefined ? { amountFen: fenToJson(amountFen) } : {}),
     ...(tipOrConvenience
-      ? { tipOrConvenience: tipOrConvenience.kind === 'fixed_fee' ? { kind: 'fixed_fee', feeFen: fenToJson(tipOrConvenience.feeFen) } : tipOrConvenience }
+      ? {
+          tipOrConvenience: tipOrConvenience.kind === 'fixed_fee' ? { kind: 'fixed_fee', feeFen: fenToJson(tipOrConvenience.feeFen) } : { ...tipOrConvenience },
+        }
       : {}),
   };
 }
 
-export type DecodeResult = { valid: true; fields: Record<string, unknown> } | { valid: false; errors: MpmError[] };
-
 /** Decodes any scanned EMVCo MPM payload and says exactly what is wrong with a bad one. */
-export function decodePayload(payload: string): DecodeResult {
+export function decodePayload(payload: string): DecodedQrPayload {
   const r = decodeMpm(payload);
-  return r.ok ? { valid: true, fields: jsonFields(r.value) } : { valid: false, errors: r.errors };
+  return r.ok ? { valid: true, fields: jsonFields(r.value) } : { valid: false, errors: r.errors.map((e) => ({ ...e })) };
 }

@@ -1,12 +1,12 @@
 import fc from 'fast-check';
 import {
   applicableBarcodeLimit,
+  barcodeLimitDecision,
   type BarcodeCodeKind,
   type BarcodeRiskLevel,
   checkBarcodeLimit,
   formatYuan,
   REGULATORY_LIMIT_FEN,
-  shanghaiBusinessDay,
   type TenantBarcodeLimits,
   verificationLevel,
   type VerificationFactor,
@@ -168,7 +168,15 @@ describe('checkBarcodeLimit properties', () => {
   });
 });
 
-describe('formatYuan and shanghaiBusinessDay', () => {
+describe('barcodeLimitDecision', () => {
+  it('is the same decision as a payment-intake rule: a refusal names amountFen', () => {
+    const base = { codeKind: 'static' as const, verification: { level: 'C' as const }, alreadyPaidTodayFen: 40_000n };
+    expect(barcodeLimitDecision({ ...base, amountFen: 10_000n })).toEqual({ ok: true, value: 50_000n });
+    expect(barcodeLimitDecision({ ...base, amountFen: 10_001n })).toMatchObject({ ok: false, code: 'barcode_limit_exceeded', param: 'amountFen' });
+  });
+});
+
+describe('formatYuan', () => {
   it.each([
     [0n, '¥0.00'],
     [1n, '¥0.01'],
@@ -176,11 +184,5 @@ describe('formatYuan and shanghaiBusinessDay', () => {
     [123_456_789n, '¥1,234,567.89'],
   ])('%s fen -> %s', (fen, text) => {
     expect(formatYuan(fen)).toBe(text);
-  });
-
-  it('rolls the day over at 00:00 Asia/Shanghai (16:00 UTC)', () => {
-    expect(shanghaiBusinessDay(new Date('2024-06-01T15:59:59.999Z'))).toBe('2024-06-01');
-    expect(shanghaiBusinessDay(new Date('2024-06-01T16:00:00.000Z'))).toBe('2024-06-02');
-    expect(shanghaiBusinessDay(new Date('2024-12-31T16:00:00Z'))).toBe('2025-01-01');
   });
 });

@@ -1,3 +1,5 @@
+import type { Decision } from '@countypay/payment-intake';
+
 /**
  * PBoC barcode payment limits (《条码支付业务规范（试行）》, 2017, art. 14), per payer,
  * per tenant, per calendar day in Asia/Shanghai:
@@ -16,7 +18,7 @@
  * Money: every amount here is integer fen as `bigint`.
  *
  * `alreadyPaidTodayFen` is the caller's sum of the payer's accepted barcode payments under
- * this tenant since 00:00 Asia/Shanghai (see `shanghaiBusinessDay`). Counting all the
+ * this tenant since 00:00 Asia/Shanghai (the payment intake's business day). Counting all the
  * payer's barcode payments that day, not only those of the same kind and level, is the
  * conservative reading and the one we recommend.
  */
@@ -156,12 +158,11 @@ export function checkBarcodeLimit(input: BarcodeLimitInput): BarcodeLimitDecisio
   };
 }
 
-const SHANGHAI_OFFSET_MS = 8 * 60 * 60 * 1000;
-
 /**
- * The calendar day (YYYY-MM-DD) in Asia/Shanghai of an instant: the key of the daily
- * accumulator. China has had no daylight saving time since 1991, so UTC+8 is exact.
+ * The barcode limit as a rule of the payment intake: the same decision, as a `Decision` whose
+ * refusal is `barcode_limit_exceeded` on `amountFen`.
  */
-export function shanghaiBusinessDay(instant: Date): string {
-  return new Date(instant.getTime() + SHANGHAI_OFFSET_MS).toISOString().slice(0, 10);
+export function barcodeLimitDecision(input: BarcodeLimitInput): Decision<bigint | 'unlimited'> {
+  const d = checkBarcodeLimit(input);
+  return d.allowed ? { ok: true, value: d.limitFen } : { ok: false, code: d.code, message: d.message, param: 'amountFen' };
 }

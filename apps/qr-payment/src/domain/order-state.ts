@@ -21,6 +21,10 @@ export type OrderState = (typeof ORDER_STATES)[number];
 export const ORDER_EVENTS = ['start_payment', 'payment_succeeded', 'payment_failed', 'close', 'expire', 'reverse'] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
+/** Why an order was closed: expired unpaid, closed by the partner, reversed at the channel. */
+export const CLOSE_REASONS = ['expired', 'closed_by_partner', 'reversed'] as const;
+export type CloseReason = (typeof CLOSE_REASONS)[number];
+
 export const REFUND_STATES = ['pending', 'succeeded', 'failed'] as const;
 export type RefundState = (typeof REFUND_STATES)[number];
 

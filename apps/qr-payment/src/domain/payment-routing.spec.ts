@@ -1,12 +1,17 @@
+import { defaultTenantConfig } from '@countypay/contracts';
 import { transition } from './order-state';
 import {
   channelOfDetectedWallet,
+  channelOfOpeningWallet,
+  channelOfPayerCode,
   channelOfPayerWallet,
   compactUuid,
   expandUuid,
   orderEventOfChannelStatus,
   payerCodeKey,
   pollSchedule,
+  reasonCode,
+  walletPayerRef,
 } from './payment-routing';
 
 describe('channel routing', () => {
@@ -81,5 +86,36 @@ describe('compact UUIDs', () => {
     expect(() => compactUuid('nope')).toThrow(RangeError);
     expect(expandUuid('short')).toBeUndefined();
     expect(expandUuid('!'.repeat(22))).toBeUndefined();
+  });
+});
+
+describe('the channel of a payment', () => {
+  it('a payer code goes to the wallet that issued it; an unknown shape is refused on payerCode', () => {
+    expect(channelOfPayerCode(defaultTenantConfig(), '134567890123456789')).toEqual({ ok: true, value: 'wechat' });
+    expect(channelOfPayerCode(defaultTenantConfig(), '880000000000000001')).toEqual({ ok: true, value: 'county_bank' });
+    expect(channelOfPayerCode({ countyBankPayerCodePrefix: undefined }, '880000000000000001')).toMatchObject({ ok: false, code: 'payer_code_unrecognised', param: 'payerCode' });
+  });
+
+  it('a static code opened outside a wallet app is refused, naming the apps that work', () => {
+    const wechat = 'Mozilla/5.0 (iPhone) AppleWebKit/605.1.15 Mobile/15E148 MicroMessenger/8.0.49 NetType/WIFI';
+    expect(channelOfOpeningWallet(['wechat'], wechat)).toEqual({ ok: true, value: 'wechat' });
+    expect(channelOfOpeningWallet(['wechat', 'alipay'], 'Mozilla/5.0 Safari/604.1')).toMatchObject({
+      ok: false,
+      code: 'wallet_not_supported',
+      message: 'this code must be scanned with a payment app: WeChat Pay, Alipay',
+      param: 'user-agent',
+    });
+  });
+
+  it("a wallet's payer is named within its channel", () => {
+    expect(walletPayerRef('wechat', 'wx_openid_1')).toBe('wechat:wx_openid_1');
+  });
+});
+
+describe('reasonCode', () => {
+  it('keeps a stable channel reason and replaces anything else', () => {
+    expect(reasonCode('insufficient_funds', 'channel_declined')).toBe('insufficient_funds');
+    expect(reasonCode('Card Frozen!', 'channel_declined')).toBe('channel_declined');
+    expect(reasonCode(undefined, 'channel_declined')).toBe('channel_declined');
   });
 });

@@ -1,8 +1,10 @@
 import { createHash } from 'node:crypto';
-import type { PaymentChannel } from '@countypay/contracts';
+import type { PaymentChannel, TenantConfig } from '@countypay/contracts';
+import type { Decision } from '@countypay/payment-intake';
 import type { OrderEvent } from './order-state';
-import type { PayerWallet } from './payer-code-router';
-import type { DetectedWallet } from './wallet-detect';
+import { createPayerCodeRouter, type PayerWallet } from './payer-code-router';
+import { countyBankRule } from './tenant-rules';
+import { detectWallet, type DetectedWallet } from './wallet-detect';
 
 /**
  * Small pure rules of the payment flows: which channel serves a wallet, what a channel's
@@ -25,6 +27,41 @@ export function channelOfPayerWallet(wallet: PayerWallet): PaymentChannel {
 /** The channel of the wallet that opened a static code's resolve page; undefined when unknown. */
 export function channelOfDetectedWallet(wallet: DetectedWallet): PaymentChannel | undefined {
   return wallet === 'unknown' ? undefined : wallet;
+}
+
+/** The channel of a payer code scanned at the POS, by the code's shape (`payer_code_unrecognised` otherwise). */
+export function channelOfPayerCode(config: Pick<TenantConfig, 'countyBankPayerCodePrefix'>, payerCode: string): Decision<PaymentChannel> {
+  const route = createPayerCodeRouter(countyBankRule(config))(payerCode);
+  return route.ok ? { ok: true, value: channelOfPayerWallet(route.wallet) } : { ok: false, code: route.code, message: route.message, param: 'payerCode' };
+}
+
+/**
+ * The channel of the wallet app that opened a static code (its User-Agent); any other browser is
+ * refused with `wallet_not_supported`, naming the payment apps the county takes.
+ */
+export function channelOfOpeningWallet(enabledChannels: readonly PaymentChannel[], userAgent: string | undefined): Decision<PaymentChannel> {
+  const channel = channelOfDetectedWallet(detectWallet(userAgent));
+  if (channel) return { ok: true, value: channel };
+  return {
+    ok: false,
+    code: 'wallet_not_supported',
+    message: `this code must be scanned with a payment app: ${enabledChannels.map((c) => CHANNEL_NAMES[c]).join(', ')}`,
+    param: 'user-agent',
+  };
+}
+
+/**
+ * The payer of a wallet payment, for the payment intake's payer lock: a wallet's payer id is
+ * scoped to its channel (`<channel>:<payer id>`). A payer code's payer is `payerCodeKey`.
+ */
+export function walletPayerRef(channel: PaymentChannel, payerId: string): string {
+  return `${channel}:${payerId}`;
+}
+
+const REASON = /^[a-z_]+$/;
+/** A stable reason code for the event contract (`^[a-z_]+$`): the channel's own when it is one, else `fallback`. */
+export function reasonCode(reason: string | undefined, fallback: string): string {
+  return reason && REASON.test(reason) ? reason : fallback;
 }
 
 /** Human names, for pages and messages. */

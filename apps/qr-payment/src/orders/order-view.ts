@@ -1,8 +1,9 @@
 import { fenToJson } from '@countypay/money';
+import type { QrOrder } from './dto/qr-order.dto';
 import type { OrderRecord } from './orders.repository';
 
 /** The public JSON of a payment order (amounts in integer fen). */
-export function orderView(o: OrderRecord) {
+export function orderView(o: OrderRecord): QrOrder {
   return {
     id: o.id,
     outTradeNo: o.outTradeNo,
@@ -12,7 +13,7 @@ export function orderView(o: OrderRecord) {
     kind: o.kind,
     channel: o.channel,
     amountFen: fenToJson(o.amountFen),
-    currency: 'CNY' as const,
+    currency: 'CNY',
     status: o.state,
     payerId: o.payerId,
     channelTradeNo: o.channelTradeNo,
@@ -25,22 +26,4 @@ export function orderView(o: OrderRecord) {
     updatedAt: o.updatedAt.toISOString(),
     version: o.version,
   };
-}
-
-export type OrderView = ReturnType<typeof orderView>;
-
-/** Opaque keyset cursor: the last row's (createdAt, id). */
-export function encodeCursor(o: Pick<OrderRecord, 'createdAt' | 'id'>): string {
-  return Buffer.from(JSON.stringify({ c: o.createdAt.toISOString(), i: o.id })).toString('base64url');
-}
-
-export function decodeCursor(cursor: string): { createdAt: string; id: string } | undefined {
-  try {
-    const v = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { c?: unknown; i?: unknown };
-    if (typeof v.c !== 'string' || Number.isNaN(Date.parse(v.c))) return undefined;
-    if (typeof v.i !== 'string' || !/^[0-9a-f-]{36}$/.test(v.i)) return undefined;
-    return { createdAt: v.c, id: v.i };
-  } catch {
-    return undefined;
-  }
 }

@@ -1,59 +1,114 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
-import { CurrentActor, orderAppId, scopedTenant, type Actor } from '../common/actor';
-import { CreateOrderDto, ListOrdersQuery, PayOrderDto } from './dto/orders.dto';
-import { OrdersService, type OrderScope } from './orders.service';
+import type { Page } from '@countypay/persistence';
+import { ApiOperation, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
+import { CreateQrOrderRequest, ListQrOrdersQuery, PayQrOrderRequest } from './dto/orders.dto';
+import { CreatedQrOrder, QrOrder } from './dto/qr-order.dto';
+import { orderScope } from './order-scope';
+import { OrdersService } from './orders.service';
 
-const PARTNERS = ['app', 'county'] as const;
-const READERS = ['app', 'county', 'province'] as const;
-
-function scope(actor: Actor, allowed: ReadonlyArray<'app' | 'county' | 'province'>): OrderScope {
-  return { tenantId: scopedTenant(actor, allowed), appId: orderAppId(actor), seesAllApps: actor.type !== 'app' };
-}
+const TAG = 'QR payments';
+/** partners and county operators act on orders; the province reads them (naming the county) */
+const ACTS = { actors: ['app', 'county'], scopes: ['qr:pay'] } as const;
+const READS = { actors: ['app', 'county', 'province'], scopes: ['qr:pay'] } as const;
 
 @Controller('qr/orders')
 export class OrdersController {
   constructor(private readonly orders: OrdersService) {}
 
   @Post()
-  create(@CurrentActor() actor: Actor, @Body() dto: CreateOrderDto) {
-    return this.orders.createDynamic(scope(actor, PARTNERS), dto);
+  @Authenticated(ACTS)
+  @ApiOperation({
+    operationId: 'createQrOrder',
+    summary: 'Create a dynamic QR order: a merchant-presented code for one amount, for the payer to scan with a wallet app',
+    description:
+      'Answers the order with its EMVCo payload (`qr.payload`, point of initiation 12) and the paths of its PNG and SVG images. ' +
+      'The order waits in `created` until a wallet pays it or it expires (`expiresInSeconds`). ' +
+      'This route is for merchant-presented codes only: to charge a code the payer shows (a payer code scanned at the till) use `POST /v1/qr/pos/payments`; a `payerCode` field here is refused as `unknown_field`.',
+    tag: TAG,
+    response: CreatedQrOrder,
+    errors: ['not_found', 'merchant_not_active', 'channel_not_enabled', 'duplicate_out_trade_no', 'tenant_suspended'],
+  })
+  create(@Auth() actor: Actor, @Body() dto: CreateQrOrderRequest): Promise<CreatedQrOrder> {
+    return this.orders.createDynamic(orderScope(actor), dto);
   }
 
   @Get()
-  list(@CurrentActor() actor: Actor, @Query() q: ListOrdersQuery) {
-    return this.orders.list(scope(actor, READERS), q);
+  @Authenticated(READS)
+  @ApiOperation({
+    operationId: 'listQrOrders',
+    summary: 'List QR orders, newest first, optionally only one order number, status or merchant',
+    description: 'A partner app sees its own orders; county and province operators every order of the county.',
+    tag: TAG,
+    response: { page: QrOrder },
+    errors: ['invalid_request'],
+  })
+  list(@Auth() actor: Actor, @Query() q: ListQrOrdersQuery): Promise<Page<QrOrder>> {
+    return this.orders.list(orderScope(actor), q);
   }
 
   @Get(':id')
-  get(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.orders.get(scope(actor, READERS), id);
+  @Authenticated(READS)
+  @ApiOperation({ operationId: 'getQrOrder', summary: 'Get a QR order and its payment status', tag: TAG, response: QrOrder })
+  get(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string): Promise<QrOrder> {
+    return this.orders.get(orderScope(actor), id);
   }
 
   @Get(':id/qr.png')
+  @Authenticated(READS)
   @Header('cache-control', 'no-store')
-  async png(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const image = await this.orders.qrImage(scope(actor, READERS), id, 'png');
+  @ApiOperation({
+    operationId: 'getQrOrderPng',
+    summary: "The PNG image of a dynamic order's code, to show to the payer",
+    tag: TAG,
+    response: { contentType: 'image/png', description: 'the QR code of the EMVCo payload' },
+  })
+  async png(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string, @Res() res: Response): Promise<void> {
+    const image = await this.orders.qrImage(orderScope(actor), id, 'png');
     res.type('image/png').send(image);
   }
 
   @Get(':id/qr.svg')
+  @Authenticated(READS)
   @Header('cache-control', 'no-store')
-  async svg(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Res() res: Response): Promise<void> {
-    const image = await this.orders.qrImage(scope(actor, READERS), id, 'svg');
+  @ApiOperation({
+    operationId: 'getQrOrderSvg',
+    summary: "The SVG image of a dynamic order's code, to show to the payer",
+    tag: TAG,
+    response: { contentType: 'image/svg+xml', description: 'the QR code of the EMVCo payload' },
+  })
+  async svg(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string, @Res() res: Response): Promise<void> {
+    const image = await this.orders.qrImage(orderScope(actor), id, 'svg');
     res.type('image/svg+xml').send(image);
   }
 
   @Post(':id/close')
   @HttpCode(200)
-  close(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string) {
-    return this.orders.close(scope(actor, PARTNERS), id);
+  @Authenticated(ACTS)
+  @ApiOperation({
+    operationId: 'closeQrOrder',
+    summary: 'Close an unpaid QR order; a payment still in progress is reversed at the channel',
+    tag: TAG,
+    response: QrOrder,
+    errors: ['invalid_state_transition'],
+  })
+  close(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string): Promise<QrOrder> {
+    return this.orders.close(orderScope(actor), id);
   }
 
-  /** The payer's wallet pays the dynamic code it scanned (the tenant is the order's). */
   @Post(':id/pay')
   @HttpCode(200)
-  pay(@CurrentActor() actor: Actor, @Param('id', ParseUUIDPipe) id: string, @Body() dto: PayOrderDto) {
-    return this.orders.payDynamic(scopedTenant(actor, READERS), id, dto);
+  @Authenticated(READS)
+  @ApiOperation({
+    operationId: 'payQrOrder',
+    summary: "Pay a dynamic QR order from the payer's wallet (the wallet's backend, after the payer scanned the code)",
+    description:
+      "Starts the payment through the wallet's channel and answers the order: `succeeded` or `failed` when the channel answers at once, `paying` while the payer still confirms in the wallet (the channel's notification finishes it).",
+    tag: TAG,
+    response: QrOrder,
+    errors: ['channel_not_enabled', 'merchant_not_active', 'order_not_payable', 'order_expired', 'conflict', 'tenant_suspended'],
+  })
+  pay(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string, @Body() dto: PayQrOrderRequest): Promise<QrOrder> {
+    return this.orders.payDynamic(orderScope(actor).tenantId, id, dto);
   }
 }

@@ -1,16 +1,18 @@
 import { Module } from '@nestjs/common';
-import { ReadModelModule } from '../read-model/read-model.module';
+import { QrReadModelModule } from '../onboarding-read-model';
 import { OrderExpiryService } from './order-expiry.service';
+import { OrderIntake } from './order-intake';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 import { PaymentExecutor } from './payment-executor.service';
 import { PaymentStateService } from './payment-state.service';
 
+/** Payment orders: their repository, state machine, channel execution and the intake every QR flow starts a payment through. */
 @Module({
-  imports: [ReadModelModule],
+  imports: [QrReadModelModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, PaymentStateService, PaymentExecutor, OrdersService, OrderExpiryService],
-  exports: [OrdersRepository, PaymentStateService, PaymentExecutor],
+  providers: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, OrdersService, OrderExpiryService],
+  exports: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, QrReadModelModule],
 })
 export class OrdersModule {}

@@ -1,11 +1,53 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PaymentChannel } from '@countypay/contracts';
-import type { OrderState } from '../domain/order-state';
+import { col, execute, Keyset, many, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
+import type { CloseReason, OrderState } from '../domain/order-state';
 
-export type OrderKind = 'static' | 'dynamic' | 'payer_code';
+export const ORDER_KINDS = ['static', 'dynamic', 'payer_code'] as const;
+export type OrderKind = (typeof ORDER_KINDS)[number];
 
-export interface OrderRecord {
+const ORDER = rowOf({
+  id: col.uuid(),
+  tenantId: col.text(),
+  appId: col.text(),
+  outTradeNo: col.text(),
+  merchantId: col.uuid(),
+  storeId: col.uuid().nullable(),
+  terminalId: col.uuid().nullable(),
+  kind: col.text<OrderKind>(),
+  channel: col.text<PaymentChannel>().nullable(),
+  amountFen: col.bigint(),
+  state: col.text<OrderState>(),
+  description: col.text().nullable(),
+  payerKey: col.text().nullable(),
+  payerId: col.text().nullable(),
+  channelTradeNo: col.text().nullable(),
+  failureReason: col.text().nullable(),
+  closeReason: col.text<CloseReason>().nullable(),
+  businessDay: col.date(),
+  expiresAt: col.timestamp().nullable(),
+  paidAt: col.timestamp().nullable(),
+  createdAt: col.timestamp(),
+  updatedAt: col.timestamp(),
+  version: col.int(),
+});
+export type OrderRecord = RowType<typeof ORDER>;
+
+/** Orders newest first; `created_at` compared as PostgreSQL keeps it (microseconds), the id breaks ties. */
+const NEWEST_FIRST = new Keyset(
+  'qr-orders',
+  [
+    { sql: 'o.created_at', type: 'timestamp' },
+    { sql: 'o.id', type: 'uuid' },
+  ],
+  'desc',
+);
+
+const ORDER_REF = rowOf({ id: col.uuid(), tenantId: col.text() });
+const TOTAL = rowOf({ total: col.bigint() });
+
+export interface NewOrder {
   id: string;
   tenantId: string;
   appId: string;
@@ -20,34 +62,8 @@ export interface OrderRecord {
   description: string | null;
   payerKey: string | null;
   payerId: string | null;
-  channelTradeNo: string | null;
-  failureReason: string | null;
-  closeReason: string | null;
   businessDay: string;
   expiresAt: Date | null;
-  paidAt: Date | null;
-  createdAt: Date;
-  updatedAt: Date;
-  version: number;
-}
-
-export interface NewOrder {
-  id: string;
-  tenantId: string;
-  appId: string;
-  outTradeNo: string;
-  merchantId: string;
-  storeId?: string | null;
-  terminalId?: string | null;
-  kind: OrderKind;
-  channel?: PaymentChannel | null;
-  amountFen: bigint;
-  state: OrderState;
-  description?: string | null;
-  payerKey?: string | null;
-  payerId?: string | null;
-  businessDay: string;
-  expiresAt?: Date | null;
 }
 
 /** What a state change writes beside the state. */
@@ -56,119 +72,59 @@ export interface OrderChange {
   payerId?: string | null;
   channelTradeNo?: string | null;
   failureReason?: string | null;
-  closeReason?: string | null;
+  closeReason?: CloseReason | null;
   paidAt?: Date | null;
 }
 
-interface OrderRow {
-  id: string;
-  tenant_id: string;
-  app_id: string;
-  out_trade_no: string;
-  merchant_id: string;
-  store_id: string | null;
-  terminal_id: string | null;
-  kind: OrderKind;
-  channel: PaymentChannel | null;
-  amount_fen: string;
-  state: OrderState;
-  description: string | null;
-  payer_key: string | null;
-  payer_id: string | null;
-  channel_trade_no: string | null;
-  failure_reason: string | null;
-  close_reason: string | null;
-  business_day: string;
-  expires_at: Date | null;
-  paid_at: Date | null;
-  created_at: Date;
-  updated_at: Date;
-  version: number;
-}
-
-const COLUMNS = `id, tenant_id, app_id, out_trade_no, merchant_id, store_id, terminal_id, kind, channel, amount_fen::text as amount_fen,
-  state, description, payer_key, payer_id, channel_trade_no, failure_reason, close_reason, to_char(business_day, 'YYYY-MM-DD') as business_day,
-  expires_at, paid_at, created_at, updated_at, version`;
-
-function toRecord(r: OrderRow): OrderRecord {
-  return {
-    id: r.id,
-    tenantId: r.tenant_id,
-    appId: r.app_id,
-    outTradeNo: r.out_trade_no,
-    merchantId: r.merchant_id,
-    storeId: r.store_id,
-    terminalId: r.terminal_id,
-    kind: r.kind,
-    channel: r.channel,
-    amountFen: BigInt(r.amount_fen),
-    state: r.state,
-    description: r.description,
-    payerKey: r.payer_key,
-    payerId: r.payer_id,
-    channelTradeNo: r.channel_trade_no,
-    failureReason: r.failure_reason,
-    closeReason: r.close_reason,
-    businessDay: r.business_day,
-    expiresAt: r.expires_at,
-    paidAt: r.paid_at,
-    createdAt: r.created_at,
-    updatedAt: r.updated_at,
-    version: r.version,
-  };
-}
-
 export interface OrderListFilter {
+  tenantId: string;
   appId?: string;
   outTradeNo?: string;
   state?: OrderState;
   merchantId?: string;
-  /** keyset: rows strictly after (createdAt desc, id desc) */
-  after?: { createdAt: string; id: string };
-  limit: number;
 }
 
-/** The only SQL of payment orders. Every call runs in the caller's tenant transaction. */
+/** The only SQL of payment orders. Every call runs in the caller's tenant transaction (the sweeps: the province's). */
 @Injectable()
 export class OrdersRepository {
-  /** Inserts the order; returns undefined when (tenant, app, outTradeNo) is taken. */
+  /** Inserts the order; undefined when (tenant, app, outTradeNo) is taken. */
   async insert(em: EntityManager, o: NewOrder): Promise<OrderRecord | undefined> {
-    const rows: OrderRow[] = await em.query(
+    const [inserted] = await updateReturning(
+      em,
+      ORDER,
       `insert into payment_orders (id, tenant_id, app_id, out_trade_no, merchant_id, store_id, terminal_id, kind, channel,
          amount_fen, state, description, payer_key, payer_id, business_day, expires_at)
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)
        on conflict (tenant_id, app_id, out_trade_no) do nothing
-       returning ${COLUMNS}`,
+       returning ${ORDER.columns()}`,
       [
         o.id,
         o.tenantId,
         o.appId,
         o.outTradeNo,
         o.merchantId,
-        o.storeId ?? null,
-        o.terminalId ?? null,
+        o.storeId,
+        o.terminalId,
         o.kind,
-        o.channel ?? null,
-        o.amountFen.toString(),
+        o.channel,
+        o.amountFen,
         o.state,
-        o.description ?? null,
-        o.payerKey ?? null,
-        o.payerId ?? null,
+        o.description,
+        o.payerKey,
+        o.payerId,
         o.businessDay,
-        o.expiresAt ?? null,
+        o.expiresAt,
       ],
     );
-    return rows[0] && toRecord(rows[0]);
+    return inserted;
   }
 
-  async findById(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<OrderRecord | undefined> {
-    const rows: OrderRow[] = await em.query(`select ${COLUMNS} from payment_orders where id = $1${opts.lock ? ' for update' : ''}`, [id]);
-    return rows[0] && toRecord(rows[0]);
+  findById(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<OrderRecord | undefined> {
+    return one(em, ORDER, `select ${ORDER.columns('o')} from payment_orders o where o.id = $1${opts.lock ? ' for update' : ''}`, [id]);
   }
 
-  async findByOutTradeNo(em: EntityManager, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
-    const rows: OrderRow[] = await em.query(`select ${COLUMNS} from payment_orders where app_id = $1 and out_trade_no = $2`, [appId, outTradeNo]);
-    return rows[0] && toRecord(rows[0]);
+  findByOutTradeNo(em: EntityManager, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
+    return one(em, ORDER, `select ${ORDER.columns('o')} from payment_orders o where o.app_id = $1 and o.out_trade_no = $2`, [appId, outTradeNo]);
   }
 
   /**
@@ -176,26 +132,28 @@ export class OrdersRepository {
    * concurrent change wins once and the loser gets undefined.
    */
   async changeState(em: EntityManager, id: string, from: OrderState, to: OrderState, c: OrderChange): Promise<OrderRecord | undefined> {
-    const rows: [OrderRow[], number] = await em.query(
-      `update payment_orders set state = $3,
-         channel = coalesce($4, channel),
-         payer_id = coalesce($5, payer_id),
-         channel_trade_no = coalesce($6, channel_trade_no),
-         failure_reason = coalesce($7, failure_reason),
-         close_reason = coalesce($8, close_reason),
-         paid_at = coalesce($9, paid_at),
-         updated_at = now(), version = version + 1
-       where id = $1 and state = $2
-       returning ${COLUMNS}`,
+    const [moved] = await updateReturning(
+      em,
+      ORDER,
+      `update payment_orders o set state = $3,
+         channel = coalesce($4, o.channel),
+         payer_id = coalesce($5, o.payer_id),
+         channel_trade_no = coalesce($6, o.channel_trade_no),
+         failure_reason = coalesce($7, o.failure_reason),
+         close_reason = coalesce($8, o.close_reason),
+         paid_at = coalesce($9, o.paid_at),
+         updated_at = now(), version = o.version + 1
+       where o.id = $1 and o.state = $2
+       returning ${ORDER.columns('o')}`,
       [id, from, to, c.channel ?? null, c.payerId ?? null, c.channelTradeNo ?? null, c.failureReason ?? null, c.closeReason ?? null, c.paidAt ?? null],
     );
-    const row = rows[0]?.[0];
-    return row && toRecord(row);
+    return moved;
   }
 
   /** Records what the channel said about a payment still in progress (no state change). */
   async recordChannelDetails(em: EntityManager, id: string, c: { payerId?: string | null; channelTradeNo?: string | null }): Promise<void> {
-    await em.query(
+    await execute(
+      em,
       `update payment_orders set payer_id = coalesce($2, payer_id), channel_trade_no = coalesce($3, channel_trade_no), updated_at = now()
        where id = $1`,
       [id, c.payerId ?? null, c.channelTradeNo ?? null],
@@ -203,25 +161,19 @@ export class OrdersRepository {
   }
 
   /**
-   * Serialises the daily-limit check of one payer within the tenant (until the transaction ends),
-   * so two concurrent payments of the same payer cannot both pass it.
-   */
-  async lockPayer(em: EntityManager, tenantId: string, payerRef: string): Promise<void> {
-    await em.query(`select pg_advisory_xact_lock(hashtextextended($1, 0))`, [`qr-payer:${tenantId}:${payerRef}`]);
-  }
-
-  /**
-   * What the payer has paid (or is paying) by barcode today under this tenant: orders in
-   * `paying` or `succeeded` on `businessDay` whose payer key matches, or whose channel
-   * payer id matches the given one or one the channel already reported for this payer key.
+   * What the payer has paid (or is paying) by barcode on `businessDay` under this tenant:
+   * orders in `paying` or `succeeded` whose payer key matches, or whose channel payer id
+   * matches the given one or one the channel already reported for this payer key.
    */
   async paidTodayByPayer(
     em: EntityManager,
     businessDay: string,
     payer: { payerKey?: string | null; channel: PaymentChannel; payerId?: string | null },
   ): Promise<bigint> {
-    const rows: Array<{ total: string }> = await em.query(
-      `select coalesce(sum(amount_fen), 0)::text as total from payment_orders o
+    const r = await one(
+      em,
+      TOTAL,
+      `select coalesce(sum(o.amount_fen), 0)::bigint as total from payment_orders o
         where o.business_day = $1 and o.state in ('paying', 'succeeded') and o.kind in ('static', 'payer_code')
           and (
             ($2::text is not null and o.payer_key = $2)
@@ -231,49 +183,38 @@ export class OrdersRepository {
           )`,
       [businessDay, payer.payerKey ?? null, payer.channel, payer.payerId ?? null],
     );
-    return BigInt(rows[0]?.total ?? '0');
+    return r?.total ?? 0n;
   }
 
-  async list(em: EntityManager, f: OrderListFilter): Promise<OrderRecord[]> {
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const add = (sql: string, value: unknown): void => {
-      params.push(value);
-      where.push(sql.replace('?', `$${params.length}`));
-    };
-    if (f.appId !== undefined) add('app_id = ?', f.appId);
-    if (f.outTradeNo !== undefined) add('out_trade_no = ?', f.outTradeNo);
-    if (f.state !== undefined) add('state = ?', f.state);
-    if (f.merchantId !== undefined) add('merchant_id = ?', f.merchantId);
-    if (f.after) {
-      params.push(f.after.createdAt, f.after.id);
-      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
-    }
-    params.push(f.limit);
-    const rows: OrderRow[] = await em.query(
-      `select ${COLUMNS} from payment_orders ${where.length ? `where ${where.join(' and ')}` : ''}
-       order by created_at desc, id desc limit $${params.length}`,
-      params,
-    );
-    return rows.map(toRecord);
+  /** One page of the tenant's orders, newest first. */
+  list(em: EntityManager, f: OrderListFilter, page: PageRequest): Promise<Page<OrderRecord>> {
+    const where = new Where()
+      .add('o.tenant_id = ?', f.tenantId)
+      .add('o.app_id = ?', f.appId)
+      .add('o.out_trade_no = ?', f.outTradeNo)
+      .add('o.state = ?', f.state)
+      .add('o.merchant_id = ?', f.merchantId);
+    return pageQuery(em, ORDER, { from: 'payment_orders o', where, keyset: NEWEST_FIRST, page });
   }
 
   /** Expired orders still waiting for a payer, across tenants (province scope). */
-  async findExpired(em: EntityManager, now: Date, limit: number): Promise<Array<{ id: string; tenantId: string }>> {
-    const rows: Array<{ id: string; tenant_id: string }> = await em.query(
-      `select id, tenant_id from payment_orders where state = 'created' and expires_at <= $1 order by expires_at limit $2`,
+  findExpired(em: EntityManager, now: Date, limit: number): Promise<Array<RowType<typeof ORDER_REF>>> {
+    return many(
+      em,
+      ORDER_REF,
+      `select o.id, o.tenant_id from payment_orders o where o.state = 'created' and o.expires_at <= $1 order by o.expires_at limit $2`,
       [now, limit],
     );
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 
   /** QR payments (static/dynamic) still `paying` since before `before`, across tenants (province scope). */
-  async findStalePaying(em: EntityManager, before: Date, limit: number): Promise<Array<{ id: string; tenantId: string }>> {
-    const rows: Array<{ id: string; tenant_id: string }> = await em.query(
-      `select id, tenant_id from payment_orders where state = 'paying' and kind in ('static', 'dynamic') and updated_at <= $1
-        order by updated_at limit $2`,
+  findStalePaying(em: EntityManager, before: Date, limit: number): Promise<Array<RowType<typeof ORDER_REF>>> {
+    return many(
+      em,
+      ORDER_REF,
+      `select o.id, o.tenant_id from payment_orders o where o.state = 'paying' and o.kind in ('static', 'dynamic') and o.updated_at <= $1
+        order by o.updated_at limit $2`,
       [before, limit],
     );
-    return rows.map((r) => ({ id: r.id, tenantId: r.tenant_id }));
   }
 }

@@ -6,7 +6,7 @@ import { LOGGER } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isTerminalOrderState } from '../domain/order-state';
-import { orderEventOfChannelStatus, pollSchedule, type ChannelPaymentStatus } from '../domain/payment-routing';
+import { orderEventOfChannelStatus, pollSchedule, reasonCode, type ChannelPaymentStatus } from '../domain/payment-routing';
 import { ChannelCallError, ChannelClient, ChannelTimeoutError, type ChannelPaymentKind } from '../channel/channel.client';
 import { QrPaymentConfig } from '../config/qr-payment.config';
 import { OrdersRepository, type OrderRecord } from './orders.repository';
@@ -22,12 +22,6 @@ export interface ExecuteOptions {
    * until final or the deadline, then reversed. QR codes: the channel's notification finishes it.
    */
   waitForFinal: boolean;
-}
-
-const REASON = /^[a-z_]+$/;
-/** A stable reason code for the event contract (`^[a-z_]+$`). */
-export function reasonCode(reason: string | undefined, fallback: string): string {
-  return reason && REASON.test(reason) ? reason : fallback;
 }
 
 /**

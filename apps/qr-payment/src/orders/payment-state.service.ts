@@ -17,8 +17,6 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { isTerminalOrderState, transition, type OrderEvent } from '../domain/order-state';
 import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
 
-export type CloseReason = 'expired' | 'closed_by_partner' | 'reversed';
-
 export interface ApplyResult {
   /** the order after the attempt (unchanged when not applied) */
   order: OrderRecord;
@@ -97,7 +95,7 @@ export class PaymentStateService {
         await addToOutbox(
           em,
           PaymentClosedV1,
-          Object.assign(new PaymentClosedData(), base, o.channel ? { channel: o.channel } : {}, { reason: (o.closeReason as CloseReason | null) ?? 'closed_by_partner', closedAt: at }),
+          Object.assign(new PaymentClosedData(), base, o.channel ? { channel: o.channel } : {}, { reason: o.closeReason ?? 'closed_by_partner', closedAt: at }),
           opts,
         );
         return;

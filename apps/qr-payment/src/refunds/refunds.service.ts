@@ -8,29 +8,13 @@ import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER } from '@countypay/service-kit';
 import { refundable, transitionRefund, type RefundEvent } from '../domain/order-state';
+import { reasonCode } from '../domain/payment-routing';
 import { ChannelCallError, ChannelClient, ChannelTimeoutError } from '../channel/channel.client';
+import type { OrderScope } from '../orders/order-scope';
 import { OrdersRepository, type OrderRecord } from '../orders/orders.repository';
-import type { OrderScope } from '../orders/orders.service';
-import { reasonCode } from '../orders/payment-executor.service';
-import type { CreateRefundDto } from './dto/refunds.dto';
+import type { CreateQrRefundRequest, QrRefund } from './dto/refunds.dto';
+import { refundView } from './refund-view';
 import { RefundsRepository, type RefundRecord } from './refunds.repository';
-
-export function refundView(r: RefundRecord) {
-  return {
-    id: r.id,
-    orderId: r.orderId,
-    outRefundNo: r.outRefundNo,
-    amountFen: fenToJson(r.amountFen),
-    currency: 'CNY' as const,
-    status: r.state,
-    reason: r.reason,
-    channelRefundNo: r.channelRefundNo,
-    failureReason: r.failureReason,
-    createdAt: r.createdAt.toISOString(),
-    updatedAt: r.updatedAt.toISOString(),
-  };
-}
-export type RefundView = ReturnType<typeof refundView>;
 
 /**
  * Refunds of a paid order: partial, several, never more than paid minus refunded minus
@@ -48,7 +32,7 @@ export class RefundsService {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
-  async create(scope: OrderScope, orderId: string, dto: CreateRefundDto): Promise<RefundView> {
+  async create(scope: OrderScope, orderId: string, dto: CreateQrRefundRequest): Promise<QrRefund> {
     const amountFen = BigInt(dto.amountFen);
     const started = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const order = await this.orders.findById(em, orderId, { lock: true });
@@ -72,7 +56,7 @@ export class RefundsService {
     return refundView(await this.execute(started.order, started.refund));
   }
 
-  async list(scope: OrderScope, orderId: string): Promise<{ data: RefundView[] }> {
+  async list(scope: OrderScope, orderId: string): Promise<{ data: QrRefund[] }> {
     const rows = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const order = await this.orders.findById(em, orderId);
       if (!order || (!scope.seesAllApps && order.appId !== scope.appId)) throw new ApiError('not_found', `no payment order ${orderId}`);

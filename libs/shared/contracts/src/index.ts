@@ -10,3 +10,4 @@ export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';
 export * from './events/settlement/settlement.events';
 export { COUNTIES, type County } from './reference/counties';
+export { OPENAPI_DOCUMENT } from './openapi/openapi-document';

@@ -31,6 +31,7 @@ export { API_OPERATION_METADATA, ApiOperation, ApiSchema, appIdParam, IdParam, N
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageRequest } from './api/page-query.dto';
 export {
   controllersOf,
+  describeClasses,
   describeServices,
   normalise as normaliseSchema,
   type DescribedApi,

@@ -1,41 +1,93 @@
-import type { DeliveryStatus } from '../retry-schedule';
+import { Type } from 'class-transformer';
+import { IsArray, IsIn, IsInt, IsISO8601, IsString, IsUrl, IsUUID, Min, ValidateNested } from 'class-validator';
+import { ApiSchema, Nullable } from '@countypay/service-kit';
+import { DELIVERY_STATUSES, type DeliveryStatus } from '../retry-schedule';
+import { WEBHOOK_EVENT_TYPES } from '../webhook-payload';
 
-/** One HTTP attempt of a delivery, as the partner API shows it. */
-export interface WebhookAttemptView {
-  attemptNo: number;
-  triggeredBy: 'schedule' | 'resend';
-  /** the receiver's HTTP status; null when no answer came (timeout, connection refused…) */
-  statusCode: number | null;
-  durationMs: number;
-  /** null for a delivered attempt; see AttemptErrorClass */
-  errorClass: string | null;
-  outcome: 'delivered' | 'failed';
-  at: string;
+export const ATTEMPT_ERROR_CLASSES = ['http_status', 'redirect', 'timeout', 'connection_refused', 'dns', 'network', 'invalid_url', 'secret_unavailable', 'url_removed'] as const;
+
+/** One HTTP attempt of a delivery. */
+export class WebhookAttempt {
+  @IsInt()
+  @Min(1)
+  attemptNo!: number;
+
+  @IsIn(['schedule', 'resend'])
+  triggeredBy!: 'schedule' | 'resend';
+
+  @Nullable()
+  @IsInt()
+  @ApiSchema({ description: "the receiver's HTTP status; null when no answer came (timeout, connection refused…)" })
+  statusCode!: number | null;
+
+  @IsInt()
+  @Min(0)
+  durationMs!: number;
+
+  @Nullable()
+  @IsIn(ATTEMPT_ERROR_CLASSES)
+  @ApiSchema({ description: 'why a failed attempt failed; null for a delivered one' })
+  errorClass!: string | null;
+
+  @IsIn(['delivered', 'failed'])
+  outcome!: 'delivered' | 'failed';
+
+  @IsISO8601()
+  at!: string;
 }
 
-export interface WebhookDeliveryView {
-  id: string;
-  object: 'webhook_delivery';
-  /** the event id, also the `webhook-id` header and the payload's `id` */
-  eventId: string;
-  eventType: string;
-  url: string;
-  status: DeliveryStatus;
-  attemptCount: number;
-  /** when the next attempt is due (pending deliveries only) */
-  nextAttemptAt: string | null;
-  lastAttemptAt: string | null;
-  lastStatusCode: number | null;
-  lastErrorClass: string | null;
-  deliveredAt: string | null;
-  createdAt: string;
-  attempts: WebhookAttemptView[];
-}
+/** A webhook delivery: one event to one callback URL, with every attempt. */
+export class WebhookDelivery {
+  @IsUUID()
+  id!: string;
 
-export interface WebhookDeliveryPage {
-  object: 'list';
-  data: WebhookDeliveryView[];
-  hasMore: boolean;
-  /** pass as `cursor` for the next (older) page; null on the last page */
-  nextCursor: string | null;
+  @IsIn(['webhook_delivery'])
+  object!: 'webhook_delivery';
+
+  @IsUUID()
+  @ApiSchema({ description: "the event id, also the webhook-id header and the payload's id" })
+  eventId!: string;
+
+  @IsIn(WEBHOOK_EVENT_TYPES)
+  eventType!: string;
+
+  @IsUrl({ require_tld: false })
+  @ApiSchema({ examples: ['https://mall.example/countypay/webhooks'] })
+  url!: string;
+
+  @IsIn(DELIVERY_STATUSES)
+  status!: DeliveryStatus;
+
+  @IsInt()
+  @Min(0)
+  attemptCount!: number;
+
+  @Nullable()
+  @IsISO8601()
+  @ApiSchema({ description: 'when the next attempt is due (pending deliveries only)' })
+  nextAttemptAt!: string | null;
+
+  @Nullable()
+  @IsISO8601()
+  lastAttemptAt!: string | null;
+
+  @Nullable()
+  @IsInt()
+  lastStatusCode!: number | null;
+
+  @Nullable()
+  @IsString()
+  lastErrorClass!: string | null;
+
+  @Nullable()
+  @IsISO8601()
+  deliveredAt!: string | null;
+
+  @IsISO8601()
+  createdAt!: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => WebhookAttempt)
+  attempts!: WebhookAttempt[];
 }

@@ -1,69 +1,74 @@
-import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsAmountFen, PAYMENT_CHANNELS, type Fen, type PaymentChannel } from '@countypay/contracts';
+import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
 
 export const OUT_NO_PATTERN = /^[A-Za-z0-9_\-|*.]{1,64}$/;
+export const OUT_NO_MESSAGE = '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .';
+export const PAYER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
+export const PAYER_ID_MESSAGE = '$property must be 1 to 64 of A-Z a-z 0-9 _ . : -';
 
-export class CreateOrderDto {
+/** The partner's order number (`outTradeNo`): unique per app. */
+export const OUT_TRADE_NO_SCHEMA = { description: 'your order number, unique per app (1-64 of A-Z a-z 0-9 _ - | * .)', examples: ['JT20261129-000123'] };
+
+/** A dynamic (merchant-presented) QR order: one amount, one code the payer scans with a wallet app. */
+export class CreateQrOrderRequest {
   @IsUUID()
+  @ApiSchema({ description: 'the merchant taking the payment (active, of your county)', examples: ['6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e'] })
   merchantId!: string;
 
   @IsOptional()
   @IsUUID()
+  @ApiSchema({ description: "one of the merchant's active stores; its id goes into the code", examples: ['11111111-2222-4333-8444-555555555555'] })
   storeId?: string;
 
-  /** the partner's order number, unique per app */
-  @Matches(OUT_NO_PATTERN, { message: '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .' })
+  @Matches(OUT_NO_PATTERN, { message: OUT_NO_MESSAGE })
+  @ApiSchema(OUT_TRADE_NO_SCHEMA)
   outTradeNo!: string;
 
   @IsAmountFen()
+  @ApiSchema({ description: 'the amount in fen (分); 12800 is ¥128.00', examples: [12800] })
   amountFen!: Fen;
 
   @IsOptional()
   @IsString()
   @MaxLength(128)
+  @ApiSchema({ description: 'shown to the payer and passed to the channel', examples: ['金堂县赵镇便民超市 购物'] })
   description?: string;
 
   @IsOptional()
   @IsInt()
   @Min(60)
   @Max(86_400)
+  @ApiSchema({ description: 'how long the code can be paid, 60-86400 seconds (default: the service setting, 900)', examples: [900] })
   expiresInSeconds?: number;
 }
 
-/** A wallet that scanned a dynamic code pays it (what the wallet's own backend does through the channel). */
-export class PayOrderDto {
+/** A wallet that scanned a dynamic code pays it (what the wallet's own backend does through its channel). */
+export class PayQrOrderRequest {
   @IsIn(PAYMENT_CHANNELS)
+  @ApiSchema({ description: "the channel of the payer's wallet (enabled for the county)", examples: ['wechat'] })
   channel!: PaymentChannel;
 
   @IsString()
-  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: '$property must be 1 to 64 of A-Z a-z 0-9 _ . : -' })
+  @Matches(PAYER_ID_PATTERN, { message: PAYER_ID_MESSAGE })
+  @ApiSchema({ description: "the payer's id in the wallet (e.g. a WeChat openid)", examples: ['oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'] })
   payerId!: string;
 }
 
-export class ListOrdersQuery {
+export class ListQrOrdersQuery extends PageQuery {
   @IsOptional()
-  @Matches(OUT_NO_PATTERN, { message: '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .' })
+  @Matches(OUT_NO_PATTERN, { message: OUT_NO_MESSAGE })
+  @ApiSchema({ description: 'only the order with this order number', examples: ['JT20261129-000123'] })
   outTradeNo?: string;
 
   @IsOptional()
   @IsIn(ORDER_STATES)
+  @ApiSchema({ description: 'only orders in this status', examples: ['succeeded'] })
   status?: OrderState;
 
   @IsOptional()
   @IsUUID()
+  @ApiSchema({ description: "only this merchant's orders", examples: ['6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e'] })
   merchantId?: string;
-
-  @IsOptional()
-  @IsString()
-  @MaxLength(200)
-  cursor?: string;
-
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
-  limit?: number;
 }

@@ -2,8 +2,9 @@ import 'reflect-metadata';
 import { HTTP_CODE_METADATA, METHOD_METADATA, MODULE_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
 import { RequestMethod, type Type } from '@nestjs/common';
 import type { MetadataStorage as TransformerMetadataStorage } from 'class-transformer/types/MetadataStorage';
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, MAX, MIN, ValidationTypes } from 'class-validator';
 import { validationMetadatasToSchemas } from 'class-validator-jsonschema';
+import { defaultConverters } from 'class-validator-jsonschema/build/defaultConverters';
 import { ERROR_CODES, type ErrorCode } from '@countypay/contracts';
 import { ACCESS_METADATA, type RouteAccess } from '../auth/access';
 import { API_OPERATION_METADATA, IdParam, type ApiOperationOptions } from './api-operation';
@@ -255,6 +256,14 @@ function classSchemas(): Record<string, JsonSchema> {
     refPointerPrefix: REF,
     classTransformerMetadataStorage: defaultMetadataStorage,
     classValidatorMetadataStorage: getMetadataStorage(),
+    additionalConverters: {
+      // bounds say nothing of the type: @IsInt() @Min(1) stays an integer
+      [MIN]: (meta: { constraints: unknown[] }) => ({ minimum: meta.constraints[0] }),
+      [MAX]: (meta: { constraints: unknown[] }) => ({ maximum: meta.constraints[0] }),
+      // a custom validator applied to each element: the element's type is unknown, not `Array`
+      [ValidationTypes.CUSTOM_VALIDATION]: (meta: { each?: boolean }, options: never) =>
+        meta.each ? {} : (defaultConverters[ValidationTypes.CUSTOM_VALIDATION] as (m: unknown, o: never) => unknown)(meta, options),
+    } as never,
   }) as Record<string, JsonSchema>;
   return allSchemas;
 }
@@ -273,6 +282,25 @@ function queryParameters(cls: Ctor): DescribedParameter[] {
     const { description, ...rest } = schema;
     return { name, in: 'query' as const, required: required.has(name), ...(typeof description === 'string' ? { description } : {}), schema: rest };
   });
+}
+
+/**
+ * JSON Schemas of message classes that are not request or response bodies (e.g. the event data
+ * a webhook carries): each class and every class it references, by name, normalised.
+ */
+export function describeClasses(classes: readonly Ctor[]): Record<string, JsonSchema> {
+  const all = classSchemas();
+  const out: Record<string, JsonSchema> = {};
+  const queue = classes.map((c) => c.name);
+  while (queue.length) {
+    const name = queue.shift()!;
+    if (out[name]) continue;
+    const s = all[name];
+    if (!s) throw new Error(`${name} has no class-validator metadata: decorate its properties`);
+    out[name] = normalise(s);
+    for (const ref of JSON.stringify(s).matchAll(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g)) queue.push(ref[1]!);
+  }
+  return out;
 }
 
 /** The schemas the operations use, with the classes they reference, and the page/list wrappers. */
@@ -338,23 +366,18 @@ function responseShape(name: string, s: JsonSchema): JsonSchema {
   return { ...s, ...(required.length ? { required } : {}), additionalProperties: s.additionalProperties ?? false };
 }
 
+/** The properties of a class (or of a class it extends) marked @IsOptional. */
 function optionalProperties(className: string): Set<string> {
   const storage = getMetadataStorage() as unknown as { validationMetadatas: Map<Ctor, Array<{ propertyName: string; name?: string; type: string }>> };
+  const targets = [...storage.validationMetadatas.keys()];
+  const cls = targets.find((t) => t.name === className);
   const out = new Set<string>();
-  for (const [target, metas] of storage.validationMetadatas) {
-    if (target.name !== className && !(target.prototype instanceof Object && isAncestorNamed(target, className))) continue;
-    for (const m of metas) if (m.type === 'conditionalValidation' && m.name === 'isOptional') out.add(m.propertyName);
+  if (!cls) return out;
+  for (const target of targets) {
+    if (target !== cls && !(cls.prototype instanceof target)) continue;
+    for (const m of storage.validationMetadatas.get(target) ?? []) if (m.type === 'conditionalValidation' && m.name === 'isOptional') out.add(m.propertyName);
   }
   return out;
-}
-
-function isAncestorNamed(target: Ctor, className: string): boolean {
-  let c: unknown = target;
-  while (typeof c === 'function' && c !== Function.prototype) {
-    if ((c as Ctor).name === className) return c === target;
-    c = Object.getPrototypeOf(c);
-  }
-  return false;
 }
 
 /** OpenAPI 3.1 is JSON Schema 2020-12: `nullable` (3.0) becomes a "null" type; empty bits go. */

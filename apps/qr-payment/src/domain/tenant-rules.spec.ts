@@ -1,7 +1,7 @@
-import { ApiError, defaultTenantConfig } from '@countypay/contracts';
-import { createPayerCodeRouter } from '../domain/payer-code-router';
-import { applicableBarcodeLimit } from '../domain/barcode-limits';
-import { assertEnabled, countyBankRule, tenantBarcodeLimits } from './read-model.service';
+import { defaultTenantConfig } from '@countypay/contracts';
+import { applicableBarcodeLimit } from './barcode-limits';
+import { createPayerCodeRouter } from './payer-code-router';
+import { countyBankRule, tenantBarcodeLimits } from './tenant-rules';
 
 describe('tenant configuration rules', () => {
   it('the default config routes the county bank app codes (prefix 88, 18 digits)', () => {
@@ -22,20 +22,5 @@ describe('tenant configuration rules', () => {
     expect(limits).toEqual({ staticFen: 20_000n, levelCFen: 50_000n });
     expect(applicableBarcodeLimit('static', 'C', limits)).toBe(20_000n);
     expect(applicableBarcodeLimit('dynamic', 'B', limits)).toBe(500_000n);
-  });
-
-  it('refuses a disabled product or channel with channel_not_enabled', () => {
-    const c = defaultTenantConfig();
-    c.enabledChannels = ['wechat'];
-    expect(() => assertEnabled(c, 'qr', 'wechat')).not.toThrow();
-    expect(() => assertEnabled(c, 'qr', 'alipay')).toThrow(ApiError);
-    try {
-      assertEnabled(c, 'qr', 'alipay');
-    } catch (e) {
-      expect((e as ApiError).code).toBe('channel_not_enabled');
-      expect((e as ApiError).message).toContain('enabled: wechat');
-    }
-    c.enabledProducts = ['acquiring'];
-    expect(() => assertEnabled(c, 'qr')).toThrow(/qr product is not enabled/);
   });
 });

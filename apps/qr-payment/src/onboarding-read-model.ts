@@ -1,0 +1,10 @@
+import { OnboardingReadModelModule } from '@countypay/read-models';
+
+/**
+ * qr-payment's copy of what onboarding announces: tenant configurations and merchants (with
+ * stores and terminals), from `@countypay/read-models`. One module object, imported by every
+ * feature that reads it, so the app has one instance. Its tables were created by the migration
+ * QrPaymentTables1764300000000 (same shape as `onboardingReadModelTablesSql({ merchants: true })`
+ * after QrReadModelEventIds1764480000000).
+ */
+export const QrReadModelModule = OnboardingReadModelModule.forRoot({ merchants: true });

@@ -1,0 +1,24 @@
+export { shanghaiBusinessDay } from './business-day';
+export { advisoryPayerLock, payerLockKey, type PayerLock } from './payer-lock';
+export {
+  allow,
+  NO_PLACE,
+  PaymentIntake,
+  refusalError,
+  refuse,
+  type Admission,
+  type AdmissionRequest,
+  type Decision,
+  type Intake,
+  type LimitInput,
+  type PaidTodayQuery,
+  type PayerLedgerPort,
+  type PayerSpec,
+  type PaymentIntakePorts,
+  type PaymentRequest,
+  type Place,
+  type Refusal,
+  type Started,
+  type TenantPort,
+  type TransitionRule,
+} from './payment-intake';

@@ -1,0 +1,50 @@
+import { tenantRlsSql } from '@countypay/persistence';
+
+export interface OnboardingReadModelOptions {
+  /** keep the tenant's merchants (with stores and terminals) too; false: tenant configurations only */
+  merchants: boolean;
+}
+
+/**
+ * The tables of the onboarding read model, for a service's own migration (run it once, from a
+ * migration of that service; never edit the migration afterwards — a later shape change is a
+ * new migration). Tenant-owned, row-level security FORCEd like every tenant table.
+ *
+ * - `tenant_configs`: one row per county, from `onboarding.tenant-updated`, highest version kept.
+ * - `merchants` (`merchants: true`): one row per merchant, stores and terminals as JSON, from
+ *   `onboarding.merchant-updated`, highest version kept.
+ *
+ * `source_event_id` names the event that wrote the row (tracing a read model back to its event).
+ */
+export function onboardingReadModelTablesSql(opts: OnboardingReadModelOptions): string[] {
+  return [
+    `create table tenant_configs (
+      tenant_id text primary key,
+      name text not null default '',
+      status text not null check (status in ('active', 'suspended')),
+      config jsonb not null,
+      version int not null check (version >= 1),
+      source_event_id uuid not null,
+      updated_at timestamptz not null default now()
+    )`,
+    ...tenantRlsSql('tenant_configs'),
+    ...(opts.merchants
+      ? [
+          `create table merchants (
+            tenant_id text not null,
+            merchant_id uuid not null,
+            legal_name text not null,
+            mcc char(4) not null,
+            city text not null,
+            status text not null,
+            stores jsonb not null default '[]'::jsonb,
+            version int not null check (version >= 1),
+            source_event_id uuid not null,
+            updated_at timestamptz not null default now(),
+            primary key (tenant_id, merchant_id)
+          )`,
+          ...tenantRlsSql('merchants'),
+        ]
+      : []),
+  ];
+}

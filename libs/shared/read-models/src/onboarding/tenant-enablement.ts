@@ -1,0 +1,11 @@
+import { ApiError, type PaymentChannel, type PaymentProduct, type TenantConfig } from '@countypay/contracts';
+
+/**
+ * Refuses a product, or a channel of it, the tenant has not enabled (`channel_not_enabled`, 422):
+ * every payment product checks this before it takes a payment.
+ */
+export function assertEnabled(config: Pick<TenantConfig, 'enabledProducts' | 'enabledChannels'>, product: PaymentProduct, channel?: PaymentChannel): void {
+  if (!config.enabledProducts.includes(product)) throw new ApiError('channel_not_enabled', `the ${product} product is not enabled for this county`);
+  if (channel !== undefined && !config.enabledChannels.includes(channel))
+    throw new ApiError('channel_not_enabled', `the ${channel} channel is not enabled for this county; enabled: ${config.enabledChannels.join(', ') || 'none'}`);
+}
