@@ -8,27 +8,13 @@ import { randomBytes } from 'node:crypto';
 import type { AppScope } from '@countypay/contracts';
 import type { Actor } from '@countypay/service-kit';
 import { FieldCipher, generateSm2KeyPair } from '@countypay/security';
-import { startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
-import { AppsModule } from './apps/apps.module';
-import { CoreModule } from './common/core.module';
-import { OnboardingConfig } from './config/onboarding.config';
-import { migrations } from './data-source';
-import { MerchantsModule } from './merchants/merchants.module';
-import { OperatorsModule } from './operators/operators.module';
-import { PartnersModule } from './partners/partners.module';
-import { TenantsModule } from './tenants/tenants.module';
+import { testActors, type CallResult, type TestService } from '@countypay/testing';
+import { startOnboarding, testOnboardingConfig } from './testing/onboarding-test-service';
 
 const T1 = 't510121';
 const T2 = 't510116';
 const BOOT = `cpo_${randomBytes(32).toString('base64url')}`;
-const KEY = (): string => randomBytes(32).toString('base64');
-const config = Object.assign(new OnboardingConfig(), {
-  COUNTYPAY_PII_KEY: KEY(),
-  COUNTYPAY_BLIND_INDEX_KEY: KEY(),
-  COUNTYPAY_CREDENTIAL_KEY: KEY(),
-  COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: BOOT,
-  CREDENTIAL_ROTATION_GRACE_SECONDS: 3600,
-});
+const config = testOnboardingConfig({ COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: BOOT, CREDENTIAL_ROTATION_GRACE_SECONDS: 3600 });
 
 let svc: TestService;
 
@@ -58,12 +44,7 @@ const merchantBody = {
 };
 
 beforeAll(async () => {
-  svc = await startTestService({
-    service: 'onboarding',
-    migrations,
-    imports: [CoreModule, OperatorsModule, TenantsModule, PartnersModule, AppsModule, MerchantsModule],
-    override: (b) => b.overrideProvider(OnboardingConfig).useValue(config),
-  });
+  svc = await startOnboarding(config);
 }, 90_000);
 
 afterAll(async () => {

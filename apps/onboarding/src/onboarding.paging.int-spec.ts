@@ -5,25 +5,18 @@
  * log across its bigint sequence's 999→1000 and 9999→10000 boundaries: pages must be strictly
  * ordered, disjoint and complete.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { COUNTIES } from '@countypay/contracts';
 import { FieldCipher } from '@countypay/security';
 import type { Actor } from '@countypay/service-kit';
-import { assertKeysetPaging, startTestService, testActors, type TestService } from '@countypay/testing';
-import { AppsModule } from './apps/apps.module';
-import { CoreModule } from './common/core.module';
-import { OnboardingConfig, PII_KEY_ID } from './config/onboarding.config';
-import { migrations } from './data-source';
-import { MerchantsModule } from './merchants/merchants.module';
-import { OperatorsModule } from './operators/operators.module';
-import { PartnersModule } from './partners/partners.module';
-import { TenantsModule } from './tenants/tenants.module';
+import { assertKeysetPaging, testActors, type TestService } from '@countypay/testing';
+import { PII_KEY_ID } from './config/onboarding.config';
+import { startOnboarding, testOnboardingConfig } from './testing/onboarding-test-service';
 
 const T1 = 't510121';
 const T2 = 't510116';
 const ROWS = 10_050;
-const KEY = (): string => randomBytes(32).toString('base64');
-const config = Object.assign(new OnboardingConfig(), { COUNTYPAY_PII_KEY: KEY(), COUNTYPAY_BLIND_INDEX_KEY: KEY(), COUNTYPAY_CREDENTIAL_KEY: KEY() });
+const config = testOnboardingConfig();
 
 /** 100 rows per timestamp, each timestamp one microsecond after the previous one. */
 const CREATED_AT = (n: string): string => `timestamptz '2026-11-29 06:00:00.000100+00' + ((${n}) / 100) * interval '1 microsecond'`;
@@ -34,12 +27,7 @@ let svc: TestService;
 const province = testActors.province();
 
 beforeAll(async () => {
-  svc = await startTestService({
-    service: 'onboarding',
-    migrations,
-    imports: [CoreModule, OperatorsModule, TenantsModule, PartnersModule, AppsModule, MerchantsModule],
-    override: (b) => b.overrideProvider(OnboardingConfig).useValue(config),
-  });
+  svc = await startOnboarding(config);
 }, 90_000);
 
 afterAll(async () => {

@@ -1,12 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentSucceededV1, RefundSucceededV1, TenantUpdatedV1 } from '@countypay/contracts';
+import { PaymentSucceededV1, RefundSucceededV1 } from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
 import { LedgerModule } from './ledger/ledger.module';
 import { LedgerService } from './ledger/ledger.service';
-import { TenantConfigModule } from './tenant-config/tenant-config.module';
-import { TenantConfigService } from './tenant-config/tenant-config.service';
+import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 
 /**
  * The consumer group's subscriptions. Global and exported: the service kit's messaging
@@ -15,16 +14,16 @@ import { TenantConfigService } from './tenant-config/tenant-config.service';
  */
 @Global()
 @Module({
-  imports: [TenantConfigModule, LedgerModule],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,
-      useFactory: (ledger: LedgerService, tenants: TenantConfigService) => [
-        on(TenantUpdatedV1, (event, em) => tenants.onTenantUpdated(event, em)),
+      useFactory: (ledger: LedgerService, tenants: OnboardingReadModel) => [
+        ...tenants.subscriptions(),
         on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
         on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
       ],
-      inject: [LedgerService, TenantConfigService],
+      inject: [LedgerService, OnboardingReadModel],
     },
   ],
   exports: [SUBSCRIPTIONS],
@@ -32,6 +31,6 @@ import { TenantConfigService } from './tenant-config/tenant-config.service';
 export class SettlementSubscriptionsModule {}
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }), TenantConfigModule, LedgerModule, SettlementSubscriptionsModule],
+  imports: [ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }), LedgerModule, SettlementSubscriptionsModule],
 })
 export class AppModule {}

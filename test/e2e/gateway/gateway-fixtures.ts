@@ -13,6 +13,7 @@ import {
 } from '@countypay/security';
 import { gatewayUrl, platformPublicKey, provinceToken } from '../support/platform';
 import { contractChecked } from '../support/contract';
+import { until } from '../../load/platform-setup';
 
 /** County A, county B (cross-tenant), and a county only the tenant-suspension test touches. */
 export const COUNTY_A = 't510121';
@@ -25,21 +26,8 @@ export function unique(prefix: string): string {
   return `${prefix}-${randomBytes(5).toString('hex')}`;
 }
 
-/** Polls `check` (bounded) until it returns something other than undefined. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 30_000, everyMs = 250): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await check();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await sleep(everyMs);
-  }
-}
+/** Polls `check` (bounded) until it returns something other than undefined (the load tools' poller). */
+export const eventually = until;
 
 /**
  * The global fetch, sent once more when a pooled keep-alive connection turns out to have been

@@ -5,7 +5,7 @@ import { IdempotentConsumer, on } from '@countypay/messaging';
 import { inTenantTransaction } from '@countypay/persistence';
 import { createTestTopic, eventually, startTestService, testActors, testKafka, uniqueName, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
-import { TenantConfigModule } from '../tenant-config/tenant-config.module';
+import { OnboardingReadModelModule } from '@countypay/read-models';
 import { LedgerModule } from './ledger.module';
 import { LedgerService } from './ledger.service';
 
@@ -17,7 +17,7 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
   let consumer: IdempotentConsumer | undefined;
 
   beforeAll(async () => {
-    svc = await startTestService({ service: 'settlement', migrations, imports: [TenantConfigModule, LedgerModule], grants: 'as-migrated' });
+    svc = await startTestService({ service: 'settlement', migrations, imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule], grants: 'as-migrated' });
     producer = testKafka().producer();
     await producer.connect();
   });

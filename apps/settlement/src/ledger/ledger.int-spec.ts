@@ -12,8 +12,7 @@ import { inTenantTransaction } from '@countypay/persistence';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
-import { TenantConfigModule } from '../tenant-config/tenant-config.module';
-import { TenantConfigService } from '../tenant-config/tenant-config.service';
+import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 import type { LedgerEntry } from './dto/ledger.responses.dto';
 import { LedgerModule } from './ledger.module';
 import { LedgerRepository } from './ledger.repository';
@@ -64,14 +63,14 @@ function refund(tenantId: string, o: { merchantId: string; orderId: string; amou
 
 /** Boots the ledger over a fresh schema, the app role's rights exactly as the migrations leave them (append-only, no partition rights). */
 function startLedger(): Promise<TestService> {
-  return startTestService({ service: 'settlement', migrations, imports: [TenantConfigModule, LedgerModule], grants: 'as-migrated' });
+  return startTestService({ service: 'settlement', migrations, imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule], grants: 'as-migrated' });
 }
 
 describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role)', () => {
   let svc: TestService;
   let ds: DataSource;
   let ledger: LedgerService;
-  let tenants: TenantConfigService;
+  let tenants: OnboardingReadModel;
   const repo = new LedgerRepository();
 
   const postPayment = (e: EventEnvelope<PaymentSucceededData>): Promise<PostedEntry | undefined> =>
@@ -97,7 +96,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     svc = await startLedger();
     ds = svc.ds;
     ledger = svc.app.get(LedgerService);
-    tenants = svc.app.get(TenantConfigService);
+    tenants = svc.app.get(OnboardingReadModel);
   });
 
   afterAll(() => svc?.close());
@@ -190,8 +189,8 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
       return envelope(B, 'onboarding.tenant-updated', { tenantId: B, name: 'Other county', status: 'active', config, version });
     };
     const m = randomUUID();
-    await inTenantTransaction(ds, B, (em) => tenants.onTenantUpdated(updated(3, 100), em));
-    await inTenantTransaction(ds, B, (em) => tenants.onTenantUpdated(updated(2, 5), em)); // older: ignored
+    await inTenantTransaction(ds, B, (em) => tenants.handleTenantUpdated(updated(3, 100), em));
+    await inTenantTransaction(ds, B, (em) => tenants.handleTenantUpdated(updated(2, 5), em)); // older: ignored
     await postPayment(payment(B, { merchantId: m, amountFen: 10_000, channel: 'unionpay' }));
     expect(await payable(B, m)).toBe(9_900); // 1% of 100.00
     // county_bank keeps its exact-channel rule (20 bp), which beats the updated '*' rule

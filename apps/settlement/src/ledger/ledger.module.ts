@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
-import { TenantConfigModule } from '../tenant-config/tenant-config.module';
+import { OnboardingReadModelModule } from '@countypay/read-models';
 import { LedgerController } from './ledger.controller';
 import { LedgerMetrics } from './ledger.metrics';
 import { LedgerRepository } from './ledger.repository';
 import { LedgerService } from './ledger.service';
 
 @Module({
-  imports: [TenantConfigModule],
+  // the tenants' fee plans, from onboarding.tenant-updated (settlement keeps no merchants)
+  imports: [OnboardingReadModelModule.forRoot({ merchants: false })],
   controllers: [LedgerController],
   providers: [LedgerRepository, LedgerService, LedgerMetrics],
   exports: [LedgerService],

@@ -3,6 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   ApiError,
+  defaultTenantConfig,
   SettlementPostedData,
   SettlementPostedV1,
   type EventEnvelope,
@@ -16,8 +17,8 @@ import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { accountSpec, merchantPayable } from '../domain/chart-of-accounts';
-import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan } from '../domain/posting-rules';
-import { TenantConfigService } from '../tenant-config/tenant-config.service';
+import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import { OnboardingReadModel } from '@countypay/read-models';
 import { LedgerMetrics } from './ledger.metrics';
 import type { LedgerEntry, MerchantBalance, TrialBalance, TrialBalanceAccount } from './dto/ledger.responses.dto';
 import type { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query.dto';
@@ -57,7 +58,7 @@ export class LedgerService {
     private readonly ds: DataSource,
     private readonly relay: OutboxRelay,
     private readonly repo: LedgerRepository,
-    private readonly tenantConfigs: TenantConfigService,
+    private readonly tenants: OnboardingReadModel,
     private readonly metrics: LedgerMetrics,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -65,7 +66,7 @@ export class LedgerService {
   /** Consumer: `payment.succeeded` → Dr channel receivable A; Cr merchant payable A − F; Cr fee income F. */
   async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<PostedEntry | undefined> {
     const d = event.data;
-    const feePlan = await this.tenantConfigs.feePlan(em, event.tenantId);
+    const feePlan = await feePlanOf(this.tenants, em);
     const plan = paymentSucceededEntry({ amountFen: toFen(d.amountFen), product: d.product, channel: d.channel, merchantId: d.merchantId, feePlan });
     return this.post(em, event, plan, {
       eventId: event.id,
@@ -229,4 +230,15 @@ function signedFen(v: bigint): number {
   const max = BigInt(Number.MAX_SAFE_INTEGER);
   if (v > max || v < -max) throw new RangeError('amount out of the safe range');
   return Number(v);
+}
+
+/**
+ * The tenant's fee plan as of now (inside the event's tenant transaction): onboarding's latest
+ * config, whatever the county's status (a payment already taken is posted even if the county has
+ * since been suspended); the default plan until onboarding has announced the tenant.
+ */
+async function feePlanOf(tenants: OnboardingReadModel, em: EntityManager): Promise<readonly FeeRuleLike[]> {
+  const t = await tenants.tenant(em);
+  const plan = (t?.config as { feePlan?: FeeRuleLike[] } | undefined)?.feePlan;
+  return Array.isArray(plan) ? plan : defaultTenantConfig().feePlan;
 }

@@ -1,9 +1,0 @@
-import { Module } from '@nestjs/common';
-import { TenantConfigRepository } from './tenant-config.repository';
-import { TenantConfigService } from './tenant-config.service';
-
-@Module({
-  providers: [TenantConfigRepository, TenantConfigService],
-  exports: [TenantConfigService],
-})
-export class TenantConfigModule {}
