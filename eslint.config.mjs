@@ -20,9 +20,13 @@ const DEP_CONSTRAINTS = [
   { sourceTag: 'scope:settlement', onlyDependOnLibsWithTags: ['scope:settlement', 'scope:shared'] },
   { sourceTag: 'scope:channel-sandbox', onlyDependOnLibsWithTags: ['scope:channel-sandbox', 'scope:shared'] },
   { sourceTag: 'scope:e2e', onlyDependOnLibsWithTags: ['scope:shared'] },
+  { sourceTag: 'scope:deploy', onlyDependOnLibsWithTags: ['scope:shared'] },
   // type: apps sit on top; nothing depends on an app
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
-  { sourceTag: 'type:e2e', onlyDependOnLibsWithTags: ['type:sdk', 'type:util', 'type:contracts', 'type:testing'] },
+  // test/ (integration tests of the libs, end-to-end tests, load tools): every lib, never an app
+  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:sdk', 'type:util', 'type:contracts', 'type:testing', 'type:domain', 'type:data-access', 'type:feature'] },
+  // deploy/ renders manifests from the shared contracts and config
+  { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
   { sourceTag: 'type:data-access', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
   // the SDK is published alone: it depends on no workspace lib (an empty list allows none)

@@ -1,5 +1,6 @@
 // `npm run lint`: builds the Nx project graph first (the module-boundary rule reads it and is
-// silently skipped without it), then ESLint over the whole workspace with --max-warnings 0.
+// silently skipped without it), then ESLint over the whole workspace (or the given paths) with
+// --max-warnings 0, then Prettier's check of the same files (.prettierrc.json, .prettierignore).
 import './node24.mjs';
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
@@ -12,5 +13,9 @@ if (graph.status !== 0) {
   process.exit(graph.status ?? 1);
 }
 const args = process.argv.slice(2);
-const r = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'], { env, cwd: root, stdio: 'inherit' });
-process.exit(r.status ?? 1);
+const eslint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'], { env, cwd: root, stdio: 'inherit' });
+if (eslint.status !== 0) process.exit(eslint.status ?? 1);
+const patterns = (args.length ? args : ['.']).map((p) => (p.endsWith('.ts') || p.endsWith('.mjs') || p.endsWith('.json') ? p : `${p.replace(/\/$/, '')}/**/*.{ts,mjs,json}`));
+const prettier = spawnSync(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '--no-error-on-unmatched-pattern', ...patterns], { env, cwd: root, stdio: 'inherit' });
+if (prettier.status !== 0) process.stderr.write('formatting differs from Prettier: run `npm run format`\n');
+process.exit(prettier.status ?? 1);
