@@ -197,6 +197,8 @@ describe('response classes match the views', () => {
       pointOfInitiation: 'dynamic',
       merchantAccounts: [countypayMerchantAccount({ merchantId: 'bxwtPkpbTG2Of5AaKzxNXg', tenantCode: 't510121' })],
       merchantCategoryCode: '5411',
+      transactionCurrency: '156',
+      countryCode: 'CN',
       amountFen: 12_800n,
       tipOrConvenience: { kind: 'fixed_fee', feeFen: 100n },
       merchantName: '金堂县赵镇便民超市',

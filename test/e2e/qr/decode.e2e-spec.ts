@@ -12,6 +12,8 @@ describe('EMVCo payload decoder (public, through the gateway)', () => {
     pointOfInitiation: 'dynamic',
     merchantAccounts: [countypayMerchantAccount({ merchantId: 'M0000000000000000000001', tenantCode: '510121' })],
     merchantCategoryCode: '5411',
+    transactionCurrency: '156',
+    countryCode: 'CN',
     amountFen: 2_500n,
     merchantName: '金堂县便利店',
     merchantCity: '成都',
@@ -20,7 +22,7 @@ describe('EMVCo payload decoder (public, through the gateway)', () => {
   it('decodes a valid payload with its amount in fen', async () => {
     const r = await decode(payload);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ valid: true, fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '成都' } });
+    expect(r.body).toMatchObject({ valid: true, payable: true, fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '成都', transactionCurrency: '156', countryCode: 'CN' } });
   });
 
   it('says precisely what is wrong with a corrupted one', async () => {

@@ -1,4 +1,4 @@
-import { decodeMpm, type MpmFields } from '@countypay/emvco';
+import { decodeMpm, payability, type MpmFields } from '@countypay/emvco';
 import { fenToJson } from '@countypay/money';
 import type { DecodedQrPayload, QrPayloadFields } from './dto/decode.dto';
 
@@ -21,8 +21,13 @@ function jsonFields(f: MpmFields): QrPayloadFields {
   };
 }
 
-/** Decodes any scanned EMVCo MPM payload and says exactly what is wrong with a bad one. */
+/**
+ * Decodes any scanned EMVCo MPM payload: a valid one with every field and whether this platform
+ * can pay it (and why not), an invalid one with exactly what is wrong.
+ */
 export function decodePayload(payload: string): DecodedQrPayload {
   const r = decodeMpm(payload);
-  return r.ok ? { valid: true, fields: jsonFields(r.value) } : { valid: false, errors: r.errors.map((e) => ({ ...e })) };
+  if (!r.ok) return { valid: false, payable: false, errors: r.errors.map((e) => ({ ...e })) };
+  const p = payability(r.value);
+  return { valid: true, payable: p.payable, ...(p.payable ? {} : { notPayable: p.reasons.map((x) => ({ ...x })) }), fields: jsonFields(r.value) };
 }

@@ -12,7 +12,7 @@ export class DecodeController {
     operationId: 'decodeQrPayload',
     summary: 'Decode and validate a scanned EMVCo merchant-presented QR payload (no authentication)',
     description:
-      'Checks tags, lengths, the CRC and nested templates. A bad payload is not a bad request: the answer is 200 with `valid: false` and every problem found.',
+      'Answers two questions separately. Is it a valid EMVCo payload (tags, lengths, the CRC, nested templates)? A bad payload is not a bad request: the answer is 200 with `valid: false` and every problem found; a valid one comes with every field, the currency (53) and country (58) included. Can this platform pay it? `payable`, with `notPayable` reasons (this platform pays CNY in mainland China only).',
     tag: 'QR payments',
     response: DecodedQrPayload,
   })

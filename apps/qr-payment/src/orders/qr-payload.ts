@@ -34,6 +34,8 @@ export function dynamicOrderPayload(p: { tenantId: string; merchant: PayloadMerc
       }),
     ],
     merchantCategoryCode: p.merchant.mcc,
+    transactionCurrency: '156',
+    countryCode: 'CN',
     amountFen: p.amountFen,
     merchantName: cut(p.merchant.legalName, 25),
     merchantCity: cut(p.merchant.city, 15),
@@ -65,6 +67,8 @@ export function staticCodePayload(p: { tenantId: string; merchant: PayloadMercha
       }),
     ],
     merchantCategoryCode: p.merchant.mcc,
+    transactionCurrency: '156',
+    countryCode: 'CN',
     merchantName: cut(p.merchant.legalName, 25),
     merchantCity: cut(p.merchant.city, 15),
   });

@@ -593,7 +593,7 @@ export type paths = {
         put?: never;
         /**
          * Decode and validate a scanned EMVCo merchant-presented QR payload (no authentication)
-         * @description Checks tags, lengths, the CRC and nested templates. A bad payload is not a bad request: the answer is 200 with `valid: false` and every problem found.
+         * @description Answers two questions separately. Is it a valid EMVCo payload (tags, lengths, the CRC, nested templates)? A bad payload is not a bad request: the answer is 200 with `valid: false` and every problem found; a valid one comes with every field, the currency (53) and country (58) included. Can this platform pay it? `payable`, with `notPayable` reasons (this platform pays CNY in mainland China only).
          */
         post: operations["decodeQrPayload"];
         delete?: never;
@@ -1651,6 +1651,11 @@ export type components = {
             errors?: components["schemas"]["QrPayloadProblem"][];
             /** @description present when valid */
             fields?: components["schemas"]["QrPayloadFields"];
+            /** @description present when valid but not payable here: why */
+            notPayable?: components["schemas"]["QrPayloadNotPayableReason"][];
+            /** @description valid, and in a currency and country this platform pays (CNY, CN); false for any invalid payload */
+            payable: boolean;
+            /** @description a well-formed EMVCo merchant-presented payload (tags, lengths, CRC, nested templates) */
             valid: boolean;
         };
         DecodeQrPayloadRequest: {
@@ -2251,10 +2256,15 @@ export type components = {
             /** @description tags 65-99, raw */
             additionalTags?: components["schemas"]["QrPayloadTlv"][];
             /**
-             * @description tag 54: the amount in fen (dynamic codes, fixed-price static ones)
+             * @description tag 54: the amount in hundredths of the currency's unit — fen for CNY (dynamic codes, fixed-price static ones)
              * @example 12800
              */
             amountFen?: number;
+            /**
+             * @description tag 58: country code, ISO 3166-1 alpha-2
+             * @example CN
+             */
+            countryCode: string;
             merchantAccounts: components["schemas"]["QrPayloadMerchantAccount"][];
             /**
              * @description tag 52: merchant category code (ISO 18245)
@@ -2285,6 +2295,11 @@ export type components = {
              */
             postalCode?: string;
             tipOrConvenience?: components["schemas"]["QrPayloadTip"];
+            /**
+             * @description tag 53: transaction currency, ISO 4217 numeric ('156' is CNY)
+             * @example 156
+             */
+            transactionCurrency: string;
         };
         QrPayloadLanguage: {
             /** @example ZH */
@@ -2306,6 +2321,14 @@ export type components = {
              * @example 26
              */
             tag: string;
+        };
+        QrPayloadNotPayableReason: {
+            /** @enum {string} */
+            code: "currency_not_supported" | "country_not_supported";
+            /** @example this platform pays in CNY (156) only; the payload's currency is 840 */
+            message: string;
+            /** @enum {string} */
+            tag: "53" | "58";
         };
         QrPayloadProblem: {
             /**
@@ -11449,6 +11472,14 @@ export interface operations {
                     /**
                      * @example {
                      *       "valid": true,
+                     *       "payable": true,
+                     *       "notPayable": [
+                     *         {
+                     *           "code": "currency_not_supported",
+                     *           "tag": "53",
+                     *           "message": "this platform pays in CNY (156) only; the payload's currency is 840"
+                     *         }
+                     *       ],
                      *       "fields": {
                      *         "pointOfInitiation": "static",
                      *         "networkAccounts": [
@@ -11470,6 +11501,8 @@ export interface operations {
                      *           }
                      *         ],
                      *         "merchantCategoryCode": "5411",
+                     *         "transactionCurrency": "156",
+                     *         "countryCode": "CN",
                      *         "amountFen": 12800,
                      *         "tipOrConvenience": {
                      *           "kind": "prompt_tip",

@@ -17,8 +17,10 @@ export {
   describeTag,
   encodeMpm,
   MAX_PAYLOAD_LENGTH,
+  payability,
   validateMpmFields,
   type MpmDecodeResult,
+  type NotPayableReason,
 } from './lib/mpm-codec';
 export {
   COUNTYPAY_GUID,

@@ -118,10 +118,18 @@ export class QrPayloadFields {
   @ApiSchema({ description: 'tag 52: merchant category code (ISO 18245)', examples: ['5411'] })
   merchantCategoryCode!: string;
 
+  @Matches(/^\d{3}$/)
+  @ApiSchema({ description: "tag 53: transaction currency, ISO 4217 numeric ('156' is CNY)", examples: ['156'] })
+  transactionCurrency!: string;
+
+  @Matches(/^[A-Z]{2}$/)
+  @ApiSchema({ description: 'tag 58: country code, ISO 3166-1 alpha-2', examples: ['CN'] })
+  countryCode!: string;
+
   @IsOptional()
   @IsInt()
   @Min(1)
-  @ApiSchema({ description: 'tag 54: the amount in fen (dynamic codes, fixed-price static ones)', examples: [12800] })
+  @ApiSchema({ description: "tag 54: the amount in hundredths of the currency's unit — fen for CNY (dynamic codes, fixed-price static ones)", examples: [12800] })
   amountFen?: number;
 
   @IsOptional()
@@ -186,10 +194,39 @@ export class QrPayloadProblem {
   tag?: string;
 }
 
-/** What a scanned payload says: its fields when valid, every problem found when not. */
+/** Why this platform cannot pay a valid payload. */
+export class QrPayloadNotPayableReason {
+  @IsIn(['currency_not_supported', 'country_not_supported'])
+  code!: 'currency_not_supported' | 'country_not_supported';
+
+  @IsIn(['53', '58'])
+  tag!: '53' | '58';
+
+  @IsString()
+  @ApiSchema({ examples: ["this platform pays in CNY (156) only; the payload's currency is 840"] })
+  message!: string;
+}
+
+/**
+ * What a scanned payload says, as two questions: is it a valid EMVCo payload (`valid`: every
+ * field when it is, every problem found when not), and can this platform pay it (`payable`, with
+ * the reasons when not — e.g. a valid UnionPay code in USD from Cambodia is valid but not payable).
+ */
 export class DecodedQrPayload {
   @IsBoolean()
+  @ApiSchema({ description: 'a well-formed EMVCo merchant-presented payload (tags, lengths, CRC, nested templates)' })
   valid!: boolean;
+
+  @IsBoolean()
+  @ApiSchema({ description: 'valid, and in a currency and country this platform pays (CNY, CN); false for any invalid payload' })
+  payable!: boolean;
+
+  @IsOptional()
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => QrPayloadNotPayableReason)
+  @ApiSchema({ description: 'present when valid but not payable here: why' })
+  notPayable?: QrPayloadNotPayableReason[];
 
   @IsOptional()
   @ValidateNested()

@@ -77,6 +77,8 @@ const mpmFields: fc.Arbitrary<MpmFields> = fc
       networkAccounts: tlvList(2, 25, 2, 20),
       merchantAccounts,
       merchantCategoryCode: fc.integer({ min: 0, max: 9999 }).map((n) => String(n).padStart(4, '0')),
+      transactionCurrency: fc.constantFrom('156', '840', '116', '344'),
+      countryCode: fc.constantFrom('CN', 'KH', 'HK', 'US'),
       amountFen,
       tipOrConvenience: fc.oneof(
         fc.constant({ kind: 'prompt_tip' as const }),
@@ -93,7 +95,7 @@ const mpmFields: fc.Arbitrary<MpmFields> = fc
       ),
       additionalTags: tlvList(65, 99, 1, 20),
     },
-    { requiredKeys: ['pointOfInitiation', 'merchantAccounts', 'merchantCategoryCode', 'merchantName', 'merchantCity'] },
+    { requiredKeys: ['pointOfInitiation', 'merchantAccounts', 'merchantCategoryCode', 'transactionCurrency', 'countryCode', 'merchantName', 'merchantCity'] },
   )
   .map((f) => {
     const { networkAccounts, additionalTags, ...rest } = f;

@@ -1,6 +1,6 @@
 import { crc16CcittFalse } from './crc16';
 import { countypayMerchantAccount, readCountypayMerchantAccount } from './countypay-template';
-import { decodeMpm, encodeMpm, validateMpmFields, type MpmDecodeResult } from './mpm-codec';
+import { decodeMpm, encodeMpm, payability, validateMpmFields, type MpmDecodeResult } from './mpm-codec';
 import { MpmEncodeError, type MpmErrorCode } from './mpm-error';
 import type { MpmFields } from './mpm-fields';
 
@@ -26,6 +26,8 @@ const COUNTYPAY_DYNAMIC: MpmFields = {
     countypayMerchantAccount({ merchantId: 'M2024000123', tenantCode: '330481', resolveUrl: 'https://q.countypay.cn/s/AB12CD34' }),
   ],
   merchantCategoryCode: '5411',
+  transactionCurrency: '156',
+  countryCode: 'CN',
   amountFen: 1234n,
   merchantName: '平湖市新埭镇便民超市',
   merchantCity: '嘉兴',
@@ -66,6 +68,8 @@ describe('fixed vectors', () => {
           { tag: '31', globallyUniqueId: 'D15600000001', subfields: [{ tag: '03', value: '12345678' }] },
         ],
         merchantCategoryCode: '4111',
+        transactionCurrency: '156',
+        countryCode: 'CN',
         amountFen: 2372n,
         tipOrConvenience: { kind: 'prompt_tip' },
         merchantName: 'BEST TRANSPORT',
@@ -276,8 +280,8 @@ describe('decodeMpm errors', () => {
     ['pfi', '000202', '00'],
     ['poi', '010213', '01'],
     ['mcc', '5204FOOD', '52'],
-    ['currency', '5303840', '53'],
-    ['country', '5802HK', '58'],
+    ['currency', '5303US1', '53'],
+    ['country', '5802hk', '58'],
   ] as const)('invalid_value: %s = %s', (part, value, tag) => {
     expect(errorFor(decodeMpm(withCrc(body({ [part]: value }))), 'invalid_value')).toMatchObject({ tag });
   });
@@ -327,9 +331,24 @@ describe('decodeMpm errors', () => {
   });
 
   it('reports several independent problems at once, each with its offset', () => {
-    const result = decodeMpm(withCrc(body({ mcc: '5204FOOD', country: '5802HK' })));
+    const result = decodeMpm(withCrc(body({ mcc: '5204FOOD', country: '5802hk' })));
     expect(codes(result).sort()).toEqual(['invalid_value', 'invalid_value']);
     if (!result.ok) expect(result.errors.every((e) => typeof e.offset === 'number')).toBe(true);
+  });
+
+  it('a well-formed payload in another currency and country is valid EMVCo, with every field; the platform cannot pay it and says why', () => {
+    const result = decodeMpm(withCrc(body({ currency: '5303840', country: '5802KH' })));
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    expect(result.value).toMatchObject({ transactionCurrency: '840', countryCode: 'KH' });
+    expect(payability(result.value)).toEqual({
+      payable: false,
+      reasons: [
+        { code: 'currency_not_supported', tag: '53', message: "this platform pays in CNY (156) only; the payload's currency is 840" },
+        { code: 'country_not_supported', tag: '58', message: "this platform pays codes of mainland China (CN) only; the payload's country is KH" },
+      ],
+    });
+    expect(payability({ transactionCurrency: '156', countryCode: 'CN' })).toEqual({ payable: true });
   });
 
   it('never throws on garbage', () => {

@@ -19,6 +19,26 @@ export const COUNTRY_CN = 'CN';
 
 export type MpmDecodeResult = { ok: true; value: MpmFields } | { ok: false; errors: MpmError[] };
 
+/** Why this platform cannot pay a valid payload. */
+export interface NotPayableReason {
+  code: 'currency_not_supported' | 'country_not_supported';
+  tag: '53' | '58';
+  message: string;
+}
+
+/**
+ * Can this platform pay a (valid) payload? A separate question from its validity: the county
+ * banks settle in CNY in mainland China only.
+ */
+export function payability(fields: Pick<MpmFields, 'transactionCurrency' | 'countryCode'>): { payable: true } | { payable: false; reasons: NotPayableReason[] } {
+  const reasons: NotPayableReason[] = [];
+  if (fields.transactionCurrency !== CURRENCY_CNY)
+    reasons.push({ code: 'currency_not_supported', tag: '53', message: `this platform pays in CNY (156) only; the payload's currency is ${fields.transactionCurrency}` });
+  if (fields.countryCode !== COUNTRY_CN)
+    reasons.push({ code: 'country_not_supported', tag: '58', message: `this platform pays codes of mainland China (CN) only; the payload's country is ${fields.countryCode}` });
+  return reasons.length ? { payable: false, reasons } : { payable: true };
+}
+
 // ---------------------------------------------------------------------------------------
 // Names and small checks shared by encoding and decoding
 // ---------------------------------------------------------------------------------------
@@ -138,8 +158,8 @@ function topLevelEntries(fields: MpmFields): TlvEntry[] {
     ...(fields.networkAccounts ?? []),
     ...fields.merchantAccounts.map((t) => ({ tag: t.tag, value: templateValue(t) })),
     { tag: '52', value: fields.merchantCategoryCode },
-    { tag: '53', value: CURRENCY_CNY },
-    { tag: '58', value: COUNTRY_CN },
+    { tag: '53', value: fields.transactionCurrency },
+    { tag: '58', value: fields.countryCode },
     { tag: '59', value: fields.merchantName },
     { tag: '60', value: fields.merchantCity },
     ...(fields.additionalTags ?? []),
@@ -249,6 +269,18 @@ function checkFields(f: Partial<MpmFields>, skip: ReadonlySet<FieldKey>): MpmErr
     const mcc: unknown = f.merchantCategoryCode;
     if (mcc === undefined) missing('52');
     else if (typeof mcc !== 'string' || !/^\d{4}$/.test(mcc)) invalid('52', `must be 4 digits (ISO 18245), got '${String(mcc)}'`);
+  }
+
+  // 53, 58
+  if (!skip.has('transactionCurrency')) {
+    const c: unknown = f.transactionCurrency;
+    if (c === undefined) missing('53');
+    else if (typeof c !== 'string' || !/^\d{3}$/.test(c)) invalid('53', `must be 3 digits (ISO 4217 numeric, e.g. '156' for CNY), got '${String(c)}'`);
+  }
+  if (!skip.has('countryCode')) {
+    const c: unknown = f.countryCode;
+    if (c === undefined) missing('58');
+    else if (typeof c !== 'string' || !/^[A-Z]{2}$/.test(c)) invalid('58', `must be 2 capital letters (ISO 3166-1 alpha-2, e.g. 'CN'), got '${String(c)}'`);
   }
 
   // 54
@@ -618,15 +650,11 @@ function buildFields(top: ReadonlyMap<string, ParsedTlv>): Built {
   const mcc = top.get('52');
   if (mcc) fields.merchantCategoryCode = mcc.value;
 
-  // 53, 58: fixed by the platform
+  // 53, 58 (their format is checked with the other fields; whether the platform pays them is payability())
   const currency = top.get('53');
-  if (!currency) errors.push({ code: 'missing_required_tag', tag: '53', message: `${describeTag('53')} is mandatory but absent` });
-  else if (currency.value !== CURRENCY_CNY)
-    errors.push({ code: 'invalid_value', tag: '53', message: `${describeTag('53')} must be '156' (CNY, ISO 4217), got '${currency.value}'` });
+  if (currency) fields.transactionCurrency = currency.value;
   const country = top.get('58');
-  if (!country) errors.push({ code: 'missing_required_tag', tag: '58', message: `${describeTag('58')} is mandatory but absent` });
-  else if (country.value !== COUNTRY_CN)
-    errors.push({ code: 'invalid_value', tag: '58', message: `${describeTag('58')} must be 'CN' (ISO 3166-1 alpha-2), got '${country.value}'` });
+  if (country) fields.countryCode = country.value;
 
   // 54
   const amount = top.get('54');

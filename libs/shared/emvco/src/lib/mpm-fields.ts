@@ -7,9 +7,10 @@ import type { TlvEntry } from './tlv';
  * every list sorted by tag, so `decodeMpm(encodeMpm(f)).value` deep-equals `f` whenever
  * `f`'s lists are sorted by tag.
  *
- * Fixed by the platform and therefore not fields: 00 payload format indicator = "01",
- * 53 transaction currency = "156" (CNY), 58 country code = "CN". `decodeMpm` rejects a
- * payload with any other value there.
+ * Fixed and therefore not a field: 00 payload format indicator = "01". 53 transaction
+ * currency and 58 country code are fields: any well-formed value makes a valid payload (a
+ * UnionPay code in USD from Cambodia is valid EMVCo); whether this platform can pay it is a
+ * separate question, `payability()` (CNY in CN only).
  */
 export type PointOfInitiation = 'static' | 'dynamic';
 
@@ -77,7 +78,14 @@ export interface MpmFields {
   readonly merchantAccounts: readonly MerchantAccountTemplate[];
   /** 52: merchant category code (ISO 18245), 4 digits. */
   readonly merchantCategoryCode: string;
-  /** 54: transaction amount in integer fen. Required on dynamic codes; optional (fixed price) on static ones. */
+  /** 53: transaction currency, ISO 4217 numeric (3 digits; '156' is CNY). */
+  readonly transactionCurrency: string;
+  /** 58: country code, ISO 3166-1 alpha-2 ('CN'). */
+  readonly countryCode: string;
+  /**
+   * 54: transaction amount in hundredths of the currency's unit — integer fen for CNY.
+   * Required on dynamic codes; optional (fixed price) on static ones.
+   */
   readonly amountFen?: bigint;
   /** 55–57 */
   readonly tipOrConvenience?: TipOrConvenience;
