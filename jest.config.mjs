@@ -9,7 +9,7 @@ const moduleNameMapper = Object.fromEntries(
   Object.entries(tsPaths()).map(([alias, [target]]) => [`^${alias.replace('/', '\\/')}$`, `<rootDir>/${target}`]),
 );
 const base = { rootDir: root, setupFiles: ['reflect-metadata'], transform, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json', 'mjs'] };
-const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools'];
+const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools', '<rootDir>/deploy'];
 
 export default {
   projects: [

@@ -23,6 +23,16 @@ export class HttpConfig {
 
   @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL = 'info';
+
+  /**
+   * on SIGTERM, how long requests in flight may still run before their connections are closed;
+   * keep it below the orchestrator's grace period (Kubernetes: terminationGracePeriodSeconds)
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(600_000)
+  SHUTDOWN_DRAIN_MS = 20_000;
 }
 
 /** The service's own PostgreSQL schema, reached with its non-owner role. */

@@ -47,6 +47,9 @@ export interface IdempotentConsumerOptions {
  */
 export class IdempotentConsumer {
   private consumer: Consumer | undefined;
+  private stopping = false;
+  /** the messages being handled now: stop() lets them commit first */
+  private readonly inFlight = new Set<Promise<void>>();
   private readonly logger: MessagingLogger;
   /** several subscriptions to one topic all run, in order, in the event's one transaction */
   private readonly byTopic = new Map<string, Array<Subscription<object>>>();
@@ -64,18 +67,33 @@ export class IdempotentConsumer {
   async start(): Promise<void> {
     const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout: 30_000, heartbeatInterval: 3000 });
     this.consumer = consumer;
+    this.stopping = false;
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: this.opts.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: 3,
-      eachMessage: (payload) => this.handleMessage(payload),
+      eachMessage: (payload) => this.track(payload),
     });
   }
 
+  /**
+   * Stops after the messages in flight have committed, database and offset. kafkajs ignores
+   * offset commits once its runner is stopping, so they must land before `disconnect()`; a message
+   * that arrives meanwhile is left unhandled and uncommitted (the group gets it again).
+   */
   async stop(): Promise<void> {
+    this.stopping = true;
+    await Promise.allSettled([...this.inFlight]);
     await this.consumer?.disconnect();
     this.consumer = undefined;
+  }
+
+  private track(payload: EachMessagePayload): Promise<void> {
+    if (this.stopping) return Promise.resolve();
+    const handled: Promise<void> = this.handleMessage(payload).finally(() => this.inFlight.delete(handled));
+    this.inFlight.add(handled);
+    return handled;
   }
 
   private async handleMessage(payload: EachMessagePayload): Promise<void> {
@@ -111,6 +129,8 @@ export class IdempotentConsumer {
           this.opts.onOutcome?.('dead_lettered', topic, envelope.tenantId);
           break;
         }
+        // stopping: no more retries here; uncommitted, the message comes back to the group
+        if (this.stopping) return;
         const delay = this.opts.backoffMs * 2 ** (attempt - 1);
         this.logger.warn({ topic, eventId: envelope.id, attempt, delayMs: delay, err }, 'event handler failed; retrying');
         this.opts.onOutcome?.('retried', topic, envelope.tenantId);

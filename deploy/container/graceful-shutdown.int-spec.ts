@@ -8,17 +8,16 @@
 // /ops/probes waiting inside its insert; one holding `probe_receipts` keeps the consumer's handler
 // waiting inside its transaction.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { migrateService } from '@countypay/persistence';
 import { createTestSchema, eventually, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
-import { assembleRuntimeLayout } from '../../deploy/container/containerfile';
-import { migrations } from '../../apps/acquiring/src/data-source';
+import type { MigrationInterface } from 'typeorm';
+import { ROOT as root, assembleRuntimeLayout } from './containerfile';
 
-const root = join(__dirname, '..', '..');
 // the smallest real service: the service kit alone (HTTP, outbox relay, consumer group, health)
 const APP = 'acquiring';
 
@@ -68,8 +67,11 @@ async function postProbe(url: string, tenantId: string): Promise<Response> {
   return fetch(`${url}/ops/probes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ tenantId }) });
 }
 
+const clients: Client[] = [];
+
 async function adminClient(db: TestSchema): Promise<Client> {
   const c = new Client({ connectionString: db.adminUrl });
+  clients.push(c);
   await c.connect();
   await c.query(`set search_path = ${db.schema}`);
   return c;
@@ -87,11 +89,18 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
     layoutDir = mkdtempSync(join(tmpdir(), 'countypay-image-'));
     layout = assembleRuntimeLayout(layoutDir);
     db = await createTestSchema('drain', []);
+    // the app's own migrations, built, run as the image's release step runs them (deploy/container/migrate.mjs)
+    const { migrations } = (await import(join(root, `dist/apps/${APP}/src/data-source.js`))) as { migrations: Array<new () => MigrationInterface> };
+    const { migrateService } = (await import(join(root, 'dist/libs/shared/persistence/src/index.js'))) as {
+      migrateService: (o: { adminUrl: string; schema: string; appPassword: string; migrations: Array<new () => MigrationInterface> }) => Promise<string[]>;
+    };
     await migrateService({ adminUrl: db.adminUrl, schema: db.schema, appPassword: decodeURIComponent(new URL(db.appUrl).password), migrations });
   });
 
   afterAll(async () => {
     for (const r of running) if (r.child.exitCode === null && r.child.signalCode === null) r.child.kill('SIGKILL');
+    await Promise.all(running.map((r) => r.exited));
+    await Promise.all(clients.map((c) => c.end().catch(() => {})));
     await db?.drop();
     if (layoutDir) rmSync(layoutDir, { recursive: true, force: true });
   });
@@ -105,6 +114,10 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
       KAFKA_BROKERS: testInfra().brokers,
       KAFKA_GROUP_PREFIX: uniqueName('drain').replace(/_/g, '-'),
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
+      // the gateway's public key, which every service trusts (nothing here calls with it)
+      COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({
+        'gw-test': { issuer: 'gateway', publicKey: generateKeyPairSync('ed25519').publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+      }),
       OUTBOX_POLL_MS: '100',
       SHUTDOWN_DRAIN_MS: '20000',
       LOG_LEVEL: 'info',
@@ -116,7 +129,8 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
     // warm up: three probes through outbox → Kafka → this service's own consumer
     const warm: string[] = [];
     for (let i = 0; i < 3; i++) warm.push(((await (await postProbe(a.url, tenantId)).json()) as { probeId: string }).probeId);
-    for (const id of warm) await eventually(async () => ((await fetch(`${a.url}/ops/probes/${tenantId}/${id}`)).status === 200 ? true : undefined), `probe ${id}`, 60_000);
+    for (const id of warm)
+      await eventually(async () => ((await fetch(`${a.url}/ops/probes/${tenantId}/${id}`)).status === 200 ? true : undefined), `probe ${id}`, 60_000);
 
     const watcher = await adminClient(db);
     const waiting = (statement: string) =>
@@ -178,14 +192,21 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
     const b = start(layout, { ...env, PORT: String(await freePort()) });
     running.push(b);
     await ready(b);
-    await eventually(async () => ((await fetch(`${b.url}/ops/probes/${tenantId}/${late.probeId}`)).status === 200 ? true : undefined), 'the late probe after the restart', 60_000);
+    await eventually(
+      async () => ((await fetch(`${b.url}/ops/probes/${tenantId}/${late.probeId}`)).status === 200 ? true : undefined),
+      'the late probe after the restart',
+      60_000,
+    );
     const metrics = await (await fetch(`${b.url}/metrics`)).text();
     const ours = metrics.split('\n').filter((l) => l.startsWith('consumer_events_total{') && l.includes(`tenant="${tenantId}"`));
     const count = (outcome: string) => ours.filter((l) => l.includes(`outcome="${outcome}"`)).reduce((n, l) => n + Number(l.split(' ').pop()), 0);
     expect(count('duplicate')).toBe(0);
     // the restarted process handled exactly the events the first one had not
     expect(count('processed')).toBe(5 - inboxBefore.rows.length);
-    const inbox = await watcher.query<{ n: number; distinct: number }>(`select count(*)::int as n, count(distinct event_id)::int as distinct from inbox where tenant_id = $1`, [tenantId]);
+    const inbox = await watcher.query<{ n: number; distinct: number }>(
+      `select count(*)::int as n, count(distinct event_id)::int as distinct from inbox where tenant_id = $1`,
+      [tenantId],
+    );
     expect(inbox.rows[0]).toEqual({ n: 5, distinct: 5 });
     const unpublished = await watcher.query<{ n: number }>(`select count(*)::int as n from outbox where tenant_id = $1 and published_at is null`, [tenantId]);
     expect(unpublished.rows[0].n).toBe(0);
@@ -196,7 +217,5 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
     const bExit = await b.exited;
     expect({ code: bExit.code, signal: bExit.signal }).toEqual({ code: 0, signal: null });
     expect(bExit.at - stopAsked).toBeLessThan(10_000);
-
-    await Promise.all([watcher.end(), receipts.end(), outbox.end()]);
   });
 });

@@ -1,0 +1,361 @@
+import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parse as parseYaml, parseAllDocuments } from 'yaml';
+import { SERVICES } from './catalogue';
+import { migrateJobName, resourceName } from './chart';
+import { render, resolveValues, writeManifests, type RenderOutput } from './render';
+import { validateObject, type KubeObject } from './validate';
+import { checkValues, productionValues, type Values } from './values';
+
+const root = join(__dirname, '..', '..', '..');
+
+interface Env {
+  name: string;
+  value?: string;
+  valueFrom?: { secretKeyRef?: { name: string; key: string; optional?: boolean } };
+}
+interface Container {
+  name: string;
+  args?: string[];
+  env?: Env[];
+  resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
+  livenessProbe?: { httpGet?: { path: string } };
+  readinessProbe?: { httpGet?: { path: string } };
+  lifecycle?: { preStop?: { sleep?: { seconds: number } } };
+  securityContext?: Record<string, unknown> & { capabilities?: { drop?: string[] } };
+}
+interface PodSpec {
+  containers: Container[];
+  securityContext?: { runAsNonRoot?: boolean; runAsUser?: number };
+  terminationGracePeriodSeconds?: number;
+  automountServiceAccountToken?: boolean;
+}
+type Peer = { podSelector?: { matchLabels?: Record<string, string> }; namespaceSelector?: unknown; ipBlock?: { cidr: string } };
+
+const all = (o: RenderOutput): KubeObject[] => [...o.migrate, ...o.platform];
+const ofKind = (o: RenderOutput, kind: string): KubeObject[] => all(o).filter((x) => x.kind === kind);
+const podSpec = (o: KubeObject): PodSpec => (o.spec as { template: { spec: PodSpec } }).template.spec;
+const named = (o: RenderOutput, kind: string, name: string): KubeObject => {
+  const found = ofKind(o, kind).find((x) => x.metadata.name === name);
+  if (!found) throw new Error(`${kind} ${name} not rendered`);
+  return found;
+};
+
+/** Every variant the chart can produce: both profiles, and everything switched on. */
+function variants(): Array<[string, RenderOutput]> {
+  const everything = resolveValues('staging', [{ console: { enabled: true }, channelSandbox: { enabled: true }, tracing: { mode: 'zipkin' } }]);
+  return [
+    ['production', render(resolveValues('production'))],
+    ['staging', render(resolveValues('staging'))],
+    ['everything on', render(everything)],
+  ];
+}
+
+/** The apps of apps/ (each a directory with a project.json). */
+function appsOfRepo(): string[] {
+  return readdirSync(join(root, 'apps')).filter((d) => existsSync(join(root, 'apps', d, 'project.json')));
+}
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { recursive: true, withFileTypes: true })
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name));
+}
+
+/** The variables an app's config classes mark @Sensitive(), read from their source. */
+/**
+ * The variables an app's config classes mark @Sensitive(), read from their source: the app's own
+ * (`*.config.ts`) and those every service reads (libs/shared/config, the service kit's). A variable
+ * declared @IsOptional() may be left out; if it is set, it comes from a Secret too.
+ */
+function sensitiveVariables(app: string): Array<{ name: string; optional: boolean }> {
+  const isSource = (f: string) => f.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(f);
+  const files = [
+    ...filesUnder(join(root, 'libs/shared/config/src')).filter(isSource),
+    ...filesUnder(join(root, 'libs/shared/service-kit/src')).filter(isSource),
+    ...filesUnder(join(root, 'apps', app, 'src')).filter((f) => f.endsWith('.config.ts')),
+  ];
+  const found = new Map<string, boolean>();
+  for (const f of files) {
+    for (const m of readFileSync(f, 'utf8').matchAll(/@Sensitive\(\)((?:\s*@[^\n]*\n)*?)\s*([A-Z][A-Z0-9_]*)\s*=/g))
+      found.set(m[2], /@IsOptional\(\)/.test(m[1]));
+  }
+  return [...found].map(([name, optional]) => ({ name, optional }));
+}
+
+describe('the Kubernetes manifests (cdk8s)', () => {
+  const rendered = variants();
+
+  it.each(rendered.map(([name]) => name))('%s: renders and every object validates against the Kubernetes API schemas', (name) => {
+    const out = rendered.find(([n]) => n === name)![1];
+    expect(all(out).length).toBeGreaterThan(20);
+    expect(all(out).flatMap(validateObject)).toEqual([]);
+    for (const o of all(out)) expect(o.metadata.namespace).toBe(out.values.namespace);
+  });
+
+  it('the validator does refuse what the API server would', () => {
+    const out = render(resolveValues('production'));
+    const d = structuredClone(named(out, 'Deployment', resourceName('gateway')));
+    (podSpec(d).containers[0] as unknown as { ports: unknown }).ports = [{ containerPort: 'eighty' }];
+    expect(validateObject(d).join('\n')).toMatch(/containerPort must be integer/);
+    expect(validateObject({ apiVersion: 'extensions/v1beta1', kind: 'Ingress', metadata: { name: 'x' } }).join()).toMatch(/not one of the API versions/);
+  });
+
+  it.each(rendered.map(([name]) => name))(
+    '%s: every Deployment has probes, resources, a non-root user, no privilege escalation and a read-only root',
+    (name) => {
+      const out = rendered.find(([n]) => n === name)![1];
+      for (const d of ofKind(out, 'Deployment')) {
+        const pod = podSpec(d);
+        expect(pod.securityContext?.runAsNonRoot).toBe(true);
+        expect(pod.securityContext?.runAsUser).toBeGreaterThan(0);
+        expect(pod.automountServiceAccountToken).toBe(false);
+        for (const c of pod.containers) {
+          const where = `${d.metadata.name}/${c.name}`;
+          expect([where, c.livenessProbe?.httpGet?.path]).toEqual([where, expect.stringMatching(/^\/health/)]);
+          expect([where, c.readinessProbe?.httpGet?.path]).toEqual([where, expect.stringMatching(/^\/health/)]);
+          expect([where, c.resources?.requests?.cpu, c.resources?.requests?.memory, c.resources?.limits?.memory]).toEqual([
+            where,
+            expect.any(String),
+            expect.any(String),
+            expect.any(String),
+          ]);
+          expect([where, c.securityContext]).toEqual([
+            where,
+            expect.objectContaining({
+              runAsNonRoot: true,
+              allowPrivilegeEscalation: false,
+              privileged: false,
+              readOnlyRootFilesystem: true,
+              capabilities: { drop: ['ALL'] },
+            }),
+          ]);
+        }
+      }
+    },
+  );
+
+  it('the services probe /health/live and /health/ready, and the drain fits in the grace period', () => {
+    const out = render(resolveValues('production'));
+    for (const s of SERVICES.filter((x) => x.name !== 'channel-sandbox')) {
+      const pod = podSpec(named(out, 'Deployment', resourceName(s.name)));
+      const c = pod.containers[0];
+      expect(c.livenessProbe?.httpGet?.path).toBe('/health/live');
+      expect(c.readinessProbe?.httpGet?.path).toBe('/health/ready');
+      expect(c.args).toEqual([s.name]);
+      const drainMs = Number(c.env?.find((e) => e.name === 'SHUTDOWN_DRAIN_MS')?.value);
+      const preStop = c.lifecycle?.preStop?.sleep?.seconds ?? 0;
+      expect(preStop * 1000 + drainMs + 10_000).toBeLessThanOrEqual((pod.terminationGracePeriodSeconds ?? 30) * 1000);
+    }
+  });
+
+  it('every app of apps/ is deployed when its switch is on, each with a Service, an autoscaler and a disruption budget', () => {
+    const everything = rendered.find(([n]) => n === 'everything on')![1];
+    const deployments = ofKind(everything, 'Deployment').map((d) => d.metadata.name);
+    const apps = appsOfRepo();
+    expect(apps).toEqual(expect.arrayContaining(SERVICES.map((s) => s.name)));
+    for (const app of apps) {
+      expect(deployments).toContain(resourceName(app));
+      for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy'])
+        expect(ofKind(everything, kind).map((o) => o.metadata.name)).toContain(resourceName(app));
+    }
+    for (const hpa of ofKind(everything, 'HorizontalPodAutoscaler')) {
+      expect(hpa.spec).toMatchObject({
+        scaleTargetRef: { kind: 'Deployment', name: hpa.metadata.name },
+        minReplicas: expect.any(Number),
+        maxReplicas: expect.any(Number),
+      });
+    }
+  });
+
+  it('production leaves out the channel sandbox and the console; staging has the sandbox and an in-cluster Zipkin', () => {
+    const prod = rendered.find(([n]) => n === 'production')![1];
+    const staging = rendered.find(([n]) => n === 'staging')![1];
+    const names = (o: RenderOutput) => ofKind(o, 'Deployment').map((d) => d.metadata.name);
+    expect(names(prod)).not.toContain(resourceName('channel-sandbox'));
+    expect(names(prod)).not.toContain(resourceName('console'));
+    expect(names(prod)).not.toContain(resourceName('zipkin'));
+    expect(names(staging)).toEqual(expect.arrayContaining([resourceName('channel-sandbox'), resourceName('zipkin')]));
+    const qr = podSpec(named(prod, 'Deployment', resourceName('qr-payment'))).containers[0];
+    expect(JSON.parse(qr.env!.find((e) => e.name === 'COUNTYPAY_SERVICE_URLS')!.value!)).toEqual({ 'channel-sandbox': prod.values.qrPayment.channelsUrl });
+  });
+
+  it('the service table matches tools/services.mjs', () => {
+    const text = readFileSync(join(root, 'tools/services.mjs'), 'utf8');
+    const declared = [...text.matchAll(/name: '([a-z-]+)', schema: '([a-z_]+)'/g)].map((m) => ({ name: m[1], schema: m[2] }));
+    expect(SERVICES.map((s) => ({ name: s.name, schema: s.schema }))).toEqual(declared);
+  });
+
+  describe('secrets', () => {
+    it('no Secret object and no secret value in any manifest: every sensitive variable of every config class comes from a Secret key', () => {
+      for (const [, out] of rendered) {
+        expect(ofKind(out, 'Secret')).toEqual([]);
+        for (const d of [...ofKind(out, 'Deployment'), ...ofKind(out, 'Job')]) {
+          for (const e of podSpec(d).containers.flatMap((c) => c.env ?? [])) {
+            if (e.value !== undefined) {
+              expect([d.metadata.name, e.name, /(SECRET|PASSWORD|TOKEN|PRIVATE|_KEY$|ADMIN_DATABASE_URL)/.test(e.name)]).toEqual([
+                d.metadata.name,
+                e.name,
+                false,
+              ]);
+              // a connection URL never carries a literal password, only the kubelet's $(VAR) reference
+              expect(e.value).not.toMatch(/:\/\/[^:/@]+:(?!\$\()[^@]+@/);
+            }
+          }
+        }
+      }
+    });
+
+    it.each(SERVICES.map((s) => s.name))('%s gets each @Sensitive variable its config classes read through a secretKeyRef', (app) => {
+      const everything = rendered.find(([n]) => n === 'everything on')![1];
+      const env = podSpec(named(everything, 'Deployment', resourceName(app))).containers[0].env ?? [];
+      const byName = new Map(env.map((e) => [e.name, e]));
+      const sensitive = sensitiveVariables(app);
+      expect(sensitive).toContainEqual({ name: 'DATABASE_URL', optional: false });
+      for (const { name, optional } of sensitive) {
+        const e = byName.get(name);
+        if (optional && !e) continue;
+        expect([name, e]).toEqual([name, expect.anything()]);
+        if (name === 'DATABASE_URL') {
+          expect(e!.value).toContain('$(COUNTYPAY_DB_PASSWORD)');
+          const pw = env.findIndex((x) => x.name === 'COUNTYPAY_DB_PASSWORD');
+          expect(pw).toBeGreaterThanOrEqual(0);
+          expect(pw).toBeLessThan(env.findIndex((x) => x.name === 'DATABASE_URL')); // the kubelet expands only variables defined before
+          expect(env[pw].valueFrom?.secretKeyRef).toMatchObject({ name: everything.values.secrets.app, key: 'app-db-password' });
+        } else {
+          expect([name, e!.valueFrom?.secretKeyRef?.name]).toEqual([name, everything.values.secrets.app]);
+        }
+      }
+    });
+
+    it('values refuse a secret given as a plain variable', () => {
+      const v: Values = { ...productionValues(), env: { gateway: { COUNTYPAY_CREDENTIAL_KEY: 'x', GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '1200' } } };
+      expect(checkValues(v)).toEqual([expect.stringContaining('env.gateway.COUNTYPAY_CREDENTIAL_KEY')]);
+    });
+  });
+
+  describe('network policies', () => {
+    const out = rendered.find(([n]) => n === 'everything on')![1];
+    const policy = (name: string) =>
+      named(out, 'NetworkPolicy', resourceName(name)).spec as {
+        ingress?: Array<{ from: Peer[] }>;
+        egress?: Array<{ to: Peer[] }>;
+        podSelector: unknown;
+        policyTypes: string[];
+      };
+    const podPeers = (peers: Peer[]) => peers.map((p) => p.podSelector?.matchLabels?.['app.kubernetes.io/name']).filter(Boolean);
+
+    it('deny everything in the namespace by default', () => {
+      expect(policy('default-deny')).toEqual({ podSelector: {}, policyTypes: ['Ingress', 'Egress'] });
+    });
+
+    it.each(['everything on', 'production'])(
+      '%s: only the gateway (and the console) accept connections from outside the namespace, besides metrics scraping and the channel front’s notifications',
+      (variant) => {
+        const o = rendered.find(([n]) => n === variant)![1];
+        const scrape = o.values.monitoring.scrapeFrom.map((p) => JSON.stringify(p.namespaceLabels));
+        const channels = o.values.channelSandbox.enabled ? [] : o.values.qrPayment.channelsEgress.map((p) => p.cidr);
+        for (const np of ofKind(o, 'NetworkPolicy')) {
+          const from = ((np.spec as { ingress?: Array<{ from: Peer[] }> }).ingress ?? []).flatMap((r) => r.from);
+          const outside = from.filter((p) => {
+            if (p.ipBlock) return !(np.metadata.name === resourceName('qr-payment') && channels.includes(p.ipBlock.cidr));
+            if (p.namespaceSelector) return !scrape.includes(JSON.stringify((p.namespaceSelector as { matchLabels?: unknown }).matchLabels));
+            return false;
+          });
+          if (outside.length > 0) expect([resourceName('gateway'), resourceName('console'), resourceName('zipkin')]).toContain(np.metadata.name);
+        }
+      },
+    );
+
+    it('each service accepts exactly the services that call it, and may call exactly those it calls', () => {
+      for (const s of SERVICES) {
+        const p = policy(s.name);
+        const callers: string[] = SERVICES.filter((c) => c.calls.includes(s.name)).map((c) => c.name);
+        if (s.name === 'gateway') callers.push('console');
+        expect([s.name, podPeers((p.ingress ?? []).flatMap((r) => r.from)).sort()]).toEqual([s.name, callers.sort()]);
+        const calls = podPeers((p.egress ?? []).flatMap((r) => r.to)).filter((n) => n !== 'zipkin');
+        expect([s.name, calls.sort()]).toEqual([s.name, [...s.calls].sort()]);
+      }
+    });
+
+    it('the calls the code makes are allowed (urls.url(…) in apps/*/src)', () => {
+      for (const s of SERVICES) {
+        const used = new Set<string>();
+        for (const f of filesUnder(join(root, 'apps', s.name, 'src')).filter((x) => x.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(x))) {
+          for (const m of readFileSync(f, 'utf8').matchAll(/\.url\('([a-z-]+)'\)/g)) used.add(m[1]);
+        }
+        expect([s.name, [...used].filter((u) => !s.calls.includes(u as never))]).toEqual([s.name, []]);
+      }
+    });
+
+    it('every pod may reach PostgreSQL and Kafka (and nothing else outside but DNS, webhooks, channels and the trace collector)', () => {
+      for (const s of SERVICES) {
+        const cidrs = (policy(s.name).egress ?? []).flatMap((r) => r.to).flatMap((p) => (p.ipBlock ? [p.ipBlock.cidr] : []));
+        expect(cidrs).toEqual(expect.arrayContaining([...out.values.postgres.egress, ...out.values.kafka.egress].map((e) => e.cidr)));
+      }
+      expect(JSON.stringify(policy('dns'))).toContain('"port":53');
+    });
+  });
+
+  describe('the release Job', () => {
+    const out = rendered.find(([n]) => n === 'production')![1];
+    const job = named(out, 'Job', migrateJobName(out.values));
+    const c = podSpec(job).containers[0];
+    const env = Object.fromEntries((c.env ?? []).map((e) => [e.name, e]));
+
+    it('migrates and creates the topics with replication factor 3 and min.insync.replicas 2, before the rollout', () => {
+      expect(c.args).toEqual(['migrate']);
+      expect(env.KAFKA_TOPIC_REPLICATION_FACTOR.value).toBe('3');
+      expect(env.KAFKA_MIN_INSYNC_REPLICAS.value).toBe('2');
+      expect(env.COUNTYPAY_ADMIN_DATABASE_URL.valueFrom?.secretKeyRef).toEqual({ name: out.values.secrets.databaseAdmin, key: 'url' });
+      expect(env.COUNTYPAY_APP_DB_PASSWORD.valueFrom?.secretKeyRef).toEqual({ name: out.values.secrets.app, key: 'app-db-password' });
+      expect(job.metadata.annotations).toMatchObject({ 'helm.sh/hook': 'pre-install,pre-upgrade', 'argocd.argoproj.io/hook': 'PreSync' });
+      expect(out.migrate.map((o) => o.kind)).toEqual(['NetworkPolicy', 'Job']);
+    });
+
+    it('gets a new name with every image, so each release runs its own', () => {
+      const next = resolveValues('production', [{ image: { tag: '0.2.0' } }]);
+      expect(migrateJobName(next)).not.toBe(migrateJobName(out.values));
+      expect(migrateJobName(resolveValues('production', [{ image: { tag: 'v'.repeat(128) } }])).length).toBeLessThanOrEqual(63);
+    });
+  });
+
+  describe('values', () => {
+    it('production refuses a replication factor below 3, min.insync.replicas below 2 and the channel sandbox', () => {
+      expect(() => resolveValues('production', [{ kafka: { topicReplicationFactor: 1, minInsyncReplicas: 1 } }])).toThrow(/topicReplicationFactor ≥ 3/);
+      expect(() => resolveValues('production', [{ channelSandbox: { enabled: true } }])).toThrow(/never run in production/);
+    });
+
+    it('refuses more database connections at full scale-out than PostgreSQL grants', () => {
+      expect(() => resolveValues('production', [{ postgres: { maxConnections: 200 } }])).toThrow(/maxConnections: 200 is below 360/);
+    });
+
+    it('refuses a drain that does not fit in the grace period', () => {
+      expect(() => resolveValues('production', [{ shutdown: { drainSeconds: 40 } }])).toThrow(/terminationGracePeriodSeconds/);
+    });
+
+    it('the example values file renders', () => {
+      const example = parseYaml(readFileSync(join(root, 'deploy/k8s/values/province.example.yaml'), 'utf8')) as unknown;
+      const out = render(resolveValues('production', [example]));
+      expect(ofKind(out, 'Deployment').length).toBeGreaterThan(5);
+    });
+  });
+
+  it('writes plain manifests and a Helm chart', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'countypay-render-'));
+    try {
+      const out = render(resolveValues('staging'));
+      const plain = writeManifests(out, join(dir, 'plain'), 'plain');
+      expect(plain.map((f) => f.split('/').pop())).toEqual(['migrate.k8s.yaml', 'platform.k8s.yaml']);
+      const docs = parseAllDocuments(readFileSync(plain[1], 'utf8')).map((d) => d.toJS() as KubeObject);
+      expect(docs).toEqual(out.platform);
+      const helm = writeManifests(out, join(dir, 'helm'), 'helm');
+      const chart = parseYaml(readFileSync(helm[0], 'utf8')) as { apiVersion: string; name: string; appVersion: string };
+      expect(chart).toMatchObject({ apiVersion: 'v2', name: 'countypay', appVersion: out.values.image.tag });
+      expect(readFileSync(helm[2], 'utf8')).not.toContain('{{');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
