@@ -95,7 +95,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...(p.groupPrefix ? { KAFKA_GROUP_PREFIX: p.groupPrefix } : {}),
       ...(p.env ?? {}),
-      ...secretsEnv(secrets),
+      ...secretsEnv(secrets, svc.name),
       QR_NOTIFY_BASE_URL: `http://127.0.0.1:${p.basePort + SERVICES.find((s) => s.name === 'qr-payment').offset}`,
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
       ...extraEnv,

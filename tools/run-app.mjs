@@ -39,7 +39,7 @@ const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warnin
     KAFKA_GROUP_PREFIX: `dev-${port}`,
     KAFKAJS_NO_PARTITIONER_WARNING: '1',
     COUNTYPAY_SERVICE_URLS: values.urls,
-    ...secretsEnv(secrets),
+    ...secretsEnv(secrets, svc.name),
   },
 });
 for (const sig of ['SIGINT', 'SIGTERM']) process.on(sig, () => child.kill(sig));

@@ -1,6 +1,6 @@
 // Local secrets, generated once per checkout into .local/secrets.json (git-ignored) and never
 // printed: the services' database role password and the keys the apps use at rest.
-import { randomBytes } from 'node:crypto';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import { createRequire } from 'node:module';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -8,9 +8,15 @@ import { localDir } from '../deploy/local/util.mjs';
 
 const file = join(localDir, 'secrets.json');
 
-/** The secrets as the apps' environment variables (see each app's config class). */
-export function secretsEnv(s = localSecrets()) {
+/**
+ * The secrets as one app's environment variables (see each app's config class). Every app trusts
+ * the gateway's service-assertion key; only the gateway holds the private half (it calls the
+ * others). `service` undefined: the variables every app shares.
+ */
+export function secretsEnv(s = localSecrets(), service = undefined) {
   return {
+    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ [s.gatewayS2s.kid]: { issuer: 'gateway', publicKey: s.gatewayS2s.publicKey } }),
+    ...(service === 'gateway' ? { COUNTYPAY_S2S_SIGNING_KEY: s.gatewayS2s.privateKey, COUNTYPAY_S2S_KEY_ID: s.gatewayS2s.kid } : {}),
     COUNTYPAY_PII_KEY: s.piiKey,
     COUNTYPAY_BLIND_INDEX_KEY: s.blindIndexKey,
     COUNTYPAY_CREDENTIAL_KEY: s.credentialKey,
@@ -30,6 +36,14 @@ export function localSecrets() {
     provinceOperatorToken: () => `cpo_${randomBytes(32).toString('base64url')}`,
     sandboxNotifySecret: () => randomBytes(24).toString('base64url'),
     platformSm2: () => createRequire(import.meta.url)('sm-crypto-v2').sm2.generateKeyPairHex(),
+    gatewayS2s: () => {
+      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+      return {
+        kid: `gw-${randomBytes(4).toString('hex')}`,
+        privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+      };
+    },
   };
   const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   let changed = false;

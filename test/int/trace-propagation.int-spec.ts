@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestSchema, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
 import { platformTablesSql } from '@countypay/service-kit';
+import { generateServiceKeyPair } from '@countypay/security';
 
 interface SpanOut {
   name: string;
@@ -40,6 +41,7 @@ describe('tracing across services (real HTTP, PostgreSQL, Kafka; in-memory expor
         KAFKA_GROUP_PREFIX: uniqueName('trace').replace(/_/g, '-'),
         LOG_LEVEL: 'warn',
         FIXTURE_TENANT: 't510121',
+        COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ 'it-gateway': { issuer: 'gateway', publicKey: generateServiceKeyPair().publicKey } }),
       },
     });
     expect(run.stderr).not.toMatch(/fixture failed/);

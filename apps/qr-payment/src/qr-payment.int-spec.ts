@@ -12,7 +12,7 @@ import { decodeMpm } from '@countypay/emvco';
 import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { actorHeaders, type Actor } from '@countypay/service-kit';
-import { assertKeysetPaging, startTestService, testActors, type TestService } from '@countypay/testing';
+import { assertKeysetPaging, startTestService, testActors, type TestService, testAssertion } from '@countypay/testing';
 import { ChannelModule } from './channel/channel.module';
 import { QrPaymentConfig } from './config/qr-payment.config';
 import { migrations } from './data-source';
@@ -162,7 +162,7 @@ describe('dynamic (per-order) codes', () => {
     expect(decoded.value.pointOfInitiation).toBe('dynamic');
     expect(decoded.value.amountFen).toBe(12_300n);
 
-    const png = await fetch(`${svc.base}${created.body.qr.pngPath}`, { headers: actorHeaders(APP_T1) });
+    const png = await fetch(`${svc.base}${created.body.qr.pngPath}`, { headers: { ...actorHeaders(APP_T1), ...testAssertion('qrpay', APP_T1) } });
     expect(png.status).toBe(200);
     expect(png.headers.get('content-type')).toContain('image/png');
     expect(
@@ -430,7 +430,9 @@ describe('access and request shape', () => {
   });
 
   it('a call without an actor is refused; the province reads a county it names, the county operator sees every app', async () => {
-    expect((await svc.call('GET', '/qr/orders')).status).toBe(403);
+    // no service assertion: the service believes no caller (401), whatever headers it sends
+    expect((await svc.call('GET', '/qr/orders')).status).toBe(401);
+    expect((await svc.call('GET', '/qr/orders', { headers: actorHeaders(APP_T1) })).body.error.code).toBe('invalid_service_assertion');
     const created = await api('POST', '/qr/orders', { merchantId: MERCHANT, outTradeNo: 'A-ops', amountFen: 400 });
     expect((await api('GET', `/qr/orders/${created.body.id}`, undefined, testActors.province(T1))).body.status).toBe('created');
     expect((await api('GET', `/qr/orders/${created.body.id}`, undefined, testActors.province())).body.error.code).toBe('invalid_tenant');

@@ -67,6 +67,15 @@ describe('gateway e2e: bad input', () => {
     const unknown = expectErrorShape(await post({ body: extra }), 400, 'unknown_field', 'favouriteColour');
     expect(unknown.message).toContain('favouriteColour');
 
+    // hostile bodies, signed: nesting deep enough to exhaust a recursive walker, a NUL that PostgreSQL text cannot hold, invalid UTF-8
+    const deep = expectErrorShape(await post({ rawBody: '['.repeat(5000) + ']'.repeat(5000) }), 400, 'invalid_json');
+    expect(deep.message).toMatch(/nested more than \d+ levels/);
+    expectErrorShape(await post({ rawBody: '{"a":'.repeat(10_000) }), 400, 'invalid_json'); // 50 KB: under the body limit
+    const nul = expectErrorShape(await post({ body: merchantInput(app.tenantId, { legalName: '金堂县\u0000超市有限公司' }) }), 400, 'invalid_request', 'legalName');
+    expect(nul.message).toContain('NUL');
+    const latin1 = Buffer.concat([Buffer.from('{"legalName":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
+    expectErrorShape(await post({ rawBody: latin1 }), 400, 'invalid_json');
+
     const form = await post({ rawBody: 'legalName=x&uscc=y', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
     expectErrorShape(form, 415, 'unsupported_media_type');
     const text = await post({ rawBody: JSON.stringify(merchantInput(app.tenantId)), headers: { 'content-type': 'text/plain' } });

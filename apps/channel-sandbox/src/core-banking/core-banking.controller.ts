@@ -2,11 +2,11 @@ import { Body, Controller, Get, HttpCode, Param, Post } from '@nestjs/common';
 import { TenantIdPipe } from '../common/params.pipe';
 import { CoreBankingService, type AccountView, type PayoutView } from './core-banking.service';
 import { OpenAccountDto, PayoutDto } from './dto/core-banking.dto';
-import { InternalRoute } from '@countypay/service-kit';
+import { PlatformRoute } from '@countypay/service-kit';
 
 /** A county's core banking system (one per tenant). */
 // a simulated external system (channel, county core banking, their admin API): never part of the public API
-@InternalRoute('the platform and its tests (simulated external system)')
+@PlatformRoute('the platform and its tests (simulated external system)')
 @Controller('core/:tenantId')
 export class CoreBankingController {
   constructor(private readonly core: CoreBankingService) {}

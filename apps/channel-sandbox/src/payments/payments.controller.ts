@@ -3,11 +3,11 @@ import { ChannelPipe, orderIdPipe } from '../common/params.pipe';
 import type { Channel } from '../domain/channels';
 import { CreatePaymentDto, CreateRefundDto, TenantBodyDto, TenantQueryDto } from './dto/payment.dto';
 import { PaymentsService, type PaymentAnswer, type PaymentView, type RefundAnswer } from './payments.service';
-import { InternalRoute } from '@countypay/service-kit';
+import { PlatformRoute } from '@countypay/service-kit';
 
 /** A simulated channel's payment API, called by the platform's payment services. */
 // a simulated external system (channel, county core banking, their admin API): never part of the public API
-@InternalRoute('the platform and its tests (simulated external system)')
+@PlatformRoute('the platform and its tests (simulated external system)')
 @Controller('channels/:channel')
 export class PaymentsController {
   constructor(private readonly payments: PaymentsService) {}

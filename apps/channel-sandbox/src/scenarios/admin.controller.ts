@@ -3,11 +3,11 @@ import { NotificationDispatcher } from '../notifications/notification.dispatcher
 import type { DeliveryRecord } from '../notifications/notification.types';
 import { ClearScenariosQueryDto, CreateScenarioDto, DeliveriesQueryDto } from './dto/scenario.dto';
 import { ScenarioStore, type Scenario } from './scenario.store';
-import { InternalRoute } from '@countypay/service-kit';
+import { PlatformRoute } from '@countypay/service-kit';
 
 /** Test control of the sandbox: behaviour overrides and the notification delivery log. */
 // a simulated external system (channel, county core banking, their admin API): never part of the public API
-@InternalRoute('the platform and its tests (simulated external system)')
+@PlatformRoute('the platform and its tests (simulated external system)')
 @Controller('admin')
 export class AdminController {
   constructor(

@@ -5,11 +5,11 @@ import { ChannelPipe, TenantIdPipe } from '../common/params.pipe';
 import type { Channel } from '../domain/channels';
 import { isStatementDate } from '../domain/statement';
 import { StatementsService } from './statements.service';
-import { InternalRoute } from '@countypay/service-kit';
+import { PlatformRoute } from '@countypay/service-kit';
 
 /** Daily statement files (对账单), as the channels publish them for reconciliation. */
 // a simulated external system (channel, county core banking, their admin API): never part of the public API
-@InternalRoute('the platform and its tests (simulated external system)')
+@PlatformRoute('the platform and its tests (simulated external system)')
 @Controller('statements')
 export class StatementsController {
   constructor(private readonly statements: StatementsService) {}

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
+import { ServiceAuth } from '@countypay/service-kit';
 import { GatewayConfig } from '../config/gateway.config';
 import { UpstreamClient } from '../proxy/upstream.client';
 
@@ -36,6 +37,7 @@ export class OperatorAuthService {
   constructor(
     @Inject(UpstreamClient) private readonly upstream: UpstreamClient,
     private readonly config: GatewayConfig,
+    private readonly auth: ServiceAuth,
   ) {}
 
   async authenticate(token: string, headers: Record<string, string>): Promise<OperatorAuthResult> {
@@ -49,7 +51,7 @@ export class OperatorAuthService {
       method: 'POST',
       path: '/internal/operators/authenticate',
       query: '',
-      headers: { ...headers, 'content-type': 'application/json', accept: 'application/json' },
+      headers: { ...headers, ...this.auth.assertionHeader('onboarding'), 'content-type': 'application/json', accept: 'application/json' },
       body: Buffer.from(JSON.stringify({ token }), 'utf8'),
     });
     if (result.kind !== 'response') return { kind: result.kind === 'timeout' ? 'timeout' : 'unavailable' };

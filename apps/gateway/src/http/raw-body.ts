@@ -1,6 +1,6 @@
 import type { Request } from 'express';
 import { requestIdFrom } from '@countypay/observability';
-import { SIGNATURE_HEADERS } from '@countypay/security';
+import { SERVICE_ASSERTION_HEADER, SIGNATURE_HEADERS } from '@countypay/security';
 import { ACTOR_HEADER_NAMES, jsonBodyParsing } from '@countypay/service-kit';
 
 const RAW_BODY = Symbol('countypay.gateway.rawBody');
@@ -26,6 +26,7 @@ export function gatewayBodyParsing(limit: number) {
       if (req.url.startsWith('/v1/')) res.setHeader(SIGNATURE_HEADERS.requestId, req.headers['x-request-id']);
       // X-CP-App-Id is also the signature header: the pipeline overwrites it with the verified app.
       for (const name of ACTOR_HEADER_NAMES) if (name !== 'x-cp-app-id') delete req.headers[name];
+      delete req.headers[SERVICE_ASSERTION_HEADER];
     },
     keepRaw: (req, bytes) => {
       (req as Request & { [RAW_BODY]?: Buffer })[RAW_BODY] = bytes;

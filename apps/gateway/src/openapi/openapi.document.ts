@@ -78,8 +78,10 @@ function gatewayErrors(op: DescribedOperation): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error', 'service_unavailable'];
   if (op.service !== 'gateway') codes.push('upstream_timeout');
   if (['POST', 'PUT', 'PATCH'].includes(op.method)) codes.push('invalid_request', 'invalid_json', 'unknown_field', 'payload_too_large', 'unsupported_media_type');
-  else if (op.parameters.some((p) => p.in === 'query')) codes.push('invalid_request');
-  if (op.parameters.some((p) => p.in === 'path')) codes.push('not_found');
+  // a query parameter the route does not know is refused like an unknown body field
+  else if (op.parameters.some((p) => p.in === 'query')) codes.push('invalid_request', 'unknown_field');
+  // an id of another shape is not found; a path segment that is not valid percent-encoded UTF-8 is a malformed request
+  if (op.parameters.some((p) => p.in === 'path')) codes.push('not_found', 'invalid_request');
   if (op.access.kind === 'public') return codes;
   codes.push('forbidden_actor');
   const { actors } = op.access;
@@ -89,7 +91,8 @@ function gatewayErrors(op: DescribedOperation): ErrorCode[] {
   }
   if (actors.includes('county') || actors.includes('province')) {
     codes.push('invalid_operator_token');
-    if (actors.includes('province') && !op.path.includes('{tenantId}')) codes.push('invalid_tenant');
+    // the county a province operator names (X-CP-Tenant-Id, or the {tenantId} of the path) must be t + six digits
+    if (actors.includes('province')) codes.push('invalid_tenant');
   }
   return codes;
 }

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppScope, ErrorCode } from '@countypay/contracts';
-import { actorHeaders, LOGGER, requestIdOf, sendError, type Actor } from '@countypay/service-kit';
+import { actorHeaders, LOGGER, requestIdOf, sendError, ServiceAuth, type Actor } from '@countypay/service-kit';
 import { type Logger, currentTraceparent } from '@countypay/observability';
 import { isTenantId, runWithTenant } from '@countypay/tenancy';
 import { APP_ID_PATTERN, NONCE_PATTERN, SIGNATURE_HEADERS, splitRequestTarget } from '@countypay/security';
@@ -75,6 +75,7 @@ export class GatewayMiddleware implements NestMiddleware {
     private readonly signer: ResponseSigner,
     private readonly metrics: GatewayMetrics,
     private readonly config: GatewayConfig,
+    private readonly auth: ServiceAuth,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -166,7 +167,9 @@ export class GatewayMiddleware implements NestMiddleware {
       return sendError(res, req, 'rate_limited', `too many requests for this ${rate.refusedBy ?? 'app'}; retry after ${rate.retryAfterSeconds} s`);
     }
 
-    const actor = actorHeaders({ type: 'app', id: app.appId, appId: app.appId, tenantId: app.tenantId, partnerId: app.partnerId, scopes: app.scopes as AppScope[] });
+    const who: Actor = { type: 'app', id: app.appId, appId: app.appId, tenantId: app.tenantId, partnerId: app.partnerId, scopes: app.scopes as AppScope[] };
+    // the service (or the gateway's own controller) believes the actor only from this signed assertion
+    const actor = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
 
     if (req.method === 'POST') {
       const key = await this.claimIdempotencyKey(req, res, { tenantId: app.tenantId, appId: app.appId }, true, ex);
@@ -260,7 +263,7 @@ export class GatewayMiddleware implements NestMiddleware {
       tenantId = named;
     }
     const who: Actor = op.role === 'county' ? { type: 'county', id: op.operatorId, tenantId: tenantId! } : { type: 'province', id: op.operatorId, ...(tenantId ? { tenantId } : {}) };
-    const actor = actorHeaders(who);
+    const actor = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
     if (req.method === 'POST') {
       // optional for operators: honoured when given
       const key = await this.claimIdempotencyKey(req, res, { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId }, false, ex);

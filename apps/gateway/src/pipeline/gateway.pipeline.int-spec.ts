@@ -12,7 +12,7 @@ import { ServiceUrlsConfig } from '@countypay/config';
 import type { AppUpdatedData, EventEnvelope } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { FieldCipher, generateAppId, generateAppSecret, generateFieldKey, generateSm2KeyPair, responseCanonical, signedRequestHeaders, verifyResponseSignature } from '@countypay/security';
-import { startTestService, type TestService } from '@countypay/testing';
+import { startTestService, verifyTestAssertion, type TestService } from '@countypay/testing';
 import { GatewayConfig } from '../config/gateway.config';
 import { gatewayBodyParsing } from '../http/raw-body';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
@@ -125,7 +125,7 @@ beforeAll(async () => {
   });
   const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }) });
   svc = await startTestService({
-    service: 'gw_pipe',
+    service: 'gateway',
     ddl: gatewayTablesSql(),
     imports: [PipelineModule],
     bodyParsing: gatewayBodyParsing,
@@ -204,7 +204,7 @@ function responseVerifies(r: Sent, alg: 'HMAC-SHA256' | 'SM2-SM3', key: string):
 
 describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
   it('forwards a signed request with the actor headers, without /v1, and signs the response', async () => {
-    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't510999', 'x-cp-actor-type': 'province', 'x-request-id': 'it-req-0001' } });
+    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't510999', 'x-cp-actor-type': 'province', 'x-cp-assertion': 'v1.forged.e30.AAAA', 'x-request-id': 'it-req-0001' } });
     expect(r.status).toBe(200);
     const echo = r.json.echo as Echo;
     expect(echo.url).toBe('/qr/orders/o_1?b=2&a=%20x');
@@ -217,6 +217,10 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
       'x-request-id': 'it-req-0001',
     });
     expect(echo.headers['x-cp-signature']).toBeUndefined();
+    // the service believes the actor only from the gateway's signed assertion, for that service alone
+    const assertion = verifyTestAssertion(echo.headers['x-cp-assertion'], 'qr-payment');
+    expect(assertion).toMatchObject({ ok: true, claims: { iss: 'gateway', aud: 'qr-payment', act: { type: 'app', id: hmacApp, tenantId: T1 } } });
+    expect(verifyTestAssertion(echo.headers['x-cp-assertion'], 'onboarding')).toMatchObject({ ok: false });
     expect(r.headers.get('x-request-id')).toBe('it-req-0001');
     expect(r.headers.get('x-cp-request-id')).toBe('it-req-0001');
     expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);

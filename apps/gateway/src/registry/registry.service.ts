@@ -4,7 +4,7 @@ import { validate } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { AppUpdatedData, type EventEnvelope, type TenantUpdatedData } from '@countypay/contracts';
-import { LOGGER } from '@countypay/service-kit';
+import { LOGGER, ServiceAuth } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isTenantId } from '@countypay/tenancy';
@@ -41,6 +41,7 @@ export class RegistryService {
     @Inject(REGISTRY_SERVICE_URLS) private readonly urls: ServiceUrlsConfig,
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly ds: DataSource,
+    private readonly auth: ServiceAuth,
   ) {}
 
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
@@ -86,7 +87,10 @@ export class RegistryService {
    * onboarding has no such app. Throws when onboarding cannot be asked (the caller retries).
    */
   async appFromOnboarding(appId: string): Promise<{ tenantId: string; data: AppUpdatedData } | null> {
-    const res = await fetch(`${this.urls.url('onboarding')}/internal/apps/${encodeURIComponent(appId)}`, { signal: AbortSignal.timeout(2000) });
+    const res = await fetch(`${this.urls.url('onboarding')}/internal/apps/${encodeURIComponent(appId)}`, {
+      headers: this.auth.assertionHeader('onboarding'),
+      signal: AbortSignal.timeout(2000),
+    });
     if (res.status === 404 || res.status === 400) return null;
     if (res.status !== 200) throw new Error(`onboarding answered ${res.status} for app ${appId}`);
     const body = (await res.json()) as Record<string, unknown>;

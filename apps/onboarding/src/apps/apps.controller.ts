@@ -75,7 +75,7 @@ export class AppsController {
 
   /** The gateway's fallback for an app it has not seen an event of: the app as AppUpdatedV1 carries it (secrets encrypted), plus `tenantId`. */
   @Get('internal/apps/:appId')
-  @InternalRoute('gateway')
+  @InternalRoute({ callers: ['gateway'] })
   internal(@Param('appId', appIdParam()) appId: string): Promise<AppUpdatedData & { tenantId: string }> {
     return this.apps.internalState(appId);
   }

@@ -10,7 +10,7 @@ export class OperatorsController {
 
   /** The gateway resolves an operator's bearer token (`cpo_…`): 401 invalid_operator_token when unknown or disabled. */
   @Post('internal/operators/authenticate')
-  @InternalRoute('gateway')
+  @InternalRoute({ callers: ['gateway'] })
   @HttpCode(200)
   authenticate(@Body() dto: AuthenticateOperatorRequest): Promise<AuthenticatedOperator> {
     return this.operators.authenticate(dto.token);

@@ -64,7 +64,7 @@ export class TenantsController {
 
   /** The gateway asks whether a county is open for business. */
   @Get('internal/tenants/:tenantId/status')
-  @InternalRoute('gateway')
+  @InternalRoute({ callers: ['gateway'] })
   status(@Param('tenantId', tenantParam()) tenantId: string): Promise<TenantStatus> {
     return this.tenants.status(tenantId);
   }

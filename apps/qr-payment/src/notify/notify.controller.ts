@@ -1,11 +1,11 @@
 import { Controller, Headers, HttpCode, Param, Post, Req } from '@nestjs/common';
 import type { Request } from 'express';
-import { InternalRoute } from '@countypay/service-kit';
+import { PlatformRoute } from '@countypay/service-kit';
 import { NotifyService } from './notify.service';
 
 /** Channel → us. Not in the public API: authenticated by the notification signature, not by the gateway. */
 @Controller('qr/notify')
-@InternalRoute('payment channels')
+@PlatformRoute('payment channels')
 export class NotifyController {
   constructor(private readonly notify: NotifyService) {}
 

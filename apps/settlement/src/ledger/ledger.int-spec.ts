@@ -309,8 +309,8 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     expect(appOnTrialBalance.status).toBe(403);
     expect(appOnTrialBalance.body.error).toMatchObject({ code: 'forbidden_actor' });
     const anonymous = await svc.call('GET', '/ledger/entries');
-    expect(anonymous.status).toBe(403);
-    expect(anonymous.body.error).toMatchObject({ code: 'forbidden_actor' });
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error).toMatchObject({ code: 'invalid_service_assertion' });
     const provinceWithoutCounty = await get('/ledger/trial-balance', testActors.province());
     expect(provinceWithoutCounty.status).toBe(400);
     expect(provinceWithoutCounty.body.error).toMatchObject({ code: 'invalid_tenant' });

@@ -1682,7 +1682,7 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error";
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -2920,7 +2920,7 @@ export interface operations {
                     "application/json": components["schemas"]["AppPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3095,7 +3095,7 @@ export interface operations {
                     "application/json": components["schemas"]["App"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -3105,8 +3105,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -4285,7 +4285,7 @@ export interface operations {
                     "application/json": components["schemas"]["AuditEntryPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -5826,7 +5826,7 @@ export interface operations {
                     "application/json": components["schemas"]["OperatorPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6436,7 +6436,7 @@ export interface operations {
                     "application/json": components["schemas"]["PartnerPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6789,7 +6789,7 @@ export interface operations {
                     "application/json": components["schemas"]["Partner"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -6799,8 +6799,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -7751,7 +7751,7 @@ export interface operations {
                     "application/json": components["schemas"]["TenantPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -7941,6 +7941,25 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["Tenant"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description invalid_operator_token */
@@ -8174,7 +8193,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
-            /** @description invalid_request, invalid_json, unknown_field */
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8426,7 +8445,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
-            /** @description invalid_request, invalid_json, unknown_field */
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8697,7 +8716,7 @@ export interface operations {
                     "application/json": components["schemas"]["Tenant"];
                 };
             };
-            /** @description invalid_request, invalid_json, unknown_field */
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -8972,7 +8991,7 @@ export interface operations {
                     "application/json": components["schemas"]["LedgerEntryPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9153,7 +9172,7 @@ export interface operations {
                     "application/json": components["schemas"]["MerchantBalance"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -9163,8 +9182,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9578,7 +9597,7 @@ export interface operations {
                     "application/json": components["schemas"]["MerchantPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10115,7 +10134,7 @@ export interface operations {
                     "application/json": components["schemas"]["Merchant"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -10125,8 +10144,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11064,7 +11083,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrStaticCode"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11074,8 +11093,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11268,7 +11287,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrStaticCode"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -11278,8 +11297,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11743,7 +11762,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrOrderPage"];
                 };
             };
-            /** @description invalid_request, invalid_tenant */
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12248,7 +12267,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrOrder"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -12258,8 +12277,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13036,7 +13055,7 @@ export interface operations {
                     "image/png": string;
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13046,8 +13065,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13228,7 +13247,7 @@ export interface operations {
                     "image/svg+xml": string;
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13238,8 +13257,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13439,7 +13458,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrRefundList"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -13449,8 +13468,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14229,7 +14248,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrStaticCodeOffer"];
                 };
             };
-            /** @description wallet_not_supported */
+            /** @description invalid_request, wallet_not_supported */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14239,8 +14258,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "wallet_not_supported",
-                     *         "message": "wallet not supported",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14399,7 +14418,7 @@ export interface operations {
                     "application/json": components["schemas"]["QrStaticCodeOffer"];
                 };
             };
-            /** @description wallet_not_supported */
+            /** @description invalid_request, wallet_not_supported */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -14409,8 +14428,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "wallet_not_supported",
-                     *         "message": "wallet not supported",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15094,7 +15113,7 @@ export interface operations {
                     "application/json": components["schemas"]["Store"];
                 };
             };
-            /** @description invalid_tenant */
+            /** @description invalid_request, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15104,8 +15123,8 @@ export interface operations {
                      * @example {
                      *       "error": {
                      *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15609,7 +15628,7 @@ export interface operations {
                     "application/json": components["schemas"]["WebhookDeliveryPage"];
                 };
             };
-            /** @description invalid_request */
+            /** @description invalid_request, unknown_field */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -15787,6 +15806,25 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["WebhookDelivery"];
+                };
+            };
+            /** @description invalid_request */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */

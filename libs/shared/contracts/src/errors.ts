@@ -27,6 +27,7 @@ export const ERROR_CODES = [
   'merchant_exists',
   'terminal_exists',
   'invalid_operator_token',
+  'invalid_service_assertion',
   'forbidden_actor',
   'tenant_suspended',
   'partner_suspended',
@@ -121,6 +122,7 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'partner_suspended':
       return { status: 409, type: 'conflict_error' };
     case 'invalid_operator_token':
+    case 'invalid_service_assertion':
       return { status: 401, type: 'authentication_error' };
     case 'forbidden_actor':
     case 'tenant_suspended':

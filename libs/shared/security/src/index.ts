@@ -93,3 +93,15 @@ export {
 export { FieldCipher, type FieldCipherAlgorithm, type FieldCipherConfig, type FieldCipherKeyConfig, generateFieldKey } from './field-cipher';
 export { blindIndex } from './blind-index';
 export { APP_ID_PATTERN, generateAppId, generateAppSecret } from './app-credentials';
+export {
+  generateServiceKeyPair,
+  MAX_ASSERTION_TTL_SECONDS,
+  parseTrustedServiceKeys,
+  SERVICE_ASSERTION_HEADER,
+  ServiceAssertionSigner,
+  ServiceAssertionVerifier,
+  type AssertedActor,
+  type AssertionCheck,
+  type ServiceAssertionClaims,
+  type TrustedServiceKeys,
+} from './service-assertion';

@@ -8,8 +8,10 @@ import type { ClassConstructor } from 'class-transformer';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './http/api-exception.filter';
 import { jsonBodyParsing } from './http/body-parsing';
+import { HttpDrainOnShutdown } from './http/graceful-drain';
 import { apiValidationPipe } from './http/validation';
 import { LOGGER } from './tokens';
+import { ServiceAuthConfig } from './auth/service-auth';
 
 /** Express middleware that parses (and limits) request bodies, answering bad ones in the API's error shape. */
 export type BodyParsing = (limitBytes: number) => (req: Request, res: Response, next: NextFunction) => void;
@@ -27,8 +29,13 @@ export interface RunServiceOptions {
 export async function createServiceApp(module: unknown, http: HttpConfig, opts: { bodyParsing?: BodyParsing } = {}): Promise<NestExpressApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module as never, { bodyParser: false, bufferLogs: true });
   app.useLogger(app.get(PinoNestLogger));
+  // first of the chain: the graceful drain tracks the requests in flight
+  app.use(app.get(HttpDrainOnShutdown).drain.track);
   applyHttpConventions(app, { logger: app.get<Logger>(LOGGER), bodyLimitBytes: http.HTTP_BODY_LIMIT_BYTES, ...(opts.bodyParsing ? { bodyParsing: opts.bodyParsing } : {}) });
-  app.enableShutdownHooks();
+  // SIGTERM/SIGINT: drain HTTP (HttpDrainOnShutdown), then the shutdown hooks stop the consumer
+  // after its current message commits, the outbox relay, the producer and the database pool;
+  // then exit 0 (Nest's default re-raises the signal, which an orchestrator reports as a failure)
+  app.enableShutdownHooks(undefined, { useProcessExit: true });
   return app;
 }
 
@@ -50,7 +57,7 @@ export function applyHttpConventions(app: INestApplication, opts: { logger: Logg
  */
 export async function runService(opts: RunServiceOptions): Promise<NestExpressApplication> {
   const problems: string[] = [];
-  for (const cls of [HttpConfig, DatabaseConfig, KafkaConfig, ...(opts.configs ?? [])]) {
+  for (const cls of [HttpConfig, DatabaseConfig, KafkaConfig, ServiceAuthConfig, ...(opts.configs ?? [])]) {
     try {
       loadConfig(cls);
     } catch (e) {

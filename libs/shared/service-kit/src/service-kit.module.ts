@@ -11,6 +11,7 @@ import { currentTenantId } from '@countypay/tenancy';
 import { createLogger, createMetrics, nestLoggerModuleParams, type Logger, type Metrics } from '@countypay/observability';
 import { HealthController } from './health/health.controller';
 import { MetricsController } from './health/metrics.controller';
+import { HttpDrainOnShutdown } from './http/graceful-drain';
 import { httpMetricsMiddleware, tenantContextMiddleware } from './http/tenant-context.middleware';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { ProbeController } from './probe/probe.controller';
@@ -18,6 +19,7 @@ import { ProbeRepository } from './probe/probe.repository';
 import { ProbeService } from './probe/probe.service';
 import { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME } from './tokens';
 import { AccessGuard } from './auth/access';
+import { ServiceAuth, ServiceAuthConfig } from './auth/service-auth';
 import { APP_GUARD } from '@nestjs/core';
 
 export interface ServiceKitOptions {
@@ -56,6 +58,8 @@ export class ServiceKitModule implements NestModule {
       controllers: [HealthController, MetricsController, ProbeController],
       providers: [
         { provide: SERVICE_NAME, useValue: opts.service },
+        // who this service trusts to call it, and how it proves itself when it calls others
+        { provide: ServiceAuth, useFactory: () => new ServiceAuth(opts.service, loadConfig(ServiceAuthConfig)) },
         { provide: LOGGER, useValue: logger },
         { provide: HttpConfig, useFactory: () => loadConfig(HttpConfig) },
         { provide: DatabaseConfig, useFactory: () => loadConfig(DatabaseConfig) },
@@ -106,10 +110,11 @@ export class ServiceKitModule implements NestModule {
         ProbeRepository,
         ProbeService,
         MessagingLifecycle,
-        // every route declares who may call it (@Authenticated / @PublicRoute / @InternalRoute); undeclared routes are closed
+        HttpDrainOnShutdown,
+        // every route declares who may call it (@Authenticated / @PublicRoute / @InternalRoute / @PlatformRoute); undeclared routes are closed
         { provide: APP_GUARD, useClass: AccessGuard },
       ],
-      exports: [SERVICE_NAME, LOGGER, METRICS, HttpConfig, DatabaseConfig, KafkaConfig, DataSource, KAFKA, PRODUCER, OutboxRelay],
+      exports: [SERVICE_NAME, ServiceAuth, LOGGER, METRICS, HttpConfig, DatabaseConfig, KafkaConfig, DataSource, KAFKA, PRODUCER, OutboxRelay],
     };
   }
 

@@ -6,8 +6,49 @@ import { DataSource } from 'typeorm';
 import { OutboxRelay } from '@countypay/messaging';
 import { createLogger, createMetrics, type Logger, type Metrics } from '@countypay/observability';
 import { createServiceDataSource } from '@countypay/persistence';
-import { AccessGuard, actorHeaders, applyHttpConventions, LOGGER, METRICS, SERVICE_NAME, type Actor, type AppActor, type BodyParsing, type CountyActor, type ProvinceActor } from '@countypay/service-kit';
+import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner, ServiceAssertionVerifier } from '@countypay/security';
+import {
+  AccessGuard,
+  actorHeaders,
+  applyHttpConventions,
+  assertedActor,
+  LOGGER,
+  METRICS,
+  SERVICE_NAME,
+  ServiceAuth,
+  type Actor,
+  type AppActor,
+  type BodyParsing,
+  type CountyActor,
+  type ProvinceActor,
+} from '@countypay/service-kit';
 import { createTestSchema, testKafka, type TestSchema } from './test-infra';
+
+// The tests' gateway: one Ed25519 key per test process, trusted by every service a test boots,
+// so tests call services with real service assertions (never with bare actor headers).
+const TEST_GATEWAY_KID = 'it-gateway';
+const testGatewayKeys = generateServiceKeyPair();
+const testGateway = new ServiceAssertionSigner('gateway', TEST_GATEWAY_KID, testGatewayKeys.privateKey);
+
+/** The assertion header the tests' gateway sends to `audience`, vouching for `actor` if given. */
+export function testAssertion(audience: string, actor?: Actor): Record<string, string> {
+  return { [SERVICE_ASSERTION_HEADER]: testGateway.sign(audience, actor ? { actor: assertedActor(actor) } : {}) };
+}
+
+/** Checks an assertion the tests' gateway signed for `audience` (e.g. what a gateway under test forwarded). */
+export function verifyTestAssertion(token: string | undefined, audience: string): ReturnType<ServiceAssertionVerifier['verify']> {
+  return new ServiceAssertionVerifier(audience, { [TEST_GATEWAY_KID]: { issuer: 'gateway', publicKey: testGatewayKeys.publicKey } }).verify(token);
+}
+
+/** A service's ServiceAuth in the tests: it trusts the tests' gateway; the gateway signs with the tests' gateway key. */
+export function testServiceAuth(service: string): ServiceAuth {
+  const own = service === 'gateway' ? testGatewayKeys : generateServiceKeyPair();
+  return new ServiceAuth(service, {
+    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ [TEST_GATEWAY_KID]: { issuer: 'gateway', publicKey: testGatewayKeys.publicKey } }),
+    COUNTYPAY_S2S_SIGNING_KEY: own.privateKey,
+    COUNTYPAY_S2S_KEY_ID: service === 'gateway' ? TEST_GATEWAY_KID : `it-${service.replace(/[^A-Za-z0-9_-]/g, '')}`,
+  });
+}
 
 /**
  * What ServiceKitModule gives a service's features — its DataSource, outbox relay, logger,
@@ -20,13 +61,14 @@ export class TestPlatformModule {
   static with(p: { service: string; dataSource: DataSource; relay: OutboxRelay; logger: Logger; metrics: Metrics }): DynamicModule {
     const providers: Provider[] = [
       { provide: SERVICE_NAME, useValue: p.service },
+      { provide: ServiceAuth, useValue: testServiceAuth(p.service) },
       { provide: DataSource, useValue: p.dataSource },
       { provide: OutboxRelay, useValue: p.relay },
       { provide: LOGGER, useValue: p.logger },
       { provide: METRICS, useValue: p.metrics },
       { provide: APP_GUARD, useClass: AccessGuard },
     ];
-    return { module: TestPlatformModule, providers, exports: [SERVICE_NAME, DataSource, OutboxRelay, LOGGER, METRICS] };
+    return { module: TestPlatformModule, providers, exports: [SERVICE_NAME, ServiceAuth, DataSource, OutboxRelay, LOGGER, METRICS] };
   }
 }
 
@@ -62,8 +104,10 @@ export interface CallResult {
 }
 
 export interface CallOptions {
-  /** who calls: sent as the gateway's actor headers */
+  /** who calls: vouched for by the tests' gateway (service assertion + actor headers) */
   actor?: Actor;
+  /** an internal route's caller: the tests' gateway asserts itself, with no actor */
+  asGateway?: boolean;
   body?: unknown;
   /** the body as raw bytes/text (malformed-input tests) */
   rawBody?: string | Buffer;
@@ -120,7 +164,7 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
       ds,
       schema,
       logger,
-      call: (method, path, o = {}) => callService(base, method, path, o),
+      call: (method, path, o = {}) => callService(base, method, path, o, opts.service),
       async close() {
         await started.close();
         await schema.drop();
@@ -133,14 +177,15 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
   }
 }
 
-/** One HTTP call to a service as the gateway forwards it (actor headers, JSON body). */
-export async function callService(base: string, method: string, path: string, o: CallOptions = {}): Promise<CallResult> {
+/** One HTTP call to a service as the gateway forwards it (its service assertion for `audience`, actor headers, JSON body). */
+export async function callService(base: string, method: string, path: string, o: CallOptions = {}, audience?: string): Promise<CallResult> {
   const body = o.rawBody ?? (o.body !== undefined ? JSON.stringify(o.body) : undefined);
   const res = await fetch(`${base}${path}`, {
     method,
     headers: {
       ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
       ...(o.actor ? actorHeaders(o.actor) : {}),
+      ...(audience && (o.actor || o.asGateway) ? testAssertion(audience, o.actor) : {}),
       ...(o.headers ?? {}),
     },
     ...(body !== undefined ? { body: typeof body === 'string' ? body : new Uint8Array(body) } : {}),

@@ -46,7 +46,7 @@ export interface DescribedOperation {
   path: string;
   /** the service's own path for it: `/qr/orders/{id}` */
   upstreamPath: string;
-  access: Exclude<RouteAccess, { kind: 'internal' }>;
+  access: Extract<RouteAccess, { kind: 'actors' | 'public' }>;
   doc: ApiOperationOptions;
   status: number;
   parameters: DescribedParameter[];
@@ -152,8 +152,8 @@ export function describeServices(services: readonly ServiceApi[]): DescribedApi 
         if (!method) throw new Error(`${where}: unsupported HTTP method`);
         const ownPath = templated(joinPath(base, firstPath(Reflect.getMetadata(PATH_METADATA, handler))));
         const access = (Reflect.getMetadata(ACCESS_METADATA, handler) ?? Reflect.getMetadata(ACCESS_METADATA, controller)) as RouteAccess | undefined;
-        if (!access) throw new Error(`${where} (${method} ${ownPath}) declares no access: add @Authenticated, @PublicRoute or @InternalRoute`);
-        if (access.kind === 'internal') continue;
+        if (!access) throw new Error(`${where} (${method} ${ownPath}) declares no access: add @Authenticated, @PublicRoute, @InternalRoute or @PlatformRoute`);
+        if (access.kind === 'internal' || access.kind === 'platform') continue;
         const doc = Reflect.getMetadata(API_OPERATION_METADATA, handler) as ApiOperationOptions | undefined;
         if (!doc) throw new Error(`${where} (${method} ${ownPath}) is public but has no @ApiOperation`);
 

@@ -2,23 +2,30 @@ import { applyDecorators, createParamDecorator, Injectable, SetMetadata, type Ca
 import { Reflector } from '@nestjs/core';
 import type { Request } from 'express';
 import { ApiError, type AppScope } from '@countypay/contracts';
-import { actorFromHeaders, type Actor, type ActorType } from './actor';
+import { SERVICE_ASSERTION_HEADER, type AssertedActor } from '@countypay/security';
+import { ACTOR_HEADERS, actorFromHeaders, type Actor, type ActorType } from './actor';
+import { ServiceAuth } from './service-auth';
 
 /**
  * Who may call a route, declared ON the route — the one declaration that the guard enforces,
  * the gateway routes by and the OpenAPI document describes (immich's `Authenticated()`):
  *
- *   @Authenticated({ actors: ['app', 'county'], scopes: ['qr:pay'] })  partners and operators
+ *   @Authenticated({ actors: ['app', 'county'], scopes: ['qr:pay'] })  partners and operators (through the gateway)
  *   @PublicRoute()                                                      anyone (a payer's phone)
- *   @InternalRoute('gateway')                                           other services only
+ *   @InternalRoute({ callers: ['gateway'] })                            other services only
+ *   @PlatformRoute('orchestrator probes')                               the platform's own infrastructure
  *
+ * `@Authenticated` and `@InternalRoute` calls must carry a service assertion (`x-cp-assertion`,
+ * signed by the calling service — see @countypay/security's service-assertion): the actor of an
+ * authenticated route is the one the assertion vouches for, never a header anybody could set.
  * A route without a declaration is refused (fail closed), and the OpenAPI generator refuses to
  * describe it.
  */
 export type RouteAccess =
   | { kind: 'actors'; actors: readonly ActorType[]; scopes: readonly AppScope[] }
   | { kind: 'public' }
-  | { kind: 'internal'; callers: string };
+  | { kind: 'internal'; callers: readonly string[] }
+  | { kind: 'platform'; reason: string };
 
 export const ACCESS_METADATA = 'countypay:access';
 
@@ -41,12 +48,22 @@ export function PublicRoute(): MethodDecorator & ClassDecorator {
 }
 
 /**
- * Not part of the public API: called by another service (the gateway's lookups), a channel
- * (its notifications, verified by the channel's own signature), or the platform's operations
- * (health, metrics). The gateway never routes to it.
+ * Not part of the public API: called by other services only (the gateway's look-ups), which
+ * prove who they are with a service assertion. The gateway never routes to it.
  */
-export function InternalRoute(callers: string): MethodDecorator & ClassDecorator {
-  return SetMetadata(ACCESS_METADATA, { kind: 'internal', callers } satisfies RouteAccess);
+export function InternalRoute(opts: { callers: readonly string[] }): MethodDecorator & ClassDecorator {
+  if (opts.callers.length === 0) throw new Error('@InternalRoute needs the services that may call it');
+  return SetMetadata(ACCESS_METADATA, { kind: 'internal', callers: [...opts.callers] } satisfies RouteAccess);
+}
+
+/**
+ * Reached by the platform's infrastructure, not by a caller with an identity: health and metrics
+ * (orchestrator probes, Prometheus; network policy keeps them inside), channel notifications
+ * (verified by the channel's own signature), the simulated external systems. Not in the public
+ * API, no service assertion.
+ */
+export function PlatformRoute(reason: string): MethodDecorator & ClassDecorator {
+  return SetMetadata(ACCESS_METADATA, { kind: 'platform', reason } satisfies RouteAccess);
 }
 
 type WithActor = Request & { actor?: Actor };
@@ -62,16 +79,30 @@ export function routeAccess(reflector: Reflector, ctx: ExecutionContext): RouteA
  */
 @Injectable()
 export class AccessGuard implements CanActivate {
-  constructor(private readonly reflector: Reflector) {}
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly auth: ServiceAuth,
+  ) {}
 
   canActivate(ctx: ExecutionContext): boolean {
     if (ctx.getType() !== 'http') return true;
     const access = routeAccess(this.reflector, ctx);
     if (!access) throw new ApiError('forbidden_actor', 'this route declares no access and is closed');
-    if (access.kind !== 'actors') return true;
+    if (access.kind === 'public' || access.kind === 'platform') return true;
     const req = ctx.switchToHttp().getRequest<WithActor>();
-    const actor = actorFromHeaders(req.headers);
-    if (!actor) throw new ApiError('forbidden_actor', 'this route needs an authenticated caller');
+    const header = req.headers[SERVICE_ASSERTION_HEADER];
+    const check = this.auth.verifier.verify(typeof header === 'string' ? header : undefined);
+    if (!check.ok) throw new ApiError('invalid_service_assertion', `the caller is not authenticated as a platform service: ${check.reason}`, SERVICE_ASSERTION_HEADER);
+    const { claims } = check;
+    if (access.kind === 'internal') {
+      if (!access.callers.includes(claims.iss)) throw new ApiError('forbidden_actor', `this route is for ${access.callers.join(' or ')}, not ${claims.iss}`);
+      return true;
+    }
+    if (!claims.act) throw new ApiError('forbidden_actor', 'this route needs an authenticated caller');
+    const actor = actorFromAssertion(claims.act);
+    // the tenant header (logs, metrics) must agree with the asserted actor
+    const tenantHeader = req.headers[ACTOR_HEADERS.tenant];
+    if (tenantHeader !== undefined && tenantHeader !== actor.tenantId) throw new ApiError('forbidden_actor', "the tenant-id header is not the asserted actor's tenant", ACTOR_HEADERS.tenant);
     if (!access.actors.includes(actor.type))
       throw new ApiError('forbidden_actor', `this route is not open to ${actor.type === 'app' ? 'apps' : `${actor.type} operators`}`);
     if (actor.type === 'app' && !access.scopes.some((s) => actor.scopes.includes(s))) {
@@ -80,6 +111,18 @@ export class AccessGuard implements CanActivate {
     req.actor = actor;
     return true;
   }
+}
+
+/** The actor an assertion vouches for, validated like any actor. */
+function actorFromAssertion(act: AssertedActor): Actor {
+  const headers: Record<string, string> = { [ACTOR_HEADERS.type]: String(act.type), [ACTOR_HEADERS.id]: String(act.id) };
+  if (act.tenantId !== undefined) headers[ACTOR_HEADERS.tenant] = String(act.tenantId);
+  if (act.appId !== undefined) headers[ACTOR_HEADERS.appId] = String(act.appId);
+  if (act.partnerId !== undefined) headers[ACTOR_HEADERS.partnerId] = String(act.partnerId);
+  if (Array.isArray(act.scopes)) headers[ACTOR_HEADERS.scopes] = act.scopes.join(',');
+  const actor = actorFromHeaders(headers);
+  if (!actor) throw new ApiError('forbidden_actor', 'the assertion names no actor');
+  return actor;
 }
 
 /** The caller the guard admitted, typed (only on `@Authenticated` routes). */

@@ -3,7 +3,7 @@ import type { Response } from 'express';
 import type { Kafka } from 'kafkajs';
 import { DataSource } from 'typeorm';
 import { KAFKA, SERVICE_NAME } from '../tokens';
-import { InternalRoute } from '../auth/access';
+import { PlatformRoute } from '../auth/access';
 
 type Check = 'up' | 'down';
 
@@ -17,7 +17,7 @@ async function within<T>(ms: number, p: Promise<T>): Promise<T> {
 }
 
 /** Liveness (the process answers) and readiness (its own database and Kafka answer). */
-@InternalRoute('the platform (orchestrator probes)')
+@PlatformRoute('the platform (orchestrator probes)')
 @Controller('health')
 export class HealthController {
   constructor(

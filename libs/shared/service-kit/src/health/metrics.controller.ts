@@ -2,10 +2,10 @@ import { Controller, Get, Inject, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import type { Metrics } from '@countypay/observability';
 import { METRICS } from '../tokens';
-import { InternalRoute } from '../auth/access';
+import { PlatformRoute } from '../auth/access';
 
 /** Prometheus exposition of the service's registry. */
-@InternalRoute('the platform (Prometheus)')
+@PlatformRoute('the platform (Prometheus)')
 @Controller('metrics')
 export class MetricsController {
   constructor(@Inject(METRICS) private readonly metrics: Metrics) {}

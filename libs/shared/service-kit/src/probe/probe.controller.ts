@@ -1,7 +1,7 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { Matches } from 'class-validator';
 import { ProbeService, type ProbeReceipt } from './probe.service';
-import { InternalRoute } from '../auth/access';
+import { PlatformRoute } from '../auth/access';
 
 export class SendProbeDto {
   @Matches(/^t\d{6}$/, { message: 'tenantId must be t followed by six digits' })
@@ -12,7 +12,7 @@ export class SendProbeDto {
  * Ops probe: publishes a synthetic event through this service's outbox; every service's
  * consumer records it. Proves the whole event path (and its trace) end to end.
  */
-@InternalRoute('the platform (ops probe)')
+@PlatformRoute('the platform (ops probe)')
 @Controller('ops/probes')
 export class ProbeController {
   constructor(private readonly probes: ProbeService) {}
