@@ -3,7 +3,8 @@ import { PlatformTables1764201600000 } from '@countypay/service-kit';
 import { GatewayTables1764202000000 } from './migrations/1764202000000-gateway-tables';
 import { Webhooks1764210000000 } from './migrations/1764210000000-webhooks';
 import { WebhookTrace1764210100000 } from './migrations/1764210100000-webhook-trace';
+import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gateway-admission';
 
 export const SCHEMA = 'gateway';
-export const migrations = [PlatformTables1764201600000, GatewayTables1764202000000, Webhooks1764210000000, WebhookTrace1764210100000];
+export const migrations = [PlatformTables1764201600000, GatewayTables1764202000000, Webhooks1764210000000, WebhookTrace1764210100000, GatewayAdmission1764500000000];
 export const entities = [];

@@ -35,6 +35,18 @@ const KEY = rowOf({
   responseBody: col.bytes().nullable(),
 });
 
+/** What a key another request holds means for this request (same fingerprint: replay or wait; another: mismatch). */
+export function heldKey(
+  row: { fingerprint: string; status: 'in_progress' | 'completed'; responseStatus: number | null; responseHeaders: Record<string, string> | null; responseBody: Buffer | null } | undefined,
+  fingerprint: string,
+): Exclude<ClaimResult, { outcome: 'claimed' }> {
+  // gone between the two statements (released by its claimer): the caller may simply retry
+  if (!row) return { outcome: 'in_progress' };
+  if (row.fingerprint !== fingerprint) return { outcome: 'mismatch' };
+  if (row.status === 'in_progress' || row.responseStatus === null) return { outcome: 'in_progress' };
+  return { outcome: 'replay', response: { status: row.responseStatus, headers: row.responseHeaders ?? {}, body: row.responseBody ?? Buffer.alloc(0) } };
+}
+
 /**
  * Idempotency keys in PostgreSQL, per (tenant, app, key). A request claims its key by
  * inserting an `in_progress` row (the primary key makes exactly one claimer win, across
@@ -69,11 +81,7 @@ export class IdempotencyRepository {
         scope.appId,
         scope.key,
       ]);
-      // gone between the two statements (released by its claimer): the caller may simply retry
-      if (!row) return { outcome: 'in_progress' };
-      if (row.fingerprint !== fingerprint) return { outcome: 'mismatch' };
-      if (row.status === 'in_progress' || row.responseStatus === null) return { outcome: 'in_progress' };
-      return { outcome: 'replay', response: { status: row.responseStatus, headers: row.responseHeaders ?? {}, body: row.responseBody ?? Buffer.alloc(0) } };
+      return heldKey(row, fingerprint);
     });
   }
 

@@ -1,7 +1,8 @@
 import { Inject, Injectable, type NestMiddleware } from '@nestjs/common';
 import type { NextFunction, Request, Response } from 'express';
 import type { AppScope, ErrorCode } from '@countypay/contracts';
-import { actorHeaders, LOGGER, requestIdOf, sendError, ServiceAuth, type Actor } from '@countypay/service-kit';
+import { actorHeaders, LOGGER, requestIdOf, RETRY_AFTER_OUTAGE_SECONDS, sendError, ServiceAuth, type Actor } from '@countypay/service-kit';
+import { isDatabaseUnavailable } from '@countypay/persistence';
 import { type Logger, currentTraceparent } from '@countypay/observability';
 import { isTenantId, runWithTenant } from '@countypay/tenancy';
 import { APP_ID_PATTERN, NONCE_PATTERN, SIGNATURE_HEADERS, splitRequestTarget } from '@countypay/security';
@@ -11,9 +12,10 @@ import { RouteTable, type RouteMatch, type RouteTarget } from '../routing/route-
 import { RegistryService } from '../registry/registry.service';
 import type { StoredCredential } from '../registry/registry.types';
 import { checkSignedRequest, signatureHeaders, usableCredentials } from '../auth/signed-request';
-import { NonceRepository } from '../auth/nonce.repository';
 import { OperatorAuthService } from '../auth/operator-auth.service';
-import { IdempotencyRepository, PROVINCE_SCOPE, type IdempotencyScope } from '../idempotency/idempotency.repository';
+import { IdempotencyRepository, PROVINCE_SCOPE, type ClaimResult, type IdempotencyScope } from '../idempotency/idempotency.repository';
+import { WINDOW_MS, windowStart } from '../domain/rate-window';
+import { AdmissionRepository } from './admission.repository';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
 import { UpstreamClient, withGatewayRequestId } from '../proxy/upstream.client';
 import { GatewayConfig } from '../config/gateway.config';
@@ -35,6 +37,19 @@ interface Exchange {
   appId?: string;
   /** the route-table template of a forwarded request, for the RED metrics */
   routeTemplate?: string;
+}
+
+function idempotencyId(scope: IdempotencyScope): string {
+  return `${scope.tenantId}\u0000${scope.appId}\u0000${scope.key}`;
+}
+
+/** The response headers a replay repeats (not those that belong to each response). */
+function replayableHeaders(res: Response): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(res.getHeaders())) {
+    if (value !== undefined && !NOT_REPLAYED.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
+  }
+  return headers;
 }
 
 /** What a public route's service sees of the caller: its User-Agent and Accept (no actor). */
@@ -64,10 +79,13 @@ class Refusal {
  */
 @Injectable()
 export class GatewayMiddleware implements NestMiddleware {
+  /** idempotent answers this instance is storing, by key (see beforeSend) */
+  private readonly storing = new Map<string, Promise<void>>();
+
   constructor(
     private readonly routes: RouteTable,
     private readonly registry: RegistryService,
-    private readonly nonces: NonceRepository,
+    private readonly admission: AdmissionRepository,
     private readonly operators: OperatorAuthService,
     private readonly idempotency: IdempotencyRepository,
     private readonly rateLimits: RateLimitService,
@@ -83,8 +101,15 @@ export class GatewayMiddleware implements NestMiddleware {
     const { path } = splitRequestTarget(req.originalUrl);
     if (path !== '/v1' && !path.startsWith('/v1/')) return next();
     this.handle(req, res, next, path).catch((err: unknown) => {
+      if (res.headersSent) return this.logger.error({ err }, 'gateway pipeline failed after answering');
+      if (isDatabaseUnavailable(err)) {
+        // an outage (a database restart): the documented, signed 503 with Retry-After, never a 500
+        this.logger.warn({ err }, 'gateway database unavailable');
+        res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
+        return sendError(res, req, 'service_unavailable', 'the platform is briefly unavailable; retry after a few seconds');
+      }
       this.logger.error({ err }, 'gateway pipeline failed');
-      if (!res.headersSent) sendError(res, req, 'internal_error', 'an internal error occurred; quote the request id to support');
+      sendError(res, req, 'internal_error', 'an internal error occurred; quote the request id to support');
     });
   }
 
@@ -149,19 +174,32 @@ export class GatewayMiddleware implements NestMiddleware {
     if (app.status !== 'active') return this.refuse(req, res, new Refusal('app_suspended', 'this app is suspended'));
     if (tenantStatus !== 'active') return this.refuse(req, res, new Refusal('tenant_suspended', "the app's tenant is suspended"));
     if (!ipAllowed(app.ipAllowlist, req.socket.remoteAddress)) return this.refuse(req, res, new Refusal('ip_not_allowed', "the caller's address is not in the app's IP allowlist"));
-    if (!(await this.nonces.remember(app.tenantId, app.appId, ex.nonce))) {
-      return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
-    }
     const access = match.route.access;
     if (access.kind === 'actors' && !access.scopes.some((sc) => app.scopes.includes(sc))) {
       return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${access.scopes.join(' or ')}`, access.scopes[0]));
     }
+    const idempotency = req.method === 'POST' ? this.idempotencyOf(req, res, true) : undefined;
+    if (idempotency === null) return;
 
-    const rate = await this.rateLimits.check(app.tenantId, app.appId, nowMs);
+    // nonce, rate-limit counters and the Idempotency-Key claim: one database round trip
+    const admission = await this.admission.admit({
+      tenantId: app.tenantId,
+      appId: app.appId,
+      nonce: ex.nonce,
+      buckets: this.rateLimits.buckets(app.appId),
+      windowStartMs: windowStart(nowMs),
+      windowMs: WINDOW_MS,
+      ...(idempotency ? { idempotency } : {}),
+    });
+    if (!admission.nonceFresh) return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
+    const idempotencyScope: IdempotencyScope | undefined = idempotency ? { tenantId: app.tenantId, appId: app.appId, key: idempotency.key } : undefined;
+    const rate = this.rateLimits.decide(app.appId, admission.windows, nowMs);
     res.setHeader('X-RateLimit-Limit', String(rate.reported.limit));
     res.setHeader('X-RateLimit-Remaining', String(rate.reported.remaining));
     res.setHeader('X-RateLimit-Reset', String(rate.reported.resetSeconds));
     if (!rate.allowed) {
+      // the key was claimed in the same round trip: give it back, the request never ran
+      if (idempotencyScope && idempotency && admission.claim?.outcome === 'claimed') await this.idempotency.release(idempotencyScope, idempotency.fingerprint);
       this.metrics.rateLimited.inc({ limit: rate.refusedBy ?? 'app', tenant: app.tenantId });
       res.setHeader('Retry-After', String(rate.retryAfterSeconds));
       return sendError(res, req, 'rate_limited', `too many requests for this ${rate.refusedBy ?? 'app'}; retry after ${rate.retryAfterSeconds} s`);
@@ -169,12 +207,17 @@ export class GatewayMiddleware implements NestMiddleware {
 
     const who: Actor = { type: 'app', id: app.appId, appId: app.appId, tenantId: app.tenantId, partnerId: app.partnerId, scopes: app.scopes as AppScope[] };
     // the service (or the gateway's own controller) believes the actor only from this signed assertion
-    const actor = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
-
-    if (req.method === 'POST') {
-      const key = await this.claimIdempotencyKey(req, res, { tenantId: app.tenantId, appId: app.appId }, true, ex);
-      if (key === undefined) return;
-      actor['idempotency-key'] = key;
+    const actor: Record<string, string> = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
+    if (idempotencyScope && idempotency && admission.claim) {
+      let claim = admission.claim;
+      // the first request's answer is being stored by this instance right now: wait for it, then look again
+      const storing = this.storing.get(idempotencyId(idempotencyScope));
+      if (claim.outcome === 'in_progress' && storing) {
+        await storing;
+        claim = await this.idempotency.claim(idempotencyScope, idempotency.fingerprint, idempotency.lockSeconds);
+      }
+      if (!this.answerClaim(req, res, claim, idempotencyScope, idempotency.fingerprint, ex)) return;
+      actor['idempotency-key'] = idempotency.key;
     }
 
     for (const [name, value] of Object.entries(actor)) req.headers[name] = value;
@@ -197,44 +240,49 @@ export class GatewayMiddleware implements NestMiddleware {
   // ---- idempotency --------------------------------------------------------------------------
 
   /**
-   * Claims the request's Idempotency-Key (POST). Answers the request itself (replay, 409, 422,
-   * 400) and returns undefined, or returns the claimed key ('' when none is given and none is
-   * required) so the request proceeds; its response is stored by beforeSend.
+   * The request's Idempotency-Key (POST) and fingerprint; answers a missing (when required) or
+   * malformed key itself and returns null; undefined when none is given and none is required.
    */
-  private async claimIdempotencyKey(req: Request, res: Response, owner: { tenantId: string; appId: string }, required: boolean, ex: Exchange): Promise<string | undefined> {
+  private idempotencyOf(req: Request, res: Response, required: boolean): { key: string; fingerprint: string; lockSeconds: number } | null | undefined {
     const key = req.headers['idempotency-key'];
     if (typeof key !== 'string' || key === '') {
-      if (!required) return '';
+      if (!required) return undefined;
       sendError(res, req, 'idempotency_key_required', 'every POST needs an Idempotency-Key header (e.g. a UUID)', 'Idempotency-Key');
-      return undefined;
+      return null;
     }
     if (!IDEMPOTENCY_KEY_PATTERN.test(key)) {
       sendError(res, req, 'invalid_request', 'Idempotency-Key must be 1-255 visible ASCII characters', 'Idempotency-Key');
-      return undefined;
+      return null;
     }
-    const scope: IdempotencyScope = { ...owner, key };
     const { path, query } = splitRequestTarget(req.originalUrl);
-    const fingerprint = requestFingerprint({ method: req.method, path, query, body: rawBodyOf(req) });
     // an abandoned claim (its instance died mid-request) may be taken over after this
     const lockSeconds = Math.ceil(this.config.GATEWAY_UPSTREAM_TIMEOUT_MS / 1000) + 30;
-    const claim = await this.idempotency.claim(scope, fingerprint, lockSeconds);
+    return { key, fingerprint: requestFingerprint({ method: req.method, path, query, body: rawBodyOf(req) }), lockSeconds };
+  }
+
+  /**
+   * Acts on a claim of the request's Idempotency-Key: answers a replay, a mismatch (422) or a
+   * request still in progress (409) itself and returns false; true when the request proceeds
+   * (its response is stored by beforeSend).
+   */
+  private answerClaim(req: Request, res: Response, claim: ClaimResult, scope: IdempotencyScope, fingerprint: string, ex: Exchange): boolean {
     switch (claim.outcome) {
       case 'mismatch':
         sendError(res, req, 'idempotency_key_reused', 'this Idempotency-Key was used for a different request', 'Idempotency-Key');
-        return undefined;
+        return false;
       case 'in_progress':
         res.setHeader('Retry-After', '1');
         sendError(res, req, 'idempotency_request_in_progress', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
-        return undefined;
+        return false;
       case 'replay':
-        this.metrics.idempotentReplays.inc({ tenant: owner.tenantId });
+        this.metrics.idempotentReplays.inc({ tenant: scope.tenantId === PROVINCE_SCOPE ? 'province' : scope.tenantId });
         for (const [name, value] of Object.entries(claim.response.headers)) res.setHeader(name, value);
         res.setHeader('Idempotent-Replayed', 'true');
         res.status(claim.response.status).end(claim.response.body);
-        return undefined;
+        return false;
       case 'claimed':
         ex.idempotency = { scope, fingerprint, release: false };
-        return key;
+        return true;
     }
   }
 
@@ -263,12 +311,17 @@ export class GatewayMiddleware implements NestMiddleware {
       tenantId = named;
     }
     const who: Actor = op.role === 'county' ? { type: 'county', id: op.operatorId, tenantId: tenantId! } : { type: 'province', id: op.operatorId, ...(tenantId ? { tenantId } : {}) };
-    const actor = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
+    const actor: Record<string, string> = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
     if (req.method === 'POST') {
       // optional for operators: honoured when given
-      const key = await this.claimIdempotencyKey(req, res, { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId }, false, ex);
-      if (key === undefined) return;
-      if (key) actor['idempotency-key'] = key;
+      const idempotency = this.idempotencyOf(req, res, false);
+      if (idempotency === null) return;
+      if (idempotency) {
+        const scope: IdempotencyScope = { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId, key: idempotency.key };
+        const claim = await this.idempotency.claim(scope, idempotency.fingerprint, idempotency.lockSeconds);
+        if (!this.answerClaim(req, res, claim, scope, idempotency.fingerprint, ex)) return;
+        actor['idempotency-key'] = idempotency.key;
+      }
     }
     for (const [name, value] of Object.entries(actor)) req.headers[name] = value;
     const proceed = (): void => {
@@ -304,6 +357,7 @@ export class GatewayMiddleware implements NestMiddleware {
         if (ex.idempotency) ex.idempotency.release = true;
         if (result.kind === 'timeout') return sendError(res, req, 'upstream_timeout', `${service} did not answer in time`);
         this.logger.warn({ service, reason: result.reason }, 'upstream unavailable');
+        res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
         return sendError(res, req, 'service_unavailable', `${service} is unavailable; retry later`);
       }
       const r = result.response;
@@ -330,18 +384,16 @@ export class GatewayMiddleware implements NestMiddleware {
     if (ex.tenantId && req.headers['tenant-id'] === undefined) req.headers['tenant-id'] = ex.tenantId;
     if (ex.idempotency) {
       const { scope, fingerprint, release } = ex.idempotency;
-      try {
-        if (release) await this.idempotency.release(scope, fingerprint);
-        else {
-          const headers: Record<string, string> = {};
-          for (const [name, value] of Object.entries(res.getHeaders())) {
-            if (value !== undefined && !NOT_REPLAYED.test(name)) headers[name] = Array.isArray(value) ? value.join(', ') : String(value);
-          }
-          await this.idempotency.complete(scope, fingerprint, { status, headers, body });
-        }
-      } catch (err) {
-        this.logger.error({ err }, 'storing the idempotent response failed');
-      }
+      // stored after the answer leaves, off the request's path: a retry in between finds the key
+      // in progress (409, Retry-After 1) and then the stored answer
+      const store = (release ? this.idempotency.release(scope, fingerprint) : this.idempotency.complete(scope, fingerprint, { status, headers: replayableHeaders(res), body })).catch(
+        (err: unknown) => this.logger.error({ err }, 'storing the idempotent response failed'),
+      );
+      const id = idempotencyId(scope);
+      this.storing.set(id, store);
+      void store.finally(() => {
+        if (this.storing.get(id) === store) this.storing.delete(id);
+      });
     }
     if (ex.tenantId && ex.appId) this.metrics.requests.inc({ app: ex.appId, tenant: ex.tenantId, status: String(status) });
     if (ex.signing && !res.headersSent) {

@@ -8,17 +8,20 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { DataSource } from 'typeorm';
 import { ServiceUrlsConfig } from '@countypay/config';
 import type { AppUpdatedData, EventEnvelope } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { FieldCipher, generateAppId, generateAppSecret, generateFieldKey, generateSm2KeyPair, responseCanonical, signedRequestHeaders, verifyResponseSignature } from '@countypay/security';
-import { startTestService, verifyTestAssertion, type TestService } from '@countypay/testing';
+import { eventually, startTestService, verifyTestAssertion, type TestService } from '@countypay/testing';
 import { GatewayConfig } from '../config/gateway.config';
 import { gatewayBodyParsing } from '../http/raw-body';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
+import { gatewayAdmissionSql } from '../migrations/1764500000000-gateway-admission';
 import { SERVICE_URLS } from '../proxy/upstream.client';
 import { RegistryService } from '../registry/registry.service';
 import { RouteTable, routesOf } from '../routing/route-table';
+import { AdmissionRepository } from './admission.repository';
 import { PipelineModule } from './pipeline.module';
 
 const T1 = 't510121';
@@ -73,6 +76,8 @@ const sm2App = generateAppId();
 const readOnlyApp = generateAppId();
 const busyApp = generateAppId();
 const slowApp = generateAppId();
+const suspendedLater = generateAppId();
+const outageApp = generateAppId();
 
 function appEvent(appId: string, over: Partial<AppUpdatedData> = {}): EventEnvelope<AppUpdatedData> {
   const data: AppUpdatedData = {
@@ -126,10 +131,23 @@ beforeAll(async () => {
   const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }) });
   svc = await startTestService({
     service: 'gateway',
-    ddl: gatewayTablesSql(),
+    ddl: [...gatewayTablesSql(), ...gatewayAdmissionSql()],
     imports: [PipelineModule],
     bodyParsing: gatewayBodyParsing,
-    override: (b) => b.overrideProvider(GatewayConfig).useValue(config).overrideProvider(SERVICE_URLS).useValue(urls).overrideProvider(RouteTable).useValue(new RouteTable(TEST_ROUTES)),
+    override: (b) => b.overrideProvider(GatewayConfig).useValue(config).overrideProvider(SERVICE_URLS).useValue(urls).overrideProvider(RouteTable)
+        .useValue(new RouteTable(TEST_ROUTES))
+        // the database "restarts" under one app's requests (PostgreSQL's own error for it)
+        .overrideProvider(AdmissionRepository)
+        .useFactory({
+          factory: (ds: DataSource) => {
+            const real = new AdmissionRepository(ds);
+            return {
+              admit: (r: Parameters<AdmissionRepository['admit']>[0]) =>
+                r.appId === outageApp ? Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })) : real.admit(r),
+            };
+          },
+          inject: [DataSource],
+        }),
   });
   base = svc.base;
   const ds = svc.ds;
@@ -141,6 +159,8 @@ beforeAll(async () => {
     await registry.onAppUpdated(appEvent(readOnlyApp, { scopes: ['merchants:read'] }), em);
     await registry.onAppUpdated(appEvent(busyApp), em);
     await registry.onAppUpdated(appEvent(slowApp), em);
+    await registry.onAppUpdated(appEvent(suspendedLater), em);
+    await registry.onAppUpdated(appEvent(outageApp), em);
   });
 }, 60_000);
 
@@ -380,6 +400,26 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(asApp.status).toBe(401);
     expect(asApp.json.error.code).toBe('invalid_operator_token');
     expect(upstreamCalls).toBeGreaterThan(0);
+  });
+
+  it('keeps apps in memory and drops one the moment onboarding changes it (a suspension takes effect without waiting)', async () => {
+    expect((await send('GET', '/v1/merchants', { appId: suspendedLater })).status).toBe(200);
+    expect((await send('GET', '/v1/merchants', { appId: suspendedLater })).status).toBe(200); // served from memory
+    const registry = svc.app.get(RegistryService);
+    await inTenantTransaction(svc.ds, T1, (em) => registry.onAppUpdated(appEvent(suspendedLater, { status: 'suspended', version: 2 }), em));
+    const refused = await eventually(async () => {
+      const r = await send('GET', '/v1/merchants', { appId: suspendedLater });
+      return r.status === 403 ? r : undefined;
+    }, 'the suspension to reach the gateway', 2000);
+    expect(refused.json.error.code).toBe('app_suspended');
+  });
+
+  it('answers a database outage with the documented, signed 503 and Retry-After, never a 500', async () => {
+    const r = await send('POST', '/v1/qr/orders', { appId: outageApp, body: '{"amount":1}', idempotencyKey: randomUUID() });
+    expect(r.status).toBe(503);
+    expect(r.headers.get('retry-after')).toBe('2');
+    expect(r.json.error).toMatchObject({ code: 'service_unavailable', type: 'api_error', requestId: r.headers.get('x-request-id') });
+    expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);
   });
 
   it('serves the OpenAPI document and the platform key unsigned', async () => {

@@ -1,6 +1,7 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { ServiceUrlsConfig, loadConfig } from '@countypay/config';
 import { NonceRepository } from '../auth/nonce.repository';
+import { AdmissionRepository } from './admission.repository';
 import { OperatorAuthService } from '../auth/operator-auth.service';
 import { IdempotencyRepository } from '../idempotency/idempotency.repository';
 import { OpenApiController } from '../openapi/openapi.controller';
@@ -29,6 +30,7 @@ import { ResponseSigner } from './response-signer';
     UpstreamClient,
     OperatorAuthService,
     NonceRepository,
+    AdmissionRepository,
     IdempotencyRepository,
     RateLimitRepository,
     RateLimitService,

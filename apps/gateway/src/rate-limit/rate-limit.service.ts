@@ -20,9 +20,19 @@ export class RateLimitService {
     private readonly config: GatewayConfig,
   ) {}
 
+  /** The counters a request of `appId` increments: its app's and its tenant's. */
+  buckets(appId: string): string[] {
+    return [`app:${appId}`, 'tenant'];
+  }
+
+  /** Counts a request (its own round trip; the gateway's pipeline counts within its one admission statement). */
   async check(tenantId: string, appId: string, nowMs = Date.now()): Promise<RateLimitOutcome> {
+    return this.decide(appId, await this.repo.hit(tenantId, this.buckets(appId), windowStart(nowMs), WINDOW_MS), nowMs);
+  }
+
+  /** The decision for a request of `appId`, from its buckets' counts (this request included). */
+  decide(appId: string, counts: ReadonlyMap<string, { current: number; previous: number }>, nowMs = Date.now()): RateLimitOutcome {
     const appBucket = `app:${appId}`;
-    const counts = await this.repo.hit(tenantId, [appBucket, 'tenant'], windowStart(nowMs), WINDOW_MS);
     const app = decide(counts.get(appBucket) ?? { current: 1, previous: 0 }, this.config.GATEWAY_RATE_LIMIT_APP_PER_MINUTE, nowMs);
     const tenant = decide(counts.get('tenant') ?? { current: 1, previous: 0 }, this.config.GATEWAY_RATE_LIMIT_TENANT_PER_MINUTE, nowMs);
     const refusedBy = !app.allowed ? 'app' : !tenant.allowed ? 'tenant' : undefined;

@@ -1,4 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
 import { validate } from 'class-validator';
 import { DataSource, type EntityManager } from 'typeorm';
@@ -6,7 +6,7 @@ import { ServiceUrlsConfig } from '@countypay/config';
 import { AppUpdatedData, type EventEnvelope, type TenantUpdatedData } from '@countypay/contracts';
 import { LOGGER, ServiceAuth } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
-import { inTenantTransaction } from '@countypay/persistence';
+import { inTenantTransaction, PgListener } from '@countypay/persistence';
 import { isTenantId } from '@countypay/tenancy';
 import { FieldCipher } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
@@ -31,9 +31,25 @@ export function credentialCipher(config: GatewayConfig): FieldCipher {
  * Apps and tenants as onboarding publishes them. Secrets stay encrypted at rest; they are
  * decrypted in memory, one credential at a time, only to verify or sign.
  */
+/** A cached app is re-read after this long even without a notification (belt and braces). */
+const APP_CACHE_TTL_MS = 60_000;
+const APP_CACHE_MAX = 50_000;
+
+type FoundApp = { app: AppRecord; tenantStatus: 'active' | 'suspended' };
+
 @Injectable()
-export class RegistryService {
+export class RegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly unknownUntil = new Map<string, number>();
+  /**
+   * Apps in memory, so a signed request costs no database read to find its app. Every change to
+   * the `apps` and `tenants` tables notifies `registry_<schema>` (migration 1764500000000); each
+   * gateway instance listens and drops what changed at once, and everything when the listener
+   * reconnects. Without a listener (not yet connected, lost) nothing is served from memory.
+   */
+  private readonly cache = new Map<string, { found: FoundApp; at: number }>();
+  private readonly listener: PgListener;
+  /** bumped by every invalidation: a read that started before one is not cached */
+  private epoch = 0;
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -42,7 +58,34 @@ export class RegistryService {
     @Inject(LOGGER) private readonly logger: Logger,
     private readonly ds: DataSource,
     private readonly auth: ServiceAuth,
-  ) {}
+  ) {
+    this.listener = new PgListener(ds, PgListener.channelFor(ds, 'registry'), {
+      onNotify: (payload) => this.invalidate(payload),
+      onReset: () => {
+        this.epoch++;
+        this.cache.clear();
+      },
+      onError: (err) => this.logger.warn({ err }, 'app registry listener: connection lost; reconnecting'),
+    });
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener.stop();
+  }
+
+  /** `apps:<appId>` or `tenants:<tenantId>` changed. */
+  private invalidate(payload: string): void {
+    this.epoch++;
+    const [table, id] = payload.split(':');
+    if (table === 'apps' && id) this.cache.delete(id);
+    else if (table === 'tenants' && id) {
+      for (const [appId, entry] of this.cache) if (entry.found.app.tenantId === id) this.cache.delete(appId);
+    } else this.cache.clear();
+  }
 
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
     await this.repo.upsertApp(em, event.tenantId, event.data);
@@ -52,10 +95,19 @@ export class RegistryService {
     await this.repo.upsertTenant(em, event.data);
   }
 
-  async findApp(appId: string): Promise<{ app: AppRecord; tenantStatus: 'active' | 'suspended' } | undefined> {
+  async findApp(appId: string): Promise<FoundApp | undefined> {
+    const now = Date.now();
+    const epoch = this.epoch;
+    const hit = this.cache.get(appId);
+    if (hit && this.listener.connected && now - hit.at < APP_CACHE_TTL_MS) return hit.found;
     const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
     if (!tenantId) return undefined;
-    return this.repo.findApp(tenantId, appId);
+    const found = await this.repo.findApp(tenantId, appId);
+    if (found && this.listener.connected && epoch === this.epoch) {
+      if (this.cache.size >= APP_CACHE_MAX) this.cache.clear();
+      this.cache.set(appId, { found, at: now });
+    }
+    return found;
   }
 
   /**

@@ -85,8 +85,8 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     expect((await get(`/v1/webhooks/deliveries/${ids[0]}`, asApp(APP, OTHER_TENANT))).status).toBe(404);
     expect((await get('/v1/webhooks/deliveries/not-a-uuid')).status).toBe(404);
     const anonymous = await svc.call('GET', '/v1/webhooks/deliveries');
-    expect(anonymous.status).toBe(403);
-    expect(anonymous.body.error.code).toBe('forbidden_actor');
+    expect(anonymous.status).toBe(401);
+    expect(anonymous.body.error.code).toBe('invalid_service_assertion');
     expect((await get('/v1/webhooks/deliveries', testActors.county(TENANT))).body.error.code).toBe('forbidden_actor');
   });
 

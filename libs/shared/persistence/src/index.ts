@@ -2,7 +2,7 @@ export { createServiceDataSource, PG_TYPES, type ServiceDataSourceOptions } from
 export { appRoleName, provinceRlsSql, systemRoleRlsSql, tenantRlsSql } from './rls';
 export { appDatabaseUrl, bootstrapServiceSchema } from './schema-bootstrap';
 export { migrateService, type MigrateOptions } from './migrate';
-export { bindTenant, inProvinceTransaction, inScope, inTenantTransaction, setScope, SYSTEM_ROLES, type SystemRole, type TransactionScope } from './scope';
+export { bindTenant, inProvinceTransaction, inScope, inTenantTransaction, setScope, SYSTEM_ROLES, tenantScopePlpgsql, type SystemRole, type TransactionScope } from './scope';
 export {
   col,
   execute,
@@ -22,3 +22,5 @@ export {
   type RowType,
 } from './sql';
 export { Keyset, pageQuery, type KeyColumn, type KeyType, type Page, type PageRequest } from './pagination';
+export { PgListener, type ListenerHandlers } from './listener';
+export { isDatabaseUnavailable } from './unavailable';

@@ -4,7 +4,7 @@ export { applyHttpConventions, createServiceApp, runService, type BodyParsing, t
 export { requestIdOf } from './http/request-id';
 export { ServiceKitModule, type ServiceKitOptions } from './service-kit.module';
 export { platformTablesSql } from './platform-tables';
-export { ApiExceptionFilter, sendError } from './http/api-exception.filter';
+export { ApiExceptionFilter, RETRY_AFTER_OUTAGE_SECONDS, sendError } from './http/api-exception.filter';
 export { apiValidationPipe } from './http/validation';
 export { ProbeService } from './probe/probe.service';
 export { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME, SUBSCRIPTIONS } from './tokens';

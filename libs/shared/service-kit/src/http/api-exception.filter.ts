@@ -3,7 +3,11 @@ import type { Request, Response } from 'express';
 import { ApiError, errorSpec, type ErrorBody, type ErrorCode } from '@countypay/contracts';
 import { InvalidTenantError } from '@countypay/tenancy';
 import type { Logger } from '@countypay/observability';
+import { isDatabaseUnavailable } from '@countypay/persistence';
 import { requestIdOf } from './request-id';
+
+/** What a caller is told to wait during an outage of a dependency. */
+export const RETRY_AFTER_OUTAGE_SECONDS = 2;
 
 /** Maps a Nest HttpException's status to the catalogue code for errors Nest raises itself. */
 function codeForStatus(status: number): ErrorCode {
@@ -61,6 +65,13 @@ export class ApiExceptionFilter implements ExceptionFilter {
       const message = typeof detail.message === 'string' ? detail.message : exception.message;
       if (status >= 500) this.logger.error({ err: exception }, 'request failed');
       sendError(res, req, code, message, detail.param, status);
+      return;
+    }
+    if (isDatabaseUnavailable(exception)) {
+      // an outage (a database restart, a failover): temporary, so a 503 the caller may retry, not a 500
+      this.logger.warn({ err: exception }, 'database unavailable');
+      res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
+      sendError(res, req, 'service_unavailable', 'the service is briefly unavailable; retry after a few seconds');
       return;
     }
     this.logger.error({ err: exception }, 'unhandled error');
