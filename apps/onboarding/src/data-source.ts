@@ -1,5 +1,5 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
-import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { Tenants1764201700000 } from './migrations/1764201700000-tenants';
 import { SeedCountyTenants1764201800000 } from './migrations/1764201800000-seed-county-tenants';
 import { OnboardingCore1764201900000 } from './migrations/1764201900000-onboarding-core';
@@ -8,7 +8,7 @@ import { MerchantSettlementAccountType1764202100000 } from './migrations/1764202
 
 export const SCHEMA = 'onboarding';
 export const migrations = [
-  PlatformTables1764201600000,
+  ...PLATFORM_MIGRATIONS,
   Tenants1764201700000,
   SeedCountyTenants1764201800000,
   OnboardingCore1764201900000,

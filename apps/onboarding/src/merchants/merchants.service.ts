@@ -102,6 +102,9 @@ export class MerchantsService {
 
   async update(actor: Actor, merchantId: string, dto: UpdateMerchantRequest, requestId?: string): Promise<Merchant> {
     if (Object.values(dto).every((v) => v === undefined)) throw new ApiError('invalid_request', 'nothing to change: give at least one field');
+    // null is not "leave it as it is" (that is leaving the field out): without this it reached the KYC checks and failed there (500)
+    const nulled = Object.entries(dto).find(([, v]) => v === null)?.[0];
+    if (nulled) throw new ApiError('invalid_request', `${nulled} cannot be null; leave it out to keep the current value`, nulled);
     const account = dto.settlementAccount;
     const kyc = validateKyc({ phone: dto.phone, settlementAccount: account });
     return this.change(actor, merchantId, 'merchant.updated', requestId, async (em, m) => {

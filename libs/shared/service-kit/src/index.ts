@@ -8,7 +8,7 @@ export { ApiExceptionFilter, RETRY_AFTER_OUTAGE_SECONDS, sendError } from './htt
 export { apiValidationPipe } from './http/validation';
 export { ProbeService } from './probe/probe.service';
 export { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME, SUBSCRIPTIONS } from './tokens';
-export { PlatformTables1764201600000 } from './platform-tables.migration';
+export { OutboxNotify1764500100000, PLATFORM_MIGRATIONS, PlatformTables1764201600000 } from './platform-tables.migration';
 export {
   ACTOR_HEADER_NAMES,
   ACTOR_HEADERS,
@@ -44,3 +44,4 @@ export {
 } from './api/openapi-generator';
 export { jsonBodyParsing, type JsonBodyOptions } from './http/body-parsing';
 export { MAX_JSON_DEPTH, parseJsonBody, type BodyProblem } from './http/json-body';
+export { NoBodyGuard } from './http/no-body.guard';

@@ -14,6 +14,7 @@ import {
   assertedActor,
   LOGGER,
   METRICS,
+  NoBodyGuard,
   SERVICE_NAME,
   ServiceAuth,
   type Actor,
@@ -67,6 +68,7 @@ export class TestPlatformModule {
       { provide: LOGGER, useValue: p.logger },
       { provide: METRICS, useValue: p.metrics },
       { provide: APP_GUARD, useClass: AccessGuard },
+      { provide: APP_GUARD, useClass: NoBodyGuard },
     ];
     return { module: TestPlatformModule, providers, exports: [SERVICE_NAME, ServiceAuth, DataSource, OutboxRelay, LOGGER, METRICS] };
   }

@@ -18,6 +18,8 @@ export class ListAuditEntriesQuery extends PageQuery {
   @IsOptional()
   @IsString()
   @MaxLength(100)
+  // no ids hold control characters (and PostgreSQL text cannot hold NUL: it would be a 500)
+  @Matches(/^[^\u0000-\u001f\u007f]*$/, { message: '$property must not contain control characters' })
   @ApiSchema({ description: 'only entries about the object with this id (a merchant id, an app id, a tenant id…)', examples: ['t510121'] })
   entityId?: string;
 }

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
 import {
   BarcodeLimitConfig,
   FeeRule,
@@ -36,12 +36,14 @@ export class UpdateTenantConfigRequest {
 
   @IsOptional()
   @IsArray()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => FeeRule)
   @ApiSchema({ description: 'the whole fee plan (replaces the current one)' })
   feePlan?: FeeRule[];
 
   @IsOptional()
+  @IsObject()
   @ValidateNested()
   @Type(() => BarcodeLimitConfig)
   @ApiSchema({ description: 'the PBoC barcode-payment limits the county lowers (replaces the current ones)' })
@@ -58,6 +60,7 @@ export class UpdateTenantConfigRequest {
 
   @IsOptional()
   @IsArray()
+  @IsObject({ each: true })
   @ValidateNested({ each: true })
   @Type(() => SettlementAccount)
   @ApiSchema({ description: "the county's own settlement accounts (replaces the current ones)" })

@@ -27,6 +27,13 @@ describe('parseJsonBody', () => {
     expect(parse('{"a\\u0000":1}')).toMatchObject({ ok: false, problem: { code: 'invalid_request' } });
   });
 
+  it('refuses keys named like built-in object properties, which object mapping would drop unseen', () => {
+    expect(parse('{"name":"p","constructor":"x"}')).toEqual({ ok: false, problem: { code: 'unknown_field', message: 'constructor is not a field of any request', param: 'constructor' } });
+    expect(parse('{"a":{"__proto__":{"admin":true}}}')).toMatchObject({ ok: false, problem: { code: 'unknown_field', param: 'a.__proto__' } });
+    expect(parse('{"stores":[{"toString":1}]}')).toMatchObject({ ok: false, problem: { param: 'stores[0].toString' } });
+    expect(parse('{"prototype":1}')).toMatchObject({ ok: false, problem: { code: 'unknown_field' } });
+  });
+
   it('refuses invalid UTF-8 instead of replacing it', () => {
     expect(parse(Buffer.from([0x7b, 0x22, 0x61, 0x22, 0x3a, 0x22, 0xc3, 0x28, 0x22, 0x7d]))).toEqual({ ok: false, problem: { code: 'invalid_json', message: 'the request body is not valid UTF-8' } });
   });

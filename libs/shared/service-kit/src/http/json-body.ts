@@ -44,9 +44,34 @@ export function parseJsonBody(bytes: Buffer): { ok: true; value: object } | { ok
     return { ok: false, problem: { code: 'invalid_json', message: 'the request body is not valid JSON' } };
   }
   if (typeof value !== 'object' || value === null) return { ok: false, problem: { code: 'invalid_json', message: 'the request body must be a JSON object or array' } };
+  const reserved = findReservedKey(value);
+  if (reserved !== undefined) return { ok: false, problem: { code: 'unknown_field', message: `${reserved} is not a field of any request`, param: reserved } };
   const nul = findNul(value);
   if (nul !== undefined) return { ok: false, problem: { code: 'invalid_request', message: `${nul || 'the body'} contains a NUL character (\\u0000), which no field accepts`, ...(nul ? { param: nul } : {}) } };
   return { ok: true, value };
+}
+
+/**
+ * Keys named like the built-in properties of every JavaScript object (`__proto__`,
+ * `constructor`, `toString`…): no request has such a field, and the object mapping would drop
+ * them silently before the unknown-field check saw them — refused here, by path.
+ */
+const RESERVED_KEYS: ReadonlySet<string> = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);
+
+function findReservedKey(root: object): string | undefined {
+  const stack: Array<[unknown, string]> = [[root, '']];
+  while (stack.length) {
+    const [v, path] = stack.pop()!;
+    if (Array.isArray(v)) v.forEach((item, i) => stack.push([item, `${path}[${i}]`]));
+    else if (v && typeof v === 'object') {
+      for (const k of Object.keys(v)) {
+        const p = path ? `${path}.${k}` : k;
+        if (RESERVED_KEYS.has(k)) return p;
+        stack.push([(v as Record<string, unknown>)[k], p]);
+      }
+    }
+  }
+  return undefined;
 }
 
 /** The path of the first key or string holding U+0000 ('' for the top level), iteratively. */
