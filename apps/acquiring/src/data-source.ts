@@ -1,6 +1,6 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
-import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 
 export const SCHEMA = 'acquiring';
-export const migrations = [PlatformTables1764201600000];
+export const migrations = [...PLATFORM_MIGRATIONS];
 export const entities = [];

@@ -1,10 +1,10 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
-import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { GatewayTables1764202000000 } from './migrations/1764202000000-gateway-tables';
 import { Webhooks1764210000000 } from './migrations/1764210000000-webhooks';
 import { WebhookTrace1764210100000 } from './migrations/1764210100000-webhook-trace';
 import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gateway-admission';
 
 export const SCHEMA = 'gateway';
-export const migrations = [PlatformTables1764201600000, GatewayTables1764202000000, Webhooks1764210000000, WebhookTrace1764210100000, GatewayAdmission1764500000000];
+export const migrations = [...PLATFORM_MIGRATIONS, GatewayTables1764202000000, Webhooks1764210000000, WebhookTrace1764210100000, GatewayAdmission1764500000000];
 export const entities = [];

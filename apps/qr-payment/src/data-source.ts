@@ -1,8 +1,8 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
-import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { QrPaymentTables1764300000000 } from './migrations/1764300000000-qr-payment-tables';
 import { QrReadModelEventIds1764480000000 } from './migrations/1764480000000-read-model-event-ids';
 
 export const SCHEMA = 'qr_payment';
-export const migrations = [PlatformTables1764201600000, QrPaymentTables1764300000000, QrReadModelEventIds1764480000000];
+export const migrations = [...PLATFORM_MIGRATIONS, QrPaymentTables1764300000000, QrReadModelEventIds1764480000000];
 export const entities = [];

@@ -1,9 +1,9 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
-import { PlatformTables1764201600000 } from '@countypay/service-kit';
+import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { TenantConfigs1764202400000 } from './migrations/1764202400000-tenant-configs';
 import { Ledger1764202500000 } from './migrations/1764202500000-ledger';
 import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-ledger-merchant-index';
 
 export const SCHEMA = 'settlement';
-export const migrations = [PlatformTables1764201600000, TenantConfigs1764202400000, Ledger1764202500000, LedgerMerchantIndex1764202600000];
+export const migrations = [...PLATFORM_MIGRATIONS, TenantConfigs1764202400000, Ledger1764202500000, LedgerMerchantIndex1764202600000];
 export const entities = [];

@@ -33,3 +33,19 @@ export function messagingTablesSql(): string[] {
     ...tenantRlsSql('inbox'),
   ];
 }
+
+/**
+ * Wakes the outbox relay when events are written instead of having it poll: a statement-level
+ * trigger notifies `outbox_<schema>` (delivered at commit, once per transaction). Idempotent.
+ */
+export function outboxNotifySql(): string[] {
+  return [
+    `create or replace function outbox_notify() returns trigger language plpgsql as $$
+     begin
+       perform pg_notify('outbox_' || tg_table_schema, '');
+       return null;
+     end $$`,
+    `drop trigger if exists outbox_notify on outbox`,
+    `create trigger outbox_notify after insert on outbox for each statement execute function outbox_notify()`,
+  ];
+}

@@ -5,7 +5,8 @@ export interface PollingLoopOptions {
   round: () => Promise<number>;
   /** a full round means more work is waiting: the next round starts at once */
   batchSize: number;
-  pollMs: number;
+  /** the pause between rounds when there was nothing (more) to do; a function to vary it (e.g. long while woken by notifications) */
+  pollMs: number | (() => number);
   /** ceiling of the back-off after a failed round */
   maxBackoffMs?: number;
   onError: (err: unknown) => void;
@@ -53,12 +54,13 @@ export class PollingLoop {
   private async tick(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
-    let next = this.opts.pollMs;
+    const poll = typeof this.opts.pollMs === 'function' ? this.opts.pollMs() : this.opts.pollMs;
+    let next = poll;
     try {
       if ((await this.opts.round()) >= this.opts.batchSize) next = 0;
     } catch (err) {
       this.opts.onError(err);
-      next = Math.min(this.opts.pollMs * 4, this.opts.maxBackoffMs ?? 5000);
+      next = Math.min(poll * 4, this.opts.maxBackoffMs ?? 5000);
     } finally {
       this.running = false;
     }

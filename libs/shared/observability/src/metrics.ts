@@ -11,7 +11,8 @@ export interface Metrics {
   httpRequests: Counter<HttpLabel>;
   httpDuration: Histogram<HttpLabel>;
   counter<L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L>;
-  gauge<L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L>;
+  /** a gauge; with `collect`, measured when scraped (nothing runs between scrapes) */
+  gauge<L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (this: Gauge<L>) => Promise<void> | void): Gauge<L>;
   histogram<L extends string>(name: string, help: string, labelNames: readonly L[], buckets?: readonly number[]): Histogram<L>;
   render(): Promise<{ contentType: string; body: string }>;
 }
@@ -33,8 +34,8 @@ export function createMetrics(serviceName: string): Metrics {
   collectDefaultMetrics({ register: registry });
   const counter = <L extends string>(name: string, help: string, labelNames: readonly L[]): Counter<L> =>
     reuse(registry, name, Counter<L>) ?? new Counter<L>({ name, help, labelNames, registers: [registry] });
-  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[]): Gauge<L> =>
-    reuse(registry, name, Gauge<L>) ?? new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  const gauge = <L extends string>(name: string, help: string, labelNames: readonly L[], collect?: (this: Gauge<L>) => Promise<void> | void): Gauge<L> =>
+    reuse(registry, name, Gauge<L>) ?? new Gauge<L>({ name, help, labelNames, registers: [registry], ...(collect ? { collect } : {}) });
   const histogram = <L extends string>(name: string, help: string, labelNames: readonly L[], buckets?: readonly number[]): Histogram<L> =>
     reuse(registry, name, Histogram<L>) ??
     new Histogram<L>({ name, help, labelNames, buckets: [...(buckets ?? HTTP_DURATION_BUCKETS)], registers: [registry] });

@@ -4,6 +4,8 @@ import {
   defaultTextMapGetter,
   defaultTextMapSetter,
   isSpanContextValid,
+  SpanKind,
+  SpanStatusCode,
   trace,
   type Context,
 } from '@opentelemetry/api';
@@ -60,4 +62,27 @@ export function withTraceparent<T>(traceparent: string | undefined, fn: () => T)
 /** Runs `fn` outside any trace: background loops started from a request must not inherit its context. */
 export function runDetached<T>(fn: () => T): T {
   return context.with(ROOT_CONTEXT, fn);
+}
+
+/**
+ * A PRODUCER span for one message published in a batch, child of the span that wrote the message
+ * (its stored `traceparent`), its context injected into the message's headers — so one payment
+ * stays one trace across Kafka even when many payments' events travel in one request. `end` it
+ * when the batch is acknowledged. (The kafkajs instrumentation would parent every span of a
+ * batch to the one active context.)
+ */
+export function startProducerSpan(topic: string, key: string, headers: Record<string, string>): { end: (err?: unknown) => void } {
+  const parent = contextFromTraceparent(headers['traceparent']);
+  const span = trace.getTracer('countypay-outbox').startSpan(
+    `send ${topic}`,
+    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.message.key': key, 'messaging.operation.name': 'send' } },
+    parent,
+  );
+  if (span.spanContext().traceFlags !== undefined && isSpanContextValid(span.spanContext())) w3c.inject(trace.setSpan(parent, span), headers, defaultTextMapSetter);
+  return {
+    end: (err?: unknown) => {
+      if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+      span.end();
+    },
+  };
 }

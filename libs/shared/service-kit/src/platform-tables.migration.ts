@@ -1,4 +1,5 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
+import { outboxNotifySql } from '@countypay/messaging';
 import { platformTablesSql } from './platform-tables';
 
 /** Every service's first migration: outbox, inbox and ops probe receipts, under row-level security. */
@@ -13,3 +14,20 @@ export class PlatformTables1764201600000 implements MigrationInterface {
     await q.query('drop table if exists probe_receipts, inbox, outbox');
   }
 }
+
+/** Wakes the outbox relay by notification instead of polling (issue 14: idle services must not spin). */
+export class OutboxNotify1764500100000 implements MigrationInterface {
+  name = 'OutboxNotify1764500100000';
+
+  async up(q: QueryRunner): Promise<void> {
+    for (const sql of outboxNotifySql()) await q.query(sql);
+  }
+
+  async down(q: QueryRunner): Promise<void> {
+    await q.query('drop trigger if exists outbox_notify on outbox');
+    await q.query('drop function if exists outbox_notify()');
+  }
+}
+
+/** The migrations of the platform's own tables, for the front of every service's migration list. */
+export const PLATFORM_MIGRATIONS = [PlatformTables1764201600000, OutboxNotify1764500100000];

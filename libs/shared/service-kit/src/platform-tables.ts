@@ -1,4 +1,4 @@
-import { messagingTablesSql } from '@countypay/messaging';
+import { messagingTablesSql, outboxNotifySql } from '@countypay/messaging';
 import { tenantRlsSql } from '@countypay/persistence';
 
 /** Tables every service has, for its first migration: outbox, inbox and probe receipts. */
@@ -14,5 +14,6 @@ export function platformTablesSql(): string[] {
       primary key (tenant_id, probe_id)
     )`,
     ...tenantRlsSql('probe_receipts'),
+    ...outboxNotifySql(),
   ];
 }

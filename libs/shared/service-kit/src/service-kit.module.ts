@@ -15,10 +15,12 @@ import { HttpDrainOnShutdown } from './http/graceful-drain';
 import { httpMetricsMiddleware, tenantContextMiddleware } from './http/tenant-context.middleware';
 import { MessagingLifecycle } from './messaging/messaging.lifecycle';
 import { ProbeController } from './probe/probe.controller';
+import { ProfileController } from './probe/profile.controller';
 import { ProbeRepository } from './probe/probe.repository';
 import { ProbeService } from './probe/probe.service';
 import { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME } from './tokens';
 import { AccessGuard } from './auth/access';
+import { NoBodyGuard } from './http/no-body.guard';
 import { ServiceAuth, ServiceAuthConfig } from './auth/service-auth';
 import { APP_GUARD } from '@nestjs/core';
 
@@ -55,7 +57,7 @@ export class ServiceKitModule implements NestModule {
     return {
       module: ServiceKitModule,
       imports: [LoggerModule.forRoot(nestLoggerModuleParams(logger))],
-      controllers: [HealthController, MetricsController, ProbeController],
+      controllers: [HealthController, MetricsController, ProbeController, ProfileController],
       providers: [
         { provide: SERVICE_NAME, useValue: opts.service },
         // who this service trusts to call it, and how it proves itself when it calls others
@@ -113,6 +115,8 @@ export class ServiceKitModule implements NestModule {
         HttpDrainOnShutdown,
         // every route declares who may call it (@Authenticated / @PublicRoute / @InternalRoute / @PlatformRoute); undeclared routes are closed
         { provide: APP_GUARD, useClass: AccessGuard },
+        // a route that takes no body refuses one
+        { provide: APP_GUARD, useClass: NoBodyGuard },
       ],
       exports: [SERVICE_NAME, ServiceAuth, LOGGER, METRICS, HttpConfig, DatabaseConfig, KafkaConfig, DataSource, KAFKA, PRODUCER, OutboxRelay],
     };

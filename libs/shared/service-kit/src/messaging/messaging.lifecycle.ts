@@ -17,7 +17,6 @@ import { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME, SUBSCRIPTIONS } from '.
 @Injectable()
 export class MessagingLifecycle implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer: IdempotentConsumer | undefined;
-  private lagTimer: NodeJS.Timeout | undefined;
 
   constructor(
     @Inject(SERVICE_NAME) private readonly service: string,
@@ -62,30 +61,37 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.lagTimer);
     await this.consumer?.stop().catch((err: unknown) => this.logger.warn({ err }, 'consumer stop failed'));
     await this.relay.stop();
     await this.producer.disconnect().catch(() => {});
     if (this.ds.isInitialized) await this.ds.destroy();
   }
 
+  /** Outbox lag, measured when Prometheus scrapes (no timer: an idle service runs nothing). */
   private registerOutboxLag(): void {
     const ds = this.ds;
-    const pending = this.metrics.gauge('outbox_pending_events', 'Outbox events not yet published', []);
-    const age = this.metrics.gauge('outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event', []);
-    const sample = async (): Promise<void> => {
-      const [row] = await inScope(ds, { role: 'outbox_relay' }, async (em) => {
-        return em.query(
+    const logger = this.logger;
+    let last: Promise<{ n: number; age: number }> | undefined;
+    const sample = (): Promise<{ n: number; age: number }> =>
+      (last ??= inScope(ds, { role: 'outbox_relay' }, async (em) => {
+        const [row] = (await em.query(
           `select count(*)::int as n, coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as age
              from outbox where published_at is null`,
-        );
-      });
-      pending.set(row.n);
-      age.set(row.age);
+        )) as Array<{ n: number; age: number }>;
+        return row ?? { n: 0, age: 0 };
+      }).finally(() => setTimeout(() => (last = undefined), 1000).unref()));
+    const collect = async function (this: { set: (v: number) => void }, pick: 'n' | 'age'): Promise<void> {
+      try {
+        this.set((await sample())[pick]);
+      } catch (err) {
+        logger.warn({ err }, 'outbox lag sample failed');
+      }
     };
-    this.lagTimer = setInterval(() => {
-      sample().catch((err: unknown) => this.logger.warn({ err }, 'outbox lag sample failed'));
-    }, 5000);
-    this.lagTimer.unref();
+    this.metrics.gauge('outbox_pending_events', 'Outbox events not yet published', [], function () {
+      return collect.call(this, 'n');
+    });
+    this.metrics.gauge('outbox_oldest_pending_seconds', 'Age of the oldest unpublished outbox event', [], function () {
+      return collect.call(this, 'age');
+    });
   }
 }
