@@ -187,6 +187,61 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
     }
   });
 
+  it('commits a batch of events of several tenants together, once each, and isolates the one poison event of a batch', async () => {
+    const topic = await createTestTopic(kafka, 'batch', 1);
+    const ev = thingEvent(topic);
+    const N = 120;
+    // all published before the consumer starts, so they arrive as batches of one partition
+    await inTenantTransaction(ds, TENANT_A, async (em) => {
+      for (let i = 0; i < N / 2; i++) await addToOutbox(em, ev, thing(i === 17 ? 'poison' : `a-${i}`), { tenantId: TENANT_A });
+    });
+    await inTenantTransaction(ds, TENANT_B, async (em) => {
+      for (let i = 0; i < N / 2; i++) await addToOutbox(em, ev, thing(`b-${i}`), { tenantId: TENANT_B });
+    });
+    const relay = new OutboxRelay(ds, producer, { batchSize: 200, pollMs: 10 });
+    while ((await relay.publishBatch()) > 0);
+    const seenTenants: string[] = [];
+    const consumer = new IdempotentConsumer(kafka, ds, producer, {
+      name: `it-batch-${randomUUID()}`,
+      subscriptions: [
+        on(ev, async (e, em) => {
+          if (e.data.label === 'poison') throw new Error('this one always fails');
+          seenTenants.push(e.tenantId);
+          // row-level security scopes each event to its own tenant inside the shared transaction
+          await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label]);
+        }),
+      ],
+      maxAttempts: 2,
+      backoffMs: 10,
+    });
+    await consumer.start();
+    try {
+      const rows = await eventually(async () => {
+        const r = await db.adminQuery<{ tenant_id: string; n: string }>(
+          `select tenant_id, count(*)::text as n from effects where label like 'a-%' or label like 'b-%' group by tenant_id order by tenant_id`,
+        );
+        return r.reduce((sum, x) => sum + Number(x.n), 0) === N - 1 ? r : undefined;
+      }, `${N - 1} effects`);
+      expect(rows).toEqual([
+        { tenant_id: TENANT_A, n: String(N / 2 - 1) },
+        { tenant_id: TENANT_B, n: String(N / 2) },
+      ]);
+      const letters = await eventually(async () => {
+        const l = await readDeadLetters(kafka, topic);
+        return l.length > 0 ? l : undefined;
+      }, 'the poison event dead-lettered');
+      expect(letters.map((l) => l.errorMessage)).toEqual([expect.stringContaining('always fails')]);
+      const inbox = await db.adminQuery<{ n: string; transactions: string }>(
+        `select count(*)::text as n, count(distinct processed_at)::text as transactions from inbox where consumer like 'it-batch-%'`,
+      );
+      expect(inbox[0]!.n).toBe(String(N - 1));
+      // now() is the transaction's time: events committed together share it — far fewer transactions than events
+      expect(Number(inbox[0]!.transactions)).toBeLessThan(N / 2);
+    } finally {
+      await consumer.stop();
+    }
+  });
+
   it('runs every subscription of a topic in the event’s one transaction', async () => {
     const topic = await createTestTopic(kafka, 'two-subs', 1);
     const ev = thingEvent(topic);

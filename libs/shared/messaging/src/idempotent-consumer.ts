@@ -1,15 +1,26 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Consumer, EachMessagePayload, Kafka, Producer } from 'kafkajs';
+import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
 import { runWithTenant } from '@countypay/tenancy';
-import { inTenantTransaction } from '@countypay/persistence';
-import { annotateActiveSpan } from '@countypay/observability';
+import { bindTenant, col, execute, inTenantTransaction, many, rowOf } from '@countypay/persistence';
+import { inConsumerSpan } from '@countypay/observability';
 import { parseEnvelope, InvalidMessageError } from './parse-envelope';
 import { deadLetter } from './dead-letter';
 import { decodeHeaders } from './headers';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
+
+interface ChunkItem {
+  message: KafkaMessage;
+  headers: Record<string, string>;
+  envelope?: EventEnvelope<object>;
+  invalid?: InvalidMessageError;
+}
+
+/** At most this many events commit in one transaction. */
+const BATCH_CHUNK = 100;
+const INBOX_ID = rowOf({ eventId: col.uuid() });
 
 export type EventHandler<T extends object> = (event: EventEnvelope<T>, em: EntityManager) => Promise<void>;
 
@@ -40,7 +51,8 @@ export interface IdempotentConsumerOptions {
 /**
  * Consumes events exactly once in effect: the handler's writes and the `(consumer, event id)`
  * inbox row commit in one transaction, scoped to the event's tenant; the Kafka offset is
- * committed only after that commit. A redelivered event finds its inbox row and is skipped.
+ * committed only after that commit. Events arrive in batches; up to 100 of a partition commit
+ * together (each under its own tenant), which is what lets a consumer keep up with the payments. A redelivered event finds its inbox row and is skipped.
  * A failing handler is retried with exponential backoff; after `maxAttempts` the message goes
  * to `<topic>.dlq` with the error and its original headers. An invalid message goes there at
  * once (retrying cannot fix it).
@@ -70,10 +82,14 @@ export class IdempotentConsumer {
     this.stopping = false;
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: this.opts.fromBeginning ?? true });
-    await consumer.run({
+    // the consumer's own run, not the kafkajs instrumentation's wrapper: it would put every batch in
+    // a trace of its own; each event gets a span here, child of the span that published it
+    const run = consumer.run as Consumer['run'] & { __original?: Consumer['run'] };
+    await (run.__original ?? run).call(consumer, {
       autoCommit: false,
+      eachBatchAutoResolve: false,
       partitionsConsumedConcurrently: 3,
-      eachMessage: (payload) => this.track(payload),
+      eachBatch: (payload) => this.track(() => this.handleBatch(payload)),
     });
   }
 
@@ -89,14 +105,120 @@ export class IdempotentConsumer {
     this.consumer = undefined;
   }
 
-  private track(payload: EachMessagePayload): Promise<void> {
+  private track(work: () => Promise<void>): Promise<void> {
     if (this.stopping) return Promise.resolve();
-    const handled: Promise<void> = this.handleMessage(payload).finally(() => this.inFlight.delete(handled));
+    const handled: Promise<void> = work().finally(() => this.inFlight.delete(handled));
     this.inFlight.add(handled);
     return handled;
   }
 
-  private async handleMessage(payload: EachMessagePayload): Promise<void> {
+  /**
+   * A batch of one partition, in chunks: each chunk's events — their inbox rows and their effects —
+   * commit in ONE database transaction, then the chunk's offset. Should the transaction fail, the
+   * chunk is halved and each half tried again, down to single events (retried, then dead-lettered),
+   * so one bad event never holds up or fails the others, and the rest still commit in batches.
+   */
+  private async handleBatch(payload: EachBatchPayload): Promise<void> {
+    const { batch, heartbeat, isRunning, isStale, resolveOffset } = payload;
+    const { topic, partition } = batch;
+    const subs = this.byTopic.get(topic);
+    for (let from = 0; from < batch.messages.length; from += BATCH_CHUNK) {
+      if (this.stopping || !isRunning() || isStale()) return;
+      const chunk = batch.messages.slice(from, from + BATCH_CHUNK).map((message) => {
+        const headers = decodeHeaders(message.headers as Record<string, unknown>);
+        try {
+          if (!subs?.length) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
+          return { message, headers, envelope: parseEnvelope(message.value, headers, subs[0]!.event) };
+        } catch (err) {
+          return { message, headers, invalid: err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err)) };
+        }
+      });
+      const done = await this.commitChunk(topic, partition, chunk, subs ?? [], heartbeat);
+      if (done) resolveOffset(chunk[chunk.length - 1]!.message.offset);
+      else return;
+      await heartbeat();
+    }
+  }
+
+  /** Commits `chunk` (in order), halving it on failure; false when stopping cut it short. */
+  private async commitChunk(topic: string, partition: number, chunk: ReadonlyArray<ChunkItem>, subs: ReadonlyArray<Subscription<object>>, heartbeat: () => Promise<void>): Promise<boolean> {
+    if (this.stopping) return false;
+    const valid = chunk.filter((p): p is ChunkItem & { envelope: EventEnvelope<object> } => p.envelope !== undefined);
+    if (chunk.length === 1 || valid.length === 0 || subs.length === 0) {
+      for (const item of chunk) {
+        if (this.stopping) return false;
+        if (item.invalid) {
+          await this.deadLetterInvalid(topic, partition, item.message, item.headers, item.invalid);
+          await this.commit(topic, partition, (BigInt(item.message.offset) + 1n).toString());
+        } else await this.handleMessage({ topic, partition, message: item.message, heartbeat });
+      }
+      return true;
+    }
+    let outcomes: Array<'processed' | 'duplicate'>;
+    try {
+      outcomes = await this.applyBatch(subs, valid, topic);
+    } catch (err) {
+      this.logger.warn({ topic, partition, events: valid.length, err }, 'batch transaction failed; trying its halves');
+      const half = Math.ceil(chunk.length / 2);
+      return (await this.commitChunk(topic, partition, chunk.slice(0, half), subs, heartbeat)) && this.commitChunk(topic, partition, chunk.slice(half), subs, heartbeat);
+    }
+    valid.forEach((p, i) => this.opts.onOutcome?.(outcomes[i]!, topic, p.envelope.tenantId));
+    if (this.opts.afterCommit) for (let i = 0; i < valid.length; i++) if (outcomes[i] === 'processed') await this.opts.afterCommit(valid[i]!.envelope);
+    for (const item of chunk) if (item.invalid) await this.deadLetterInvalid(topic, partition, item.message, item.headers, item.invalid);
+    await this.commit(topic, partition, (BigInt(chunk[chunk.length - 1]!.message.offset) + 1n).toString());
+    return true;
+  }
+
+  /**
+   * One transaction for several events: their inbox rows (one statement per tenant), then the
+   * effects of those not seen before, each under its own tenant's scope and in its own span.
+   */
+  private applyBatch(
+    subs: ReadonlyArray<Subscription<object>>,
+    items: ReadonlyArray<{ envelope: EventEnvelope<object>; headers: Record<string, string> }>,
+    topic: string,
+  ): Promise<Array<'processed' | 'duplicate'>> {
+    return inTenantTransaction(this.ds, items[0]!.envelope.tenantId, async (em) => {
+      const outcomes: Array<'processed' | 'duplicate'> = new Array(items.length).fill('duplicate');
+      const byTenant = new Map<string, number[]>();
+      items.forEach((it, i) => byTenant.set(it.envelope.tenantId, [...(byTenant.get(it.envelope.tenantId) ?? []), i]));
+      for (const [tenantId, indexes] of byTenant) {
+        await bindTenant(em, tenantId);
+        const fresh = new Set(
+          (
+            await many(
+              em,
+              INBOX_ID,
+              `insert into inbox (consumer, event_id, tenant_id, topic)
+               select $1, e, $2, $3 from unnest($4::uuid[]) as e
+               on conflict (consumer, event_id) do nothing returning event_id`,
+              [this.opts.name, tenantId, topic, indexes.map((i) => items[i]!.envelope.id)],
+            )
+          ).map((r) => r.eventId),
+        );
+        for (const i of indexes) {
+          const { envelope, headers } = items[i]!;
+          if (!fresh.delete(envelope.id)) continue;
+          await runWithTenant(tenantId, () =>
+            inConsumerSpan(topic, headers, { 'tenant.id': tenantId, 'messaging.event_id': envelope.id, 'messaging.consumer': this.opts.name }, async () => {
+              for (const sub of subs) await sub.handle(envelope, em);
+            }),
+          );
+          outcomes[i] = 'processed';
+        }
+      }
+      return outcomes;
+    });
+  }
+
+  private async deadLetterInvalid(topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>, e: InvalidMessageError): Promise<void> {
+    await deadLetter(this.dlqProducer, { topic, partition, message, headers, group: this.opts.name, code: e.code, error: e.message, attempts: 0 });
+    this.logger.warn({ topic, partition, offset: message.offset, code: e.code }, 'invalid message sent to the dead-letter topic');
+    this.opts.onOutcome?.('dead_lettered', topic);
+  }
+
+  /** One event on its own (a chunk whose transaction failed): retries, then the dead-letter topic. */
+  private async handleMessage(payload: Pick<EachMessagePayload, 'topic' | 'partition' | 'message' | 'heartbeat'>): Promise<void> {
     const { topic, partition, message, heartbeat } = payload;
     const next = (BigInt(message.offset) + 1n).toString();
     const subs = this.byTopic.get(topic);
@@ -106,18 +228,18 @@ export class IdempotentConsumer {
       if (!subs?.length) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
       envelope = parseEnvelope(message.value, headers, subs[0].event);
     } catch (err) {
-      const e = err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err));
-      await deadLetter(this.dlqProducer, { topic, partition, message, headers, group: this.opts.name, code: e.code, error: e.message, attempts: 0 });
-      this.logger.warn({ topic, partition, offset: message.offset, code: e.code }, 'invalid message sent to the dead-letter topic');
-      this.opts.onOutcome?.('dead_lettered', topic);
+      await this.deadLetterInvalid(topic, partition, message, headers, err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err)));
       await this.commit(topic, partition, next);
       return;
     }
-    annotateActiveSpan({ 'tenant.id': envelope.tenantId, 'messaging.event_id': envelope.id, 'messaging.consumer': this.opts.name });
 
     for (let attempt = 1; ; attempt++) {
       try {
-        const outcome = await runWithTenant(envelope.tenantId, () => this.applyOnce(subs!, envelope, topic));
+        const outcome = await runWithTenant(envelope.tenantId, () =>
+          inConsumerSpan(topic, headers, { 'tenant.id': envelope.tenantId, 'messaging.event_id': envelope.id, 'messaging.consumer': this.opts.name }, () =>
+            this.applyOnce(subs!, envelope, topic),
+          ),
+        );
         this.opts.onOutcome?.(outcome, topic, envelope.tenantId);
         if (outcome === 'processed' && this.opts.afterCommit) await this.opts.afterCommit(envelope);
         break;
@@ -143,12 +265,13 @@ export class IdempotentConsumer {
   /** One transaction: the inbox row, then the side effect. A known event id is a duplicate. */
   private applyOnce(subs: ReadonlyArray<Subscription<object>>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
     return inTenantTransaction(this.ds, envelope.tenantId, async (em) => {
-      const inserted: unknown[] = await em.query(
+      const inserted = await execute(
+        em,
         `insert into inbox (consumer, event_id, tenant_id, topic) values ($1, $2, $3, $4)
-         on conflict (consumer, event_id) do nothing returning event_id`,
+         on conflict (consumer, event_id) do nothing`,
         [this.opts.name, envelope.id, envelope.tenantId, topic],
       );
-      if (inserted.length === 0) return 'duplicate';
+      if (inserted === 0) return 'duplicate';
       for (const sub of subs) await sub.handle(envelope, em);
       return 'processed';
     });

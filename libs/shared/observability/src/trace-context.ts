@@ -86,3 +86,23 @@ export function startProducerSpan(topic: string, key: string, headers: Record<st
     },
   };
 }
+
+/**
+ * A CONSUMER span for one event a consumer handles (batched or not), child of the span that
+ * published it (the message's `traceparent`), and `fn` run inside it — the payment's trace goes on
+ * in the consumer. Ends with `fn`, marked as an error if `fn` throws.
+ */
+export async function inConsumerSpan<T>(topic: string, headers: Record<string, string | undefined>, attributes: SpanAnnotations, fn: () => Promise<T>): Promise<T> {
+  const parent = contextFromTraceparent(headers['traceparent']);
+  const attrs: Record<string, string | number | boolean> = { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.name': 'process' };
+  for (const [k, v] of Object.entries(attributes)) if (v !== undefined) attrs[k] = v;
+  const span = trace.getTracer('countypay-consumer').startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes: attrs }, parent);
+  try {
+    return await context.with(trace.setSpan(parent, span), fn);
+  } catch (err) {
+    span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
+    throw err;
+  } finally {
+    span.end();
+  }
+}
