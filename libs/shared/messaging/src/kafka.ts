@@ -1,9 +1,11 @@
 import { Kafka, Partitioners, logLevel, type Producer, type LogEntry } from 'kafkajs';
+import { fixKafkajsIdleLoop } from './kafkajs-idle-fix';
 import type { MessagingLogger } from './logger';
 import { silentLogger } from './logger';
 
 /** A kafkajs client whose own log lines go to the service logger. */
 export function createKafka(opts: { brokers: string; clientId: string; logger?: MessagingLogger }): Kafka {
+  fixKafkajsIdleLoop();
   const logger = opts.logger ?? silentLogger;
   return new Kafka({
     clientId: opts.clientId,
