@@ -24,7 +24,10 @@ const DEP_CONSTRAINTS = [
   // type: apps sit on top; nothing depends on an app
   { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:feature', 'type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
   // test/ (integration tests of the libs, end-to-end tests, load tools): every lib, never an app
-  { sourceTag: 'type:test', onlyDependOnLibsWithTags: ['type:sdk', 'type:util', 'type:contracts', 'type:testing', 'type:domain', 'type:data-access', 'type:feature'] },
+  {
+    sourceTag: 'type:test',
+    onlyDependOnLibsWithTags: ['type:sdk', 'type:util', 'type:contracts', 'type:testing', 'type:domain', 'type:data-access', 'type:feature'],
+  },
   // deploy/ renders manifests from the shared contracts and config
   { sourceTag: 'type:tooling', onlyDependOnLibsWithTags: ['type:util', 'type:contracts'] },
   { sourceTag: 'type:feature', onlyDependOnLibsWithTags: ['type:data-access', 'type:domain', 'type:util', 'type:contracts'] },
@@ -71,7 +74,8 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts'],
+    // test-support code inside an app (src/testing/) is used by its specs only
+    files: ['**/*.spec.ts', '**/*.int-spec.ts', '**/*.e2e-spec.ts', 'apps/*/src/testing/**/*.ts'],
     rules: { '@typescript-eslint/no-non-null-assertion': 'off', '@nx/enforce-module-boundaries': ['error', boundaries(true)] },
   },
 );

@@ -5,10 +5,15 @@ import { root, swcOptions, tsPaths } from './tools/swc-config.mjs';
 
 const swc = swcOptions();
 const transform = { '^.+\\.ts$': ['@swc/jest', { ...swc, sourceMaps: 'inline', swcrc: false }] };
-const moduleNameMapper = Object.fromEntries(
-  Object.entries(tsPaths()).map(([alias, [target]]) => [`^${alias.replace('/', '\\/')}$`, `<rootDir>/${target}`]),
-);
-const base = { rootDir: root, setupFiles: ['reflect-metadata'], transform, moduleNameMapper, testEnvironment: 'node', moduleFileExtensions: ['ts', 'js', 'json', 'mjs'] };
+const moduleNameMapper = Object.fromEntries(Object.entries(tsPaths()).map(([alias, [target]]) => [`^${alias.replace('/', '\\/')}$`, `<rootDir>/${target}`]));
+const base = {
+  rootDir: root,
+  setupFiles: ['reflect-metadata'],
+  transform,
+  moduleNameMapper,
+  testEnvironment: 'node',
+  moduleFileExtensions: ['ts', 'js', 'json', 'mjs'],
+};
 const roots = ['<rootDir>/apps', '<rootDir>/libs', '<rootDir>/test', '<rootDir>/tools', '<rootDir>/deploy'];
 
 export default {

@@ -18,7 +18,9 @@ interface Secrets {
   platformSm2: { publicKey: string };
 }
 
-const { values } = parseArgs({ options: { seconds: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' } } });
+const { values } = parseArgs({
+  options: { seconds: { type: 'string', default: '15' }, concurrency: { type: 'string', default: '8' }, url: { type: 'string' } },
+});
 const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 const baseUrl = values.url ?? process.env.COUNTYPAY_URL ?? 'http://127.0.0.1:4000';
@@ -73,7 +75,9 @@ async function run(label: string, client: CountypayClient): Promise<void> {
 
 async function main(): Promise<void> {
   const operator = new CountypayOperatorClient({ baseUrl, token: secrets.provinceOperatorToken });
-  const partner = await operator.request<{ partnerId: string }>('POST', '/v1/admin/partners', { body: { name: `bench-${Date.now()}`, kind: 'regional_platform' } });
+  const partner = await operator.request<{ partnerId: string }>('POST', '/v1/admin/partners', {
+    body: { name: `bench-${Date.now()}`, kind: 'regional_platform' },
+  });
   const scopes = ['merchants:read'];
   const hmac = await operator.request<{ appId: string; appSecret: string }>('POST', `/v1/admin/partners/${partner.partnerId}/apps`, {
     body: { tenantId: TENANT, name: 'bench hmac', scopes, callbackUrls: [], credential: { alg: 'HMAC-SHA256' } },
@@ -84,14 +88,26 @@ async function main(): Promise<void> {
   });
   const clients = {
     'HMAC-SHA256': new CountypayClient({ baseUrl, appId: hmac.appId, alg: 'HMAC-SHA256', secret: hmac.appSecret }),
-    'SM2-SM3': new CountypayClient({ baseUrl, appId: sm2.appId, alg: 'SM2-SM3', privateKey: keys.privateKey, platformPublicKey: secrets.platformSm2.publicKey }),
+    'SM2-SM3': new CountypayClient({
+      baseUrl,
+      appId: sm2.appId,
+      alg: 'SM2-SM3',
+      privateKey: keys.privateKey,
+      platformPublicKey: secrets.platformSm2.publicKey,
+    }),
   };
   for (const c of Object.values(clients)) await waitUntilKnown(c);
-  process.stdout.write(`signed read GET /v1/merchants through ${baseUrl}: ${concurrency} workers × ${seconds} s per algorithm, load ${loadavg()[0].toFixed(2)} on ${cpus().length} cores\n`);
+  process.stdout.write(
+    `signed read GET /v1/merchants through ${baseUrl}: ${concurrency} workers × ${seconds} s per algorithm, load ${loadavg()[0].toFixed(2)} on ${cpus().length} cores\n`,
+  );
   for (const [label, client] of Object.entries(clients)) {
     await run(label, client);
   }
-  process.stdout.write(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}\n`);
+  process.stdout.write(
+    `load average after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}\n`,
+  );
 }
 
 main().then(

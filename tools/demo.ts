@@ -100,10 +100,23 @@ async function main(): Promise<void> {
   if (state && state.callbackUrl === hooks.url && (await stillUsable(state, baseUrl))) {
     console.log(`  reusing the demo partner from ${STATE_FILE}`);
   } else {
-    const on: Onboarded = await onboardPartner({ baseUrl, operatorToken }, { tenantId: TENANT, name: `Demo partner ${uniq()}`, appCount: 1, callbackUrl: hooks.url });
+    const on: Onboarded = await onboardPartner(
+      { baseUrl, operatorToken },
+      { tenantId: TENANT, name: `Demo partner ${uniq()}`, appCount: 1, callbackUrl: hooks.url },
+    );
     const app = on.apps[0]!;
     const merchant = await onboardMerchant(on, app, `金堂县演示便利店${uniq().slice(-4)}`);
-    state = { baseUrl, tenantId: TENANT, partnerId: on.partnerId, appId: app.appId, appSecret: app.appSecret, webhookSecret: app.webhookSecret, callbackUrl: hooks.url, countyToken: on.countyToken, merchant };
+    state = {
+      baseUrl,
+      tenantId: TENANT,
+      partnerId: on.partnerId,
+      appId: app.appId,
+      appSecret: app.appSecret,
+      webhookSecret: app.webhookSecret,
+      callbackUrl: hooks.url,
+      countyToken: on.countyToken,
+      merchant,
+    };
     mkdirSync(join(ROOT, '.local'), { recursive: true });
     writeFileSync(STATE_FILE, JSON.stringify(state, null, 2), { mode: 0o600 });
     console.log(`  onboarded a new demo partner (saved to ${STATE_FILE})`);
@@ -136,7 +149,10 @@ async function main(): Promise<void> {
   const createRequestId = lastResponse.requestId;
 
   heading("3. the payer's wallet (WeChat) pays it");
-  await client.request<QrOrder>('POST', `/v1/qr/orders/${created.id}/pay`, { body: { channel: 'wechat', payerId: `demo_openid_${uniq()}` }, headers: { traceparent } });
+  await client.request<QrOrder>('POST', `/v1/qr/orders/${created.id}/pay`, {
+    body: { channel: 'wechat', payerId: `demo_openid_${uniq()}` },
+    headers: { traceparent },
+  });
   const payRequestId = lastResponse.requestId;
   const order = await until('the order to be final', async () => {
     const o = await client.qrOrders.get(created.id);

@@ -47,7 +47,9 @@ async function main(): Promise<number> {
   const kafka = createKafka({ brokers: brokers(), clientId: 'countypay-dlq' });
   const letters = await readDeadLetters(kafka, values.topic);
   if (cmd === 'list') {
-    process.stdout.write(letters.length ? `${table(letters)}\n${letters.length} dead letter(s) on ${values.topic}.dlq\n` : `no dead letters on ${values.topic}.dlq\n`);
+    process.stdout.write(
+      letters.length ? `${table(letters)}\n${letters.length} dead letter(s) on ${values.topic}.dlq\n` : `no dead letters on ${values.topic}.dlq\n`,
+    );
     return 0;
   }
   const wanted = values['event-id'] ?? [];

@@ -25,7 +25,8 @@ describe('links in the repository', () => {
 
   it('names only documents that exist in config comments', () => {
     for (const config of ['eslint.config.mjs', 'jest.config.mjs']) {
-      for (const m of readFileSync(join(ROOT, config), 'utf8').matchAll(/\b((?:docs\/)?[\w./-]+\.md)\b/g)) expect([config, existsSync(join(ROOT, m[1]!))]).toEqual([config, true]);
+      for (const m of readFileSync(join(ROOT, config), 'utf8').matchAll(/\b((?:docs\/)?[\w./-]+\.md)\b/g))
+        expect([config, existsSync(join(ROOT, m[1]!))]).toEqual([config, true]);
     }
   });
 });

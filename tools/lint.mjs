@@ -13,9 +13,19 @@ if (graph.status !== 0) {
   process.exit(graph.status ?? 1);
 }
 const args = process.argv.slice(2);
-const eslint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'], { env, cwd: root, stdio: 'inherit' });
+const eslint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'], {
+  env,
+  cwd: root,
+  stdio: 'inherit',
+});
 if (eslint.status !== 0) process.exit(eslint.status ?? 1);
-const patterns = (args.length ? args : ['.']).map((p) => (p.endsWith('.ts') || p.endsWith('.mjs') || p.endsWith('.json') ? p : `${p.replace(/\/$/, '')}/**/*.{ts,mjs,json}`));
-const prettier = spawnSync(process.execPath, [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '--no-error-on-unmatched-pattern', ...patterns], { env, cwd: root, stdio: 'inherit' });
+const patterns = (args.length ? args : ['.']).map((p) =>
+  p.endsWith('.ts') || p.endsWith('.mjs') || p.endsWith('.json') ? p : `${p.replace(/\/$/, '')}/**/*.{ts,mjs,json}`,
+);
+const prettier = spawnSync(
+  process.execPath,
+  [join(root, 'node_modules/prettier/bin/prettier.cjs'), '--check', '--log-level', 'warn', '--no-error-on-unmatched-pattern', ...patterns],
+  { env, cwd: root, stdio: 'inherit' },
+);
 if (prettier.status !== 0) process.stderr.write('formatting differs from Prettier: run `npm run format`\n');
 process.exit(prettier.status ?? 1);

@@ -30,11 +30,9 @@ async function fetchJars() {
   if (existsSync(marker)) return;
   mkdirSync(jarsDir, { recursive: true });
   log(`kafka: fetching Apache Kafka ${KAFKA_VERSION} jars from Maven Central (first run only, ~45 MB)`);
-  const mvn = spawn(
-    'mvn',
-    ['-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${jarsDir}`, '-DincludeScope=runtime'],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
+  const mvn = spawn('mvn', ['-B', '-f', POM, 'dependency:copy-dependencies', `-DoutputDirectory=${jarsDir}`, '-DincludeScope=runtime'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let count = 0;
   const tail = [];
   for (const stream of [mvn.stdout, mvn.stderr]) {

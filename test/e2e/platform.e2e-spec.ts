@@ -27,7 +27,11 @@ describe('platform boot (all seven apps, real PostgreSQL and Kafka)', () => {
     expect(metrics.status).toBe(200);
     expect(await metrics.text()).toMatch(/process_cpu_user_seconds_total\{service="settlement"\}/);
 
-    const bad = await fetch(`${apps()['onboarding'].url}/ops/probes`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"tenantId":' });
+    const bad = await fetch(`${apps()['onboarding'].url}/ops/probes`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"tenantId":',
+    });
     expect(bad.status).toBe(400);
     const body = (await bad.json()) as { error: { code: string; requestId: string } };
     expect(body.error.code).toBe('invalid_json');

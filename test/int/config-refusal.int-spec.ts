@@ -42,7 +42,12 @@ describe('service config (built apps)', () => {
     const missing = start('qr-payment', withoutTrust);
     expect(missing.status).toBe(78);
     expect(missing.stderr).toMatch(/COUNTYPAY_S2S_TRUSTED_KEYS/);
-    const forged = start('gateway', { ...good, COUNTYPAY_S2S_TRUSTED_KEYS: '{"gw1":{"issuer":"gateway","publicKey":"AAAA"}}', COUNTYPAY_S2S_SIGNING_KEY: gatewayKey.privateKey, COUNTYPAY_S2S_KEY_ID: 'bad id!' });
+    const forged = start('gateway', {
+      ...good,
+      COUNTYPAY_S2S_TRUSTED_KEYS: '{"gw1":{"issuer":"gateway","publicKey":"AAAA"}}',
+      COUNTYPAY_S2S_SIGNING_KEY: gatewayKey.privateKey,
+      COUNTYPAY_S2S_KEY_ID: 'bad id!',
+    });
     expect(forged.status).toBe(78);
     expect(forged.stderr).toMatch(/COUNTYPAY_S2S_TRUSTED_KEYS key gw1/);
     expect(forged.stderr).toMatch(/COUNTYPAY_S2S_KEY_ID/);

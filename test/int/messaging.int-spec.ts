@@ -31,7 +31,10 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
   let producer: Producer;
 
   beforeAll(async () => {
-    db = await createTestSchema('msg', [...messagingTablesSql(), `create table effects (event_id uuid primary key, tenant_id text not null, label text not null)`]);
+    db = await createTestSchema('msg', [
+      ...messagingTablesSql(),
+      `create table effects (event_id uuid primary key, tenant_id text not null, label text not null)`,
+    ]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);
@@ -216,12 +219,15 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
     });
     await consumer.start();
     try {
-      const rows = await eventually(async () => {
-        const r = await db.adminQuery<{ tenant_id: string; n: string }>(
-          `select tenant_id, count(*)::text as n from effects where label like 'a-%' or label like 'b-%' group by tenant_id order by tenant_id`,
-        );
-        return r.reduce((sum, x) => sum + Number(x.n), 0) === N - 1 ? r : undefined;
-      }, `${N - 1} effects`);
+      const rows = await eventually(
+        async () => {
+          const r = await db.adminQuery<{ tenant_id: string; n: string }>(
+            `select tenant_id, count(*)::text as n from effects where label like 'a-%' or label like 'b-%' group by tenant_id order by tenant_id`,
+          );
+          return r.reduce((sum, x) => sum + Number(x.n), 0) === N - 1 ? r : undefined;
+        },
+        `${N - 1} effects`,
+      );
       expect(rows).toEqual([
         { tenant_id: TENANT_A, n: String(N / 2 - 1) },
         { tenant_id: TENANT_B, n: String(N / 2) },

@@ -35,9 +35,9 @@ describe('row-level security (real PostgreSQL, non-owner role)', () => {
 
   it('refuses to write a row of another tenant, and cannot update or delete one', async () => {
     const ds = await db.appDataSource();
-    await expect(
-      inTenantTransaction(ds, 't510121', (em) => em.query(`insert into merchants (tenant_id, name) values ('t511381', 'sneaky')`)),
-    ).rejects.toThrow(QueryFailedError);
+    await expect(inTenantTransaction(ds, 't510121', (em) => em.query(`insert into merchants (tenant_id, name) values ('t511381', 'sneaky')`))).rejects.toThrow(
+      QueryFailedError,
+    );
     const updated = await inTenantTransaction(ds, 't510121', (em) => em.query(`update merchants set name = 'x' where tenant_id = 't511381' returning id`));
     expect(updated[0]).toEqual([]);
     const stillThere = await db.admin((c) => c.query(`select name from merchants where tenant_id = 't511381'`));

@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { createTestSchema, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the fixture loads the service kit lazily (after OpenTelemetry starts); this spec only reads its SQL
 import { platformTablesSql } from '@countypay/service-kit';
 import { generateServiceKeyPair } from '@countypay/security';
 

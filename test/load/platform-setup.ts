@@ -5,7 +5,16 @@
 import { randomBytes, randomInt } from 'node:crypto';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { CountypayApiError, CountypayClient, CountypayOperatorClient, type Merchant, type Store, type Terminal, type WebhookEvent, verifyWebhook } from '@countypay/sdk';
+import {
+  CountypayApiError,
+  CountypayClient,
+  CountypayOperatorClient,
+  type Merchant,
+  type Store,
+  type Terminal,
+  type WebhookEvent,
+  verifyWebhook,
+} from '@countypay/sdk';
 import { usccCheckCharacter } from '@countypay/security';
 
 export interface PlatformTarget {
@@ -102,7 +111,9 @@ export async function onboardPartner(
     });
     apps.push({ ...app, client: new CountypayClient({ baseUrl: target.baseUrl, appId: app.appId, alg: 'HMAC-SHA256', secret: app.appSecret }) });
   }
-  const op = await province.request<{ token: string }>('POST', '/v1/admin/operators', { body: { role: 'county', tenantId: opts.tenantId, name: `${opts.name} county desk` } });
+  const op = await province.request<{ token: string }>('POST', '/v1/admin/operators', {
+    body: { role: 'county', tenantId: opts.tenantId, name: `${opts.name} county desk` },
+  });
   const county = new CountypayOperatorClient({ baseUrl: target.baseUrl, token: op.token });
   return { tenantId: opts.tenantId, partnerId: partner.partnerId, apps, county, countyToken: op.token, province };
 }
@@ -111,18 +122,20 @@ export async function onboardPartner(
 export async function onboardMerchant(on: Onboarded, app: OnboardedApp, legalName: string): Promise<OnboardedMerchant> {
   const area = on.tenantId.slice(1);
   // the gateway may not have the new app yet (it asks onboarding on a miss): retry briefly
-  const merchant = await until<Merchant>('the gateway to know the new app', async () =>
-    app.client.merchants.create({
-      legalName,
-      uscc: randomUscc(area),
-      legalRepName: '张三',
-      legalRepIdNumber: '11010519491231002X',
-      phone: '13800138000',
-      mcc: '5411',
-      address: '城关镇1号',
-      city: '成都',
-      settlementAccount: { accountType: 'corporate_account', accountNo: '51050142610800000123', accountName: legalName, bankName: '农商银行' },
-    }),
+  const merchant = await until<Merchant>(
+    'the gateway to know the new app',
+    async () =>
+      app.client.merchants.create({
+        legalName,
+        uscc: randomUscc(area),
+        legalRepName: '张三',
+        legalRepIdNumber: '11010519491231002X',
+        phone: '13800138000',
+        mcc: '5411',
+        address: '城关镇1号',
+        city: '成都',
+        settlementAccount: { accountType: 'corporate_account', accountNo: '51050142610800000123', accountName: legalName, bankName: '农商银行' },
+      }),
     60_000,
     500,
   );
@@ -204,7 +217,9 @@ export class WebhookReceiver {
 
   /** Deliveries of one event type about one order (payment) or refund. */
   about(type: WebhookEvent['type'], id: string): ReceivedWebhook[] {
-    return this.received.filter((w) => w.event.type === type && ((w.event.data as { orderId?: string }).orderId === id || (w.event.data as { refundId?: string }).refundId === id));
+    return this.received.filter(
+      (w) => w.event.type === type && ((w.event.data as { orderId?: string }).orderId === id || (w.event.data as { refundId?: string }).refundId === id),
+    );
   }
 
   /** Waits (bounded) until a delivery of `type` about `id` arrived. */
@@ -244,10 +259,15 @@ export async function ledgerEntries(client: CountypayClient, orderId: string): P
 
 /** Waits until the ledger shows at least `count` entries for the order. */
 export function waitForLedger(client: CountypayClient, orderId: string, count = 1, timeoutMs = 30_000): Promise<LedgerEntry[]> {
-  return until(`${count} ledger entr(y/ies) for order ${orderId}`, async () => {
-    const entries = await ledgerEntries(client, orderId);
-    return entries.length >= count ? entries : undefined;
-  }, timeoutMs, 250);
+  return until(
+    `${count} ledger entr(y/ies) for order ${orderId}`,
+    async () => {
+      const entries = await ledgerEntries(client, orderId);
+      return entries.length >= count ? entries : undefined;
+    },
+    timeoutMs,
+    250,
+  );
 }
 
 /**

@@ -15,7 +15,9 @@ const generated = generateOpenApiDocument();
 const served = OPENAPI_DOCUMENT as unknown as OpenApiDocument;
 
 function operations(doc: OpenApiDocument): Array<{ method: string; path: string; op: OpenApiOperation }> {
-  return Object.entries(doc.paths).flatMap(([path, item]) => Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as OpenApiOperation })));
+  return Object.entries(doc.paths).flatMap(([path, item]) =>
+    Object.entries(item).map(([method, op]) => ({ method: method.toUpperCase(), path, op: op as OpenApiOperation })),
+  );
 }
 
 /** A concrete request path for a template, from its parameters' examples. */
@@ -36,7 +38,8 @@ describe('access declarations', () => {
         for (const name of Object.getOwnPropertyNames(proto)) {
           const handler = proto[name];
           if (name === 'constructor' || typeof handler !== 'function' || Reflect.getMetadata(METHOD_METADATA, handler) === undefined) continue;
-          if (!Reflect.getMetadata(ACCESS_METADATA, handler) && !Reflect.getMetadata(ACCESS_METADATA, controller)) undeclared.push(`${controller.name}.${name}`);
+          if (!Reflect.getMetadata(ACCESS_METADATA, handler) && !Reflect.getMetadata(ACCESS_METADATA, controller))
+            undeclared.push(`${controller.name}.${name}`);
         }
       }
     }
@@ -106,7 +109,8 @@ describe('the published OpenAPI document', () => {
         if (example !== undefined) check(p.schema, example, `${method} ${path} parameter ${p.name}`, problems);
       }
       for (const [status, r] of Object.entries(op.responses)) {
-        for (const [type, c] of Object.entries(r.content ?? {})) if (c.example !== undefined) check(c.schema, c.example, `${method} ${path} ${status} ${type}`, problems);
+        for (const [type, c] of Object.entries(r.content ?? {}))
+          if (c.example !== undefined) check(c.schema, c.example, `${method} ${path} ${status} ${type}`, problems);
       }
       const body = op.requestBody?.content['application/json'];
       if (body?.example !== undefined) check(body.schema, body.example, `${method} ${path} request`, problems);

@@ -199,7 +199,14 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
     expect(got.map((n) => n.body.status)).toEqual(['succeeded', 'succeeded']);
     expect(got.every((n) => n.signed)).toBe(true);
     expect(got[0].body.notifyId).toBe(got[1].body.notifyId);
-    expect(got[0].body).toMatchObject({ channel: 'wechat', tenantId: TENANT, orderId, channelTradeNo: p.json.channelTradeNo, amountFen: 10_041, payerId: p.json.payerId });
+    expect(got[0].body).toMatchObject({
+      channel: 'wechat',
+      tenantId: TENANT,
+      orderId,
+      channelTradeNo: p.json.channelTradeNo,
+      amountFen: 10_041,
+      payerId: p.json.payerId,
+    });
     const log = await call('GET', `/admin/notifications?orderId=${orderId}`);
     expect((log.json.data as Array<{ attempts: number; delivered: boolean }>).map((d) => [d.attempts, d.delivered])).toEqual([
       [2, true],

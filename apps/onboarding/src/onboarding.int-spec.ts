@@ -20,7 +20,8 @@ let svc: TestService;
 
 const province = testActors.province();
 const county = (tenant: string): Actor => testActors.county(tenant, 'op-county');
-const appActor = (appId: string, partnerId: string, tenant = T1, scopes: AppScope[] = ['merchants:read', 'merchants:write']): Actor => testActors.app(tenant, { appId, partnerId, scopes });
+const appActor = (appId: string, partnerId: string, tenant = T1, scopes: AppScope[] = ['merchants:read', 'merchants:write']): Actor =>
+  testActors.app(tenant, { appId, partnerId, scopes });
 
 /** A request as the gateway forwards it: `actor` null for the gateway's own internal calls. */
 function call(method: string, path: string, actor: Actor | null, body?: unknown): Promise<CallResult> {
@@ -167,16 +168,28 @@ describe('partners, apps and merchants', () => {
 
   it('refuses an SM2 key off the curve, accepts a real one', async () => {
     const body = { tenantId: T1, name: 'sm2', scopes: ['qr:pay'], callbackUrls: [] };
-    const bad = await call('POST', `/admin/partners/${partnerId}/apps`, province, { ...body, credential: { alg: 'SM2-SM3', publicKey: `04${'1'.repeat(128)}` } });
+    const bad = await call('POST', `/admin/partners/${partnerId}/apps`, province, {
+      ...body,
+      credential: { alg: 'SM2-SM3', publicKey: `04${'1'.repeat(128)}` },
+    });
     expect(bad.body.error).toMatchObject({ code: 'invalid_public_key', param: 'credential.publicKey' });
-    const good = await call('POST', `/admin/partners/${partnerId}/apps`, province, { ...body, credential: { alg: 'SM2-SM3', publicKey: generateSm2KeyPair().publicKey } });
+    const good = await call('POST', `/admin/partners/${partnerId}/apps`, province, {
+      ...body,
+      credential: { alg: 'SM2-SM3', publicKey: generateSm2KeyPair().publicKey },
+    });
     expect(good.status).toBe(201);
     expect(good.body.appSecret).toBeUndefined();
   });
 
   it('creates a merchant with KYC checks, encrypted at rest and masked in answers and events', async () => {
-    expect((await call('POST', '/merchants', appActor(appId, partnerId), { ...merchantBody, uscc: '914403001922038217' })).body.error).toMatchObject({ code: 'invalid_uscc', param: 'uscc' });
-    expect((await call('POST', '/merchants', appActor(appId, partnerId, T1, ['qr:pay']), merchantBody)).body.error).toMatchObject({ code: 'missing_scope', param: 'merchants:write' });
+    expect((await call('POST', '/merchants', appActor(appId, partnerId), { ...merchantBody, uscc: '914403001922038217' })).body.error).toMatchObject({
+      code: 'invalid_uscc',
+      param: 'uscc',
+    });
+    expect((await call('POST', '/merchants', appActor(appId, partnerId, T1, ['qr:pay']), merchantBody)).body.error).toMatchObject({
+      code: 'missing_scope',
+      param: 'merchants:write',
+    });
     const created = await call('POST', '/merchants', appActor(appId, partnerId), merchantBody);
     expect(created.status).toBe(201);
     merchantId = created.body.merchantId;
@@ -205,26 +218,53 @@ describe('partners, apps and merchants', () => {
   });
 
   it('regression: a corporate settlement account (20 digits, no Luhn) is accepted as one, refused as a debit card, masked and never published', async () => {
-    const corporate = { accountType: 'corporate_account', accountNo: '5105 0142 6108 0000 0123', accountName: '金堂县赵镇农资有限公司', bankName: '金堂农商银行' };
+    const corporate = {
+      accountType: 'corporate_account',
+      accountNo: '5105 0142 6108 0000 0123',
+      accountName: '金堂县赵镇农资有限公司',
+      bankName: '金堂农商银行',
+    };
     const body = { ...merchantBody, legalName: '金堂县赵镇农资有限公司', uscc: '91510121MA6CJ8XK1K', settlementAccount: corporate };
     const asCard = await call('POST', '/merchants', appActor(appId, partnerId), { ...body, settlementAccount: { ...corporate, accountType: 'debit_card' } });
     expect(asCard.status).toBe(400);
-    expect(asCard.body.error).toMatchObject({ code: 'invalid_bank_account', param: 'settlementAccount.accountNo', message: expect.stringContaining('a debit card number has 16 to 19 digits') });
+    expect(asCard.body.error).toMatchObject({
+      code: 'invalid_bank_account',
+      param: 'settlementAccount.accountNo',
+      message: expect.stringContaining('a debit card number has 16 to 19 digits'),
+    });
     expect(JSON.stringify(asCard.body)).not.toContain('51050142610800000123');
 
     const created = await call('POST', '/merchants', appActor(appId, partnerId), body);
     expect(created.status).toBe(201);
     const id = created.body.merchantId as string;
-    expect(created.body.settlementAccount).toEqual({ accountType: 'corporate_account', accountNo: '510501**********0123', accountName: '金**********', bankName: '金堂农商银行' });
+    expect(created.body.settlementAccount).toEqual({
+      accountType: 'corporate_account',
+      accountNo: '510501**********0123',
+      accountName: '金**********',
+      bankName: '金堂农商银行',
+    });
     expect((await call('GET', `/merchants/${id}`, county(T1))).body.settlementAccount).toEqual(created.body.settlementAccount);
 
-    const [row] = await svc.schema.adminQuery<{ row: string; type: string }>(`select row_to_json(m)::text as row, settlement_account_type as type from merchants m where merchant_id = $1`, [id]);
+    const [row] = await svc.schema.adminQuery<{ row: string; type: string }>(
+      `select row_to_json(m)::text as row, settlement_account_type as type from merchants m where merchant_id = $1`,
+      [id],
+    );
     expect(row?.type).toBe('corporate_account');
     expect(row?.row).not.toContain('51050142610800000123');
     // the event carries no settlement account (consumers are unaffected by its type)
     const published = (await events('onboarding.merchant-updated')).filter((e) => e.payload.data.merchantId === id);
     expect(published).toHaveLength(1);
-    expect(Object.keys(published[0]!.payload.data).sort()).toEqual(['city', 'legalName', 'mcc', 'merchantId', 'partnerId', 'riskLevel', 'status', 'stores', 'version']);
+    expect(Object.keys(published[0]!.payload.data).sort()).toEqual([
+      'city',
+      'legalName',
+      'mcc',
+      'merchantId',
+      'partnerId',
+      'riskLevel',
+      'status',
+      'stores',
+      'version',
+    ]);
     const audit = await call('GET', `/admin/audit?entity=merchant&entityId=${id}`, county(T1));
     expect(audit.body.data[0].after.settlementAccount).toMatchObject({ accountType: 'corporate_account', accountNo: '510501**********0123' });
     expect(JSON.stringify(audit.body)).not.toContain('51050142610800000123');
@@ -233,8 +273,15 @@ describe('partners, apps and merchants', () => {
     const debit = { accountType: 'debit_card', accountNo: '6222020200112233446', accountName: '欧阳明华', bankName: '金堂农商银行' };
     const patched = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: debit });
     expect(patched.status).toBe(200);
-    expect(patched.body.settlementAccount).toEqual({ accountType: 'debit_card', accountNo: '622202*********3446', accountName: '欧阳**', bankName: '金堂农商银行' });
-    const untyped = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: { accountNo: '51050142610800000123', accountName: '金堂县赵镇农资有限公司', bankName: '金堂农商银行' } });
+    expect(patched.body.settlementAccount).toEqual({
+      accountType: 'debit_card',
+      accountNo: '622202*********3446',
+      accountName: '欧阳**',
+      bankName: '金堂农商银行',
+    });
+    const untyped = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), {
+      settlementAccount: { accountNo: '51050142610800000123', accountName: '金堂县赵镇农资有限公司', bankName: '金堂农商银行' },
+    });
     expect(untyped.body.error).toMatchObject({ code: 'invalid_request', param: 'settlementAccount.accountType' });
     const short = await call('PATCH', `/merchants/${id}`, appActor(appId, partnerId), { settlementAccount: { ...corporate, accountNo: '1234567' } });
     expect(short.body.error).toMatchObject({ code: 'invalid_bank_account', message: 'a corporate account number has 8 to 32 digits' });
@@ -246,7 +293,10 @@ describe('partners, apps and merchants', () => {
     expect(suspended).toMatchObject({ status: 'suspended', version: 3 });
     expect((await call('GET', `/admin/apps/${appId}`, province)).body).toMatchObject({ status: 'active', partnerStatus: 'suspended' });
     await call('POST', `/admin/partners/${partnerId}/resume`, province);
-    expect((await events('onboarding.app-updated')).filter((e) => e.payload.data.appId === appId).pop()?.payload.data).toMatchObject({ status: 'active', version: 4 });
+    expect((await events('onboarding.app-updated')).filter((e) => e.payload.data.appId === appId).pop()?.payload.data).toMatchObject({
+      status: 'active',
+      version: 4,
+    });
   });
 
   it('hides the merchant from other tenants and other partners, not from the county bank app', async () => {
@@ -267,7 +317,10 @@ describe('partners, apps and merchants', () => {
     expect(store.status).toBe(201);
     const terminal = await call('POST', `/stores/${store.body.storeId}/terminals`, appActor(appId, partnerId), { serialNo: 'SN-1' });
     expect(terminal.status).toBe(201);
-    expect((await call('POST', `/stores/${store.body.storeId}/terminals`, county(T1), { serialNo: 'SN-1' })).body.error).toMatchObject({ code: 'terminal_exists', param: 'serialNo' });
+    expect((await call('POST', `/stores/${store.body.storeId}/terminals`, county(T1), { serialNo: 'SN-1' })).body.error).toMatchObject({
+      code: 'terminal_exists',
+      param: 'serialNo',
+    });
     const last = (await events('onboarding.merchant-updated')).pop()?.payload.data;
     expect(last).toMatchObject({
       merchantId,

@@ -58,7 +58,9 @@ function walk<T>(path: string, actor: Actor, o: { limit?: number; id: (x: T) => 
 
 /** Newest first: by created_at (to the microsecond, from the database), then by id, both descending. */
 async function newestFirst(table: string, idColumn: string, where = 'true'): Promise<{ ids: string[]; compare: (a: string, b: string) => number }> {
-  const rows = await svc.schema.adminQuery<{ id: string; ts: string }>(`select ${idColumn}::text as id, ${SORTABLE_TS('created_at')} as ts from ${table} where ${where}`);
+  const rows = await svc.schema.adminQuery<{ id: string; ts: string }>(
+    `select ${idColumn}::text as id, ${SORTABLE_TS('created_at')} as ts from ${table} where ${where}`,
+  );
   const ts = new Map(rows.map((r) => [r.id, r.ts]));
   const compare = (a: string, b: string): number => {
     const ta = ts.get(a)!;
@@ -123,13 +125,22 @@ describe('paged lists over real PostgreSQL', () => {
 
     expect(await walk('/merchants', testActors.county(T1), { limit: 100, id: byId, compare, expectedIds: all.ids })).toEqual({ pages: 101, items: ROWS });
     const active = await newestFirst('merchants', 'merchant_id', `status = 'active'`);
-    expect(await walk('/merchants?status=active', testActors.county(T1), { id: byId, compare, expectedIds: active.ids })).toEqual({ pages: Math.ceil(active.ids.length / 20), items: active.ids.length });
+    expect(await walk('/merchants?status=active', testActors.county(T1), { id: byId, compare, expectedIds: active.ids })).toEqual({
+      pages: Math.ceil(active.ids.length / 20),
+      items: active.ids.length,
+    });
     const mine = await newestFirst('merchants', 'merchant_id', `partner_id = '${partner}'`);
     const app = testActors.app(T1, { partnerId: partner, scopes: ['merchants:read'] });
-    expect(await walk('/merchants', app, { limit: 100, id: byId, compare, expectedIds: mine.ids })).toEqual({ pages: Math.ceil(mine.ids.length / 100), items: mine.ids.length });
+    expect(await walk('/merchants', app, { limit: 100, id: byId, compare, expectedIds: mine.ids })).toEqual({
+      pages: Math.ceil(mine.ids.length / 100),
+      items: mine.ids.length,
+    });
     // a page shows the merchants masked, decrypted from what was stored
     const page = await svc.call('GET', '/merchants?limit=1', { actor: testActors.county(T1) });
-    expect(page.body.data[0]).toMatchObject({ phone: '138****8000', settlementAccount: { accountType: 'corporate_account', accountNo: '510501**********0123' } });
+    expect(page.body.data[0]).toMatchObject({
+      phone: '138****8000',
+      settlementAccount: { accountType: 'corporate_account', accountNo: '510501**********0123' },
+    });
   }, 120_000);
 
   it('partners: 10,050, newest first', async () => {
@@ -139,7 +150,12 @@ describe('paged lists over real PostgreSQL', () => {
     );
     const all = await newestFirst('partners', 'partner_id');
     expect(all.ids.length).toBeGreaterThan(ROWS);
-    const r = await walk<{ partnerId: string }>('/admin/partners', province, { limit: 100, id: (p) => p.partnerId, compare: (a, b) => all.compare(a.partnerId, b.partnerId), expectedIds: all.ids });
+    const r = await walk<{ partnerId: string }>('/admin/partners', province, {
+      limit: 100,
+      id: (p) => p.partnerId,
+      compare: (a, b) => all.compare(a.partnerId, b.partnerId),
+      expectedIds: all.ids,
+    });
     expect(r.items).toBe(all.ids.length);
   }, 120_000);
 
@@ -157,9 +173,15 @@ describe('paged lists over real PostgreSQL', () => {
     const compare = (a: { appId: string }, b: { appId: string }): number => all.compare(a.appId, b.appId);
     expect(await walk('/admin/apps', province, { limit: 100, id: byId, compare, expectedIds: all.ids })).toEqual({ pages: 101, items: ROWS });
     const ofP2 = await newestFirst('apps', 'app_id', `partner_id = '${p2}'`);
-    expect(await walk(`/admin/apps?partnerId=${p2}`, province, { id: byId, compare, expectedIds: ofP2.ids })).toEqual({ pages: Math.ceil(ofP2.ids.length / 20), items: ofP2.ids.length });
+    expect(await walk(`/admin/apps?partnerId=${p2}`, province, { id: byId, compare, expectedIds: ofP2.ids })).toEqual({
+      pages: Math.ceil(ofP2.ids.length / 20),
+      items: ofP2.ids.length,
+    });
     const ofT2 = await newestFirst('apps', 'app_id', `tenant_id = '${T2}'`);
-    expect(await walk('/admin/apps', testActors.county(T2), { limit: 100, id: byId, compare, expectedIds: ofT2.ids })).toEqual({ pages: Math.ceil(ofT2.ids.length / 100), items: ofT2.ids.length });
+    expect(await walk('/admin/apps', testActors.county(T2), { limit: 100, id: byId, compare, expectedIds: ofT2.ids })).toEqual({
+      pages: Math.ceil(ofT2.ids.length / 100),
+      items: ofT2.ids.length,
+    });
   }, 120_000);
 
   it("operators: 10,050, newest first; one county's in default-size pages", async () => {
@@ -174,7 +196,10 @@ describe('paged lists over real PostgreSQL', () => {
     const compare = (a: { operatorId: string }, b: { operatorId: string }): number => all.compare(a.operatorId, b.operatorId);
     expect(await walk('/admin/operators', province, { limit: 100, id: byId, compare, expectedIds: all.ids })).toEqual({ pages: 101, items: ROWS });
     const ofT2 = await newestFirst('operators', 'operator_id', `tenant_id = '${T2}'`);
-    expect(await walk(`/admin/operators?tenantId=${T2}`, province, { id: byId, compare, expectedIds: ofT2.ids })).toEqual({ pages: Math.ceil(ofT2.ids.length / 20), items: ofT2.ids.length });
+    expect(await walk(`/admin/operators?tenantId=${T2}`, province, { id: byId, compare, expectedIds: ofT2.ids })).toEqual({
+      pages: Math.ceil(ofT2.ids.length / 20),
+      items: ofT2.ids.length,
+    });
   }, 120_000);
 
   it('audit log: newest first by its sequence across 999→1000 and 9999→10000, over 10,000 entries; a county sees its own', async () => {
@@ -195,7 +220,9 @@ describe('paged lists over real PostgreSQL', () => {
          from generate_series(1, $1::int) g`,
       [ROWS, T1, T2],
     );
-    const rows = await svc.schema.adminQuery<{ id: string; tenant: string | null; entity: string }>(`select seq::text as id, tenant_id as tenant, entity from audit_log`);
+    const rows = await svc.schema.adminQuery<{ id: string; tenant: string | null; entity: string }>(
+      `select seq::text as id, tenant_id as tenant, entity from audit_log`,
+    );
     const seqs = rows.map((r) => BigInt(r.id));
     expect(seqs.some((s) => s === 999n) && seqs.some((s) => s === 1000n) && seqs.some((s) => s === 9999n) && seqs.some((s) => s === 10000n)).toBe(true);
     const byId = (e: Item): string => e.id;
@@ -204,10 +231,15 @@ describe('paged lists over real PostgreSQL', () => {
     const all = await walk('/admin/audit', province, { limit: 100, id: byId, compare, expectedIds: rows.map((r) => r.id) });
     expect(all.items).toBe(rows.length);
     const ofT1 = rows.filter((r) => r.tenant === T1).map((r) => r.id);
-    expect(await walk('/admin/audit', testActors.county(T1), { id: byId, compare, expectedIds: ofT1 })).toEqual({ pages: Math.ceil(ofT1.length / 20), items: ofT1.length });
+    expect(await walk('/admin/audit', testActors.county(T1), { id: byId, compare, expectedIds: ofT1 })).toEqual({
+      pages: Math.ceil(ofT1.length / 20),
+      items: ofT1.length,
+    });
     // the 20 config changes alone, 3 per page: every page boundary near the digit boundaries
     const configChanges = rows.filter((r) => r.tenant === T1 && r.entity === 'tenant').map((r) => r.id);
     expect(configChanges).toHaveLength(20);
-    expect(await walk(`/admin/audit?entity=tenant&entityId=${T1}`, testActors.county(T1), { limit: 3, id: byId, compare, expectedIds: configChanges })).toEqual({ pages: 7, items: 20 });
+    expect(await walk(`/admin/audit?entity=tenant&entityId=${T1}`, testActors.county(T1), { limit: 3, id: byId, compare, expectedIds: configChanges })).toEqual(
+      { pages: 7, items: 20 },
+    );
   }, 120_000);
 });

@@ -12,7 +12,15 @@ import {
   verifyRequestSignature,
   webhookHeaders,
 } from './signing';
-import { CountypayApiError, CountypayClient, CountypayOperatorClient, CountypaySignatureError, WEBHOOK_RETRY_SCHEDULE_SECONDS, parseWebhook, verifyWebhook } from './index';
+import {
+  CountypayApiError,
+  CountypayClient,
+  CountypayOperatorClient,
+  CountypaySignatureError,
+  WEBHOOK_RETRY_SCHEDULE_SECONDS,
+  parseWebhook,
+  verifyWebhook,
+} from './index';
 
 interface Seen {
   method: string;
@@ -52,21 +60,38 @@ class FakeGateway {
         let signatureOk = false;
         if (this.verifyWith) {
           try {
-            const canonical = canonicalRequest({ alg: this.verifyWith.alg, method: req.method ?? '', path, query, timestamp: h('x-cp-timestamp'), nonce: h('x-cp-nonce'), body });
-            signatureOk = h('x-cp-signature-alg') === this.verifyWith.alg && verifyRequestSignature(this.verifyWith.alg, this.verifyWith.key, canonical, h('x-cp-signature'));
+            const canonical = canonicalRequest({
+              alg: this.verifyWith.alg,
+              method: req.method ?? '',
+              path,
+              query,
+              timestamp: h('x-cp-timestamp'),
+              nonce: h('x-cp-nonce'),
+              body,
+            });
+            signatureOk =
+              h('x-cp-signature-alg') === this.verifyWith.alg &&
+              verifyRequestSignature(this.verifyWith.alg, this.verifyWith.key, canonical, h('x-cp-signature'));
           } catch {
             signatureOk = false;
           }
         }
         this.seen.push({ method: req.method ?? '', target, headers: req.headers, body, signatureOk });
-        const reply = this.replies.shift() ?? { status: 500, body: { error: { type: 'api_error', code: 'internal_error', message: 'no reply queued', requestId: 'req_x' } } };
+        const reply = this.replies.shift() ?? {
+          status: 500,
+          body: { error: { type: 'api_error', code: 'internal_error', message: 'no reply queued', requestId: 'req_x' } },
+        };
         const text = reply.body === undefined ? '' : JSON.stringify(reply.body);
         const requestId = `req_${randomUUID()}`;
         const headers: Record<string, string> = { 'content-type': 'application/json', 'x-cp-request-id': requestId };
         if (reply.sign) {
           const timestamp = String(Math.floor(Date.now() / 1000));
           const canonical = responseCanonical({ alg: reply.sign.alg, status: reply.status, requestId, timestamp, requestNonce: h('x-cp-nonce'), body: text });
-          Object.assign(headers, { 'x-cp-timestamp': timestamp, 'x-cp-signature-alg': reply.sign.alg, 'x-cp-signature': signResponse(reply.sign.alg, reply.sign.key, canonical) });
+          Object.assign(headers, {
+            'x-cp-timestamp': timestamp,
+            'x-cp-signature-alg': reply.sign.alg,
+            'x-cp-signature': signResponse(reply.sign.alg, reply.sign.key, canonical),
+          });
         }
         res.writeHead(reply.status, headers).end(reply.tamper ? text.replace(/1/g, '2') : text);
       });
@@ -142,7 +167,7 @@ describe('CountypayClient (HMAC-SHA256) against a local gateway that checks sign
     gw.replies.push({ status: 200, body: { data: [], nextCursor: null }, sign: hmac });
     await client.qrOrders.list({ outTradeNo: "a b*(c)'!+农", status: 'succeeded', limit: 5, cursor: undefined });
     const [req] = gw.seen;
-    expect(req!.target).toBe("/v1/qr/orders?outTradeNo=a%20b%2A%28c%29%27%21%2B%E5%86%9C&status=succeeded&limit=5");
+    expect(req!.target).toBe('/v1/qr/orders?outTradeNo=a%20b%2A%28c%29%27%21%2B%E5%86%9C&status=succeeded&limit=5');
     expect(req!.signatureOk).toBe(true);
     expect(req!.headers['idempotency-key']).toBeUndefined();
   });
@@ -155,7 +180,11 @@ describe('CountypayClient (HMAC-SHA256) against a local gateway that checks sign
   });
 
   it('throws CountypayApiError with the error body fields', async () => {
-    gw.replies.push({ status: 404, body: { error: { type: 'not_found_error', code: 'not_found', message: 'no merchant', param: 'merchantId', requestId: 'req_42' } }, sign: hmac });
+    gw.replies.push({
+      status: 404,
+      body: { error: { type: 'not_found_error', code: 'not_found', message: 'no merchant', param: 'merchantId', requestId: 'req_42' } },
+      sign: hmac,
+    });
     const err = await client.merchants.get(MERCHANT_ID).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(CountypayApiError);
     expect(err).toMatchObject({ status: 404, type: 'not_found_error', code: 'not_found', message: 'no merchant', param: 'merchantId', requestId: 'req_42' });
@@ -249,7 +278,12 @@ describe('CountypayClient with SM2-SM3 and RSA-SHA256 keys', () => {
   it('signs with an RSA key; without a platform key, answers are not checked', async () => {
     const rsa = generateKeyPairSync('rsa', { modulusLength: 2048 });
     gw.verifyWith = { alg: 'RSA-SHA256', key: rsa.publicKey.export({ type: 'spki', format: 'pem' }).toString() };
-    const client = new CountypayClient({ baseUrl: gw.base, appId: APP_ID, alg: 'RSA-SHA256', privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() });
+    const client = new CountypayClient({
+      baseUrl: gw.base,
+      appId: APP_ID,
+      alg: 'RSA-SHA256',
+      privateKey: rsa.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString(),
+    });
     gw.replies.push({ status: 201, body: { merchantId: MERCHANT_ID } });
     expect(await client.merchants.create(merchantInput)).toEqual({ merchantId: MERCHANT_ID });
     expect(gw.seen[0]!.signatureOk).toBe(true);
@@ -273,7 +307,11 @@ describe('CountypayOperatorClient', () => {
     gw.replies.push({ status: 200, body: { merchantId: MERCHANT_ID, status: 'active' } });
     gw.replies.push({ status: 403, body: { error: { type: 'permission_error', code: 'forbidden', message: 'county only', requestId: 'req_9' } } });
     expect(await ops.merchants.approve(MERCHANT_ID)).toEqual({ merchantId: MERCHANT_ID, status: 'active' });
-    await expect(ops.request('GET', '/v1/admin/tenants', { query: { limit: 10 } })).rejects.toMatchObject({ status: 403, code: 'forbidden', requestId: 'req_9' });
+    await expect(ops.request('GET', '/v1/admin/tenants', { query: { limit: 10 } })).rejects.toMatchObject({
+      status: 403,
+      code: 'forbidden',
+      requestId: 'req_9',
+    });
     expect(gw.seen.map((s) => `${s.method} ${s.target}`)).toEqual([`POST /v1/admin/merchants/${MERCHANT_ID}/approve`, 'GET /v1/admin/tenants?limit=10']);
     expect(gw.seen.every((s) => s.headers.authorization === `Bearer ${token}`)).toBe(true);
     expect(gw.seen[0]!.headers['idempotency-key']).toMatch(/^[0-9a-f-]{36}$/);

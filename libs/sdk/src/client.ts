@@ -202,13 +202,15 @@ export class CountypayClient {
     create: (input: CreateQrOrderRequest, o?: { idempotencyKey?: string }): Promise<CreatedQrOrder> => this.post('/v1/qr/orders', input, o?.idempotencyKey),
     get: (orderId: string): Promise<QrOrder> => this.get(`/v1/qr/orders/${seg(orderId)}`),
     list: (query?: ListQrOrdersQuery): Promise<Page<QrOrder>> => this.get('/v1/qr/orders', query),
-    close: (orderId: string, o?: { idempotencyKey?: string }): Promise<QrOrder> => this.post(`/v1/qr/orders/${seg(orderId)}/close`, undefined, o?.idempotencyKey),
+    close: (orderId: string, o?: { idempotencyKey?: string }): Promise<QrOrder> =>
+      this.post(`/v1/qr/orders/${seg(orderId)}/close`, undefined, o?.idempotencyKey),
     /** a full or partial refund of a paid order; the same outRefundNo is the same refund */
     refund: (orderId: string, input: CreateRefundRequest, o?: { idempotencyKey?: string }): Promise<Refund> =>
       this.post(`/v1/qr/orders/${seg(orderId)}/refunds`, input, o?.idempotencyKey),
     listRefunds: (orderId: string): Promise<{ data: Refund[] }> => this.get(`/v1/qr/orders/${seg(orderId)}/refunds`),
     /** customer-presented: charge the payer code the cashier scanned */
-    payWithPayerCode: (input: PosPaymentRequest, o?: { idempotencyKey?: string }): Promise<QrOrder> => this.post('/v1/qr/pos/payments', input, o?.idempotencyKey),
+    payWithPayerCode: (input: PosPaymentRequest, o?: { idempotencyKey?: string }): Promise<QrOrder> =>
+      this.post('/v1/qr/pos/payments', input, o?.idempotencyKey),
   };
 
   readonly webhookDeliveries = {

@@ -7,7 +7,9 @@ type HeaderValue = string | readonly string[] | undefined;
 export type WebhookHeaders = Readonly<Record<string, HeaderValue>> | Headers;
 
 function plain(headers: WebhookHeaders): Readonly<Record<string, HeaderValue>> {
-  return typeof Headers !== 'undefined' && headers instanceof Headers ? Object.fromEntries(headers.entries()) : (headers as Readonly<Record<string, HeaderValue>>);
+  return typeof Headers !== 'undefined' && headers instanceof Headers
+    ? Object.fromEntries(headers.entries())
+    : (headers as Readonly<Record<string, HeaderValue>>);
 }
 
 /**

@@ -237,7 +237,12 @@ function toResult(status: number, headers: Headers, body: Buffer, nonce: string)
 }
 
 /** A signed request built by hand (docs/signing.md), for what the SDK would never send. */
-export async function signedFetch(app: Pick<TestApp, 'appId' | 'alg' | 'signingKey'>, method: string, path: string, o: SignedFetchOptions = {}): Promise<RawResult & { sentHeaders: Record<string, string> }> {
+export async function signedFetch(
+  app: Pick<TestApp, 'appId' | 'alg' | 'signingKey'>,
+  method: string,
+  path: string,
+  o: SignedFetchOptions = {},
+): Promise<RawResult & { sentHeaders: Record<string, string> }> {
   const raw = o.rawBody ?? (o.body === undefined ? undefined : JSON.stringify(o.body));
   const body = raw === undefined ? undefined : Buffer.from(raw);
   const sig =
@@ -296,7 +301,8 @@ export async function apiError(p: Promise<unknown>): Promise<{ status: number; c
     await p;
   } catch (err) {
     const e = err as { name?: string; status?: number; code?: string; param?: string; type?: string };
-    if (e.name === 'CountypayApiError') return { status: e.status as number, code: e.code as string, type: e.type as string, ...(e.param !== undefined ? { param: e.param } : {}) };
+    if (e.name === 'CountypayApiError')
+      return { status: e.status as number, code: e.code as string, type: e.type as string, ...(e.param !== undefined ? { param: e.param } : {}) };
     throw err;
   }
   throw new Error('expected the call to fail with an API error');
@@ -341,17 +347,21 @@ export async function activeMerchant(app: TestApp): Promise<ActiveMerchant> {
  * qr-payment) by creating a dynamic order for it; returns that order's id.
  */
 export async function firstPayableOrder(app: TestApp, m: ActiveMerchant, amountFen = 100): Promise<{ id: string; outTradeNo: string }> {
-  return eventually(`merchant ${m.merchant.merchantId} payable in qr-payment`, async () => {
-    const outTradeNo = unique('probe');
-    try {
-      const o = await app.client.qrOrders.create({ merchantId: m.merchant.merchantId, storeId: m.storeId, outTradeNo, amountFen });
-      return { id: o.id, outTradeNo };
-    } catch (err) {
-      const code = (err as { code?: string }).code;
-      if (code === 'not_found' || code === 'merchant_not_active') return undefined;
-      throw err;
-    }
-  }, 90_000);
+  return eventually(
+    `merchant ${m.merchant.merchantId} payable in qr-payment`,
+    async () => {
+      const outTradeNo = unique('probe');
+      try {
+        const o = await app.client.qrOrders.create({ merchantId: m.merchant.merchantId, storeId: m.storeId, outTradeNo, amountFen });
+        return { id: o.id, outTradeNo };
+      } catch (err) {
+        const code = (err as { code?: string }).code;
+        if (code === 'not_found' || code === 'merchant_not_active') return undefined;
+        throw err;
+      }
+    },
+    90_000,
+  );
 }
 
 /** A WeChat Pay payer code (18 digits, prefix 13) of a fresh payer. */

@@ -71,7 +71,12 @@ describe('gateway e2e: bad input', () => {
     const deep = expectErrorShape(await post({ rawBody: '['.repeat(5000) + ']'.repeat(5000) }), 400, 'invalid_json');
     expect(deep.message).toMatch(/nested more than \d+ levels/);
     expectErrorShape(await post({ rawBody: '{"a":'.repeat(10_000) }), 400, 'invalid_json'); // 50 KB: under the body limit
-    const nul = expectErrorShape(await post({ body: merchantInput(app.tenantId, { legalName: '金堂县\u0000超市有限公司' }) }), 400, 'invalid_request', 'legalName');
+    const nul = expectErrorShape(
+      await post({ body: merchantInput(app.tenantId, { legalName: '金堂县\u0000超市有限公司' }) }),
+      400,
+      'invalid_request',
+      'legalName',
+    );
     expect(nul.message).toContain('NUL');
     const latin1 = Buffer.concat([Buffer.from('{"legalName":"'), Buffer.from([0xc3, 0x28]), Buffer.from('"}')]);
     expectErrorShape(await post({ rawBody: latin1 }), 400, 'invalid_json');

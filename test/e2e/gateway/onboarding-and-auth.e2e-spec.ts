@@ -158,7 +158,9 @@ describe('gateway e2e: request authentication', () => {
       });
     const signature = r.headers.get('x-cp-signature') as string;
     expect(verifyResponseSignature('SM2-SM3', published.publicKey, canonicalOf(r.body), signature)).toBe(true);
-    expect(verifyResponseSignature('SM2-SM3', published.publicKey, canonicalOf(Buffer.from(r.text.replace('pending_review', 'active'))), signature)).toBe(false);
+    expect(verifyResponseSignature('SM2-SM3', published.publicKey, canonicalOf(Buffer.from(r.text.replace('pending_review', 'active'))), signature)).toBe(
+      false,
+    );
 
     // errors are signed too; an unknown merchant id is 404
     const missing = await signedFetch(app, 'GET', '/v1/merchants/00000000-0000-4000-8000-00000000abcd');

@@ -22,7 +22,7 @@ import {
 } from './gateway-fixtures';
 
 describe('gateway e2e: tenant isolation', () => {
-  it("an app of county A cannot read, update, extend or take payments for a merchant of county B (404, nothing changes)", async () => {
+  it('an app of county A cannot read, update, extend or take payments for a merchant of county B (404, nothing changes)', async () => {
     // one partner with an app in each county: only the tenant differs
     const partnerId = await createPartner('regional_platform');
     const appA = await onboardApp({ tenantId: COUNTY_A, partnerId });
@@ -96,7 +96,11 @@ describe('gateway e2e: idempotency', () => {
 
     // the same key with another body
     const other = merchantInput(app.tenantId);
-    expect(await apiError(client.merchants.create(other, { idempotencyKey: key }))).toMatchObject({ status: 422, code: 'idempotency_key_reused', param: 'Idempotency-Key' });
+    expect(await apiError(client.merchants.create(other, { idempotencyKey: key }))).toMatchObject({
+      status: 422,
+      code: 'idempotency_key_reused',
+      param: 'Idempotency-Key',
+    });
     const reused = log[log.length - 1];
     expectErrorShape({ status: reused.status, headers: reused.headers, text: reused.body }, 422, 'idempotency_key_reused', 'Idempotency-Key');
     const all = (await client.merchants.list()).data;
@@ -117,10 +121,15 @@ describe('gateway e2e: idempotency', () => {
     // the order exists once the gateway has claimed the key and qr-payment has started; the POS
     // call itself is still waiting for the channel (its notification may already have marked the
     // order succeeded: the sandbox notifies while the payment call hangs)
-    const inFlight = await eventually('the slow payment to start', async () => {
-      const page = await app.client.qrOrders.list({ outTradeNo: body.outTradeNo });
-      return page.data.length === 1 ? page.data[0] : undefined;
-    }, 10_000, 50);
+    const inFlight = await eventually(
+      'the slow payment to start',
+      async () => {
+        const page = await app.client.qrOrders.list({ outTradeNo: body.outTradeNo });
+        return page.data.length === 1 ? page.data[0] : undefined;
+      },
+      10_000,
+      50,
+    );
     expect(['paying', 'succeeded']).toContain(inFlight.status);
 
     const duplicate = await signedFetch(app, 'POST', '/v1/qr/pos/payments', { body, idempotencyKey: key });

@@ -116,7 +116,15 @@ describe('gateway e2e: webhooks', () => {
         id: delivery.eventId,
         type: 'payment.succeeded',
         tenantId: app.tenantId,
-        data: { orderId: order.id, outTradeNo: order.outTradeNo, merchantId: m.merchant.merchantId, partnerAppId: app.appId, amountFen: 2500, currency: 'CNY', channel: 'wechat' },
+        data: {
+          orderId: order.id,
+          outTradeNo: order.outTradeNo,
+          merchantId: m.merchant.merchantId,
+          partnerAppId: app.appId,
+          amountFen: 2500,
+          currency: 'CNY',
+          channel: 'wechat',
+        },
       });
       // a wrong secret or a changed body does not verify
       expect(verifyWebhook(accepted.headers, accepted.body, 'whsec_' + Buffer.alloc(32, 7).toString('base64'))).toBe(false);

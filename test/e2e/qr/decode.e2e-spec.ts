@@ -3,7 +3,11 @@ import { countypayMerchantAccount, encodeMpm } from '@countypay/emvco';
 import { gatewayUrl } from '../support/platform';
 
 async function decode(payload: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`${gatewayUrl()}/v1/qr/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ payload }) });
+  const res = await fetch(`${gatewayUrl()}/v1/qr/decode`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ payload }),
+  });
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -22,7 +26,11 @@ describe('EMVCo payload decoder (public, through the gateway)', () => {
   it('decodes a valid payload with its amount in fen', async () => {
     const r = await decode(payload);
     expect(r.status).toBe(200);
-    expect(r.body).toMatchObject({ valid: true, payable: true, fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '成都', transactionCurrency: '156', countryCode: 'CN' } });
+    expect(r.body).toMatchObject({
+      valid: true,
+      payable: true,
+      fields: { pointOfInitiation: 'dynamic', amountFen: 2500, merchantCity: '成都', transactionCurrency: '156', countryCode: 'CN' },
+    });
   });
 
   it('says precisely what is wrong with a corrupted one', async () => {

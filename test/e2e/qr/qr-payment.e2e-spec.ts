@@ -31,8 +31,10 @@ jest.setTimeout(180_000);
 
 const TENANT = 't510121';
 const UA = {
-  wechat: 'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F30) NetType/WIFI Language/zh_CN',
-  alipay: 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/10.5.96.8000 Language/zh-Hans',
+  wechat:
+    'Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 MicroMessenger/8.0.47.2560(0x28002F30) NetType/WIFI Language/zh_CN',
+  alipay:
+    'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Mobile/15E148 AlipayClient/10.5.96.8000 Language/zh-Hans',
   unionpay: 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 (com.unionpay.chsp) UnionPay/1.0 CloudPay',
   county_bank: 'Mozilla/5.0 (Linux; Android 13) AppleWebKit/537.36 (KHTML, like Gecko) Mobile Safari/537.36 CountyBankApp/3.2.1',
   browser: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
@@ -86,11 +88,16 @@ async function expectOneWebhook(a: OnboardedApp, type: 'payment.succeeded' | 'pa
   expect(hook.verified).toBe(true);
   expect(hook.webhookId).toBe(hook.event.id);
   expect(String(hook.headers['webhook-signature'])).toMatch(/^v1,/);
-  const deliveries = await until(`the delivery of ${hook.webhookId} to be logged as delivered`, async () => {
-    const page = await a.client.webhookDeliveries.list({ limit: 100 });
-    const mine = page.data.filter((d) => d.eventId === hook.webhookId);
-    return mine.length > 0 && mine.every((d) => d.status === 'delivered') ? mine : undefined;
-  }, 30_000, 500);
+  const deliveries = await until(
+    `the delivery of ${hook.webhookId} to be logged as delivered`,
+    async () => {
+      const page = await a.client.webhookDeliveries.list({ limit: 100 });
+      const mine = page.data.filter((d) => d.eventId === hook.webhookId);
+      return mine.length > 0 && mine.every((d) => d.status === 'delivered') ? mine : undefined;
+    },
+    30_000,
+    500,
+  );
   expect(deliveries.map((d) => [d.eventType, d.status, d.url])).toEqual([[type, 'delivered', hooks.url]]);
   expect([...new Set(hooks.about(type, id).map((h) => h.webhookId))]).toEqual([hook.webhookId]);
   expect(hooks.about(type, id).every((h) => h.verified)).toBe(true);
@@ -115,10 +122,14 @@ beforeAll(async () => {
   // sockets may sit in fetch's pool, already closed by the apps ("other side closed" on reuse).
   // A few probes through the pool drop them before the first POST (which fetch never retries).
   for (const name of ['gateway', 'channel-sandbox']) {
-    for (let i = 0; i < 3; i++) await until(`${name} to answer`, async () => ((await fetch(`${serviceUrl(name)}/health/ready`)).status === 200 ? true : undefined), 30_000, 100);
+    for (let i = 0; i < 3; i++)
+      await until(`${name} to answer`, async () => ((await fetch(`${serviceUrl(name)}/health/ready`)).status === 200 ? true : undefined), 30_000, 100);
   }
   await hooks.start();
-  on = await onboardPartner({ baseUrl: gatewayUrl(), operatorToken: provinceToken() }, { tenantId: TENANT, name: `e2e QR partner ${uniq()}`, appCount: 8, callbackUrl: hooks.url });
+  on = await onboardPartner(
+    { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
+    { tenantId: TENANT, name: `e2e QR partner ${uniq()}`, appCount: 8, callbackUrl: hooks.url },
+  );
   const [setup, statics, pos, outcomes, refunds, limits, notify, ledger] = on.apps;
   app = { setup: setup!, statics: statics!, pos: pos!, outcomes: outcomes!, refunds: refunds!, limits: limits!, notify: notify!, ledger: ledger! };
   for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
@@ -216,8 +227,21 @@ describe('static code (merchant-presented, reusable): the wallet that opens it d
 describe('dynamic code (merchant-presented, one order)', () => {
   it('creates an order whose EMVCo payload carries the exact amount and a valid CRC, then the wallet pays it', async () => {
     const a = app.setup;
-    const created = await a.client.qrOrders.create({ merchantId: shop.merchantId, storeId: shop.storeId, outTradeNo: `dyn-${uniq()}`, amountFen: 12_888, description: 'e2e dynamic' });
-    expect(created).toMatchObject({ kind: 'dynamic', status: 'created', amountFen: 12_888, currency: 'CNY', merchantId: shop.merchantId, storeId: shop.storeId });
+    const created = await a.client.qrOrders.create({
+      merchantId: shop.merchantId,
+      storeId: shop.storeId,
+      outTradeNo: `dyn-${uniq()}`,
+      amountFen: 12_888,
+      description: 'e2e dynamic',
+    });
+    expect(created).toMatchObject({
+      kind: 'dynamic',
+      status: 'created',
+      amountFen: 12_888,
+      currency: 'CNY',
+      merchantId: shop.merchantId,
+      storeId: shop.storeId,
+    });
     const payload = created.qr.payload;
     const decoded = decodeMpm(payload);
     expect(decoded.ok).toBe(true);
@@ -247,8 +271,20 @@ describe('dynamic code (merchant-presented, one order)', () => {
 });
 
 describe('payer code at the POS (customer-presented)', () => {
-  const pay = (a: OnboardedApp, payerCode: string, amountFen: number, extra: { verificationFactors?: Array<'payment_password' | 'fingerprint'> } = {}): Promise<QrOrder> =>
-    a.client.qrOrders.payWithPayerCode({ merchantId: shop.merchantId, terminalId: shop.terminalId, outTradeNo: `pos-${uniq()}`, amountFen, payerCode, ...extra });
+  const pay = (
+    a: OnboardedApp,
+    payerCode: string,
+    amountFen: number,
+    extra: { verificationFactors?: Array<'payment_password' | 'fingerprint'> } = {},
+  ): Promise<QrOrder> =>
+    a.client.qrOrders.payWithPayerCode({
+      merchantId: shop.merchantId,
+      terminalId: shop.terminalId,
+      outTradeNo: `pos-${uniq()}`,
+      amountFen,
+      payerCode,
+      ...extra,
+    });
 
   it.each([
     ['wechat', () => wechatCode(), 1001],
@@ -299,7 +335,12 @@ describe('payer code at the POS (customer-presented)', () => {
     const page = await app.limits.client.qrOrders.list({ outTradeNo });
     expect(page.data).toEqual([]);
     // exactly the limit passes; two factors (level B, ¥5,000) lift it
-    const at = await app.limits.client.qrOrders.payWithPayerCode({ merchantId: shop.merchantId, outTradeNo: `lim-${uniq()}`, amountFen: 100_000, payerCode: wechatCode() });
+    const at = await app.limits.client.qrOrders.payWithPayerCode({
+      merchantId: shop.merchantId,
+      outTradeNo: `lim-${uniq()}`,
+      amountFen: 100_000,
+      payerCode: wechatCode(),
+    });
     expect(at).toMatchObject({ status: 'succeeded', amountFen: 100_000 });
     const levelB = await app.limits.client.qrOrders.payWithPayerCode({
       merchantId: shop.merchantId,
@@ -338,7 +379,12 @@ describe('channel notifications: duplicates and stale ones are applied once', ()
 describe('refunds', () => {
   it('partial then full refund; over-refund refused; idempotent on outRefundNo; one refund.succeeded webhook each', async () => {
     const a = app.refunds;
-    const order = await a.client.qrOrders.payWithPayerCode({ merchantId: shop.merchantId, outTradeNo: `ref-${uniq()}`, amountFen: 10_000, payerCode: wechatCode() });
+    const order = await a.client.qrOrders.payWithPayerCode({
+      merchantId: shop.merchantId,
+      outTradeNo: `ref-${uniq()}`,
+      amountFen: 10_000,
+      payerCode: wechatCode(),
+    });
     expect(order.status).toBe('succeeded');
 
     const r1 = await a.client.qrOrders.refund(order.id, { outRefundNo: 'r-1', amountFen: 3_000, reason: 'one item returned' });
@@ -375,10 +421,12 @@ describe('refunds', () => {
     expect(entries).toHaveLength(3);
     expect((await ledgerEntries(a.client, order.id)).length).toBe(3);
     const refunds = entries.filter((e) => e.refundId !== null);
-    expect(refunds.map((e) => [e.refundId, e.amountFen]).sort()).toEqual([
-      [r1.id, 3_000],
-      [r2.id, 7_000],
-    ].sort());
+    expect(refunds.map((e) => [e.refundId, e.amountFen]).sort()).toEqual(
+      [
+        [r1.id, 3_000],
+        [r2.id, 7_000],
+      ].sort(),
+    );
     for (const e of refunds) {
       expect(e.postings.map((p) => [p.direction, p.account, p.amountFen])).toEqual([
         ['debit', `merchant_payable:${shop.merchantId}`, e.amountFen],
@@ -389,10 +437,20 @@ describe('refunds', () => {
 
   it('a full refund in one go, and no refund of an unpaid order', async () => {
     const a = app.refunds;
-    const order = await a.client.qrOrders.payWithPayerCode({ merchantId: shop.merchantId, outTradeNo: `ref-${uniq()}`, amountFen: 5_000, payerCode: alipayCode() });
+    const order = await a.client.qrOrders.payWithPayerCode({
+      merchantId: shop.merchantId,
+      outTradeNo: `ref-${uniq()}`,
+      amountFen: 5_000,
+      payerCode: alipayCode(),
+    });
     const full = await a.client.qrOrders.refund(order.id, { outRefundNo: 'full', amountFen: 5_000 });
     expect(full).toMatchObject({ amountFen: 5_000, status: 'succeeded' });
-    const failed = await a.client.qrOrders.payWithPayerCode({ merchantId: shop.merchantId, outTradeNo: `ref-${uniq()}`, amountFen: 5_011, payerCode: alipayCode() });
+    const failed = await a.client.qrOrders.payWithPayerCode({
+      merchantId: shop.merchantId,
+      outTradeNo: `ref-${uniq()}`,
+      amountFen: 5_011,
+      payerCode: alipayCode(),
+    });
     expect(failed.status).toBe('failed');
     const err = await apiError(a.client.qrOrders.refund(failed.id, { outRefundNo: 'x', amountFen: 1 }));
     expect({ status: err.status, code: err.code }).toEqual({ status: 409, code: 'order_not_refundable' });
@@ -403,7 +461,13 @@ describe('ledger postings, exact to the fen with the fee rule, and the webhook',
   it('posts Dr channel_receivable A, Cr merchant_payable A−F, Cr fee_income F; the balance is the merchant payable', async () => {
     const a = app.ledger;
     const pay = (amountFen: number, payerCode: string): Promise<QrOrder> =>
-      a.client.qrOrders.payWithPayerCode({ merchantId: ledgerShop.merchantId, terminalId: ledgerShop.terminalId, outTradeNo: `led-${uniq()}`, amountFen, payerCode });
+      a.client.qrOrders.payWithPayerCode({
+        merchantId: ledgerShop.merchantId,
+        terminalId: ledgerShop.terminalId,
+        outTradeNo: `led-${uniq()}`,
+        amountFen,
+        payerCode,
+      });
 
     // WeChat under the default plan's qr/* rule: 38 bp, at least 1 fen, half up: 12345 × 0.0038 = 46.911 → 47
     const wx = await pay(12_345, wechatCode());
@@ -439,16 +503,28 @@ describe('ledger postings, exact to the fen with the fee rule, and the webhook',
 
     const payable = 12_345 - 47 + (100 - 1) + (20_125 - 40) - 2_345;
     expect(payable).toBe(30_137);
-    const balance = await until('the balance to include every posting', async () => {
-      const b = await a.client.request<{ merchantId: string; payableFen: number; currency: string }>('GET', `/v1/ledger/merchants/${ledgerShop.merchantId}/balance`);
-      return b.payableFen === payable ? b : undefined;
-    }, 15_000, 500).catch(async () => a.client.request<{ payableFen: number }>('GET', `/v1/ledger/merchants/${ledgerShop.merchantId}/balance`));
+    const balance = await until(
+      'the balance to include every posting',
+      async () => {
+        const b = await a.client.request<{ merchantId: string; payableFen: number; currency: string }>(
+          'GET',
+          `/v1/ledger/merchants/${ledgerShop.merchantId}/balance`,
+        );
+        return b.payableFen === payable ? b : undefined;
+      },
+      15_000,
+      500,
+    ).catch(async () => a.client.request<{ payableFen: number }>('GET', `/v1/ledger/merchants/${ledgerShop.merchantId}/balance`));
     expect(balance).toMatchObject({ merchantId: ledgerShop.merchantId, payableFen: 30_137, currency: 'CNY' });
 
     // one signed payment.succeeded per payment, one refund.succeeded
     for (const o of [wx, tiny, cb]) {
       const h = await expectOneWebhook(a, 'payment.succeeded', o.id);
-      expect(h.event).toMatchObject({ type: 'payment.succeeded', tenantId: TENANT, data: { orderId: o.id, amountFen: o.amountFen, merchantId: ledgerShop.merchantId, partnerAppId: a.appId } });
+      expect(h.event).toMatchObject({
+        type: 'payment.succeeded',
+        tenantId: TENANT,
+        data: { orderId: o.id, amountFen: o.amountFen, merchantId: ledgerShop.merchantId, partnerAppId: a.appId },
+      });
     }
     await expectOneWebhook(a, 'refund.succeeded', refund.id);
     // no delivery anywhere in this suite failed verification

@@ -107,7 +107,11 @@ describe('@countypay/sdk as an npm package', () => {
     copyFileSync(join(packDir, tarballName), tarball);
     // a partner's project: npm install ./countypay-sdk-<version>.tgz
     writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'county-partner', version: '0.0.0', private: true }, null, 2));
-    await run('npm', ['install', `./${tarballName}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], { cwd: scratch, env: partnerEnv, maxBuffer: 16 << 20 });
+    await run('npm', ['install', `./${tarballName}`, '--prefer-offline', '--no-audit', '--no-fund', '--loglevel=error'], {
+      cwd: scratch,
+      env: partnerEnv,
+      maxBuffer: 16 << 20,
+    });
   }, 300_000);
 
   afterAll(() => {
@@ -117,7 +121,15 @@ describe('@countypay/sdk as an npm package', () => {
   it('packs compiled JavaScript, declarations, package.json and README only', async () => {
     const { stdout } = await run('tar', ['tzf', tarball]);
     const entries = stdout.trim().split('\n').sort();
-    expect(entries).toEqual(expect.arrayContaining(['package/package.json', 'package/README.md', 'package/dist/index.js', 'package/dist/index.d.ts', 'package/dist/signing/index.js']));
+    expect(entries).toEqual(
+      expect.arrayContaining([
+        'package/package.json',
+        'package/README.md',
+        'package/dist/index.js',
+        'package/dist/index.d.ts',
+        'package/dist/signing/index.js',
+      ]),
+    );
     const unexpected = entries.filter((e) => !/^package\/(package\.json|README\.md|dist\/[\w/.-]+\.(js|d\.ts))$/.test(e) || /spec/.test(e));
     expect(unexpected).toEqual([]);
     // every module has its declarations
@@ -163,7 +175,21 @@ describe('@countypay/sdk as an npm package', () => {
       ].join('\n'),
     );
     const tsc = join(root, 'node_modules/typescript/bin/tsc');
-    const args = ['--noEmit', '--strict', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2022', '--types', 'node', '--typeRoots', join(root, 'node_modules/@types'), 'typed.ts'];
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--target',
+      'es2022',
+      '--types',
+      'node',
+      '--typeRoots',
+      join(root, 'node_modules/@types'),
+      'typed.ts',
+    ];
     const result = await run(process.execPath, [tsc, ...args], { cwd: scratch, env: partnerEnv }).then(
       () => '',
       (err: { stdout?: string }) => err.stdout ?? String(err),
@@ -172,7 +198,10 @@ describe('@countypay/sdk as an npm package', () => {
   });
 
   it('a plain JavaScript script makes signed HMAC and SM2 calls against the platform and verifies webhooks', async () => {
-    const [hmacApp, sm2App]: TestApp[] = await Promise.all([onboardApp({ scopes: ['merchants:read'] }), onboardApp({ scopes: ['merchants:read'], alg: 'SM2-SM3' })]);
+    const [hmacApp, sm2App]: TestApp[] = await Promise.all([
+      onboardApp({ scopes: ['merchants:read'] }),
+      onboardApp({ scopes: ['merchants:read'], alg: 'SM2-SM3' }),
+    ]);
     writeFileSync(join(scratch, 'partner.js'), PARTNER_SCRIPT);
     const config = {
       baseUrl: gatewayUrl(),
@@ -181,9 +210,10 @@ describe('@countypay/sdk as an npm package', () => {
       webhookSecret: hmacApp.webhookSecret,
     };
     // the workspace's Node, as a partner's own would run it
-    const { stdout, stderr } = await run(process.execPath, ['partner.js'], { cwd: scratch, env: { ...partnerEnv, PARTNER_CONFIG: JSON.stringify(config) } }).catch(
-      (err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? '', stderr: err.stderr ?? String(err) }),
-    );
+    const { stdout, stderr } = await run(process.execPath, ['partner.js'], {
+      cwd: scratch,
+      env: { ...partnerEnv, PARTNER_CONFIG: JSON.stringify(config) },
+    }).catch((err: { stdout?: string; stderr?: string }) => ({ stdout: err.stdout ?? '', stderr: err.stderr ?? String(err) }));
     const lines = stdout
       .split('\n')
       .filter((l) => l.startsWith('{'))

@@ -18,7 +18,9 @@ describe('contract checking of e2e responses', () => {
     expect(contractProblems('GET', `${BASE}/v1/qr/orders/${order.id}`, 200, 'application/json', JSON.stringify(order))[0]).toMatch(/^getQrOrder 200: /);
     const error = { error: { type: 'not_found_error', code: 'not_found', message: 'no order', requestId: 'r-1' } };
     expect(contractProblems('GET', `${BASE}/v1/qr/orders/${order.id}`, 404, 'application/json', JSON.stringify(error))).toEqual([]);
-    expect(contractProblems('GET', `${BASE}/v1/qr/orders/${order.id}`, 404, 'application/json', JSON.stringify({ error: { code: 'not_a_code' } }))).toHaveLength(1);
+    expect(
+      contractProblems('GET', `${BASE}/v1/qr/orders/${order.id}`, 404, 'application/json', JSON.stringify({ error: { code: 'not_a_code' } })),
+    ).toHaveLength(1);
   });
 
   it('flags a status the operation does not document, and a route the document lacks', () => {

@@ -7,7 +7,8 @@ import { CHANNELS, isChannel, type Channel } from '../domain/channels';
 @Injectable()
 export class ChannelPipe implements PipeTransform<string, Channel> {
   transform(value: string): Channel {
-    if (!isChannel(value)) throw new ApiError('unknown_channel', `unknown channel '${String(value).slice(0, 40)}' (expected ${CHANNELS.join(', ')})`, 'channel');
+    if (!isChannel(value))
+      throw new ApiError('unknown_channel', `unknown channel '${String(value).slice(0, 40)}' (expected ${CHANNELS.join(', ')})`, 'channel');
     return value;
   }
 }

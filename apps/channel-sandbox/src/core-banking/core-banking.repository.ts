@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 
-
 /** TypeORM answers an UPDATE … RETURNING with `[rows, affected]` on PostgreSQL: the rows. */
 async function updateReturning<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   const [rows] = (await em.query(sql, params)) as [T[], number];
@@ -59,7 +58,11 @@ const entry = (r: RawEntry): EntryRow => ({ accountNo: r.account_no, reference: 
 /** County core banking: deposit accounts and their entries. RLS scopes every query to the transaction's tenant. */
 @Injectable()
 export class CoreBankingRepository {
-  async insertAccount(em: EntityManager, tenantId: string, a: { accountNo: string; holderName: string; balanceFen: bigint; status: AccountStatus }): Promise<AccountRow | undefined> {
+  async insertAccount(
+    em: EntityManager,
+    tenantId: string,
+    a: { accountNo: string; holderName: string; balanceFen: bigint; status: AccountStatus },
+  ): Promise<AccountRow | undefined> {
     const rows: RawAccount[] = await em.query(
       `insert into core_accounts (tenant_id, account_no, holder_name, balance_fen, status) values ($1, $2, $3, $4, $5)
        on conflict (tenant_id, account_no) do nothing
@@ -88,7 +91,8 @@ export class CoreBankingRepository {
 
   /** The debit: ONE conditional UPDATE, refused (no row) on a frozen account or a short balance. */
   async debit(em: EntityManager, accountNo: string, amountFen: bigint): Promise<bigint | undefined> {
-    const rows: Array<{ balance_fen: string }> = await updateReturning(em, 
+    const rows: Array<{ balance_fen: string }> = await updateReturning(
+      em,
       `update core_accounts set balance_fen = balance_fen - $2, updated_at = now()
         where account_no = $1 and status = 'normal' and balance_fen >= $2
         returning balance_fen`,
@@ -98,7 +102,8 @@ export class CoreBankingRepository {
   }
 
   async credit(em: EntityManager, accountNo: string, amountFen: bigint): Promise<bigint | undefined> {
-    const rows: Array<{ balance_fen: string }> = await updateReturning(em, 
+    const rows: Array<{ balance_fen: string }> = await updateReturning(
+      em,
       `update core_accounts set balance_fen = balance_fen + $2, updated_at = now() where account_no = $1 returning balance_fen`,
       [accountNo, amountFen.toString()],
     );
@@ -106,7 +111,11 @@ export class CoreBankingRepository {
   }
 
   /** Records an entry once per reference; undefined when the reference is already taken. */
-  async insertEntry(em: EntityManager, tenantId: string, e: { accountNo: string; reference: string; kind: EntryKind; amountFen: bigint }): Promise<EntryRow | undefined> {
+  async insertEntry(
+    em: EntityManager,
+    tenantId: string,
+    e: { accountNo: string; reference: string; kind: EntryKind; amountFen: bigint },
+  ): Promise<EntryRow | undefined> {
     const rows: RawEntry[] = await em.query(
       `insert into core_account_entries (tenant_id, account_no, reference, kind, amount_fen) values ($1, $2, $3, $4, $5)
        on conflict (tenant_id, reference) do nothing

@@ -52,13 +52,19 @@ export class CoreBankingService {
     return view(row);
   }
 
-  async get(tenantId: string, accountNo: string): Promise<AccountView & { entries: Array<{ reference: string; kind: EntryKind; amountFen: Fen; at: string }> }> {
+  async get(
+    tenantId: string,
+    accountNo: string,
+  ): Promise<AccountView & { entries: Array<{ reference: string; kind: EntryKind; amountFen: Fen; at: string }> }> {
     const found = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const a = await this.repo.findAccount(em, accountNo);
       return a && { a, entries: await this.repo.entries(em, accountNo, 50) };
     });
     if (!found) throw new ApiError('account_not_found', `no account ${accountNo}`, 'accountNo');
-    return { ...view(found.a), entries: found.entries.map((e) => ({ reference: e.reference, kind: e.kind, amountFen: Number(e.amountFen), at: e.at.toISOString() })) };
+    return {
+      ...view(found.a),
+      entries: found.entries.map((e) => ({ reference: e.reference, kind: e.kind, amountFen: Number(e.amountFen), at: e.at.toISOString() })),
+    };
   }
 
   /** Credits an account (merchant settlement), once per reference. */
@@ -66,10 +72,12 @@ export class CoreBankingService {
     const amount = BigInt(dto.amountFen);
     return inTenantTransaction(this.ds, tenantId, async (em) => {
       const reference = `payout:${dto.reference}`;
-      const inserted = await this.repo.insertEntry(em, tenantId, { accountNo: dto.accountNo, reference, kind: 'payout_credit', amountFen: amount }).catch((e: unknown) => {
-        if (e instanceof Error && /foreign key/i.test(e.message)) throw new ApiError('account_not_found', `no account ${dto.accountNo}`, 'accountNo');
-        throw e;
-      });
+      const inserted = await this.repo
+        .insertEntry(em, tenantId, { accountNo: dto.accountNo, reference, kind: 'payout_credit', amountFen: amount })
+        .catch((e: unknown) => {
+          if (e instanceof Error && /foreign key/i.test(e.message)) throw new ApiError('account_not_found', `no account ${dto.accountNo}`, 'accountNo');
+          throw e;
+        });
       if (!inserted) {
         const existing = await this.repo.findEntry(em, reference);
         if (!existing || existing.accountNo !== dto.accountNo || existing.amountFen !== amount)
@@ -101,7 +109,14 @@ export class CoreBankingService {
   }
 
   /** Gives money back to the payer's account (refund or reversal), inside the caller's transaction. */
-  async creditBack(em: EntityManager, tenantId: string, accountNo: string, amount: bigint, reference: string, kind: 'refund_credit' | 'reversal_credit'): Promise<void> {
+  async creditBack(
+    em: EntityManager,
+    tenantId: string,
+    accountNo: string,
+    amount: bigint,
+    reference: string,
+    kind: 'refund_credit' | 'reversal_credit',
+  ): Promise<void> {
     const inserted = await this.repo.insertEntry(em, tenantId, { accountNo, reference, kind, amountFen: amount });
     if (inserted) await this.repo.credit(em, accountNo, amount);
   }

@@ -9,9 +9,30 @@ describe('daily statement CSV', () => {
   it('writes a payment, a partial refund and a reversal with exact fen and Shanghai times', () => {
     const orderId = '6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f';
     const csv = statementCsv([
-      { channelTradeNo: '42002026112812345678901234', orderId, type: 'payment', amountFen: 12_345n, status: 'succeeded', at: new Date('2026-11-27T16:00:00.000Z') },
-      { channelTradeNo: '50302026112800000000000001', orderId, type: 'refund', amountFen: 2_345n, status: 'succeeded', at: new Date('2026-11-28T01:30:15.250Z') },
-      { channelTradeNo: '42002026112812345678901234', orderId, type: 'reversal', amountFen: 10_000n, status: 'reversed', at: new Date('2026-11-28T15:59:59.999Z') },
+      {
+        channelTradeNo: '42002026112812345678901234',
+        orderId,
+        type: 'payment',
+        amountFen: 12_345n,
+        status: 'succeeded',
+        at: new Date('2026-11-27T16:00:00.000Z'),
+      },
+      {
+        channelTradeNo: '50302026112800000000000001',
+        orderId,
+        type: 'refund',
+        amountFen: 2_345n,
+        status: 'succeeded',
+        at: new Date('2026-11-28T01:30:15.250Z'),
+      },
+      {
+        channelTradeNo: '42002026112812345678901234',
+        orderId,
+        type: 'reversal',
+        amountFen: 10_000n,
+        status: 'reversed',
+        at: new Date('2026-11-28T15:59:59.999Z'),
+      },
     ]);
     expect(csv.split('\n')).toEqual([
       STATEMENT_HEADER,
@@ -23,7 +44,9 @@ describe('daily statement CSV', () => {
   });
 
   it('writes amounts beyond 2^53 fen exactly (bigint, never a float)', () => {
-    const csv = statementCsv([{ channelTradeNo: 'T1', orderId: 'o', type: 'payment', amountFen: 9_007_199_254_740_993n, status: 'succeeded', at: new Date(0) }]);
+    const csv = statementCsv([
+      { channelTradeNo: 'T1', orderId: 'o', type: 'payment', amountFen: 9_007_199_254_740_993n, status: 'succeeded', at: new Date(0) },
+    ]);
     expect(csv).toContain(',9007199254740993,');
   });
 

@@ -92,7 +92,10 @@ export class NotificationDispatcher implements OnApplicationShutdown {
     }
     record.finishedAt = new Date().toISOString();
     if (!record.delivered && !this.closed) {
-      this.logger.warn({ notifyId: body.notifyId, orderId: body.orderId, attempts: record.attempts, lastHttpStatus: record.lastHttpStatus }, 'notification given up');
+      this.logger.warn(
+        { notifyId: body.notifyId, orderId: body.orderId, attempts: record.attempts, lastHttpStatus: record.lastHttpStatus },
+        'notification given up',
+      );
     }
   }
 

@@ -5,7 +5,6 @@ import type { Channel } from '../domain/channels';
 import type { PaymentStatus } from '../domain/payment-state';
 import type { StatementLineType } from '../domain/statement';
 
-
 /** TypeORM answers an UPDATE … RETURNING with `[rows, affected]` on PostgreSQL: the rows. */
 async function updateReturning<T>(em: EntityManager, sql: string, params: unknown[]): Promise<T[]> {
   const [rows] = (await em.query(sql, params)) as [T[], number];
@@ -132,7 +131,20 @@ export class PaymentsRepository {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 'user_paying')
        on conflict (tenant_id, channel, order_id) do nothing
        returning ${PAYMENT_COLUMNS}`,
-      [p.tenantId, p.channel, p.orderId, p.channelTradeNo, p.merchantId, p.amountFen.toString(), p.kind, p.payerCode ?? null, p.payerId, p.notifyUrl ?? null, p.description ?? null, p.behaviour],
+      [
+        p.tenantId,
+        p.channel,
+        p.orderId,
+        p.channelTradeNo,
+        p.merchantId,
+        p.amountFen.toString(),
+        p.kind,
+        p.payerCode ?? null,
+        p.payerId,
+        p.notifyUrl ?? null,
+        p.description ?? null,
+        p.behaviour,
+      ],
     );
     return rows[0] && payment(rows[0]);
   }
@@ -147,7 +159,8 @@ export class PaymentsRepository {
 
   /** Counts a status query (the `user_paying_then_success` payer confirms on the second one). */
   async countQuery(em: EntityManager, key: PaymentKey): Promise<PaymentRow | undefined> {
-    const rows: RawPayment[] = await updateReturning(em, 
+    const rows: RawPayment[] = await updateReturning(
+      em,
       `update channel_payments set query_count = query_count + 1 where channel = $1 and order_id = $2 returning ${PAYMENT_COLUMNS}`,
       [key.channel, key.orderId],
     );
@@ -155,7 +168,8 @@ export class PaymentsRepository {
   }
 
   async setStatus(em: EntityManager, key: PaymentKey, status: PaymentStatus, reason: string | null): Promise<PaymentRow> {
-    const rows: RawPayment[] = await updateReturning(em, 
+    const rows: RawPayment[] = await updateReturning(
+      em,
       `update channel_payments set status = $3, reason = $4, updated_at = clock_timestamp() where channel = $1 and order_id = $2 returning ${PAYMENT_COLUMNS}`,
       [key.channel, key.orderId, status, reason],
     );
@@ -164,7 +178,8 @@ export class PaymentsRepository {
 
   /** Books a refund against the paid amount: ONE conditional UPDATE, refused (false) beyond what was paid. */
   async addRefunded(em: EntityManager, key: PaymentKey, amountFen: bigint): Promise<boolean> {
-    const rows: unknown[] = await updateReturning(em, 
+    const rows: unknown[] = await updateReturning(
+      em,
       `update channel_payments set refunded_fen = refunded_fen + $3, updated_at = clock_timestamp()
         where channel = $1 and order_id = $2 and status = 'succeeded' and refunded_fen + $3 <= amount_fen
         returning refunded_fen`,
@@ -174,7 +189,12 @@ export class PaymentsRepository {
   }
 
   /** Inserts a refund being processed; undefined when the refund id is already taken. */
-  async insertRefund(em: EntityManager, tenantId: string, channel: Channel, r: { refundId: string; orderId: string; channelRefundNo: string; amountFen: bigint }): Promise<RefundRow | undefined> {
+  async insertRefund(
+    em: EntityManager,
+    tenantId: string,
+    channel: Channel,
+    r: { refundId: string; orderId: string; channelRefundNo: string; amountFen: bigint },
+  ): Promise<RefundRow | undefined> {
     const rows: RawRefund[] = await em.query(
       `insert into channel_refunds (tenant_id, channel, refund_id, order_id, channel_refund_no, amount_fen, status)
        values ($1, $2, $3, $4, $5, $6, 'processing')
@@ -194,7 +214,8 @@ export class PaymentsRepository {
   }
 
   async setRefundOutcome(em: EntityManager, channel: Channel, refundId: string, status: 'succeeded' | 'failed', reason: string | null): Promise<RefundRow> {
-    const rows: RawRefund[] = await updateReturning(em, 
+    const rows: RawRefund[] = await updateReturning(
+      em,
       `update channel_refunds set status = $3, reason = $4 where channel = $1 and refund_id = $2
        returning refund_id, order_id, channel_refund_no, amount_fen, status, reason`,
       [channel, refundId, status, reason],

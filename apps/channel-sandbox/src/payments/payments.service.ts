@@ -151,8 +151,16 @@ export class PaymentsService implements OnApplicationShutdown {
       if (p.status === 'reversed') return p;
       if (p.status === 'succeeded') {
         const remaining = p.amountFen - p.refundedFen;
-        if (channel === 'county_bank' && remaining > 0n) await this.core.creditBack(em, tenantId, p.payerId, remaining, `reversal:${p.channelTradeNo}`, 'reversal_credit');
-        await this.repo.addStatementLine(em, tenantId, { channel, channelTradeNo: p.channelTradeNo, orderId, type: 'reversal', amountFen: remaining, status: 'reversed' });
+        if (channel === 'county_bank' && remaining > 0n)
+          await this.core.creditBack(em, tenantId, p.payerId, remaining, `reversal:${p.channelTradeNo}`, 'reversal_credit');
+        await this.repo.addStatementLine(em, tenantId, {
+          channel,
+          channelTradeNo: p.channelTradeNo,
+          orderId,
+          type: 'reversal',
+          amountFen: remaining,
+          status: 'reversed',
+        });
       }
       return this.repo.setStatus(em, { channel, orderId }, to, p.reason);
     });
@@ -164,7 +172,12 @@ export class PaymentsService implements OnApplicationShutdown {
     const row = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const p = await this.locked(em, { channel, orderId });
       const to = nextStatus(p.status, 'close');
-      if (!to) throw new ApiError('invalid_state_transition', `a ${p.status} order cannot be closed${p.status === 'succeeded' ? '; reverse or refund it' : ''}`, 'orderId');
+      if (!to)
+        throw new ApiError(
+          'invalid_state_transition',
+          `a ${p.status} order cannot be closed${p.status === 'succeeded' ? '; reverse or refund it' : ''}`,
+          'orderId',
+        );
       return p.status === to ? p : this.repo.setStatus(em, { channel, orderId }, to, p.reason);
     });
     return { ...answer(row), refundedFen: Number(row.refundedFen) };
@@ -177,7 +190,12 @@ export class PaymentsService implements OnApplicationShutdown {
     const amount = BigInt(dto.amountFen);
     const row = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const p = await this.locked(em, key);
-      const inserted = await this.repo.insertRefund(em, tenantId, channel, { refundId: dto.refundId, orderId: dto.orderId, channelRefundNo: newRefundNo(channel), amountFen: amount });
+      const inserted = await this.repo.insertRefund(em, tenantId, channel, {
+        refundId: dto.refundId,
+        orderId: dto.orderId,
+        channelRefundNo: newRefundNo(channel),
+        amountFen: amount,
+      });
       if (!inserted) {
         const existing = await this.repo.findRefund(em, channel, dto.refundId);
         if (!existing || existing.orderId !== dto.orderId || existing.amountFen !== amount)
@@ -187,7 +205,14 @@ export class PaymentsService implements OnApplicationShutdown {
       if (p.status !== 'succeeded') return this.repo.setRefundOutcome(em, channel, dto.refundId, 'failed', 'payment_not_succeeded');
       if (!(await this.repo.addRefunded(em, key, amount))) return this.repo.setRefundOutcome(em, channel, dto.refundId, 'failed', 'refund_exceeds_paid');
       if (channel === 'county_bank') await this.core.creditBack(em, tenantId, p.payerId, amount, `refund:${inserted.channelRefundNo}`, 'refund_credit');
-      await this.repo.addStatementLine(em, tenantId, { channel, channelTradeNo: inserted.channelRefundNo, orderId: dto.orderId, type: 'refund', amountFen: amount, status: 'succeeded' });
+      await this.repo.addStatementLine(em, tenantId, {
+        channel,
+        channelTradeNo: inserted.channelRefundNo,
+        orderId: dto.orderId,
+        type: 'refund',
+        amountFen: amount,
+        status: 'succeeded',
+      });
       return this.repo.setRefundOutcome(em, channel, dto.refundId, 'succeeded', null);
     });
     return refundAnswer(row);
@@ -222,7 +247,14 @@ export class PaymentsService implements OnApplicationShutdown {
       if (!debit.ok) return { row: await this.finish(em, p, 'fail', debit.reason), changed: true };
     }
     const row = await this.finish(em, p, 'succeed', null);
-    await this.repo.addStatementLine(em, p.tenantId, { channel: p.channel, channelTradeNo: p.channelTradeNo, orderId: p.orderId, type: 'payment', amountFen: p.amountFen, status: 'succeeded' });
+    await this.repo.addStatementLine(em, p.tenantId, {
+      channel: p.channel,
+      channelTradeNo: p.channelTradeNo,
+      orderId: p.orderId,
+      type: 'payment',
+      amountFen: p.amountFen,
+      status: 'succeeded',
+    });
     return { row, changed: true };
   }
 

@@ -18,7 +18,12 @@ export class AdminController {
   @Post('scenarios')
   @HttpCode(201)
   add(@Body() dto: CreateScenarioDto): Scenario & { scope: 'order' | 'next_call' } {
-    const s: Scenario = { channel: dto.channel, behaviour: dto.behaviour, ...(dto.orderId ? { orderId: dto.orderId } : {}), ...(dto.tenantId ? { tenantId: dto.tenantId } : {}) };
+    const s: Scenario = {
+      channel: dto.channel,
+      behaviour: dto.behaviour,
+      ...(dto.orderId ? { orderId: dto.orderId } : {}),
+      ...(dto.tenantId ? { tenantId: dto.tenantId } : {}),
+    };
     this.scenarios.add(s);
     return { ...s, scope: s.orderId ? 'order' : 'next_call' };
   }

@@ -12,6 +12,13 @@ export class StatementsRepository {
         where channel = $1 and at >= $2 and at < $3 order by at, line_id`,
       [channel, from, to],
     );
-    return rows.map((r) => ({ channelTradeNo: r.channel_trade_no, orderId: r.order_id, type: r.type, amountFen: BigInt(r.amount_fen), status: r.status, at: r.at }));
+    return rows.map((r) => ({
+      channelTradeNo: r.channel_trade_no,
+      orderId: r.order_id,
+      type: r.type,
+      amountFen: BigInt(r.amount_fen),
+      status: r.status,
+      at: r.at,
+    }));
   }
 }

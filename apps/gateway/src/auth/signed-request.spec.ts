@@ -24,7 +24,9 @@ const hmac = (secret: string, extra: Partial<StoredCredential> = {}): StoredCred
 // stands in for the FieldCipher decryption
 const keyOf = (c: StoredCredential) => (c.alg === 'HMAC-SHA256' ? c.secretCiphertext?.slice(4) : c.publicKey);
 
-function check(overrides: { headers?: Record<string, string>; body?: Buffer; target?: string; credentials?: StoredCredential[]; nowMs?: number; method?: string } = {}) {
+function check(
+  overrides: { headers?: Record<string, string>; body?: Buffer; target?: string; credentials?: StoredCredential[]; nowMs?: number; method?: string } = {},
+) {
   return checkSignedRequest({
     method: overrides.method ?? 'POST',
     target: overrides.target ?? TARGET,
@@ -66,7 +68,15 @@ describe('checkSignedRequest (gateway wiring of @countypay/security)', () => {
 
   it('names a missing header and refuses a malformed nonce', () => {
     const { 'x-cp-signature': _drop, ...rest } = HEADERS;
-    const r = checkSignedRequest({ method: 'POST', target: TARGET, body: BODY, headers: signatureHeaders(rest), credentials: [hmac(SECRET)], nowMs: NOW, keyOf });
+    const r = checkSignedRequest({
+      method: 'POST',
+      target: TARGET,
+      body: BODY,
+      headers: signatureHeaders(rest),
+      credentials: [hmac(SECRET)],
+      nowMs: NOW,
+      keyOf,
+    });
     expect(r).toMatchObject({ ok: false, code: 'invalid_signature', param: 'X-CP-Signature' });
     expect(check({ headers: { 'x-cp-nonce': 'short' } })).toMatchObject({ ok: false, code: 'invalid_signature', param: 'X-CP-Nonce' });
   });
@@ -82,7 +92,15 @@ describe('checkSignedRequest (gateway wiring of @countypay/security)', () => {
   it('verifies SM2-SM3 signatures with the registered public key (SM3 body digest)', () => {
     const keys = generateSm2KeyPair();
     const now = Date.now();
-    const signed = signedRequestHeaders({ appId: HEADERS['x-cp-app-id'], alg: 'SM2-SM3', key: keys.privateKey, method: 'POST', path: '/v1/qr/orders', query: 'a=1', body: BODY });
+    const signed = signedRequestHeaders({
+      appId: HEADERS['x-cp-app-id'],
+      alg: 'SM2-SM3',
+      key: keys.privateKey,
+      method: 'POST',
+      path: '/v1/qr/orders',
+      query: 'a=1',
+      body: BODY,
+    });
     const lower = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]));
     const sm2: StoredCredential = { credentialId: '7f1c1f2e-0000-4000-8000-000000000002', alg: 'SM2-SM3', publicKey: keys.publicKey, status: 'active' };
     const base = { method: 'POST', body: BODY, headers: signatureHeaders(lower), credentials: [sm2], nowMs: now, keyOf };

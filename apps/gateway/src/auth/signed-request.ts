@@ -95,7 +95,15 @@ export function checkSignedRequest(input: SignatureCheckInput): SignatureCheck {
   const { path, query } = splitRequestTarget(input.target);
   let canonical: string;
   try {
-    canonical = canonicalRequest({ alg: candidates[0].alg, method: input.method, path, query, timestamp: h.timestamp as string, nonce: h.nonce as string, body: input.body });
+    canonical = canonicalRequest({
+      alg: candidates[0].alg,
+      method: input.method,
+      path,
+      query,
+      timestamp: h.timestamp as string,
+      nonce: h.nonce as string,
+      body: input.body,
+    });
   } catch {
     return { ok: false, code: 'invalid_signature', message: 'the request cannot be canonicalised (malformed path or query encoding)' };
   }

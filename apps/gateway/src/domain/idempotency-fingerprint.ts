@@ -14,7 +14,5 @@ export function requestFingerprint(input: { method: string; path: string; query:
   const bodyHash = createHash('sha256')
     .update(input.body ?? Buffer.alloc(0))
     .digest('hex');
-  return createHash('sha256')
-    .update(`${input.method.toUpperCase()}\n${input.path}\n${input.query}\n${bodyHash}\n`, 'utf8')
-    .digest('hex');
+  return createHash('sha256').update(`${input.method.toUpperCase()}\n${input.path}\n${input.query}\n${bodyHash}\n`, 'utf8').digest('hex');
 }

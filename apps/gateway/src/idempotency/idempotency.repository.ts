@@ -10,11 +10,7 @@ export interface StoredResponse {
   body: Buffer;
 }
 
-export type ClaimResult =
-  | { outcome: 'claimed' }
-  | { outcome: 'replay'; response: StoredResponse }
-  | { outcome: 'mismatch' }
-  | { outcome: 'in_progress' };
+export type ClaimResult = { outcome: 'claimed' } | { outcome: 'replay'; response: StoredResponse } | { outcome: 'mismatch' } | { outcome: 'in_progress' };
 
 /** Scope of a key used by a province operator outside any tenant (province RLS scope). */
 export const PROVINCE_SCOPE = 'province';
@@ -37,7 +33,15 @@ const KEY = rowOf({
 
 /** What a key another request holds means for this request (same fingerprint: replay or wait; another: mismatch). */
 export function heldKey(
-  row: { fingerprint: string; status: 'in_progress' | 'completed'; responseStatus: number | null; responseHeaders: Record<string, string> | null; responseBody: Buffer | null } | undefined,
+  row:
+    | {
+        fingerprint: string;
+        status: 'in_progress' | 'completed';
+        responseStatus: number | null;
+        responseHeaders: Record<string, string> | null;
+        responseBody: Buffer | null;
+      }
+    | undefined,
   fingerprint: string,
 ): Exclude<ClaimResult, { outcome: 'claimed' }> {
   // gone between the two statements (released by its claimer): the caller may simply retry
@@ -100,12 +104,11 @@ export class IdempotencyRepository {
   /** Gives a claimed key back (the request never reached the service): a retry runs it again. */
   async release(scope: IdempotencyScope, fingerprint: string): Promise<void> {
     await this.inScope(scope.tenantId, (em) =>
-      execute(em, `delete from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3 and fingerprint = $4 and status = 'in_progress'`, [
-        scope.tenantId,
-        scope.appId,
-        scope.key,
-        fingerprint,
-      ]),
+      execute(
+        em,
+        `delete from idempotency_keys where tenant_id = $1 and app_id = $2 and idempotency_key = $3 and fingerprint = $4 and status = 'in_progress'`,
+        [scope.tenantId, scope.appId, scope.key, fingerprint],
+      ),
     );
   }
 }

@@ -17,19 +17,19 @@ import { provinceRlsSql, tenantRlsSql } from '@countypay/persistence';
  */
 export function gatewayTablesSql(): string[] {
   return [
-      `create table app_directory (
+    `create table app_directory (
         app_id text primary key,
         tenant_id text not null,
         version int not null
       )`,
-      `create table tenants (
+    `create table tenants (
         tenant_id text primary key,
         status text not null check (status in ('active', 'suspended')),
         version int not null,
         updated_at timestamptz not null default now()
       )`,
-      ...tenantRlsSql('tenants'),
-      `create table apps (
+    ...tenantRlsSql('tenants'),
+    `create table apps (
         tenant_id text not null,
         app_id text not null,
         partner_id uuid not null,
@@ -44,18 +44,18 @@ export function gatewayTablesSql(): string[] {
         updated_at timestamptz not null default now(),
         primary key (tenant_id, app_id)
       )`,
-      ...tenantRlsSql('apps'),
-      `create table request_nonces (
+    ...tenantRlsSql('apps'),
+    `create table request_nonces (
         tenant_id text not null,
         app_id text not null,
         nonce text not null,
         expires_at timestamptz not null,
         primary key (tenant_id, app_id, nonce)
       )`,
-      `create index request_nonces_expiry on request_nonces (expires_at)`,
-      ...tenantRlsSql('request_nonces'),
-      ...provinceRlsSql('request_nonces'),
-      `create table idempotency_keys (
+    `create index request_nonces_expiry on request_nonces (expires_at)`,
+    ...tenantRlsSql('request_nonces'),
+    ...provinceRlsSql('request_nonces'),
+    `create table idempotency_keys (
         tenant_id text not null,
         app_id text not null,
         idempotency_key text not null,
@@ -69,19 +69,19 @@ export function gatewayTablesSql(): string[] {
         expires_at timestamptz not null,
         primary key (tenant_id, app_id, idempotency_key)
       )`,
-      `create index idempotency_keys_expiry on idempotency_keys (expires_at)`,
-      ...tenantRlsSql('idempotency_keys'),
-      ...provinceRlsSql('idempotency_keys'),
-      `create table rate_limit_windows (
+    `create index idempotency_keys_expiry on idempotency_keys (expires_at)`,
+    ...tenantRlsSql('idempotency_keys'),
+    ...provinceRlsSql('idempotency_keys'),
+    `create table rate_limit_windows (
         tenant_id text not null,
         bucket text not null,
         window_start timestamptz not null,
         hits int not null,
         primary key (tenant_id, bucket, window_start)
       )`,
-      `create index rate_limit_windows_start on rate_limit_windows (window_start)`,
-      ...tenantRlsSql('rate_limit_windows'),
-      ...provinceRlsSql('rate_limit_windows'),
+    `create index rate_limit_windows_start on rate_limit_windows (window_start)`,
+    ...tenantRlsSql('rate_limit_windows'),
+    ...provinceRlsSql('rate_limit_windows'),
   ];
 }
 

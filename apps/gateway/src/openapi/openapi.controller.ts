@@ -36,13 +36,23 @@ export class OpenApiController {
   constructor(private readonly signer: ResponseSigner) {}
 
   @Get('openapi.json')
-  @ApiOperation({ operationId: 'getOpenApi', summary: 'This OpenAPI document (generated from the services, never edited by hand)', tag: 'Platform', response: OpenApiDocumentResponse })
+  @ApiOperation({
+    operationId: 'getOpenApi',
+    summary: 'This OpenAPI document (generated from the services, never edited by hand)',
+    tag: 'Platform',
+    response: OpenApiDocumentResponse,
+  })
   openapi(): object {
     return OPENAPI_DOCUMENT;
   }
 
   @Get('platform-key')
-  @ApiOperation({ operationId: 'getPlatformKey', summary: "The platform's SM2 public key, which signs responses to SM2-SM3 and RSA-SHA256 apps", tag: 'Platform', response: PlatformKey })
+  @ApiOperation({
+    operationId: 'getPlatformKey',
+    summary: "The platform's SM2 public key, which signs responses to SM2-SM3 and RSA-SHA256 apps",
+    tag: 'Platform',
+    response: PlatformKey,
+  })
   platformKey(): PlatformKey {
     return { algorithm: 'SM2-SM3', publicKey: this.signer.platformPublicKey, publicKeyPem: this.signer.platformPublicKeyPem, userId: '1234567812345678' };
   }

@@ -1,4 +1,13 @@
-import { ERROR_CODES, errorSpec, PaymentClosedV1, PaymentFailedV1, PaymentSucceededV1, RefundFailedV1, RefundSucceededV1, type ErrorCode } from '@countypay/contracts';
+import {
+  ERROR_CODES,
+  errorSpec,
+  PaymentClosedV1,
+  PaymentFailedV1,
+  PaymentSucceededV1,
+  RefundFailedV1,
+  RefundSucceededV1,
+  type ErrorCode,
+} from '@countypay/contracts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@countypay/security';
 import { describeClasses, type DescribedApi, type DescribedOperation, type JsonSchema } from '@countypay/service-kit';
 import { NONCE_TTL_SECONDS } from '../auth/nonce.repository';
@@ -52,7 +61,7 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   timestamp_out_of_window: `X-CP-Timestamp is more than ${DEFAULT_TIMESTAMP_TOLERANCE_SECONDS} s away from the platform clock.`,
   nonce_reused: `X-CP-Nonce was already used by this app (nonces are remembered ${NONCE_MINUTES} minutes).`,
   app_suspended: 'The app is suspended.',
-  tenant_suspended: "The tenant (county) is suspended.",
+  tenant_suspended: 'The tenant (county) is suspended.',
   ip_not_allowed: "The caller's address is not in the app's IP allowlist.",
   missing_scope: 'The app lacks the scope the route needs; `param` names one that would do.',
   forbidden_actor: 'The route is not open to this kind of caller (app, county operator, province operator).',
@@ -77,7 +86,8 @@ export function errorCodeDocs(): OpenApiErrorCodeDoc[] {
 function gatewayErrors(op: DescribedOperation): ErrorCode[] {
   const codes: ErrorCode[] = ['internal_error', 'service_unavailable'];
   if (op.service !== 'gateway') codes.push('upstream_timeout');
-  if (['POST', 'PUT', 'PATCH'].includes(op.method)) codes.push('invalid_request', 'invalid_json', 'unknown_field', 'payload_too_large', 'unsupported_media_type');
+  if (['POST', 'PUT', 'PATCH'].includes(op.method))
+    codes.push('invalid_request', 'invalid_json', 'unknown_field', 'payload_too_large', 'unsupported_media_type');
   // a query parameter the route does not know is refused like an unknown body field
   else if (op.parameters.some((p) => p.in === 'query')) codes.push('invalid_request', 'unknown_field');
   // an id of another shape is not found; a path segment that is not valid percent-encoded UTF-8 is a malformed request
@@ -86,7 +96,18 @@ function gatewayErrors(op: DescribedOperation): ErrorCode[] {
   codes.push('forbidden_actor');
   const { actors } = op.access;
   if (actors.includes('app')) {
-    codes.push('unknown_app', 'invalid_signature', 'signature_algorithm_mismatch', 'timestamp_out_of_window', 'nonce_reused', 'app_suspended', 'tenant_suspended', 'ip_not_allowed', 'missing_scope', 'rate_limited');
+    codes.push(
+      'unknown_app',
+      'invalid_signature',
+      'signature_algorithm_mismatch',
+      'timestamp_out_of_window',
+      'nonce_reused',
+      'app_suspended',
+      'tenant_suspended',
+      'ip_not_allowed',
+      'missing_scope',
+      'rate_limited',
+    );
     if (op.method === 'POST') codes.push('idempotency_key_required', 'idempotency_key_reused', 'idempotency_request_in_progress', 'invalid_request');
   }
   if (actors.includes('county') || actors.includes('province')) {
@@ -112,23 +133,48 @@ function authParameters(op: DescribedOperation): OpenApiParameter[] {
   const params: OpenApiParameter[] = [];
   if (actors.includes('app')) {
     params.push(
-      header('X-CP-App-Id', `the app id issued at registration${forApps}`, appOnly, { type: 'string', pattern: '^app_[0-9a-z]{20}$', examples: ['app_7k2m9q4x8c1v5b3n6z0p'] }),
-      header('X-CP-Timestamp', `unix seconds, within ±${DEFAULT_TIMESTAMP_TOLERANCE_SECONDS} s of the platform clock${forApps}`, appOnly, { type: 'string', pattern: '^(0|[1-9][0-9]{0,14})$', examples: ['1764396000'] }),
-      header('X-CP-Nonce', `unique per request (remembered ${NONCE_MINUTES} minutes)${forApps}`, appOnly, { type: 'string', pattern: '^[A-Za-z0-9._~-]{8,64}$', examples: ['n-5f2c9e0a71b4'] }),
+      header('X-CP-App-Id', `the app id issued at registration${forApps}`, appOnly, {
+        type: 'string',
+        pattern: '^app_[0-9a-z]{20}$',
+        examples: ['app_7k2m9q4x8c1v5b3n6z0p'],
+      }),
+      header('X-CP-Timestamp', `unix seconds, within ±${DEFAULT_TIMESTAMP_TOLERANCE_SECONDS} s of the platform clock${forApps}`, appOnly, {
+        type: 'string',
+        pattern: '^(0|[1-9][0-9]{0,14})$',
+        examples: ['1764396000'],
+      }),
+      header('X-CP-Nonce', `unique per request (remembered ${NONCE_MINUTES} minutes)${forApps}`, appOnly, {
+        type: 'string',
+        pattern: '^[A-Za-z0-9._~-]{8,64}$',
+        examples: ['n-5f2c9e0a71b4'],
+      }),
       header('X-CP-Signature-Alg', `the app's registered algorithm${forApps}`, appOnly, { type: 'string', enum: [...SIGNATURE_ALGORITHMS] }),
       header('X-CP-Signature', `standard base64 (with padding) of the signature over the canonical request string${forApps}`, appOnly, { type: 'string' }),
     );
   }
   if (actors.includes('province') && !op.path.includes('{tenantId}')) {
-    params.push(header('X-CP-Tenant-Id', 'province operators: the county the request acts in (apps and county operators act in their own)', false, { type: 'string', pattern: '^t\\d{6}$', examples: ['t510121'] }));
+    params.push(
+      header('X-CP-Tenant-Id', 'province operators: the county the request acts in (apps and county operators act in their own)', false, {
+        type: 'string',
+        pattern: '^t\\d{6}$',
+        examples: ['t510121'],
+      }),
+    );
   }
   if (op.method === 'POST') {
     params.push(
-      header('Idempotency-Key', appOnly ? 'required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h' : 'required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h', appOnly, {
-        type: 'string',
-        pattern: '^[\\x21-\\x7e]{1,255}$',
-        examples: ['9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
-      }),
+      header(
+        'Idempotency-Key',
+        appOnly
+          ? 'required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h'
+          : 'required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h',
+        appOnly,
+        {
+          type: 'string',
+          pattern: '^[\\x21-\\x7e]{1,255}$',
+          examples: ['9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
+        },
+      ),
     );
   }
   return params;
@@ -175,7 +221,14 @@ function operation(op: DescribedOperation, schemas: Record<string, JsonSchema>, 
   ];
   const success: OpenApiResponse =
     'contentType' in op.response
-      ? { description: op.response.description, content: { [op.response.contentType]: { schema: { type: 'string', ...(op.response.contentType.startsWith('image/png') ? { contentMediaType: 'image/png' } : {}) } } } }
+      ? {
+          description: op.response.description,
+          content: {
+            [op.response.contentType]: {
+              schema: { type: 'string', ...(op.response.contentType.startsWith('image/png') ? { contentMediaType: 'image/png' } : {}) },
+            },
+          },
+        }
       : {
           description: op.doc.responseDescription ?? (op.status === 201 ? 'Created' : 'OK'),
           content: { 'application/json': { schema: schemaRef(op.response.schemaName), example: exampleOf(schemaRef(op.response.schemaName), schemas) } },
@@ -191,7 +244,9 @@ function operation(op: DescribedOperation, schemas: Record<string, JsonSchema>, 
       ? {
           requestBody: {
             required: op.requestBody.required,
-            content: { 'application/json': { schema: schemaRef(op.requestBody.schemaName), example: exampleOf(schemaRef(op.requestBody.schemaName), schemas) } },
+            content: {
+              'application/json': { schema: schemaRef(op.requestBody.schemaName), example: exampleOf(schemaRef(op.requestBody.schemaName), schemas) },
+            },
           },
         }
       : {}),

@@ -17,9 +17,7 @@ export interface AdmissionRequest {
   idempotency?: { key: string; fingerprint: string; lockSeconds: number };
 }
 
-export type Admission =
-  | { nonceFresh: false }
-  | { nonceFresh: true; windows: Map<string, WindowCounts>; claim?: ClaimResult };
+export type Admission = { nonceFresh: false } | { nonceFresh: true; windows: Map<string, WindowCounts>; claim?: ClaimResult };
 
 interface AdmitAnswer {
   nonceFresh: boolean;
@@ -47,24 +45,19 @@ export class AdmissionRepository {
   constructor(private readonly ds: DataSource) {}
 
   async admit(r: AdmissionRequest): Promise<Admission> {
-    const row = await one(
-      this.ds.manager,
-      ANSWER,
-      `select gateway_admit($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) as admitted`,
-      [
-        r.tenantId,
-        r.appId,
-        r.nonce,
-        NONCE_TTL_SECONDS,
-        r.buckets,
-        r.windowStartMs,
-        r.windowMs,
-        r.idempotency?.key ?? null,
-        r.idempotency?.fingerprint ?? null,
-        r.idempotency?.lockSeconds ?? 0,
-        IDEMPOTENCY_TTL_SECONDS,
-      ],
-    );
+    const row = await one(this.ds.manager, ANSWER, `select gateway_admit($1, $2, $3, $4, $5::text[], $6, $7, $8, $9, $10, $11) as admitted`, [
+      r.tenantId,
+      r.appId,
+      r.nonce,
+      NONCE_TTL_SECONDS,
+      r.buckets,
+      r.windowStartMs,
+      r.windowMs,
+      r.idempotency?.key ?? null,
+      r.idempotency?.fingerprint ?? null,
+      r.idempotency?.lockSeconds ?? 0,
+      IDEMPOTENCY_TTL_SECONDS,
+    ]);
     const a = row!.admitted;
     if (!a.nonceFresh) return { nonceFresh: false };
     const windows = new Map(Object.entries(a.windows ?? {}));

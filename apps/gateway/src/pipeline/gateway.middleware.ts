@@ -25,7 +25,8 @@ import { ResponseSigner, type ResponseSigning } from './response-signer';
 import { rawBodyOf } from '../http/raw-body';
 
 /** Response headers never stored for an idempotent replay (they belong to each response). */
-const NOT_REPLAYED = /^(x-request-id|x-cp-.*|date|content-length|etag|connection|keep-alive|transfer-encoding|x-ratelimit-.*|retry-after|idempotent-replayed)$/i;
+const NOT_REPLAYED =
+  /^(x-request-id|x-cp-.*|date|content-length|etag|connection|keep-alive|transfer-encoding|x-ratelimit-.*|retry-after|idempotent-replayed)$/i;
 
 interface Exchange {
   requestId: string;
@@ -173,7 +174,8 @@ export class GatewayMiddleware implements NestMiddleware {
     if (!check.ok) return this.refuse(req, res, new Refusal(check.code, check.message, check.param));
     if (app.status !== 'active') return this.refuse(req, res, new Refusal('app_suspended', 'this app is suspended'));
     if (tenantStatus !== 'active') return this.refuse(req, res, new Refusal('tenant_suspended', "the app's tenant is suspended"));
-    if (!ipAllowed(app.ipAllowlist, req.socket.remoteAddress)) return this.refuse(req, res, new Refusal('ip_not_allowed', "the caller's address is not in the app's IP allowlist"));
+    if (!ipAllowed(app.ipAllowlist, req.socket.remoteAddress))
+      return this.refuse(req, res, new Refusal('ip_not_allowed', "the caller's address is not in the app's IP allowlist"));
     const access = match.route.access;
     if (access.kind === 'actors' && !access.scopes.some((sc) => app.scopes.includes(sc))) {
       return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${access.scopes.join(' or ')}`, access.scopes[0]));
@@ -191,7 +193,8 @@ export class GatewayMiddleware implements NestMiddleware {
       windowMs: WINDOW_MS,
       ...(idempotency ? { idempotency } : {}),
     });
-    if (!admission.nonceFresh) return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
+    if (!admission.nonceFresh)
+      return this.refuse(req, res, new Refusal('nonce_reused', 'this X-CP-Nonce was already used; every request needs a fresh nonce', 'X-CP-Nonce'));
     const idempotencyScope: IdempotencyScope | undefined = idempotency ? { tenantId: app.tenantId, appId: app.appId, key: idempotency.key } : undefined;
     const rate = this.rateLimits.decide(app.appId, admission.windows, nowMs);
     res.setHeader('X-RateLimit-Limit', String(rate.reported.limit));
@@ -307,10 +310,14 @@ export class GatewayMiddleware implements NestMiddleware {
     if (op.role === 'county') tenantId = op.tenantId;
     else {
       const named = match.params.tenantId ?? (typeof req.headers['x-cp-tenant-id'] === 'string' ? req.headers['x-cp-tenant-id'] : undefined);
-      if (named !== undefined && !isTenantId(named)) return sendError(res, req, 'invalid_tenant', 'the county must be t followed by six digits', match.params.tenantId ? 'tenantId' : 'X-CP-Tenant-Id');
+      if (named !== undefined && !isTenantId(named))
+        return sendError(res, req, 'invalid_tenant', 'the county must be t followed by six digits', match.params.tenantId ? 'tenantId' : 'X-CP-Tenant-Id');
       tenantId = named;
     }
-    const who: Actor = op.role === 'county' ? { type: 'county', id: op.operatorId, tenantId: tenantId! } : { type: 'province', id: op.operatorId, ...(tenantId ? { tenantId } : {}) };
+    const who: Actor =
+      op.role === 'county'
+        ? { type: 'county', id: op.operatorId, tenantId: tenantId! }
+        : { type: 'province', id: op.operatorId, ...(tenantId ? { tenantId } : {}) };
     const actor: Record<string, string> = { ...actorHeaders(who), ...this.auth.assertionHeader(match.route.target, who, ex.requestId) };
     if (req.method === 'POST') {
       // optional for operators: honoured when given
@@ -386,9 +393,11 @@ export class GatewayMiddleware implements NestMiddleware {
       const { scope, fingerprint, release } = ex.idempotency;
       // stored after the answer leaves, off the request's path: a retry in between finds the key
       // in progress (409, Retry-After 1) and then the stored answer
-      const store = (release ? this.idempotency.release(scope, fingerprint) : this.idempotency.complete(scope, fingerprint, { status, headers: replayableHeaders(res), body })).catch(
-        (err: unknown) => this.logger.error({ err }, 'storing the idempotent response failed'),
-      );
+      const store = (
+        release
+          ? this.idempotency.release(scope, fingerprint)
+          : this.idempotency.complete(scope, fingerprint, { status, headers: replayableHeaders(res), body })
+      ).catch((err: unknown) => this.logger.error({ err }, 'storing the idempotent response failed'));
       const id = idempotencyId(scope);
       this.storing.set(id, store);
       void store.finally(() => {

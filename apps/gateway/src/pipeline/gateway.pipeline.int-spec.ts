@@ -12,7 +12,16 @@ import { DataSource } from 'typeorm';
 import { ServiceUrlsConfig } from '@countypay/config';
 import type { AppUpdatedData, EventEnvelope } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
-import { FieldCipher, generateAppId, generateAppSecret, generateFieldKey, generateSm2KeyPair, responseCanonical, signedRequestHeaders, verifyResponseSignature } from '@countypay/security';
+import {
+  FieldCipher,
+  generateAppId,
+  generateAppSecret,
+  generateFieldKey,
+  generateSm2KeyPair,
+  responseCanonical,
+  signedRequestHeaders,
+  verifyResponseSignature,
+} from '@countypay/security';
 import { eventually, startTestService, verifyTestAssertion, type TestService } from '@countypay/testing';
 import { GatewayConfig } from '../config/gateway.config';
 import { gatewayBodyParsing } from '../http/raw-body';
@@ -42,7 +51,10 @@ const TEST_ROUTES = routesOf({
   paths: {
     '/v1/openapi.json': { get: op('getOpenApi', 'gateway', []) },
     '/v1/platform-key': { get: op('getPlatformKey', 'gateway', []) },
-    '/v1/merchants': { get: op('listMerchants', 'onboarding', APP, ['merchants:read', 'merchants:write']), post: op('createMerchant', 'onboarding', APP, ['merchants:write']) },
+    '/v1/merchants': {
+      get: op('listMerchants', 'onboarding', APP, ['merchants:read', 'merchants:write']),
+      post: op('createMerchant', 'onboarding', APP, ['merchants:write']),
+    },
     '/v1/qr/orders': { post: op('createQrOrder', 'qr-payment', APP, ['qr:pay']) },
     '/v1/qr/orders/{orderId}': { get: op('getQrOrder', 'qr-payment', ['app', 'county', 'province'], ['qr:pay']) },
     '/v1/qr/fail': { post: op('fail', 'qr-payment', APP, ['qr:pay']) },
@@ -110,7 +122,10 @@ beforeAll(async () => {
       upstreamCalls += 1;
       const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body };
       const status = req.url?.startsWith('/qr/fail') ? 422 : req.method === 'POST' ? 201 : 200;
-      const payload = status === 422 ? { error: { type: 'invalid_request_error', code: 'order_not_payable', message: 'no', requestId: 'not-the-gateway-id' } } : { echo, call: upstreamCalls };
+      const payload =
+        status === 422
+          ? { error: { type: 'invalid_request_error', code: 'order_not_payable', message: 'no', requestId: 'not-the-gateway-id' } }
+          : { echo, call: upstreamCalls };
       const reply = () => {
         res.writeHead(status, { 'content-type': 'application/json', location: '/qr/orders/o_1' });
         res.end(JSON.stringify(payload));
@@ -128,13 +143,21 @@ beforeAll(async () => {
     GATEWAY_RATE_LIMIT_APP_PER_MINUTE: RATE_LIMIT,
     GATEWAY_UPSTREAM_TIMEOUT_MS: 500,
   });
-  const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }) });
+  const urls = Object.assign(new ServiceUrlsConfig(), {
+    COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }),
+  });
   svc = await startTestService({
     service: 'gateway',
     ddl: [...gatewayTablesSql(), ...gatewayAdmissionSql()],
     imports: [PipelineModule],
     bodyParsing: gatewayBodyParsing,
-    override: (b) => b.overrideProvider(GatewayConfig).useValue(config).overrideProvider(SERVICE_URLS).useValue(urls).overrideProvider(RouteTable)
+    override: (b) =>
+      b
+        .overrideProvider(GatewayConfig)
+        .useValue(config)
+        .overrideProvider(SERVICE_URLS)
+        .useValue(urls)
+        .overrideProvider(RouteTable)
         .useValue(new RouteTable(TEST_ROUTES))
         // the database "restarts" under one app's requests (PostgreSQL's own error for it)
         .overrideProvider(AdmissionRepository)
@@ -143,7 +166,9 @@ beforeAll(async () => {
             const real = new AdmissionRepository(ds);
             return {
               admit: (r: Parameters<AdmissionRepository['admit']>[0]) =>
-                r.appId === outageApp ? Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' })) : real.admit(r),
+                r.appId === outageApp
+                  ? Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }))
+                  : real.admit(r),
             };
           },
           inject: [DataSource],
@@ -155,7 +180,10 @@ beforeAll(async () => {
   const registry = svc.app.get(RegistryService);
   await inTenantTransaction(ds, T1, async (em) => {
     await registry.onAppUpdated(appEvent(hmacApp), em);
-    await registry.onAppUpdated(appEvent(sm2App, { credentials: [{ credentialId: randomUUID(), alg: 'SM2-SM3', publicKey: sm2.publicKey, status: 'active' }] }), em);
+    await registry.onAppUpdated(
+      appEvent(sm2App, { credentials: [{ credentialId: randomUUID(), alg: 'SM2-SM3', publicKey: sm2.publicKey, status: 'active' }] }),
+      em,
+    );
     await registry.onAppUpdated(appEvent(readOnlyApp, { scopes: ['merchants:read'] }), em);
     await registry.onAppUpdated(appEvent(busyApp), em);
     await registry.onAppUpdated(appEvent(slowApp), em);
@@ -178,7 +206,11 @@ interface Sent {
   sentHeaders: Record<string, string>;
 }
 
-async function send(method: string, target: string, opts: { body?: string; appId?: string; idempotencyKey?: string; headers?: Record<string, string>; sm2?: boolean } = {}): Promise<Sent> {
+async function send(
+  method: string,
+  target: string,
+  opts: { body?: string; appId?: string; idempotencyKey?: string; headers?: Record<string, string>; sm2?: boolean } = {},
+): Promise<Sent> {
   const [path, query = ''] = target.split('?');
   const signed = signedRequestHeaders({
     appId: opts.appId ?? hmacApp,
@@ -224,7 +256,9 @@ function responseVerifies(r: Sent, alg: 'HMAC-SHA256' | 'SM2-SM3', key: string):
 
 describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
   it('forwards a signed request with the actor headers, without /v1, and signs the response', async () => {
-    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', { headers: { 'tenant-id': 't510999', 'x-cp-actor-type': 'province', 'x-cp-assertion': 'v1.forged.e30.AAAA', 'x-request-id': 'it-req-0001' } });
+    const r = await send('GET', '/v1/qr/orders/o_1?b=2&a=%20x', {
+      headers: { 'tenant-id': 't510999', 'x-cp-actor-type': 'province', 'x-cp-assertion': 'v1.forged.e30.AAAA', 'x-request-id': 'it-req-0001' },
+    });
     expect(r.status).toBe(200);
     const echo = r.json.echo as Echo;
     expect(echo.url).toBe('/qr/orders/o_1?b=2&a=%20x');
@@ -334,7 +368,11 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(badJson.json.error.code).toBe('invalid_json');
     const text = await fetch(`${base}/v1/qr/orders`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hi' });
     expect(text.status).toBe(415);
-    const big = await fetch(`${base}/v1/qr/orders`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ a: 'x'.repeat(70_000) }) });
+    const big = await fetch(`${base}/v1/qr/orders`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ a: 'x'.repeat(70_000) }),
+    });
     expect(big.status).toBe(413);
     const method = await fetch(`${base}/v1/qr/orders`, { method: 'DELETE' });
     expect(method.status).toBe(405);
@@ -407,10 +445,14 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect((await send('GET', '/v1/merchants', { appId: suspendedLater })).status).toBe(200); // served from memory
     const registry = svc.app.get(RegistryService);
     await inTenantTransaction(svc.ds, T1, (em) => registry.onAppUpdated(appEvent(suspendedLater, { status: 'suspended', version: 2 }), em));
-    const refused = await eventually(async () => {
-      const r = await send('GET', '/v1/merchants', { appId: suspendedLater });
-      return r.status === 403 ? r : undefined;
-    }, 'the suspension to reach the gateway', 2000);
+    const refused = await eventually(
+      async () => {
+        const r = await send('GET', '/v1/merchants', { appId: suspendedLater });
+        return r.status === 403 ? r : undefined;
+      },
+      'the suspension to reach the gateway',
+      2000,
+    );
     expect(refused.json.error.code).toBe('app_suspended');
   });
 

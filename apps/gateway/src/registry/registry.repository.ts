@@ -51,7 +51,19 @@ export class RegistryRepository {
          callback_urls = excluded.callback_urls, ip_allowlist = excluded.ip_allowlist, credentials = excluded.credentials,
          webhook_secret_ciphertext = excluded.webhook_secret_ciphertext, version = excluded.version, updated_at = now()
        where apps.version < excluded.version`,
-      [tenantId, d.appId, d.partnerId, d.name, d.status, d.scopes, d.callbackUrls, d.ipAllowlist, JSON.stringify(credentials), d.webhookSecretCiphertext, d.version],
+      [
+        tenantId,
+        d.appId,
+        d.partnerId,
+        d.name,
+        d.status,
+        d.scopes,
+        d.callbackUrls,
+        d.ipAllowlist,
+        JSON.stringify(credentials),
+        d.webhookSecretCiphertext,
+        d.version,
+      ],
     );
   }
 

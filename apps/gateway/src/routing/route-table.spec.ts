@@ -10,7 +10,10 @@ const op = (operationId: string, service: string, actors: string[] = ['app'], sc
 const DOC = {
   paths: {
     '/v1/openapi.json': { get: op('getOpenApi', 'gateway', []) },
-    '/v1/merchants': { get: op('listMerchants', 'onboarding', ['app', 'county', 'province'], ['merchants:read', 'merchants:write']), post: op('createMerchant', 'onboarding', ['app'], ['merchants:write']) },
+    '/v1/merchants': {
+      get: op('listMerchants', 'onboarding', ['app', 'county', 'province'], ['merchants:read', 'merchants:write']),
+      post: op('createMerchant', 'onboarding', ['app'], ['merchants:write']),
+    },
     '/v1/merchants/{merchantId}': { get: op('getMerchant', 'onboarding'), patch: op('updateMerchant', 'onboarding') },
     '/v1/qr/orders/{orderId}': { get: op('getQrOrder', 'qr-payment') },
     '/v1/qr/orders/summary': { get: op('qrOrderSummary', 'qr-payment') },
@@ -34,7 +37,10 @@ describe('RouteTable', () => {
       target: 'onboarding',
       access: { kind: 'actors', actors: ['app', 'county', 'province'], scopes: ['merchants:read', 'merchants:write'] },
     });
-    expect(match('GET', '/v1/admin/tenants/t510121')).toMatchObject({ params: { tenantId: 't510121' }, route: { access: { kind: 'actors', actors: ['county', 'province'], scopes: [] } } });
+    expect(match('GET', '/v1/admin/tenants/t510121')).toMatchObject({
+      params: { tenantId: 't510121' },
+      route: { access: { kind: 'actors', actors: ['county', 'province'], scopes: [] } },
+    });
     expect(match('GET', '/v1/openapi.json').route.access).toEqual({ kind: 'public' });
   });
 

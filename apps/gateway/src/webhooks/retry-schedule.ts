@@ -5,7 +5,21 @@
  * the 16th attempt fails the delivery is `failed` (a partner can still resend it by hand).
  */
 export const WEBHOOK_RETRY_SCHEDULE_SECONDS: readonly number[] = Object.freeze([
-  15, 15, 30, 3 * 60, 10 * 60, 20 * 60, 30 * 60, 30 * 60, 30 * 60, 60 * 60, 3 * 3600, 3 * 3600, 3 * 3600, 6 * 3600, 6 * 3600,
+  15,
+  15,
+  30,
+  3 * 60,
+  10 * 60,
+  20 * 60,
+  30 * 60,
+  30 * 60,
+  30 * 60,
+  60 * 60,
+  3 * 3600,
+  3 * 3600,
+  3 * 3600,
+  6 * 3600,
+  6 * 3600,
 ]);
 
 /** Attempts a delivery gets automatically: the first one and one per schedule entry. */

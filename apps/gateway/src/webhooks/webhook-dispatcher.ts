@@ -125,7 +125,10 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return withTraceparent(d.traceparent ?? undefined, () =>
       tracer.startActiveSpan(
         'webhook deliver',
-        { kind: SpanKind.CLIENT, attributes: { 'tenant.id': d.tenantId, 'webhook.delivery_id': d.id, 'webhook.app_id': d.appId, 'messaging.event_id': d.eventId } },
+        {
+          kind: SpanKind.CLIENT,
+          attributes: { 'tenant.id': d.tenantId, 'webhook.delivery_id': d.id, 'webhook.app_id': d.appId, 'messaging.event_id': d.eventId },
+        },
         async (span) => {
           try {
             const result = await sendWebhook({
@@ -179,7 +182,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       this.attempts.inc({ outcome: result.errorClass ?? 'delivered', tenant: d.tenantId });
       this.duration.observe({ outcome }, result.durationMs / 1000);
       if (moved && next.status !== 'pending') this.finished.inc({ status: next.status, tenant: d.tenantId });
-      const log = { deliveryId: d.id, eventId: d.eventId, appId: d.appId, attemptNo, statusCode: result.statusCode, errorClass: result.errorClass, next: next.status };
+      const log = {
+        deliveryId: d.id,
+        eventId: d.eventId,
+        appId: d.appId,
+        attemptNo,
+        statusCode: result.statusCode,
+        errorClass: result.errorClass,
+        next: next.status,
+      };
       if (result.ok) this.logger.info(log, 'webhook delivered');
       else this.logger.warn(log, 'webhook attempt failed');
     } catch (err) {

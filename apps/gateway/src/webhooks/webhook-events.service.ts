@@ -60,7 +60,13 @@ export class WebhookEventsService {
     const found = await this.registry.appFromOnboarding(appId);
     if (!found || found.tenantId !== tenantId) return undefined;
     const d = found.data;
-    await this.repo.upsertEndpoint(em, { tenantId, appId, callbackUrls: d.callbackUrls.filter(isDeliverableUrl), webhookSecretCiphertext: d.webhookSecretCiphertext, version: d.version });
+    await this.repo.upsertEndpoint(em, {
+      tenantId,
+      appId,
+      callbackUrls: d.callbackUrls.filter(isDeliverableUrl),
+      webhookSecretCiphertext: d.webhookSecretCiphertext,
+      version: d.version,
+    });
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 

@@ -42,7 +42,14 @@ describe('sendWebhook (against a local HTTP server)', () => {
   });
 
   const send = (path: string, timeoutMs = 5000) =>
-    sendWebhook({ url: `${base}${path}`, body: '{"id":"evt_1","type":"payment.succeeded"}', webhookId: 'evt_1', secret, timeoutMs, nowSeconds: Math.floor(Date.now() / 1000) });
+    sendWebhook({
+      url: `${base}${path}`,
+      body: '{"id":"evt_1","type":"payment.succeeded"}',
+      webhookId: 'evt_1',
+      secret,
+      timeoutMs,
+      nowSeconds: Math.floor(Date.now() / 1000),
+    });
 
   it('POSTs the body with Standard Webhooks headers the receiver can verify', async () => {
     const r = await send('/ok');

@@ -11,15 +11,7 @@ export const WEBHOOK_USER_AGENT = 'countypay-webhooks/1';
  * `url_removed` (the app no longer lists this callback URL: never retried).
  */
 export type AttemptErrorClass =
-  | 'http_status'
-  | 'redirect'
-  | 'timeout'
-  | 'connection_refused'
-  | 'dns'
-  | 'network'
-  | 'invalid_url'
-  | 'secret_unavailable'
-  | 'url_removed';
+  'http_status' | 'redirect' | 'timeout' | 'connection_refused' | 'dns' | 'network' | 'invalid_url' | 'secret_unavailable' | 'url_removed';
 
 export interface SendInput {
   url: string;

@@ -45,7 +45,9 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     const repo = new WebhooksRepository();
     await inTenantTransaction(svc.ds, TENANT, async (em) => {
       for (let i = 0; i < 3; i++) {
-        await repo.insertDeliveries(em, [{ tenantId: TENANT, appId: APP, eventId: randomUUID(), eventType: 'payment.succeeded', url: 'https://partner.example/hook', body: '{}' }]);
+        await repo.insertDeliveries(em, [
+          { tenantId: TENANT, appId: APP, eventId: randomUUID(), eventType: 'payment.succeeded', url: 'https://partner.example/hook', body: '{}' },
+        ]);
       }
     });
     const rows = await svc.schema.adminQuery<{ id: string }>(`select id from webhook_deliveries order by seq desc`);
@@ -115,7 +117,9 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     await insert(1, 50, OTHER_TENANT); // another county's, interleaved in the sequence
     const expected = await svc.schema.adminQuery<{ id: string }>(`select id from webhook_deliveries where app_id = $1 and tenant_id = $2`, [BULK_APP, TENANT]);
     expect(expected).toHaveLength(10_050);
-    const seqOf = new Map((await svc.schema.adminQuery<{ id: string; seq: string }>(`select id, seq::text from webhook_deliveries`)).map((r) => [r.id, BigInt(r.seq)]));
+    const seqOf = new Map(
+      (await svc.schema.adminQuery<{ id: string; seq: string }>(`select id, seq::text from webhook_deliveries`)).map((r) => [r.id, BigInt(r.seq)]),
+    );
 
     const result = await assertKeysetPaging<{ id: string }>({
       fetchPage: async (cursor) => (await get(`/v1/webhooks/deliveries?limit=100${cursor ? `&cursor=${cursor}` : ''}`, asApp(BULK_APP))).body,

@@ -13,7 +13,12 @@ export class WebhooksController {
   constructor(private readonly webhooks: WebhooksService) {}
 
   @Get()
-  @ApiOperation({ operationId: 'listWebhookDeliveries', summary: "Your app's webhook deliveries, newest first, with every attempt (the delivery log)", tag: 'Webhooks', response: { page: WebhookDelivery } })
+  @ApiOperation({
+    operationId: 'listWebhookDeliveries',
+    summary: "Your app's webhook deliveries, newest first, with every attempt (the delivery log)",
+    tag: 'Webhooks',
+    response: { page: WebhookDelivery },
+  })
   list(@Auth() actor: Actor, @Query() query: ListWebhookDeliveriesQuery): Promise<Page<WebhookDelivery>> {
     return this.webhooks.list(appActorOf(actor), query);
   }

@@ -153,10 +153,14 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       await relay.publishBatch();
       dispatcher.start();
 
-      const delivered = await eventually(async () => {
-        const row = (await db.admin((c) => c.query(`select * from webhook_deliveries where event_id = $1`, [envelope.id]))).rows[0];
-        return row?.status === 'delivered' ? row : undefined;
-      }, 'the delivery to be delivered', 60_000);
+      const delivered = await eventually(
+        async () => {
+          const row = (await db.admin((c) => c.query(`select * from webhook_deliveries where event_id = $1`, [envelope.id]))).rows[0];
+          return row?.status === 'delivered' ? row : undefined;
+        },
+        'the delivery to be delivered',
+        60_000,
+      );
 
       // the receiver: 3 refused, 1 accepted, all for the same webhook-id and the same bytes
       expect(rx.hits.map((h) => h.status)).toEqual([500, 500, 500, 200]);
@@ -168,13 +172,20 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       expect(new Set(rx.hits.map((h) => h.body)).size).toBe(1);
       expect(ok!.headers['user-agent']).toBe('countypay-webhooks/1');
       const payload = JSON.parse(ok!.body);
-      expect(payload).toMatchObject({ id: envelope.id, type: 'payment.succeeded', tenantId: TENANT, created: Math.floor(Date.parse(envelope.occurredAt) / 1000) });
+      expect(payload).toMatchObject({
+        id: envelope.id,
+        type: 'payment.succeeded',
+        tenantId: TENANT,
+        created: Math.floor(Date.parse(envelope.occurredAt) / 1000),
+      });
       expect(payload.data).toMatchObject({ amountFen: 1288, partnerAppId: APP, currency: 'CNY' });
 
       // the delivery and its log
       expect(delivered).toMatchObject({ tenant_id: TENANT, app_id: APP, url, attempt_count: 4, next_attempt_at: null, last_status_code: 200 });
       const attempts = await db.admin((c) =>
-        c.query(`select attempt_no, triggered_by, status_code, error_class, outcome, duration_ms from webhook_attempts where delivery_id = $1 order by id`, [delivered.id]),
+        c.query(`select attempt_no, triggered_by, status_code, error_class, outcome, duration_ms from webhook_attempts where delivery_id = $1 order by id`, [
+          delivered.id,
+        ]),
       );
       expect(attempts.rows.map((a) => [a.attempt_no, a.status_code, a.error_class, a.outcome])).toEqual([
         [1, 500, 'http_status', 'failed'],
@@ -196,10 +207,14 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       // a manual resend: one more attempt now, logged as a resend
       const queued = await api.resend(testActors.app(TENANT, { appId: APP }), delivered.id);
       expect(queued.status).toBe('pending');
-      const after = await eventually(async () => {
-        const d = await api.get(testActors.app(TENANT, { appId: APP }), delivered.id);
-        return d.status === 'delivered' && d.attemptCount === 5 ? d : undefined;
-      }, 'the resend', 30_000);
+      const after = await eventually(
+        async () => {
+          const d = await api.get(testActors.app(TENANT, { appId: APP }), delivered.id);
+          return d.status === 'delivered' && d.attemptCount === 5 ? d : undefined;
+        },
+        'the resend',
+        30_000,
+      );
       expect(after.attempts.map((a) => a.triggeredBy)).toEqual(['schedule', 'schedule', 'schedule', 'schedule', 'resend']);
       expect(rx.hits).toHaveLength(5);
       expect(verifyWebhook({ secret: webhookSecret, headers: rx.hits[4]!.headers, body: rx.hits[4]!.body })).toEqual({ ok: true });
@@ -214,14 +229,28 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   it('creates one delivery per callback URL, once per event, and none for events without a partner app', async () => {
     const urls = ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'];
     const appId = 'app_webhookinttest000002';
-    const app = { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: OTHER_TENANT, occurredAt: new Date().toISOString(), data: appUpdated(urls, 2, appId) };
+    const app = {
+      id: randomUUID(),
+      type: AppUpdatedV1.type,
+      version: 1,
+      tenantId: OTHER_TENANT,
+      occurredAt: new Date().toISOString(),
+      data: appUpdated(urls, 2, appId),
+    };
     await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onAppUpdated(app, em));
     // an older version arriving late changes nothing
     await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onAppUpdated({ ...app, data: appUpdated(['http://127.0.0.1:9/old'], 1, appId) }, em));
     const endpoint = await inTenantTransaction(ds, OTHER_TENANT, (em) => repo.findEndpoint(em, OTHER_TENANT, appId));
     expect(endpoint).toMatchObject({ callbackUrls: urls, version: 2 });
 
-    const payment = { id: randomUUID(), type: 'payment.succeeded', version: 1, tenantId: OTHER_TENANT, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) };
+    const payment = {
+      id: randomUUID(),
+      type: 'payment.succeeded',
+      version: 1,
+      tenantId: OTHER_TENANT,
+      occurredAt: new Date().toISOString(),
+      data: paymentSucceeded(appId),
+    };
     await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(payment, em));
     await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(payment, em)); // a replay
     const noPartner = { ...payment, id: randomUUID(), data: { ...paymentSucceeded(appId), partnerAppId: undefined } };
@@ -252,7 +281,17 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const tenant = 't510181';
     const appId = 'app_webhookinttest000003';
     await inTenantTransaction(ds, tenant, (em) =>
-      events.onAppUpdated({ id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: appUpdated([`${rx.base}/hook`], 1, appId) }, em),
+      events.onAppUpdated(
+        {
+          id: randomUUID(),
+          type: AppUpdatedV1.type,
+          version: 1,
+          tenantId: tenant,
+          occurredAt: new Date().toISOString(),
+          data: appUpdated([`${rx.base}/hook`], 1, appId),
+        },
+        em,
+      ),
     );
     const N = 30;
     const ids: string[] = [];
@@ -260,7 +299,10 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       for (let i = 0; i < N; i++) {
         const id = randomUUID();
         ids.push(id);
-        await events.onPartnerEvent({ id, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) }, em);
+        await events.onPartnerEvent(
+          { id, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) },
+          em,
+        );
       }
     });
     const ds2 = await db.appDataSource();
@@ -301,7 +343,10 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([keep, drop], 1), em));
     const eventId = randomUUID();
     await inTenantTransaction(ds, tenant, (em) =>
-      events.onPartnerEvent({ id: eventId, type: 'refund.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) }, em),
+      events.onPartnerEvent(
+        { id: eventId, type: 'refund.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) },
+        em,
+      ),
     );
     const cfg = config(credentialKey);
     const first = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-a'), logger);
@@ -311,11 +356,15 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const ds2 = await db.appDataSource();
     const second = new WebhookDispatcher(ds2, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-b'), logger);
     try {
-      const rows = await eventually(async () => {
-        await second.runOnce();
-        const r = await db.admin((c) => c.query(`select url, status, attempt_count from webhook_deliveries where event_id = $1 order by url`, [eventId]));
-        return r.rows.every((x) => x.status !== 'pending') ? r.rows : undefined;
-      }, 'both deliveries finished', 30_000);
+      const rows = await eventually(
+        async () => {
+          await second.runOnce();
+          const r = await db.admin((c) => c.query(`select url, status, attempt_count from webhook_deliveries where event_id = $1 order by url`, [eventId]));
+          return r.rows.every((x) => x.status !== 'pending') ? r.rows : undefined;
+        },
+        'both deliveries finished',
+        30_000,
+      );
       expect(rows).toEqual([
         { url: drop, status: 'failed', attempt_count: 2 },
         { url: keep, status: 'delivered', attempt_count: 2 },

@@ -1,6 +1,20 @@
 import { Injectable } from '@nestjs/common';
 import type { DataSource, EntityManager } from 'typeorm';
-import { col, execute, inScope, Keyset, many, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
+import {
+  col,
+  execute,
+  inScope,
+  Keyset,
+  many,
+  one,
+  pageQuery,
+  rowOf,
+  updateReturning,
+  Where,
+  type Page,
+  type PageRequest,
+  type RowType,
+} from '@countypay/persistence';
 import type { DeliveryStatus } from './retry-schedule';
 
 /** The only file of the webhooks feature that talks SQL. Every method but the claim and the backlog runs in the caller's tenant transaction. */
@@ -190,11 +204,12 @@ export class WebhooksRepository {
   }
 
   getDelivery(em: EntityManager, tenantId: string, appId: string, id: string, forUpdate = false): Promise<DeliveryRow | undefined> {
-    return one(em, DELIVERY, `select ${DELIVERY.columns('d')} from webhook_deliveries d where d.tenant_id = $1 and d.app_id = $2 and d.id = $3${forUpdate ? ' for update' : ''}`, [
-      tenantId,
-      appId,
-      id,
-    ]);
+    return one(
+      em,
+      DELIVERY,
+      `select ${DELIVERY.columns('d')} from webhook_deliveries d where d.tenant_id = $1 and d.app_id = $2 and d.id = $3${forUpdate ? ' for update' : ''}`,
+      [tenantId, appId, id],
+    );
   }
 
   attemptsOf(em: EntityManager, deliveryIds: readonly string[]): Promise<AttemptRow[]> {

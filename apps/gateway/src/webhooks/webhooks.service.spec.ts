@@ -24,6 +24,8 @@ describe('webhooks partner API helpers', () => {
       [{ deliveryId: 'd1', attemptNo: 1, triggeredBy: 'schedule', statusCode: 503, durationMs: 12, errorClass: 'http_status', outcome: 'failed', at }],
     );
     expect(view).toMatchObject({ id: 'd1', object: 'webhook_delivery', nextAttemptAt: '2026-11-27T12:00:15.000Z', deliveredAt: null });
-    expect(view.attempts).toEqual([{ attemptNo: 1, triggeredBy: 'schedule', statusCode: 503, durationMs: 12, errorClass: 'http_status', outcome: 'failed', at: '2026-11-27T12:00:00.000Z' }]);
+    expect(view.attempts).toEqual([
+      { attemptNo: 1, triggeredBy: 'schedule', statusCode: 503, durationMs: 12, errorClass: 'http_status', outcome: 'failed', at: '2026-11-27T12:00:00.000Z' },
+    ]);
   });
 });

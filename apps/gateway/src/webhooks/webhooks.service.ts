@@ -25,17 +25,15 @@ export function deliveryView(row: DeliveryRow, attempts: readonly AttemptRow[]):
     lastErrorClass: row.lastErrorClass,
     deliveredAt: iso(row.deliveredAt),
     createdAt: new Date(row.createdAt).toISOString(),
-    attempts: attempts.map(
-      (a): WebhookAttempt => ({
-        attemptNo: a.attemptNo,
-        triggeredBy: a.triggeredBy,
-        statusCode: a.statusCode,
-        durationMs: a.durationMs,
-        errorClass: a.errorClass,
-        outcome: a.outcome,
-        at: new Date(a.at).toISOString(),
-      }),
-    ),
+    attempts: attempts.map((a): WebhookAttempt => ({
+      attemptNo: a.attemptNo,
+      triggeredBy: a.triggeredBy,
+      statusCode: a.statusCode,
+      durationMs: a.durationMs,
+      errorClass: a.errorClass,
+      outcome: a.outcome,
+      at: new Date(a.at).toISOString(),
+    })),
   };
 }
 
@@ -55,7 +53,15 @@ export class WebhooksService {
         em,
         page.data.map((r) => r.id),
       );
-      return { data: page.data.map((r) => deliveryView(r, attempts.filter((a) => a.deliveryId === r.id))), nextCursor: page.nextCursor };
+      return {
+        data: page.data.map((r) =>
+          deliveryView(
+            r,
+            attempts.filter((a) => a.deliveryId === r.id),
+          ),
+        ),
+        nextCursor: page.nextCursor,
+      };
     });
   }
 

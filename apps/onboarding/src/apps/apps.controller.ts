@@ -18,27 +18,47 @@ export class AppsController {
     response: CreatedApp,
     errors: ['not_found', 'partner_suspended', 'invalid_public_key'],
   })
-  create(@Auth() actor: Actor, @Param('partnerId', uuidParam('partner')) partnerId: string, @Body() dto: CreateAppRequest, @RequestId() requestId?: string): Promise<CreatedApp> {
+  create(
+    @Auth() actor: Actor,
+    @Param('partnerId', uuidParam('partner')) partnerId: string,
+    @Body() dto: CreateAppRequest,
+    @RequestId() requestId?: string,
+  ): Promise<CreatedApp> {
     return this.apps.create(actor, partnerId, dto, requestId);
   }
 
   @Get('admin/apps')
   @Authenticated({ actors: ['province', 'county'] })
-  @ApiOperation({ operationId: 'listApps', summary: "List partner apps, newest first: every county's for a province operator, its own county's for a county operator", tag: 'Partner apps', response: { page: App } })
+  @ApiOperation({
+    operationId: 'listApps',
+    summary: "List partner apps, newest first: every county's for a province operator, its own county's for a county operator",
+    tag: 'Partner apps',
+    response: { page: App },
+  })
   list(@Auth() actor: Actor, @Query() q: ListAppsQuery): Promise<Page<App>> {
     return this.apps.list(actor, q);
   }
 
   @Get('admin/apps/:appId')
   @Authenticated({ actors: ['province', 'county'] })
-  @ApiOperation({ operationId: 'getApp', summary: 'Get a partner app with its live credentials (secrets are never shown again)', tag: 'Partner apps', response: App })
+  @ApiOperation({
+    operationId: 'getApp',
+    summary: 'Get a partner app with its live credentials (secrets are never shown again)',
+    tag: 'Partner apps',
+    response: App,
+  })
   get(@Auth() actor: Actor, @Param('appId', appIdParam()) appId: string): Promise<App> {
     return this.apps.get(actor, appId);
   }
 
   @Patch('admin/apps/:appId')
   @Authenticated({ actors: ['province'] })
-  @ApiOperation({ operationId: 'updateApp', summary: "Change a partner app's name, scopes, webhook URLs or IP allowlist (the fields given replace the current ones)", tag: 'Partner apps', response: App })
+  @ApiOperation({
+    operationId: 'updateApp',
+    summary: "Change a partner app's name, scopes, webhook URLs or IP allowlist (the fields given replace the current ones)",
+    tag: 'Partner apps',
+    response: App,
+  })
   update(@Auth() actor: Actor, @Param('appId', appIdParam()) appId: string, @Body() dto: UpdateAppRequest, @RequestId() requestId?: string): Promise<App> {
     return this.apps.update(actor, appId, dto, requestId);
   }
@@ -46,7 +66,13 @@ export class AppsController {
   @Post('admin/apps/:appId/suspend')
   @HttpCode(200)
   @Authenticated({ actors: ['province'] })
-  @ApiOperation({ operationId: 'suspendApp', summary: 'Suspend a partner app: its requests are refused until it is resumed', tag: 'Partner apps', response: App, errors: ['invalid_state_transition'] })
+  @ApiOperation({
+    operationId: 'suspendApp',
+    summary: 'Suspend a partner app: its requests are refused until it is resumed',
+    tag: 'Partner apps',
+    response: App,
+    errors: ['invalid_state_transition'],
+  })
   suspend(@Auth() actor: Actor, @Param('appId', appIdParam()) appId: string, @RequestId() requestId?: string): Promise<App> {
     return this.apps.setStatus(actor, appId, 'suspend', requestId);
   }
@@ -54,7 +80,13 @@ export class AppsController {
   @Post('admin/apps/:appId/resume')
   @HttpCode(200)
   @Authenticated({ actors: ['province'] })
-  @ApiOperation({ operationId: 'resumeApp', summary: 'Resume a suspended partner app', tag: 'Partner apps', response: App, errors: ['invalid_state_transition'] })
+  @ApiOperation({
+    operationId: 'resumeApp',
+    summary: 'Resume a suspended partner app',
+    tag: 'Partner apps',
+    response: App,
+    errors: ['invalid_state_transition'],
+  })
   resume(@Auth() actor: Actor, @Param('appId', appIdParam()) appId: string, @RequestId() requestId?: string): Promise<App> {
     return this.apps.setStatus(actor, appId, 'resume', requestId);
   }
@@ -69,7 +101,12 @@ export class AppsController {
     response: AppWithNewCredential,
     errors: ['invalid_public_key'],
   })
-  rotate(@Auth() actor: Actor, @Param('appId', appIdParam()) appId: string, @Body() dto: RotateAppCredentialRequest, @RequestId() requestId?: string): Promise<AppWithNewCredential> {
+  rotate(
+    @Auth() actor: Actor,
+    @Param('appId', appIdParam()) appId: string,
+    @Body() dto: RotateAppCredentialRequest,
+    @RequestId() requestId?: string,
+  ): Promise<AppWithNewCredential> {
     return this.apps.rotate(actor, appId, dto, requestId);
   }
 

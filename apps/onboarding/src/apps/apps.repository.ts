@@ -1,7 +1,21 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AppScope, PartnerKind, SignatureAlg } from '@countypay/contracts';
-import { col, execute, Keyset, many, one, pageQuery, query, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
+import {
+  col,
+  execute,
+  Keyset,
+  many,
+  one,
+  pageQuery,
+  query,
+  rowOf,
+  updateReturning,
+  Where,
+  type Page,
+  type PageRequest,
+  type RowType,
+} from '@countypay/persistence';
 import type { CredentialStatus } from '../domain/app-credential';
 import type { ActivityStatus } from '../domain/state-machine';
 
@@ -63,7 +77,16 @@ export class AppsRepository {
 
   async insertApp(
     em: EntityManager,
-    a: { appId: string; tenantId: string; partnerId: string; name: string; scopes: AppScope[]; callbackUrls: string[]; ipAllowlist: string[]; webhookSecretCiphertext: string },
+    a: {
+      appId: string;
+      tenantId: string;
+      partnerId: string;
+      name: string;
+      scopes: AppScope[];
+      callbackUrls: string[];
+      ipAllowlist: string[];
+      webhookSecretCiphertext: string;
+    },
   ): Promise<AppRecord> {
     const [row] = await updateReturning(
       em,

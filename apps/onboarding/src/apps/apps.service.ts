@@ -51,9 +51,25 @@ export class AppsService {
         ipAllowlist: dto.ipAllowlist ?? [],
         webhookSecretCiphertext: this.secrets.credentials.encrypt(webhookSecret),
       });
-      await this.repo.insertCredential(em, { credentialId: material.credentialId, tenantId: dto.tenantId, appId, alg: dto.credential.alg, secretCiphertext: material.secretCiphertext, publicKey: material.publicKey });
+      await this.repo.insertCredential(em, {
+        credentialId: material.credentialId,
+        tenantId: dto.tenantId,
+        appId,
+        alg: dto.credential.alg,
+        secretCiphertext: material.secretCiphertext,
+        publicKey: material.publicKey,
+      });
       const full = await this.publish(em, app, partner);
-      await this.audit.record(em, { tenantId: dto.tenantId, ...auditActor(actor), action: 'app.created', entity: 'app', entityId: appId, before: null, after: full, requestId });
+      await this.audit.record(em, {
+        tenantId: dto.tenantId,
+        ...auditActor(actor),
+        action: 'app.created',
+        entity: 'app',
+        entityId: appId,
+        before: null,
+        after: full,
+        requestId,
+      });
       return full;
     });
     this.relay.wake();
@@ -104,7 +120,14 @@ export class AppsService {
       for (const ch of rotationChanges(existing, now, this.config.CREDENTIAL_ROTATION_GRACE_SECONDS)) {
         await this.repo.setCredentialStatus(em, ch.credentialId, ch.status, ch.notAfter);
       }
-      await this.repo.insertCredential(em, { credentialId: material.credentialId, tenantId: before.tenantId, appId, alg, secretCiphertext: material.secretCiphertext, publicKey: material.publicKey });
+      await this.repo.insertCredential(em, {
+        credentialId: material.credentialId,
+        tenantId: before.tenantId,
+        appId,
+        alg,
+        secretCiphertext: material.secretCiphertext,
+        publicKey: material.publicKey,
+      });
       return this.repo.updateApp(em, appId, {});
     });
     const m = material!;
@@ -128,7 +151,13 @@ export class AppsService {
   }
 
   /** One change to an app: lock, apply (version + 1), publish, audit, in the province scope. */
-  private async change(actor: Actor, appId: string, action: string, requestId: string | undefined, apply: (em: EntityManager, before: AppRecord) => Promise<AppRecord>): Promise<App> {
+  private async change(
+    actor: Actor,
+    appId: string,
+    action: string,
+    requestId: string | undefined,
+    apply: (em: EntityManager, before: AppRecord) => Promise<AppRecord>,
+  ): Promise<App> {
     const result = await inProvinceTransaction(this.ds, async (em) => {
       const before = await this.repo.findApp(em, appId, true);
       if (!before) throw notFound(appId);
@@ -137,7 +166,16 @@ export class AppsService {
       const after = await apply(em, before);
       const partner = (await this.repo.findPartner(em, after.partnerId))!;
       const afterView = await this.publish(em, after, partner);
-      await this.audit.record(em, { tenantId: after.tenantId, ...auditActor(actor), action, entity: 'app', entityId: appId, before: beforeView, after: afterView, requestId });
+      await this.audit.record(em, {
+        tenantId: after.tenantId,
+        ...auditActor(actor),
+        action,
+        entity: 'app',
+        entityId: appId,
+        before: beforeView,
+        after: afterView,
+        requestId,
+      });
       return afterView;
     });
     this.relay.wake();
@@ -191,17 +229,39 @@ export class AppsService {
 
   /** The views of some apps, with their partners and live credentials loaded in two queries. */
   private async views(em: EntityManager, apps: readonly AppRecord[]): Promise<App[]> {
-    const partners = new Map((await this.repo.partners(em, apps.map((a) => a.partnerId))).map((p) => [p.partnerId, p]));
+    const partners = new Map(
+      (
+        await this.repo.partners(
+          em,
+          apps.map((a) => a.partnerId),
+        )
+      ).map((p) => [p.partnerId, p]),
+    );
     const now = new Date();
-    const creds = (await this.repo.credentials(em, apps.map((a) => a.appId))).filter((c) => isCredentialLive(c, now));
-    return apps.map((a) => appView(a, partners.get(a.partnerId)!, creds.filter((c) => c.appId === a.appId)));
+    const creds = (
+      await this.repo.credentials(
+        em,
+        apps.map((a) => a.appId),
+      )
+    ).filter((c) => isCredentialLive(c, now));
+    return apps.map((a) =>
+      appView(
+        a,
+        partners.get(a.partnerId)!,
+        creds.filter((c) => c.appId === a.appId),
+      ),
+    );
   }
 
   /** Validates a credential request; for HMAC makes the secret (returned once, stored encrypted). */
-  private credentialMaterial(c: CredentialInput, paramPrefix: string): { credentialId: string; secret?: string; secretCiphertext: string | null; publicKey: string | null } {
+  private credentialMaterial(
+    c: CredentialInput,
+    paramPrefix: string,
+  ): { credentialId: string; secret?: string; secretCiphertext: string | null; publicKey: string | null } {
     const credentialId = randomUUID();
     if (c.alg === 'HMAC-SHA256') {
-      if (c.publicKey !== undefined) throw new ApiError('invalid_request', 'an HMAC-SHA256 credential has no public key: the platform makes the secret', `${paramPrefix}publicKey`);
+      if (c.publicKey !== undefined)
+        throw new ApiError('invalid_request', 'an HMAC-SHA256 credential has no public key: the platform makes the secret', `${paramPrefix}publicKey`);
       const secret = generateAppSecret();
       return { credentialId, secret, secretCiphertext: this.secrets.credentials.encrypt(secret), publicKey: null };
     }

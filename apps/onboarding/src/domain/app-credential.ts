@@ -45,7 +45,11 @@ export interface CredentialState {
  * valid until now + grace. A credential that was already retiring keeps its own deadline.
  * Returns the changes to apply to existing credentials.
  */
-export function rotationChanges(existing: readonly CredentialState[], now: Date, graceSeconds: number): Array<{ credentialId: string; status: CredentialStatus; notAfter: Date | null }> {
+export function rotationChanges(
+  existing: readonly CredentialState[],
+  now: Date,
+  graceSeconds: number,
+): Array<{ credentialId: string; status: CredentialStatus; notAfter: Date | null }> {
   return existing
     .filter((c) => c.status === 'active')
     .map((c) => ({ credentialId: c.credentialId, status: 'retiring' as const, notAfter: new Date(now.getTime() + graceSeconds * 1000) }));

@@ -81,7 +81,11 @@ describe('settlement accounts are checked by their type', () => {
     ['debit_card', '6222-0202-0011-2233-446', 'settlementAccount.accountNo must be digits only'],
     ['debit_card', '621483012345671', 'a debit card number has 16 to 19 digits; a corporate account (对公账户) is accountType corporate_account'],
     ['debit_card', '1111111111111117', 'a debit card number starts with 4, 5, 6 or 9 (a bank card BIN)'],
-    ['debit_card', '5105014261080000012', 'settlementAccount.accountNo fails the debit card check digit (Luhn); a corporate account (对公账户) is accountType corporate_account'],
+    [
+      'debit_card',
+      '5105014261080000012',
+      'settlementAccount.accountNo fails the debit card check digit (Luhn); a corporate account (对公账户) is accountType corporate_account',
+    ],
     ['corporate_account', '1234567', 'a corporate account number has 8 to 32 digits'],
     ['corporate_account', '9'.repeat(33), 'a corporate account number has 8 to 32 digits'],
     ['corporate_account', '51050142610800000123X', 'settlementAccount.accountNo must be digits only'],

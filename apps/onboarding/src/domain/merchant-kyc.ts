@@ -80,13 +80,18 @@ export function validateKyc(input: KycInput, today: Date = new Date()): KycNorma
   if (input.uscc !== undefined) {
     const r = validateUscc(input.uscc.trim().toUpperCase());
     if (!r.valid) {
-      throw new ApiError('invalid_uscc', r.reason === 'format' ? 'uscc is not an 18-character unified social credit code' : 'uscc has a wrong check character', 'uscc');
+      throw new ApiError(
+        'invalid_uscc',
+        r.reason === 'format' ? 'uscc is not an 18-character unified social credit code' : 'uscc has a wrong check character',
+        'uscc',
+      );
     }
     out.uscc = r.code;
   }
   if (input.legalRepIdNumber !== undefined) {
     const r = validateResidentId(input.legalRepIdNumber, { today });
-    if (!r.valid) throw new ApiError('invalid_id_number', `legalRepIdNumber is not a valid resident ID number (${r.reason.replace('_', ' ')})`, 'legalRepIdNumber');
+    if (!r.valid)
+      throw new ApiError('invalid_id_number', `legalRepIdNumber is not a valid resident ID number (${r.reason.replace('_', ' ')})`, 'legalRepIdNumber');
     out.legalRepIdNumber = r.idNumber;
   }
   if (input.phone !== undefined) {
@@ -94,6 +99,7 @@ export function validateKyc(input: KycInput, today: Date = new Date()): KycNorma
     if (!p) throw new ApiError('invalid_phone', 'phone is not a mainland China mobile number', 'phone');
     out.phone = p;
   }
-  if (input.settlementAccount !== undefined) out.accountNo = validateSettlementAccountNo(input.settlementAccount.accountType, input.settlementAccount.accountNo);
+  if (input.settlementAccount !== undefined)
+    out.accountNo = validateSettlementAccountNo(input.settlementAccount.accountType, input.settlementAccount.accountNo);
   return out;
 }

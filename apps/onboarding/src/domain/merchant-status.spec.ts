@@ -1,5 +1,12 @@
 import { ApiError, MERCHANT_STATUSES as PUBLISHED } from '@countypay/contracts';
-import { MERCHANT_ACTIONS, MERCHANT_STATUSES, MERCHANT_TRANSITIONS, merchantAcceptsChanges, nextMerchantStatus, publishedMerchantStatus } from './merchant-status';
+import {
+  MERCHANT_ACTIONS,
+  MERCHANT_STATUSES,
+  MERCHANT_TRANSITIONS,
+  merchantAcceptsChanges,
+  nextMerchantStatus,
+  publishedMerchantStatus,
+} from './merchant-status';
 
 describe('merchant status machine', () => {
   it.each([

@@ -70,6 +70,9 @@ describe('request bodies', () => {
 
 describe('nested objects are required where the body needs them', () => {
   it('an app without a credential is refused', async () => {
-    expect(await problem(CreateAppRequest, { tenantId: 't510121', name: 'x', scopes: [], callbackUrls: [] })).toEqual({ code: 'invalid_request', param: 'credential' });
+    expect(await problem(CreateAppRequest, { tenantId: 't510121', name: 'x', scopes: [], callbackUrls: [] })).toEqual({
+      code: 'invalid_request',
+      param: 'credential',
+    });
   });
 });

@@ -2,7 +2,17 @@ import { Body, Controller, Get, HttpCode, Param, Patch, Post, Query } from '@nes
 import type { AppScope } from '@countypay/contracts';
 import type { Page } from '@countypay/persistence';
 import { ApiOperation, Auth, Authenticated, RequestId, uuidParam, type Actor } from '@countypay/service-kit';
-import { CreateMerchantRequest, CreateStoreRequest, CreateTerminalRequest, ListMerchantsQuery, Merchant, MerchantReviewRequest, Store, Terminal, UpdateMerchantRequest } from './dto/merchant.dto';
+import {
+  CreateMerchantRequest,
+  CreateStoreRequest,
+  CreateTerminalRequest,
+  ListMerchantsQuery,
+  Merchant,
+  MerchantReviewRequest,
+  Store,
+  Terminal,
+  UpdateMerchantRequest,
+} from './dto/merchant.dto';
 import { MerchantsService } from './merchants.service';
 
 const READ: AppScope[] = ['merchants:read', 'merchants:write'];
@@ -54,14 +64,30 @@ export class MerchantsController {
     response: Merchant,
     errors: ['invalid_phone', 'invalid_bank_account', 'invalid_state_transition', 'tenant_suspended'],
   })
-  update(@Auth() actor: Actor, @Param('merchantId', uuidParam('merchant')) merchantId: string, @Body() dto: UpdateMerchantRequest, @RequestId() requestId?: string): Promise<Merchant> {
+  update(
+    @Auth() actor: Actor,
+    @Param('merchantId', uuidParam('merchant')) merchantId: string,
+    @Body() dto: UpdateMerchantRequest,
+    @RequestId() requestId?: string,
+  ): Promise<Merchant> {
     return this.merchants.update(actor, merchantId, dto, requestId);
   }
 
   @Post('merchants/:merchantId/stores')
   @Authenticated({ actors: ACTORS, scopes: WRITE })
-  @ApiOperation({ operationId: 'createStore', summary: 'Add a store to a merchant', tag: 'Merchants', response: Store, errors: ['invalid_state_transition', 'tenant_suspended'] })
-  addStore(@Auth() actor: Actor, @Param('merchantId', uuidParam('merchant')) merchantId: string, @Body() dto: CreateStoreRequest, @RequestId() requestId?: string): Promise<Store> {
+  @ApiOperation({
+    operationId: 'createStore',
+    summary: 'Add a store to a merchant',
+    tag: 'Merchants',
+    response: Store,
+    errors: ['invalid_state_transition', 'tenant_suspended'],
+  })
+  addStore(
+    @Auth() actor: Actor,
+    @Param('merchantId', uuidParam('merchant')) merchantId: string,
+    @Body() dto: CreateStoreRequest,
+    @RequestId() requestId?: string,
+  ): Promise<Store> {
     return this.merchants.addStore(actor, merchantId, dto.name, requestId);
   }
 
@@ -81,7 +107,12 @@ export class MerchantsController {
     response: Terminal,
     errors: ['terminal_exists', 'invalid_state_transition', 'tenant_suspended'],
   })
-  addTerminal(@Auth() actor: Actor, @Param('storeId', uuidParam('store')) storeId: string, @Body() dto: CreateTerminalRequest, @RequestId() requestId?: string): Promise<Terminal> {
+  addTerminal(
+    @Auth() actor: Actor,
+    @Param('storeId', uuidParam('store')) storeId: string,
+    @Body() dto: CreateTerminalRequest,
+    @RequestId() requestId?: string,
+  ): Promise<Terminal> {
     return this.merchants.addTerminal(actor, storeId, dto.serialNo, requestId);
   }
 }
@@ -96,36 +127,91 @@ export class MerchantReviewController {
 
   @Post('approve')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'approveMerchant', summary: 'Approve a merchant pending review: it becomes active and can take payments', tag: 'Merchant review', response: Merchant, errors: REVIEW_ERRORS })
-  approve(@Auth() a: Actor, @Param('merchantId', uuidParam('merchant')) id: string, @Body() dto: MerchantReviewRequest, @RequestId() r?: string): Promise<Merchant> {
+  @ApiOperation({
+    operationId: 'approveMerchant',
+    summary: 'Approve a merchant pending review: it becomes active and can take payments',
+    tag: 'Merchant review',
+    response: Merchant,
+    errors: REVIEW_ERRORS,
+  })
+  approve(
+    @Auth() a: Actor,
+    @Param('merchantId', uuidParam('merchant')) id: string,
+    @Body() dto: MerchantReviewRequest,
+    @RequestId() r?: string,
+  ): Promise<Merchant> {
     return this.merchants.review(a, id, 'approve', dto.reason, r);
   }
 
   @Post('reject')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'rejectMerchant', summary: 'Reject a merchant pending review, with a reason (final)', tag: 'Merchant review', response: Merchant, errors: REVIEW_ERRORS })
-  reject(@Auth() a: Actor, @Param('merchantId', uuidParam('merchant')) id: string, @Body() dto: MerchantReviewRequest, @RequestId() r?: string): Promise<Merchant> {
+  @ApiOperation({
+    operationId: 'rejectMerchant',
+    summary: 'Reject a merchant pending review, with a reason (final)',
+    tag: 'Merchant review',
+    response: Merchant,
+    errors: REVIEW_ERRORS,
+  })
+  reject(
+    @Auth() a: Actor,
+    @Param('merchantId', uuidParam('merchant')) id: string,
+    @Body() dto: MerchantReviewRequest,
+    @RequestId() r?: string,
+  ): Promise<Merchant> {
     return this.merchants.review(a, id, 'reject', dto.reason, r);
   }
 
   @Post('suspend')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'suspendMerchant', summary: 'Suspend an active merchant, with a reason: it takes no payments until resumed', tag: 'Merchant review', response: Merchant, errors: REVIEW_ERRORS })
-  suspend(@Auth() a: Actor, @Param('merchantId', uuidParam('merchant')) id: string, @Body() dto: MerchantReviewRequest, @RequestId() r?: string): Promise<Merchant> {
+  @ApiOperation({
+    operationId: 'suspendMerchant',
+    summary: 'Suspend an active merchant, with a reason: it takes no payments until resumed',
+    tag: 'Merchant review',
+    response: Merchant,
+    errors: REVIEW_ERRORS,
+  })
+  suspend(
+    @Auth() a: Actor,
+    @Param('merchantId', uuidParam('merchant')) id: string,
+    @Body() dto: MerchantReviewRequest,
+    @RequestId() r?: string,
+  ): Promise<Merchant> {
     return this.merchants.review(a, id, 'suspend', dto.reason, r);
   }
 
   @Post('resume')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'resumeMerchant', summary: 'Resume a suspended merchant: it is active again', tag: 'Merchant review', response: Merchant, errors: REVIEW_ERRORS })
-  resume(@Auth() a: Actor, @Param('merchantId', uuidParam('merchant')) id: string, @Body() dto: MerchantReviewRequest, @RequestId() r?: string): Promise<Merchant> {
+  @ApiOperation({
+    operationId: 'resumeMerchant',
+    summary: 'Resume a suspended merchant: it is active again',
+    tag: 'Merchant review',
+    response: Merchant,
+    errors: REVIEW_ERRORS,
+  })
+  resume(
+    @Auth() a: Actor,
+    @Param('merchantId', uuidParam('merchant')) id: string,
+    @Body() dto: MerchantReviewRequest,
+    @RequestId() r?: string,
+  ): Promise<Merchant> {
     return this.merchants.review(a, id, 'resume', dto.reason, r);
   }
 
   @Post('close')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'closeMerchant', summary: 'Close an active or suspended merchant, with a reason (final)', tag: 'Merchant review', response: Merchant, errors: REVIEW_ERRORS })
-  close(@Auth() a: Actor, @Param('merchantId', uuidParam('merchant')) id: string, @Body() dto: MerchantReviewRequest, @RequestId() r?: string): Promise<Merchant> {
+  @ApiOperation({
+    operationId: 'closeMerchant',
+    summary: 'Close an active or suspended merchant, with a reason (final)',
+    tag: 'Merchant review',
+    response: Merchant,
+    errors: REVIEW_ERRORS,
+  })
+  close(
+    @Auth() a: Actor,
+    @Param('merchantId', uuidParam('merchant')) id: string,
+    @Body() dto: MerchantReviewRequest,
+    @RequestId() r?: string,
+  ): Promise<Merchant> {
     return this.merchants.review(a, id, 'close', dto.reason, r);
   }
 }

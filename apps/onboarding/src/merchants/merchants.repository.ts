@@ -31,7 +31,14 @@ const MERCHANT = rowOf({
 });
 export type MerchantRecord = RowType<typeof MERCHANT>;
 
-const STORE = rowOf({ storeId: col.uuid(), tenantId: col.text(), merchantId: col.uuid(), name: col.text(), status: col.text<'active' | 'disabled'>(), createdAt: col.timestamp() });
+const STORE = rowOf({
+  storeId: col.uuid(),
+  tenantId: col.text(),
+  merchantId: col.uuid(),
+  name: col.text(),
+  status: col.text<'active' | 'disabled'>(),
+  createdAt: col.timestamp(),
+});
 export type StoreRecord = RowType<typeof STORE>;
 
 const TERMINAL = rowOf({
@@ -180,12 +187,12 @@ export class MerchantsRepository {
   }
 
   async insertStore(em: EntityManager, s: { storeId: string; tenantId: string; merchantId: string; name: string }): Promise<StoreRecord> {
-    const [row] = await updateReturning(em, STORE, `insert into stores (store_id, tenant_id, merchant_id, name) values ($1, $2, $3, $4) returning ${STORE.columns()}`, [
-      s.storeId,
-      s.tenantId,
-      s.merchantId,
-      s.name,
-    ]);
+    const [row] = await updateReturning(
+      em,
+      STORE,
+      `insert into stores (store_id, tenant_id, merchant_id, name) values ($1, $2, $3, $4) returning ${STORE.columns()}`,
+      [s.storeId, s.tenantId, s.merchantId, s.name],
+    );
     return row!;
   }
 
@@ -197,7 +204,10 @@ export class MerchantsRepository {
     return many(em, STORE, `select ${STORE.columns('s')} from stores s where s.merchant_id = $1 order by s.created_at, s.store_id`, [merchantId]);
   }
 
-  async insertTerminal(em: EntityManager, t: { terminalId: string; tenantId: string; storeId: string; merchantId: string; serialNo: string }): Promise<TerminalRecord> {
+  async insertTerminal(
+    em: EntityManager,
+    t: { terminalId: string; tenantId: string; storeId: string; merchantId: string; serialNo: string },
+  ): Promise<TerminalRecord> {
     const [row] = await updateReturning(
       em,
       TERMINAL,

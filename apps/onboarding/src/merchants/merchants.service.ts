@@ -73,13 +73,23 @@ export class MerchantsService {
           bankName: account.bankName.trim(),
         });
         const after = await this.publish(em, row);
-        await this.audit.record(em, { tenantId, ...auditActor(actor), action: 'merchant.created', entity: 'merchant', entityId: merchantId, before: null, after, requestId });
+        await this.audit.record(em, {
+          tenantId,
+          ...auditActor(actor),
+          action: 'merchant.created',
+          entity: 'merchant',
+          entityId: merchantId,
+          before: null,
+          after,
+          requestId,
+        });
         return after;
       });
       this.relay.wake();
       return view;
     } catch (e) {
-      if (uniqueViolation(e) === 'merchants_uscc_unique') throw new ApiError('merchant_exists', 'a merchant with this uscc already exists in this tenant', 'uscc');
+      if (uniqueViolation(e) === 'merchants_uscc_unique')
+        throw new ApiError('merchant_exists', 'a merchant with this uscc already exists in this tenant', 'uscc');
       throw e;
     }
   }
@@ -185,7 +195,8 @@ export class MerchantsService {
         () => terminalId,
       );
     } catch (e) {
-      if (uniqueViolation(e) === 'terminals_serial_unique') throw new ApiError('terminal_exists', `a terminal with serial number ${serialNo} already exists in this tenant`, 'serialNo');
+      if (uniqueViolation(e) === 'terminals_serial_unique')
+        throw new ApiError('terminal_exists', `a terminal with serial number ${serialNo} already exists in this tenant`, 'serialNo');
       throw e;
     }
     const store = view.stores!.find((s) => s.storeId === storeId)!;
@@ -224,7 +235,13 @@ export class MerchantsService {
   }
 
   /** The merchant if the actor may see it (RLS has already limited the tenant), else 404. */
-  private async visibleMerchant(em: EntityManager, actor: Actor, merchantId: string, forUpdate: boolean, notFound = () => merchantNotFound(merchantId)): Promise<MerchantRecord> {
+  private async visibleMerchant(
+    em: EntityManager,
+    actor: Actor,
+    merchantId: string,
+    forUpdate: boolean,
+    notFound = () => merchantNotFound(merchantId),
+  ): Promise<MerchantRecord> {
     const m = await this.repo.find(em, merchantId, forUpdate);
     if (!m) throw notFound();
     const partnerId = await this.partnerFilter(em, actor);
@@ -334,7 +351,14 @@ function storeView(s: StoreRecord, terminals: readonly TerminalRecord[]): Store 
     status: s.status,
     terminals: terminals
       .filter((t) => t.storeId === s.storeId)
-      .map((t) => ({ terminalId: t.terminalId, storeId: t.storeId, merchantId: t.merchantId, serialNo: t.serialNo, status: t.status, createdAt: t.createdAt.toISOString() })),
+      .map((t) => ({
+        terminalId: t.terminalId,
+        storeId: t.storeId,
+        merchantId: t.merchantId,
+        serialNo: t.serialNo,
+        status: t.status,
+        createdAt: t.createdAt.toISOString(),
+      })),
     createdAt: s.createdAt.toISOString(),
   };
 }

@@ -31,7 +31,12 @@ export class OperatorsController {
 
   @Get('admin/operators')
   @Authenticated({ actors: ['province'] })
-  @ApiOperation({ operationId: 'listOperators', summary: 'List console operators, newest first (tokens are never shown)', tag: 'Operators', response: { page: Operator } })
+  @ApiOperation({
+    operationId: 'listOperators',
+    summary: 'List console operators, newest first (tokens are never shown)',
+    tag: 'Operators',
+    response: { page: Operator },
+  })
   list(@Query() q: ListOperatorsQuery): Promise<Page<Operator>> {
     return this.operators.list(q);
   }
@@ -41,7 +46,7 @@ export class OperatorsController {
   @Authenticated({ actors: ['province'] })
   @ApiOperation({
     operationId: 'disableOperator',
-    summary: "Disable a console operator: its bearer token stops working at once",
+    summary: 'Disable a console operator: its bearer token stops working at once',
     tag: 'Operators',
     response: Operator,
     errors: ['invalid_state_transition'],

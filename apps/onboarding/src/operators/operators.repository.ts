@@ -33,7 +33,10 @@ export class OperatorsRepository {
     return one(em, OPERATOR, `select ${OPERATOR.columns('o')} from operators o where o.operator_id = $1${forUpdate ? ' for update' : ''}`, [operatorId]);
   }
 
-  async insert(em: EntityManager, o: { operatorId: string; role: OperatorRole; tenantId: string | null; name: string; tokenHash: string }): Promise<OperatorRecord> {
+  async insert(
+    em: EntityManager,
+    o: { operatorId: string; role: OperatorRole; tenantId: string | null; name: string; tokenHash: string },
+  ): Promise<OperatorRecord> {
     const [row] = await updateReturning(
       em,
       OPERATOR,
@@ -57,7 +60,12 @@ export class OperatorsRepository {
 
   /** Sets the status of a row the caller has locked. */
   async setStatus(em: EntityManager, operatorId: string, status: OperatorStatus): Promise<OperatorRecord> {
-    const [row] = await updateReturning(em, OPERATOR, `update operators o set status = $2, updated_at = now() where o.operator_id = $1 returning ${OPERATOR.columns('o')}`, [operatorId, status]);
+    const [row] = await updateReturning(
+      em,
+      OPERATOR,
+      `update operators o set status = $2, updated_at = now() where o.operator_id = $1 returning ${OPERATOR.columns('o')}`,
+      [operatorId, status],
+    );
     return row!;
   }
 

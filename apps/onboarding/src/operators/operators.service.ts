@@ -55,7 +55,16 @@ export class OperatorsService implements OnApplicationBootstrap {
     const row = await inProvinceTransaction(this.ds, async (em) => {
       if (tenantId && !(await this.repo.tenantExists(em, tenantId))) throw new ApiError('not_found', `tenant ${tenantId} does not exist`, 'tenantId');
       const created = await this.repo.insert(em, { operatorId: randomUUID(), role: dto.role, tenantId, name: dto.name, tokenHash: hashOperatorToken(token) });
-      await this.audit.record(em, { tenantId, ...auditActor(actor), action: 'operator.created', entity: 'operator', entityId: created.operatorId, before: null, after: operatorView(created), requestId });
+      await this.audit.record(em, {
+        tenantId,
+        ...auditActor(actor),
+        action: 'operator.created',
+        entity: 'operator',
+        entityId: created.operatorId,
+        before: null,
+        after: operatorView(created),
+        requestId,
+      });
       return created;
     });
     return { ...operatorView(row), token };
@@ -67,7 +76,16 @@ export class OperatorsService implements OnApplicationBootstrap {
       if (!before) throw new ApiError('not_found', `operator ${operatorId} does not exist`, 'operatorId');
       if (before.status === 'disabled') throw new ApiError('invalid_state_transition', 'the operator is already disabled');
       const after = await this.repo.setStatus(em, operatorId, 'disabled');
-      await this.audit.record(em, { tenantId: after.tenantId, ...auditActor(actor), action: 'operator.disabled', entity: 'operator', entityId: operatorId, before: operatorView(before), after: operatorView(after), requestId });
+      await this.audit.record(em, {
+        tenantId: after.tenantId,
+        ...auditActor(actor),
+        action: 'operator.disabled',
+        entity: 'operator',
+        entityId: operatorId,
+        before: operatorView(before),
+        after: operatorView(after),
+        requestId,
+      });
       return after;
     });
     return operatorView(row);

@@ -10,7 +10,12 @@ export class PartnersController {
   constructor(private readonly partners: PartnersService) {}
 
   @Post()
-  @ApiOperation({ operationId: 'createPartner', summary: 'Register a partner: a company whose apps will call the open API', tag: 'Partners', response: Partner })
+  @ApiOperation({
+    operationId: 'createPartner',
+    summary: 'Register a partner: a company whose apps will call the open API',
+    tag: 'Partners',
+    response: Partner,
+  })
   create(@Auth() actor: Actor, @Body() dto: CreatePartnerRequest, @RequestId() requestId?: string): Promise<Partner> {
     return this.partners.create(actor, dto, requestId);
   }
@@ -31,7 +36,7 @@ export class PartnersController {
   @HttpCode(200)
   @ApiOperation({
     operationId: 'suspendPartner',
-    summary: "Suspend a partner: none of its apps can call the API until it is resumed",
+    summary: 'Suspend a partner: none of its apps can call the API until it is resumed',
     tag: 'Partners',
     response: Partner,
     errors: ['invalid_state_transition'],
@@ -42,7 +47,13 @@ export class PartnersController {
 
   @Post(':partnerId/resume')
   @HttpCode(200)
-  @ApiOperation({ operationId: 'resumePartner', summary: 'Resume a suspended partner: its active apps can call the API again', tag: 'Partners', response: Partner, errors: ['invalid_state_transition'] })
+  @ApiOperation({
+    operationId: 'resumePartner',
+    summary: 'Resume a suspended partner: its active apps can call the API again',
+    tag: 'Partners',
+    response: Partner,
+    errors: ['invalid_state_transition'],
+  })
   resume(@Auth() actor: Actor, @Param('partnerId', uuidParam('partner')) partnerId: string, @RequestId() requestId?: string): Promise<Partner> {
     return this.partners.setStatus(actor, partnerId, 'resume', requestId);
   }

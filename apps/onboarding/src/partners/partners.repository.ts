@@ -28,7 +28,11 @@ export const PARTNERS_NEWEST_FIRST = new Keyset(
 @Injectable()
 export class PartnersRepository {
   async insert(em: EntityManager, p: { partnerId: string; name: string; kind: PartnerKind }): Promise<PartnerRecord> {
-    const [row] = await updateReturning(em, PARTNER, `insert into partners (partner_id, name, kind) values ($1, $2, $3) returning ${PARTNER.columns()}`, [p.partnerId, p.name, p.kind]);
+    const [row] = await updateReturning(em, PARTNER, `insert into partners (partner_id, name, kind) values ($1, $2, $3) returning ${PARTNER.columns()}`, [
+      p.partnerId,
+      p.name,
+      p.kind,
+    ]);
     return row!;
   }
 

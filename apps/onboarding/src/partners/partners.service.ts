@@ -30,7 +30,16 @@ export class PartnersService {
   async create(actor: Actor, dto: CreatePartnerRequest, requestId?: string): Promise<Partner> {
     const row = await inProvinceTransaction(this.ds, async (em) => {
       const created = await this.repo.insert(em, { partnerId: randomUUID(), name: dto.name, kind: dto.kind });
-      await this.audit.record(em, { tenantId: null, ...auditActor(actor), action: 'partner.created', entity: 'partner', entityId: created.partnerId, before: null, after: partnerView(created), requestId });
+      await this.audit.record(em, {
+        tenantId: null,
+        ...auditActor(actor),
+        action: 'partner.created',
+        entity: 'partner',
+        entityId: created.partnerId,
+        before: null,
+        after: partnerView(created),
+        requestId,
+      });
       return created;
     });
     return partnerView(row);
@@ -75,5 +84,13 @@ function notFound(partnerId: string): ApiError {
 }
 
 function partnerView(r: PartnerRecord): Partner {
-  return { partnerId: r.partnerId, name: r.name, kind: r.kind, status: r.status, version: r.version, createdAt: r.createdAt.toISOString(), updatedAt: r.updatedAt.toISOString() };
+  return {
+    partnerId: r.partnerId,
+    name: r.name,
+    kind: r.kind,
+    status: r.status,
+    version: r.version,
+    createdAt: r.createdAt.toISOString(),
+    updatedAt: r.updatedAt.toISOString(),
+  };
 }

@@ -22,7 +22,12 @@ export class TenantsController {
 
   @Get('admin/tenants/:tenantId')
   @Authenticated({ actors: ['province', 'county'] })
-  @ApiOperation({ operationId: 'getTenant', summary: 'Get a county (tenant) with its effective configuration; a county operator sees only its own', tag: 'Tenants', response: Tenant })
+  @ApiOperation({
+    operationId: 'getTenant',
+    summary: 'Get a county (tenant) with its effective configuration; a county operator sees only its own',
+    tag: 'Tenants',
+    response: Tenant,
+  })
   get(@Auth() actor: Actor, @Param('tenantId', tenantParam()) tenantId: string): Promise<Tenant> {
     return this.tenants.get(actor, tenantId);
   }
@@ -32,11 +37,17 @@ export class TenantsController {
   @ApiOperation({
     operationId: 'updateTenantConfig',
     summary: "Change a county's configuration: the top-level fields given replace the current ones whole, the others stay",
-    description: 'Products and channels enabled, fee plan, barcode-payment limits, settlement cycle and cut-off, settlement accounts. The result is announced to every service (onboarding.tenant-updated).',
+    description:
+      'Products and channels enabled, fee plan, barcode-payment limits, settlement cycle and cut-off, settlement accounts. The result is announced to every service (onboarding.tenant-updated).',
     tag: 'Tenants',
     response: Tenant,
   })
-  updateConfig(@Auth() actor: Actor, @Param('tenantId', tenantParam()) tenantId: string, @Body() dto: UpdateTenantConfigRequest, @RequestId() requestId?: string): Promise<Tenant> {
+  updateConfig(
+    @Auth() actor: Actor,
+    @Param('tenantId', tenantParam()) tenantId: string,
+    @Body() dto: UpdateTenantConfigRequest,
+    @RequestId() requestId?: string,
+  ): Promise<Tenant> {
     return this.tenants.updateConfig(actor, tenantId, dto, requestId);
   }
 

@@ -54,7 +54,11 @@ export class TenantsRepository {
 
   /** Tenants whose current version has not been announced yet (seeded ones), locked. */
   unpublished(em: EntityManager): Promise<TenantRecord[]> {
-    return many(em, TENANT, `select ${TENANT.columns('t')} from tenants t where t.published_version is distinct from t.version order by t.tenant_id for update skip locked`);
+    return many(
+      em,
+      TENANT,
+      `select ${TENANT.columns('t')} from tenants t where t.published_version is distinct from t.version order by t.tenant_id for update skip locked`,
+    );
   }
 
   async markPublished(em: EntityManager, tenantId: string, version: number): Promise<void> {

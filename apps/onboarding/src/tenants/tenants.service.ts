@@ -86,7 +86,16 @@ export class TenantsService implements OnApplicationBootstrap {
       if (!before) throw notFound(tenantId);
       const updated = await this.repo.update(em, tenantId, apply(before));
       await this.publish(em, updated);
-      await this.audit.record(em, { tenantId, ...auditActor(actor), action, entity: 'tenant', entityId: tenantId, before: auditView(before), after: auditView(updated), requestId });
+      await this.audit.record(em, {
+        tenantId,
+        ...auditActor(actor),
+        action,
+        entity: 'tenant',
+        entityId: tenantId,
+        before: auditView(before),
+        after: auditView(updated),
+        requestId,
+      });
       return updated;
     });
     this.relay.wake();
@@ -95,7 +104,13 @@ export class TenantsService implements OnApplicationBootstrap {
 
   private async publish(em: EntityManager, row: TenantRecord): Promise<void> {
     await bindTenant(em, row.tenantId);
-    const data = Object.assign(new TenantUpdatedData(), { tenantId: row.tenantId, name: row.name, status: row.status, config: effectiveTenantConfig(row.config), version: row.version });
+    const data = Object.assign(new TenantUpdatedData(), {
+      tenantId: row.tenantId,
+      name: row.name,
+      status: row.status,
+      config: effectiveTenantConfig(row.config),
+      version: row.version,
+    });
     await addToOutbox(em, TenantUpdatedV1, data, { tenantId: row.tenantId });
   }
 }

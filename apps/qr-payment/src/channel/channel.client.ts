@@ -74,7 +74,10 @@ export class ChannelClient {
   /** undefined when the channel does not know the payment (404) */
   async query(channel: PaymentChannel, tenantId: string, orderId: string): Promise<ChannelQueryAnswer | undefined> {
     try {
-      return await this.call<ChannelQueryAnswer>('GET', `/channels/${channel}/payments/${encodeURIComponent(orderId)}?tenantId=${encodeURIComponent(tenantId)}`);
+      return await this.call<ChannelQueryAnswer>(
+        'GET',
+        `/channels/${channel}/payments/${encodeURIComponent(orderId)}?tenantId=${encodeURIComponent(tenantId)}`,
+      );
     } catch (e) {
       if (e instanceof ChannelCallError && e.status === 404) return undefined;
       throw e;

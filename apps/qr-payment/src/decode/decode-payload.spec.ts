@@ -17,7 +17,14 @@ describe('decodePayload', () => {
     const r = decodePayload(payload);
     expect(r.valid).toBe(true);
     if (r.valid) {
-      expect(r.fields).toMatchObject({ pointOfInitiation: 'dynamic', amountFen: 12345, merchantName: '金堂县便利店', merchantCategoryCode: '5411', transactionCurrency: '156', countryCode: 'CN' });
+      expect(r.fields).toMatchObject({
+        pointOfInitiation: 'dynamic',
+        amountFen: 12345,
+        merchantName: '金堂县便利店',
+        merchantCategoryCode: '5411',
+        transactionCurrency: '156',
+        countryCode: 'CN',
+      });
       expect(r).toMatchObject({ payable: true });
       expect(r.notPayable).toBeUndefined();
       expect(() => JSON.stringify(r)).not.toThrow();

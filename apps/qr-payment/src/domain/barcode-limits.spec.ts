@@ -56,7 +56,11 @@ describe('checkBarcodeLimit scenarios', () => {
   it('dynamic level B: ¥5,000 per day', () => {
     const base = { codeKind: 'dynamic' as const, verification: { factors: ['payment_password', 'sms_otp'] as VerificationFactor[] } };
     expect(checkBarcodeLimit({ ...base, alreadyPaidTodayFen: 0n, amountFen: 500_000n }).allowed).toBe(true);
-    expect(checkBarcodeLimit({ ...base, alreadyPaidTodayFen: 1n, amountFen: 500_000n })).toMatchObject({ allowed: false, limitFen: 500_000n, remainingFen: 499_999n });
+    expect(checkBarcodeLimit({ ...base, alreadyPaidTodayFen: 1n, amountFen: 500_000n })).toMatchObject({
+      allowed: false,
+      limitFen: 500_000n,
+      remainingFen: 499_999n,
+    });
   });
 
   it('dynamic level A: by agreement, possibly unlimited; level B limit when there is no agreement', () => {
@@ -78,9 +82,10 @@ describe('checkBarcodeLimit scenarios', () => {
   });
 
   it('payer already over the limit (e.g. the tenant lowered it mid-day): remaining is 0', () => {
-    expect(
-      checkBarcodeLimit({ codeKind: 'static', verification: { level: 'C' }, alreadyPaidTodayFen: 60_000n, amountFen: 1n }),
-    ).toMatchObject({ allowed: false, remainingFen: 0n });
+    expect(checkBarcodeLimit({ codeKind: 'static', verification: { level: 'C' }, alreadyPaidTodayFen: 60_000n, amountFen: 1n })).toMatchObject({
+      allowed: false,
+      remainingFen: 0n,
+    });
   });
 
   it('refuses nonsense inputs loudly', () => {
@@ -156,7 +161,13 @@ describe('checkBarcodeLimit properties', () => {
       fc.property(codeKind, level, tenantLimits, (kind, lvl, limits) => {
         const limit = applicableBarcodeLimit(kind, lvl, limits);
         const ceiling =
-          kind === 'static' ? REGULATORY_LIMIT_FEN.static : lvl === 'C' ? REGULATORY_LIMIT_FEN.dynamicC : lvl === 'B' ? REGULATORY_LIMIT_FEN.dynamicB : undefined;
+          kind === 'static'
+            ? REGULATORY_LIMIT_FEN.static
+            : lvl === 'C'
+              ? REGULATORY_LIMIT_FEN.dynamicC
+              : lvl === 'B'
+                ? REGULATORY_LIMIT_FEN.dynamicB
+                : undefined;
         if (ceiling !== undefined) {
           expect(limit !== 'unlimited' && limit <= ceiling).toBe(true);
         }

@@ -25,14 +25,7 @@ import type { Decision } from '@countypay/payment-intake';
 export type BarcodeCodeKind = 'static' | 'dynamic';
 export type BarcodeRiskLevel = 'A' | 'B' | 'C';
 
-export type VerificationFactor =
-  | 'payment_password'
-  | 'sms_otp'
-  | 'fingerprint'
-  | 'face'
-  | 'device_binding'
-  | 'digital_certificate'
-  | 'electronic_signature';
+export type VerificationFactor = 'payment_password' | 'sms_otp' | 'fingerprint' | 'face' | 'device_binding' | 'digital_certificate' | 'electronic_signature';
 
 /** The strong factors that lift two-factor verification from level B to level A. */
 const LEVEL_A_FACTORS: ReadonlySet<VerificationFactor> = new Set(['digital_certificate', 'electronic_signature']);
@@ -51,9 +44,7 @@ export interface TenantBarcodeLimits {
   readonly levelAFen?: bigint | 'unlimited';
 }
 
-export type BarcodeVerification =
-  | { readonly level: BarcodeRiskLevel }
-  | { readonly factors: readonly VerificationFactor[] };
+export type BarcodeVerification = { readonly level: BarcodeRiskLevel } | { readonly factors: readonly VerificationFactor[] };
 
 export interface BarcodeLimitInput {
   readonly codeKind: BarcodeCodeKind;
@@ -90,17 +81,12 @@ function checkLimit(name: string, value: bigint | undefined): void {
 }
 
 /** The daily limit that applies; tenant values above the regulation are clamped to it. */
-export function applicableBarcodeLimit(
-  codeKind: BarcodeCodeKind,
-  level: BarcodeRiskLevel,
-  tenantLimits: TenantBarcodeLimits = {},
-): bigint | 'unlimited' {
+export function applicableBarcodeLimit(codeKind: BarcodeCodeKind, level: BarcodeRiskLevel, tenantLimits: TenantBarcodeLimits = {}): bigint | 'unlimited' {
   checkLimit('staticFen', tenantLimits.staticFen);
   checkLimit('levelCFen', tenantLimits.levelCFen);
   checkLimit('levelBFen', tenantLimits.levelBFen);
   if (tenantLimits.levelAFen !== 'unlimited') checkLimit('levelAFen', tenantLimits.levelAFen);
-  const regulated = (regulation: bigint, tenant: bigint | undefined): bigint =>
-    tenant === undefined ? regulation : min(regulation, tenant);
+  const regulated = (regulation: bigint, tenant: bigint | undefined): bigint => (tenant === undefined ? regulation : min(regulation, tenant));
 
   if (codeKind === 'static') return regulated(REGULATORY_LIMIT_FEN.static, tenantLimits.staticFen);
   switch (level) {
@@ -134,8 +120,7 @@ export function formatYuan(fen: bigint): string {
  */
 export function checkBarcodeLimit(input: BarcodeLimitInput): BarcodeLimitDecision {
   const { codeKind, verification, amountFen, alreadyPaidTodayFen, tenantLimits } = input;
-  if (typeof amountFen !== 'bigint' || amountFen <= 0n)
-    throw new RangeError(`amountFen must be a positive bigint, got ${String(amountFen)}`);
+  if (typeof amountFen !== 'bigint' || amountFen <= 0n) throw new RangeError(`amountFen must be a positive bigint, got ${String(amountFen)}`);
   if (typeof alreadyPaidTodayFen !== 'bigint' || alreadyPaidTodayFen < 0n)
     throw new RangeError(`alreadyPaidTodayFen must be a non-negative bigint, got ${String(alreadyPaidTodayFen)}`);
 

@@ -59,9 +59,7 @@ export interface InvalidTransition<S extends string, E extends string> {
   readonly message: string;
 }
 
-export type TransitionResult<S extends string, E extends string> =
-  | { readonly ok: true; readonly state: S }
-  | InvalidTransition<S, E>;
+export type TransitionResult<S extends string, E extends string> = { readonly ok: true; readonly state: S } | InvalidTransition<S, E>;
 
 function apply<S extends string, E extends string>(
   machine: 'payment_order' | 'refund',

@@ -37,8 +37,7 @@ interface Rule {
   readonly shape: string;
 }
 
-const range = (low: number, high: number): string[] =>
-  Array.from({ length: high - low + 1 }, (_, i) => String(low + i));
+const range = (low: number, high: number): string[] => Array.from({ length: high - low + 1 }, (_, i) => String(low + i));
 
 export const BUILT_IN_PAYER_CODE_RULES: readonly Rule[] = [
   { wallet: 'wechat_pay', prefixes: range(10, 15), minLength: 18, maxLength: 18, shape: 'WeChat Pay: 10–15 then 16 digits (18 in all)' },
@@ -76,8 +75,7 @@ export function createPayerCodeRouter(countyBank?: CountyBankPayerCodeRule): (co
       throw new RangeError(`county bank payer-code length must be an integer above the prefix length and at most 32, got ${countyBank.length}`);
     const county = countyRule(countyBank);
     const clash = BUILT_IN_PAYER_CODE_RULES.find((r) => overlaps(county, r));
-    if (clash)
-      throw new RangeError(`county bank payer-code rule (${county.shape}) overlaps ${clash.shape}`);
+    if (clash) throw new RangeError(`county bank payer-code rule (${county.shape}) overlaps ${clash.shape}`);
     rules.push(county);
   }
   const accepted = rules.map((r) => r.shape).join('; ');
@@ -91,9 +89,7 @@ export function createPayerCodeRouter(countyBank?: CountyBankPayerCodeRule): (co
         code: 'payer_code_unrecognised',
         message: `a payer code contains digits only (got ${code.length} characters with non-digits); accepted shapes: ${accepted}`,
       };
-    const rule = rules.find(
-      (r) => code.length >= r.minLength && code.length <= r.maxLength && r.prefixes.some((p) => code.startsWith(p)),
-    );
+    const rule = rules.find((r) => code.length >= r.minLength && code.length <= r.maxLength && r.prefixes.some((p) => code.startsWith(p)));
     if (rule) return { ok: true, wallet: rule.wallet };
     return {
       ok: false,

@@ -93,7 +93,11 @@ describe('the channel of a payment', () => {
   it('a payer code goes to the wallet that issued it; an unknown shape is refused on payerCode', () => {
     expect(channelOfPayerCode(defaultTenantConfig(), '134567890123456789')).toEqual({ ok: true, value: 'wechat' });
     expect(channelOfPayerCode(defaultTenantConfig(), '880000000000000001')).toEqual({ ok: true, value: 'county_bank' });
-    expect(channelOfPayerCode({ countyBankPayerCodePrefix: undefined }, '880000000000000001')).toMatchObject({ ok: false, code: 'payer_code_unrecognised', param: 'payerCode' });
+    expect(channelOfPayerCode({ countyBankPayerCodePrefix: undefined }, '880000000000000001')).toMatchObject({
+      ok: false,
+      code: 'payer_code_unrecognised',
+      param: 'payerCode',
+    });
   });
 
   it('a static code opened outside a wallet app is refused, naming the apps that work', () => {

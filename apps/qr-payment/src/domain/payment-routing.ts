@@ -113,8 +113,7 @@ export function payerCodeKey(tenantId: string, payerCode: string): string {
  * final query lands on the deadline.
  */
 export function pollSchedule(initialMs: number, maxMs: number, deadlineMs: number): number[] {
-  if (!(initialMs > 0) || !(maxMs >= initialMs) || !(deadlineMs >= 0))
-    throw new RangeError(`invalid poll schedule (${initialMs}, ${maxMs}, ${deadlineMs})`);
+  if (!(initialMs > 0) || !(maxMs >= initialMs) || !(deadlineMs >= 0)) throw new RangeError(`invalid poll schedule (${initialMs}, ${maxMs}, ${deadlineMs})`);
   const delays: number[] = [];
   let total = 0;
   let next = initialMs;

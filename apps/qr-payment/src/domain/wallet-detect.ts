@@ -27,8 +27,7 @@ const UNIONPAY = [tokenRegex('UnionPay'), tokenRegex('CloudPay'), /com\.unionpay
 
 export function detectWallet(userAgent: string | undefined | null, options: WalletDetectOptions = {}): DetectedWallet {
   const countyToken = options.countyBankUaToken ?? DEFAULT_COUNTY_BANK_UA_TOKEN;
-  if (!TOKEN_PATTERN.test(countyToken))
-    throw new RangeError(`county bank UA token must be 3–64 of A-Z a-z 0-9 . _ -, got '${countyToken}'`);
+  if (!TOKEN_PATTERN.test(countyToken)) throw new RangeError(`county bank UA token must be 3–64 of A-Z a-z 0-9 . _ -, got '${countyToken}'`);
   if (typeof userAgent !== 'string' || userAgent.length === 0) return 'unknown';
   const ua = userAgent.slice(0, 2048); // a UA is a header: bound the work
   if (tokenRegex(countyToken).test(ua)) return 'county_bank';

@@ -69,7 +69,10 @@ export class NotifyService {
       };
       if (order.channel && order.channel !== channel) return done('channel_mismatch');
       if (BigInt(n.amountFen) !== order.amountFen) {
-        this.logger.error({ orderId: order.id, channel, notified: n.amountFen, amountFen: order.amountFen.toString() }, 'notification amount differs from the order');
+        this.logger.error(
+          { orderId: order.id, channel, notified: n.amountFen, amountFen: order.amountFen.toString() },
+          'notification amount differs from the order',
+        );
         return done('amount_mismatch');
       }
       const event = orderEventOfChannelStatus(n.status);

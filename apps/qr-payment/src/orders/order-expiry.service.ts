@@ -29,7 +29,10 @@ export class OrderExpiryService implements OnApplicationBootstrap, OnApplication
   ) {}
 
   onApplicationBootstrap(): void {
-    this.timer = setInterval(() => void this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'order expiry sweep failed')), this.config.QR_EXPIRY_SWEEP_MS);
+    this.timer = setInterval(
+      () => void this.sweep().catch((err: unknown) => this.logger.warn({ err }, 'order expiry sweep failed')),
+      this.config.QR_EXPIRY_SWEEP_MS,
+    );
     this.timer.unref();
   }
 

@@ -89,7 +89,12 @@ export class PaymentStateService {
         );
         return;
       case 'failed':
-        await addToOutbox(em, PaymentFailedV1, Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }), opts);
+        await addToOutbox(
+          em,
+          PaymentFailedV1,
+          Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }),
+          opts,
+        );
         return;
       case 'closed':
         await addToOutbox(

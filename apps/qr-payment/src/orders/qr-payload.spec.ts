@@ -2,7 +2,12 @@ import { decodeMpm, readCountypayMerchantAccount } from '@countypay/emvco';
 import { expandUuid } from '../domain/payment-routing';
 import { dynamicOrderPayload, staticCodePayload } from './qr-payload';
 
-const merchant = { merchantId: '6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e', legalName: '平湖市城关便民超市有限公司（总店）暨当湖街道社区生鲜配送服务中心', mcc: '5411', city: '嘉兴市平湖市当湖街道' };
+const merchant = {
+  merchantId: '6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e',
+  legalName: '平湖市城关便民超市有限公司（总店）暨当湖街道社区生鲜配送服务中心',
+  mcc: '5411',
+  city: '嘉兴市平湖市当湖街道',
+};
 const storeId = '11111111-2222-4333-8444-555555555555';
 const orderId = 'aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee';
 

@@ -13,7 +13,10 @@ export interface PayloadMerchant {
   readonly city: string;
 }
 
-const cut = (text: string, max: number): string => Array.from(text.trim() || '-').slice(0, max).join('');
+const cut = (text: string, max: number): string =>
+  Array.from(text.trim() || '-')
+    .slice(0, max)
+    .join('');
 /** The template is at most 99 characters: 4 per sub-field header plus the values. */
 const TEMPLATE_MAX = 99;
 

@@ -41,7 +41,11 @@ export class RefundsService {
       const existing = await this.refunds.findByOutRefundNo(em, orderId, dto.outRefundNo);
       if (existing) {
         if (existing.amountFen !== amountFen)
-          throw new ApiError('conflict', `refund '${dto.outRefundNo}' already exists with ${existing.amountFen} fen; a refund number names one refund`, 'outRefundNo');
+          throw new ApiError(
+            'conflict',
+            `refund '${dto.outRefundNo}' already exists with ${existing.amountFen} fen; a refund number names one refund`,
+            'outRefundNo',
+          );
         return { refund: existing, order, isNew: false };
       }
       if (order.state !== 'succeeded' || !order.channel)
@@ -49,7 +53,14 @@ export class RefundsService {
       const { refundedFen, pendingFen } = await this.refunds.totals(em, orderId);
       const decision = refundable(order.amountFen, refundedFen, pendingFen, amountFen);
       if (!decision.ok) throw new ApiError(decision.code, decision.message, 'amountFen');
-      const refund = await this.refunds.insert(em, { id: randomUUID(), tenantId: scope.tenantId, orderId, outRefundNo: dto.outRefundNo, amountFen, reason: dto.reason ?? null });
+      const refund = await this.refunds.insert(em, {
+        id: randomUUID(),
+        tenantId: scope.tenantId,
+        orderId,
+        outRefundNo: dto.outRefundNo,
+        amountFen,
+        reason: dto.reason ?? null,
+      });
       return { refund, order, isNew: true };
     });
     if (!started.isNew || started.refund.state !== 'pending') return refundView(started.refund);
@@ -69,7 +80,12 @@ export class RefundsService {
   private async execute(order: OrderRecord, refund: RefundRecord): Promise<RefundRecord> {
     const channel = order.channel as PaymentChannel;
     try {
-      const answer = await this.channels.refund(channel, { tenantId: order.tenantId, orderId: order.id, refundId: refund.id, amountFen: fenToJson(refund.amountFen) });
+      const answer = await this.channels.refund(channel, {
+        tenantId: order.tenantId,
+        orderId: order.id,
+        refundId: refund.id,
+        amountFen: fenToJson(refund.amountFen),
+      });
       return await this.apply(order, refund, answer.status === 'succeeded' ? 'refund_succeeded' : 'refund_failed', {
         channelRefundNo: answer.channelRefundNo ?? null,
         ...(answer.status === 'failed' ? { failureReason: reasonCode(answer.reason, 'channel_declined') } : {}),
@@ -85,7 +101,12 @@ export class RefundsService {
     }
   }
 
-  private async apply(order: OrderRecord, refund: RefundRecord, event: RefundEvent, c: { channelRefundNo?: string | null; failureReason?: string | null }): Promise<RefundRecord> {
+  private async apply(
+    order: OrderRecord,
+    refund: RefundRecord,
+    event: RefundEvent,
+    c: { channelRefundNo?: string | null; failureReason?: string | null },
+  ): Promise<RefundRecord> {
     const result = await inTenantTransaction(this.ds, order.tenantId, async (em) => {
       const current = await this.refunds.findById(em, refund.id);
       if (!current) throw new Error(`refund ${refund.id} vanished`);

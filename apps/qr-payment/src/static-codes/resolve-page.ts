@@ -7,9 +7,11 @@ import { CHANNEL_NAMES } from '../domain/payment-routing';
 const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 
 function page(title: string, body: string): string {
-  return `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
+  return (
+    `<!doctype html><html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1">` +
     `<title>${esc(title)}</title><style>body{font-family:system-ui,sans-serif;max-width:28rem;margin:2rem auto;padding:0 1rem}` +
-    `input,button{font-size:1.2rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem 0}</style></head><body>${body}</body></html>`;
+    `input,button{font-size:1.2rem;padding:.5rem;width:100%;box-sizing:border-box;margin:.3rem 0}</style></head><body>${body}</body></html>`
+  );
 }
 
 /** Opened outside a supported wallet: says which wallets work. */

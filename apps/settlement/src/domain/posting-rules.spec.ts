@@ -112,7 +112,12 @@ describe('posting rules', () => {
 
   it('any sequence of payments and refunds keeps the ledger balanced: Σ debit balances = Σ credit balances', () => {
     const arbEvent = fc.oneof(
-      fc.record({ kind: fc.constant('pay' as const), amountFen: arbAmount, channel: fc.constantFrom(...PAYMENT_CHANNELS), product: fc.constantFrom(...PAYMENT_PRODUCTS) }),
+      fc.record({
+        kind: fc.constant('pay' as const),
+        amountFen: arbAmount,
+        channel: fc.constantFrom(...PAYMENT_CHANNELS),
+        product: fc.constantFrom(...PAYMENT_PRODUCTS),
+      }),
       fc.record({ kind: fc.constant('refund' as const), amountFen: arbAmount, channel: fc.constantFrom(...PAYMENT_CHANNELS) }),
     );
     fc.assert(

@@ -17,7 +17,12 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
   let consumer: IdempotentConsumer | undefined;
 
   beforeAll(async () => {
-    svc = await startTestService({ service: 'settlement', migrations, imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule], grants: 'as-migrated' });
+    svc = await startTestService({
+      service: 'settlement',
+      migrations,
+      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+      grants: 'as-migrated',
+    });
     producer = testKafka().producer();
     await producer.connect();
   });
@@ -56,7 +61,14 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
       paidAt: new Date().toISOString(),
     };
     const message = (id: string) => {
-      const envelope: EventEnvelope<PaymentSucceededData> = { id, type: 'payment.succeeded', version: 1, tenantId: T, occurredAt: new Date().toISOString(), data };
+      const envelope: EventEnvelope<PaymentSucceededData> = {
+        id,
+        type: 'payment.succeeded',
+        version: 1,
+        tenantId: T,
+        occurredAt: new Date().toISOString(),
+        data,
+      };
       return { key: orderId, value: JSON.stringify(envelope), headers: { 'tenant-id': T, 'event-id': id, 'event-type': 'payment.succeeded.v1' } };
     };
     const first = randomUUID();
@@ -70,7 +82,9 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
     expect(entries.body.data[0]).toMatchObject({ sourceEventId: first, amountFen: 123_456, feeFen: 679 }); // 1 234.56 × 0.55% = 6.790 → 6.79
     const balance = await svc.call('GET', `/ledger/merchants/${merchantId}/balance`, { actor: testActors.county(T) });
     expect(balance.body.payableFen).toBe(123_456 - 679);
-    const outbox = await inTenantTransaction(svc.ds, T, (em) => em.query(`select count(*)::int as n from outbox where payload->'data'->>'orderId' = $1`, [orderId]));
+    const outbox = await inTenantTransaction(svc.ds, T, (em) =>
+      em.query(`select count(*)::int as n from outbox where payload->'data'->>'orderId' = $1`, [orderId]),
+    );
     expect(outbox).toEqual([{ n: 1 }]);
   });
 });

@@ -63,7 +63,12 @@ function refund(tenantId: string, o: { merchantId: string; orderId: string; amou
 
 /** Boots the ledger over a fresh schema, the app role's rights exactly as the migrations leave them (append-only, no partition rights). */
 function startLedger(): Promise<TestService> {
-  return startTestService({ service: 'settlement', migrations, imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule], grants: 'as-migrated' });
+  return startTestService({
+    service: 'settlement',
+    migrations,
+    imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+    grants: 'as-migrated',
+  });
 }
 
 describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role)', () => {

@@ -16,7 +16,15 @@ export class LedgerMetrics {
   constructor(@Inject(METRICS) metrics: Metrics) {
     this.entries = metrics.counter('ledger_entries_total', 'Journal entries posted, by source event type', ['source_type', 'tenant']);
     this.postings = metrics.counter('ledger_postings_total', 'Posting lines written, by source event type', ['source_type', 'tenant']);
-    this.duplicates = metrics.counter('ledger_duplicate_events_total', 'Money events already posted (same event id or same payment/refund)', ['source_type', 'tenant']);
-    this.delay = metrics.histogram('ledger_posting_delay_seconds', 'Delay from the money event occurredAt to its ledger posting', ['source_type'], DELAY_BUCKETS);
+    this.duplicates = metrics.counter('ledger_duplicate_events_total', 'Money events already posted (same event id or same payment/refund)', [
+      'source_type',
+      'tenant',
+    ]);
+    this.delay = metrics.histogram(
+      'ledger_posting_delay_seconds',
+      'Delay from the money event occurredAt to its ledger posting',
+      ['source_type'],
+      DELAY_BUCKETS,
+    );
   }
 }

@@ -169,7 +169,13 @@ export class LedgerService {
   async entries(tenantId: string, q: ListLedgerEntriesQuery, viewer: Viewer = {}): Promise<Page<LedgerEntry>> {
     const { page, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const page = await this.repo.findEntries(em, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
-      return { page, postings: await this.repo.findPostings(em, page.data.map((r) => r.id)) };
+      return {
+        page,
+        postings: await this.repo.findPostings(
+          em,
+          page.data.map((r) => r.id),
+        ),
+      };
     });
     const byEntry = new Map<string, PostingRecord[]>();
     for (const p of postings) byEntry.set(p.entryId, [...(byEntry.get(p.entryId) ?? []), p]);
@@ -177,7 +183,10 @@ export class LedgerService {
   }
 
   async trialBalance(tenantId: string): Promise<TrialBalance> {
-    const { rows, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => ({ rows: await this.repo.findBalances(em), asOf: await this.repo.now(em) }));
+    const { rows, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => ({
+      rows: await this.repo.findBalances(em),
+      asOf: await this.repo.now(em),
+    }));
     return trialBalanceOf(rows, asOf);
   }
 }

@@ -1,13 +1,5 @@
 import fc from 'fast-check';
-import {
-  bodyDigest,
-  canonicalQuery,
-  canonicalRequest,
-  checkTimestamp,
-  responseCanonical,
-  rfc3986Encode,
-  splitRequestTarget,
-} from './canonical-request';
+import { bodyDigest, canonicalQuery, canonicalRequest, checkTimestamp, responseCanonical, rfc3986Encode, splitRequestTarget } from './canonical-request';
 import { SecurityError, SecurityErrorCode } from './security.exception';
 
 const base = { alg: 'HMAC-SHA256', method: 'get', path: '/v1/payments', timestamp: 1767225600, nonce: 'abcdefgh12345678' } as const;
@@ -58,7 +50,14 @@ describe('canonicalQuery', () => {
     const expected = 'limit=20&q=%E5%BC%A0%20%E4%B8%89&status=CREATED&status=PAID';
     expect(canonicalQuery(raw)).toBe(expected);
     expect(canonicalQuery(new URLSearchParams(raw))).toBe(expected);
-    expect(canonicalQuery([['status', 'PAID'], ['limit', '20'], ['q', '张 三'], ['status', 'CREATED']])).toBe(expected);
+    expect(
+      canonicalQuery([
+        ['status', 'PAID'],
+        ['limit', '20'],
+        ['q', '张 三'],
+        ['status', 'CREATED'],
+      ]),
+    ).toBe(expected);
     expect(canonicalQuery({ status: ['PAID', 'CREATED'], limit: 20, q: '张 三', skipped: undefined })).toBe(expected);
   });
 
@@ -76,13 +75,15 @@ describe('canonicalQuery', () => {
     const pair = fc.tuple(fc.string({ unit: 'grapheme', maxLength: 8 }), fc.string({ unit: 'grapheme', maxLength: 8 }));
     fc.assert(
       fc.property(
-        fc.array(pair, { maxLength: 8 }).chain((pairs) => fc.tuple(fc.constant(pairs), fc.shuffledSubarray(pairs, { minLength: pairs.length, maxLength: pairs.length }))),
+        fc
+          .array(pair, { maxLength: 8 })
+          .chain((pairs) => fc.tuple(fc.constant(pairs), fc.shuffledSubarray(pairs, { minLength: pairs.length, maxLength: pairs.length }))),
         ([pairs, shuffled]) => {
-        const raw = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
-        const fromPairs = canonicalQuery(pairs);
-        expect(canonicalQuery(shuffled)).toBe(fromPairs);
-        expect(canonicalQuery(raw)).toBe(fromPairs);
-        expect(fromPairs).toMatch(/^[A-Za-z0-9\-._~%=&]*$/);
+          const raw = pairs.map(([k, v]) => `${encodeURIComponent(k)}=${encodeURIComponent(v)}`).join('&');
+          const fromPairs = canonicalQuery(pairs);
+          expect(canonicalQuery(shuffled)).toBe(fromPairs);
+          expect(canonicalQuery(raw)).toBe(fromPairs);
+          expect(fromPairs).toMatch(/^[A-Za-z0-9\-._~%=&]*$/);
         },
       ),
     );
@@ -134,9 +135,9 @@ describe('canonicalRequest', () => {
 
 describe('responseCanonical', () => {
   it('joins status, request id, timestamp, request nonce and body digest', () => {
-    expect(responseCanonical({ alg: 'HMAC-SHA256', status: 200, requestId: 'req_1', timestamp: 1767225601, requestNonce: 'abcdefgh12345678', body: 'abc' })).toBe(
-      '200\nreq_1\n1767225601\nabcdefgh12345678\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n',
-    );
+    expect(
+      responseCanonical({ alg: 'HMAC-SHA256', status: 200, requestId: 'req_1', timestamp: 1767225601, requestNonce: 'abcdefgh12345678', body: 'abc' }),
+    ).toBe('200\nreq_1\n1767225601\nabcdefgh12345678\nba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad\n');
   });
 
   it('has an empty nonce line when the request carried no valid nonce', () => {

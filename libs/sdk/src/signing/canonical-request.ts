@@ -22,10 +22,7 @@ type QueryScalar = string | number | boolean;
  * `undefined` values are left out).
  */
 export type QueryInput =
-  | string
-  | URLSearchParams
-  | readonly (readonly [string, string])[]
-  | Readonly<Record<string, QueryScalar | readonly QueryScalar[] | undefined>>;
+  string | URLSearchParams | readonly (readonly [string, string])[] | Readonly<Record<string, QueryScalar | readonly QueryScalar[] | undefined>>;
 
 export interface CanonicalRequestInput {
   /** Decides the body digest: SM3 for `SM2-SM3`, SHA-256 otherwise. */
@@ -101,9 +98,7 @@ function queryPairs(query: QueryInput): [string, string][] {
       .filter((segment) => segment !== '')
       .map((segment) => {
         const eq = segment.indexOf('=');
-        return eq === -1
-          ? [decodeQueryComponent(segment), '']
-          : [decodeQueryComponent(segment.slice(0, eq)), decodeQueryComponent(segment.slice(eq + 1))];
+        return eq === -1 ? [decodeQueryComponent(segment), ''] : [decodeQueryComponent(segment.slice(0, eq)), decodeQueryComponent(segment.slice(eq + 1))];
       });
   }
   if (query instanceof URLSearchParams) return [...query.entries()];

@@ -8,7 +8,11 @@ import { generateSm2KeyPair, sm2SignatureFromDer } from './sm2';
 
 const secret = 'Zq3vN8pR2sT6wY9bC4eH7kM1xA5dG0jL3oQ8uV2iF6g';
 const sm2Keys = generateSm2KeyPair();
-const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+const rsa = generateKeyPairSync('rsa', {
+  modulusLength: 2048,
+  publicKeyEncoding: { type: 'spki', format: 'pem' },
+  privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+});
 const canonical = canonicalRequest({ alg: 'HMAC-SHA256', method: 'POST', path: '/v1/payments', timestamp: 1767225600, nonce: 'abcdefgh12345678', body: '{}' });
 
 describe('HMAC-SHA256', () => {
@@ -62,9 +66,17 @@ describe('RSA-SHA256', () => {
   });
 
   it('rejects keys shorter than 2048 bits and non-RSA keys', () => {
-    const small = generateKeyPairSync('rsa', { modulusLength: 1024, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const small = generateKeyPairSync('rsa', {
+      modulusLength: 1024,
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     expect(() => signRequest('RSA-SHA256', small.privateKey, canonical)).toThrow(SecurityError);
-    const ec = generateKeyPairSync('ec', { namedCurve: 'P-256', publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+    const ec = generateKeyPairSync('ec', {
+      namedCurve: 'P-256',
+      publicKeyEncoding: { type: 'spki', format: 'pem' },
+      privateKeyEncoding: { type: 'pkcs8', format: 'pem' },
+    });
     expect(() => signRequest('RSA-SHA256', ec.privateKey, canonical)).toThrow(SecurityError);
     expect(verifyRequestSignature('RSA-SHA256', small.publicKey, canonical, signRequest('HMAC-SHA256', secret, canonical))).toBe(false);
   });
@@ -95,7 +107,14 @@ describe('signedRequestHeaders', () => {
   it('produces the five X-CP headers that verify against the canonical request', () => {
     const headers = signedRequestHeaders({ appId: 'app_x', alg: 'HMAC-SHA256', key: secret, method: 'GET', path: '/v1/payments', query: { limit: 10 } });
     expect(Object.keys(headers).sort()).toEqual(['X-CP-App-Id', 'X-CP-Nonce', 'X-CP-Signature', 'X-CP-Signature-Alg', 'X-CP-Timestamp']);
-    const rebuilt = canonicalRequest({ alg: 'HMAC-SHA256', method: 'GET', path: '/v1/payments', query: 'limit=10', timestamp: headers['X-CP-Timestamp']!, nonce: headers['X-CP-Nonce']! });
+    const rebuilt = canonicalRequest({
+      alg: 'HMAC-SHA256',
+      method: 'GET',
+      path: '/v1/payments',
+      query: 'limit=10',
+      timestamp: headers['X-CP-Timestamp']!,
+      nonce: headers['X-CP-Nonce']!,
+    });
     expect(verifyRequestSignature('HMAC-SHA256', secret, rebuilt, headers['X-CP-Signature']!)).toBe(true);
   });
 

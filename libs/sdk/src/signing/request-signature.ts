@@ -55,7 +55,9 @@ export function signRequest(alg: SignatureAlgorithm, key: SignatureKey, canonica
   const data = Buffer.from(canonical, 'utf8');
   switch (alg) {
     case 'HMAC-SHA256':
-      return createHmac('sha256', Buffer.from(hmacSecret(key), 'utf8')).update(data).digest('base64');
+      return createHmac('sha256', Buffer.from(hmacSecret(key), 'utf8'))
+        .update(data)
+        .digest('base64');
     case 'SM2-SM3':
       return Buffer.from(sm2Sign(data, sm2Hex(key))).toString('base64');
     case 'RSA-SHA256':

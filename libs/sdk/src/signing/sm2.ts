@@ -87,8 +87,12 @@ function derInteger(value: bigint): number[] {
 
 /** Raw r||s (64 bytes) → DER. Throws SecurityError if r or s is not in [1, n-1]. */
 export function sm2SignatureToDer(raw: Uint8Array): Uint8Array {
-  const rs = raw.length === 64 ? [BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`), BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`)] : undefined;
-  if (!rs || !rs.every((v) => v >= 1n && v < SM2_N)) throw new SecurityError(SecurityErrorCode.InvalidKey, 'raw SM2 signature must be 64 bytes with r, s in [1, n-1]');
+  const rs =
+    raw.length === 64
+      ? [BigInt(`0x${Buffer.from(raw.subarray(0, 32)).toString('hex')}`), BigInt(`0x${Buffer.from(raw.subarray(32)).toString('hex')}`)]
+      : undefined;
+  if (!rs || !rs.every((v) => v >= 1n && v < SM2_N))
+    throw new SecurityError(SecurityErrorCode.InvalidKey, 'raw SM2 signature must be 64 bytes with r, s in [1, n-1]');
   const body = [...derInteger(rs[0] as bigint), ...derInteger(rs[1] as bigint)];
   return Uint8Array.from([0x30, body.length, ...body]);
 }

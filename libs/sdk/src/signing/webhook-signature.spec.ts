@@ -70,22 +70,33 @@ describe('verifyWebhook', () => {
   });
 
   it('reports missing headers, a bad timestamp and a bad secret', () => {
-    expect(verifyWebhook({ secret: SPEC_SECRET, headers: { 'webhook-id': SPEC_ID }, body: '', nowSeconds: now })).toEqual({ ok: false, reason: 'missing_headers' });
+    expect(verifyWebhook({ secret: SPEC_SECRET, headers: { 'webhook-id': SPEC_ID }, body: '', nowSeconds: now })).toEqual({
+      ok: false,
+      reason: 'missing_headers',
+    });
     expect(verifyWebhook({ secret: SPEC_SECRET, headers: headersOf(SPEC_SIGNATURE, SPEC_ID, '16142653.30'), body: SPEC_BODY, nowSeconds: now })).toEqual({
       ok: false,
       reason: 'invalid_timestamp',
     });
-    expect(verifyWebhook({ secret: 'nope', headers: headersOf(SPEC_SIGNATURE), body: SPEC_BODY, nowSeconds: now })).toEqual({ ok: false, reason: 'invalid_secret' });
+    expect(verifyWebhook({ secret: 'nope', headers: headersOf(SPEC_SIGNATURE), body: SPEC_BODY, nowSeconds: now })).toEqual({
+      ok: false,
+      reason: 'invalid_secret',
+    });
   });
 
   it('property: sign then verify round-trips; arbitrary signature headers never throw', () => {
     const secret = generateWebhookSecret();
     fc.assert(
-      fc.property(fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() === s && s !== ''), fc.uint8Array({ maxLength: 200 }), fc.string(), (id, body, junk) => {
-        const headers = webhookHeaders({ secret, webhookId: id, timestamp: 1000, body });
-        expect(verifyWebhook({ secret, headers, body, nowSeconds: 1000 })).toEqual({ ok: true });
-        expect(verifyWebhook({ secret, headers: { ...headers, 'webhook-signature': junk }, body, nowSeconds: 1000 }).ok).toBe(false);
-      }),
+      fc.property(
+        fc.string({ minLength: 1, maxLength: 30 }).filter((s) => s.trim() === s && s !== ''),
+        fc.uint8Array({ maxLength: 200 }),
+        fc.string(),
+        (id, body, junk) => {
+          const headers = webhookHeaders({ secret, webhookId: id, timestamp: 1000, body });
+          expect(verifyWebhook({ secret, headers, body, nowSeconds: 1000 })).toEqual({ ok: true });
+          expect(verifyWebhook({ secret, headers: { ...headers, 'webhook-signature': junk }, body, nowSeconds: 1000 }).ok).toBe(false);
+        },
+      ),
       { numRuns: 100 },
     );
   });

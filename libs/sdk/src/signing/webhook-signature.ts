@@ -50,7 +50,8 @@ export interface SignWebhookInput {
 export function signWebhook(input: SignWebhookInput): string {
   const key = secretKey(input.secret);
   if (!key) throw new SecurityError(SecurityErrorCode.InvalidWebhookSecret, 'webhook secret must be whsec_ + base64 of 24-64 bytes');
-  if (!Number.isSafeInteger(input.timestamp) || input.timestamp < 0) throw new SecurityError(SecurityErrorCode.MalformedCanonicalInput, 'webhook timestamp must be unix seconds');
+  if (!Number.isSafeInteger(input.timestamp) || input.timestamp < 0)
+    throw new SecurityError(SecurityErrorCode.MalformedCanonicalInput, 'webhook timestamp must be unix seconds');
   return `v1,${hmac(key, input.webhookId, input.timestamp, input.body).toString('base64')}`;
 }
 
@@ -64,12 +65,7 @@ export function webhookHeaders(input: SignWebhookInput): Record<string, string> 
 }
 
 export type WebhookVerificationFailure =
-  | 'invalid_secret'
-  | 'missing_headers'
-  | 'invalid_timestamp'
-  | 'timestamp_too_old'
-  | 'timestamp_too_new'
-  | 'no_matching_signature';
+  'invalid_secret' | 'missing_headers' | 'invalid_timestamp' | 'timestamp_too_old' | 'timestamp_too_new' | 'no_matching_signature';
 
 export type WebhookVerificationResult = { ok: true } | { ok: false; reason: WebhookVerificationFailure };
 

@@ -91,7 +91,12 @@ describe('docs/signing.md worked examples', () => {
   });
 
   it('Standard Webhooks example: signature and verification', () => {
-    const input = { secret: field('Webhook secret'), webhookId: field('webhook-id'), timestamp: Number(field('webhook-timestamp')), body: block('webhook-body') };
+    const input = {
+      secret: field('Webhook secret'),
+      webhookId: field('webhook-id'),
+      timestamp: Number(field('webhook-timestamp')),
+      body: block('webhook-body'),
+    };
     expect(signWebhook(input)).toBe(field('webhook-signature'));
     const headers = { 'webhook-id': input.webhookId, 'webhook-timestamp': String(input.timestamp), 'webhook-signature': field('webhook-signature') };
     expect(verifyWebhook({ secret: input.secret, headers, body: input.body, nowSeconds: input.timestamp + 60 })).toEqual({ ok: true });

@@ -1,14 +1,7 @@
 export { crc16CcittFalse, crc16CcittFalseBytes } from './lib/crc16';
 export { emvAmountToFen, fenToEmvAmount, MAX_EMV_AMOUNT_FEN, type EmvAmountParse } from './lib/amount';
 export { MPM_ERROR_CODES, MpmEncodeError, type MpmError, type MpmErrorCode } from './lib/mpm-error';
-export type {
-  AdditionalData,
-  MerchantAccountTemplate,
-  MerchantInfoLanguage,
-  MpmFields,
-  PointOfInitiation,
-  TipOrConvenience,
-} from './lib/mpm-fields';
+export type { AdditionalData, MerchantAccountTemplate, MerchantInfoLanguage, MpmFields, PointOfInitiation, TipOrConvenience } from './lib/mpm-fields';
 export type { TlvEntry } from './lib/tlv';
 export {
   COUNTRY_CN,

@@ -141,7 +141,13 @@ export class IdempotentConsumer {
   }
 
   /** Commits `chunk` (in order), halving it on failure; false when stopping cut it short. */
-  private async commitChunk(topic: string, partition: number, chunk: ReadonlyArray<ChunkItem>, subs: ReadonlyArray<Subscription<object>>, heartbeat: () => Promise<void>): Promise<boolean> {
+  private async commitChunk(
+    topic: string,
+    partition: number,
+    chunk: ReadonlyArray<ChunkItem>,
+    subs: ReadonlyArray<Subscription<object>>,
+    heartbeat: () => Promise<void>,
+  ): Promise<boolean> {
     if (this.stopping) return false;
     const valid = chunk.filter((p): p is ChunkItem & { envelope: EventEnvelope<object> } => p.envelope !== undefined);
     if (chunk.length === 1 || valid.length === 0 || subs.length === 0) {
@@ -160,7 +166,10 @@ export class IdempotentConsumer {
     } catch (err) {
       this.logger.warn({ topic, partition, events: valid.length, err }, 'batch transaction failed; trying its halves');
       const half = Math.ceil(chunk.length / 2);
-      return (await this.commitChunk(topic, partition, chunk.slice(0, half), subs, heartbeat)) && this.commitChunk(topic, partition, chunk.slice(half), subs, heartbeat);
+      return (
+        (await this.commitChunk(topic, partition, chunk.slice(0, half), subs, heartbeat)) &&
+        this.commitChunk(topic, partition, chunk.slice(half), subs, heartbeat)
+      );
     }
     valid.forEach((p, i) => this.opts.onOutcome?.(outcomes[i]!, topic, p.envelope.tenantId));
     if (this.opts.afterCommit) for (let i = 0; i < valid.length; i++) if (outcomes[i] === 'processed') await this.opts.afterCommit(valid[i]!.envelope);
@@ -211,7 +220,13 @@ export class IdempotentConsumer {
     });
   }
 
-  private async deadLetterInvalid(topic: string, partition: number, message: KafkaMessage, headers: Record<string, string>, e: InvalidMessageError): Promise<void> {
+  private async deadLetterInvalid(
+    topic: string,
+    partition: number,
+    message: KafkaMessage,
+    headers: Record<string, string>,
+    e: InvalidMessageError,
+  ): Promise<void> {
     await deadLetter(this.dlqProducer, { topic, partition, message, headers, group: this.opts.name, code: e.code, error: e.message, attempts: 0 });
     this.logger.warn({ topic, partition, offset: message.offset, code: e.code }, 'invalid message sent to the dead-letter topic');
     this.opts.onOutcome?.('dead_lettered', topic);
@@ -228,7 +243,13 @@ export class IdempotentConsumer {
       if (!subs?.length) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
       envelope = parseEnvelope(message.value, headers, subs[0].event);
     } catch (err) {
-      await this.deadLetterInvalid(topic, partition, message, headers, err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err)));
+      await this.deadLetterInvalid(
+        topic,
+        partition,
+        message,
+        headers,
+        err instanceof InvalidMessageError ? err : new InvalidMessageError('invalid_message', String(err)),
+      );
       await this.commit(topic, partition, next);
       return;
     }
@@ -246,7 +267,16 @@ export class IdempotentConsumer {
       } catch (err) {
         if (attempt >= this.opts.maxAttempts) {
           const msg = err instanceof Error ? err.message : String(err);
-          await deadLetter(this.dlqProducer, { topic, partition, message, headers, group: this.opts.name, code: 'handler_failed', error: msg, attempts: attempt });
+          await deadLetter(this.dlqProducer, {
+            topic,
+            partition,
+            message,
+            headers,
+            group: this.opts.name,
+            code: 'handler_failed',
+            error: msg,
+            attempts: attempt,
+          });
           this.logger.error({ topic, eventId: envelope.id, attempts: attempt, err }, 'event sent to the dead-letter topic after its last attempt');
           this.opts.onOutcome?.('dead_lettered', topic, envelope.tenantId);
           break;

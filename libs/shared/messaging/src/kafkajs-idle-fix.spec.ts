@@ -9,7 +9,15 @@ const RequestQueue = require('kafkajs/src/network/requestQueue') as new (o: obje
   destroy(): void;
 };
 
-const queue = () => new RequestQueue({ maxInFlightRequests: 5, requestTimeout: 30_000, enforceRequestTimeout: false, clientId: 'spec', broker: 'b:9092', logger: { debug: () => {}, warn: () => {}, error: () => {}, info: () => {} } });
+const queue = () =>
+  new RequestQueue({
+    maxInFlightRequests: 5,
+    requestTimeout: 30_000,
+    enforceRequestTimeout: false,
+    clientId: 'spec',
+    broker: 'b:9092',
+    logger: { debug: () => {}, warn: () => {}, error: () => {}, info: () => {} },
+  });
 
 describe('kafkajs request queue, idle', () => {
   it('spins without the fix: a timer is armed with nothing pending and nothing throttled (kafkajs#1556)', () => {

@@ -17,12 +17,7 @@ export interface OutboxAddOptions {
  * change it announces: both commit or neither does. The relay publishes it later. The
  * current trace context is stored with it so that the trace continues across the hop.
  */
-export async function addToOutbox<T extends object>(
-  em: EntityManager,
-  def: EventDefinition<T>,
-  data: T,
-  opts: OutboxAddOptions,
-): Promise<EventEnvelope<T>> {
+export async function addToOutbox<T extends object>(em: EntityManager, def: EventDefinition<T>, data: T, opts: OutboxAddOptions): Promise<EventEnvelope<T>> {
   const envelope: EventEnvelope<T> = {
     id: opts.id ?? randomUUID(),
     type: def.type,

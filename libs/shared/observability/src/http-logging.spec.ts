@@ -49,7 +49,12 @@ describe('pinoHttpOptions', () => {
     const line = lines.find((l) => l['msg'] === 'request completed')!;
     expect(line).toMatchObject({
       service: 'gateway',
-      req: { id: 'req-42', method: 'POST', url: '/v1/orders?mobile=138****5678', headers: { authorization: '[REDACTED]', 'x-cp-signature': '[REDACTED]', cookie: '[REDACTED]' } },
+      req: {
+        id: 'req-42',
+        method: 'POST',
+        url: '/v1/orders?mobile=138****5678',
+        headers: { authorization: '[REDACTED]', 'x-cp-signature': '[REDACTED]', cookie: '[REDACTED]' },
+      },
       res: { statusCode: 200 },
     });
     expect(JSON.stringify(lines)).not.toContain('6222021234567890128');

@@ -75,10 +75,19 @@ export function startProducerSpan(topic: string, key: string, headers: Record<st
   const parent = contextFromTraceparent(headers['traceparent']);
   const span = trace.getTracer('countypay-outbox').startSpan(
     `send ${topic}`,
-    { kind: SpanKind.PRODUCER, attributes: { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.kafka.message.key': key, 'messaging.operation.name': 'send' } },
+    {
+      kind: SpanKind.PRODUCER,
+      attributes: {
+        'messaging.system': 'kafka',
+        'messaging.destination.name': topic,
+        'messaging.kafka.message.key': key,
+        'messaging.operation.name': 'send',
+      },
+    },
     parent,
   );
-  if (span.spanContext().traceFlags !== undefined && isSpanContextValid(span.spanContext())) w3c.inject(trace.setSpan(parent, span), headers, defaultTextMapSetter);
+  if (span.spanContext().traceFlags !== undefined && isSpanContextValid(span.spanContext()))
+    w3c.inject(trace.setSpan(parent, span), headers, defaultTextMapSetter);
   return {
     end: (err?: unknown) => {
       if (err) span.setStatus({ code: SpanStatusCode.ERROR, message: err instanceof Error ? err.message : String(err) });
@@ -92,9 +101,18 @@ export function startProducerSpan(topic: string, key: string, headers: Record<st
  * published it (the message's `traceparent`), and `fn` run inside it — the payment's trace goes on
  * in the consumer. Ends with `fn`, marked as an error if `fn` throws.
  */
-export async function inConsumerSpan<T>(topic: string, headers: Record<string, string | undefined>, attributes: SpanAnnotations, fn: () => Promise<T>): Promise<T> {
+export async function inConsumerSpan<T>(
+  topic: string,
+  headers: Record<string, string | undefined>,
+  attributes: SpanAnnotations,
+  fn: () => Promise<T>,
+): Promise<T> {
   const parent = contextFromTraceparent(headers['traceparent']);
-  const attrs: Record<string, string | number | boolean> = { 'messaging.system': 'kafka', 'messaging.destination.name': topic, 'messaging.operation.name': 'process' };
+  const attrs: Record<string, string | number | boolean> = {
+    'messaging.system': 'kafka',
+    'messaging.destination.name': topic,
+    'messaging.operation.name': 'process',
+  };
   for (const [k, v] of Object.entries(attributes)) if (v !== undefined) attrs[k] = v;
   const span = trace.getTracer('countypay-consumer').startSpan(`process ${topic}`, { kind: SpanKind.CONSUMER, attributes: attrs }, parent);
   try {

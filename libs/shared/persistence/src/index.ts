@@ -2,7 +2,17 @@ export { createServiceDataSource, PG_TYPES, type ServiceDataSourceOptions } from
 export { appRoleName, provinceRlsSql, systemRoleRlsSql, tenantRlsSql } from './rls';
 export { appDatabaseUrl, bootstrapServiceSchema } from './schema-bootstrap';
 export { migrateService, type MigrateOptions } from './migrate';
-export { bindTenant, inProvinceTransaction, inScope, inTenantTransaction, setScope, SYSTEM_ROLES, tenantScopePlpgsql, type SystemRole, type TransactionScope } from './scope';
+export {
+  bindTenant,
+  inProvinceTransaction,
+  inScope,
+  inTenantTransaction,
+  setScope,
+  SYSTEM_ROLES,
+  tenantScopePlpgsql,
+  type SystemRole,
+  type TransactionScope,
+} from './scope';
 export {
   col,
   execute,

@@ -55,7 +55,11 @@ export class PgListener {
 
   private async connect(): Promise<void> {
     const opts = this.ds.options as { url?: string; schema?: string; applicationName?: string };
-    const client = new Client({ connectionString: opts.url, application_name: `${opts.applicationName ?? 'countypay'}-listen`, ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}) });
+    const client = new Client({
+      connectionString: opts.url,
+      application_name: `${opts.applicationName ?? 'countypay'}-listen`,
+      ...(opts.schema ? { options: `-c search_path=${opts.schema}` } : {}),
+    });
     client.on('notification', (n) => {
       if (n.channel === this.channel) this.handlers.onNotify(n.payload ?? '');
     });

@@ -2,7 +2,14 @@ import { ApiError } from '@countypay/contracts';
 import { Keyset } from './pagination';
 import { Where } from './sql';
 
-const ORDERS = new Keyset('qr-orders', [{ sql: 'o.created_at', type: 'timestamp' }, { sql: 'o.id', type: 'uuid' }], 'desc');
+const ORDERS = new Keyset(
+  'qr-orders',
+  [
+    { sql: 'o.created_at', type: 'timestamp' },
+    { sql: 'o.id', type: 'uuid' },
+  ],
+  'desc',
+);
 const ENTRIES = new Keyset('ledger-entries', [{ sql: 'e.seq', type: 'bigint' }], 'desc');
 
 describe('Keyset', () => {
@@ -57,7 +64,15 @@ describe('Keyset', () => {
 });
 
 describe('cursor timestamps', () => {
-  it.each(['2026-13-01 00:00:00+00', '2026-02-30 00:00:00+00', '2026-11-29 24:00:00+00', '2026-11-29 06:00:00+99', '2026-11-29 06:00:00+15:99', '2026-11-29 06:00:00+00:60', '2026-11-29 06:00:00-0160'])('refuses %s', (t) => {
+  it.each([
+    '2026-13-01 00:00:00+00',
+    '2026-02-30 00:00:00+00',
+    '2026-11-29 24:00:00+00',
+    '2026-11-29 06:00:00+99',
+    '2026-11-29 06:00:00+15:99',
+    '2026-11-29 06:00:00+00:60',
+    '2026-11-29 06:00:00-0160',
+  ])('refuses %s', (t) => {
     expect(() => ORDERS.decode(ORDERS.encode([t, 'a1b2c3d4-0000-4000-8000-000000000001']))).toThrow(ApiError);
   });
 });

@@ -55,7 +55,19 @@ describe('row shapes', () => {
   });
 
   it('refuse a value of the wrong kind and a column the query did not select, naming the column', () => {
-    const good = { id: 'x', amount_fen: '1', store_id: null, business_day: '2026-11-29', paid_at: null, version: 1, seq: '1', stores: [], scopes: [], name: 'n', total: '0' };
+    const good = {
+      id: 'x',
+      amount_fen: '1',
+      store_id: null,
+      business_day: '2026-11-29',
+      paid_at: null,
+      version: 1,
+      seq: '1',
+      stores: [],
+      scopes: [],
+      name: 'n',
+      total: '0',
+    };
     expect(() => ORDER.decode({ ...good, amount_fen: '1.5' })).toThrow(/amount_fen/);
     expect(() => ORDER.decode({ ...good, business_day: new Date() })).toThrow(/business_day/);
     expect(() => ORDER.decode({ ...good, id: null })).toThrow(/column id/);

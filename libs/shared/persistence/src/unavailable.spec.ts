@@ -10,5 +10,7 @@ describe('isDatabaseUnavailable', () => {
     [new Error('timeout exceeded when trying to connect')],
   ])('an outage: %o', (e) => expect(isDatabaseUnavailable(e)).toBe(true));
 
-  it.each([[{ code: '23505', message: 'duplicate key' }], [{ code: '42P01' }], [new Error('boom')], [undefined], ['text']])('not an outage: %o', (e) => expect(isDatabaseUnavailable(e)).toBe(false));
+  it.each([[{ code: '23505', message: 'duplicate key' }], [{ code: '42P01' }], [new Error('boom')], [undefined], ['text']])('not an outage: %o', (e) =>
+    expect(isDatabaseUnavailable(e)).toBe(false),
+  );
 });

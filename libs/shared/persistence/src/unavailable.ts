@@ -11,6 +11,11 @@ export function isDatabaseUnavailable(e: unknown): boolean {
   if (code && (/^08/.test(code) || /^57P0[1-3]$/.test(code) || code === '53300')) return true;
   if (code && ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'ENOTFOUND', 'EAI_AGAIN'].includes(code)) return true;
   const message = typeof err.message === 'string' ? err.message : '';
-  if (/Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i.test(message)) return true;
+  if (
+    /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|terminating connection|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i.test(
+      message,
+    )
+  )
+    return true;
   return isDatabaseUnavailable(err.driverError) || (err.cause !== e && isDatabaseUnavailable(err.cause));
 }

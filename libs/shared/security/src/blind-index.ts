@@ -12,6 +12,7 @@ import { SecurityError, SecurityErrorCode } from './security.exception';
  */
 export function blindIndex(value: string, key: string | Uint8Array, context = ''): string {
   const keyBytes = typeof key === 'string' ? decodeBase64Strict(key) : key;
-  if (!keyBytes || keyBytes.length < 32) throw new SecurityError(SecurityErrorCode.InvalidKey, 'blind index key must be at least 32 bytes (base64 when a string)');
+  if (!keyBytes || keyBytes.length < 32)
+    throw new SecurityError(SecurityErrorCode.InvalidKey, 'blind index key must be at least 32 bytes (base64 when a string)');
   return createHmac('sha256', keyBytes).update(context, 'utf8').update(Buffer.of(0)).update(value, 'utf8').digest('hex');
 }

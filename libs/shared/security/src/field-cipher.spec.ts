@@ -57,7 +57,13 @@ describe('FieldCipher', () => {
 
   it('rotates: old values decrypt, new values use the active key', () => {
     const old = cipher.encrypt('13812345678');
-    const rotated = new FieldCipher({ keys: [{ id: 'k1', key: k1 }, { id: 'k2', key: k2 }], activeKeyId: 'k2' });
+    const rotated = new FieldCipher({
+      keys: [
+        { id: 'k1', key: k1 },
+        { id: 'k2', key: k2 },
+      ],
+      activeKeyId: 'k2',
+    });
     expect(rotated.decrypt(old)).toBe('13812345678');
     expect(rotated.needsReencryption(old)).toBe(true);
     const fresh = rotated.reencrypt(old);
@@ -67,7 +73,13 @@ describe('FieldCipher', () => {
   });
 
   it('supports SM4-GCM keys alongside AES keys', () => {
-    const mixed = new FieldCipher({ keys: [{ id: 'aes', key: k1 }, { id: 'gm', key: s1, algorithm: 'sm4-gcm' }], activeKeyId: 'gm' });
+    const mixed = new FieldCipher({
+      keys: [
+        { id: 'aes', key: k1 },
+        { id: 'gm', key: s1, algorithm: 'sm4-gcm' },
+      ],
+      activeKeyId: 'gm',
+    });
     const value = mixed.encrypt('11010519491231002X', 'ctx');
     expect(value.startsWith('v1:sm4gcm:gm:')).toBe(true);
     expect(mixed.decrypt(value, 'ctx')).toBe('11010519491231002X');
@@ -82,7 +94,14 @@ describe('FieldCipher', () => {
       Buffer.from('AAAAAAAAAAAAAAAABBBBBBBBBBBBBBBBCCCCCCCCCCCCCCCCDDDDDDDDDDDDDDDDEEEEEEEEEEEEEEEEFFFFFFFFFFFFFFFFEEEEEEEEEEEEEEEEAAAAAAAAAAAAAAAA', 'hex'),
       Buffer.from('0123456789ABCDEFFEDCBA9876543210', 'hex'),
       1,
-      { mode: 'gcm', iv: Buffer.from('00001234567800000000ABCD', 'hex'), associatedData: Buffer.from('FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2', 'hex'), padding: 'none', output: 'string', outputTag: true },
+      {
+        mode: 'gcm',
+        iv: Buffer.from('00001234567800000000ABCD', 'hex'),
+        associatedData: Buffer.from('FEEDFACEDEADBEEFFEEDFACEDEADBEEFABADDAD2', 'hex'),
+        padding: 'none',
+        output: 'string',
+        outputTag: true,
+      },
     );
     expect(result).toEqual({
       output: '17f399f08c67d5ee19d0dc9969c4bb7d5fd46fd3756489069157b282bb200735d82710ca5c22f0ccfa7cbf93d496ac15a56834cbcf98c397b4024a2691233b8d',
@@ -94,7 +113,17 @@ describe('FieldCipher', () => {
     expectCode(() => new FieldCipher({ keys: [], activeKeyId: 'k1' }), SecurityErrorCode.InvalidCipherConfig);
     expectCode(() => new FieldCipher({ keys: [{ id: 'k1', key: s1 }], activeKeyId: 'k1' }), SecurityErrorCode.InvalidCipherConfig); // 16 bytes for AES
     expectCode(() => new FieldCipher({ keys: [{ id: 'k:1', key: k1 }], activeKeyId: 'k:1' }), SecurityErrorCode.InvalidCipherConfig);
-    expectCode(() => new FieldCipher({ keys: [{ id: 'k1', key: k1 }, { id: 'k1', key: k2 }], activeKeyId: 'k1' }), SecurityErrorCode.InvalidCipherConfig);
+    expectCode(
+      () =>
+        new FieldCipher({
+          keys: [
+            { id: 'k1', key: k1 },
+            { id: 'k1', key: k2 },
+          ],
+          activeKeyId: 'k1',
+        }),
+      SecurityErrorCode.InvalidCipherConfig,
+    );
     expectCode(() => new FieldCipher({ keys: [{ id: 'k1', key: 'not base64!' }], activeKeyId: 'k1' }), SecurityErrorCode.InvalidCipherConfig);
   });
 

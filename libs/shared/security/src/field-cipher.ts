@@ -103,7 +103,8 @@ export class FieldCipher {
       const algorithm = entry.algorithm ?? 'aes-256-gcm';
       if (!(algorithm in KEY_BYTES)) throw configError(`unsupported field cipher algorithm ${String(algorithm)}`);
       const key = decodeBase64Strict(entry.key);
-      if (!key || key.length !== KEY_BYTES[algorithm]) throw configError(`field cipher key ${entry.id} must be base64 of ${KEY_BYTES[algorithm]} bytes for ${algorithm}`);
+      if (!key || key.length !== KEY_BYTES[algorithm])
+        throw configError(`field cipher key ${entry.id} must be base64 of ${KEY_BYTES[algorithm]} bytes for ${algorithm}`);
       this.keys.set(entry.id, { id: entry.id, algorithm, key });
     }
     const active = this.keys.get(config.activeKeyId);

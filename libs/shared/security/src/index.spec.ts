@@ -33,7 +33,11 @@ describe('@countypay/security re-exports the signing scheme of @countypay/sdk', 
   });
 
   it('SecurityErrorCode has the SDK’s codes and the platform’s field-cipher codes', () => {
-    expect(security.SecurityErrorCode).toEqual({ ...sdk.SecurityErrorCode, InvalidCipherConfig: 'INVALID_CIPHER_CONFIG', DecryptionFailed: 'DECRYPTION_FAILED' });
+    expect(security.SecurityErrorCode).toEqual({
+      ...sdk.SecurityErrorCode,
+      InvalidCipherConfig: 'INVALID_CIPHER_CONFIG',
+      DecryptionFailed: 'DECRYPTION_FAILED',
+    });
   });
 
   it('keeps the platform-only parts out of the SDK', () => {

@@ -33,9 +33,7 @@ describe('masking functions', () => {
 
 describe('maskSensitiveText', () => {
   it('masks IDs, Luhn-valid cards and mobiles inside text', () => {
-    expect(maskSensitiveText(`payer ${ID} card ${CARD}, tel:${MOBILE}。`)).toBe(
-      'payer 330***********123X card 622202*********0128, tel:138****5678。',
-    );
+    expect(maskSensitiveText(`payer ${ID} card ${CARD}, tel:${MOBILE}。`)).toBe('payer 330***********123X card 622202*********0128, tel:138****5678。');
   });
 
   it('leaves other numbers, Luhn-invalid digit runs and hex ids alone', () => {
@@ -67,7 +65,10 @@ describe('maskPersonalData', () => {
 
   it('masks strings, class instances and errors', () => {
     class Payer {
-      constructor(readonly payerName: string, readonly phone: number) {}
+      constructor(
+        readonly payerName: string,
+        readonly phone: number,
+      ) {}
     }
     expect(maskPersonalData(`id ${ID}`)).toBe('id 330***********123X');
     expect(maskPersonalData(new Payer('赵六', 13912345678))).toEqual({ payerName: '赵*', phone: '139****5678' });

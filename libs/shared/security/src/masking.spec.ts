@@ -1,15 +1,5 @@
 import fc from 'fast-check';
-import {
-  PERSONAL_DATA_FIELDS,
-  REDACTED,
-  maskCardNumber,
-  maskEmail,
-  maskName,
-  maskPersonalData,
-  maskPhone,
-  maskResidentId,
-  personalDataKind,
-} from './masking';
+import { PERSONAL_DATA_FIELDS, REDACTED, maskCardNumber, maskEmail, maskName, maskPersonalData, maskPhone, maskResidentId, personalDataKind } from './masking';
 
 describe('maskName', () => {
   it.each([

@@ -11,12 +11,22 @@ const trusted = {
 const verifier = new ServiceAssertionVerifier('qr-payment', trusted);
 const gateway = new ServiceAssertionSigner('gateway', 'gw1', gatewayKey.privateKey);
 const NOW = Date.parse('2026-11-29T06:00:00Z');
-const app = { type: 'app' as const, id: 'app_7k2m9q4x8c1v5b3n6z0p', appId: 'app_7k2m9q4x8c1v5b3n6z0p', tenantId: 't510121', partnerId: '00000000-0000-4000-8000-0000000000a1', scopes: ['qr:pay'] };
+const app = {
+  type: 'app' as const,
+  id: 'app_7k2m9q4x8c1v5b3n6z0p',
+  appId: 'app_7k2m9q4x8c1v5b3n6z0p',
+  tenantId: 't510121',
+  partnerId: '00000000-0000-4000-8000-0000000000a1',
+  scopes: ['qr:pay'],
+};
 
 describe('service assertions', () => {
   it('carry the caller, the audience and the actor, signed', () => {
     const token = gateway.sign('qr-payment', { actor: app, requestId: 'req-1', nowMs: NOW });
-    expect(verifier.verify(token, NOW + 1000)).toEqual({ ok: true, claims: { iss: 'gateway', aud: 'qr-payment', iat: NOW / 1000, exp: NOW / 1000 + 60, act: app, rid: 'req-1' } });
+    expect(verifier.verify(token, NOW + 1000)).toEqual({
+      ok: true,
+      claims: { iss: 'gateway', aud: 'qr-payment', iat: NOW / 1000, exp: NOW / 1000 + 60, act: app, rid: 'req-1' },
+    });
   });
 
   it('rotate without downtime: both the old and the new key of an issuer verify while both are trusted', () => {
@@ -31,9 +41,24 @@ describe('service assertions', () => {
     ['another audience', () => gateway.sign('settlement', { nowMs: NOW }), NOW, /is for settlement/],
     ['an expired one', () => gateway.sign('qr-payment', { nowMs: NOW }), NOW + 91_000, /expired/],
     ['one from the future', () => gateway.sign('qr-payment', { nowMs: NOW + 120_000 }), NOW, /future/],
-    ['a key signing for another issuer', () => new ServiceAssertionSigner('gateway', 'onb1', onboardingKey.privateKey).sign('qr-payment', { nowMs: NOW }), NOW, /does not sign for gateway/],
-    ['an unknown key', () => new ServiceAssertionSigner('gateway', 'evil', generateServiceKeyPair().privateKey).sign('qr-payment', { nowMs: NOW }), NOW, /unknown key id/],
-    ['a forged signature', () => new ServiceAssertionSigner('gateway', 'gw1', generateServiceKeyPair().privateKey).sign('qr-payment', { nowMs: NOW }), NOW, /bad signature/],
+    [
+      'a key signing for another issuer',
+      () => new ServiceAssertionSigner('gateway', 'onb1', onboardingKey.privateKey).sign('qr-payment', { nowMs: NOW }),
+      NOW,
+      /does not sign for gateway/,
+    ],
+    [
+      'an unknown key',
+      () => new ServiceAssertionSigner('gateway', 'evil', generateServiceKeyPair().privateKey).sign('qr-payment', { nowMs: NOW }),
+      NOW,
+      /unknown key id/,
+    ],
+    [
+      'a forged signature',
+      () => new ServiceAssertionSigner('gateway', 'gw1', generateServiceKeyPair().privateKey).sign('qr-payment', { nowMs: NOW }),
+      NOW,
+      /bad signature/,
+    ],
     [
       'changed claims',
       () => {

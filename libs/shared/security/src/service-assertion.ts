@@ -106,10 +106,12 @@ export function parseTrustedServiceKeys(json: string): TrustedServiceKeys {
   } catch {
     throw new Error('is not JSON');
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length === 0) throw new Error('must be a non-empty JSON object of key id → { issuer, publicKey }');
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed) || Object.keys(parsed).length === 0)
+    throw new Error('must be a non-empty JSON object of key id → { issuer, publicKey }');
   for (const [kid, v] of Object.entries(parsed as Record<string, unknown>)) {
     const e = v as { issuer?: unknown; publicKey?: unknown };
-    if (!KID.test(kid) || typeof e?.issuer !== 'string' || typeof e.publicKey !== 'string') throw new Error(`key ${kid.slice(0, 64)} needs a string issuer and publicKey`);
+    if (!KID.test(kid) || typeof e?.issuer !== 'string' || typeof e.publicKey !== 'string')
+      throw new Error(`key ${kid.slice(0, 64)} needs a string issuer and publicKey`);
     try {
       publicKeyOf(e.publicKey);
     } catch (err) {
@@ -134,7 +136,8 @@ export class ServiceAssertionVerifier {
     if (!token) return { ok: false, reason: 'no service assertion' };
     if (token.length > 4096) return { ok: false, reason: 'the service assertion is too long' };
     const parts = token.split('.');
-    if (parts.length !== 4 || parts[0] !== 'v1' || !KID.test(parts[1]!) || !B64URL.test(parts[2]!) || !B64URL.test(parts[3]!)) return { ok: false, reason: 'malformed service assertion' };
+    if (parts.length !== 4 || parts[0] !== 'v1' || !KID.test(parts[1]!) || !B64URL.test(parts[2]!) || !B64URL.test(parts[3]!))
+      return { ok: false, reason: 'malformed service assertion' };
     const [, kid, body, sig] = parts as [string, string, string, string];
     const trusted = this.keys.get(kid);
     if (!trusted) return { ok: false, reason: `unknown key id ${kid}` };

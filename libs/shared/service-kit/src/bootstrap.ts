@@ -31,7 +31,11 @@ export async function createServiceApp(module: unknown, http: HttpConfig, opts: 
   app.useLogger(app.get(PinoNestLogger));
   // first of the chain: the graceful drain tracks the requests in flight
   app.use(app.get(HttpDrainOnShutdown).drain.track);
-  applyHttpConventions(app, { logger: app.get<Logger>(LOGGER), bodyLimitBytes: http.HTTP_BODY_LIMIT_BYTES, ...(opts.bodyParsing ? { bodyParsing: opts.bodyParsing } : {}) });
+  applyHttpConventions(app, {
+    logger: app.get<Logger>(LOGGER),
+    bodyLimitBytes: http.HTTP_BODY_LIMIT_BYTES,
+    ...(opts.bodyParsing ? { bodyParsing: opts.bodyParsing } : {}),
+  });
   // SIGTERM/SIGINT: drain HTTP (HttpDrainOnShutdown), then the shutdown hooks stop the consumer
   // after its current message commits, the outbox relay, the producer and the database pool;
   // then exit 0 (Nest's default re-raises the signal, which an orchestrator reports as a failure)

@@ -26,9 +26,32 @@ export {
   type CountyActor,
   type ProvinceActor,
 } from './auth/actor';
-export { ACCESS_METADATA, AccessGuard, Auth, Authenticated, InternalRoute, PlatformRoute, PublicRoute, RequestId, routeAccess, type AuthenticatedOptions, type RouteAccess } from './auth/access';
+export {
+  ACCESS_METADATA,
+  AccessGuard,
+  Auth,
+  Authenticated,
+  InternalRoute,
+  PlatformRoute,
+  PublicRoute,
+  RequestId,
+  routeAccess,
+  type AuthenticatedOptions,
+  type RouteAccess,
+} from './auth/access';
 export { assertedActor, ServiceAuth, ServiceAuthConfig } from './auth/service-auth';
-export { API_OPERATION_METADATA, ApiOperation, ApiSchema, appIdParam, IdParam, Nullable, nullableSchema, tenantParam, uuidParam, type ApiOperationOptions } from './api/api-operation';
+export {
+  API_OPERATION_METADATA,
+  ApiOperation,
+  ApiSchema,
+  appIdParam,
+  IdParam,
+  Nullable,
+  nullableSchema,
+  tenantParam,
+  uuidParam,
+  type ApiOperationOptions,
+} from './api/api-operation';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageRequest } from './api/page-query.dto';
 export {
   controllersOf,

@@ -1,3 +1,15 @@
 export { collectTopic, createTestSchema, createTestTopic, eventually, testInfra, testKafka, uniqueName, type TestSchema } from './test-infra';
-export { callService, startTestService, testActors, testAssertion, testServiceAuth, TestPlatformModule, verifyTestAssertion, type CallOptions, type CallResult, type TestService, type TestServiceOptions } from './test-platform';
+export {
+  callService,
+  startTestService,
+  testActors,
+  testAssertion,
+  testServiceAuth,
+  TestPlatformModule,
+  verifyTestAssertion,
+  type CallOptions,
+  type CallResult,
+  type TestService,
+  type TestServiceOptions,
+} from './test-platform';
 export { assertKeysetPaging, type PagingCheck } from './paging';

@@ -50,6 +50,7 @@ export async function assertKeysetPaging<T>(check: PagingCheck<T>): Promise<{ pa
   }
   const missing = [...expected].filter((id) => !seen.has(id));
   if (missing.length) problems.push(`${missing.length} missing, e.g. ${missing.slice(0, 5).join(', ')}`);
-  if (problems.length) throw new Error(`the list pages wrongly (${pages} pages, ${items} items, ${expected.size} expected):\n  ${problems.slice(0, 20).join('\n  ')}`);
+  if (problems.length)
+    throw new Error(`the list pages wrongly (${pages} pages, ${items} items, ${expected.size} expected):\n  ${problems.slice(0, 20).join('\n  ')}`);
   return { pages, items };
 }

@@ -123,7 +123,10 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
 }
 
 /** Collects every message of a topic from the beginning, in a fresh group. */
-export async function collectTopic(kafka: Kafka, topic: string): Promise<{ messages: Array<{ key: string; value: string; headers: Record<string, string> }>; stop: () => Promise<void> }> {
+export async function collectTopic(
+  kafka: Kafka,
+  topic: string,
+): Promise<{ messages: Array<{ key: string; value: string; headers: Record<string, string> }>; stop: () => Promise<void> }> {
   const messages: Array<{ key: string; value: string; headers: Record<string, string> }> = [];
   const consumer = kafka.consumer({ groupId: uniqueName('it-collector') });
   await consumer.connect();

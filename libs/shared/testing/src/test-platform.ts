@@ -139,7 +139,13 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
   let app: INestApplication | undefined;
   try {
     if (opts.migrations?.length) {
-      const migrator = createServiceDataSource({ url: schema.adminUrl, schema: schema.schema, migrations: opts.migrations, applicationName: `it-${opts.service}-migrate`, poolSize: 1 });
+      const migrator = createServiceDataSource({
+        url: schema.adminUrl,
+        schema: schema.schema,
+        migrations: opts.migrations,
+        applicationName: `it-${opts.service}-migrate`,
+        poolSize: 1,
+      });
       await migrator.initialize();
       try {
         await migrator.runMigrations();
@@ -152,7 +158,9 @@ export async function startTestService(opts: TestServiceOptions): Promise<TestSe
     const logger = createLogger({ serviceName: `${opts.service}-it`, level: 'silent' });
     const relay = new OutboxRelay(ds, testKafka().producer(), { batchSize: 10, pollMs: 1000 });
     const metrics = createMetrics(`${opts.service}-it`);
-    let builder = Test.createTestingModule({ imports: [TestPlatformModule.with({ service: opts.service, dataSource: ds, relay, logger, metrics }), ...(opts.imports as never[])] });
+    let builder = Test.createTestingModule({
+      imports: [TestPlatformModule.with({ service: opts.service, dataSource: ds, relay, logger, metrics }), ...(opts.imports as never[])],
+    });
     if (opts.override) builder = opts.override(builder);
     const moduleRef = await builder.compile();
     app = moduleRef.createNestApplication({ bodyParser: false, logger: false });

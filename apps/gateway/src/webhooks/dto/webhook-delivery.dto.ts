@@ -4,7 +4,17 @@ import { ApiSchema, Nullable } from '@countypay/service-kit';
 import { DELIVERY_STATUSES, type DeliveryStatus } from '../retry-schedule';
 import { WEBHOOK_EVENT_TYPES } from '../webhook-payload';
 
-export const ATTEMPT_ERROR_CLASSES = ['http_status', 'redirect', 'timeout', 'connection_refused', 'dns', 'network', 'invalid_url', 'secret_unavailable', 'url_removed'] as const;
+export const ATTEMPT_ERROR_CLASSES = [
+  'http_status',
+  'redirect',
+  'timeout',
+  'connection_refused',
+  'dns',
+  'network',
+  'invalid_url',
+  'secret_unavailable',
+  'url_removed',
+] as const;
 
 /** One HTTP attempt of a delivery. */
 export class WebhookAttempt {

@@ -250,7 +250,10 @@ export class CreatedApp extends App {
   appSecret?: string;
 
   @Matches(/^whsec_[A-Za-z0-9+/]{43}=$/)
-  @ApiSchema({ description: 'the Standard Webhooks secret that signs the webhooks the app receives, shown this once', examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6b2xx7RFcJI='] })
+  @ApiSchema({
+    description: 'the Standard Webhooks secret that signs the webhooks the app receives, shown this once',
+    examples: ['whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw6b2xx7RFcJI='],
+  })
   webhookSecret!: string;
 }
 

@@ -21,7 +21,8 @@ export class MerchantSettlementAccountInput {
   @MaxLength(40)
   @IsString()
   @ApiSchema({
-    description: 'the card number (debit_card) or account number (corporate_account); spaces are ignored. A number that breaks its type’s rules is 400 invalid_bank_account, the message naming the rule.',
+    description:
+      'the card number (debit_card) or account number (corporate_account); spaces are ignored. A number that breaks its type’s rules is 400 invalid_bank_account, the message naming the rule.',
     examples: ['51050142610800000123'],
   })
   accountNo!: string;
@@ -281,7 +282,9 @@ export class Merchant {
   settlementAccount!: MerchantSettlementAccount;
 
   @IsIn(MERCHANT_STATUSES)
-  @ApiSchema({ description: 'pending_review → active (approved) or rejected; active ⇄ suspended; active or suspended → closed. Only active merchants take payments.' })
+  @ApiSchema({
+    description: 'pending_review → active (approved) or rejected; active ⇄ suspended; active or suspended → closed. Only active merchants take payments.',
+  })
   status!: MerchantStatus;
 
   @Nullable()

@@ -69,6 +69,9 @@ export class Operator {
 /** A new operator with its bearer token — shown in this answer only (the platform keeps only its SHA-256). */
 export class CreatedOperator extends Operator {
   @Matches(OPERATOR_TOKEN_PATTERN)
-  @ApiSchema({ description: 'the bearer token (`Authorization: Bearer cpo_…`), shown this once', examples: ['cpo_q3Vw8nZ0Jx5mR2kT7yB4cH6dL9fG1sA0pE3uI8oW2zX'] })
+  @ApiSchema({
+    description: 'the bearer token (`Authorization: Bearer cpo_…`), shown this once',
+    examples: ['cpo_q3Vw8nZ0Jx5mR2kT7yB4cH6dL9fG1sA0pE3uI8oW2zX'],
+  })
   token!: string;
 }

@@ -75,7 +75,7 @@ export class UpdateTenantConfigRequest {
 /** A county legal entity (a rural commercial bank or credit union) and its configuration. */
 export class Tenant {
   @Matches(/^t\d{6}$/)
-  @ApiSchema({ description: '`t` + the county\'s GB/T 2260 division code', examples: ['t510121'] })
+  @ApiSchema({ description: "`t` + the county's GB/T 2260 division code", examples: ['t510121'] })
   tenantId!: string;
 
   @Matches(/^\d{6}$/)

@@ -129,7 +129,10 @@ export class QrPayloadFields {
   @IsOptional()
   @IsInt()
   @Min(1)
-  @ApiSchema({ description: "tag 54: the amount in hundredths of the currency's unit — fen for CNY (dynamic codes, fixed-price static ones)", examples: [12800] })
+  @ApiSchema({
+    description: "tag 54: the amount in hundredths of the currency's unit — fen for CNY (dynamic codes, fixed-price static ones)",
+    examples: [12800],
+  })
   amountFen?: number;
 
   @IsOptional()

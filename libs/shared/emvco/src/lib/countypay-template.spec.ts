@@ -1,15 +1,8 @@
-import {
-  COUNTYPAY_GUID,
-  countypayMerchantAccount,
-  countypayTemplateProblems,
-  readCountypayMerchantAccount,
-} from './countypay-template';
+import { COUNTYPAY_GUID, countypayMerchantAccount, countypayTemplateProblems, readCountypayMerchantAccount } from './countypay-template';
 
 describe('countypay merchant account template', () => {
   it('lays out 00 GUID, 01 merchant id, 02 resolve URL, 03 tenant code, 04 store id under tag 26', () => {
-    expect(
-      countypayMerchantAccount({ merchantId: 'M1', tenantCode: '330481', resolveUrl: 'https://q.countypay.cn/s/X', storeId: 'S9' }),
-    ).toEqual({
+    expect(countypayMerchantAccount({ merchantId: 'M1', tenantCode: '330481', resolveUrl: 'https://q.countypay.cn/s/X', storeId: 'S9' })).toEqual({
       tag: '26',
       globallyUniqueId: COUNTYPAY_GUID,
       subfields: [

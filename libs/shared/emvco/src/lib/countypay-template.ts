@@ -41,10 +41,7 @@ const URL_PATTERN = /^https:\/\/[\x21-\x7e]+$/;
 const KNOWN_SUBTAGS = new Set(['01', '02', '03', '04']);
 
 /** Build the countypay template (tag 26 unless told otherwise). Validation happens in `encodeMpm`. */
-export function countypayMerchantAccount(
-  account: CountypayMerchantAccount,
-  tag: string = COUNTYPAY_TEMPLATE_TAG,
-): MerchantAccountTemplate {
+export function countypayMerchantAccount(account: CountypayMerchantAccount, tag: string = COUNTYPAY_TEMPLATE_TAG): MerchantAccountTemplate {
   const subfields: TlvEntry[] = [{ tag: '01', value: account.merchantId }];
   if (account.resolveUrl !== undefined) subfields.push({ tag: '02', value: account.resolveUrl });
   subfields.push({ tag: '03', value: account.tenantCode });
@@ -53,9 +50,7 @@ export function countypayMerchantAccount(
 }
 
 /** The countypay account of a decoded payload, or undefined if it has no `cn.countypay` template. */
-export function readCountypayMerchantAccount(
-  fields: Pick<MpmFields, 'merchantAccounts'>,
-): CountypayMerchantAccount | undefined {
+export function readCountypayMerchantAccount(fields: Pick<MpmFields, 'merchantAccounts'>): CountypayMerchantAccount | undefined {
   const template = fields.merchantAccounts.find((t) => t.globallyUniqueId === COUNTYPAY_GUID);
   if (!template) return undefined;
   const get = (sub: string): string | undefined => template.subfields.find((s) => s.tag === sub)?.value;
@@ -78,18 +73,15 @@ export function countypayTemplateProblems(template: MerchantAccountTemplate): st
   const byTag = new Map(template.subfields.map((s) => [s.tag, s.value]));
   const merchantId = byTag.get('01');
   if (merchantId === undefined) problems.push('sub-tag 01 (merchant id) is mandatory');
-  else if (!ID_PATTERN.test(merchantId))
-    problems.push(`sub-tag 01 (merchant id) must be 1–32 of A-Z a-z 0-9 _ -, got '${merchantId}'`);
+  else if (!ID_PATTERN.test(merchantId)) problems.push(`sub-tag 01 (merchant id) must be 1–32 of A-Z a-z 0-9 _ -, got '${merchantId}'`);
   const url = byTag.get('02');
   if (url !== undefined && !URL_PATTERN.test(url))
     problems.push(`sub-tag 02 (resolve URL) must be an https:// URL in printable ASCII without spaces, got '${url}'`);
   const tenantCode = byTag.get('03');
   if (tenantCode === undefined) problems.push('sub-tag 03 (tenant code) is mandatory');
-  else if (!TENANT_PATTERN.test(tenantCode))
-    problems.push(`sub-tag 03 (tenant code) must be 1–12 of A-Z a-z 0-9, got '${tenantCode}'`);
+  else if (!TENANT_PATTERN.test(tenantCode)) problems.push(`sub-tag 03 (tenant code) must be 1–12 of A-Z a-z 0-9, got '${tenantCode}'`);
   const storeId = byTag.get('04');
-  if (storeId !== undefined && !ID_PATTERN.test(storeId))
-    problems.push(`sub-tag 04 (store id) must be 1–32 of A-Z a-z 0-9 _ -, got '${storeId}'`);
+  if (storeId !== undefined && !ID_PATTERN.test(storeId)) problems.push(`sub-tag 04 (store id) must be 1–32 of A-Z a-z 0-9 _ -, got '${storeId}'`);
   for (const sub of byTag.keys()) {
     if (!KNOWN_SUBTAGS.has(sub)) problems.push(`sub-tag ${sub} is not defined for ${COUNTYPAY_GUID} (allowed: 01–04)`);
   }

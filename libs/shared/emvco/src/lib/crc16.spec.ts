@@ -20,7 +20,10 @@ describe('crc16CcittFalse', () => {
     // '最' is U+6700 -> UTF-8 E6 9C 80
     expect(crc16CcittFalse('最')).toBe(crc16CcittFalse('\u6700'));
     expect(crc16CcittFalse('最')).toBe(
-      crc16CcittFalseBytes(new Uint8Array([0xe6, 0x9c, 0x80])).toString(16).toUpperCase().padStart(4, '0'),
+      crc16CcittFalseBytes(new Uint8Array([0xe6, 0x9c, 0x80]))
+        .toString(16)
+        .toUpperCase()
+        .padStart(4, '0'),
     );
   });
 });

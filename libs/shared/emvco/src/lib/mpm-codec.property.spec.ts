@@ -14,8 +14,7 @@ const cjk = fc.integer({ min: 0x4e00, max: 0x9fff }).map((c) => String.fromCodeP
 const astral = fc.integer({ min: 0x20000, max: 0x2a6df }).map((c) => String.fromCodePoint(c));
 const anyChar = fc.oneof({ weight: 3, arbitrary: ascii }, { weight: 3, arbitrary: cjk }, { weight: 1, arbitrary: astral });
 
-const text = (max: number, char: fc.Arbitrary<string> = anyChar) =>
-  fc.array(char, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
+const text = (max: number, char: fc.Arbitrary<string> = anyChar) => fc.array(char, { minLength: 1, maxLength: max }).map((chars) => chars.join(''));
 const twoDigits = (n: number) => String(n).padStart(2, '0');
 const sortByTag = <T extends { tag: string }>(items: T[]): T[] => [...items].sort((a, b) => (a.tag < b.tag ? -1 : 1));
 
@@ -39,15 +38,11 @@ const countypayTemplate = (tag: string): fc.Arbitrary<MerchantAccountTemplate> =
     .map((account) => countypayMerchantAccount(account, tag));
 
 const genericTemplate = (tag: string): fc.Arbitrary<MerchantAccountTemplate> =>
-  fc
-    .record({ globallyUniqueId: text(16, ascii), subfields: tlvList(1, 99, 3, 20) })
-    .map((t) => ({ tag, ...t }));
+  fc.record({ globallyUniqueId: text(16, ascii), subfields: tlvList(1, 99, 3, 20) }).map((t) => ({ tag, ...t }));
 
 const merchantAccounts: fc.Arbitrary<MerchantAccountTemplate[]> = fc
   .uniqueArray(fc.integer({ min: 26, max: 51 }), { minLength: 1, maxLength: 2 })
-  .chain((tags) =>
-    fc.tuple(...tags.map((t) => fc.oneof(countypayTemplate(twoDigits(t)), genericTemplate(twoDigits(t))))),
-  )
+  .chain((tags) => fc.tuple(...tags.map((t) => fc.oneof(countypayTemplate(twoDigits(t)), genericTemplate(twoDigits(t))))))
   .map((templates) => sortByTag(templates));
 
 const additionalData: fc.Arbitrary<AdditionalData> = fc
@@ -179,7 +174,7 @@ describe('EMVCo MPM properties', () => {
         // top-level length digits: walk the TLV headers of the (valid) payload
         const chars = Array.from(payload);
         const lengthDigits: number[] = [];
-        for (let i = 0; i < chars.length; ) {
+        for (let i = 0; i < chars.length;) {
           lengthDigits.push(i + 2, i + 3);
           i += 4 + Number(chars.slice(i + 2, i + 4).join(''));
         }
@@ -202,7 +197,10 @@ describe('EMVCo MPM properties', () => {
    * probabilistic (1 - 2^-16); the seed is fixed so that CI stays deterministic.
    */
   it('corruption: any single-character substitution (multi-byte included) is detected without throwing', () => {
-    const replacementChar = fc.oneof(anyChar, fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)));
+    const replacementChar = fc.oneof(
+      anyChar,
+      fc.integer({ min: 0, max: 0x1f }).map((c) => String.fromCharCode(c)),
+    );
     fc.assert(
       fc.property(mpmFields, fc.nat(), replacementChar, (fields, pick, replacement) => {
         fc.pre(encodable(fields));

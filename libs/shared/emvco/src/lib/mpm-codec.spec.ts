@@ -22,9 +22,7 @@ const errorFor = (result: MpmDecodeResult, code: MpmErrorCode) => {
 
 const COUNTYPAY_DYNAMIC: MpmFields = {
   pointOfInitiation: 'dynamic',
-  merchantAccounts: [
-    countypayMerchantAccount({ merchantId: 'M2024000123', tenantCode: '330481', resolveUrl: 'https://q.countypay.cn/s/AB12CD34' }),
-  ],
+  merchantAccounts: [countypayMerchantAccount({ merchantId: 'M2024000123', tenantCode: '330481', resolveUrl: 'https://q.countypay.cn/s/AB12CD34' })],
   merchantCategoryCode: '5411',
   transactionCurrency: '156',
   countryCode: 'CN',
@@ -49,8 +47,7 @@ const STATIC_BODY_PARTS = {
   name: '5904茶叶小铺',
   city: '6004BEIJ',
 };
-const body = (parts: Partial<Record<keyof typeof STATIC_BODY_PARTS, string>> = {}): string =>
-  Object.values({ ...STATIC_BODY_PARTS, ...parts }).join('');
+const body = (parts: Partial<Record<keyof typeof STATIC_BODY_PARTS, string>> = {}): string => Object.values({ ...STATIC_BODY_PARTS, ...parts }).join('');
 
 describe('fixed vectors', () => {
   it('computes the CRC of the EMVCo specification example as A13A', () => {
@@ -291,8 +288,7 @@ describe('decodeMpm errors', () => {
     expect(errorFor(result, 'amount_invalid')).toMatchObject({
       tag: '54',
       offset: 66, // 000201 010211 2635… 52045411 5303156 -> 6+6+39+8+7
-      message:
-        "tag 54 (transaction amount) must be a decimal in yuan with up to 10 integer digits and at most 2 fraction digits (e.g. '12.34'), got '12.345'",
+      message: "tag 54 (transaction amount) must be a decimal in yuan with up to 10 integer digits and at most 2 fraction digits (e.g. '12.34'), got '12.345'",
     });
   });
 
@@ -308,9 +304,7 @@ describe('decodeMpm errors', () => {
   it('nested_template_invalid: a template whose inner TLV runs past its end', () => {
     const result = decodeMpm(withCrc(body({ account: '26100012cn.cou' })));
     expect(errorFor(result, 'nested_template_invalid')).toMatchObject({ tag: '26' });
-    expect(errorFor(result, 'nested_template_invalid').message).toContain(
-      'tag 26 (merchant account information template) is not valid nested TLV',
-    );
+    expect(errorFor(result, 'nested_template_invalid').message).toContain('tag 26 (merchant account information template) is not valid nested TLV');
   });
 
   it('nested_template_invalid: a template without globally unique identifier', () => {

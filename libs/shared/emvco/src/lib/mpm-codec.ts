@@ -2,14 +2,7 @@ import { emvAmountToFen, fenToEmvAmount, MAX_EMV_AMOUNT_FEN } from './amount';
 import { countypayTemplateProblems, COUNTYPAY_GUID } from './countypay-template';
 import { crc16CcittFalse } from './crc16';
 import { type MpmError, MpmEncodeError } from './mpm-error';
-import type {
-  AdditionalData,
-  MerchantAccountTemplate,
-  MerchantInfoLanguage,
-  MpmFields,
-  PointOfInitiation,
-  TipOrConvenience,
-} from './mpm-fields';
+import type { AdditionalData, MerchantAccountTemplate, MerchantInfoLanguage, MpmFields, PointOfInitiation, TipOrConvenience } from './mpm-fields';
 import { codePointLength, encodeTlv, type ParsedTlv, parseTlv, type TlvEntry } from './tlv';
 
 /** EMVCo: "The payload shall not exceed 512 alphanumeric characters." */
@@ -30,12 +23,22 @@ export interface NotPayableReason {
  * Can this platform pay a (valid) payload? A separate question from its validity: the county
  * banks settle in CNY in mainland China only.
  */
-export function payability(fields: Pick<MpmFields, 'transactionCurrency' | 'countryCode'>): { payable: true } | { payable: false; reasons: NotPayableReason[] } {
+export function payability(
+  fields: Pick<MpmFields, 'transactionCurrency' | 'countryCode'>,
+): { payable: true } | { payable: false; reasons: NotPayableReason[] } {
   const reasons: NotPayableReason[] = [];
   if (fields.transactionCurrency !== CURRENCY_CNY)
-    reasons.push({ code: 'currency_not_supported', tag: '53', message: `this platform pays in CNY (156) only; the payload's currency is ${fields.transactionCurrency}` });
+    reasons.push({
+      code: 'currency_not_supported',
+      tag: '53',
+      message: `this platform pays in CNY (156) only; the payload's currency is ${fields.transactionCurrency}`,
+    });
   if (fields.countryCode !== COUNTRY_CN)
-    reasons.push({ code: 'country_not_supported', tag: '58', message: `this platform pays codes of mainland China (CN) only; the payload's country is ${fields.countryCode}` });
+    reasons.push({
+      code: 'country_not_supported',
+      tag: '58',
+      message: `this platform pays codes of mainland China (CN) only; the payload's country is ${fields.countryCode}`,
+    });
   return reasons.length ? { payable: false, reasons } : { payable: true };
 }
 
@@ -124,9 +127,7 @@ const percentageText = (bp: number): string => `${Math.trunc(bp / 100)}.${String
 // ---------------------------------------------------------------------------------------
 
 function templateValue(template: MerchantAccountTemplate): string {
-  return [{ tag: '00', value: template.globallyUniqueId }, ...[...template.subfields].sort(byTag)]
-    .map((e) => encodeTlv(e.tag, e.value))
-    .join('');
+  return [{ tag: '00', value: template.globallyUniqueId }, ...[...template.subfields].sort(byTag)].map((e) => encodeTlv(e.tag, e.value)).join('');
 }
 
 function additionalDataEntries(data: AdditionalData): TlvEntry[] {
@@ -168,12 +169,10 @@ function topLevelEntries(fields: MpmFields): TlvEntry[] {
   const tip = fields.tipOrConvenience;
   if (tip?.kind === 'prompt_tip') entries.push({ tag: '55', value: '01' });
   if (tip?.kind === 'fixed_fee') entries.push({ tag: '55', value: '02' }, { tag: '56', value: fenToEmvAmount(tip.feeFen) });
-  if (tip?.kind === 'percentage_fee')
-    entries.push({ tag: '55', value: '03' }, { tag: '57', value: percentageText(tip.basisPoints) });
+  if (tip?.kind === 'percentage_fee') entries.push({ tag: '55', value: '03' }, { tag: '57', value: percentageText(tip.basisPoints) });
   if (fields.postalCode !== undefined) entries.push({ tag: '61', value: fields.postalCode });
   if (fields.additionalData !== undefined) entries.push({ tag: '62', value: additionalDataValue(fields.additionalData) });
-  if (fields.merchantInfoLanguage !== undefined)
-    entries.push({ tag: '64', value: languageValue(fields.merchantInfoLanguage) });
+  if (fields.merchantInfoLanguage !== undefined) entries.push({ tag: '64', value: languageValue(fields.merchantInfoLanguage) });
   return entries.sort(byTag);
 }
 
@@ -216,8 +215,7 @@ function checkFields(f: Partial<MpmFields>, skip: ReadonlySet<FieldKey>): MpmErr
     const problem = textProblem(entry.value, 99);
     if (problem) invalid(entry.tag, problem);
   }
-  for (const tag of duplicates(network.map((e) => e.tag)))
-    errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
+  for (const tag of duplicates(network.map((e) => e.tag))) errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
 
   // 26–51
   const templates: readonly MerchantAccountTemplate[] = f.merchantAccounts ?? [];
@@ -257,12 +255,10 @@ function checkFields(f: Partial<MpmFields>, skip: ReadonlySet<FieldKey>): MpmErr
     if (!guidProblem && subOk) {
       const length = codePointLength(templateValue(template));
       if (length > 99) nested(tag, `the template is ${length} characters long; the maximum is 99`);
-      if (template.globallyUniqueId === COUNTYPAY_GUID)
-        for (const problem of countypayTemplateProblems(template)) nested(tag, problem);
+      if (template.globallyUniqueId === COUNTYPAY_GUID) for (const problem of countypayTemplateProblems(template)) nested(tag, problem);
     }
   }
-  for (const tag of duplicates(templates.map((t) => t.tag)))
-    errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
+  for (const tag of duplicates(templates.map((t) => t.tag))) errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
 
   // 52
   if (!skip.has('merchantCategoryCode')) {
@@ -398,8 +394,7 @@ function checkFields(f: Partial<MpmFields>, skip: ReadonlySet<FieldKey>): MpmErr
     const problem = textProblem(entry.value, 99);
     if (problem) invalid(entry.tag, problem);
   }
-  for (const tag of duplicates(extra.map((e) => e.tag)))
-    errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
+  for (const tag of duplicates(extra.map((e) => e.tag))) errors.push({ code: 'duplicate_tag', tag, message: `${describeTag(tag)} appears more than once` });
 
   return errors;
 }
@@ -448,8 +443,7 @@ const CRC_TAIL = /6304[0-9A-F]{4}$/;
  * with a stable code, the tag concerned and its offset in characters (code points).
  */
 export function decodeMpm(payload: string): MpmDecodeResult {
-  if (typeof payload !== 'string' || payload.length === 0)
-    return { ok: false, errors: [{ code: 'empty_payload', message: 'the payload is empty' }] };
+  if (typeof payload !== 'string' || payload.length === 0) return { ok: false, errors: [{ code: 'empty_payload', message: 'the payload is empty' }] };
   const chars = Array.from(payload);
   if (chars.length > MAX_PAYLOAD_LENGTH)
     return {
@@ -518,7 +512,12 @@ export function decodeMpm(payload: string): MpmDecodeResult {
   const byTagMap = new Map<string, ParsedTlv>();
   for (const entry of entries) {
     if (byTagMap.has(entry.tag)) {
-      errors.push({ code: 'duplicate_tag', tag: entry.tag, offset: entry.offset, message: `${describeTag(entry.tag)} appears more than once (again at offset ${entry.offset})` });
+      errors.push({
+        code: 'duplicate_tag',
+        tag: entry.tag,
+        offset: entry.offset,
+        message: `${describeTag(entry.tag)} appears more than once (again at offset ${entry.offset})`,
+      });
       continue;
     }
     byTagMap.set(entry.tag, entry);
@@ -600,8 +599,7 @@ function buildFields(top: ReadonlyMap<string, ParsedTlv>): Built {
   // 01
   const poi = top.get('01');
   if (!poi) missing('pointOfInitiation', '01');
-  else if (poi.value === '11' || poi.value === '12')
-    fields.pointOfInitiation = (poi.value === '11' ? 'static' : 'dynamic') satisfies PointOfInitiation;
+  else if (poi.value === '11' || poi.value === '12') fields.pointOfInitiation = (poi.value === '11' ? 'static' : 'dynamic') satisfies PointOfInitiation;
   else
     fail('pointOfInitiation', {
       code: 'invalid_value',

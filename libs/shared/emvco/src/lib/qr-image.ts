@@ -18,10 +18,8 @@ export const DEFAULT_QR_MARGIN = 2;
 function resolveOptions(opts: QrImageOptions): { width: number; margin: number } {
   const width = opts.width ?? DEFAULT_QR_WIDTH;
   const margin = opts.margin ?? DEFAULT_QR_MARGIN;
-  if (!Number.isInteger(width) || width < 64 || width > 4096)
-    throw new RangeError(`QR width must be an integer from 64 to 4096, got ${width}`);
-  if (!Number.isInteger(margin) || margin < 0 || margin > 16)
-    throw new RangeError(`QR margin must be an integer from 0 to 16, got ${margin}`);
+  if (!Number.isInteger(width) || width < 64 || width > 4096) throw new RangeError(`QR width must be an integer from 64 to 4096, got ${width}`);
+  if (!Number.isInteger(margin) || margin < 0 || margin > 16) throw new RangeError(`QR margin must be an integer from 0 to 16, got ${margin}`);
   return { width, margin };
 }
 

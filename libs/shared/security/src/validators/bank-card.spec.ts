@@ -46,9 +46,12 @@ describe('debit card numbers and bank account numbers (settlement accounts)', ()
   });
 
   // 19-digit UnionPay cards, a 16-digit Visa debit card, a 19-digit older domestic card (9558…)
-  it.each(['6222020200112233446', '6217000000000000004', '4111111111111111', `955880100111499000${luhnCheckDigit('955880100111499000')}`])('accepts the Luhn-valid card %s as a debit card', (card) => {
-    expect(validateDebitCardNumber(card)).toEqual({ valid: true });
-  });
+  it.each(['6222020200112233446', '6217000000000000004', '4111111111111111', `955880100111499000${luhnCheckDigit('955880100111499000')}`])(
+    'accepts the Luhn-valid card %s as a debit card',
+    (card) => {
+      expect(validateDebitCardNumber(card)).toEqual({ valid: true });
+    },
+  );
 
   it('says which debit card rule failed', () => {
     expect(validateDebitCardNumber('6222 0202 0011 2233 446')).toEqual({ valid: false, reason: 'format' });

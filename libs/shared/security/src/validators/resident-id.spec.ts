@@ -52,11 +52,17 @@ describe('resident ID number (GB 11643-1999)', () => {
   it('property: any valid date and province prefix with the computed check digit validates', () => {
     const date = fc.date({ min: new Date('1900-01-01T00:00:00Z'), max: new Date('2025-12-31T00:00:00Z'), noInvalidDate: true });
     fc.assert(
-      fc.property(fc.constantFrom('11', '35', '44', '65', '81'), fc.integer({ min: 0, max: 9999 }), date, fc.integer({ min: 0, max: 999 }), (province, county, birth, seq) => {
-        const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
-        const first17 = `${province}${String(county).padStart(4, '0')}${ymd}${String(seq).padStart(3, '0')}`;
-        expect(isValidResidentId(first17 + residentIdCheckCharacter(first17), { today })).toBe(true);
-      }),
+      fc.property(
+        fc.constantFrom('11', '35', '44', '65', '81'),
+        fc.integer({ min: 0, max: 9999 }),
+        date,
+        fc.integer({ min: 0, max: 999 }),
+        (province, county, birth, seq) => {
+          const ymd = birth.toISOString().slice(0, 10).replace(/-/g, '');
+          const first17 = `${province}${String(county).padStart(4, '0')}${ymd}${String(seq).padStart(3, '0')}`;
+          expect(isValidResidentId(first17 + residentIdCheckCharacter(first17), { today })).toBe(true);
+        },
+      ),
     );
   });
 });

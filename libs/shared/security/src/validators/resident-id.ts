@@ -14,16 +14,47 @@ const SHAPE = /^\d{17}[\dX]$/;
 
 /** Province-level prefixes of GB/T 2260, plus 71 (Taiwan) and 81/82/83 (residence permits). */
 export const RESIDENT_ID_PROVINCE_PREFIXES: ReadonlySet<string> = new Set([
-  '11', '12', '13', '14', '15', '21', '22', '23', '31', '32', '33', '34', '35', '36', '37',
-  '41', '42', '43', '44', '45', '46', '50', '51', '52', '53', '54', '61', '62', '63', '64', '65',
-  '71', '81', '82', '83',
+  '11',
+  '12',
+  '13',
+  '14',
+  '15',
+  '21',
+  '22',
+  '23',
+  '31',
+  '32',
+  '33',
+  '34',
+  '35',
+  '36',
+  '37',
+  '41',
+  '42',
+  '43',
+  '44',
+  '45',
+  '46',
+  '50',
+  '51',
+  '52',
+  '53',
+  '54',
+  '61',
+  '62',
+  '63',
+  '64',
+  '65',
+  '71',
+  '81',
+  '82',
+  '83',
 ]);
 
 export type ResidentIdFailure = 'format' | 'area_code' | 'birth_date' | 'check_digit';
 
 export type ResidentIdResult =
-  | { valid: true; idNumber: string; areaCode: string; birthDate: string; gender: 'male' | 'female' }
-  | { valid: false; reason: ResidentIdFailure };
+  { valid: true; idNumber: string; areaCode: string; birthDate: string; gender: 'male' | 'female' } | { valid: false; reason: ResidentIdFailure };
 
 /** ISO 7064 MOD 11-2 check character for the first 17 digits. Throws RangeError otherwise. */
 export function residentIdCheckCharacter(first17: string): string {

@@ -329,7 +329,8 @@ function schemasFor(roots: Set<Ctor>, ops: readonly DescribedOperation[]): Recor
     for (const ref of JSON.stringify(s).matchAll(/"#\/components\/schemas\/([A-Za-z0-9_]+)"/g)) queue.push(ref[1]!);
   }
   // response objects: every property is present; only @IsOptional ones may be left out
-  for (const name of Object.keys(out)) if (responseClasses.has(name) || isOnlyReferencedFromResponses(name, out, responseClasses)) out[name] = responseShape(name, out[name]!);
+  for (const name of Object.keys(out))
+    if (responseClasses.has(name) || isOnlyReferencedFromResponses(name, out, responseClasses)) out[name] = responseShape(name, out[name]!);
   for (const op of ops) {
     if (!('schemaName' in op.response)) continue;
     const n = op.response.schemaName;

@@ -23,7 +23,10 @@ export class PageQuery {
   @IsOptional()
   @IsString()
   @MaxLength(1000)
-  @ApiSchema({ description: "the previous page's nextCursor (opaque)", examples: ['WyJxci1vcmRlcnMiLCIyMDI2LTExLTI5IDA2OjAwOjAwLjEyMzQ1NiswMCIsIjBiNWMxYzBlLTdkOGEtNGY2MS05YTU3LTNmMmE1NWMwZDFlNCJd'] })
+  @ApiSchema({
+    description: "the previous page's nextCursor (opaque)",
+    examples: ['WyJxci1vcmRlcnMiLCIyMDI2LTExLTI5IDA2OjAwOjAwLjEyMzQ1NiswMCIsIjBiNWMxYzBlLTdkOGEtNGY2MS05YTU3LTNmMmE1NWMwZDFlNCJd'],
+  })
   cursor?: string;
 }
 

@@ -32,7 +32,10 @@ describe('AccessGuard', () => {
   const gateway = new ServiceAssertionSigner('gateway', 'gw1', gatewayKey.privateKey);
   const onboarding = new ServiceAssertionSigner('onboarding', 'onb1', onboardingKey.privateKey);
   const auth = new ServiceAuth('settlement', {
-    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ gw1: { issuer: 'gateway', publicKey: gatewayKey.publicKey }, onb1: { issuer: 'onboarding', publicKey: onboardingKey.publicKey } }),
+    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({
+      gw1: { issuer: 'gateway', publicKey: gatewayKey.publicKey },
+      onb1: { issuer: 'onboarding', publicKey: onboardingKey.publicKey },
+    }),
     COUNTYPAY_S2S_SIGNING_KEY: '',
     COUNTYPAY_S2S_KEY_ID: '',
   });

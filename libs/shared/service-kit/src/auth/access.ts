@@ -92,7 +92,8 @@ export class AccessGuard implements CanActivate {
     const req = ctx.switchToHttp().getRequest<WithActor>();
     const header = req.headers[SERVICE_ASSERTION_HEADER];
     const check = this.auth.verifier.verify(typeof header === 'string' ? header : undefined);
-    if (!check.ok) throw new ApiError('invalid_service_assertion', `the caller is not authenticated as a platform service: ${check.reason}`, SERVICE_ASSERTION_HEADER);
+    if (!check.ok)
+      throw new ApiError('invalid_service_assertion', `the caller is not authenticated as a platform service: ${check.reason}`, SERVICE_ASSERTION_HEADER);
     const { claims } = check;
     if (access.kind === 'internal') {
       if (!access.callers.includes(claims.iss)) throw new ApiError('forbidden_actor', `this route is for ${access.callers.join(' or ')}, not ${claims.iss}`);
@@ -102,7 +103,8 @@ export class AccessGuard implements CanActivate {
     const actor = actorFromAssertion(claims.act);
     // the tenant header (logs, metrics) must agree with the asserted actor
     const tenantHeader = req.headers[ACTOR_HEADERS.tenant];
-    if (tenantHeader !== undefined && tenantHeader !== actor.tenantId) throw new ApiError('forbidden_actor', "the tenant-id header is not the asserted actor's tenant", ACTOR_HEADERS.tenant);
+    if (tenantHeader !== undefined && tenantHeader !== actor.tenantId)
+      throw new ApiError('forbidden_actor', "the tenant-id header is not the asserted actor's tenant", ACTOR_HEADERS.tenant);
     if (!access.actors.includes(actor.type))
       throw new ApiError('forbidden_actor', `this route is not open to ${actor.type === 'app' ? 'apps' : `${actor.type} operators`}`);
     if (actor.type === 'app' && !access.scopes.some((s) => actor.scopes.includes(s))) {

@@ -21,7 +21,11 @@ describe('actorFromHeaders (onboarding cases)', () => {
 
   it('reads a province operator, with or without the county it acts in', () => {
     expect(actorFromHeaders({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': 'op1' })).toEqual({ type: 'province', id: 'op1' });
-    expect(actorFromHeaders({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': 'op1', 'tenant-id': 't510121' })).toEqual({ type: 'province', id: 'op1', tenantId: 't510121' });
+    expect(actorFromHeaders({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': 'op1', 'tenant-id': 't510121' })).toEqual({
+      type: 'province',
+      id: 'op1',
+      tenantId: 't510121',
+    });
   });
 
   it('reads an app with its partner and its known scopes (blanks and unknown scopes dropped)', () => {
@@ -40,9 +44,23 @@ describe('actorFromHeaders (onboarding cases)', () => {
   it('refuses incomplete, malformed or unknown actors (403 forbidden_actor; a malformed tenant is 400 invalid_tenant)', () => {
     expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'county', 'x-cp-actor-id': 'op' }))).toBe('forbidden_actor');
     expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': APP, 'tenant-id': 't510121' }))).toBe('forbidden_actor');
-    expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': APP, 'x-cp-partner-id': "1' or 1=1", 'tenant-id': 't510121' }))).toBe('forbidden_actor');
-    expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': 'app_x', 'x-cp-partner-id': PARTNER, 'tenant-id': 't510121' }))).toBe('forbidden_actor');
-    expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': APP, 'x-cp-app-id': 'app_aaaaaaaaaaaaaaaaaaaa', 'x-cp-partner-id': PARTNER, 'tenant-id': 't510121' }))).toBe('forbidden_actor');
+    expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': APP, 'x-cp-partner-id': "1' or 1=1", 'tenant-id': 't510121' }))).toBe(
+      'forbidden_actor',
+    );
+    expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'app', 'x-cp-actor-id': 'app_x', 'x-cp-partner-id': PARTNER, 'tenant-id': 't510121' }))).toBe(
+      'forbidden_actor',
+    );
+    expect(
+      codeOf(() =>
+        actorFromHeaders({
+          'x-cp-actor-type': 'app',
+          'x-cp-actor-id': APP,
+          'x-cp-app-id': 'app_aaaaaaaaaaaaaaaaaaaa',
+          'x-cp-partner-id': PARTNER,
+          'tenant-id': 't510121',
+        }),
+      ),
+    ).toBe('forbidden_actor');
     expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'root', 'x-cp-actor-id': 'x' }))).toBe('forbidden_actor');
     expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'province' }))).toBe('forbidden_actor');
     expect(codeOf(() => actorFromHeaders({ 'x-cp-actor-type': 'province', 'x-cp-actor-id': 'op 1; drop' }))).toBe('forbidden_actor');

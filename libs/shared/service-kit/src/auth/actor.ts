@@ -87,7 +87,8 @@ export function actorFromHeaders(headers: Headers): Actor | undefined {
   const id = one(headers, ACTOR_HEADERS.id);
   if (!id) throw forbidden(`header ${ACTOR_HEADERS.id} is missing`, ACTOR_HEADERS.id);
   const tenant = one(headers, ACTOR_HEADERS.tenant);
-  if (tenant !== undefined && !isTenantId(tenant)) throw new ApiError('invalid_tenant', 'the tenant-id header must be t followed by six digits', ACTOR_HEADERS.tenant);
+  if (tenant !== undefined && !isTenantId(tenant))
+    throw new ApiError('invalid_tenant', 'the tenant-id header must be t followed by six digits', ACTOR_HEADERS.tenant);
   switch (type) {
     case 'province':
       if (!OPERATOR_ID.test(id)) throw forbidden('the operator id is malformed', ACTOR_HEADERS.id);

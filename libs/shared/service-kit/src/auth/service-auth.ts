@@ -62,13 +62,17 @@ export class ServiceAuth {
     config: Pick<ServiceAuthConfig, 'COUNTYPAY_S2S_TRUSTED_KEYS' | 'COUNTYPAY_S2S_SIGNING_KEY' | 'COUNTYPAY_S2S_KEY_ID'>,
   ) {
     this.verifier = new ServiceAssertionVerifier(service, parseTrustedServiceKeys(config.COUNTYPAY_S2S_TRUSTED_KEYS));
-    this.signer = config.COUNTYPAY_S2S_SIGNING_KEY ? new ServiceAssertionSigner(service, config.COUNTYPAY_S2S_KEY_ID, config.COUNTYPAY_S2S_SIGNING_KEY) : undefined;
+    this.signer = config.COUNTYPAY_S2S_SIGNING_KEY
+      ? new ServiceAssertionSigner(service, config.COUNTYPAY_S2S_KEY_ID, config.COUNTYPAY_S2S_SIGNING_KEY)
+      : undefined;
   }
 
   /** The header that authenticates a call of this service to `audience`, for `actor` if given. */
   assertionHeader(audience: string, actor?: Actor, requestId?: string): Record<string, string> {
     if (!this.signer) throw new Error(`${this.service} has no COUNTYPAY_S2S_SIGNING_KEY: it cannot call other services`);
-    return { [SERVICE_ASSERTION_HEADER]: this.signer.sign(audience, { ...(actor ? { actor: assertedActor(actor) } : {}), ...(requestId ? { requestId } : {}) }) };
+    return {
+      [SERVICE_ASSERTION_HEADER]: this.signer.sign(audience, { ...(actor ? { actor: assertedActor(actor) } : {}), ...(requestId ? { requestId } : {}) }),
+    };
   }
 }
 

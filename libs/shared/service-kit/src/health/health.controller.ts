@@ -52,7 +52,10 @@ export class HealthController {
   private async checkKafka(): Promise<Check> {
     const admin = this.kafka.admin();
     try {
-      await within(3000, admin.connect().then(() => admin.describeCluster()));
+      await within(
+        3000,
+        admin.connect().then(() => admin.describeCluster()),
+      );
       return 'up';
     } catch {
       return 'down';

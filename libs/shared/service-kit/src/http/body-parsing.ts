@@ -30,7 +30,10 @@ export function jsonBodyParsing(limit: number, opts: JsonBodyOptions = {}) {
       sendError(res, req, 'unsupported_media_type', `request bodies must be application/json, got '${mediaType || 'none'}'`);
       return;
     }
-    const charset = params.find((p) => p.startsWith('charset='))?.slice('charset='.length).replace(/"/g, '');
+    const charset = params
+      .find((p) => p.startsWith('charset='))
+      ?.slice('charset='.length)
+      .replace(/"/g, '');
     if (charset !== undefined && charset !== 'utf-8' && charset !== 'utf8') {
       sendError(res, req, 'unsupported_media_type', `request bodies must be UTF-8, got charset '${charset}'`);
       return;

@@ -30,11 +30,13 @@ export function parseJsonBody(bytes: Buffer): { ok: true; value: object } | { ok
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
-      if (++depth > MAX_JSON_DEPTH) return { ok: false, problem: { code: 'invalid_json', message: `the request body is nested more than ${MAX_JSON_DEPTH} levels deep` } };
+      if (++depth > MAX_JSON_DEPTH)
+        return { ok: false, problem: { code: 'invalid_json', message: `the request body is nested more than ${MAX_JSON_DEPTH} levels deep` } };
     } else if (c === 0x7d || c === 0x5d) depth--;
   }
   let value: unknown;
@@ -43,11 +45,20 @@ export function parseJsonBody(bytes: Buffer): { ok: true; value: object } | { ok
   } catch {
     return { ok: false, problem: { code: 'invalid_json', message: 'the request body is not valid JSON' } };
   }
-  if (typeof value !== 'object' || value === null) return { ok: false, problem: { code: 'invalid_json', message: 'the request body must be a JSON object or array' } };
+  if (typeof value !== 'object' || value === null)
+    return { ok: false, problem: { code: 'invalid_json', message: 'the request body must be a JSON object or array' } };
   const reserved = findReservedKey(value);
   if (reserved !== undefined) return { ok: false, problem: { code: 'unknown_field', message: `${reserved} is not a field of any request`, param: reserved } };
   const nul = findNul(value);
-  if (nul !== undefined) return { ok: false, problem: { code: 'invalid_request', message: `${nul || 'the body'} contains a NUL character (\\u0000), which no field accepts`, ...(nul ? { param: nul } : {}) } };
+  if (nul !== undefined)
+    return {
+      ok: false,
+      problem: {
+        code: 'invalid_request',
+        message: `${nul || 'the body'} contains a NUL character (\\u0000), which no field accepts`,
+        ...(nul ? { param: nul } : {}),
+      },
+    };
   return { ok: true, value };
 }
 

@@ -17,7 +17,6 @@ export class PlatformProbeData {
   @IsString()
   @MaxLength(200)
   note?: string;
-
 }
 
 export const PlatformProbeV1 = defineEvent({
