@@ -5,7 +5,7 @@ import type { INestApplication } from '@nestjs/common';
 import { HttpConfig, loadConfig } from '@countypay/config';
 import { migrateService } from '@countypay/persistence';
 import { createServiceApp } from '@countypay/service-kit';
-import { createTestSchema, eventually, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
+import { createTestSchema, eventually, testInfra, testServiceAuthEnv, uniqueName, type TestSchema } from '@countypay/testing';
 import { migrations } from './data-source';
 import { signNotification } from './domain/notify-signature';
 import { shanghaiIso } from './domain/statement';
@@ -79,6 +79,7 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
       SANDBOX_USER_PAYING_MS: '600000',
       SANDBOX_LATE_NOTIFY_MS: '50',
       SANDBOX_NOTIFY_RETRY_MS: '20',
+      ...testServiceAuthEnv('channel-sandbox'),
     });
     const { AppModule } = await import('./app.module');
     app = await createServiceApp(AppModule, loadConfig(HttpConfig));

@@ -5,6 +5,7 @@ export {
   testActors,
   testAssertion,
   testServiceAuth,
+  testServiceAuthEnv,
   TestPlatformModule,
   verifyTestAssertion,
   type CallOptions,

@@ -41,14 +41,19 @@ export function verifyTestAssertion(token: string | undefined, audience: string)
   return new ServiceAssertionVerifier(audience, { [TEST_GATEWAY_KID]: { issuer: 'gateway', publicKey: testGatewayKeys.publicKey } }).verify(token);
 }
 
-/** A service's ServiceAuth in the tests: it trusts the tests' gateway; the gateway signs with the tests' gateway key. */
-export function testServiceAuth(service: string): ServiceAuth {
+/** The S2S settings of `service` in the tests (for a whole app booted from env): it trusts the tests' gateway. */
+export function testServiceAuthEnv(service: string): Record<'COUNTYPAY_S2S_TRUSTED_KEYS' | 'COUNTYPAY_S2S_SIGNING_KEY' | 'COUNTYPAY_S2S_KEY_ID', string> {
   const own = service === 'gateway' ? testGatewayKeys : generateServiceKeyPair();
-  return new ServiceAuth(service, {
+  return {
     COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ [TEST_GATEWAY_KID]: { issuer: 'gateway', publicKey: testGatewayKeys.publicKey } }),
     COUNTYPAY_S2S_SIGNING_KEY: own.privateKey,
     COUNTYPAY_S2S_KEY_ID: service === 'gateway' ? TEST_GATEWAY_KID : `it-${service.replace(/[^A-Za-z0-9_-]/g, '')}`,
-  });
+  };
+}
+
+/** A service's ServiceAuth in the tests: it trusts the tests' gateway; the gateway signs with the tests' gateway key. */
+export function testServiceAuth(service: string): ServiceAuth {
+  return new ServiceAuth(service, testServiceAuthEnv(service));
 }
 
 /**
