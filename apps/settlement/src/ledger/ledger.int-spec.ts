@@ -8,7 +8,7 @@ import {
   type RefundData,
   type TenantUpdatedData,
 } from '@countypay/contracts';
-import { inTenantTransaction } from '@countypay/persistence';
+import { bindTenant, inTenantTransaction } from '@countypay/persistence';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
@@ -209,6 +209,34 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     await Promise.all(events.map((e) => postPayment(e)));
     const expected = events.reduce((s, e) => s + e.data.amountFen - Math.floor((e.data.amountFen * 38 + 5_000) / 10_000), 0);
     expect(await payable(A, m)).toBe(expected);
+  });
+
+  it('posts batches that share hot accounts in opposite orders, concurrently, without a deadlock (balances applied once per transaction, in one order)', async () => {
+    // a consumer commits up to 100 events in one transaction; two partitions' batches touch the
+    // same fee-income and channel-receivable rows of two tenants in opposite orders
+    const m = randomUUID();
+    const channels: PaymentChannel[] = ['wechat', 'alipay', 'unionpay', 'county_bank'];
+    const batch = (order: PaymentChannel[], tenantsInOrder: string[]): Array<EventEnvelope<PaymentSucceededData>> =>
+      tenantsInOrder.flatMap((t) => order.map((channel, i) => payment(t, { merchantId: m, amountFen: 2_000 + i, channel })));
+    const forward = batch(channels, [A, B]);
+    const backward = batch([...channels].reverse(), [B, A]);
+    const postBatch = (events: Array<EventEnvelope<PaymentSucceededData>>): Promise<void> =>
+      inTenantTransaction(ds, events[0]!.tenantId, async (em) => {
+        for (const e of events) {
+          await bindTenant(em, e.tenantId);
+          await ledger.onPaymentSucceeded(e, em);
+          await new Promise((r) => setTimeout(r, 5)); // the other batch runs meanwhile (as a consumer's effects await I/O)
+        }
+      });
+    for (let round = 0; round < 3; round++)
+      await Promise.all([
+        postBatch(forward.map((e) => ({ ...e, id: randomUUID() }))),
+        postBatch(backward.map((e) => ({ ...e, id: randomUUID(), data: { ...e.data, orderId: randomUUID() } }))),
+      ]);
+    for (const t of [A, B]) {
+      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
+      expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
+    }
   });
 
   it('keeps every account balance equal to the sum of its postings, in every tenant', async () => {

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PaymentChannel, PaymentProduct, SettlementSourceType } from '@countypay/contracts';
 import { col, execute, Keyset, many, one, pageQuery, query, rowOf, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
-import type { AccountSpec, AccountType, Direction } from '../domain/chart-of-accounts';
-import type { AccountDelta, PostingLine } from '../domain/posting-rules';
+import { accountSpec, type AccountType, type Direction } from '../domain/chart-of-accounts';
+import type { AccountDelta } from '../domain/posting-rules';
+import type { EntryPostings, LedgerWriter } from './balance-batch';
 
 /** Every query runs in the caller's tenant transaction: row-level security scopes it to that tenant. */
 
@@ -85,7 +86,7 @@ const EXISTING = rowOf({ id: col.uuid(), sourceEventId: col.uuid() });
 const NOW = rowOf({ now: col.timestamp() });
 
 @Injectable()
-export class LedgerRepository {
+export class LedgerRepository implements LedgerWriter {
   /**
    * Inserts the entry header unless this source event (or this payment/refund) was posted
    * already: `(tenant_id, source_event_id)` and `(tenant_id, source_type, source_ref)` are unique.
@@ -133,31 +134,47 @@ export class LedgerRepository {
   }
 
   /**
-   * Opens the account at its first posting and adds the entry's debits and credits to it, in
-   * ONE atomic statement (the row is locked by the upsert; `balance_fen` is generated from the
-   * totals). Never read-modify-write.
+   * Opens each account at its first posting and adds its debits and credits, in ONE atomic
+   * statement for all of them (each row locked by the upsert, in the order given — callers pass
+   * them sorted; `balance_fen` is generated from the totals). Never read-modify-write.
    */
-  async applyToBalance(em: EntityManager, tenantId: string, spec: AccountSpec, d: AccountDelta): Promise<void> {
+  async applyToBalances(em: EntityManager, tenantId: string, deltas: readonly AccountDelta[]): Promise<void> {
+    if (deltas.length === 0) return;
+    const specs = deltas.map((d) => accountSpec(d.account));
     await execute(
       em,
       `insert into account_balances (tenant_id, account, account_type, normal_side, debits_fen, credits_fen, posting_count)
-       values ($1, $2, $3, $4, $5, $6, $7)
+       select $1, d.account, d.account_type, d.normal_side, d.debits_fen, d.credits_fen, d.posting_count
+         from unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[])
+              with ordinality as d(account, account_type, normal_side, debits_fen, credits_fen, posting_count, n)
+        order by d.n
        on conflict (tenant_id, account) do update
          set debits_fen = account_balances.debits_fen + excluded.debits_fen,
              credits_fen = account_balances.credits_fen + excluded.credits_fen,
              posting_count = account_balances.posting_count + excluded.posting_count,
              updated_at = now()`,
-      [tenantId, d.account, spec.type, spec.normalSide, d.debitsFen, d.creditsFen, d.postings],
+      [
+        tenantId,
+        deltas.map((d) => d.account),
+        specs.map((s) => s.type),
+        specs.map((s) => s.normalSide),
+        deltas.map((d) => d.debitsFen),
+        deltas.map((d) => d.creditsFen),
+        deltas.map((d) => d.postings),
+      ],
     );
   }
 
-  async insertPostings(em: EntityManager, tenantId: string, entryId: string, lines: readonly PostingLine[]): Promise<void> {
+  /** Every posting of the given entries, in one statement. */
+  async insertPostings(em: EntityManager, tenantId: string, entries: readonly EntryPostings[]): Promise<void> {
+    const rows = entries.flatMap((e) => e.lines.map((l, i) => ({ entryId: e.entryId, lineNo: i + 1, ...l })));
+    if (rows.length === 0) return;
     await execute(
       em,
       `insert into postings (tenant_id, entry_id, line_no, account, direction, amount_fen)
-       select $1, $2, l.line_no, l.account, l.direction, l.amount_fen
-         from unnest($3::smallint[], $4::text[], $5::text[], $6::bigint[]) as l(line_no, account, direction, amount_fen)`,
-      [tenantId, entryId, lines.map((_, i) => i + 1), lines.map((l) => l.account), lines.map((l) => l.direction), lines.map((l) => l.amountFen)],
+       select $1, l.entry_id, l.line_no, l.account, l.direction, l.amount_fen
+         from unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::bigint[]) as l(entry_id, line_no, account, direction, amount_fen)`,
+      [tenantId, rows.map((r) => r.entryId), rows.map((r) => r.lineNo), rows.map((r) => r.account), rows.map((r) => r.direction), rows.map((r) => r.amountFen)],
     );
   }
 

@@ -16,9 +16,10 @@ import { fenToJson, toFen } from '@countypay/money';
 import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
-import { accountSpec, merchantPayable } from '../domain/chart-of-accounts';
-import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import { merchantPayable } from '../domain/chart-of-accounts';
+import { isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
 import { OnboardingReadModel } from '@countypay/read-models';
+import { gatherPostings } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
 import type { LedgerEntry, MerchantBalance, TrialBalance, TrialBalanceAccount } from './dto/ledger.responses.dto';
 import type { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query.dto';
@@ -132,10 +133,8 @@ export class LedgerService {
       this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
       return undefined;
     }
-    // one atomic upsert per account, in account order (concurrent entries lock the same rows in the same order)
-    const deltas = accountDeltas(plan.lines).sort((a, b) => (a.account < b.account ? -1 : a.account > b.account ? 1 : 0));
-    for (const delta of deltas) await this.repo.applyToBalance(em, tenantId, accountSpec(delta.account), delta);
-    await this.repo.insertPostings(em, tenantId, entryId, plan.lines);
+    // postings and balances are written when the transaction (one event, or a consumer's batch) commits: balances summed per account, in one order
+    gatherPostings(em, tenantId, { entryId, lines: plan.lines }, this.repo);
 
     const posted = Object.assign(new SettlementPostedData(), {
       entryId,

@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
 import { runWithTenant } from '@countypay/tenancy';
-import { bindTenant, col, execute, inTenantTransaction, many, rowOf } from '@countypay/persistence';
+import { bindTenant, col, execute, inTenantTransaction, isTransientConflict, many, rowOf } from '@countypay/persistence';
 import { inConsumerSpan } from '@countypay/observability';
 import { parseEnvelope, InvalidMessageError } from './parse-envelope';
 import { deadLetter } from './dead-letter';
@@ -20,6 +20,8 @@ interface ChunkItem {
 
 /** At most this many events commit in one transaction. */
 const BATCH_CHUNK = 100;
+/** A batch that met a deadlock or serialization failure is run again whole this many times before it is halved. */
+const CONFLICT_RETRIES = 5;
 const INBOX_ID = rowOf({ eventId: col.uuid() });
 
 export type EventHandler<T extends object> = (event: EventEnvelope<T>, em: EntityManager) => Promise<void>;
@@ -162,8 +164,9 @@ export class IdempotentConsumer {
     }
     let outcomes: Array<'processed' | 'duplicate'>;
     try {
-      outcomes = await this.applyBatch(subs, valid, topic);
+      outcomes = await this.applyBatchRetryingConflicts(subs, valid, topic, heartbeat);
     } catch (err) {
+      if (this.stopping) return false;
       this.logger.warn({ topic, partition, events: valid.length, err }, 'batch transaction failed; trying its halves');
       const half = Math.ceil(chunk.length / 2);
       return (
@@ -176,6 +179,24 @@ export class IdempotentConsumer {
     for (const item of chunk) if (item.invalid) await this.deadLetterInvalid(topic, partition, item.message, item.headers, item.invalid);
     await this.commit(topic, partition, (BigInt(chunk[chunk.length - 1]!.message.offset) + 1n).toString());
     return true;
+  }
+
+  /** A deadlock or serialization failure says nothing about the events: the same batch runs again after a short, jittered pause. */
+  private async applyBatchRetryingConflicts(
+    subs: ReadonlyArray<Subscription<object>>,
+    items: ReadonlyArray<{ envelope: EventEnvelope<object>; headers: Record<string, string> }>,
+    topic: string,
+    heartbeat: () => Promise<void>,
+  ): Promise<Array<'processed' | 'duplicate'>> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.applyBatch(subs, items, topic);
+      } catch (err) {
+        if (!isTransientConflict(err) || attempt > CONFLICT_RETRIES || this.stopping) throw err;
+        this.logger.warn({ topic, events: items.length, attempt, err }, 'batch transaction met a lock conflict; running it again');
+        await this.pause(Math.round(20 * attempt * (1 + Math.random())), heartbeat);
+      }
+    }
   }
 
   /**
@@ -254,6 +275,7 @@ export class IdempotentConsumer {
       return;
     }
 
+    let conflicts = 0;
     for (let attempt = 1; ; attempt++) {
       try {
         const outcome = await runWithTenant(envelope.tenantId, () =>
@@ -265,6 +287,12 @@ export class IdempotentConsumer {
         if (outcome === 'processed' && this.opts.afterCommit) await this.opts.afterCommit(envelope);
         break;
       } catch (err) {
+        // a lock conflict is not the event's fault: it does not use up an attempt (within reason)
+        if (isTransientConflict(err) && conflicts++ < CONFLICT_RETRIES * 4 && !this.stopping) {
+          attempt--;
+          await this.pause(Math.round(20 * conflicts * (1 + Math.random())), heartbeat);
+          continue;
+        }
         if (attempt >= this.opts.maxAttempts) {
           const msg = err instanceof Error ? err.message : String(err);
           await deadLetter(this.dlqProducer, {

@@ -34,3 +34,5 @@ export {
 export { Keyset, pageQuery, type KeyColumn, type KeyType, type Page, type PageRequest } from './pagination';
 export { PgListener, type ListenerHandlers } from './listener';
 export { isDatabaseUnavailable } from './unavailable';
+export { beforeCommit } from './before-commit';
+export { isTransientConflict } from './transient';

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { assertTenantId } from '@countypay/tenancy';
+import { discardBeforeCommit, runBeforeCommit } from './before-commit';
 import { execute, type Queryable } from './sql';
 
 /**
@@ -37,8 +38,14 @@ export async function setScope(q: Queryable, scope: TransactionScope): Promise<v
 export async function inScope<T>(ds: DataSource, scope: TransactionScope, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   if (typeof scope === 'object' && 'tenantId' in scope) assertTenantId(scope.tenantId);
   return ds.transaction(async (em) => {
-    await setScope(em, scope);
-    return fn(em);
+    try {
+      await setScope(em, scope);
+      const result = await fn(em);
+      await runBeforeCommit(em);
+      return result;
+    } finally {
+      discardBeforeCommit(em);
+    }
   });
 }
 
