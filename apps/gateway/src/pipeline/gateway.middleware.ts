@@ -342,8 +342,15 @@ export class GatewayMiddleware implements NestMiddleware {
   // ---- forwarding ---------------------------------------------------------------------------
 
   private traceHeaders(req: Request, ex: Exchange): Record<string, string> {
-    const traceparent = currentTraceparent() ?? (typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined);
-    return { 'x-request-id': ex.requestId, ...(traceparent ? { traceparent } : {}) };
+    // with tracing started the fetch instrumentation injects the context of its client span;
+    // without it (tests) the caller's headers are passed on as they came
+    if (currentTraceparent()) return { 'x-request-id': ex.requestId };
+    const passOn: Record<string, string> = {};
+    for (const name of ['traceparent', 'tracestate'] as const) {
+      const value = req.headers[name];
+      if (typeof value === 'string') passOn[name] = value;
+    }
+    return { 'x-request-id': ex.requestId, ...passOn };
   }
 
   private async forward(req: Request, res: Response, service: RouteTarget, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {
