@@ -49,6 +49,18 @@ function paths(profile) {
 function build() {
   const r = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
+  // the ops console (React + Ant Design, Vite): built into dist/console, served by the gateway at /console/
+  if (!existsSync(join(root, 'dist/console/index.html')) || process.env.COUNTYPAY_BUILD_CONSOLE === 'always') {
+    const c = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'],
+      {
+        stdio: 'inherit',
+        cwd: root,
+      },
+    );
+    if (c.status !== 0) throw new Error('console build failed');
+  }
 }
 
 async function ready(url) {
@@ -155,6 +167,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       infra.zipkinUrl
         ? `  traces      ${infra.zipkinUrl}/zipkin/  (Zipkin, in memory; log ${zipkinLogFile})`
         : `  traces      exported by COUNTYPAY_TRACE_EXPORTER=${process.env.COUNTYPAY_TRACE_EXPORTER}`,
+      `  console     ${apps.gateway.url}/console/  (ops console; sign in as \`province\`, password: provinceConsolePassword in .local/secrets.json)`,
       `  health      <url>/health/ready    metrics <url>/metrics`,
       profile === 'local' ? '  stop with   npm stop' : '',
       '',

@@ -3,7 +3,7 @@ import { IsIn, IsOptional, IsString } from 'class-validator';
 
 /** The ops console's settings in the gateway (env variables of the same names). */
 export class ConsoleEnv {
-  /** where the built console is (default: dist/apps/console next to the gateway's build) */
+  /** where the built console is (default: dist/console, Vite's output) */
   @IsOptional()
   @IsString()
   COUNTYPAY_CONSOLE_DIR = '';
@@ -28,7 +28,8 @@ export class ConsoleConfig {
   constructor(private readonly env: ConsoleEnv) {}
 
   get staticDir(): string {
-    return this.env.COUNTYPAY_CONSOLE_DIR || join(__dirname, '..', '..', '..', 'console');
+    // dist/apps/gateway/src/console → dist/console (Vite's outDir)
+    return this.env.COUNTYPAY_CONSOLE_DIR || join(__dirname, '..', '..', '..', '..', 'console');
   }
 
   get traceUiUrl(): string | null {
