@@ -190,10 +190,11 @@ async function main(): Promise<void> {
   line('traceparent', `${traceparent} (sent by this demo on the create and pay requests)`);
   if (lastResponse.traceparent) line('answer trace', lastResponse.traceparent);
   line('request ids', `create ${createRequestId ?? '?'}, pay ${payRequestId ?? '?'} (X-CP-Request-Id)`);
+  const zipkin = process.env.COUNTYPAY_ZIPKIN_URL ?? `http://127.0.0.1:${process.env.COUNTYPAY_ZIPKIN_PORT ?? 9411}`;
   console.log(
-    `  find it: the gateway forwards the traceparent to the services, whose request logs show it:\n` +
-      `    grep -l ${traceId} .local/logs/*.log        (or the request: grep -h ${payRequestId ?? '<request id>'} .local/logs/*.log)\n` +
-      `  with COUNTYPAY_TRACE_EXPORTER=otlp|zipkin the spans of every service (and the log lines, as trace_id) are under trace ${traceId}`,
+    `  open it: ${zipkin}/zipkin/traces/${traceId}   (the local Zipkin \`npm start\` runs; a few seconds after the payment)\n` +
+      `  or in the ops console: Transactions → ${created.outTradeNo} → 链路追踪 / Trace\n` +
+      `  logs: grep -l ${traceId} .local/logs/*.log        (or the request: grep -h ${payRequestId ?? '<request id>'} .local/logs/*.log)`,
   );
   await hooks.stop();
 }

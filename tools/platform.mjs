@@ -8,6 +8,7 @@ import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } 
 import { join } from 'node:path';
 import { infraDown, infraUp } from '../deploy/local/infra.mjs';
 import { kafkaLogFile } from '../deploy/local/kafka.mjs';
+import { zipkinLogFile } from '../deploy/local/zipkin.mjs';
 import { localDir, log, pidAlive, sleep } from '../deploy/local/util.mjs';
 import { migrateAll } from './migrate.mjs';
 import { localSecrets, secretsEnv } from './secrets.mjs';
@@ -48,6 +49,18 @@ function paths(profile) {
 function build() {
   const r = spawnSync(process.execPath, [join(root, 'tools/build.mjs')], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error('build failed');
+  // the ops console (React + Ant Design, Vite): built into dist/console, served by the gateway at /console/
+  if (!existsSync(join(root, 'dist/console/index.html')) || process.env.COUNTYPAY_BUILD_CONSOLE === 'always') {
+    const c = spawnSync(
+      process.execPath,
+      [join(root, 'node_modules/vite/bin/vite.js'), 'build', '--config', 'apps/console/vite.config.mts', '--logLevel', 'warn'],
+      {
+        stdio: 'inherit',
+        cwd: root,
+      },
+    );
+    if (c.status !== 0) throw new Error('console build failed');
+  }
 }
 
 async function ready(url) {
@@ -73,7 +86,10 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
   await stopApps(profile, { quiet: true });
   build();
   // the e2e platform starts from an empty database every run, so no earlier run's state leaks in
-  const infra = await infraUp({ database: p.database, freshDatabase: profile === 'e2e' });
+  // the local trace server, unless the user sends spans to a collector of their own
+  const ownTracing = !process.env.COUNTYPAY_TRACE_EXPORTER;
+  const infra = await infraUp({ database: p.database, freshDatabase: profile === 'e2e', zipkin: ownTracing });
+  const traceEnv = infra.zipkinUrl ? { COUNTYPAY_TRACE_EXPORTER: 'zipkin', COUNTYPAY_ZIPKIN_URL: `${infra.zipkinUrl}/api/v2/spans` } : {};
   await migrateAll({ adminUrl: infra.adminUrl });
   const secrets = localSecrets();
   mkdirSync(p.logDir, { recursive: true });
@@ -95,6 +111,8 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       KAFKAJS_NO_PARTITIONER_WARNING: '1',
       ...(p.groupPrefix ? { KAFKA_GROUP_PREFIX: p.groupPrefix } : {}),
       ...(p.env ?? {}),
+      ...traceEnv,
+      ...(infra.zipkinUrl ? { COUNTYPAY_TRACE_UI_URL: `${infra.zipkinUrl}/zipkin` } : {}),
       ...secretsEnv(secrets, svc.name),
       QR_NOTIFY_BASE_URL: `http://127.0.0.1:${p.basePort + SERVICES.find((s) => s.name === 'qr-payment').offset}`,
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
@@ -146,12 +164,16 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       '',
       `  PostgreSQL  ${new URL(infra.adminUrl).host}${new URL(infra.adminUrl).pathname} (schemas per service)`,
       `  Kafka       ${infra.kafkaBrokers}${process.env.KAFKA_BROKERS ? '' : ` (broker log ${kafkaLogFile})`}`,
+      infra.zipkinUrl
+        ? `  traces      ${infra.zipkinUrl}/zipkin/  (Zipkin, in memory; log ${zipkinLogFile})`
+        : `  traces      exported by COUNTYPAY_TRACE_EXPORTER=${process.env.COUNTYPAY_TRACE_EXPORTER}`,
+      `  console     ${apps.gateway.url}/console/  (ops console; sign in as \`province\`, password: provinceConsolePassword in .local/secrets.json)`,
       `  health      <url>/health/ready    metrics <url>/metrics`,
       profile === 'local' ? '  stop with   npm stop' : '',
       '',
     ].join('\n'),
   );
-  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers, secrets: secretsEnv(secrets) };
+  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers, zipkinUrl: infra.zipkinUrl, secrets: secretsEnv(secrets) };
 }
 
 async function stopApps(profile, { quiet = false } = {}) {

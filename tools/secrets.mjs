@@ -24,6 +24,7 @@ export function secretsEnv(s = localSecrets(), service = undefined) {
     COUNTYPAY_PLATFORM_SM2_PUBLIC_KEY: s.platformSm2.publicKey,
     SANDBOX_NOTIFY_SECRET: s.sandboxNotifySecret,
     COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: s.provinceOperatorToken,
+    COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD: s.provinceConsolePassword,
   };
 }
 
@@ -34,6 +35,8 @@ export function localSecrets() {
     blindIndexKey: () => randomBytes(32).toString('base64'),
     credentialKey: () => randomBytes(32).toString('base64'),
     provinceOperatorToken: () => `cpo_${randomBytes(32).toString('base64url')}`,
+    // the ops console's sign-in of the bootstrap province operator (user name `province`)
+    provinceConsolePassword: () => randomBytes(12).toString('base64url'),
     sandboxNotifySecret: () => randomBytes(24).toString('base64url'),
     platformSm2: () => createRequire(import.meta.url)('sm-crypto-v2').sm2.generateKeyPairHex(),
     gatewayS2s: () => {

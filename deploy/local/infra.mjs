@@ -7,11 +7,16 @@ import { join } from 'node:path';
 import { kafkaDown, kafkaUp } from './kafka.mjs';
 import { ensureTopics } from './topics.mjs';
 import { ensureDatabase, postgresDown, postgresUp } from './postgres.mjs';
+import { zipkinDown, zipkinUp } from './zipkin.mjs';
 import { localDir, log } from './util.mjs';
 
 export const infraFile = join(localDir, 'infra.json');
 
-/** @param {{ database?: string, freshDatabase?: boolean }} [opts] */
+/**
+ * `zipkin`: also start the local trace server (the platform does, unless the user configured an
+ * exporter of their own with COUNTYPAY_TRACE_EXPORTER).
+ * @param {{ database?: string, freshDatabase?: boolean, zipkin?: boolean }} [opts]
+ */
 export async function infraUp(opts = {}) {
   const database = opts.database ?? process.env.COUNTYPAY_DB_NAME ?? 'countypay';
   const pgInfo = await postgresUp();
@@ -20,7 +25,8 @@ export async function infraUp(opts = {}) {
   if (kafkaBrokers) log(`kafka: using KAFKA_BROKERS=${kafkaBrokers}`);
   else kafkaBrokers = (await kafkaUp()).brokers;
   await ensureTopics(kafkaBrokers);
-  const info = { adminUrl, kafkaBrokers };
+  const zipkinUrl = opts.zipkin ? (await zipkinUp()).url : undefined;
+  const info = { adminUrl, kafkaBrokers, ...(zipkinUrl ? { zipkinUrl } : {}) };
   mkdirSync(localDir, { recursive: true });
   writeFileSync(infraFile, JSON.stringify(info, null, 2));
   return info;
@@ -32,6 +38,7 @@ export function readInfra() {
 
 export async function infraDown() {
   if (!process.env.KAFKA_BROKERS) await kafkaDown();
+  await zipkinDown();
   await postgresDown();
 }
 

@@ -7,6 +7,7 @@ export default async function setup() {
   process.env.COUNTYPAY_E2E_APPS = JSON.stringify(platform.apps);
   process.env.COUNTYPAY_E2E_ADMIN_URL = platform.adminUrl;
   process.env.COUNTYPAY_E2E_KAFKA_BROKERS = platform.kafkaBrokers;
+  if (platform.zipkinUrl) process.env.COUNTYPAY_E2E_ZIPKIN_URL = platform.zipkinUrl;
   // what a province operator and a partner verifying responses are given out of band
   process.env.COUNTYPAY_E2E_OPERATOR_TOKEN = platform.secrets.COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN;
   process.env.COUNTYPAY_E2E_PLATFORM_SM2_PUBLIC_KEY = platform.secrets.COUNTYPAY_PLATFORM_SM2_PUBLIC_KEY;

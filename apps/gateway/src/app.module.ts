@@ -2,6 +2,7 @@ import { Global, Module } from '@nestjs/common';
 import { AppUpdatedV1, TenantUpdatedV1 } from '@countypay/contracts';
 import { on, type Subscription } from '@countypay/messaging';
 import { SUBSCRIPTIONS, ServiceKitModule } from '@countypay/service-kit';
+import { ConsoleModule } from './console/console.module';
 import { entities, migrations } from './data-source';
 import { PipelineModule } from './pipeline/pipeline.module';
 import { RegistryModule } from './registry/registry.module';
@@ -31,6 +32,13 @@ import { WebhooksModule } from './webhooks/webhooks.module';
 export class GatewaySubscriptionsModule {}
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'gateway', migrations, entities }), RegistryModule, PipelineModule, WebhooksModule, GatewaySubscriptionsModule],
+  imports: [
+    ServiceKitModule.forRoot({ service: 'gateway', migrations, entities }),
+    RegistryModule,
+    PipelineModule,
+    WebhooksModule,
+    GatewaySubscriptionsModule,
+    ConsoleModule,
+  ],
 })
 export class AppModule {}

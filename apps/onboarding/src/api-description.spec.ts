@@ -24,6 +24,7 @@ const OPERATIONS = [
   'POST /v1/admin/operators createOperator',
   'GET /v1/admin/operators listOperators',
   'POST /v1/admin/operators/{operatorId}/disable disableOperator',
+  'POST /v1/admin/operators/{operatorId}/console-login setOperatorConsoleLogin',
   // operator console: tenants and their config
   'GET /v1/admin/tenants listTenants',
   'GET /v1/admin/tenants/{tenantId} getTenant',

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceKitModule } from '@countypay/service-kit';
 import { AppsModule } from './apps/apps.module';
 import { CoreModule } from './common/core.module';
+import { ConsoleAccountsModule } from './console-accounts/console-accounts.module';
 import { entities, migrations } from './data-source';
 import { MerchantsModule } from './merchants/merchants.module';
 import { OperatorsModule } from './operators/operators.module';
@@ -17,6 +18,7 @@ import { TenantsModule } from './tenants/tenants.module';
     PartnersModule,
     AppsModule,
     MerchantsModule,
+    ConsoleAccountsModule,
   ],
 })
 export class AppModule {}

@@ -5,6 +5,7 @@ import { SeedCountyTenants1764201800000 } from './migrations/1764201800000-seed-
 import { OnboardingCore1764201900000 } from './migrations/1764201900000-onboarding-core';
 import { TenantPublishedVersion1764202000000 } from './migrations/1764202000000-tenant-published-version';
 import { MerchantSettlementAccountType1764202100000 } from './migrations/1764202100000-merchant-settlement-account-type';
+import { ConsoleAccounts1764600000000 } from './migrations/1764600000000-console-accounts';
 
 export const SCHEMA = 'onboarding';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   OnboardingCore1764201900000,
   TenantPublishedVersion1764202000000,
   MerchantSettlementAccountType1764202100000,
+  ConsoleAccounts1764600000000,
 ];
 export const entities = [];

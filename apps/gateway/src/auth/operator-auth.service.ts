@@ -12,6 +12,9 @@ export interface Operator {
 
 export type OperatorAuthResult = { kind: 'ok'; operator: Operator } | { kind: 'invalid' } | { kind: 'unavailable' } | { kind: 'timeout' };
 
+/** A console session's answer: the operator, or onboarding's refusal (its status and error body) to pass on. */
+export type ConsoleSessionResult = OperatorAuthResult | { kind: 'refused'; status: number; body: Buffer };
+
 export const OPERATOR_TOKEN = /^cpo_[A-Za-z0-9_-]{8,200}$/;
 
 function isOperator(v: unknown): v is Operator {
@@ -39,6 +42,48 @@ export class OperatorAuthService {
     private readonly config: GatewayConfig,
     private readonly auth: ServiceAuth,
   ) {}
+
+  /**
+   * The ops console's cookie session, resolved by onboarding on every request (no cache: a
+   * sign-out ends it at once); an unsafe request brings its CSRF token and is audited there.
+   */
+  async authenticateConsoleSession(
+    session: { sessionToken: string; csrfToken?: string; method: string; path: string },
+    headers: Record<string, string>,
+  ): Promise<ConsoleSessionResult> {
+    const result = await this.onboarding('/internal/console/session', session, headers);
+    if (result.kind !== 'response') return result;
+    const { status, body } = result;
+    if (status !== 200) return status >= 500 ? { kind: 'unavailable' } : { kind: 'refused', status, body };
+    let parsed: unknown;
+    try {
+      parsed = (JSON.parse(body.toString('utf8')) as { operator?: unknown }).operator;
+    } catch {
+      return { kind: 'unavailable' };
+    }
+    const o = parsed as { operatorId?: unknown; role?: unknown; tenantId?: unknown };
+    const candidate = { operatorId: o?.operatorId, role: o?.role, ...(typeof o?.tenantId === 'string' ? { tenantId: o.tenantId } : {}) };
+    return isOperator(candidate) ? { kind: 'ok', operator: candidate } : { kind: 'unavailable' };
+  }
+
+  /** A call of one of onboarding's internal console routes, with the gateway's service assertion. */
+  async onboarding(
+    path: string,
+    body: object,
+    headers: Record<string, string>,
+  ): Promise<{ kind: 'response'; status: number; body: Buffer } | { kind: 'timeout' } | { kind: 'unavailable' }> {
+    const result = await this.upstream.forward({
+      service: 'onboarding',
+      method: 'POST',
+      path,
+      query: '',
+      headers: { ...headers, ...this.auth.assertionHeader('onboarding'), 'content-type': 'application/json', accept: 'application/json' },
+      body: Buffer.from(JSON.stringify(body), 'utf8'),
+    });
+    if (result.kind === 'timeout') return { kind: 'timeout' };
+    if (result.kind !== 'response') return { kind: 'unavailable' };
+    return { kind: 'response', status: result.response.status, body: result.response.body };
+  }
 
   async authenticate(token: string, headers: Record<string, string>): Promise<OperatorAuthResult> {
     if (!OPERATOR_TOKEN.test(token)) return { kind: 'invalid' };

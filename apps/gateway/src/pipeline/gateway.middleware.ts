@@ -12,7 +12,7 @@ import { RouteTable, type RouteMatch, type RouteTarget } from '../routing/route-
 import { RegistryService } from '../registry/registry.service';
 import type { StoredCredential } from '../registry/registry.types';
 import { checkSignedRequest, signatureHeaders, usableCredentials } from '../auth/signed-request';
-import { OperatorAuthService } from '../auth/operator-auth.service';
+import { OperatorAuthService, type ConsoleSessionResult } from '../auth/operator-auth.service';
 import { IdempotencyRepository, PROVINCE_SCOPE, type ClaimResult, type IdempotencyScope } from '../idempotency/idempotency.repository';
 import { WINDOW_MS, windowStart } from '../domain/rate-window';
 import { AdmissionRepository } from './admission.repository';
@@ -23,6 +23,7 @@ import { GatewayMetrics } from './gateway-metrics';
 import { interceptResponse } from './intercept-response';
 import { ResponseSigner, type ResponseSigning } from './response-signer';
 import { rawBodyOf } from '../http/raw-body';
+import { CSRF_HEADER, SESSION_COOKIE, cookieValue, sameOrigin } from '../console/console-cookies';
 
 /** Response headers never stored for an idempotent replay (they belong to each response). */
 const NOT_REPLAYED =
@@ -136,7 +137,9 @@ export class GatewayMiddleware implements NestMiddleware {
     // the route's declaration says who may call it; the credentials presented say who calls
     const operators = access.actors.some((a) => a !== 'app');
     const bearer = typeof req.headers.authorization === 'string' && /^Bearer\s/i.test(req.headers.authorization);
-    if (operators && (bearer || !access.actors.includes('app'))) return this.asOperator(req, res, next, match, ex);
+    // the ops console's cookie session: an operator, like a bearer token (never with app credentials)
+    const consoleSession = !bearer && req.headers['x-cp-app-id'] === undefined ? cookieValue(req.headers.cookie, SESSION_COOKIE) : undefined;
+    if (operators && (bearer || consoleSession || !access.actors.includes('app'))) return this.asOperator(req, res, next, match, ex, consoleSession);
     return this.asApp(req, res, next, match, ex);
   }
 
@@ -291,11 +294,37 @@ export class GatewayMiddleware implements NestMiddleware {
 
   // ---- operators ----------------------------------------------------------------------------
 
-  private async asOperator(req: Request, res: Response, next: NextFunction, match: RouteMatch, ex: Exchange): Promise<void> {
-    const header = req.headers.authorization ?? '';
-    const m = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!m) return this.refuse(req, res, new Refusal('invalid_operator_token', 'operator routes need Authorization: Bearer cpo_…', 'Authorization'));
-    const auth = await this.operators.authenticate(m[1], this.traceHeaders(req, ex));
+  private async bearerOperator(req: Request, res: Response, ex: Exchange): Promise<ConsoleSessionResult | undefined> {
+    const m = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
+    if (!m) {
+      this.refuse(req, res, new Refusal('invalid_operator_token', 'operator routes need Authorization: Bearer cpo_…', 'Authorization'));
+      return undefined;
+    }
+    return this.operators.authenticate(m[1]!, this.traceHeaders(req, ex));
+  }
+
+  /** The console's session cookie: checked by onboarding (CSRF token of an unsafe request, audit), Origin checked here. */
+  private async consoleOperator(req: Request, res: Response, sessionToken: string, ex: Exchange): Promise<ConsoleSessionResult | undefined> {
+    const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(req.method);
+    const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+    if (unsafe && !sameOrigin(origin, req.headers.host)) {
+      sendError(res, req, 'invalid_csrf_token', 'a console request from another origin is refused', 'Origin');
+      return undefined;
+    }
+    const csrf = req.headers[CSRF_HEADER];
+    return this.operators.authenticateConsoleSession(
+      { sessionToken, ...(typeof csrf === 'string' ? { csrfToken: csrf } : {}), method: req.method, path: splitRequestTarget(req.originalUrl).path },
+      this.traceHeaders(req, ex),
+    );
+  }
+
+  private async asOperator(req: Request, res: Response, next: NextFunction, match: RouteMatch, ex: Exchange, consoleSession?: string): Promise<void> {
+    const auth = consoleSession ? await this.consoleOperator(req, res, consoleSession, ex) : await this.bearerOperator(req, res, ex);
+    if (!auth) return;
+    if (auth.kind === 'refused') {
+      res.status(auth.status).setHeader('content-type', 'application/json');
+      return void res.end(withGatewayRequestId(auth.body, 'application/json', ex.requestId));
+    }
     if (auth.kind === 'invalid') return this.refuse(req, res, new Refusal('invalid_operator_token', 'the operator token is not valid', 'Authorization'));
     if (auth.kind === 'timeout') return sendError(res, req, 'upstream_timeout', 'the operator directory did not answer in time');
     if (auth.kind === 'unavailable') return sendError(res, req, 'service_unavailable', 'the operator directory is unavailable; retry later');
@@ -342,8 +371,15 @@ export class GatewayMiddleware implements NestMiddleware {
   // ---- forwarding ---------------------------------------------------------------------------
 
   private traceHeaders(req: Request, ex: Exchange): Record<string, string> {
-    const traceparent = currentTraceparent() ?? (typeof req.headers.traceparent === 'string' ? req.headers.traceparent : undefined);
-    return { 'x-request-id': ex.requestId, ...(traceparent ? { traceparent } : {}) };
+    // with tracing started the fetch instrumentation injects the context of its client span;
+    // without it (tests) the caller's headers are passed on as they came
+    if (currentTraceparent()) return { 'x-request-id': ex.requestId };
+    const passOn: Record<string, string> = {};
+    for (const name of ['traceparent', 'tracestate'] as const) {
+      const value = req.headers[name];
+      if (typeof value === 'string') passOn[name] = value;
+    }
+    return { 'x-request-id': ex.requestId, ...passOn };
   }
 
   private async forward(req: Request, res: Response, service: RouteTarget, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {

@@ -42,7 +42,7 @@ import { ResponseSigner } from './response-signer';
     GatewayMetrics,
     GatewayMiddleware,
   ],
-  exports: [ResponseSigner, UpstreamClient],
+  exports: [ResponseSigner, UpstreamClient, OperatorAuthService],
 })
 export class PipelineModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

@@ -55,8 +55,8 @@ function describeError(e: unknown): string {
 }
 
 /**
- * Forwards a request to an internal service with Node's fetch. Node's fetch (undici) is not
- * patched by the http instrumentation, so the caller passes `traceparent` explicitly.
+ * Forwards a request to an internal service with Node's fetch (traced by the undici
+ * instrumentation, which injects the W3C headers of its client span).
  */
 @Injectable()
 export class UpstreamClient {

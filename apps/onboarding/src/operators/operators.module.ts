@@ -3,5 +3,5 @@ import { OperatorsController } from './operators.controller';
 import { OperatorsRepository } from './operators.repository';
 import { OperatorsService } from './operators.service';
 
-@Module({ controllers: [OperatorsController], providers: [OperatorsRepository, OperatorsService] })
+@Module({ controllers: [OperatorsController], providers: [OperatorsRepository, OperatorsService], exports: [OperatorsService] })
 export class OperatorsModule {}

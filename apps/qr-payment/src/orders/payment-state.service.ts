@@ -12,7 +12,7 @@ import {
 } from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { fenToJson } from '@countypay/money';
-import { annotateActiveSpan } from '@countypay/observability';
+import { annotateActiveSpan, keepTrace } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isTerminalOrderState, transition, type OrderEvent } from '../domain/order-state';
 import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
@@ -54,6 +54,8 @@ export class PaymentStateService {
     if (!next.ok) return { order, applied: false };
     const updated = await this.repo.changeState(em, order.id, order.state, next.state, change);
     if (!updated) return { order: (await this.repo.findById(em, orderId)) ?? order, applied: false };
+    // a failed payment's trace is kept whatever the sampling ratio (marked before its event is written)
+    if (updated.state === 'failed') keepTrace('payment_failed');
     if (isTerminalOrderState(updated.state)) await this.announce(em, updated);
     return { order: updated, applied: true };
   }

@@ -213,6 +213,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/admin/operators/{operatorId}/console-login": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set or reset an operator's ops-console user name and password (unlocks the account and ends its console sessions) */
+        post: operations["setOperatorConsoleLogin"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/admin/operators/{operatorId}/disable": {
         parameters: {
             query?: never;
@@ -525,6 +542,40 @@ export type paths = {
         get: operations["getOpenApi"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/dead-letters": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A topic's dead letters (its .dlq topic), oldest first, with the error each failed with; without a topic, the count per topic */
+        get: operations["listDeadLetters"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/dead-letters/replay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Publish dead letters of a topic again to the topic they failed on (by event id), for its consumers to retry */
+        post: operations["replayDeadLetters"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1294,6 +1345,13 @@ export type components = {
             dynamicLevelCFen?: number;
             staticFen?: number;
         };
+        ConsoleLogin: {
+            lockedUntil: (string) | null;
+            /** Format: uuid */
+            operatorId: string;
+            /** @example jintang.ops */
+            username: string;
+        };
         CreateAppRequest: {
             /**
              * @description where webhooks go
@@ -1646,6 +1704,30 @@ export type components = {
              */
             serialNo: string;
         };
+        DeadLetterCount: {
+            count: number;
+            topic: string;
+        };
+        DeadLetterPage: {
+            data: components["schemas"]["DeadLetterView"][];
+            topics: components["schemas"]["DeadLetterCount"][];
+        };
+        DeadLetterView: {
+            attempts?: number | null;
+            consumerGroup?: string | null;
+            errorCode?: string | null;
+            errorMessage?: string | null;
+            /** Format: uuid */
+            eventId?: string | null;
+            eventType?: string | null;
+            failedAt?: string | null;
+            offset: string;
+            partition: number;
+            /** @description the event as it was published (personal data masked), at most 4,000 characters */
+            payload: string;
+            tenantId?: string | null;
+            topic: string;
+        };
         DecodedQrPayload: {
             /** @description present when not valid: every problem found */
             errors?: components["schemas"]["QrPayloadProblem"][];
@@ -1682,7 +1764,7 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token";
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -2516,6 +2598,19 @@ export type components = {
             /** @constant */
             type: "refund.succeeded";
         };
+        ReplayDeadLettersRequest: {
+            /** @description the event ids of the letters to replay */
+            eventIds: string[];
+            /**
+             * @example countypay.payment.succeeded.v1
+             * @enum {string}
+             */
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1";
+        };
+        ReplayDeadLettersResult: {
+            replayed: number;
+            topic: string;
+        };
         RotateAppCredentialRequest: {
             /**
              * @description the new credential's algorithm (default: the current one's)
@@ -2527,6 +2622,18 @@ export type components = {
              * @example 04f4eab4a90f9f6b8e7fa0a232bff357eba61ff29984177cc339b2fdeddc7856bff6a44c2e5382adae7f3f950444a8717fe748a8dedce38a6a1bed53ea69b86d38
              */
             publicKey?: string;
+        };
+        SetConsoleLoginRequest: {
+            /**
+             * @description at least 12 characters; stored as a scrypt hash, never shown again
+             * @example correct horse battery staple
+             */
+            password: string;
+            /**
+             * @description the sign-in name (lower case)
+             * @example jintang.ops
+             */
+            username: string;
         };
         SettlementAccount: {
             accountName: string;
@@ -6058,6 +6165,243 @@ export interface operations {
                      *         "type": "not_found_error",
                      *         "code": "not_found",
                      *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setOperatorConsoleLogin: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the operator's id; an id of another shape answers 404 not_found */
+                operatorId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "username": "jintang.ops",
+                 *       "password": "correct horse battery staple"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetConsoleLoginRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "operatorId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "username": "jintang.ops",
+                     *       "lockedUntil": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ConsoleLogin"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "conflict",
+                     *         "message": "conflict",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10927,6 +11271,354 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["OpenApiDocumentResponse"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listDeadLetters: {
+        parameters: {
+            query?: {
+                /** @description at most this many letters, the newest (default 100) */
+                limit?: number;
+                /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topics": [
+                     *         {
+                     *           "topic": "example",
+                     *           "count": 100
+                     *         }
+                     *       ],
+                     *       "data": [
+                     *         {
+                     *           "topic": "example",
+                     *           "partition": 100,
+                     *           "offset": "example",
+                     *           "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "eventType": "example",
+                     *           "tenantId": "example",
+                     *           "failedAt": "example",
+                     *           "attempts": 100,
+                     *           "errorCode": "example",
+                     *           "errorMessage": "example",
+                     *           "consumerGroup": "example",
+                     *           "payload": "example"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DeadLetterPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    replayDeadLetters: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "topic": "countypay.payment.succeeded.v1",
+                 *       "eventIds": [
+                 *         "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReplayDeadLettersRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "topic": "example",
+                     *       "replayed": 100
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReplayDeadLettersResult"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description internal_error */

@@ -70,6 +70,11 @@ export const ERROR_CODES = [
   'duplicate_out_trade_no',
   'invalid_notify_signature',
   'channel_error',
+  // ops console (operator sign-in and sessions)
+  'invalid_credentials',
+  'account_locked',
+  'invalid_console_session',
+  'invalid_csrf_token',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -173,6 +178,13 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
       return { status: 401, type: 'authentication_error' };
     case 'channel_error':
       return { status: 502, type: 'api_error' };
+    case 'invalid_credentials':
+    case 'invalid_console_session':
+      return { status: 401, type: 'authentication_error' };
+    case 'account_locked':
+      return { status: 423, type: 'authentication_error' };
+    case 'invalid_csrf_token':
+      return { status: 403, type: 'permission_error' };
     default:
       return assertUnreachable(code);
   }

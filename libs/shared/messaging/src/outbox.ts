@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { EntityManager } from 'typeorm';
 import { instanceToPlain } from 'class-transformer';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
-import { currentTraceparent } from '@countypay/observability';
+import { currentTraceHeaders } from '@countypay/observability';
 import { HEADER } from './headers';
 
 export interface OutboxAddOptions {
@@ -31,8 +31,10 @@ export async function addToOutbox<T extends object>(em: EntityManager, def: Even
     [HEADER.eventId]: envelope.id,
     [HEADER.eventType]: `${def.type}.v${def.version}`,
   };
-  const tp = currentTraceparent();
-  if (tp) headers[HEADER.traceparent] = tp;
+  // the writer's W3C context (tracestate too: it carries the tail-sampling "keep" mark)
+  const trace = currentTraceHeaders();
+  if (trace.traceparent) headers[HEADER.traceparent] = trace.traceparent;
+  if (trace.tracestate) headers[HEADER.tracestate] = trace.tracestate;
   await em.query(
     `insert into outbox (id, tenant_id, topic, message_key, event_type, payload, headers)
      values ($1, $2, $3, $4, $5, $6, $7)`,

@@ -1,5 +1,6 @@
 export * from './tracing';
 export * from './trace-context';
+export * from './trace-sampling';
 export * from './tenant-span-processor';
 // the one masking module is @countypay/security's; logs use it with `inText`
 export { REDACTED, maskCardNumber, maskName, maskPersonalData, maskPhone, maskResidentId as maskIdNumber, maskSensitiveText } from '@countypay/security';

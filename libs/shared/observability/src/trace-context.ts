@@ -9,13 +9,14 @@ import {
   trace,
   type Context,
 } from '@opentelemetry/api';
-import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { KeepMarkPropagator } from './trace-sampling';
 
 /** Attribute values accepted by {@link annotateActiveSpan}; `undefined` is skipped. */
 export type SpanAnnotations = Record<string, string | number | boolean | undefined>;
 
-// A local propagator, so that these helpers work whether or not tracing was started.
-const w3c = new W3CTraceContextPropagator();
+// A local propagator, so that these helpers work whether or not tracing was started; it carries
+// the "keep" mark of tail sampling in `tracestate` (trace-sampling.ts).
+const w3c = new KeepMarkPropagator();
 
 /** Sets the given attributes on the active span, if any, skipping undefined values. */
 export function annotateActiveSpan(attrs: SpanAnnotations): void {
@@ -46,17 +47,27 @@ export function currentTraceparent(): string | undefined {
 }
 
 /**
- * A context holding only the remote span of a `traceparent` value, detached from whatever is
- * active now (the root context when the value is absent or invalid).
+ * The W3C headers of the active context: `traceparent` and, when there is one (or the trace is
+ * marked "keep"), `tracestate`. Empty outside a span.
  */
-export function contextFromTraceparent(traceparent: string | undefined): Context {
+export function currentTraceHeaders(): { traceparent?: string; tracestate?: string } {
+  const carrier: Record<string, string> = {};
+  w3c.inject(context.active(), carrier, defaultTextMapSetter);
+  return carrier;
+}
+
+/**
+ * A context holding only the remote span of a `traceparent` value (and its `tracestate`),
+ * detached from whatever is active now (the root context when the value is absent or invalid).
+ */
+export function contextFromTraceparent(traceparent: string | undefined, tracestate?: string): Context {
   if (!traceparent) return ROOT_CONTEXT;
-  return w3c.extract(ROOT_CONTEXT, { traceparent }, defaultTextMapGetter);
+  return w3c.extract(ROOT_CONTEXT, tracestate ? { traceparent, tracestate } : { traceparent }, defaultTextMapGetter);
 }
 
 /** Runs `fn` in the context of a stored `traceparent` (and nothing else), so spans started inside become its children. */
-export function withTraceparent<T>(traceparent: string | undefined, fn: () => T): T {
-  return context.with(contextFromTraceparent(traceparent), fn);
+export function withTraceparent<T>(traceparent: string | undefined, fn: () => T, tracestate?: string): T {
+  return context.with(contextFromTraceparent(traceparent, tracestate), fn);
 }
 
 /** Runs `fn` outside any trace: background loops started from a request must not inherit its context. */
@@ -72,7 +83,7 @@ export function runDetached<T>(fn: () => T): T {
  * batch to the one active context.)
  */
 export function startProducerSpan(topic: string, key: string, headers: Record<string, string>): { end: (err?: unknown) => void } {
-  const parent = contextFromTraceparent(headers['traceparent']);
+  const parent = contextFromTraceparent(headers['traceparent'], headers['tracestate']);
   const span = trace.getTracer('countypay-outbox').startSpan(
     `send ${topic}`,
     {
@@ -107,7 +118,7 @@ export async function inConsumerSpan<T>(
   attributes: SpanAnnotations,
   fn: () => Promise<T>,
 ): Promise<T> {
-  const parent = contextFromTraceparent(headers['traceparent']);
+  const parent = contextFromTraceparent(headers['traceparent'], headers['tracestate']);
   const attrs: Record<string, string | number | boolean> = {
     'messaging.system': 'kafka',
     'messaging.destination.name': topic,

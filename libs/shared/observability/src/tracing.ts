@@ -1,16 +1,18 @@
 import { context, propagation, trace, type TracerProvider as ApiTracerProvider } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
-import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
+import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
 import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { UndiciInstrumentation, type UndiciResponse } from '@opentelemetry/instrumentation-undici';
 import { defaultResource, resourceFromAttributes } from '@opentelemetry/resources';
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
+  AlwaysOnSampler,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
@@ -21,10 +23,14 @@ import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import type { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { TenantSpanProcessor } from './tenant-span-processor';
+import { KEEP_RESPONSE_HEADER, KeepMarkPropagator, TailSamplingProcessor, keepTraceId } from './trace-sampling';
 
 export { InMemorySpanExporter };
 
-/** Where spans go. `none` turns tracing off (no SDK, no instrumentation). */
+/**
+ * Where spans go. `none` exports nothing but still propagates: every HTTP request and Kafka message
+ * carries the W3C `traceparent` (and `tracestate`), so a collector added later joins the traces.
+ */
 export type TraceExporterKind = 'none' | 'otlp' | 'zipkin' | 'memory' | 'console';
 
 export interface TracingOptions {
@@ -36,6 +42,10 @@ export interface TracingOptions {
   zipkinEndpoint?: string;
   /** Current tenant, stamped on every span as `tenant.id`. */
   getTenantId?: () => string | undefined;
+  /** Share (0–1) of traces exported that nothing marked "keep" (failed, slow, error); default 1. */
+  sampleRatio?: number;
+  /** A local root span at least this long (ms) keeps its trace; default 1000. */
+  slowMs?: number;
 }
 
 export interface TracingHandle {
@@ -61,36 +71,48 @@ const PRELOADED_PACKAGES = ['express', 'pg', 'kafkajs'];
 
 let active: TracingHandle | undefined;
 
-/** Reads tracing options from `COUNTYPAY_TRACE_EXPORTER`, `OTEL_EXPORTER_OTLP_ENDPOINT` and `COUNTYPAY_ZIPKIN_URL`. */
+/**
+ * Reads tracing options from `COUNTYPAY_TRACE_EXPORTER`, `OTEL_EXPORTER_OTLP_ENDPOINT`,
+ * `COUNTYPAY_ZIPKIN_URL`, `COUNTYPAY_TRACE_SAMPLE_RATIO` and `COUNTYPAY_TRACE_SLOW_MS`.
+ */
 export function tracingOptionsFromEnv(serviceName: string, env: NodeJS.ProcessEnv): TracingOptions {
   const raw = (env['COUNTYPAY_TRACE_EXPORTER'] ?? 'none').trim().toLowerCase() || 'none';
   if (!isExporterKind(raw)) {
     throw new Error(`COUNTYPAY_TRACE_EXPORTER must be one of ${EXPORTERS.join('|')}, got "${raw}"`);
   }
+  const sampleRatio = numberFromEnv(env, 'COUNTYPAY_TRACE_SAMPLE_RATIO', 0, 1);
+  const slowMs = numberFromEnv(env, 'COUNTYPAY_TRACE_SLOW_MS', 1, 3_600_000);
   return {
     serviceName,
     exporter: raw,
     otlpEndpoint: urlFromEnv(env, 'OTEL_EXPORTER_OTLP_ENDPOINT'),
     zipkinEndpoint: urlFromEnv(env, 'COUNTYPAY_ZIPKIN_URL'),
+    ...(sampleRatio !== undefined ? { sampleRatio } : {}),
+    ...(slowMs !== undefined ? { slowMs } : {}),
   };
 }
 
 /** Starts tracing once per process (call it before Nest, pg or kafkajs are loaded); later calls return the same handle. */
 export function startTracing(opts: TracingOptions): TracingHandle {
-  active ??= opts.exporter === 'none' ? noopHandle() : startProvider(opts);
+  active ??= startProvider(opts);
   return active;
 }
 
 function startProvider(opts: TracingOptions): TracingHandle {
+  const exporting = opts.exporter !== 'none';
   const memoryExporter = opts.exporter === 'memory' ? new InMemorySpanExporter() : undefined;
-  const processors: SpanProcessor[] = [exportProcessor(opts, memoryExporter)];
-  if (opts.getTenantId) processors.unshift(new TenantSpanProcessor(opts.getTenantId));
+  // `none`: spans are made (their ids travel in the headers) and go nowhere
+  const processors: SpanProcessor[] = exporting ? [exportProcessor(opts, memoryExporter)] : [];
+  if (exporting && opts.getTenantId) processors.unshift(new TenantSpanProcessor(opts.getTenantId));
   const provider = new TracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName })),
+    // every span is recorded; which traces are exported is decided when they end (TailSamplingProcessor)
+    // (a caller's "not sampled" flag does not hide a failed payment from the operators)
+    sampler: new AlwaysOnSampler(),
     spanProcessors: processors,
   });
   registerGlobals(provider);
-  const instrumentations = createInstrumentations();
+  const instrumentations = createInstrumentations(exporting);
   for (const instrumentation of instrumentations) instrumentation.setTracerProvider(provider);
   preloadInstrumentedPackages();
   return {
@@ -108,7 +130,10 @@ function startProvider(opts: TracingOptions): TracingHandle {
 function exportProcessor(opts: TracingOptions, memoryExporter: InMemorySpanExporter | undefined): SpanProcessor {
   if (memoryExporter) return new SimpleSpanProcessor({ exporter: memoryExporter });
   if (opts.exporter === 'console') return new SimpleSpanProcessor({ exporter: new ConsoleSpanExporter() });
-  return new BatchSpanProcessor({ exporter: networkExporter(opts) });
+  return new TailSamplingProcessor(new BatchSpanProcessor({ exporter: networkExporter(opts) }), {
+    ratio: opts.sampleRatio ?? 1,
+    slowMs: opts.slowMs ?? 1000,
+  });
 }
 
 function networkExporter(opts: TracingOptions): SpanExporter {
@@ -120,7 +145,7 @@ function networkExporter(opts: TracingOptions): SpanExporter {
 
 function registerGlobals(provider: TracerProvider): void {
   context.setGlobalContextManager(new AsyncLocalStorageContextManager().enable());
-  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new W3CTraceContextPropagator(), new W3CBaggagePropagator()] }));
+  propagation.setGlobalPropagator(new CompositePropagator({ propagators: [new KeepMarkPropagator(), new W3CBaggagePropagator()] }));
   trace.setGlobalTracerProvider(provider);
 }
 
@@ -133,9 +158,17 @@ function unregisterGlobals(): void {
 // Constructing an instrumentation enables it (patches the module loader); they are driven
 // by hand because instrumentation-http (0.301) and the contrib ones (0.223) use different
 // `@opentelemetry/instrumentation` versions, so neither `registerInstrumentations` types both.
-function createInstrumentations(): DrivenInstrumentation[] {
-  return [
+// Without an exporter only the two HTTP instrumentations run: they carry the context across
+// HTTP; the outbox, relay and consumers carry it across Kafka themselves.
+function createInstrumentations(exporting: boolean): DrivenInstrumentation[] {
+  const http: DrivenInstrumentation[] = [
     new HttpInstrumentation({ ignoreIncomingRequestHook: isProbeRequest }),
+    // Node's fetch (undici): every service-to-service and channel call, webhooks, the sandbox's notifications
+    new UndiciInstrumentation({ requireParentforSpans: true, responseHook: (span, { response }) => keepWhenAnswerSaysSo(span, response) }),
+  ];
+  if (!exporting) return http;
+  return [
+    ...http,
     new ExpressInstrumentation(),
     // no parameter values in spans (personal data); no root spans for pool/poller noise
     new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
@@ -157,18 +190,18 @@ function preloadInstrumentedPackages(): void {
   }
 }
 
-function isProbeRequest(req: IncomingMessage): boolean {
-  return PROBE_PATHS.test(req.url ?? '');
+/** A downstream service that marked the trace "keep" says so in its answer: the caller keeps its part too. */
+function keepWhenAnswerSaysSo(span: { spanContext(): { traceId: string } }, response: UndiciResponse): void {
+  for (let i = 0; i + 1 < response.headers.length; i += 2) {
+    if (response.headers[i]!.toString('latin1').toLowerCase() === KEEP_RESPONSE_HEADER) {
+      keepTraceId(span.spanContext().traceId, response.headers[i + 1]!.toString('latin1') || 'downstream');
+      return;
+    }
+  }
 }
 
-function noopHandle(): TracingHandle {
-  return {
-    flush: () => Promise.resolve(),
-    shutdown: () => {
-      active = undefined;
-      return Promise.resolve();
-    },
-  };
+function isProbeRequest(req: IncomingMessage): boolean {
+  return PROBE_PATHS.test(req.url ?? '');
 }
 
 function otlpTracesUrl(endpoint: string | undefined): string | undefined {
@@ -182,6 +215,14 @@ function urlFromEnv(env: NodeJS.ProcessEnv, name: string): string | undefined {
   if (!value) return undefined;
   if (!URL.canParse(value)) throw new Error(`${name} must be a URL, got "${value}"`);
   return value;
+}
+
+function numberFromEnv(env: NodeJS.ProcessEnv, name: string, min: number, max: number): number | undefined {
+  const value = env[name]?.trim();
+  if (!value) return undefined;
+  const n = Number(value);
+  if (!Number.isFinite(n) || n < min || n > max) throw new Error(`${name} must be a number from ${min} to ${max}, got "${value}"`);
+  return n;
 }
 
 function isExporterKind(value: string): value is TraceExporterKind {

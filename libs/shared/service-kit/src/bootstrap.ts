@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { Logger as PinoNestLogger } from 'nestjs-pino';
 import { ConfigError, DatabaseConfig, HttpConfig, KafkaConfig, loadConfig } from '@countypay/config';
-import type { Logger } from '@countypay/observability';
+import { traceKeepAnswer, type Logger } from '@countypay/observability';
 import type { ClassConstructor } from 'class-transformer';
 import type { NextFunction, Request, Response } from 'express';
 import { ApiExceptionFilter } from './http/api-exception.filter';
@@ -50,6 +50,7 @@ export async function createServiceApp(module: unknown, http: HttpConfig, opts: 
  */
 export function applyHttpConventions(app: INestApplication, opts: { logger: Logger; bodyLimitBytes: number; bodyParsing?: BodyParsing }): void {
   (app.getHttpAdapter().getInstance() as { disable?: (setting: string) => void }).disable?.('x-powered-by');
+  app.use(traceKeepAnswer);
   app.use((opts.bodyParsing ?? jsonBodyParsing)(opts.bodyLimitBytes));
   app.useGlobalFilters(new ApiExceptionFilter(opts.logger));
   app.useGlobalPipes(apiValidationPipe());

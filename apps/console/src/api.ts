@@ -1,0 +1,55 @@
+// The console's one HTTP client: same-origin, the session cookie sent by the browser, the CSRF
+// token (from the readable cp_csrf cookie) on every unsafe request, errors in the platform's shape.
+export interface Operator {
+  operatorId: string;
+  role: 'province' | 'county';
+  tenantId: string | null;
+  name: string;
+  username?: string;
+}
+
+export class ApiFailure extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly param?: string,
+  ) {
+    super(message);
+  }
+}
+
+function csrfToken(): string {
+  return /(?:^|;\s*)cp_csrf=([A-Za-z0-9_-]+)/.exec(document.cookie)?.[1] ?? '';
+}
+
+/** The county a province operator is looking at (sent as X-CP-Tenant-Id); a county operator's own is implied. */
+let tenantScope: string | undefined;
+export function setTenantScope(tenantId: string | undefined): void {
+  tenantScope = tenantId;
+}
+
+export async function api<T>(method: string, path: string, body?: unknown, opts: { tenantId?: string } = {}): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (method !== 'GET') {
+    headers['x-csrf-token'] = csrfToken();
+    if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
+  }
+  const tenant = opts.tenantId ?? tenantScope;
+  if (tenant) headers['x-cp-tenant-id'] = tenant;
+  const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  const parsed = text ? (JSON.parse(text) as unknown) : undefined;
+  if (!res.ok) {
+    const e = (parsed as { error?: { code?: string; message?: string; param?: string } } | undefined)?.error;
+    throw new ApiFailure(res.status, e?.code ?? 'error', e?.message ?? res.statusText, e?.param);
+  }
+  return parsed as T;
+}
+
+export interface Page<T> {
+  data: T[];
+  nextCursor: string | null;
+}

@@ -1,0 +1,38 @@
+// The console's pages, one entry each: menu title, path, routes. Pages for later products plug in
+// here (acquiring orders, credit lines and overdue loans, settlement batches and approvals,
+// reconciliation cases, reports) — and their rows into the payment timeline (transactions.tsx).
+import type { ReactElement } from 'react';
+import type { Operator } from '../api';
+import type { Texts } from '../i18n';
+import { DeadLettersPage } from './dead-letters';
+import { MerchantDetailPage, MerchantsPage } from './merchants';
+import { OverviewPage } from './overview';
+import { TenantConfigPage } from './tenant-config';
+import { TransactionsPage } from './transactions';
+
+export interface Session {
+  operator: Operator;
+  traceUiUrl: string | null;
+}
+
+export interface ConsolePage {
+  path: string;
+  title: keyof Texts;
+  provinceOnly?: boolean;
+  routes: Array<{ path: string; element: (s: Session) => ReactElement }>;
+}
+
+export const CONSOLE_PAGES: ConsolePage[] = [
+  { path: 'overview', title: 'overview', routes: [{ path: '', element: (s) => <OverviewPage session={s} /> }] },
+  { path: 'transactions', title: 'transactions', routes: [{ path: '', element: (s) => <TransactionsPage session={s} /> }] },
+  {
+    path: 'merchants',
+    title: 'merchants',
+    routes: [
+      { path: '', element: (s) => <MerchantsPage session={s} /> },
+      { path: '/:merchantId', element: (s) => <MerchantDetailPage session={s} /> },
+    ],
+  },
+  { path: 'tenant-config', title: 'tenantConfig', routes: [{ path: '', element: (s) => <TenantConfigPage session={s} /> }] },
+  { path: 'dead-letters', title: 'deadLetters', provinceOnly: true, routes: [{ path: '', element: () => <DeadLettersPage /> }] },
+];

@@ -1,0 +1,23 @@
+import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
+import { loadConfig } from '@countypay/config';
+import { PipelineModule } from '../pipeline/pipeline.module';
+import { ConsoleConfig, ConsoleEnv } from './console.config';
+import { ConsoleController } from './console.controller';
+import { ConsoleStaticMiddleware } from './console-static.middleware';
+import { DeadLettersController } from './dead-letters.controller';
+import { TraceLinks } from './trace-links';
+
+/**
+ * The ops console in the gateway (ADR 0010): its pages (`/console/`), its session API
+ * (`/console/api/*`) and the province's dead-letter operations (`/v1/ops/dead-letters`).
+ */
+@Module({
+  imports: [PipelineModule],
+  controllers: [ConsoleController, DeadLettersController],
+  providers: [{ provide: ConsoleConfig, useFactory: () => new ConsoleConfig(loadConfig(ConsoleEnv)) }, TraceLinks, ConsoleStaticMiddleware],
+})
+export class ConsoleModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(ConsoleStaticMiddleware).forRoutes('console', 'console/*path');
+  }
+}
