@@ -30,7 +30,7 @@ export const CONSOLE_PAGES: ConsolePage[] = [
     title: 'merchants',
     routes: [
       { path: '', element: (s) => <MerchantsPage session={s} /> },
-      { path: '/:merchantId', element: (s) => <MerchantDetailPage session={s} /> },
+      { path: '/:merchantId', element: () => <MerchantDetailPage /> },
     ],
   },
   { path: 'tenant-config', title: 'tenantConfig', routes: [{ path: '', element: (s) => <TenantConfigPage session={s} /> }] },

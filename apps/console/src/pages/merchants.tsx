@@ -78,7 +78,7 @@ export function MerchantsPage({ session }: { session: Session }) {
 }
 
 /** One merchant by URL: another county's merchant is a 404 from the server, shown as such. */
-export function MerchantDetailPage({ session: _session }: { session: Session }) {
+export function MerchantDetailPage() {
   const t = useT();
   const { merchantId } = useParams();
   const [m, setM] = useState<Merchant | null>();
