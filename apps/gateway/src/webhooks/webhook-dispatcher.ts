@@ -12,7 +12,8 @@ import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
 import { type ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
 
-const BACKLOG_SAMPLE_MS = 5000;
+/** The longest the dispatcher sleeps with nothing due: a safety net for work another instance left (its claims' leases) or a wake-up lost. */
+const MAX_IDLE_SLEEP_MS = 30_000;
 const tracer = trace.getTracer('countypay-webhooks');
 /** A claim outlives the HTTP timeout by this much; after it a crashed instance's claim is taken over. */
 const LEASE_MARGIN_SECONDS = 30;
@@ -26,7 +27,8 @@ const LEASE_MARGIN_SECONDS = 30;
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly loop: PollingLoop;
-  private backlogTimer: NodeJS.Timeout | undefined;
+  /** when the round found nothing more to do: ms until the next pending delivery falls due (undefined: none) */
+  private nextDueMs: number | undefined;
   private stopped = true;
   private readonly attempts: Counter<'outcome' | 'tenant'>;
   private readonly finished: Counter<'status' | 'tenant'>;
@@ -45,12 +47,17 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     this.attempts = metrics.counter('webhook_attempts_total', 'Webhook delivery attempts by outcome (delivered or the error class)', ['outcome', 'tenant']);
     this.finished = metrics.counter('webhook_deliveries_finished_total', 'Webhook deliveries that reached delivered or failed', ['status', 'tenant']);
     this.duration = metrics.histogram('webhook_attempt_duration_seconds', 'Duration of webhook delivery attempts', ['outcome']);
-    this.backlogPending = metrics.gauge('webhook_backlog_pending', 'Webhook deliveries not yet delivered or failed (the backlog)', []);
+    // measured when Prometheus scrapes, not on a timer: an idle gateway runs nothing
+    this.backlogPending = metrics.gauge('webhook_backlog_pending', 'Webhook deliveries not yet delivered or failed (the backlog)', [], async () => {
+      await this.sampleBacklog(); // sets both backlog gauges
+    });
     this.backlogOldest = metrics.gauge('webhook_backlog_oldest_due_seconds', 'How long the most overdue pending webhook delivery has been due', []);
     this.loop = new PollingLoop({
       round: () => this.runOnce(),
       batchSize: config.WEBHOOK_BATCH_SIZE,
-      pollMs: config.WEBHOOK_POLL_MS,
+      // after a round: sleep until the next delivery (a retry, a lease) falls due, at least WEBHOOK_POLL_MS, at most 30 s;
+      // new deliveries wake the loop (wakeSoon after the consumer's commit, wake on a resend)
+      pollMs: () => Math.min(MAX_IDLE_SLEEP_MS, Math.max(config.WEBHOOK_POLL_MS, this.nextDueMs ?? MAX_IDLE_SLEEP_MS)),
       maxBackoffMs: 10_000,
       onError: (err) => this.logger.error({ err }, 'webhook dispatcher: a round failed; it will be retried'),
     });
@@ -58,14 +65,9 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   onApplicationBootstrap(): void {
     if (this.config.WEBHOOK_DISPATCHER === 'on') this.start();
-    this.backlogTimer = setInterval(() => {
-      this.sampleBacklog().catch((err: unknown) => this.logger.warn({ err }, 'webhook backlog sample failed'));
-    }, BACKLOG_SAMPLE_MS);
-    this.backlogTimer.unref();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    clearInterval(this.backlogTimer);
     await this.stop();
   }
 
@@ -102,6 +104,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const leaseSeconds = Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS;
     const claimed = await this.repo.claimDue(this.ds, this.config.WEBHOOK_BATCH_SIZE, leaseSeconds);
     await Promise.all(claimed.map((d) => this.attempt(d)));
+    if (claimed.length < this.config.WEBHOOK_BATCH_SIZE) this.nextDueMs = await this.repo.nextDueInMs(this.ds);
     return claimed.length;
   }
 

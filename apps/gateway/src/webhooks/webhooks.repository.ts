@@ -84,6 +84,7 @@ export type AttemptRow = RowType<typeof ATTEMPT>;
 const NEWEST_FIRST = new Keyset('webhook-deliveries', [{ sql: 'd.seq', type: 'bigint' }], 'desc');
 
 const BACKLOG = rowOf({ pending: col.int(), oldestDueSeconds: col.float() });
+const NEXT_DUE = rowOf({ ms: col.float().nullable() });
 
 export interface AttemptRecord {
   deliveryId: string;
@@ -157,6 +158,19 @@ export class WebhooksRepository {
         [limit, leaseSeconds],
       ),
     );
+  }
+
+  /** Milliseconds until the earliest pending delivery (or claim's lease) falls due, 0 if one is due now; undefined when none is pending. */
+  async nextDueInMs(ds: DataSource): Promise<number | undefined> {
+    const row = await inScope(ds, { role: 'webhook_dispatcher' }, (em) =>
+      one(
+        em,
+        NEXT_DUE,
+        `select greatest(0, ceil(extract(epoch from min(next_attempt_at) - now()) * 1000))::float8 as ms
+           from webhook_deliveries where status = 'pending'`,
+      ),
+    );
+    return row?.ms ?? undefined;
   }
 
   /** Pending deliveries of every tenant (the backlog gauge). */

@@ -6,14 +6,17 @@ const RequestQueue = require('kafkajs/src/network/requestQueue') as new (o: obje
   throttleCheckTimeoutId: NodeJS.Timeout | null;
   pending: unknown[];
   scheduleCheckPendingRequests(): void;
+  scheduleRequestTimeoutCheck(): void;
+  requestTimeoutIntervalId: NodeJS.Timeout | undefined;
+  inflight: Map<number, { sentAt: number; requestTimeout: number; timeoutRequest(): void }>;
   destroy(): void;
 };
 
-const queue = () =>
+const queue = (enforceRequestTimeout = false) =>
   new RequestQueue({
     maxInFlightRequests: 5,
     requestTimeout: 30_000,
-    enforceRequestTimeout: false,
+    enforceRequestTimeout,
     clientId: 'spec',
     broker: 'b:9092',
     logger: { debug: () => {}, warn: () => {}, error: () => {}, info: () => {} },
@@ -45,5 +48,38 @@ describe('kafkajs request queue, idle', () => {
     throttled.scheduleCheckPendingRequests();
     expect(throttled.throttleCheckTimeoutId).not.toBeNull();
     throttled.destroy();
+  });
+});
+
+describe('kafkajs request queue, request-timeout check', () => {
+  it('sets one timer for the earliest in-flight deadline (none while idle), and still times requests out', async () => {
+    fixKafkajsIdleLoop();
+    const q = queue(true);
+    (q as unknown as { isConnected: () => boolean }).isConnected = () => true;
+    q.scheduleRequestTimeoutCheck(); // what a connection does once connected
+    expect(q.requestTimeoutIntervalId).toBeUndefined(); // kafkajs' own: an interval every 100 ms, forever
+
+    const timedOut: number[] = [];
+    const request = (id: number, timeoutMs: number) => ({
+      sentAt: Date.now(),
+      requestTimeout: timeoutMs,
+      timeoutRequest: () => {
+        timedOut.push(id);
+        q.inflight.delete(id);
+      },
+    });
+    q.inflight.set(1, request(1, 60_000)); // a consumer's long poll
+    expect(q.requestTimeoutIntervalId).toBeDefined();
+    q.inflight.set(2, request(2, 80)); // an earlier deadline re-arms the one timer
+    await new Promise((r) => setTimeout(r, 200));
+    expect(timedOut).toEqual([2]);
+    expect(q.requestTimeoutIntervalId).toBeDefined(); // re-armed for request 1
+
+    q.inflight.delete(1);
+    expect(q.requestTimeoutIntervalId).toBeUndefined();
+    q.inflight.set(3, request(3, 30_000));
+    q.inflight.clear();
+    expect(q.requestTimeoutIntervalId).toBeUndefined();
+    q.destroy();
   });
 });

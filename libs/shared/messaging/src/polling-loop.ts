@@ -5,7 +5,7 @@ export interface PollingLoopOptions {
   round: () => Promise<number>;
   /** a full round means more work is waiting: the next round starts at once */
   batchSize: number;
-  /** the pause between rounds when there was nothing (more) to do; a function to vary it (e.g. long while woken by notifications) */
+  /** the pause between rounds when there was nothing (more) to do; a function (asked after each round) to vary it: long while woken by notifications, until the next item is due */
   pollMs: number | (() => number);
   /** ceiling of the back-off after a failed round */
   maxBackoffMs?: number;
@@ -37,6 +37,10 @@ export class PollingLoop {
     await this.pending;
   }
 
+  private pollMs(): number {
+    return typeof this.opts.pollMs === 'function' ? this.opts.pollMs() : this.opts.pollMs;
+  }
+
   /** Runs a round now instead of at the next poll. */
   wake(): void {
     if (!this.stopped && !this.running) this.schedule(0);
@@ -54,13 +58,14 @@ export class PollingLoop {
   private async tick(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
-    const poll = typeof this.opts.pollMs === 'function' ? this.opts.pollMs() : this.opts.pollMs;
-    let next = poll;
+    let next: number;
     try {
-      if ((await this.opts.round()) >= this.opts.batchSize) next = 0;
+      const handled = await this.opts.round();
+      // asked after the round: the pause may depend on what the round found (the next item's due time)
+      next = handled >= this.opts.batchSize ? 0 : this.pollMs();
     } catch (err) {
       this.opts.onError(err);
-      next = Math.min(poll * 4, this.opts.maxBackoffMs ?? 5000);
+      next = Math.min(this.pollMs() * 4, this.opts.maxBackoffMs ?? 5000);
     } finally {
       this.running = false;
     }
