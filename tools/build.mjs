@@ -1,4 +1,4 @@
-// Compiles apps/, libs/ and tools/*.ts to dist/ with swc (type checking is `npm run typecheck`).
+// Compiles apps/ (but the browser console, which Vite builds), libs/ and tools/*.ts to dist/ with swc (type checking is `npm run typecheck`).
 // Incremental: a file is recompiled only when its source is newer than its output.
 import './node24.mjs';
 import { transformFile } from '@swc/core';
@@ -42,6 +42,7 @@ const jobs = [];
 for (const top of ['apps', 'libs', 'tools', 'test/fixtures', 'test/load', 'deploy/k8s']) {
   for await (const file of walk(join(root, top))) {
     const rel = relative(root, file);
+    if (rel.startsWith('apps/console/')) continue; // the ops console is a browser app: Vite builds it into dist/console
     if (file.endsWith('.ts') && !SKIP.test(file)) {
       const dst = join(out, rel.replace(/\.ts$/, '.js'));
       if (!(await newer(file, dst))) continue;

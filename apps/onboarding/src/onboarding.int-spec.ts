@@ -25,7 +25,7 @@ const appActor = (appId: string, partnerId: string, tenant = T1, scopes: AppScop
 
 /** A request as the gateway forwards it: `actor` null for the gateway's own internal calls. */
 function call(method: string, path: string, actor: Actor | null, body?: unknown): Promise<CallResult> {
-  return svc.call(method, path, { ...(actor ? { actor } : {}), ...(body !== undefined ? { body } : {}) });
+  return svc.call(method, path, { ...(actor ? { actor } : { asGateway: true }), ...(body !== undefined ? { body } : {}) });
 }
 
 async function events(type: string): Promise<Array<{ tenant_id: string; payload: { data: Record<string, unknown> } }>> {
