@@ -28,6 +28,7 @@ export interface Schema {
   maxLength?: number;
   minimum?: number;
   maximum?: number;
+  minItems?: number;
   maxItems?: number;
   uniqueItems?: boolean;
   $ref?: string;
@@ -96,6 +97,7 @@ const SCHEMA_KEYWORDS = new Set([
   'maxLength',
   'minimum',
   'maximum',
+  'minItems',
   'maxItems',
   'uniqueItems',
   '$ref',
@@ -476,6 +478,7 @@ function badArrays(s: Schema, example: Json[]): Array<[string, unknown]> {
     ['array of objects', [{ a: first }]],
     ['array with NUL item', ['\u0000']],
   ];
+  if ((s.minItems ?? 0) > 0) out.push([`minItems-1 (${s.minItems! - 1})`, example.slice(0, s.minItems! - 1)]);
   if (s.maxItems !== undefined)
     out.push([`maxItems+1 (${s.maxItems + 1})`, Array.from({ length: s.maxItems + 1 }, (_, i) => (typeof first === 'string' ? `${first}${i}` : first))]);
   out.push(['10,000 items', Array.from({ length: 10_000 }, () => first)]);
@@ -598,7 +601,13 @@ function validExample(s: Schema): Record<string, Json> {
     if (!(s.required ?? []).includes(k)) continue;
     out[k] = (ps.examples?.[0] ??
       ps.enum?.[0] ??
-      (ps.type === 'integer' ? (ps.minimum ?? 1) : ps.type === 'array' ? [] : ps.type === 'object' ? validExample(ps) : 'x')) as Json;
+      (ps.type === 'integer'
+        ? (ps.minimum ?? 1)
+        : ps.type === 'array'
+          ? Array.from({ length: ps.minItems ?? 0 }, () => ps.items?.examples?.[0] ?? 'x')
+          : ps.type === 'object'
+            ? validExample(ps)
+            : 'x')) as Json;
   }
   return out;
 }

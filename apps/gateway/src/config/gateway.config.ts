@@ -18,6 +18,20 @@ export class GatewayConfig {
   @Max(10_000_000)
   GATEWAY_RATE_LIMIT_TENANT_PER_MINUTE = 6000;
 
+  /** requests per client address per minute on the public routes (static-code pages and payments, decode, cashier), per gateway instance */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE = 120;
+
+  /** reverse proxies in front of the gateway whose X-Forwarded-For entries are believed (0: the TCP peer is the client) */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(5)
+  GATEWAY_TRUSTED_PROXIES = 0;
+
   /** how long the gateway waits for an upstream service before answering 504 */
   @Type(() => Number)
   @IsInt()

@@ -12,6 +12,7 @@ import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@coun
 import { describeClasses, type DescribedApi, type DescribedOperation, type JsonSchema } from '@countypay/service-kit';
 import { NONCE_TTL_SECONDS } from '../auth/nonce.repository';
 import { WEBHOOKS_OPENAPI } from '../webhooks/webhooks.openapi';
+import { GatewayConfig } from '../config/gateway.config';
 import { exampleOf } from './openapi-examples';
 import type { OpenApiDocument, OpenApiErrorCodeDoc, OpenApiOperation, OpenApiParameter, OpenApiResponse } from './openapi.types';
 
@@ -69,7 +70,8 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   idempotency_key_required: 'POST requests need an Idempotency-Key header.',
   idempotency_key_reused: 'The Idempotency-Key was used for a different request (method, path, query or body).',
   idempotency_request_in_progress: 'A request with this Idempotency-Key is still being processed.',
-  rate_limited: 'Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.',
+  rate_limited:
+    "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
   upstream_timeout: 'The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.',
   service_unavailable: 'The service is unavailable; retry later (see Retry-After).',
   internal_error: 'An unexpected error; quote the request id to support.',
@@ -92,7 +94,7 @@ function gatewayErrors(op: DescribedOperation): ErrorCode[] {
   else if (op.parameters.some((p) => p.in === 'query')) codes.push('invalid_request', 'unknown_field');
   // an id of another shape is not found; a path segment that is not valid percent-encoded UTF-8 is a malformed request
   if (op.parameters.some((p) => p.in === 'path')) codes.push('not_found', 'invalid_request');
-  if (op.access.kind === 'public') return codes;
+  if (op.access.kind === 'public') return [...codes, 'rate_limited'];
   codes.push('forbidden_actor');
   const { actors } = op.access;
   if (actors.includes('app')) {
@@ -255,6 +257,22 @@ function operation(op: DescribedOperation, schemas: Record<string, JsonSchema>, 
     ...(op.access.kind === 'actors' && op.access.scopes.length ? { 'x-required-scopes': [...op.access.scopes] } : {}),
     'x-upstream-service': op.service,
     'x-upstream-path': op.upstreamPath,
+    ...rateLimitOf(op),
+  };
+}
+
+const DEFAULT_LIMITS = new GatewayConfig();
+
+/** The default limits the gateway applies to an operation (operators tune them per deployment). */
+function rateLimitOf(op: DescribedOperation): Pick<OpenApiOperation, 'x-rate-limit'> {
+  if (op.access.kind === 'public') return { 'x-rate-limit': { per: 'client-address', requestsPerMinute: DEFAULT_LIMITS.GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE } };
+  if (!op.access.actors.includes('app')) return {};
+  return {
+    'x-rate-limit': {
+      per: 'app',
+      requestsPerMinute: DEFAULT_LIMITS.GATEWAY_RATE_LIMIT_APP_PER_MINUTE,
+      tenantRequestsPerMinute: DEFAULT_LIMITS.GATEWAY_RATE_LIMIT_TENANT_PER_MINUTE,
+    },
   };
 }
 

@@ -34,6 +34,8 @@ export interface OpenApiOperation {
   'x-upstream-service': string;
   /** the path the service answers it under */
   'x-upstream-path': string;
+  /** the gateway's default limits for this operation (a deployment may set others): per client address for public routes, per app and per tenant for apps */
+  'x-rate-limit'?: { per: 'client-address' | 'app'; requestsPerMinute: number; tenantRequestsPerMinute?: number };
 }
 
 export type OpenApiMethod = 'get' | 'post' | 'put' | 'patch' | 'delete';

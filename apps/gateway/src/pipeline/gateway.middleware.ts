@@ -17,6 +17,7 @@ import { IdempotencyRepository, PROVINCE_SCOPE, type ClaimResult, type Idempoten
 import { WINDOW_MS, windowStart } from '../domain/rate-window';
 import { AdmissionRepository } from './admission.repository';
 import { RateLimitService } from '../rate-limit/rate-limit.service';
+import { ClientRateLimiter, clientAddress } from '../rate-limit/client-rate-limiter';
 import { UpstreamClient, withGatewayRequestId } from '../proxy/upstream.client';
 import { GatewayConfig } from '../config/gateway.config';
 import { GatewayMetrics } from './gateway-metrics';
@@ -83,6 +84,7 @@ class Refusal {
 export class GatewayMiddleware implements NestMiddleware {
   /** idempotent answers this instance is storing, by key (see beforeSend) */
   private readonly storing = new Map<string, Promise<void>>();
+  private publicLimiter?: ClientRateLimiter;
 
   constructor(
     private readonly routes: RouteTable,
@@ -130,6 +132,17 @@ export class GatewayMiddleware implements NestMiddleware {
     if (match.route.target !== 'gateway') ex.routeTemplate = match.route.path;
     const access = match.route.access;
     if (access.kind === 'public') {
+      // anonymous callers (payers' phones, POS decoders): limited per client address
+      this.publicLimiter ??= new ClientRateLimiter(this.config.GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE);
+      const rate = this.publicLimiter.hit(clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], this.config.GATEWAY_TRUSTED_PROXIES));
+      res.setHeader('X-RateLimit-Limit', String(rate.limit));
+      res.setHeader('X-RateLimit-Remaining', String(rate.remaining));
+      res.setHeader('X-RateLimit-Reset', String(rate.resetSeconds));
+      if (!rate.allowed) {
+        this.metrics.rateLimited.inc({ limit: 'client', tenant: 'none' });
+        res.setHeader('Retry-After', String(rate.retryAfterSeconds));
+        return sendError(res, req, 'rate_limited', `too many requests from this address; retry after ${rate.retryAfterSeconds} s`);
+      }
       if (match.route.target === 'gateway') return next();
       // a public page of a service (a static code's resolve page): no actor; the payer's wallet is told by its User-Agent
       return void this.forward(req, res, match.route.target, match.upstreamPath, publicHeaders(req), ex);

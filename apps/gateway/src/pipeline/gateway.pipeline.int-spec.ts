@@ -35,6 +35,7 @@ import { PipelineModule } from './pipeline.module';
 
 const T1 = 't510121';
 const RATE_LIMIT = 20;
+const PUBLIC_LIMIT = 15;
 const OPERATOR_TOKEN = `cpo_${'k'.repeat(40)}`;
 const OPERATOR_ID = randomUUID();
 
@@ -56,6 +57,7 @@ const TEST_ROUTES = routesOf({
       post: op('createMerchant', 'onboarding', APP, ['merchants:write']),
     },
     '/v1/qr/orders': { post: op('createQrOrder', 'qr-payment', APP, ['qr:pay']) },
+    '/v1/qr/decode': { post: op('decodeQr', 'qr-payment', []) },
     '/v1/qr/orders/{orderId}': { get: op('getQrOrder', 'qr-payment', ['app', 'county', 'province'], ['qr:pay']) },
     '/v1/qr/fail': { post: op('fail', 'qr-payment', APP, ['qr:pay']) },
     '/v1/qr/slow': { post: op('slow', 'qr-payment', APP, ['qr:pay']) },
@@ -142,6 +144,8 @@ beforeAll(async () => {
     COUNTYPAY_PLATFORM_SM2_PRIVATE_KEY: platform.privateKey,
     GATEWAY_RATE_LIMIT_APP_PER_MINUTE: RATE_LIMIT,
     GATEWAY_UPSTREAM_TIMEOUT_MS: 500,
+    GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: PUBLIC_LIMIT,
+    GATEWAY_TRUSTED_PROXIES: 1,
   });
   const urls = Object.assign(new ServiceUrlsConfig(), {
     COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }),
@@ -462,6 +466,25 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(r.headers.get('retry-after')).toBe('2');
     expect(r.json.error).toMatchObject({ code: 'service_unavailable', type: 'api_error', requestId: r.headers.get('x-request-id') });
     expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);
+  });
+
+  it('limits the public routes per client address (behind one trusted proxy), refusing with the documented 429 before forwarding', async () => {
+    const decode = (client: string) =>
+      fetch(`${base}/v1/qr/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-forwarded-for': `198.51.100.66, ${client}` },
+        body: '{"payload":"x"}',
+      });
+    const before = upstreamCalls;
+    for (let i = 0; i < PUBLIC_LIMIT; i++) expect((await decode('203.0.113.5')).status).toBe(201);
+    const refused = await decode('203.0.113.5');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.headers.get('x-ratelimit-limit')).toBe(String(PUBLIC_LIMIT));
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('rate_limited');
+    expect(upstreamCalls - before).toBe(PUBLIC_LIMIT); // the refused request never reached the service
+    // another address (the client-supplied first hop is not believed: only the one the proxy saw counts)
+    expect((await decode('203.0.113.6')).status).toBe(201);
   });
 
   it('serves the OpenAPI document and the platform key unsigned', async () => {

@@ -9405,7 +9405,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9605,7 +9605,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10011,7 +10011,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10328,7 +10328,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10567,7 +10567,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10882,7 +10882,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11181,7 +11181,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11271,6 +11271,27 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["OpenApiDocumentResponse"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
                 };
             };
             /** @description internal_error */
@@ -11689,6 +11710,27 @@ export interface operations {
                     "application/json": components["schemas"]["PlatformKey"];
                 };
             };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal_error */
             500: {
                 headers: {
@@ -11864,7 +11906,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12087,7 +12129,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12322,6 +12364,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal_error */
             500: {
                 headers: {
@@ -12524,7 +12587,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12832,7 +12895,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13048,7 +13111,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13340,7 +13403,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13644,7 +13707,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13836,7 +13899,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14028,7 +14091,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14239,7 +14302,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14533,7 +14596,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14840,7 +14903,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15016,6 +15079,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal_error */
             500: {
                 headers: {
@@ -15179,6 +15263,27 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "merchant_not_active",
                      *         "message": "merchant not active",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15439,6 +15544,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal_error */
             500: {
                 headers: {
@@ -15690,6 +15816,27 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
             /** @description internal_error */
             500: {
                 headers: {
@@ -15894,7 +16041,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16183,7 +16330,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16390,7 +16537,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16589,7 +16736,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16866,7 +17013,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
