@@ -56,6 +56,7 @@ function fakeAppSecret(): Record<AppSecretKey, string> {
     'platform-sm2-public-key': '',
     'sandbox-notify-secret': randomBytes(24).toString('base64url'),
     'bootstrap-operator-token': `cpo_${randomBytes(32).toString('base64url')}`,
+    'bootstrap-console-password': randomBytes(12).toString('base64url'),
     's2s-trusted-keys': JSON.stringify({
       'gw-test': { issuer: 'gateway', publicKey: s2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
     }),
