@@ -195,7 +195,7 @@ export function productionValues(): Values {
     migrations: { backoffLimit: 2, activeDeadlineSeconds: 900, ttlSecondsAfterFinished: 7 * 24 * 3600 },
     logLevel: 'info',
     services: {
-      // the payment path (deploy/README.md, "Sizing"): about 100 payments/s at maxReplicas
+      // the payment path (deploy/README.md, "Sizing"): ~100 payments/s at 4/4/2 replicas, ~300/s at maxReplicas (planning figures)
       gateway: sizing(3, 10, '1000m', '512Mi', 10),
       'qr-payment': sizing(3, 10, '1000m', '512Mi', 10),
       settlement: sizing(2, 8, '1000m', '512Mi', 10),
