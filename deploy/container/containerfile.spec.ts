@@ -49,7 +49,29 @@ describe('deploy/container/Containerfile', () => {
     expect(ops(prodDeps, 'RUN').join(' ')).toMatch(/npm ci --omit=dev/);
     // the compiled code only, not the sources, tests or tools
     const fromBuild = copies.filter((c) => c.from === 'build').flatMap((c) => c.sources);
-    expect(fromBuild.filter((s) => s.startsWith('/src/'))).toEqual(['/src/dist/apps', '/src/dist/libs']);
+    expect(fromBuild.filter((s) => s.startsWith('/src/'))).toEqual(['/src/dist/apps', '/src/dist/libs', '/src/dist/console']);
+  });
+
+  it('builds the ops console with Vite in the build stage (as `npm start` does) and ships its static build where the gateway looks for it', () => {
+    const build = stages.find((s) => s.name === 'build')!;
+    const runs = ops(build, 'RUN');
+    const vite = runs.findIndex((r) => r.startsWith('node node_modules/vite/bin/vite.js build '));
+    expect(vite).toBeGreaterThan(runs.findIndex((r) => r === 'node tools/build.mjs'));
+    const config = /--config (\S+)/.exec(runs[vite])?.[1];
+    expect(config).toBe('apps/console/vite.config.mts');
+    // the same config as the local platform's build, whose outDir is dist/console
+    expect(readFileSync(join(ROOT, 'tools/platform.mjs'), 'utf8')).toContain(`'--config', '${config}'`);
+    expect(readFileSync(join(ROOT, config!), 'utf8')).toMatch(/outDir: fileURLToPath\(new URL\('\.\.\/\.\.\/dist\/console'/);
+    // the sources it reads are in the build stage's context (npm ci installed Vite and React: dev dependencies)
+    const copied = ops(build, 'COPY').map(parseCopy);
+    expect(copied.flatMap((c) => c.sources)).toEqual(expect.arrayContaining(['apps', 'package-lock.json']));
+    expect(ops(build, 'RUN').join(' ')).not.toMatch(/--omit=dev/);
+    // the gateway's default console directory: dist/apps/gateway/src/console → dist/console
+    const consoleCopy = ops(runtime, 'COPY')
+      .map(parseCopy)
+      .find((c) => c.sources.includes('/src/dist/console'));
+    expect(consoleCopy).toEqual({ from: 'build', sources: ['/src/dist/console'], dest: './dist/console' });
+    expect(readFileSync(join(ROOT, 'apps/gateway/src/console/console.config.ts'), 'utf8')).toContain("join(__dirname, '..', '..', '..', '..', 'console')");
   });
 
   it('holds no secret: no credential-like variable or value, nothing from .local', () => {

@@ -2,7 +2,8 @@
 // instructions by stage, and the runtime stage's file layout assembled from the repository (what
 // the image's COPY lines would copy, after `npm run build`), so the start command can be run from
 // exactly the files the image holds.
-import { existsSync, mkdirSync, cpSync, readFileSync, symlinkSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, cpSync, readdirSync, readFileSync, statSync, symlinkSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 export const ROOT = join(__dirname, '..', '..');
@@ -103,4 +104,30 @@ export function assembleRuntimeLayout(dir: string): string {
     }
   }
   return app;
+}
+
+function newestUnder(dir: string): number {
+  let newest = 0;
+  for (const e of readdirSync(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) newest = Math.max(newest, statSync(join(e.parentPath, e.name)).mtimeMs);
+  }
+  return newest;
+}
+
+/**
+ * Runs the build stage's `node …` steps in the repository, as the image build runs them: the
+ * server build (incremental) and the console's Vite build — skipped when dist/console is newer
+ * than every file of apps/console, since Vite takes a while on a shared machine.
+ */
+export function buildLikeTheImage(): void {
+  const build = readContainerfile().stages.find((s) => s.name === 'build');
+  if (!build) throw new Error('Containerfile: no build stage');
+  const steps = build.instructions.filter((i) => i.op === 'RUN' && i.args.startsWith('node ')).map((i) => i.args.split(/\s+/).slice(1));
+  const index = join(ROOT, 'dist/console/index.html');
+  for (const args of steps) {
+    const isVite = args[0].includes('vite');
+    if (isVite && existsSync(index) && statSync(index).mtimeMs > newestUnder(join(ROOT, 'apps/console'))) continue;
+    const r = spawnSync(process.execPath, args, { cwd: ROOT, encoding: 'utf8', timeout: 600_000 });
+    if (r.status !== 0) throw new Error(`Containerfile build step \`node ${args.join(' ')}\` failed:\n${r.stdout}${r.stderr}`);
+  }
 }

@@ -1,17 +1,19 @@
-// What can be tested of the image where no container runs: after the build, the files the
-// runtime stage copies are enough to start every service with the image's start command, the
-// compiled code needs no development dependency, and the release step (`start.mjs migrate`)
-// migrates a fresh database and declares the topics — twice without harm.
+// What can be tested of the image where no container runs: after the build (the build stage's
+// steps: swc and the console's Vite build), the files the runtime stage copies are enough to start
+// every service with the image's start command, they hold the ops console's static build, the
+// compiled server code needs no development dependency (React, Ant Design, Vite are the console's
+// build-time packages), and the release step (`start.mjs migrate`) migrates a fresh database and
+// declares the topics — twice without harm.
 import { spawnSync } from 'node:child_process';
-import { generateKeyPairSync, randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
 import { testInfra, uniqueName } from '@countypay/testing';
-import { ROOT, assembleRuntimeLayout } from './containerfile';
-import { APP_SECRET_KEYS, type AppSecretKey } from '../k8s/src/catalogue';
+import { ROOT, assembleRuntimeLayout, buildLikeTheImage } from './containerfile';
+import { fakeAppSecret, kubeletEnv, serviceContainer } from './manifest-env';
+import { APP_SECRET_KEYS } from '../k8s/src/catalogue';
 import { render, resolveValues } from '../k8s/src/render';
 
 const SERVICES = [...readFileSync(join(ROOT, 'tools/services.mjs'), 'utf8').matchAll(/name: '([a-z-]+)', schema: '([a-z_]+)'/g)].map((m) => ({
@@ -43,49 +45,12 @@ function localAppPassword(): string {
   return r.stdout;
 }
 
-/** Values of the shapes the operators put into the app Secret (deploy/README.md, "Secrets"). */
-function fakeAppSecret(): Record<AppSecretKey, string> {
-  const s2s = generateKeyPairSync('ed25519');
-  const b64 = () => randomBytes(32).toString('base64');
-  return {
-    'app-db-password': randomBytes(18).toString('hex'),
-    'credential-key': b64(),
-    'pii-key': b64(),
-    'blind-index-key': b64(),
-    'platform-sm2-private-key': randomBytes(32).toString('hex'),
-    'platform-sm2-public-key': '',
-    'sandbox-notify-secret': randomBytes(24).toString('base64url'),
-    'bootstrap-operator-token': `cpo_${randomBytes(32).toString('base64url')}`,
-    's2s-trusted-keys': JSON.stringify({
-      'gw-test': { issuer: 'gateway', publicKey: s2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
-    }),
-    's2s-gateway-signing-key': s2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-    's2s-gateway-key-id': 'gw-test',
-  };
-}
-
-interface EnvVar {
-  name: string;
-  value?: string;
-  valueFrom?: { secretKeyRef?: { key: string } };
-}
-
-/** A container's environment as the kubelet would make it: secret keys filled in, $(VAR) references expanded. */
-function kubeletEnv(env: EnvVar[], secret: Record<string, string>): Record<string, string> {
-  const out: Record<string, string> = {};
-  for (const e of env) {
-    if (e.valueFrom?.secretKeyRef) out[e.name] = secret[e.valueFrom.secretKeyRef.key];
-    else out[e.name] = (e.value ?? '').replace(/\$\(([A-Z0-9_]+)\)/g, (m, v: string) => out[v] ?? m);
-  }
-  return out;
-}
-
 describe('the image layout and its start command (built code, no container)', () => {
   let dir: string;
   let layout: string;
 
   beforeAll(() => {
-    expect(spawnSync(process.execPath, [join(ROOT, 'tools/build.mjs'), '--quiet']).status).toBe(0);
+    buildLikeTheImage();
     dir = mkdtempSync(join(tmpdir(), 'countypay-image-'));
     layout = assembleRuntimeLayout(dir);
   });
@@ -106,8 +71,7 @@ describe('the image layout and its start command (built code, no container)', ()
 
   it.each(SERVICES.map((s) => s.name))('%s accepts the configuration the Kubernetes manifests give it', (app) => {
     const out = render(resolveValues('staging', [{ channelSandbox: { enabled: true }, tracing: { mode: 'zipkin' } }]));
-    const deployment = out.platform.find((o) => o.kind === 'Deployment' && o.metadata.name === `countypay-${app}`)!;
-    const container = (deployment.spec as { template: { spec: { containers: Array<{ env: EnvVar[]; args: string[] }> } } }).template.spec.containers[0];
+    const container = serviceContainer(out, app);
     const secret = fakeAppSecret();
     expect(Object.keys(secret).sort()).toEqual(Object.keys(APP_SECRET_KEYS).sort());
     const env = kubeletEnv(container.env, secret);
@@ -128,6 +92,40 @@ describe('the image layout and its start command (built code, no container)', ()
     const r = run(layout, ['console-of-doom'], {});
     expect(r.status).toBe(2);
     expect(r.out).toMatch(/usage: start\.mjs <gateway\|onboarding/);
+  });
+
+  it('holds the ops console’s static build where the gateway serves it from, with every asset its page loads', () => {
+    const index = join(layout, 'dist/console/index.html');
+    expect(existsSync(index)).toBe(true);
+    const html = readFileSync(index, 'utf8');
+    const assets = [...html.matchAll(/(?:src|href)="(\/console\/[^"]+)"/g)].map((m) => m[1]);
+    expect(assets.length).toBeGreaterThan(0);
+    for (const a of assets) expect([a, existsSync(join(layout, 'dist', a))]).toEqual([a, true]);
+    // the browser app is not compiled as server code
+    expect(existsSync(join(layout, 'dist/apps/console'))).toBe(false);
+  });
+
+  it('the compiled server code needs none of the console’s browser packages, and those are development dependencies (not in the prod-deps stage)', () => {
+    const browser = ['react', 'react-dom', 'react-router', 'antd', '@ant-design/icons', 'echarts', 'vite', '@vitejs/plugin-react'];
+    const required = new Map<string, string>();
+    const walk = (d: string): void => {
+      for (const e of readdirSync(d, { withFileTypes: true })) {
+        const p = join(d, e.name);
+        if (e.isDirectory()) walk(p);
+        else if (e.name.endsWith('.js')) {
+          for (const m of readFileSync(p, 'utf8').matchAll(/require\("([^"./][^"]*)"\)|import\("([^"./][^"]*)"\)/g)) {
+            const spec = m[1] ?? m[2];
+            required.set(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0], p.slice(layout.length + 1));
+          }
+        }
+      }
+    };
+    walk(join(layout, 'dist/apps'));
+    walk(join(layout, 'dist/libs'));
+    expect(required.size).toBeGreaterThan(10);
+    expect(browser.filter((b) => required.has(b)).map((b) => `${b} (${required.get(b)})`)).toEqual([]);
+    const lock = JSON.parse(readFileSync(join(ROOT, 'package-lock.json'), 'utf8')) as { packages: Record<string, { dev?: boolean }> };
+    for (const b of browser) expect([b, lock.packages[`node_modules/${b}`]?.dev]).toEqual([b, true]);
   });
 
   it('the compiled services and libraries need only what `npm ci --omit=dev` installs, and node built-ins', () => {

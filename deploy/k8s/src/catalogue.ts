@@ -15,6 +15,8 @@ export const APP_SECRET_KEYS = {
   'platform-sm2-public-key': 'COUNTYPAY_PLATFORM_SM2_PUBLIC_KEY: 04 + 128 hex digits (optional; derived when absent)',
   'sandbox-notify-secret': 'SANDBOX_NOTIFY_SECRET: HMAC key of channel notifications (qr-payment, and the sandbox when on)',
   'bootstrap-operator-token': 'COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: optional, cpo_ + ≥ 32 url-safe characters (first province operator)',
+  'bootstrap-console-password':
+    'COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD: optional, the ops console password of the first province operator (user name `province`), set once while it has none (onboarding)',
   's2s-trusted-keys': 'COUNTYPAY_S2S_TRUSTED_KEYS: JSON { "<key id>": { "issuer": "gateway", "publicKey": "<base64 Ed25519 SPKI>" } } (every service)',
   's2s-gateway-signing-key': 'COUNTYPAY_S2S_SIGNING_KEY: the gateway’s base64 PKCS#8 Ed25519 private key (signs its calls to the services)',
   's2s-gateway-key-id': 'COUNTYPAY_S2S_KEY_ID: the id of that key, as named in s2s-trusted-keys',
@@ -68,6 +70,7 @@ export const SERVICES: readonly ServiceSpec[] = [
       COUNTYPAY_BLIND_INDEX_KEY: { key: 'blind-index-key' },
       COUNTYPAY_CREDENTIAL_KEY: { key: 'credential-key' },
       COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: { key: 'bootstrap-operator-token', optional: true },
+      COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD: { key: 'bootstrap-console-password', optional: true },
     },
   },
   {

@@ -1,9 +1,10 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, existsSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseYaml, parseAllDocuments } from 'yaml';
 import { SERVICES } from './catalogue';
-import { migrateJobName, resourceName } from './chart';
+import { migrateJobName, resourceName, traceUiUrl } from './chart';
 import { render, resolveValues, writeManifests, type RenderOutput } from './render';
 import { validateObject, type KubeObject } from './validate';
 import { checkValues, productionValues, type Values } from './values';
@@ -45,12 +46,17 @@ const named = (o: RenderOutput, kind: string, name: string): KubeObject => {
 /** Every variant the chart can produce: both profiles, and everything switched on. */
 function variants(): Array<[string, RenderOutput]> {
   const everything = resolveValues('staging', [{ console: { enabled: true }, channelSandbox: { enabled: true }, tracing: { mode: 'zipkin' } }]);
+  const consoleOff = resolveValues('production', [{ console: { enabled: false } }]);
   return [
     ['production', render(resolveValues('production'))],
     ['staging', render(resolveValues('staging'))],
     ['everything on', render(everything)],
+    ['console off', render(consoleOff)],
   ];
 }
+
+/** Apps without a pod of their own: the gateway serves the ops console's static build at /console/. */
+const SERVED_BY_GATEWAY = ['console'];
 
 /** The apps of apps/ (each a directory with a project.json). */
 function appsOfRepo(): string[] {
@@ -63,25 +69,46 @@ function filesUnder(dir: string): string[] {
     .map((e) => join(e.parentPath, e.name));
 }
 
-/** The variables an app's config classes mark @Sensitive(), read from their source. */
 /**
  * The variables an app's config classes mark @Sensitive(), read from their source: the app's own
  * (`*.config.ts`) and those every service reads (libs/shared/config, the service kit's). A variable
  * declared @IsOptional() may be left out; if it is set, it comes from a Secret too.
  */
-function sensitiveVariables(app: string): Array<{ name: string; optional: boolean }> {
+function configFiles(app: string): string[] {
   const isSource = (f: string) => f.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(f);
-  const files = [
+  return [
     ...filesUnder(join(root, 'libs/shared/config/src')).filter(isSource),
     ...filesUnder(join(root, 'libs/shared/service-kit/src')).filter(isSource),
     ...filesUnder(join(root, 'apps', app, 'src')).filter((f) => f.endsWith('.config.ts')),
   ];
+}
+
+function sensitiveVariables(app: string): Array<{ name: string; optional: boolean }> {
   const found = new Map<string, boolean>();
-  for (const f of files) {
+  for (const f of configFiles(app)) {
     for (const m of readFileSync(f, 'utf8').matchAll(/@Sensitive\(\)((?:\s*@[^\n]*\n)*?)\s*([A-Z][A-Z0-9_]*)\s*=/g))
       found.set(m[2], /@IsOptional\(\)/.test(m[1]));
   }
   return [...found].map(([name, optional]) => ({ name, optional }));
+}
+
+/** Every variable an app's config classes declare (a property `NAME = default`). */
+function configVariables(app: string): Set<string> {
+  const names = new Set<string>();
+  for (const f of configFiles(app)) for (const m of readFileSync(f, 'utf8').matchAll(/^\s+([A-Z][A-Z0-9_]*)\s*=/gm)) names.add(m[1]);
+  return names;
+}
+
+/** The secret variables the local platform gives each app (tools/secrets.mjs, secretsEnv), from made-up secrets. */
+function localSecretVariables(apps: string[]): Record<string, string[]> {
+  const script = `
+    const { secretsEnv } = await import('./tools/secrets.mjs');
+    const fake = { gatewayS2s: { kid: 'k', privateKey: 'p', publicKey: 'q' }, platformSm2: { privateKey: 'a', publicKey: 'b' } };
+    const apps = ${JSON.stringify(apps)};
+    process.stdout.write(JSON.stringify(Object.fromEntries(apps.map((a) => [a, Object.keys(secretsEnv(fake, a))]))));`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(r.stderr);
+  return JSON.parse(r.stdout) as Record<string, string[]>;
 }
 
 describe('the Kubernetes manifests (cdk8s)', () => {
@@ -150,12 +177,19 @@ describe('the Kubernetes manifests (cdk8s)', () => {
     }
   });
 
-  it('every app of apps/ is deployed when its switch is on, each with a Service, an autoscaler and a disruption budget', () => {
+  it('every app of apps/ is deployed when its switch is on, each with a Service, an autoscaler and a disruption budget (the console in the gateway)', () => {
     const everything = rendered.find(([n]) => n === 'everything on')![1];
     const deployments = ofKind(everything, 'Deployment').map((d) => d.metadata.name);
     const apps = appsOfRepo();
-    expect(apps).toEqual(expect.arrayContaining(SERVICES.map((s) => s.name)));
-    for (const app of apps) {
+    expect(apps).toEqual(expect.arrayContaining([...SERVICES.map((s) => s.name), ...SERVED_BY_GATEWAY]));
+    expect(apps.sort()).toEqual([...SERVICES.map((s) => s.name), ...SERVED_BY_GATEWAY].sort());
+    for (const app of SERVED_BY_GATEWAY) {
+      // no pod of its own: the gateway serves it (the image holds dist/console, deploy/container/containerfile.spec.ts)
+      expect(all(everything).filter((o) => o.metadata.name === resourceName(app))).toEqual([]);
+      const gateway = podSpec(named(everything, 'Deployment', resourceName('gateway'))).containers[0];
+      expect(gateway.env).toContainEqual({ name: 'COUNTYPAY_CONSOLE_ENABLED', value: 'on' });
+    }
+    for (const app of apps.filter((a) => !SERVED_BY_GATEWAY.includes(a))) {
       expect(deployments).toContain(resourceName(app));
       for (const kind of ['Service', 'HorizontalPodAutoscaler', 'PodDisruptionBudget', 'NetworkPolicy'])
         expect(ofKind(everything, kind).map((o) => o.metadata.name)).toContain(resourceName(app));
@@ -169,16 +203,80 @@ describe('the Kubernetes manifests (cdk8s)', () => {
     }
   });
 
-  it('production leaves out the channel sandbox and the console; staging has the sandbox and an in-cluster Zipkin', () => {
+  it('production leaves out the channel sandbox and Zipkin; staging has the sandbox and an in-cluster Zipkin', () => {
     const prod = rendered.find(([n]) => n === 'production')![1];
     const staging = rendered.find(([n]) => n === 'staging')![1];
     const names = (o: RenderOutput) => ofKind(o, 'Deployment').map((d) => d.metadata.name);
     expect(names(prod)).not.toContain(resourceName('channel-sandbox'));
-    expect(names(prod)).not.toContain(resourceName('console'));
     expect(names(prod)).not.toContain(resourceName('zipkin'));
+    for (const [, out] of rendered) expect(names(out)).not.toContain(resourceName('console'));
     expect(names(staging)).toEqual(expect.arrayContaining([resourceName('channel-sandbox'), resourceName('zipkin')]));
     const qr = podSpec(named(prod, 'Deployment', resourceName('qr-payment'))).containers[0];
     expect(JSON.parse(qr.env!.find((e) => e.name === 'COUNTYPAY_SERVICE_URLS')!.value!)).toEqual({ 'channel-sandbox': prod.values.qrPayment.channelsUrl });
+  });
+
+  describe('the ops console (served by the gateway at /console/)', () => {
+    const gatewayEnv = (o: RenderOutput): Record<string, string | undefined> =>
+      Object.fromEntries((podSpec(named(o, 'Deployment', resourceName('gateway'))).containers[0].env ?? []).map((e) => [e.name, e.value]));
+    const consoleVariables = (env: Record<string, string | undefined>) =>
+      Object.fromEntries(Object.entries(env).filter(([k]) => /^COUNTYPAY_(CONSOLE_|TRACE_UI_URL|ZIPKIN_URL)/.test(k)));
+
+    it('production (traces to an OTLP collector): on, Secure cookies behind the TLS Ingress, no trace links unless tracing.uiUrl names the UI', () => {
+      const prod = rendered.find(([n]) => n === 'production')![1];
+      expect(consoleVariables(gatewayEnv(prod))).toEqual({ COUNTYPAY_CONSOLE_ENABLED: 'on', COUNTYPAY_CONSOLE_SECURE_COOKIES: 'on' });
+      const withUi = render(resolveValues('production', [{ tracing: { uiUrl: 'https://traces.ops.province.example/' } }]));
+      expect(consoleVariables(gatewayEnv(withUi))).toEqual({
+        COUNTYPAY_CONSOLE_ENABLED: 'on',
+        COUNTYPAY_CONSOLE_SECURE_COOKIES: 'on',
+        COUNTYPAY_TRACE_UI_URL: 'https://traces.ops.province.example',
+      });
+      expect(() => resolveValues('production', [{ tracing: { uiUrl: 'javascript:alert(1)' } }])).toThrow(/tracing\.uiUrl/);
+    });
+
+    it('with an in-cluster Zipkin: the gateway finds traces through its API and links to its UI (or to tracing.uiUrl)', () => {
+      const staging = rendered.find(([n]) => n === 'staging')![1];
+      const ns = staging.values.namespace;
+      expect(consoleVariables(gatewayEnv(staging))).toEqual({
+        COUNTYPAY_CONSOLE_ENABLED: 'on',
+        COUNTYPAY_CONSOLE_SECURE_COOKIES: 'on',
+        COUNTYPAY_ZIPKIN_URL: `http://${resourceName('zipkin')}:9411/api/v2/spans`,
+        COUNTYPAY_TRACE_UI_URL: `http://${resourceName('zipkin')}.${ns}.svc:9411/zipkin`,
+      });
+      expect(traceUiUrl(resolveValues('staging', [{ tracing: { uiUrl: 'https://zipkin.staging.example/zipkin' } }]))).toBe(
+        'https://zipkin.staging.example/zipkin',
+      );
+      // the gateway may ask Zipkin's API: its egress and Zipkin's ingress allow it
+      const gwEgress = (named(staging, 'NetworkPolicy', resourceName('gateway')).spec as { egress: Array<{ to: Peer[]; ports: Array<{ port: number }> }> })
+        .egress;
+      expect(gwEgress).toContainEqual({
+        to: [{ podSelector: { matchLabels: expect.objectContaining({ 'app.kubernetes.io/name': 'zipkin' }) } }],
+        ports: [{ protocol: 'TCP', port: 9411 }],
+      });
+    });
+
+    it('console.enabled false: the gateway answers 404 at /console/ (COUNTYPAY_CONSOLE_ENABLED=off), nothing else changes', () => {
+      const off = rendered.find(([n]) => n === 'console off')![1];
+      const prod = rendered.find(([n]) => n === 'production')![1];
+      expect(consoleVariables(gatewayEnv(off))).toEqual({ COUNTYPAY_CONSOLE_ENABLED: 'off' });
+      const kindsAndNames = (o: RenderOutput) => all(o).map((x) => `${x.kind}/${x.metadata.name}`);
+      expect(kindsAndNames(off)).toEqual(kindsAndNames(prod));
+    });
+
+    it('the gateway knows the switch it is given (apps/gateway/src/console/console.config.ts)', () => {
+      const declared = configVariables('gateway');
+      for (const name of ['COUNTYPAY_CONSOLE_ENABLED', 'COUNTYPAY_CONSOLE_SECURE_COOKIES', 'COUNTYPAY_TRACE_UI_URL', 'COUNTYPAY_ZIPKIN_URL'])
+        expect([name, declared.has(name)]).toEqual([name, true]);
+    });
+
+    it('is reached through the gateway’s Ingress: every path of the API host goes to the gateway', () => {
+      const prod = rendered.find(([n]) => n === 'production')![1];
+      const rules = (
+        named(prod, 'Ingress', resourceName('gateway')).spec as { rules: Array<{ host: string; http: { paths: Array<{ path: string; backend: unknown }> } }> }
+      ).rules;
+      const api = rules.find((r) => r.host === prod.values.gateway.host)!;
+      expect(api.http.paths).toEqual([{ path: '/', pathType: 'Prefix', backend: { service: { name: resourceName('gateway'), port: { name: 'http' } } } }]);
+      expect(ofKind(prod, 'Ingress')).toHaveLength(1);
+    });
   });
 
   it('the service table matches tools/services.mjs', () => {
@@ -229,6 +327,20 @@ describe('the Kubernetes manifests (cdk8s)', () => {
       }
     });
 
+    it('every secret the local platform generates for an app (tools/secrets.mjs) and the app reads is referenced from the app Secret', () => {
+      const everything = rendered.find(([n]) => n === 'everything on')![1];
+      const local = localSecretVariables(SERVICES.map((s) => s.name));
+      expect(local.onboarding).toContain('COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD');
+      for (const s of SERVICES) {
+        const env = podSpec(named(everything, 'Deployment', resourceName(s.name))).containers[0].env ?? [];
+        const fromSecret = new Set(env.filter((e) => e.valueFrom?.secretKeyRef?.name === everything.values.secrets.app).map((e) => e.name));
+        const read = configVariables(s.name);
+        const needed = local[s.name].filter((name) => read.has(name));
+        expect(needed.length).toBeGreaterThan(0);
+        expect([s.name, needed.filter((name) => !fromSecret.has(name))]).toEqual([s.name, []]);
+      }
+    });
+
     it('values refuse a secret given as a plain variable', () => {
       const v: Values = { ...productionValues(), env: { gateway: { COUNTYPAY_CREDENTIAL_KEY: 'x', GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '1200' } } };
       expect(checkValues(v)).toEqual([expect.stringContaining('env.gateway.COUNTYPAY_CREDENTIAL_KEY')]);
@@ -251,7 +363,7 @@ describe('the Kubernetes manifests (cdk8s)', () => {
     });
 
     it.each(['everything on', 'production'])(
-      '%s: only the gateway (and the console) accept connections from outside the namespace, besides metrics scraping and the channel front’s notifications',
+      '%s: only the gateway accepts connections from outside the namespace, besides metrics scraping, the channel front’s notifications and the Zipkin UI',
       (variant) => {
         const o = rendered.find(([n]) => n === variant)![1];
         const scrape = o.values.monitoring.scrapeFrom.map((p) => JSON.stringify(p.namespaceLabels));
@@ -263,7 +375,7 @@ describe('the Kubernetes manifests (cdk8s)', () => {
             if (p.namespaceSelector) return !scrape.includes(JSON.stringify((p.namespaceSelector as { matchLabels?: unknown }).matchLabels));
             return false;
           });
-          if (outside.length > 0) expect([resourceName('gateway'), resourceName('console'), resourceName('zipkin')]).toContain(np.metadata.name);
+          if (outside.length > 0) expect([resourceName('gateway'), resourceName('zipkin')]).toContain(np.metadata.name);
         }
       },
     );
@@ -272,7 +384,6 @@ describe('the Kubernetes manifests (cdk8s)', () => {
       for (const s of SERVICES) {
         const p = policy(s.name);
         const callers: string[] = SERVICES.filter((c) => c.calls.includes(s.name)).map((c) => c.name);
-        if (s.name === 'gateway') callers.push('console');
         expect([s.name, podPeers((p.ingress ?? []).flatMap((r) => r.from)).sort()]).toEqual([s.name, callers.sort()]);
         const calls = podPeers((p.egress ?? []).flatMap((r) => r.to)).filter((n) => n !== 'zipkin');
         expect([s.name, calls.sort()]).toEqual([s.name, [...s.calls].sort()]);

@@ -4,8 +4,8 @@
 //             awaited before every rollout (Helm/Argo CD hook annotations say the same)
 //   platform  per service: Deployment, Service, HorizontalPodAutoscaler, PodDisruptionBudget,
 //             NetworkPolicy; the gateway's Ingress; the namespace's default-deny and DNS policies;
-//             Zipkin (tracing.mode zipkin), the console (console.enabled), the channel sandbox
-//             (channelSandbox.enabled)
+//             Zipkin (tracing.mode zipkin), the channel sandbox (channelSandbox.enabled). The ops
+//             console has no pod: the gateway serves it at /console/ (console.enabled sets its env)
 // No Secret object is rendered: pods reference keys of Secrets the operators create.
 import { createHash } from 'node:crypto';
 import { ApiObject, App, Chart, YamlOutputType } from 'cdk8s';
@@ -89,6 +89,27 @@ function databaseUrl(v: Values, schema: string): string {
   return `postgres://cp_${schema}_app:$(COUNTYPAY_DB_PASSWORD)@${p.host}:${p.port}/${p.database}${p.urlParams ? `?${p.urlParams}` : ''}`;
 }
 
+/** The trace UI the console links to: tracing.uiUrl, else the in-cluster Zipkin's UI (tracing.mode zipkin), else none. */
+export function traceUiUrl(v: Values): string {
+  if (v.tracing.uiUrl) return v.tracing.uiUrl.replace(/\/+$/, '');
+  return v.tracing.mode === 'zipkin' ? `http://${resourceName('zipkin')}.${v.namespace}.svc:${ZIPKIN_PORT}/zipkin` : '';
+}
+
+/**
+ * The ops console's settings of the gateway (apps/gateway/src/console/console.config.ts): on, its
+ * cookies Secure (the Ingress terminates TLS), the trace UI it links to; off, /console/ is a 404.
+ * COUNTYPAY_ZIPKIN_URL, which finds a payment's trace, is every service's with tracing.mode zipkin.
+ */
+function consoleEnv(v: Values): IEnvVar[] {
+  if (!v.console.enabled) return [{ name: 'COUNTYPAY_CONSOLE_ENABLED', value: 'off' }];
+  const ui = traceUiUrl(v);
+  return [
+    { name: 'COUNTYPAY_CONSOLE_ENABLED', value: 'on' },
+    { name: 'COUNTYPAY_CONSOLE_SECURE_COOKIES', value: 'on' },
+    ...(ui ? [{ name: 'COUNTYPAY_TRACE_UI_URL', value: ui }] : []),
+  ];
+}
+
 /** The environment of a service: non-secret values, then every secret as a reference to a key of the app Secret. */
 export function serviceEnv(v: Values, spec: ServiceSpec): IEnvVar[] {
   const sizing = v.services[spec.name];
@@ -106,6 +127,7 @@ export function serviceEnv(v: Values, spec: ServiceSpec): IEnvVar[] {
     ...traceEnv(v),
   ];
   if (spec.calls.length > 0) env.push({ name: 'COUNTYPAY_SERVICE_URLS', value: serviceUrls(v, spec) });
+  if (spec.name === 'gateway') env.push(...consoleEnv(v));
   if (spec.name === 'qr-payment') {
     env.push({ name: 'QR_NOTIFY_BASE_URL', value: v.qrPayment.notifyBaseUrl || serviceUrl('qr-payment') });
     env.push({ name: 'QR_RESOLVE_BASE_URL', value: v.qrPayment.resolveBaseUrl });
@@ -274,7 +296,6 @@ function serviceNetworkPolicy(v: Values, spec: ServiceSpec, deployed: ServiceSpe
   const callers = deployed.filter((s) => s.calls.includes(spec.name)).map((s) => podPeer(s.name));
   const ingress: Array<{ from: INetworkPolicyPeer[]; ports: INetworkPolicyPort[] }> = [];
   if (spec.name === 'gateway') ingress.push({ from: v.gateway.ingressFrom.map(namespacePeer), ports: [tcp('http')] });
-  if (spec.name === 'gateway' && v.console.enabled) ingress.push({ from: [podPeer('console')], ports: [tcp('http')] });
   if (callers.length > 0) ingress.push({ from: callers, ports: [tcp('http')] });
   if (spec.name === 'qr-payment' && !v.channelSandbox.enabled && v.qrPayment.channelsEgress.length > 0) {
     // the channel front sends its payment notifications back
@@ -384,75 +405,6 @@ function zipkin(v: Values): Manifest[] {
   return [deployment, clusterService(v, 'zipkin', 'tracing', ZIPKIN_PORT, 'http'), policy];
 }
 
-// ---------------------------------------------------------------- the console (console.enabled)
-
-function consoleManifests(v: Values): Manifest[] {
-  const c = v.console;
-  const deployment = new Deployment({
-    metadata: { name: resourceName('console'), labels: labels(v, 'console', 'console') },
-    spec: {
-      revisionHistoryLimit: 5,
-      selector: { matchLabels: selectorLabels('console') },
-      strategy: { type: 'RollingUpdate', rollingUpdate: { maxUnavailable: 0, maxSurge: 1 } },
-      template: {
-        metadata: { labels: labels(v, 'console', 'console') },
-        spec: {
-          ...podSpecBase(v),
-          terminationGracePeriodSeconds: v.shutdown.terminationGracePeriodSeconds,
-          containers: [
-            {
-              name: 'console',
-              image: `${c.image.repository}:${c.image.tag}`,
-              imagePullPolicy: v.image.pullPolicy,
-              ports: [{ name: 'http', containerPort: c.port, protocol: 'TCP' }],
-              env: [
-                { name: 'PORT', value: String(c.port) },
-                // the console talks to the platform through the gateway, like every other client
-                { name: 'COUNTYPAY_API_BASE_URL', value: serviceUrl('gateway') },
-              ],
-              resources: resources(c.sizing),
-              startupProbe: httpProbe('/health/live', 'http', { period: 2, timeout: 2, failures: 30 }),
-              livenessProbe: httpProbe('/health/live', 'http', { period: 10, timeout: 3, failures: 3 }),
-              readinessProbe: httpProbe('/health/ready', 'http', { period: 5, timeout: 3, failures: 3 }),
-              lifecycle: { preStop: { sleep: { seconds: v.shutdown.preStopSeconds } } },
-              securityContext: containerSecurityContext,
-              volumeMounts: [{ name: 'tmp', mountPath: '/tmp' }],
-            },
-          ],
-          volumes: [{ name: 'tmp', emptyDir: { sizeLimit: '64Mi' } }],
-        },
-      },
-    },
-  });
-  const policy = new NetworkPolicy({
-    metadata: { name: resourceName('console'), labels: labels(v, 'console', 'console') },
-    spec: {
-      podSelector: { matchLabels: selectorLabels('console') },
-      policyTypes: ['Ingress', 'Egress'],
-      ingress: [{ from: v.gateway.ingressFrom.map(namespacePeer), ports: [tcp('http')] }],
-      egress: [{ to: [podPeer('gateway')], ports: [tcp(CONTAINER_PORT)] }],
-    },
-  });
-  const ingress = new Ingress({
-    metadata: { name: resourceName('console'), labels: labels(v, 'console', 'console'), annotations: v.gateway.ingress.annotations },
-    spec: {
-      ingressClassName: v.gateway.ingress.className,
-      tls: [{ hosts: [c.host], secretName: `${v.gateway.ingress.tlsSecret}-console` }],
-      rules: [
-        { host: c.host, http: { paths: [{ path: '/', pathType: 'Prefix', backend: { service: { name: resourceName('console'), port: { name: 'http' } } } }] } },
-      ],
-    },
-  });
-  return [
-    deployment,
-    clusterService(v, 'console', 'console', SERVICE_PORT, 'http'),
-    autoscaler(v, 'console', 'console', c.sizing),
-    disruptionBudget(v, 'console', 'console'),
-    policy,
-    ...(v.gateway.ingress.enabled ? [ingress] : []),
-  ];
-}
-
 // ---------------------------------------------------------------- the release Job
 
 /** The Job's name changes with the image, so every release runs its own (a Job's pod template cannot change). */
@@ -554,6 +506,5 @@ export function buildCharts(v: Values, outdir?: string): Rendered {
   }
   if (v.gateway.ingress.enabled) add(platform, gatewayIngress(v));
   if (v.tracing.mode === 'zipkin') for (const m of zipkin(v)) add(platform, m);
-  if (v.console.enabled) for (const m of consoleManifests(v)) add(platform, m);
   return { app, migrate, platform };
 }

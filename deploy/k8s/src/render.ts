@@ -105,7 +105,7 @@ function main(): void {
     `deploy: ${profile} (${v.image.repository}:${v.image.tag}, namespace ${ns}): ${summary(out)} — valid against the Kubernetes API schemas`,
     `deploy: services ${deployedServices(v)
       .map((s) => s.name)
-      .join(', ')}; tracing ${v.tracing.mode}; console ${v.console.enabled ? 'on' : 'off'}`,
+      .join(', ')}; tracing ${v.tracing.mode}; console ${v.console.enabled ? `https://${v.gateway.host}/console/ (in the gateway)` : 'off'}`,
     ...files.map((f) => `  wrote ${f}`),
   ];
   if (args.format === 'plain') {

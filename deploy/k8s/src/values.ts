@@ -88,11 +88,22 @@ export interface Values {
   };
   /** the simulators of the external payment systems: on in staging/sandbox environments, never in production */
   channelSandbox: { enabled: boolean };
-  /** the ops console (apps/console, being built in another issue): off until its image exists */
-  console: { enabled: boolean; image: { repository: string; tag: string }; port: number; host: string; sizing: ServiceSizing };
+  /**
+   * the ops console (apps/console): a static build the gateway serves at https://<gateway.host>/console/,
+   * with its session API (/console/api/*) in the gateway too; no pod of its own. Off: the gateway
+   * answers 404 there (COUNTYPAY_CONSOLE_ENABLED=off)
+   */
+  console: { enabled: boolean };
   tracing: {
     /** zipkin: an in-cluster Zipkin (openzipkin/zipkin) receives the spans; otlp: an external collector; none */
     mode: 'zipkin' | 'otlp' | 'none';
+    /**
+     * the trace UI the console links a payment's trace to (COUNTYPAY_TRACE_UI_URL), as operators'
+     * browsers reach it. Empty: with tracing.mode zipkin the in-cluster Zipkin's UI
+     * (http://countypay-zipkin.<namespace>.svc:9411/zipkin, reachable only where cluster Services
+     * resolve); otherwise no links
+     */
+    uiUrl: string;
     zipkin: { image: string; resources: Resources; memoryLimit: string; uiFrom: NamespacePeer[] };
     otlpEndpoint: string;
     /** where the OTLP collector runs: namespaces in the cluster (on collectorPort) and/or address ranges outside it */
@@ -169,15 +180,10 @@ export function productionValues(): Values {
       notifyBaseUrl: '',
     },
     channelSandbox: { enabled: false },
-    console: {
-      enabled: false,
-      image: { repository: 'registry.province.example/countypay/console', tag: '0.1.0' },
-      port: 8080,
-      host: 'console.countypay.province.example',
-      sizing: sizing(2, 4, '100m', '128Mi', 1),
-    },
+    console: { enabled: true },
     tracing: {
       mode: 'otlp',
+      uiUrl: '',
       zipkin: { image: 'docker.io/openzipkin/zipkin:3.5.1', resources: { cpu: '250m', memory: '768Mi' }, memoryLimit: '1536Mi', uiFrom: [] },
       otlpEndpoint: 'http://otel-collector.observability.svc:4318',
       collectorNamespaces: [{ namespaceLabels: { 'kubernetes.io/metadata.name': 'observability' } }],
@@ -189,7 +195,7 @@ export function productionValues(): Values {
     migrations: { backoffLimit: 2, activeDeadlineSeconds: 900, ttlSecondsAfterFinished: 7 * 24 * 3600 },
     logLevel: 'info',
     services: {
-      // the payment path (deploy/README.md, "Sizing"): about 100 payments/s at maxReplicas
+      // the payment path (deploy/README.md, "Sizing"): ~100 payments/s at 4/4/2 replicas, ~300/s at maxReplicas (planning figures)
       gateway: sizing(3, 10, '1000m', '512Mi', 10),
       'qr-payment': sizing(3, 10, '1000m', '512Mi', 10),
       settlement: sizing(2, 8, '1000m', '512Mi', 10),
@@ -288,7 +294,8 @@ export function checkValues(v: Values): string[] {
     s.preStopSeconds >= 0 && s.drainSeconds > 0 && s.preStopSeconds + s.drainSeconds + 10 <= s.terminationGracePeriodSeconds,
     'shutdown: preStopSeconds + drainSeconds + 10 s (consumers, relay, pool) must fit in terminationGracePeriodSeconds',
   );
-  const sizings: Array<[string, ServiceSizing]> = [...SERVICE_NAMES.map((n) => [n, v.services[n]] as [string, ServiceSizing]), ['console', v.console.sizing]];
+  need(v.tracing.uiUrl === '' || /^https?:\/\/[\x21-\x7e]+$/.test(v.tracing.uiUrl), 'tracing.uiUrl: an http(s) URL, or empty');
+  const sizings: Array<[string, ServiceSizing]> = SERVICE_NAMES.map((n) => [n, v.services[n]] as [string, ServiceSizing]);
   for (const [name, z] of sizings) {
     need(!!z, `services.${name}: missing`);
     if (!z) continue;
@@ -300,8 +307,7 @@ export function checkValues(v: Values): string[] {
     );
     need(z.limits.cpu === undefined || QUANTITY_CPU.test(z.limits.cpu), `services.${name}.limits.cpu: like 1000m`);
     need(Number.isInteger(z.databasePoolSize) && z.databasePoolSize >= 1 && z.databasePoolSize <= 100, `services.${name}.databasePoolSize: 1–100`);
-    if (v.environment === 'production' && name !== 'channel-sandbox' && name !== 'console')
-      need(z.minReplicas >= 2, `services.${name}.minReplicas: production runs at least two`);
+    if (v.environment === 'production' && name !== 'channel-sandbox') need(z.minReplicas >= 2, `services.${name}.minReplicas: production runs at least two`);
   }
   // at full scale-out every pod holds its whole pool; keep 20 for the release Job, psql and the DBAs
   const deployed = SERVICE_NAMES.filter((n) => n !== 'channel-sandbox' || v.channelSandbox.enabled);

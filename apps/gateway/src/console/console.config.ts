@@ -3,6 +3,11 @@ import { IsIn, IsOptional, IsString } from 'class-validator';
 
 /** The ops console's settings in the gateway (env variables of the same names). */
 export class ConsoleEnv {
+  /** `off`: no ops console on this gateway: `/console/` and its API `/console/api/*` answer 404 */
+  @IsOptional()
+  @IsIn(['on', 'off', ''])
+  COUNTYPAY_CONSOLE_ENABLED = '';
+
   /** where the built console is (default: dist/console, Vite's output) */
   @IsOptional()
   @IsString()
@@ -26,6 +31,11 @@ export class ConsoleEnv {
 
 export class ConsoleConfig {
   constructor(private readonly env: ConsoleEnv) {}
+
+  /** on unless COUNTYPAY_CONSOLE_ENABLED is `off` */
+  get enabled(): boolean {
+    return this.env.COUNTYPAY_CONSOLE_ENABLED !== 'off';
+  }
 
   get staticDir(): string {
     // dist/apps/gateway/src/console → dist/console (Vite's outDir)
