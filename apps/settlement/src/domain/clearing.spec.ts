@@ -9,11 +9,18 @@ const act = (merchantId: string, paymentsFen: bigint, refundsFen: bigint, feesFe
   refundCount: refundsFen > 0n ? 1 : 0,
   refundsFen,
   feesFen,
+  broughtForwardFen: 0n,
 });
 
 describe('clearing', () => {
   it('nets 1000.00 of payments, 100.00 refunded and 3.80 fees to a 896.20 T+1 payout', () => {
-    expect(clearItem(act('m1', 100_000n, 10_000n, 380n), T1)).toMatchObject({ grossFen: 90_000n, netFen: 89_620n, reserveFen: 0n, payoutFen: 89_620n, status: 'payable' });
+    expect(clearItem(act('m1', 100_000n, 10_000n, 380n), T1)).toMatchObject({
+      grossFen: 90_000n,
+      netFen: 89_620n,
+      reserveFen: 0n,
+      payoutFen: 89_620n,
+      status: 'payable',
+    });
   });
 
   it('keeps a D+0 reserve back: 10% of 896.20 is 89.62, 806.58 paid', () => {
@@ -36,6 +43,13 @@ describe('clearing', () => {
     expect(clearItem(act('m1', 0n, 0n, 0n), T1)).toMatchObject({ status: 'carried', netFen: 0n });
   });
 
+  it('brings forward an earlier held net and a D+0 reserve: 50.00 new + 30.00 brought forward, 10% reserve → 72.00 paid', () => {
+    const d0: ClearingPolicy = { cycle: 'D0', reserveBp: 1_000, holds: new Map() };
+    const item = clearItem({ ...act('m', 5_000n, 0n, 0n), broughtForwardFen: 3_000n }, d0);
+    expect(item).toMatchObject({ grossFen: 5_000n, netFen: 8_000n, reserveFen: 800n, payoutFen: 7_200n });
+    expect(tieOut([item], 5_000n)).toMatchObject({ broughtForwardFen: 3_000n, balanced: true });
+  });
+
   it('sorts items by merchant and ties out: Σ payouts + Σ fees + Σ reserves + Σ held + Σ carried = Σ clearing', () => {
     const policy: ClearingPolicy = { cycle: 'D0', reserveBp: 500, holds: new Map([['b', 'hold']]) };
     const items = clearWindow([act('c', 10_000n, 0n, 38n), act('a', 20_000n, 500n, 76n), act('b', 7_000n, 0n, 27n), act('d', 100n, 900n, 1n)], policy);
@@ -54,15 +68,23 @@ describe('clearing', () => {
       refundCount: fc.nat(100),
       refundsFen: fc.bigInt(0n, 10n ** 12n),
       feesFen: fc.bigInt(0n, 10n ** 9n),
+      broughtForwardFen: fc.bigInt(-(10n ** 9n), 10n ** 9n),
     });
     fc.assert(
-      fc.property(fc.array(activity, { maxLength: 30 }), fc.constantFrom<'T1' | 'D0'>('T1', 'D0'), fc.integer({ min: 0, max: 10_000 }), (acts, cycle, reserveBp) => {
-        const holds = new Map(acts.filter((_, i) => i % 3 === 0).map((a) => [a.merchantId, 'held'] as const));
-        const items = clearWindow(acts, { cycle, reserveBp, holds });
-        const clearing = acts.reduce((s, a) => s + a.paymentsFen - a.refundsFen, 0n);
-        expect(tieOut(items, clearing).balanced).toBe(true);
-        for (const i of items) expect(i.payoutFen >= 0n && i.reserveFen >= 0n && i.payoutFen <= (i.netFen > 0n ? i.netFen : 0n)).toBe(true);
-      }),
+      fc.property(
+        fc.array(activity, { maxLength: 30 }),
+        fc.constantFrom<'T1' | 'D0'>('T1', 'D0'),
+        fc.integer({ min: 0, max: 10_000 }),
+        (acts, cycle, reserveBp) => {
+          const holds = new Map(acts.filter((_, i) => i % 3 === 0).map((a) => [a.merchantId, 'held'] as const));
+          const items = clearWindow(acts, { cycle, reserveBp, holds });
+          const clearing = acts.reduce((s, a) => s + a.paymentsFen - a.refundsFen, 0n);
+          const t = tieOut(items, clearing);
+          expect(t.balanced).toBe(true);
+          expect(t.broughtForwardFen).toBe(acts.reduce((s, a) => s + a.broughtForwardFen, 0n));
+          for (const i of items) expect(i.payoutFen >= 0n && i.reserveFen >= 0n && i.payoutFen <= (i.netFen > 0n ? i.netFen : 0n)).toBe(true);
+        },
+      ),
     );
   });
 

@@ -2,13 +2,14 @@
  * Clearing (pure): each merchant's net for a settlement window, and the batch's tie-out.
  *
  *   gross   = payments − refunds                 (what the channels owe for the merchant)
- *   net     = gross − fees                       (what the county bank owes the merchant)
- *   reserve = ⌊net × reserveBp / 10 000⌋          (D+0 only, kept back until the next T+1 run)
+ *   net     = gross − fees + brought forward     (what the county bank owes the merchant)
+ *   reserve = ⌊net × reserveBp / 10 000⌋          (D+0 only, kept back to the next batch)
  *   payout  = net − reserve                      (when net > 0 and the merchant is not held)
  *
- * A held merchant's net stays payable (held); a net ≤ 0 (refunds beyond payments) is carried
- * in the merchant's payable to the next window. Tie-out, for every batch:
- *   Σ payouts + Σ fees + Σ reserves + Σ held + Σ carried = Σ clearing (gross)
+ * A held merchant's net stays payable (held); a net ≤ 0 (refunds beyond payments) is carried.
+ * Held and carried nets and reserves are brought forward into the merchant's next batch, so
+ * nothing owed is ever dropped. Tie-out, for every batch:
+ *   Σ payouts + Σ fees + Σ reserves + Σ held + Σ carried = Σ clearing (gross) + Σ brought forward
  */
 export interface MerchantActivity {
   readonly merchantId: string;
@@ -17,6 +18,8 @@ export interface MerchantActivity {
   readonly refundCount: number;
   readonly refundsFen: bigint;
   readonly feesFen: bigint;
+  /** held or carried nets and reserves of the merchant's earlier batches, not yet paid */
+  readonly broughtForwardFen: bigint;
 }
 
 export type ItemStatus = 'payable' | 'held' | 'carried';
@@ -41,6 +44,7 @@ export interface ClearingPolicy {
 
 export interface TieOut {
   readonly clearingFen: bigint;
+  readonly broughtForwardFen: bigint;
   readonly payoutFen: bigint;
   readonly feeFen: bigint;
   readonly reserveFen: bigint;
@@ -52,7 +56,7 @@ export interface TieOut {
 export function clearItem(a: MerchantActivity, policy: ClearingPolicy): ClearingItem {
   if (a.paymentsFen < 0n || a.refundsFen < 0n || a.feesFen < 0n) throw new RangeError('activity amounts are never negative');
   const grossFen = a.paymentsFen - a.refundsFen;
-  const netFen = grossFen - a.feesFen;
+  const netFen = grossFen - a.feesFen + a.broughtForwardFen;
   const holdReason = policy.holds.get(a.merchantId) ?? null;
   if (netFen <= 0n) return { ...a, grossFen, netFen, reserveFen: 0n, payoutFen: 0n, status: 'carried', holdReason };
   if (holdReason !== null) return { ...a, grossFen, netFen, reserveFen: 0n, payoutFen: 0n, status: 'held', holdReason };
@@ -71,15 +75,17 @@ export function tieOut(items: readonly ClearingItem[], clearingFen: bigint): Tie
   let reserveFen = 0n;
   let heldFen = 0n;
   let carriedFen = 0n;
+  let broughtForwardFen = 0n;
   for (const i of items) {
+    broughtForwardFen += i.broughtForwardFen;
     payoutFen += i.payoutFen;
     feeFen += i.feesFen;
     reserveFen += i.reserveFen;
     if (i.status === 'held') heldFen += i.netFen;
     if (i.status === 'carried') carriedFen += i.netFen;
   }
-  const balanced = payoutFen + feeFen + reserveFen + heldFen + carriedFen === clearingFen;
-  return { clearingFen, payoutFen, feeFen, reserveFen, heldFen, carriedFen, balanced };
+  const balanced = payoutFen + feeFen + reserveFen + heldFen + carriedFen === clearingFen + broughtForwardFen;
+  return { clearingFen, broughtForwardFen, payoutFen, feeFen, reserveFen, heldFen, carriedFen, balanced };
 }
 
 /** How many distinct county operators must approve a batch paying out `payoutFen`. */
