@@ -3,7 +3,14 @@ import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { TenantConfigs1764202400000 } from './migrations/1764202400000-tenant-configs';
 import { Ledger1764202500000 } from './migrations/1764202500000-ledger';
 import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-ledger-merchant-index';
+import { SettlementBatches1765100000000 } from './migrations/1765100000000-settlement-batches';
 
 export const SCHEMA = 'settlement';
-export const migrations = [...PLATFORM_MIGRATIONS, TenantConfigs1764202400000, Ledger1764202500000, LedgerMerchantIndex1764202600000];
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  TenantConfigs1764202400000,
+  Ledger1764202500000,
+  LedgerMerchantIndex1764202600000,
+  SettlementBatches1765100000000,
+];
 export const entities = [];

@@ -75,6 +75,9 @@ export const ERROR_CODES = [
   'account_locked',
   'invalid_console_session',
   'invalid_csrf_token',
+  // settlement (batches, approvals, payouts)
+  'business_day_not_closed',
+  'approval_already_given',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -185,6 +188,9 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
       return { status: 423, type: 'authentication_error' };
     case 'invalid_csrf_token':
       return { status: 403, type: 'permission_error' };
+    case 'business_day_not_closed':
+    case 'approval_already_given':
+      return { status: 409, type: 'conflict_error' };
     default:
       return assertUnreachable(code);
   }

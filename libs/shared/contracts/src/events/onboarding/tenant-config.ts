@@ -92,6 +92,23 @@ export class TenantConfig {
   @Type(() => SettlementAccount)
   settlementAccounts!: SettlementAccount[];
 
+  /** D+0 only: basis points of each merchant's net kept back as a reserve (default 0) */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  settlementReserveBp?: number;
+
+  /** a settlement batch paying out more than this needs a second county operator's approval (default 500,000.00 yuan) */
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  settlementApprovalThresholdFen?: Fen;
+
+  /** on a refund the fee is kept by the county (default) or returned to the merchant pro rata */
+  @IsOptional()
+  @IsIn(['kept', 'returned_pro_rata'])
+  refundFeePolicy?: 'kept' | 'returned_pro_rata';
+
   /** the county bank's own payer-code prefix (2 digits) and length, for POS routing */
   @IsOptional()
   @Matches(/^\d{2}$/)

@@ -1,0 +1,52 @@
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { defineEvent } from '../../envelope';
+import { IsAmountFen, type Fen } from '../../money';
+
+export const SETTLEMENT_BATCH_STATUSES = ['open', 'closed', 'pending_approval', 'approved', 'paying', 'settled', 'partially_failed', 'aborted'] as const;
+export type SettlementBatchStatus = (typeof SETTLEMENT_BATCH_STATUSES)[number];
+
+/**
+ * A settlement batch changed status (`settlement.batch.<action>` in the words of the issue: closed
+ * at cut-off and submitted for approval, approved, paying, settled, partially failed, aborted).
+ */
+export class SettlementBatchChangedData {
+  @IsUUID()
+  batchId!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  settlementDate!: string;
+
+  @IsString()
+  @MaxLength(40)
+  action!: string;
+
+  @IsIn(SETTLEMENT_BATCH_STATUSES)
+  status!: SettlementBatchStatus;
+
+  @IsOptional()
+  @IsIn(SETTLEMENT_BATCH_STATUSES)
+  previousStatus?: SettlementBatchStatus;
+
+  @IsInt()
+  @Min(0)
+  @Max(1_000_000)
+  itemCount!: number;
+
+  /** Σ payouts of the batch */
+  @IsAmountFen({ allowZero: true })
+  payoutFen!: Fen;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+/** Keyed by batch: a batch's changes are read in order. */
+export const SettlementBatchChangedV1 = defineEvent({
+  type: 'settlement.batch-changed',
+  version: 1,
+  dataClass: SettlementBatchChangedData,
+  key: (d) => d.batchId,
+});
