@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { ServiceKitModule } from '@countypay/service-kit';
 import { ChannelSandboxConfigModule } from './config/channel-sandbox-config.module';
 import { CoreBankingModule } from './core-banking/core-banking.module';
+import { CreditSandboxModule } from './credit/credit-sandbox.module';
 import { entities, migrations } from './data-source';
 import { PaymentsModule } from './payments/payments.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
@@ -15,6 +16,7 @@ import { StatementsModule } from './statements/statements.module';
     PaymentsModule,
     ScenariosModule,
     StatementsModule,
+    CreditSandboxModule,
   ],
 })
 export class AppModule {}

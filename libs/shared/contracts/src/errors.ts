@@ -75,6 +75,18 @@ export const ERROR_CODES = [
   'account_locked',
   'invalid_console_session',
   'invalid_csrf_token',
+  // credit (products, lines, holds, drawdowns, repayment)
+  'credit_product_invalid',
+  'apr_above_ceiling',
+  'installments_not_allowed',
+  'credit_line_not_active',
+  'credit_line_expired',
+  'credit_line_exists',
+  'credit_insufficient',
+  'out_of_region',
+  'limit_above_unsecured_cap',
+  'consent_code_invalid',
+  'consent_expired',
   // settlement (batches, approvals, payouts)
   'business_day_not_closed',
   'approval_already_given',
@@ -188,6 +200,19 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
       return { status: 423, type: 'authentication_error' };
     case 'invalid_csrf_token':
       return { status: 403, type: 'permission_error' };
+    case 'credit_product_invalid':
+    case 'consent_code_invalid':
+      return { status: 400, type: 'invalid_request_error' };
+    case 'apr_above_ceiling':
+    case 'installments_not_allowed':
+    case 'credit_insufficient':
+    case 'out_of_region':
+    case 'limit_above_unsecured_cap':
+      return { status: 422, type: 'invalid_request_error' };
+    case 'credit_line_not_active':
+    case 'credit_line_expired':
+    case 'credit_line_exists':
+    case 'consent_expired':
     case 'business_day_not_closed':
     case 'approval_already_given':
       return { status: 409, type: 'conflict_error' };

@@ -1,0 +1,385 @@
+/**
+ * credit against the real PostgreSQL (own throw-away schema, non-owner role, RLS) through its HTTP
+ * API, booted by the test platform. The SMS gateway is replaced by an in-memory outbox of messages
+ * (an external system); the business clock runs in manual mode, as in the sandbox profile. The
+ * outbox is checked in PostgreSQL (the relay does not publish here).
+ */
+import type { EventEnvelope } from '@countypay/contracts';
+import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
+import { ServiceAuth } from '@countypay/service-kit';
+import { startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
+import { CreditConfig } from './config/credit.config';
+import { CreditModule } from './credit.module';
+import { migrations } from './data-source';
+import { addDays } from './domain/business-date';
+import { CreditSmsClient } from './sms/credit-sms.client';
+
+const T = 't510122';
+const T2 = 't510129';
+const county = testActors.county(T);
+const app = testActors.app(T, { scopes: ['credit:pay', 'refunds:write'] });
+const appT2 = testActors.app(T2, { scopes: ['credit:pay'] });
+const START = '2026-03-10';
+
+// online acquiring, as a payment service calling credit with its own service assertion
+const acquiringKeys = generateServiceKeyPair();
+const acquiring = new ServiceAssertionSigner('acquiring', 'it-acquiring', acquiringKeys.privateKey);
+const creditAuthEnv = testServiceAuthEnv('credit');
+const creditAuth = new ServiceAuth('credit', {
+  ...creditAuthEnv,
+  COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({
+    ...(JSON.parse(creditAuthEnv.COUNTYPAY_S2S_TRUSTED_KEYS) as object),
+    'it-acquiring': { issuer: 'acquiring', publicKey: acquiringKeys.publicKey },
+  }),
+});
+
+async function asAcquiring(path: string, body: object) {
+  const res = await fetch(`${svc.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SERVICE_ASSERTION_HEADER]: acquiring.sign('credit', {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+}
+
+const sms: { tenantId: string; mobile: string; text: string }[] = [];
+let svc: TestService;
+
+const PRODUCT = {
+  code: 'AGRI',
+  name: '惠农贷',
+  method: 'equal_installment',
+  annualRateBp: 1_800,
+  monthlyFeeBp: 0,
+  installmentCounts: [1, 3, 6, 12],
+  interestFreeDays: 50,
+  statementDay: 1,
+  dueDay: 20,
+  graceDays: 3,
+  penaltyMultiplierBp: 15_000,
+  minPaymentPrincipalBp: 1_000,
+};
+
+async function outbox(): Promise<EventEnvelope<Record<string, unknown>>[]> {
+  const rows = await svc.schema.adminQuery<{ payload: EventEnvelope<Record<string, unknown>> | string }>(`select payload from outbox order by created_at, id`);
+  return rows.map((r) => (typeof r.payload === 'string' ? (JSON.parse(r.payload) as EventEnvelope<Record<string, unknown>>) : r.payload));
+}
+
+let productId: string;
+
+/** apply → SMS consent → approve: the line id. */
+async function openLine(customerRef: string, limitFen: number, region = '510122'): Promise<string> {
+  const a = await svc.call('POST', '/credit/applications', {
+    actor: app,
+    body: { customerRef, customerName: '张三丰', mobile: '13800138000', region, productId, requestedLimitFen: limitFen },
+  });
+  expect(a.status).toBe(201);
+  const code = /验证码 (\d{6})/.exec(sms.at(-1)!.text)![1]!;
+  expect((await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: app, body: { smsCode: code } })).status).toBe(200);
+  const ok = await svc.call('POST', `/credit/applications/${a.body.id}/approve`, {
+    actor: county,
+    body: { limitFen, expiresOn: '2028-12-31', reason: '授信通过' },
+  });
+  expect(ok.status).toBe(200);
+  return ok.body.lineId as string;
+}
+
+beforeAll(async () => {
+  svc = await startTestService({
+    service: 'credit',
+    migrations,
+    imports: [CreditModule],
+    override: (b) =>
+      b
+        .overrideProvider(CreditConfig)
+        .useValue(Object.assign(new CreditConfig(), { CREDIT_CLOCK_MODE: 'manual' }))
+        .overrideProvider(ServiceAuth)
+        .useValue(creditAuth)
+        .overrideProvider(CreditSmsClient)
+        .useValue({
+          send: async (tenantId: string, mobile: string, text: string) => {
+            sms.push({ tenantId, mobile, text });
+          },
+        }),
+  });
+  await svc.schema.adminQuery(`insert into credit_settings (tenant_id, business_date) values ($1, $2), ($3, $2)`, [T, START, T2]);
+}, 60_000);
+
+afterAll(async () => {
+  await svc?.close();
+});
+
+describe('credit products', () => {
+  it('sets up a product within the 24% ceiling (audited) and refuses one above it', async () => {
+    const res = await svc.call('POST', '/credit/products', { actor: county, body: PRODUCT });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ code: 'AGRI', annualRateBp: 1_800, installmentCounts: [1, 3, 6, 12], status: 'active' });
+    productId = res.body.id;
+    const audit = await svc.schema.adminQuery<{ action: string; actor_type: string }>(`select action, actor_type from credit_audit where subject_id = $1`, [
+      productId,
+    ]);
+    expect(audit).toEqual([{ action: 'product.create', actor_type: 'county' }]);
+
+    const high = await svc.call('POST', '/credit/products', { actor: county, body: { ...PRODUCT, code: 'HIGH', annualRateBp: 2_500 } });
+    expect(high.status).toBe(422);
+    expect(high.body.error.code).toBe('apr_above_ceiling');
+    // 1.2% a month flat looks like 14.4% but is ≈ 25.6% APR
+    const flat = await svc.call('POST', '/credit/products', {
+      actor: county,
+      body: { ...PRODUCT, code: 'FLAT', method: 'flat_fee', annualRateBp: 0, monthlyFeeBp: 120, installmentCounts: [12] },
+    });
+    expect(flat.status).toBe(422);
+    expect(flat.body.error.code).toBe('apr_above_ceiling');
+    expect((await svc.call('POST', '/credit/products', { actor: county, body: PRODUCT })).body.error.code).toBe('conflict');
+    expect((await svc.call('POST', '/credit/products', { actor: app, body: PRODUCT })).status).toBe(403);
+  });
+});
+
+describe('credit lines', () => {
+  it('applies with SMS consent, keeps the mobile masked, and opens the line on approval', async () => {
+    const a = await svc.call('POST', '/credit/applications', {
+      actor: app,
+      body: { customerRef: 'cust-1', customerName: '张三丰', mobile: '13800138000', region: '510122101', productId, requestedLimitFen: 5_000_000 },
+    });
+    expect(a.status).toBe(201);
+    expect(a.body).toMatchObject({ state: 'awaiting_consent', mobileMasked: expect.not.stringContaining('13800138000') });
+    expect(sms.at(-1)!.mobile).toBe('13800138000');
+    const sent = /验证码 (\d{6})/.exec(sms.at(-1)!.text)![1]!;
+    const wrong = await svc.call('POST', `/credit/applications/${a.body.id}/consent`, {
+      actor: app,
+      body: { smsCode: sent === '000000' ? '111111' : '000000' },
+    });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe('consent_code_invalid');
+    // approval before consent is refused
+    expect(
+      (await svc.call('POST', `/credit/applications/${a.body.id}/approve`, { actor: county, body: { limitFen: 1, expiresOn: '2028-12-31', reason: 'x' } }))
+        .status,
+    ).toBe(409);
+    const ok = await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: app, body: { smsCode: sent } });
+    expect(ok.body.state).toBe('pending');
+    const approved = await svc.call('POST', `/credit/applications/${a.body.id}/approve`, {
+      actor: county,
+      body: { limitFen: 5_000_000, expiresOn: '2028-12-31', reason: '经营稳定' },
+    });
+    expect(approved.status).toBe(200);
+    expect(approved.body).toMatchObject({ state: 'approved', decisionReason: '经营稳定' });
+    const line = await svc.call('GET', `/credit/lines/${approved.body.lineId}`, { actor: app });
+    expect(line.body).toMatchObject({ limitFen: 5_000_000, heldFen: 0, drawnFen: 0, availableFen: 5_000_000, state: 'active' });
+    const events = await outbox();
+    expect(events.map((e) => e.type)).toContain('credit.line-opened');
+    expect(JSON.stringify(events)).not.toContain('13800138000');
+    expect(JSON.stringify(events)).not.toContain('张三丰');
+    // another tenant's app does not see it
+    expect((await svc.call('GET', `/credit/lines/${approved.body.lineId}`, { actor: appT2 })).status).toBe(404);
+    // one open line per customer
+    const again = await svc.call('POST', '/credit/applications', {
+      actor: app,
+      body: { customerRef: 'cust-1', customerName: '张三丰', mobile: '13800138000', region: '510122', productId, requestedLimitFen: 100 },
+    });
+    expect(again.body.error.code).toBe('credit_line_exists');
+  });
+
+  it('refuses a customer from outside the county and a limit above the unsecured cap', async () => {
+    const a = await svc.call('POST', '/credit/applications', {
+      actor: app,
+      body: { customerRef: 'cust-far', customerName: '李四', mobile: '13900139000', region: '510123', productId, requestedLimitFen: 100_000 },
+    });
+    const code = /验证码 (\d{6})/.exec(sms.at(-1)!.text)![1]!;
+    await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: app, body: { smsCode: code } });
+    const res = await svc.call('POST', `/credit/applications/${a.body.id}/approve`, {
+      actor: county,
+      body: { limitFen: 100_000, expiresOn: '2028-12-31', reason: 'ok' },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('out_of_region');
+    const rejected = await svc.call('POST', `/credit/applications/${a.body.id}/reject`, { actor: county, body: { reason: '非本县客户' } });
+    expect(rejected.body).toMatchObject({ state: 'rejected', decisionReason: '非本县客户' });
+
+    const big = await svc.call('POST', '/credit/applications', {
+      actor: app,
+      body: { customerRef: 'cust-big', customerName: '王五', mobile: '13700137000', region: '510122', productId, requestedLimitFen: 20_000_001 },
+    });
+    expect(big.status).toBe(422);
+    expect(big.body.error.code).toBe('limit_above_unsecured_cap');
+  });
+});
+
+describe('paying with credit', () => {
+  it('quotes the exact schedule and APR, then draws down on payment (idempotent per outTradeNo)', async () => {
+    const lineId = await openLine('cust-pay', 5_000_000);
+    const q = await svc.call('POST', `/credit/lines/${lineId}/quote`, { actor: app, body: { amountFen: 1_200_000, installments: 3 } });
+    expect(q.status).toBe(200);
+    expect(q.body).toMatchObject({ aprPercent: '18.00%', costFen: 36_179 });
+    expect(q.body.schedule.map((l: { dueDate: string; principalFen: number; interestFen: number }) => [l.dueDate, l.principalFen, l.interestFen])).toEqual([
+      ['2026-04-20', 394_060, 18_000],
+      ['2026-05-20', 399_971, 12_089],
+      ['2026-06-20', 405_969, 6_090],
+    ]);
+    const pay = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
+      actor: app,
+      body: { outTradeNo: 'SEED-1', amountFen: 1_200_000, installments: 3 },
+    });
+    expect(pay.status).toBe(201);
+    expect(pay.body).toMatchObject({ principalFen: 1_200_000, installments: 3, state: 'active', drawdownDate: START, loanClass: 'normal' });
+    expect(pay.body.schedule.map((l: { totalFen: number }) => l.totalFen)).toEqual([412_060, 412_060, 412_059]);
+    const same = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
+      actor: app,
+      body: { outTradeNo: 'SEED-1', amountFen: 1_200_000, installments: 3 },
+    });
+    expect(same.body.loanId).toBe(pay.body.loanId);
+    const line = await svc.call('GET', `/credit/lines/${lineId}`, { actor: app });
+    expect(line.body).toMatchObject({ heldFen: 0, drawnFen: 1_200_000, availableFen: 3_800_000 });
+    expect((await outbox()).filter((e) => e.type === 'credit.drawdown-created')).toHaveLength(1);
+    const bad = await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: 'SEED-2', amountFen: 100, installments: 4 } });
+    expect(bad.body.error.code).toBe('installments_not_allowed');
+  });
+
+  it('two bursts of concurrent payments never overdraw the line', async () => {
+    const lineId = await openLine('cust-race', 1_000_000);
+    const results = await Promise.all(
+      Array.from({ length: 10 }, (_, i) =>
+        svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: `RACE-${i}`, amountFen: 300_000, installments: 3 } }),
+      ),
+    );
+    const ok = results.filter((r) => r.status === 201);
+    const refused = results.filter((r) => r.status === 422);
+    expect(ok).toHaveLength(3);
+    expect(refused.map((r) => r.body.error.code)).toEqual(Array(7).fill('credit_insufficient'));
+    const line = await svc.call('GET', `/credit/lines/${lineId}`, { actor: app });
+    expect(line.body).toMatchObject({ drawnFen: 900_000, heldFen: 0, availableFen: 100_000 });
+  });
+
+  it('holds for a payment service (service assertion), releases on close, captures into a drawdown', async () => {
+    const lineId = await openLine('cust-s2s', 1_000_000);
+    const hold = await svc.call('POST', '/credit/internal/holds', {
+      asGateway: true,
+      body: { tenantId: T, lineId, caller: 'acquiring', paymentRef: 'ord-1', amountFen: 600_000, installments: 6 },
+    });
+    // the gateway is not a payment service
+    expect(hold.status).toBe(403);
+    const held = await asAcquiring('/credit/internal/holds', {
+      tenantId: T,
+      lineId,
+      caller: 'acquiring',
+      paymentRef: 'ord-1',
+      amountFen: 600_000,
+      installments: 6,
+    });
+    expect(held).toMatchObject({ status: 201, body: { state: 'held', amountFen: 600_000 } });
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 600_000, availableFen: 400_000 });
+    const tooMuch = await asAcquiring('/credit/internal/holds', {
+      tenantId: T,
+      lineId,
+      caller: 'acquiring',
+      paymentRef: 'ord-2',
+      amountFen: 400_001,
+      installments: 3,
+    });
+    expect(tooMuch.body.error?.code).toBe('credit_insufficient');
+    const released = await asAcquiring(`/credit/internal/holds/${held.body.id as string}/release`, { tenantId: T, reason: 'order_closed' });
+    expect(released.body.state).toBe('released');
+    expect((await asAcquiring(`/credit/internal/holds/${held.body.id as string}/release`, { tenantId: T })).body.state).toBe('released');
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 0, availableFen: 1_000_000 });
+    const second = await asAcquiring('/credit/internal/holds', {
+      tenantId: T,
+      lineId,
+      caller: 'acquiring',
+      paymentRef: 'ord-3',
+      amountFen: 300_000,
+      installments: 12,
+    });
+    const captured = await asAcquiring(`/credit/internal/holds/${second.body.id as string}/capture`, { tenantId: T });
+    expect(captured.status).toBe(200);
+    expect(captured.body).toMatchObject({ principalFen: 300_000, installments: 12, state: 'active' });
+    expect((captured.body.schedule as { principalFen: number }[]).reduce((s, l) => s + l.principalFen, 0)).toBe(300_000);
+    // a captured hold cannot be released
+    expect((await asAcquiring(`/credit/internal/holds/${second.body.id as string}/release`, { tenantId: T })).status).toBe(409);
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 0, drawnFen: 300_000 });
+  });
+
+  it('refuses a drawdown above a lowered APR ceiling', async () => {
+    const lineId = await openLine('cust-apr', 1_000_000);
+    expect((await svc.call('PUT', '/credit/settings', { actor: county, body: { aprCeilingBp: 1_500 } })).body.aprCeilingBp).toBe(1_500);
+    const res = await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: 'APR-1', amountFen: 100_000, installments: 3 } });
+    expect(res.status).toBe(422);
+    expect(res.body.error.code).toBe('apr_above_ceiling');
+    // a single repayment inside the interest-free days costs nothing: 0% APR is within any ceiling
+    const free = await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: 'APR-2', amountFen: 100_000, installments: 1 } });
+    expect(free.status).toBe(201);
+    expect(free.body).toMatchObject({ aprPercent: '0.00%', schedule: [{ dueDate: '2026-04-20', principalFen: 100_000, interestFen: 0 }] });
+    await svc.call('PUT', '/credit/settings', { actor: county, body: { aprCeilingBp: 2_400 } });
+  });
+
+  it('reverses a drawdown refunded before billing and restores the line', async () => {
+    const lineId = await openLine('cust-refund', 1_000_000);
+    const pay = await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: 'REF-1', amountFen: 250_000, installments: 6 } });
+    const rev = await svc.call('POST', `/credit/drawdowns/${pay.body.loanId}/reverse`, { actor: app });
+    expect(rev.status).toBe(200);
+    expect(rev.body.state).toBe('reversed');
+    expect(rev.body.schedule.every((i: { state: string }) => i.state === 'cancelled')).toBe(true);
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ drawnFen: 0, availableFen: 1_000_000 });
+    expect((await outbox()).filter((e) => e.type === 'credit.drawdown-reversed')).toHaveLength(1);
+  });
+});
+
+describe('business clock and daily jobs', () => {
+  let lineId: string;
+  let loanId: string;
+
+  it('bills on the statement date, then overdue → penalty after grace → classification 1/91/271/361 days → freeze', async () => {
+    lineId = await openLine('cust-late', 1_000_000);
+    const pay = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
+      actor: app,
+      body: { outTradeNo: 'LATE-1', amountFen: 1_000_000, installments: 3 },
+    });
+    loanId = pay.body.loanId;
+    const settings = await svc.call('GET', '/credit/settings', { actor: county });
+    const today = settings.body.businessDate as string;
+    expect(today).toBe(START);
+    const advanceTo = async (date: string) => {
+      const cur = (await svc.call('GET', '/credit/settings', { actor: county })).body.businessDate as string;
+      const days = Math.round((Date.parse(date) - Date.parse(cur)) / 86_400_000);
+      const r = await svc.call('POST', '/credit/clock/advance', { actor: county, body: { days } });
+      expect(r.status).toBe(200);
+      expect(r.body.businessDate).toBe(date);
+      return (await svc.call('GET', `/credit/drawdowns/${loanId}`, { actor: app })).body;
+    };
+    let d = await advanceTo('2026-04-01');
+    expect(d.schedule.map((i: { state: string }) => i.state)).toEqual(['billed', 'pending', 'pending']);
+    d = await advanceTo('2026-04-20');
+    expect(d).toMatchObject({ loanClass: 'normal', daysPastDue: 0 });
+    d = await advanceTo('2026-04-21');
+    expect(d).toMatchObject({ loanClass: 'special_mention', daysPastDue: 1 });
+    expect(d.schedule[0]).toMatchObject({ state: 'overdue', penaltyFen: 0 });
+    d = await advanceTo('2026-04-24'); // grace over (3 days): penalty from the 4th day
+    // unpaid principal 328,383 fen × 27% / 360 = 246.29 → 246 fen
+    expect(d.schedule[0].penaltyFen).toBe(246);
+    d = await advanceTo(addDays('2026-04-20', 91));
+    expect(d).toMatchObject({ loanClass: 'substandard', daysPastDue: 91 });
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ state: 'frozen', stateReason: 'overdue' });
+    d = await advanceTo(addDays('2026-04-20', 271));
+    expect(d).toMatchObject({ loanClass: 'doubtful', daysPastDue: 271 });
+    d = await advanceTo(addDays('2026-04-20', 361));
+    expect(d).toMatchObject({ loanClass: 'loss', daysPastDue: 361 });
+    expect(d.schedule.map((i: { state: string }) => i.state)).toEqual(['overdue', 'overdue', 'overdue']);
+    // a frozen line refuses new payments
+    const refused = await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: 'LATE-2', amountFen: 1, installments: 1 } });
+    expect(refused.body.error.code).toBe('credit_line_not_active');
+    const events = await outbox();
+    expect(events.filter((e) => e.type === 'credit.line-changed' && e.data.lineId === lineId).map((e) => e.data.state)).toEqual(['frozen']);
+  }, 120_000);
+
+  it('runs each date once: the penalty of a date is never charged twice', async () => {
+    const before = (await svc.call('GET', `/credit/drawdowns/${loanId}`, { actor: app })).body.schedule[0].penaltyFen as number;
+    const runs = await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'penalty'`, [T]);
+    const { DailyJobsService } = await import('./jobs/daily-jobs.service');
+    const settings = (await svc.call('GET', '/credit/settings', { actor: county })).body.businessDate as string;
+    const rerun = await svc.app.get(DailyJobsService).runDay(T, settings);
+    expect(rerun.skipped).toEqual(['billing', 'overdue', 'penalty', 'classification']);
+    expect((await svc.call('GET', `/credit/drawdowns/${loanId}`, { actor: app })).body.schedule[0].penaltyFen).toBe(before);
+    expect(
+      (await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'penalty'`, [T]))[0]!.n,
+    ).toBe(runs[0]!.n);
+  });
+});

@@ -1,0 +1,40 @@
+import { Module } from '@nestjs/common';
+import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
+import { AuditRepository } from './common/audit.repository';
+import { CreditConfig } from './config/credit.config';
+import { DailyJobsService } from './jobs/daily-jobs.service';
+import { LinesController } from './lines/lines.controller';
+import { LinesRepository } from './lines/lines.repository';
+import { LinesService } from './lines/lines.service';
+import { ProductsController } from './products/products.controller';
+import { ProductsRepository } from './products/products.repository';
+import { ProductsService } from './products/products.service';
+import { SettingsController } from './settings/settings.controller';
+import { SettingsRepository } from './settings/settings.repository';
+import { SettingsService } from './settings/settings.service';
+import { CreditSmsClient } from './sms/credit-sms.client';
+import { HoldsController } from './holds/holds.controller';
+import { HoldsService } from './holds/holds.service';
+import { LoansRepository } from './holds/loans.repository';
+
+/** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, daily jobs. */
+@Module({
+  controllers: [SettingsController, ProductsController, LinesController, HoldsController],
+  providers: [
+    { provide: CreditConfig, useFactory: () => loadConfig(CreditConfig) },
+    { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
+    AuditRepository,
+    SettingsRepository,
+    SettingsService,
+    ProductsRepository,
+    ProductsService,
+    LinesRepository,
+    LinesService,
+    CreditSmsClient,
+    LoansRepository,
+    HoldsService,
+    DailyJobsService,
+  ],
+  exports: [HoldsService, DailyJobsService, SettingsService],
+})
+export class CreditModule {}

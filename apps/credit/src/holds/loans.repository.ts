@@ -1,0 +1,256 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { col, execute, many, one, rowOf, updateReturning, type RowType } from '@countypay/persistence';
+import type { ScheduleLine } from '../domain/schedule';
+import type { HoldState, InstallmentState, LoanState } from '../domain/state-machines';
+import type { LoanClass } from '../domain/classification';
+
+const HOLD = rowOf({
+  id: col.uuid(),
+  tenantId: col.text(),
+  lineId: col.uuid(),
+  caller: col.text<'credit' | 'acquiring' | 'qr-payment'>(),
+  paymentRef: col.text(),
+  merchantId: col.uuid().nullable(),
+  amountFen: col.bigint(),
+  installments: col.int(),
+  state: col.text<HoldState>(),
+  loanId: col.uuid().nullable(),
+  releaseReason: col.text().nullable(),
+  createdAt: col.timestamp(),
+  updatedAt: col.timestamp(),
+});
+export type HoldRecord = RowType<typeof HOLD>;
+
+const LOAN = rowOf({
+  id: col.uuid(),
+  tenantId: col.text(),
+  lineId: col.uuid(),
+  holdId: col.uuid(),
+  productId: col.uuid(),
+  merchantId: col.uuid().nullable(),
+  principalFen: col.bigint(),
+  method: col.text(),
+  installments: col.int(),
+  annualRateBp: col.int(),
+  monthlyFeeBp: col.int(),
+  aprPpm: col.bigint(),
+  drawdownDate: col.date(),
+  state: col.text<LoanState>(),
+  outstandingPrincipalFen: col.bigint(),
+  loanClass: col.text<LoanClass>(),
+  daysPastDue: col.int(),
+  createdAt: col.timestamp(),
+});
+export type LoanRecord = RowType<typeof LOAN>;
+
+const INSTALLMENT = rowOf({
+  loanId: col.uuid(),
+  period: col.int(),
+  statementDate: col.date(),
+  dueDate: col.date(),
+  principalFen: col.bigint(),
+  interestFen: col.bigint(),
+  feeFen: col.bigint(),
+  penaltyFen: col.bigint(),
+  paidPrincipalFen: col.bigint(),
+  paidInterestFen: col.bigint(),
+  paidFeeFen: col.bigint(),
+  paidPenaltyFen: col.bigint(),
+  state: col.text<InstallmentState>(),
+});
+export type InstallmentRecord = RowType<typeof INSTALLMENT>;
+
+const OVERDUE = rowOf({
+  ...INSTALLMENT.spec,
+  annualRateBp: col.int(),
+  graceDays: col.int(),
+  penaltyMultiplierBp: col.int(),
+});
+const OLDEST = rowOf({ loanId: col.uuid(), lineId: col.uuid(), oldestDue: col.date().nullable() });
+
+/** The only SQL of holds, loans and installments (inside the caller's tenant transaction). */
+@Injectable()
+export class LoansRepository {
+  findHold(em: EntityManager, id: string, o: { lock?: boolean } = {}): Promise<HoldRecord | undefined> {
+    return one(em, HOLD, `select ${HOLD.columns('h')} from credit_holds h where h.id = $1 ${o.lock ? 'for update' : ''}`, [id]);
+  }
+
+  findHoldByRef(em: EntityManager, caller: string, paymentRef: string): Promise<HoldRecord | undefined> {
+    return one(em, HOLD, `select ${HOLD.columns('h')} from credit_holds h where h.caller = $1 and h.payment_ref = $2`, [caller, paymentRef]);
+  }
+
+  async insertHold(
+    em: EntityManager,
+    h: Pick<HoldRecord, 'id' | 'tenantId' | 'lineId' | 'caller' | 'paymentRef' | 'merchantId' | 'amountFen' | 'installments'>,
+  ): Promise<HoldRecord> {
+    const [row] = await updateReturning(
+      em,
+      HOLD,
+      `insert into credit_holds as h (id, tenant_id, line_id, caller, payment_ref, merchant_id, amount_fen, installments, state)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, 'held') returning ${HOLD.columns('h')}`,
+      [h.id, h.tenantId, h.lineId, h.caller, h.paymentRef, h.merchantId, h.amountFen, h.installments],
+    );
+    if (!row) throw new Error('hold not inserted');
+    return row;
+  }
+
+  async moveHold(em: EntityManager, id: string, from: HoldState, to: HoldState, c: { loanId?: string; reason?: string }): Promise<HoldRecord | undefined> {
+    const [row] = await updateReturning(
+      em,
+      HOLD,
+      `update credit_holds h set state = $3, loan_id = coalesce($4::uuid, h.loan_id), release_reason = coalesce($5, h.release_reason), updated_at = now()
+       where h.id = $1 and h.state = $2 returning ${HOLD.columns('h')}`,
+      [id, from, to, c.loanId ?? null, c.reason ?? null],
+    );
+    return row;
+  }
+
+  async insertLoan(
+    em: EntityManager,
+    l: Omit<LoanRecord, 'state' | 'outstandingPrincipalFen' | 'loanClass' | 'daysPastDue' | 'createdAt'>,
+    schedule: readonly (ScheduleLine & { statementDate: string })[],
+  ): Promise<LoanRecord> {
+    const [row] = await updateReturning(
+      em,
+      LOAN,
+      `insert into loans as l (id, tenant_id, line_id, hold_id, product_id, merchant_id, principal_fen, method, installments, annual_rate_bp, monthly_fee_bp,
+          apr_ppm, drawdown_date, state, outstanding_principal_fen)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, 'active', $7) returning ${LOAN.columns('l')}`,
+      [
+        l.id,
+        l.tenantId,
+        l.lineId,
+        l.holdId,
+        l.productId,
+        l.merchantId,
+        l.principalFen,
+        l.method,
+        l.installments,
+        l.annualRateBp,
+        l.monthlyFeeBp,
+        l.aprPpm,
+        l.drawdownDate,
+      ],
+    );
+    if (!row) throw new Error('loan not inserted');
+    for (const s of schedule)
+      await execute(
+        em,
+        `insert into loan_installments (tenant_id, loan_id, period, statement_date, due_date, principal_fen, interest_fen, fee_fen, state)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'pending')`,
+        [l.tenantId, l.id, s.period, s.statementDate, s.dueDate, s.principalFen.toString(), s.interestFen.toString(), s.feeFen.toString()],
+      );
+    return row;
+  }
+
+  findLoan(em: EntityManager, id: string, o: { lock?: boolean } = {}): Promise<LoanRecord | undefined> {
+    return one(em, LOAN, `select ${LOAN.columns('l')} from loans l where l.id = $1 ${o.lock ? 'for update' : ''}`, [id]);
+  }
+
+  loansOfLine(em: EntityManager, lineId: string): Promise<LoanRecord[]> {
+    return many(em, LOAN, `select ${LOAN.columns('l')} from loans l where l.line_id = $1 order by l.created_at, l.id`, [lineId]);
+  }
+
+  activeLoans(em: EntityManager): Promise<LoanRecord[]> {
+    return many(em, LOAN, `select ${LOAN.columns('l')} from loans l where l.state = 'active' order by l.created_at, l.id for update`);
+  }
+
+  installments(em: EntityManager, loanId: string): Promise<InstallmentRecord[]> {
+    return many(em, INSTALLMENT, `select ${INSTALLMENT.columns('i')} from loan_installments i where i.loan_id = $1 order by i.period`, [loanId]);
+  }
+
+  /** The open installments of a line's loans (billed or overdue, and pending ones when `withPending`), oldest due first, locked. */
+  openInstallmentsOfLine(em: EntityManager, lineId: string, withPending: boolean): Promise<InstallmentRecord[]> {
+    return many(
+      em,
+      INSTALLMENT,
+      `select ${INSTALLMENT.columns('i')} from loan_installments i join loans l on l.id = i.loan_id
+        where l.line_id = $1 and l.state = 'active' and i.state in ('billed', 'overdue'${withPending ? `, 'pending'` : ''})
+        order by i.due_date, l.created_at, i.period for update of i`,
+      [lineId],
+    );
+  }
+
+  async setLoanState(em: EntityManager, id: string, from: LoanState, to: LoanState, outstandingPrincipalFen: bigint): Promise<boolean> {
+    const n = await execute(
+      em,
+      `update loans set state = $3, outstanding_principal_fen = $4, updated_at = now(), version = version + 1 where id = $1 and state = $2`,
+      [id, from, to, outstandingPrincipalFen],
+    );
+    return n > 0;
+  }
+
+  async cancelOpenInstallments(em: EntityManager, loanId: string): Promise<void> {
+    await execute(em, `update loan_installments set state = 'cancelled' where loan_id = $1 and state in ('pending', 'billed')`, [loanId]);
+  }
+
+  /** Statement run: pending installments whose statement date has come are billed. */
+  async billDue(em: EntityManager, businessDate: string): Promise<number> {
+    return execute(
+      em,
+      `update loan_installments i set state = 'billed' from loans l where l.id = i.loan_id and l.state = 'active' and i.state = 'pending' and i.statement_date <= $1`,
+      [businessDate],
+    );
+  }
+
+  /** Overdue run: billed installments past their due date and not paid become overdue. */
+  async markOverdue(em: EntityManager, businessDate: string): Promise<void> {
+    await execute(em, `update loan_installments set state = 'overdue' where state = 'billed' and due_date < $1`, [businessDate]);
+  }
+
+  /** Overdue installments with what the penalty needs (the loan's rate, the product's grace days and multiplier), locked. */
+  overdueInstallments(em: EntityManager): Promise<(InstallmentRecord & { annualRateBp: number; graceDays: number; penaltyMultiplierBp: number })[]> {
+    return many(
+      em,
+      OVERDUE,
+      `select ${INSTALLMENT.columns('i')}, l.annual_rate_bp, p.grace_days, p.penalty_multiplier_bp
+         from loan_installments i join loans l on l.id = i.loan_id join credit_products p on p.id = l.product_id
+        where i.state = 'overdue' and l.state = 'active' order by i.loan_id, i.period for update of i`,
+    );
+  }
+
+  /** Per active loan, the due date of its oldest unpaid billed installment (null when none is due). */
+  oldestUnpaidDue(em: EntityManager): Promise<{ loanId: string; lineId: string; oldestDue: string | null }[]> {
+    return many(
+      em,
+      OLDEST,
+      `select l.id as loan_id, l.line_id, min(i.due_date) filter (where i.state in ('billed', 'overdue')) as oldest_due
+         from loans l left join loan_installments i on i.loan_id = l.id where l.state = 'active' group by l.id, l.line_id order by l.id`,
+    );
+  }
+
+  async addPenalty(em: EntityManager, loanId: string, period: number, penaltyFen: bigint): Promise<void> {
+    await execute(em, `update loan_installments set penalty_fen = penalty_fen + $3 where loan_id = $1 and period = $2`, [
+      loanId,
+      period,
+      penaltyFen.toString(),
+    ]);
+  }
+
+  async pay(em: EntityManager, loanId: string, period: number, p: { principal: bigint; interest: bigint; fee: bigint; penalty: bigint }): Promise<void> {
+    await execute(
+      em,
+      `update loan_installments set paid_principal_fen = paid_principal_fen + $3, paid_interest_fen = paid_interest_fen + $4, paid_fee_fen = paid_fee_fen + $5,
+         paid_penalty_fen = paid_penalty_fen + $6,
+         state = case when paid_principal_fen + $3 = principal_fen and paid_interest_fen + $4 = interest_fen and paid_fee_fen + $5 = fee_fen
+                        and paid_penalty_fen + $6 = penalty_fen then 'paid' else state end
+       where loan_id = $1 and period = $2`,
+      [loanId, period, p.principal.toString(), p.interest.toString(), p.fee.toString(), p.penalty.toString()],
+    );
+  }
+
+  async classify(em: EntityManager, loanId: string, loanClass: LoanClass, daysPastDue: number): Promise<void> {
+    await execute(em, `update loans set loan_class = $2, days_past_due = $3, updated_at = now() where id = $1`, [loanId, loanClass, daysPastDue]);
+  }
+
+  /** Marks a job done for the business date; false when it already ran (idempotent per date). */
+  async claimJob(em: EntityManager, tenantId: string, businessDate: string, job: string): Promise<boolean> {
+    const n = await execute(em, `insert into credit_job_runs (tenant_id, business_date, job) values ($1, $2, $3) on conflict do nothing`, [
+      tenantId,
+      businessDate,
+      job,
+    ]);
+    return n > 0;
+  }
+}

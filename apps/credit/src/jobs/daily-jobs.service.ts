@@ -1,0 +1,86 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import type { Logger } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { LOGGER } from '@countypay/service-kit';
+import { OutboxRelay } from '@countypay/messaging';
+import { classify, daysPastDue } from '../domain/classification';
+import { dailyPenaltyFen, penaltyDue } from '../domain/credit-rules';
+import { LoansRepository } from '../holds/loans.repository';
+import { LinesRepository } from '../lines/lines.repository';
+import { LinesService } from '../lines/lines.service';
+import { SettingsService } from '../settings/settings.service';
+
+export interface DayRun {
+  businessDate: string;
+  billed: number;
+  penalties: number;
+  classified: number;
+  frozen: number;
+  skipped: string[];
+}
+
+/**
+ * The daily jobs of a tenant's business date, each claimed once per date in `credit_job_runs` in
+ * the same transaction as its effect, so running a date twice (a retry, a catch-up after downtime)
+ * changes nothing the second time:
+ *   billing         pending installments whose statement date has come are billed
+ *   overdue         billed installments past their due date become overdue
+ *   penalty         one day of penalty interest on each overdue installment's unpaid principal,
+ *                   once the grace days are over (rate × the product's multiplier, daily = annual / 360)
+ *   classification  five-category classification of every active loan by days past due; lines
+ *                   past the tenant's freeze threshold are frozen
+ */
+@Injectable()
+export class DailyJobsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly loans: LoansRepository,
+    private readonly lines: LinesRepository,
+    private readonly lineService: LinesService,
+    private readonly settings: SettingsService,
+    private readonly relay: OutboxRelay,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  async runDay(tenantId: string, businessDate: string): Promise<DayRun> {
+    const run = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const r: DayRun = { businessDate, billed: 0, penalties: 0, classified: 0, frozen: 0, skipped: [] };
+      const s = await this.settings.current(em, tenantId);
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'billing')) r.billed = await this.loans.billDue(em, businessDate);
+      else r.skipped.push('billing');
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'overdue')) await this.loans.markOverdue(em, businessDate);
+      else r.skipped.push('overdue');
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'penalty')) {
+        for (const i of await this.loans.overdueInstallments(em)) {
+          if (!penaltyDue(i.dueDate, i.graceDays, businessDate)) continue;
+          const unpaid = i.principalFen - i.paidPrincipalFen;
+          const p = dailyPenaltyFen(unpaid, i.annualRateBp, i.penaltyMultiplierBp);
+          if (p > 0n) {
+            await this.loans.addPenalty(em, i.loanId, i.period, p);
+            r.penalties++;
+          }
+        }
+      } else r.skipped.push('penalty');
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'classification')) {
+        const freeze = new Set<string>();
+        for (const l of await this.loans.oldestUnpaidDue(em)) {
+          const dpd = daysPastDue(l.oldestDue, businessDate);
+          await this.loans.classify(em, l.loanId, classify(dpd), dpd);
+          r.classified++;
+          if (dpd > s.freezeAfterDays) freeze.add(l.lineId);
+        }
+        for (const lineId of freeze) {
+          const line = await this.lines.findLine(em, lineId, { lock: true });
+          if (line?.state !== 'active') continue;
+          await this.lineService.moveLine(em, line, 'freeze', 'overdue');
+          r.frozen++;
+        }
+      } else r.skipped.push('classification');
+      return r;
+    });
+    if (run.frozen > 0) this.relay.wake();
+    this.logger.info({ tenantId, ...run }, 'credit daily jobs ran');
+    return run;
+  }
+}

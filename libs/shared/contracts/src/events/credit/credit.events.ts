@@ -1,0 +1,84 @@
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min } from 'class-validator';
+import { defineEvent } from '../../envelope';
+import { IsAmountFen, type Fen } from '../../money';
+
+/**
+ * Credit events (credit service → settlement ledger, gateway webhooks `credit.*`). No personal
+ * data: the customer is the partner's own reference, never a name, ID or phone number.
+ */
+export class CreditLineData {
+  @IsUUID()
+  lineId!: string;
+
+  @IsString()
+  @MaxLength(40)
+  partnerAppId!: string;
+
+  /** the partner's reference of its customer */
+  @IsString()
+  @MaxLength(64)
+  customerRef!: string;
+
+  @IsAmountFen()
+  limitFen!: Fen;
+
+  @IsIn(['active', 'frozen', 'closed'])
+  state!: 'active' | 'frozen' | 'closed';
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  expiresOn!: string;
+
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  reason?: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export class CreditDrawdownData {
+  @IsUUID()
+  loanId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  @IsUUID()
+  holdId!: string;
+
+  /** the calling payment service and its order (reconciliation with payment.* events) */
+  @IsIn(['credit', 'acquiring', 'qr-payment'])
+  caller!: 'credit' | 'acquiring' | 'qr-payment';
+
+  @IsString()
+  @MaxLength(100)
+  paymentRef!: string;
+
+  @IsOptional()
+  @IsUUID()
+  merchantId?: string;
+
+  @IsAmountFen()
+  principalFen!: Fen;
+
+  @IsInt()
+  @Min(1)
+  installments!: number;
+
+  /** the disclosed APR in ppm per annum (129 600 = 12.96 %) */
+  @IsInt()
+  @Min(0)
+  aprPpm!: number;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditLineOpenedV1 = defineEvent({ type: 'credit.line-opened', version: 1, dataClass: CreditLineData, key: (d) => d.lineId });
+export const CreditLineChangedV1 = defineEvent({ type: 'credit.line-changed', version: 1, dataClass: CreditLineData, key: (d) => d.lineId });
+export const CreditDrawdownCreatedV1 = defineEvent({ type: 'credit.drawdown-created', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
+export const CreditDrawdownReversedV1 = defineEvent({ type: 'credit.drawdown-reversed', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
