@@ -3,6 +3,7 @@ import { ServiceKitModule } from '@countypay/service-kit';
 import { ChannelSandboxConfigModule } from './config/channel-sandbox-config.module';
 import { CoreBankingModule } from './core-banking/core-banking.module';
 import { entities, migrations } from './data-source';
+import { OnlineModule } from './online/online.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
@@ -13,6 +14,7 @@ import { StatementsModule } from './statements/statements.module';
     ChannelSandboxConfigModule,
     CoreBankingModule,
     PaymentsModule,
+    OnlineModule,
     ScenariosModule,
     StatementsModule,
   ],

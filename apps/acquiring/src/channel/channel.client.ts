@@ -92,7 +92,7 @@ export class AcquiringChannelClient {
   }
 
   refund(channel: PaymentChannel, body: { tenantId: string; orderId: string; refundId: string; amountFen: number }): Promise<ChannelRefundAnswer> {
-    return this.call<ChannelRefundAnswer>('POST', `/channels/${channel}/refunds`, body);
+    return this.call<ChannelRefundAnswer>('POST', `/channels/${channel}/online/refunds`, body);
   }
 
   /** The refund as the channel knows it; undefined when it never received it. */
