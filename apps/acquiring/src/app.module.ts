@@ -3,6 +3,8 @@ import { OnboardingReadModel } from '@countypay/read-models';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { AcquiringChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
+import { ExceptionsModule } from './exceptions/exceptions.module';
+import { JobsModule } from './jobs/jobs.module';
 import { NotifyModule } from './notify/notify.module';
 import { AcquiringReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
@@ -14,6 +16,8 @@ import { OrdersModule } from './orders/orders.module';
     AcquiringReadModelModule,
     OrdersModule,
     NotifyModule,
+    ExceptionsModule,
+    JobsModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

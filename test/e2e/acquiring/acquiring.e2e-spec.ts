@@ -27,6 +27,9 @@ let other: Onboarded;
 /** one app per group of tests: the e2e profile allows 120 requests per minute and app */
 let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds', OnboardedApp>;
 let shop: OnboardedMerchant;
+/** left to expire (the shortest expiry, 60 s): one never paid, one whose payment is in progress at the channel */
+let expiringCreated: AcquiringOrder;
+let expiringPaying: AcquiringOrder;
 
 const sandbox = (): string => serviceUrl('channel-sandbox');
 const CHANNEL_OF: Record<OnlinePaymentMethod, string> = {
@@ -48,17 +51,17 @@ async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
 }
 
 /** The simulated payer on the channel's page. */
-async function payer(channel: string, orderId: string, action: 'pay' | 'decline', reason?: string): Promise<{ status: string }> {
+async function payer(channel: string, orderId: string, action: 'pay' | 'decline', reason?: string, notify = true): Promise<{ status: string }> {
   const r = await fetch(`${sandbox()}/online/payer/${channel}/${orderId}`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ tenantId: TENANT, action, ...(reason ? { reason } : {}) }),
+    body: JSON.stringify({ tenantId: TENANT, action, notify, ...(reason ? { reason } : {}) }),
   });
   expect(r.status).toBe(200);
   return (await r.json()) as { status: string };
 }
 
-function finalOrder(a: OnboardedApp, id: string, timeoutMs = 30_000): Promise<AcquiringOrder> {
+function finalOrder(a: OnboardedApp, id: string, timeoutMs = 30_000, everyMs = 300): Promise<AcquiringOrder> {
   return until(
     `order ${id} to be final`,
     async () => {
@@ -66,7 +69,7 @@ function finalOrder(a: OnboardedApp, id: string, timeoutMs = 30_000): Promise<Ac
       return o.status === 'created' || o.status === 'paying' ? undefined : o;
     },
     timeoutMs,
-    300,
+    everyMs,
   );
 }
 
@@ -102,6 +105,9 @@ beforeAll(async () => {
     60_000,
     500,
   );
+  expiringCreated = await newOrder(app.jobs, 6_001, { expiresInSeconds: 60 });
+  expiringPaying = await newOrder(app.jobs, 6_002, { expiresInSeconds: 60 });
+  await app.jobs.client.acquiringOrders.pay(expiringPaying.id, { method: 'alipay_wap' });
   other = await onboardPartner(
     { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
     { tenantId: OTHER_TENANT, name: `e2e other county ${uniq()}`, appCount: 1, callbackUrl: hooks.url, scopes: SCOPES },
@@ -215,5 +221,68 @@ describe('wallet and UnionPay online payments through the sandbox', () => {
     const err = await apiError(app.close.client.acquiringOrders.close(order.id));
     expect([err.status, err.code]).toEqual([409, 'invalid_state_transition']);
     expect((await app.close.client.acquiringOrders.get(order.id)).status).toBe('succeeded');
+  });
+});
+
+/** What the channel sandbox holds for an order. */
+async function atChannel(channel: string, orderId: string): Promise<{ status: string; amountFen: number; refundedFen: number }> {
+  const r = await fetch(`${sandbox()}/channels/${channel}/payments/${orderId}?tenantId=${TENANT}`);
+  return (await r.json()) as { status: string; amountFen: number; refundedFen: number };
+}
+
+describe('jobs', () => {
+  it('a payment whose notification was lost is found by querying the channel (补单)', async () => {
+    const order = await newOrder(app.jobs, 4_000);
+    await app.jobs.client.acquiringOrders.pay(order.id, { method: 'wechat_h5' });
+    await payer('wechat', order.id, 'pay', undefined, false);
+    expect((await app.jobs.client.acquiringOrders.get(order.id)).status).toBe('paying');
+    expect(await finalOrder(app.jobs, order.id, 20_000)).toMatchObject({ status: 'succeeded' });
+    expect((await hooks.waitFor('payment.succeeded', order.id)).event.data).toMatchObject({ amountFen: 4_000 });
+    await waitForLedger(app.jobs.client, order.id);
+  });
+
+  it('a success arriving for a closed order is not applied: an exception item for operators and an automatic refund', async () => {
+    const order = await newOrder(app.jobs, 4_100);
+    await app.jobs.client.acquiringOrders.pay(order.id, { method: 'wechat_h5' });
+    expect((await app.jobs.client.acquiringOrders.close(order.id)).status).toBe('closed');
+    expect((await atChannel('wechat', order.id)).status).toBe('closed');
+    // the payer confirms on a page opened before the close: the channel takes the money and notifies
+    const late = await fetch(`${sandbox()}/online/payer/wechat/${order.id}/pay-after-close`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: TENANT }),
+    });
+    expect(late.status).toBe(200);
+    const item = await until(
+      'the exception to be refunded',
+      async () => {
+        const page = await on.county.request<{ data: Array<{ orderId: string; resolution: string; amountFen: number; kind: string; refundId: string }> }>(
+          'GET',
+          '/v1/acquiring/exceptions',
+          { query: { orderId: order.id } },
+        );
+        return page.data.find((x) => x.resolution === 'refunded');
+      },
+      20_000,
+      300,
+    );
+    expect(item).toMatchObject({ orderId: order.id, kind: 'paid_after_close', amountFen: 4_100 });
+    expect(await atChannel('wechat', order.id)).toMatchObject({ status: 'succeeded', refundedFen: 4_100 });
+    const after = await app.jobs.client.acquiringOrders.get(order.id);
+    expect(after).toMatchObject({ status: 'closed', refundStatus: 'none', refundedFen: 0 });
+    expect(hooks.about('payment.succeeded', order.id)).toEqual([]);
+    // another county's operator sees none of it
+    const theirs = await other.county.request<{ data: unknown[] }>('GET', '/v1/acquiring/exceptions', { query: { orderId: order.id } });
+    expect(theirs.data).toEqual([]);
+  });
+
+  it('expired orders are closed by the job, a payment in progress closed at the channel first', async () => {
+    const created = await finalOrder(app.jobs, expiringCreated.id, 90_000, 2_000);
+    expect(created).toMatchObject({ status: 'closed', closeReason: 'expired' });
+    const paying = await finalOrder(app.jobs, expiringPaying.id, 30_000, 2_000);
+    expect(paying).toMatchObject({ status: 'closed', closeReason: 'expired', channel: 'alipay' });
+    expect((await atChannel('alipay', expiringPaying.id)).status).toBe('closed');
+    expect((await hooks.waitFor('payment.closed', expiringPaying.id)).event.data).toMatchObject({ reason: 'expired' });
+    expect((await apiError(app.jobs.client.acquiringOrders.pay(expiringCreated.id, { method: 'wechat_h5' }))).code).toBe('order_not_payable');
   });
 });

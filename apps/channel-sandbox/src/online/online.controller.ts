@@ -48,7 +48,7 @@ export class OnlinePayerController {
   @Post('payer/:channel/:orderId')
   @HttpCode(200)
   act(@Param('channel', ChannelPipe) channel: Channel, @Param('orderId', orderIdPipe()) orderId: string, @Body() dto: PayerActionDto): Promise<PayerOutcome> {
-    return this.online.payerAction(channel, dto.tenantId, orderId, dto.action, dto.reason);
+    return this.online.payerAction(channel, dto.tenantId, orderId, dto.action, dto.reason, dto.notify ?? true);
   }
 
   /** The payer confirms on a page opened before the platform closed the order (the close lost the race at the channel). */

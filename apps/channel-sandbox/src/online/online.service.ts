@@ -96,7 +96,14 @@ export class OnlineService implements OnApplicationShutdown {
    * The simulated payer on the channel's page: pays (a magic decline amount still declines) or
    * declines. The channel's order is final afterwards and its notification is sent.
    */
-  async payerAction(channel: Channel, tenantId: string, orderId: string, action: 'pay' | 'decline', reason?: DeclineReason): Promise<PayerOutcome> {
+  async payerAction(
+    channel: Channel,
+    tenantId: string,
+    orderId: string,
+    action: 'pay' | 'decline',
+    reason?: DeclineReason,
+    notify = true,
+  ): Promise<PayerOutcome> {
     const row = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const p = await this.repo.find(em, { channel, orderId }, { lock: true });
       if (!p) throw new ApiError('payment_not_found', `no ${channel} order ${orderId}`, 'orderId');
@@ -116,7 +123,7 @@ export class OnlineService implements OnApplicationShutdown {
         });
       return updated;
     });
-    this.notify(row);
+    if (notify) this.notify(row);
     return { status: row.status, channelTradeNo: row.channelTradeNo, orderId, amountFen: Number(row.amountFen), ...(row.reason ? { reason: row.reason } : {}) };
   }
 

@@ -1,4 +1,4 @@
-import { IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsAmountFen, type Fen } from '@countypay/contracts';
 import { ONLINE_METHODS, type OnlineMethod } from '../online-methods';
 
@@ -53,6 +53,11 @@ export class PayerActionDto {
   @IsOptional()
   @IsIn(['insufficient_funds', 'card_frozen', 'risk_rejected'])
   reason?: 'insufficient_funds' | 'card_frozen' | 'risk_rejected';
+
+  /** false: the channel's notification is lost (the platform finds the outcome by querying, 补单) */
+  @IsOptional()
+  @IsBoolean()
+  notify?: boolean;
 }
 
 export class OnlineRefundDto {
