@@ -34,6 +34,9 @@ const PROFILES = {
         SANDBOX_TIMEOUT_MS: '3000',
         SANDBOX_USER_PAYING_MS: '1500',
         QR_EXPIRY_SWEEP_MS: '1000',
+        ACQ_CHANNEL_TIMEOUT_MS: '2000',
+        ACQ_SWEEP_MS: '1000',
+        ACQ_REQUERY_AFTER_MS: '3000',
         GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '120',
         // every e2e request comes from 127.0.0.1: the per-address limit of the public routes is tested in the gateway's pipeline int test
         GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: '10000',

@@ -94,7 +94,16 @@ export function uniq(): string {
 /** A partner, `appCount` apps (HMAC) with the given callback URL, and a county operator of the tenant. */
 export async function onboardPartner(
   target: PlatformTarget,
-  opts: { tenantId: string; name: string; appCount: number; callbackUrl: string; platformPublicKey?: string; traceHeaders?: () => Record<string, string> },
+  opts: {
+    tenantId: string;
+    name: string;
+    appCount: number;
+    callbackUrl: string;
+    platformPublicKey?: string;
+    traceHeaders?: () => Record<string, string>;
+    /** the apps' scopes (default: QR payments, merchants, refunds) */
+    scopes?: string[];
+  },
 ): Promise<Onboarded> {
   const province = new CountypayOperatorClient({ baseUrl: target.baseUrl, token: target.operatorToken });
   const partner = await province.request<{ partnerId: string }>('POST', '/v1/admin/partners', { body: { name: opts.name, kind: 'ecommerce_platform' } });
@@ -104,7 +113,7 @@ export async function onboardPartner(
       body: {
         tenantId: opts.tenantId,
         name: `${opts.name} app ${i + 1}`,
-        scopes: ['qr:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
+        scopes: opts.scopes ?? ['qr:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
         callbackUrls: [opts.callbackUrl],
         credential: { alg: 'HMAC-SHA256' },
       },

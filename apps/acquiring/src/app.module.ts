@@ -1,8 +1,27 @@
 import { Module } from '@nestjs/common';
-import { ServiceKitModule } from '@countypay/service-kit';
+import { OnboardingReadModel } from '@countypay/read-models';
+import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
+import { AcquiringChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
+import { ExceptionsModule } from './exceptions/exceptions.module';
+import { JobsModule } from './jobs/jobs.module';
+import { NotifyModule } from './notify/notify.module';
+import { AcquiringReadModelModule } from './onboarding-read-model';
+import { OrdersModule } from './orders/orders.module';
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'acquiring', migrations, entities })],
+  imports: [
+    ServiceKitModule.forRoot({ service: 'acquiring', migrations, entities }),
+    AcquiringChannelModule,
+    AcquiringReadModelModule,
+    OrdersModule,
+    NotifyModule,
+    ExceptionsModule,
+    JobsModule,
+  ],
+  providers: [
+    // the onboarding read model's events (tenants, merchants) are this service's only subscriptions
+    { provide: SUBSCRIPTIONS, inject: [OnboardingReadModel], useFactory: (readModel: OnboardingReadModel) => readModel.subscriptions() },
+  ],
 })
 export class AppModule {}

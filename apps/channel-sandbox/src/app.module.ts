@@ -4,6 +4,7 @@ import { ChannelSandboxConfigModule } from './config/channel-sandbox-config.modu
 import { CoreBankingModule } from './core-banking/core-banking.module';
 import { CreditSandboxModule } from './credit/credit-sandbox.module';
 import { entities, migrations } from './data-source';
+import { OnlineModule } from './online/online.module';
 import { PaymentsModule } from './payments/payments.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
@@ -14,6 +15,7 @@ import { StatementsModule } from './statements/statements.module';
     ChannelSandboxConfigModule,
     CoreBankingModule,
     PaymentsModule,
+    OnlineModule,
     ScenariosModule,
     StatementsModule,
     CreditSandboxModule,

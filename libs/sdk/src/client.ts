@@ -12,17 +12,22 @@ import { CountypaySignatureError } from './errors';
 import type { SignatureAlgorithm } from './signing';
 import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiErrorOf, buildQuery, newIdempotencyKey, parseBody, seg, send } from './http';
 import type {
+  AcquiringOrder,
+  AcquiringPayment,
+  CreateAcquiringOrderRequest,
   CreateMerchantRequest,
   CreateQrOrderRequest,
   CreateRefundRequest,
   CreateStoreRequest,
   CreateTerminalRequest,
   CreatedQrOrder,
+  ListAcquiringOrdersQuery,
   ListMerchantsQuery,
   ListQrOrdersQuery,
   ListWebhookDeliveriesQuery,
   Merchant,
   Page,
+  PayAcquiringOrderRequest,
   PlatformKey,
   PosPaymentRequest,
   QrOrder,
@@ -211,6 +216,20 @@ export class CountypayClient {
     /** customer-presented: charge the payer code the cashier scanned */
     payWithPayerCode: (input: PosPaymentRequest, o?: { idempotencyKey?: string }): Promise<QrOrder> =>
       this.post('/v1/qr/pos/payments', input, o?.idempotencyKey),
+  };
+
+  readonly acquiringOrders = {
+    /** an online order; send the payer to its hosted cashier (`cashierPath`) or call `pay` with the method they chose */
+    create: (input: CreateAcquiringOrderRequest, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post('/v1/acquiring/orders', input, o?.idempotencyKey),
+    get: (orderId: string): Promise<AcquiringOrder> => this.get(`/v1/acquiring/orders/${seg(orderId)}`),
+    getByOutTradeNo: (outTradeNo: string): Promise<AcquiringOrder> => this.get(`/v1/acquiring/orders/by-out-trade-no/${seg(outTradeNo)}`),
+    list: (query?: ListAcquiringOrdersQuery): Promise<Page<AcquiringOrder>> => this.get('/v1/acquiring/orders', query),
+    close: (orderId: string, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/close`, undefined, o?.idempotencyKey),
+    /** the payer's method: answers the order (`paying`) and what the cashier does next */
+    pay: (orderId: string, input: PayAcquiringOrderRequest, o?: { idempotencyKey?: string }): Promise<AcquiringPayment> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/pay`, input, o?.idempotencyKey),
   };
 
   readonly webhookDeliveries = {

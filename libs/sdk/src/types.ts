@@ -47,6 +47,15 @@ export type RefundStatus = Refund['status'];
 export type QrStaticCode = Schemas['QrStaticCode'];
 export type DecodedQrPayload = Schemas['DecodedQrPayload'];
 
+// ---- online acquiring ------------------------------------------------------------------------
+export type AcquiringOrder = Schemas['AcquiringOrder'];
+export type AcquiringOrderStatus = AcquiringOrder['status'];
+export type AcquiringPayment = Schemas['AcquiringPayment'];
+export type OnlinePaymentMethod = Schemas['PayAcquiringOrderRequest']['method'];
+export type CreateAcquiringOrderRequest = Schemas['CreateAcquiringOrderRequest'];
+export type PayAcquiringOrderRequest = Schemas['PayAcquiringOrderRequest'];
+export type ListAcquiringOrdersQuery = QueryOf<'listAcquiringOrders'>;
+
 // ---- ledger -----------------------------------------------------------------------------------
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type MerchantBalance = Schemas['MerchantBalance'];

@@ -10,5 +10,6 @@ import { PaymentsService } from './payments.service';
   imports: [CoreBankingModule, NotificationsModule, ScenariosModule],
   controllers: [PaymentsController],
   providers: [PaymentsRepository, PaymentsService],
+  exports: [PaymentsRepository, PaymentsService],
 })
 export class PaymentsModule {}

@@ -11,7 +11,7 @@ async function updateReturning<T>(em: EntityManager, sql: string, params: unknow
   return rows;
 }
 
-export type PaymentKind = 'payer_code' | 'qr_static' | 'qr_dynamic';
+export type PaymentKind = 'payer_code' | 'qr_static' | 'qr_dynamic' | 'online';
 
 export interface PaymentRow {
   tenantId: string;

@@ -70,6 +70,9 @@ export const ERROR_CODES = [
   'duplicate_out_trade_no',
   'invalid_notify_signature',
   'channel_error',
+  // acquiring (online orders, refunds)
+  'refund_count_exceeded',
+  'refund_window_expired',
   // ops console (operator sign-in and sessions)
   'invalid_credentials',
   'account_locked',
@@ -183,6 +186,8 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'channel_not_enabled':
     case 'barcode_limit_exceeded':
     case 'refund_exceeds_refundable':
+    case 'refund_count_exceeded':
+    case 'refund_window_expired':
       return { status: 422, type: 'invalid_request_error' };
     case 'order_expired':
     case 'order_not_payable':

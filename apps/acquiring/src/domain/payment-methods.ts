@@ -1,0 +1,51 @@
+import type { PaymentChannel } from '@countypay/contracts';
+
+/**
+ * The online payment methods a cashier offers and the channel each goes through. The payer
+ * picks the method at pay time; the order is created without one.
+ */
+export const ONLINE_METHODS = ['wechat_jsapi', 'wechat_h5', 'wechat_native', 'alipay_wap', 'alipay_page', 'unionpay_online'] as const;
+export type OnlineMethod = (typeof ONLINE_METHODS)[number];
+
+export function channelOfMethod(method: OnlineMethod): PaymentChannel {
+  switch (method) {
+    case 'wechat_jsapi':
+    case 'wechat_h5':
+    case 'wechat_native':
+      return 'wechat';
+    case 'alipay_wap':
+    case 'alipay_page':
+      return 'alipay';
+    case 'unionpay_online':
+      return 'unionpay';
+    default: {
+      const never: never = method;
+      throw new Error(`unknown method ${String(never)}`);
+    }
+  }
+}
+
+/** What the cashier does with a method's answer: call the wallet's JS bridge, redirect, or show a QR code. */
+export type CashierAction = 'js_bridge' | 'redirect' | 'qr_code';
+
+export function cashierActionOf(method: OnlineMethod): CashierAction {
+  switch (method) {
+    case 'wechat_jsapi':
+      return 'js_bridge';
+    case 'wechat_native':
+      return 'qr_code';
+    case 'wechat_h5':
+    case 'alipay_wap':
+    case 'alipay_page':
+    case 'unionpay_online':
+      return 'redirect';
+    default: {
+      const never: never = method;
+      throw new Error(`unknown method ${String(never)}`);
+    }
+  }
+}
+
+/** Expiry bounds of an order: 1 minute to 15 days. */
+export const MIN_EXPIRY_SECONDS = 60;
+export const MAX_EXPIRY_SECONDS = 15 * 24 * 3600;

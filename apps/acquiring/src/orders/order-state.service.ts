@@ -1,0 +1,110 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource, type EntityManager } from 'typeorm';
+import {
+  ApiError,
+  PaymentClosedData,
+  PaymentClosedV1,
+  PaymentFailedData,
+  PaymentFailedV1,
+  PaymentSucceededData,
+  PaymentSucceededV1,
+  type PaymentRef,
+} from '@countypay/contracts';
+import { addToOutbox, OutboxRelay } from '@countypay/messaging';
+import { fenToJson } from '@countypay/money';
+import { annotateActiveSpan, keepTrace } from '@countypay/observability';
+import { inTenantTransaction } from '@countypay/persistence';
+import { isFinalOrderState, transition, type OrderEvent } from '../domain/order-state';
+import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
+
+export interface ApplyResult {
+  /** the order after the attempt (unchanged when not applied) */
+  order: OrderRecord;
+  /** false: the table refused the event (the order is final…) or a concurrent change won */
+  applied: boolean;
+}
+
+/**
+ * The one place where an acquiring order changes state: the transition table decides, a
+ * conditional UPDATE applies, and a final state writes its `payment.*` event (product
+ * `acquiring`) to the outbox in the same transaction. The settlement ledger posts it and the
+ * gateway turns it into the partner's webhook, as for every product.
+ */
+@Injectable()
+export class OrderStateService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: OrdersRepository,
+    private readonly relay: OutboxRelay,
+  ) {}
+
+  async apply(tenantId: string, orderId: string, event: OrderEvent, change: OrderChange = {}): Promise<ApplyResult> {
+    const result = await inTenantTransaction(this.ds, tenantId, (em) => this.applyIn(em, orderId, event, change));
+    if (result.applied) this.relay.wake();
+    return result;
+  }
+
+  /** Applies `event` inside the caller's tenant transaction (the caller wakes the relay). */
+  async applyIn(em: EntityManager, orderId: string, event: OrderEvent, change: OrderChange = {}): Promise<ApplyResult> {
+    const order = await this.repo.findById(em, orderId, { lock: true });
+    if (!order) throw new ApiError('not_found', `no acquiring order ${orderId}`);
+    annotateActiveSpan({ 'payment.id': order.id, 'merchant.id': order.merchantId, 'tenant.id': order.tenantId });
+    const next = transition(order.state, event);
+    if (!next.ok) return { order, applied: false };
+    const updated = await this.repo.changeState(em, order.id, order.state, next.state, change);
+    if (!updated) return { order: (await this.repo.findById(em, orderId)) ?? order, applied: false };
+    if (updated.state === 'failed') keepTrace('payment_failed');
+    if (isFinalOrderState(updated.state)) await this.announce(em, updated);
+    return { order: updated, applied: true };
+  }
+
+  wake(): void {
+    this.relay.wake();
+  }
+
+  private async announce(em: EntityManager, o: OrderRecord): Promise<void> {
+    const base = {
+      orderId: o.id,
+      outTradeNo: o.outTradeNo,
+      merchantId: o.merchantId,
+      ...(o.appId ? { partnerAppId: o.appId } : {}),
+      product: 'acquiring' as const,
+      amountFen: fenToJson(o.amountFen),
+      currency: 'CNY' as const,
+    };
+    const ref = (): PaymentRef => {
+      if (!o.channel) throw new Error(`order ${o.id} is ${o.state} without a channel`);
+      return { ...base, channel: o.channel };
+    };
+    const at = o.updatedAt.toISOString();
+    const opts = { tenantId: o.tenantId };
+    switch (o.state) {
+      case 'succeeded':
+        await addToOutbox(
+          em,
+          PaymentSucceededV1,
+          Object.assign(new PaymentSucceededData(), ref(), { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() }),
+          opts,
+        );
+        return;
+      case 'failed':
+        await addToOutbox(
+          em,
+          PaymentFailedV1,
+          Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }),
+          opts,
+        );
+        return;
+      case 'closed':
+        await addToOutbox(
+          em,
+          PaymentClosedV1,
+          Object.assign(new PaymentClosedData(), base, o.channel ? { channel: o.channel } : {}, { reason: o.closeReason ?? 'closed_by_partner', closedAt: at }),
+          opts,
+        );
+        return;
+      default:
+        return;
+    }
+  }
+}

@@ -1,0 +1,288 @@
+// Issue 8, online acquiring, end to end: through the gateway with the SDK as a partner would, against
+// the whole platform with the channel sandbox's online wallets and UnionPay behind it (the sandbox's
+// simulated payer pays or declines on the channel's page). Amounts are exact fen everywhere.
+import { CountypayApiError, type AcquiringOrder, type OnlinePaymentMethod } from '@countypay/sdk';
+import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import {
+  type Onboarded,
+  type OnboardedApp,
+  type OnboardedMerchant,
+  WebhookReceiver,
+  expectedFeeFen,
+  onboardMerchant,
+  onboardPartner,
+  uniq,
+  until,
+  waitForLedger,
+} from '../../load/platform-setup';
+
+jest.setTimeout(180_000);
+
+const TENANT = 't510121';
+const OTHER_TENANT = 't510129';
+const SCOPES = ['acquiring:pay', 'merchants:read', 'merchants:write', 'refunds:write'];
+const hooks = new WebhookReceiver();
+let on: Onboarded;
+let other: Onboarded;
+/** one app per group of tests: the e2e profile allows 120 requests per minute and app */
+let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds', OnboardedApp>;
+let shop: OnboardedMerchant;
+/** left to expire (the shortest expiry, 60 s): one never paid, one whose payment is in progress at the channel */
+let expiringCreated: AcquiringOrder;
+let expiringPaying: AcquiringOrder;
+
+const sandbox = (): string => serviceUrl('channel-sandbox');
+const CHANNEL_OF: Record<OnlinePaymentMethod, string> = {
+  wechat_jsapi: 'wechat',
+  wechat_h5: 'wechat',
+  wechat_native: 'wechat',
+  alipay_wap: 'alipay',
+  alipay_page: 'alipay',
+  unionpay_online: 'unionpay',
+};
+
+async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
+  return err;
+}
+
+/** The simulated payer on the channel's page. */
+async function payer(channel: string, orderId: string, action: 'pay' | 'decline', reason?: string, notify = true): Promise<{ status: string }> {
+  const r = await fetch(`${sandbox()}/online/payer/${channel}/${orderId}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ tenantId: TENANT, action, notify, ...(reason ? { reason } : {}) }),
+  });
+  expect(r.status).toBe(200);
+  return (await r.json()) as { status: string };
+}
+
+function finalOrder(a: OnboardedApp, id: string, timeoutMs = 30_000, everyMs = 300): Promise<AcquiringOrder> {
+  return until(
+    `order ${id} to be final`,
+    async () => {
+      const o = await a.client.acquiringOrders.get(id);
+      return o.status === 'created' || o.status === 'paying' ? undefined : o;
+    },
+    timeoutMs,
+    everyMs,
+  );
+}
+
+function newOrder(a: OnboardedApp, amountFen: number, over: Record<string, unknown> = {}): Promise<AcquiringOrder> {
+  return a.client.acquiringOrders.create({ merchantId: shop.merchantId, outTradeNo: `acq-${uniq()}`, amountFen, subject: '金堂脐橙 5kg', ...over });
+}
+
+beforeAll(async () => {
+  for (const name of ['gateway', 'channel-sandbox', 'acquiring']) {
+    for (let i = 0; i < 3; i++)
+      await until(`${name} to answer`, async () => ((await fetch(`${serviceUrl(name)}/health/ready`)).status === 200 ? true : undefined), 30_000, 100);
+  }
+  await hooks.start();
+  on = await onboardPartner(
+    { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
+    { tenantId: TENANT, name: `e2e mall ${uniq()}`, appCount: 6, callbackUrl: hooks.url, scopes: SCOPES },
+  );
+  const [setup, methods, outcomes, close, jobs, refunds] = on.apps;
+  app = { setup: setup!, methods: methods!, outcomes: outcomes!, close: close!, jobs: jobs!, refunds: refunds! };
+  for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
+  shop = await onboardMerchant(on, app.setup, `金堂县e2e商城${uniq()}`);
+  // acquiring learns of the merchant from onboarding's event: wait until it takes orders for it
+  await until(
+    'acquiring to know the merchant',
+    async () => {
+      try {
+        return await newOrder(app.setup, 100);
+      } catch (err) {
+        if (err instanceof CountypayApiError && (err.code === 'merchant_not_active' || err.code === 'not_found')) return undefined;
+        throw err;
+      }
+    },
+    60_000,
+    500,
+  );
+  expiringCreated = await newOrder(app.jobs, 6_001, { expiresInSeconds: 60 });
+  expiringPaying = await newOrder(app.jobs, 6_002, { expiresInSeconds: 60 });
+  await app.jobs.client.acquiringOrders.pay(expiringPaying.id, { method: 'alipay_wap' });
+  other = await onboardPartner(
+    { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
+    { tenantId: OTHER_TENANT, name: `e2e other county ${uniq()}`, appCount: 1, callbackUrl: hooks.url, scopes: SCOPES },
+  );
+});
+
+afterAll(async () => {
+  await hooks.stop();
+});
+
+describe('orders', () => {
+  it('create, query by id and by outTradeNo, list with filters; another county answers 404', async () => {
+    const created = await newOrder(app.setup, 12_345, { expiresInSeconds: 600, returnUrl: 'https://mall.example/back' });
+    expect(created).toMatchObject({
+      status: 'created',
+      amountFen: 12_345,
+      refundStatus: 'none',
+      method: null,
+      cashierPath: `/v1/acquiring/cashier/${created.id}`,
+    });
+    expect(await app.setup.client.acquiringOrders.get(created.id)).toEqual(created);
+    expect(await app.setup.client.acquiringOrders.getByOutTradeNo(created.outTradeNo)).toEqual(created);
+    const page = await app.setup.client.acquiringOrders.list({ minAmountFen: 12_345, maxAmountFen: 12_345, status: 'created', limit: 100 });
+    expect(page.data.map((o) => o.id)).toContain(created.id);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.get(created.id))).status).toBe(404);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.pay(created.id, { method: 'alipay_wap' }))).status).toBe(404);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.close(created.id))).status).toBe(404);
+    const dup = await apiError(
+      app.setup.client.acquiringOrders.create({ merchantId: shop.merchantId, outTradeNo: created.outTradeNo, amountFen: 1, subject: 'x' }),
+    );
+    expect([dup.status, dup.code]).toEqual([409, 'duplicate_out_trade_no']);
+  });
+});
+
+describe('wallet and UnionPay online payments through the sandbox', () => {
+  it.each([
+    ['wechat_jsapi', 1_001, 'js_bridge'],
+    ['wechat_h5', 1_002, 'redirect'],
+    ['wechat_native', 1_003, 'qr_code'],
+    ['alipay_wap', 1_004, 'redirect'],
+    ['alipay_page', 1_005, 'redirect'],
+    ['unionpay_online', 1_006, 'redirect'],
+  ] as const)(
+    '%s: the cashier gets what it needs; the payer pays; the notification makes it succeeded, webhook and ledger follow',
+    async (method, amountFen, action) => {
+      const order = await newOrder(app.methods, amountFen);
+      const started = await app.methods.client.acquiringOrders.pay(order.id, { method, ...(method === 'wechat_jsapi' ? { payerId: `o_${uniq()}` } : {}) });
+      expect(started.order).toMatchObject({ status: 'paying', method, channel: CHANNEL_OF[method] });
+      expect(started.next.action).toBe(action);
+      if (action === 'js_bridge') expect(started.next.payParams).toMatchObject({ package: expect.stringMatching(/^prepay_id=/), signType: 'RSA' });
+      if (action === 'qr_code') expect(started.next.qrPayload).toMatch(/^weixin:\/\/wxpay\/bizpayurl\?pr=/);
+      if (action === 'redirect') expect(started.next.redirectUrl).toContain(`/online/checkout/${CHANNEL_OF[method]}/${order.id}`);
+      // nothing but the channel makes it succeeded
+      expect((await app.methods.client.acquiringOrders.get(order.id)).status).toBe('paying');
+      expect((await payer(CHANNEL_OF[method], order.id, 'pay')).status).toBe('succeeded');
+      const done = await finalOrder(app.methods, order.id);
+      expect(done).toMatchObject({ status: 'succeeded', amountFen, channelTradeNo: expect.any(String), paidAt: expect.any(String) });
+      const hook = await hooks.waitFor('payment.succeeded', order.id);
+      expect(hook.verified).toBe(true);
+      expect(hook.event.data).toMatchObject({ orderId: order.id, product: 'acquiring', amountFen, channel: CHANNEL_OF[method] });
+      const [entry] = await waitForLedger(app.methods.client, order.id);
+      expect(entry).toMatchObject({ sourceType: 'payment.succeeded', amountFen, feeFen: Number(expectedFeeFen(BigInt(amountFen), 55n, 1n)) });
+    },
+  );
+
+  it('a declined payment fails with the channel reason and a payment.failed webhook', async () => {
+    const order = await newOrder(app.outcomes, 2_000);
+    await app.outcomes.client.acquiringOrders.pay(order.id, { method: 'alipay_wap' });
+    await payer('alipay', order.id, 'decline', 'card_frozen');
+    expect(await finalOrder(app.outcomes, order.id)).toMatchObject({ status: 'failed', failureReason: 'card_frozen' });
+    expect((await hooks.waitFor('payment.failed', order.id)).event.data).toMatchObject({ reason: 'card_frozen', product: 'acquiring' });
+    expect((await apiError(app.outcomes.client.acquiringOrders.pay(order.id, { method: 'alipay_wap' }))).code).toBe('order_not_payable');
+  });
+
+  it.each([
+    ['duplicated', 2_141],
+    ['out of order (a stale user_paying after the success)', 2_142],
+    ['late', 2_143],
+  ])('a %s notification is applied once: one success, one webhook, one ledger entry', async (_what, amountFen) => {
+    const order = await newOrder(app.outcomes, amountFen);
+    await app.outcomes.client.acquiringOrders.pay(order.id, { method: 'wechat_h5' });
+    await payer('wechat', order.id, 'pay');
+    expect(await finalOrder(app.outcomes, order.id)).toMatchObject({ status: 'succeeded' });
+    await waitForLedger(app.outcomes.client, order.id);
+    await new Promise((r) => setTimeout(r, 1500)); // room for a second delivery
+    expect((await app.outcomes.client.acquiringOrders.get(order.id)).status).toBe('succeeded');
+    expect(new Set(hooks.about('payment.succeeded', order.id).map((h) => h.webhookId)).size).toBe(1);
+    const entries = await waitForLedger(app.outcomes.client, order.id);
+    expect(entries).toHaveLength(1);
+  });
+
+  it('switching method closes the first channel order; closing a paying order closes it at the channel', async () => {
+    const order = await newOrder(app.close, 3_000);
+    await app.close.client.acquiringOrders.pay(order.id, { method: 'alipay_wap' });
+    const switched = await app.close.client.acquiringOrders.pay(order.id, { method: 'unionpay_online' });
+    expect(switched.order).toMatchObject({ status: 'paying', channel: 'unionpay', method: 'unionpay_online' });
+    const alipay = (await (await fetch(`${sandbox()}/channels/alipay/payments/${order.id}?tenantId=${TENANT}`)).json()) as { status: string };
+    expect(alipay.status).toBe('closed');
+    const closed = await app.close.client.acquiringOrders.close(order.id);
+    expect(closed).toMatchObject({ status: 'closed', closeReason: 'closed_by_partner' });
+    const unionpay = (await (await fetch(`${sandbox()}/channels/unionpay/payments/${order.id}?tenantId=${TENANT}`)).json()) as { status: string };
+    expect(unionpay.status).toBe('closed');
+    expect((await hooks.waitFor('payment.closed', order.id)).event.data).toMatchObject({ reason: 'closed_by_partner', channel: 'unionpay' });
+  });
+
+  it('closing an order the payer has just paid answers invalid_state_transition and the order is succeeded', async () => {
+    const order = await newOrder(app.close, 3_100);
+    const callbackless = await app.close.client.acquiringOrders.pay(order.id, { method: 'alipay_page' });
+    expect(callbackless.order.status).toBe('paying');
+    await payer('alipay', order.id, 'pay');
+    const err = await apiError(app.close.client.acquiringOrders.close(order.id));
+    expect([err.status, err.code]).toEqual([409, 'invalid_state_transition']);
+    expect((await app.close.client.acquiringOrders.get(order.id)).status).toBe('succeeded');
+  });
+});
+
+/** What the channel sandbox holds for an order. */
+async function atChannel(channel: string, orderId: string): Promise<{ status: string; amountFen: number; refundedFen: number }> {
+  const r = await fetch(`${sandbox()}/channels/${channel}/payments/${orderId}?tenantId=${TENANT}`);
+  return (await r.json()) as { status: string; amountFen: number; refundedFen: number };
+}
+
+describe('jobs', () => {
+  it('a payment whose notification was lost is found by querying the channel (补单)', async () => {
+    const order = await newOrder(app.jobs, 4_000);
+    await app.jobs.client.acquiringOrders.pay(order.id, { method: 'wechat_h5' });
+    await payer('wechat', order.id, 'pay', undefined, false);
+    expect((await app.jobs.client.acquiringOrders.get(order.id)).status).toBe('paying');
+    expect(await finalOrder(app.jobs, order.id, 20_000)).toMatchObject({ status: 'succeeded' });
+    expect((await hooks.waitFor('payment.succeeded', order.id)).event.data).toMatchObject({ amountFen: 4_000 });
+    await waitForLedger(app.jobs.client, order.id);
+  });
+
+  it('a success arriving for a closed order is not applied: an exception item for operators and an automatic refund', async () => {
+    const order = await newOrder(app.jobs, 4_100);
+    await app.jobs.client.acquiringOrders.pay(order.id, { method: 'wechat_h5' });
+    expect((await app.jobs.client.acquiringOrders.close(order.id)).status).toBe('closed');
+    expect((await atChannel('wechat', order.id)).status).toBe('closed');
+    // the payer confirms on a page opened before the close: the channel takes the money and notifies
+    const late = await fetch(`${sandbox()}/online/payer/wechat/${order.id}/pay-after-close`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: TENANT }),
+    });
+    expect(late.status).toBe(200);
+    const item = await until(
+      'the exception to be refunded',
+      async () => {
+        const page = await on.county.request<{ data: Array<{ orderId: string; resolution: string; amountFen: number; kind: string; refundId: string }> }>(
+          'GET',
+          '/v1/acquiring/exceptions',
+          { query: { orderId: order.id } },
+        );
+        return page.data.find((x) => x.resolution === 'refunded');
+      },
+      20_000,
+      300,
+    );
+    expect(item).toMatchObject({ orderId: order.id, kind: 'paid_after_close', amountFen: 4_100 });
+    expect(await atChannel('wechat', order.id)).toMatchObject({ status: 'succeeded', refundedFen: 4_100 });
+    const after = await app.jobs.client.acquiringOrders.get(order.id);
+    expect(after).toMatchObject({ status: 'closed', refundStatus: 'none', refundedFen: 0 });
+    expect(hooks.about('payment.succeeded', order.id)).toEqual([]);
+    // another county's operator sees none of it
+    const theirs = await other.county.request<{ data: unknown[] }>('GET', '/v1/acquiring/exceptions', { query: { orderId: order.id } });
+    expect(theirs.data).toEqual([]);
+  });
+
+  it('expired orders are closed by the job, a payment in progress closed at the channel first', async () => {
+    const created = await finalOrder(app.jobs, expiringCreated.id, 90_000, 2_000);
+    expect(created).toMatchObject({ status: 'closed', closeReason: 'expired' });
+    const paying = await finalOrder(app.jobs, expiringPaying.id, 30_000, 2_000);
+    expect(paying).toMatchObject({ status: 'closed', closeReason: 'expired', channel: 'alipay' });
+    expect((await atChannel('alipay', expiringPaying.id)).status).toBe('closed');
+    expect((await hooks.waitFor('payment.closed', expiringPaying.id)).event.data).toMatchObject({ reason: 'expired' });
+    expect((await apiError(app.jobs.client.acquiringOrders.pay(expiringCreated.id, { method: 'wechat_h5' }))).code).toBe('order_not_payable');
+  });
+});
