@@ -886,6 +886,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/qr/stats/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A day's QR payments per county: volume, amount, success rate, latency, and the same by hour (Beijing time)
+         * @description A county operator gets its own county only. A province operator gets every county with payments that day, or the one it names with X-CP-Tenant-Id. Latency is the time from order to paid of the succeeded orders.
+         */
+        get: operations["getQrDailyStats"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}": {
         parameters: {
             query?: never;
@@ -1352,6 +1372,21 @@ export type components = {
             /** @example jintang.ops */
             username: string;
         };
+        CountyPaymentStats: {
+            /** @description succeeded amount in fen (分) */
+            amountFen: number;
+            failed: number;
+            /** @description 24 slots, hour 0 to 23 */
+            hours: components["schemas"]["HourPaymentStats"][];
+            latencyMsAvg: number | null;
+            latencyMsP95: number | null;
+            orders: number;
+            succeeded: number;
+            /** @description succeeded / (succeeded + failed), 0..1; null before any order is final */
+            successRate: number | null;
+            /** @example t510121 */
+            tenantId: string;
+        };
         CreateAppRequest: {
             /**
              * @description where webhooks go
@@ -1773,6 +1808,16 @@ export type components = {
             product: "qr" | "acquiring" | "credit";
             rateBp: number;
         };
+        HourPaymentStats: {
+            /** @description succeeded amount in fen (分) */
+            amountFen: number;
+            /** @description hour of the day, Beijing time */
+            hour: number;
+            /** @description mean order-to-paid time of the succeeded orders, ms */
+            latencyMsAvg: number | null;
+            orders: number;
+            succeeded: number;
+        };
         /**
          * @example {
          *       "id": "6f1d2c3b-8a4e-4f5d-9b6c-7e8f9a0b1c2d",
@@ -2140,6 +2185,12 @@ export type components = {
             tenantId: string;
             /** @constant */
             type: "payment.failed";
+        };
+        PaymentStats: {
+            /** @description the counties with payments that day (a county operator: its own only), by county id */
+            counties: components["schemas"]["CountyPaymentStats"][];
+            /** @example 2026-11-29 */
+            date: string;
         };
         PaymentSucceededData: {
             amountFen: number;
@@ -15683,6 +15734,174 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "merchant_not_active",
                      *         "message": "merchant not active",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getQrDailyStats: {
+        parameters: {
+            query?: {
+                /** @description the Beijing-time calendar day (default: today) */
+                date?: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "date": "2026-11-29",
+                     *       "counties": [
+                     *         {
+                     *           "tenantId": "t510121",
+                     *           "orders": 100,
+                     *           "succeeded": 100,
+                     *           "failed": 100,
+                     *           "amountFen": 100,
+                     *           "successRate": 100,
+                     *           "latencyMsAvg": 100,
+                     *           "latencyMsP95": 100,
+                     *           "hours": [
+                     *             {
+                     *               "hour": 23,
+                     *               "orders": 100,
+                     *               "succeeded": 100,
+                     *               "amountFen": 100,
+                     *               "latencyMsAvg": 100
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["PaymentStats"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
