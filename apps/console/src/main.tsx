@@ -67,7 +67,11 @@ function Root() {
       (e: unknown) => setSession(e instanceof ApiFailure ? null : null),
     );
   }, []);
-  useEffect(() => setTenantScope(session?.operator.tenantId ?? undefined), [session]);
+  // a county operator's scope is its own county; a province operator's is set by the county picker
+  // (this effect runs after the pages' own, so it must not clear the county they picked)
+  useEffect(() => {
+    if (session?.operator.tenantId) setTenantScope(session.operator.tenantId);
+  }, [session]);
   const signOut = async () => {
     await api('DELETE', '/console/api/session').catch(() => undefined);
     setSession(null);

@@ -26,6 +26,7 @@ const OPERATIONS = [
   'POST /v1/qr/pos/payments → createQrPosPayment',
   'POST /v1/qr/orders/{id}/refunds → createQrRefund',
   'GET /v1/qr/orders/{id}/refunds → listQrRefunds',
+  'GET /v1/qr/stats/daily → getQrDailyStats',
   'GET /v1/qr/codes/{merchantId} → getQrStaticCode',
   'GET /v1/qr/codes/{merchantId}/{storeId} → getQrStoreStaticCode',
   'GET /v1/qr/r/{tenantCode}/{merchantId} → resolveQrStaticCode',

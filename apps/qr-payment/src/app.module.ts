@@ -4,6 +4,7 @@ import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { ChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
 import { NotifyModule } from './notify/notify.module';
+import { OpsStatsModule } from './ops-stats/ops-stats.module';
 import { QrReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
 import { PosModule } from './pos/pos.module';
@@ -20,6 +21,7 @@ import { StaticCodesModule } from './static-codes/static-codes.module';
     StaticCodesModule,
     NotifyModule,
     RefundsModule,
+    OpsStatsModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

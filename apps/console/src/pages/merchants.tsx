@@ -24,14 +24,14 @@ export function MerchantsPage({ session }: { session: Session }) {
   const [rejecting, setRejecting] = useState<Merchant>();
   const [reason, setReason] = useState('');
   const load = () =>
-    void api<Page<Merchant>>('GET', '/v1/merchants?status=pending_review&limit=100').then(
+    void api<Page<Merchant>>('GET', '/v1/merchants?status=pending_review&limit=100', undefined, { tenantId: tenant }).then(
       (p) => setRows(p.data),
       () => setRows([]),
     );
   useEffect(load, [tenant]);
   const decide = async (m: Merchant, action: 'approve' | 'reject', why: string) => {
     try {
-      await api('POST', `/v1/admin/merchants/${m.merchantId}/${action}`, { reason: why });
+      await api('POST', `/v1/admin/merchants/${m.merchantId}/${action}`, { reason: why }, { tenantId: tenant });
       void message.success(`${m.legalName}: ${action === 'approve' ? t.approve : t.reject}`);
       load();
     } catch (e) {

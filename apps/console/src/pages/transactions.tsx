@@ -34,13 +34,16 @@ export function TransactionsPage({ session }: { session: Session }) {
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
   const [trace, setTrace] = useState<{ url: string | null; traceId: string | null; search: string }>();
   const search = async (q: string) => {
-    const p = await api<Page<Order>>('GET', `/v1/qr/orders?limit=50${q ? `&outTradeNo=${encodeURIComponent(q)}` : ''}`);
+    const p = await api<Page<Order>>('GET', `/v1/qr/orders?limit=50${q ? `&outTradeNo=${encodeURIComponent(q)}` : ''}`, undefined, { tenantId: tenant });
     setRows(p.data);
   };
   const openTimeline = async (o: Order) => {
     setOpen(o);
     setTrace(undefined);
-    setLedger((await api<Page<LedgerEntry>>('GET', `/v1/ledger/entries?orderId=${o.id}`).catch(() => ({ data: [] as LedgerEntry[] }))).data);
+    setLedger(
+      (await api<Page<LedgerEntry>>('GET', `/v1/ledger/entries?orderId=${o.id}`, undefined, { tenantId: tenant }).catch(() => ({ data: [] as LedgerEntry[] })))
+        .data,
+    );
     setTrace(await api('GET', `/console/api/payments/trace?orderId=${o.id}&tenantId=${tenant ?? ''}`));
   };
   return (
