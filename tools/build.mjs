@@ -39,7 +39,7 @@ const started = Date.now();
 let compiled = 0;
 const options = swcOptions();
 const jobs = [];
-for (const top of ['apps', 'libs', 'tools', 'test/fixtures', 'test/load', 'deploy/k8s']) {
+for (const top of ['apps', 'libs', 'tools', 'test/fixtures', 'test/load', 'test/chaos', 'deploy/k8s']) {
   for await (const file of walk(join(root, top))) {
     const rel = relative(root, file);
     if (rel.startsWith('apps/console/')) continue; // the ops console is a browser app: Vite builds it into dist/console

@@ -78,6 +78,8 @@ export interface SetupOptions {
   file: string;
   fetch: FetchLike;
   log: (line: string) => void;
+  /** the apps' scopes (default: paying and merchants; the chaos suite adds refunds:write) */
+  scopes?: readonly string[];
 }
 
 export interface Setup {
@@ -108,7 +110,7 @@ async function onboardTenant(o: SetupOptions, province: CountypayOperatorClient,
     body: {
       tenantId,
       name: `Bench app ${tenantId}`,
-      scopes: ['qr:pay', 'merchants:read', 'merchants:write'],
+      scopes: [...(o.scopes ?? ['qr:pay', 'merchants:read', 'merchants:write'])],
       callbackUrls: [o.callbackUrl],
       credential: { alg: 'HMAC-SHA256' },
     },
