@@ -13,11 +13,16 @@ if (graph.status !== 0) {
   process.exit(graph.status ?? 1);
 }
 const args = process.argv.slice(2);
-const eslint = spawnSync(process.execPath, [join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'], {
-  env,
-  cwd: root,
-  stdio: 'inherit',
-});
+// typed linting keeps a TypeScript program per tsconfig (services, console, tests): more than V8's default heap
+const eslint = spawnSync(
+  process.execPath,
+  ['--max-old-space-size=8192', join(root, 'node_modules/eslint/bin/eslint.js'), ...(args.length ? args : ['.']), '--max-warnings', '0'],
+  {
+    env,
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 if (eslint.status !== 0) process.exit(eslint.status ?? 1);
 const patterns = (args.length ? args : ['.']).map((p) =>
   p.endsWith('.ts') || p.endsWith('.mjs') || p.endsWith('.json') ? p : `${p.replace(/\/$/, '')}/**/*.{ts,mjs,json}`,
