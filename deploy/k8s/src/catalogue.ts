@@ -13,7 +13,7 @@ export const APP_SECRET_KEYS = {
   'blind-index-key': 'COUNTYPAY_BLIND_INDEX_KEY: base64 of 32 random bytes (blind indexes)',
   'platform-sm2-private-key': 'COUNTYPAY_PLATFORM_SM2_PRIVATE_KEY: 64 hex digits (signs responses)',
   'platform-sm2-public-key': 'COUNTYPAY_PLATFORM_SM2_PUBLIC_KEY: 04 + 128 hex digits (optional; derived when absent)',
-  'sandbox-notify-secret': 'SANDBOX_NOTIFY_SECRET: HMAC key of channel notifications (qr-payment, and the sandbox when on)',
+  'sandbox-notify-secret': 'SANDBOX_NOTIFY_SECRET: HMAC key of channel notifications (qr-payment, acquiring, and the sandbox when on)',
   'bootstrap-operator-token': 'COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: optional, cpo_ + ≥ 32 url-safe characters (first province operator)',
   'bootstrap-console-password':
     'COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD: optional, the ops console password of the first province operator (user name `province`), set once while it has none (onboarding)',
@@ -80,14 +80,26 @@ export const SERVICES: readonly ServiceSpec[] = [
     calls: ['channel-sandbox'],
     secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
   },
-  { name: 'acquiring', schema: 'acquiring', calls: [], secretEnv: { ...SERVICE_AUTH } },
-  { name: 'credit', schema: 'credit', calls: [], secretEnv: { ...SERVICE_AUTH } },
+  {
+    name: 'acquiring',
+    schema: 'acquiring',
+    // the online channels (wallets, UnionPay online, card quick pay): the sandbox in staging, the channel front in production
+    calls: ['channel-sandbox'],
+    secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
+  },
+  {
+    name: 'credit',
+    schema: 'credit',
+    // the consent SMS gateway and the county core banking (repayment debits)
+    calls: ['channel-sandbox'],
+    secretEnv: { ...SERVICE_AUTH },
+  },
   { name: 'settlement', schema: 'settlement', calls: [], secretEnv: { ...SERVICE_AUTH } },
   {
     name: 'channel-sandbox',
     schema: 'channel_sandbox',
-    // sends payment notifications back to qr-payment's notify route
-    calls: ['qr-payment'],
+    // sends payment notifications back to qr-payment's and acquiring's notify routes
+    calls: ['qr-payment', 'acquiring'],
     secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
   },
 ];

@@ -396,7 +396,8 @@ describe('the Kubernetes manifests (cdk8s)', () => {
         for (const f of filesUnder(join(root, 'apps', s.name, 'src')).filter((x) => x.endsWith('.ts') && !/\.(int-|e2e-)?spec\.ts$/.test(x))) {
           for (const m of readFileSync(f, 'utf8').matchAll(/\.url\('([a-z-]+)'\)/g)) used.add(m[1]);
         }
-        expect([s.name, [...used].filter((u) => !s.calls.includes(u as never))]).toEqual([s.name, []]);
+        // a service naming itself builds a callback URL for another (acquiring's notify URL for the channels): not a call it makes
+        expect([s.name, [...used].filter((u) => u !== s.name && !s.calls.includes(u as never))]).toEqual([s.name, []]);
       }
     });
 
