@@ -1,4 +1,7 @@
-import { IsIn } from 'class-validator';
+import { IsIn, Matches } from 'class-validator';
+import { Sensitive } from '@countypay/config';
+
+const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
 
 /** credit's own settings (env vars of the same names). */
 export class CreditConfig {
@@ -9,4 +12,9 @@ export class CreditConfig {
    */
   @IsIn(['system', 'manual'])
   CREDIT_CLOCK_MODE: 'system' | 'manual' = 'system';
+
+  /** the platform's key for personal data at rest (the customer's repayment account number) */
+  @Sensitive()
+  @Matches(BASE64_32, { message: 'COUNTYPAY_PII_KEY must be base64 of 32 bytes' })
+  COUNTYPAY_PII_KEY = '';
 }

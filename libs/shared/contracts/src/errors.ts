@@ -87,6 +87,8 @@ export const ERROR_CODES = [
   'limit_above_unsecured_cap',
   'consent_code_invalid',
   'consent_expired',
+  'repayment_declined',
+  'repayment_exceeds_due',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -205,6 +207,8 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'credit_insufficient':
     case 'out_of_region':
     case 'limit_above_unsecured_cap':
+    case 'repayment_declined':
+    case 'repayment_exceeds_due':
       return { status: 422, type: 'invalid_request_error' };
     case 'credit_line_not_active':
     case 'credit_line_expired':
