@@ -536,3 +536,33 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     expect(JSON.stringify(events)).not.toContain(POOR);
   });
 });
+
+describe('daily jobs with the calendar clock', () => {
+  it('catches up every missed business date up to today once, and a second pass does nothing', async () => {
+    const { DailyJobsScheduler } = await import('./jobs/daily-jobs.scheduler');
+    const { DailyJobsService } = await import('./jobs/daily-jobs.service');
+    const { SettingsRepository } = await import('./settings/settings.repository');
+    const { SettingsService } = await import('./settings/settings.service');
+    const { AuditRepository } = await import('./common/audit.repository');
+    const system = Object.assign(new CreditConfig(), { CREDIT_CLOCK_MODE: 'system', CREDIT_JOBS_INTERVAL_MS: 60_000 });
+    const repo = svc.app.get(SettingsRepository);
+    const settings = new SettingsService(svc.ds, repo, svc.app.get(AuditRepository), system);
+    const scheduler = new DailyJobsScheduler(svc.ds, system, repo, settings, svc.app.get(DailyJobsService), svc.logger);
+    const runs = async (tenantId: string) =>
+      Number(
+        (
+          await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'classification'`, [
+            tenantId,
+          ])
+        )[0]!.n,
+      );
+    const before = await runs('t510125');
+    const ran = await scheduler.tick();
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // t510125 stood at 2026-04-23: every date after it up to today ran once (t510122 is already past today)
+    const missed = Math.round((Date.parse(today) - Date.parse('2026-04-23')) / 86_400_000);
+    expect((await runs('t510125')) - before).toBe(missed);
+    expect(ran).toBeGreaterThanOrEqual(missed);
+    expect(await scheduler.tick()).toBe(0);
+  }, 120_000);
+});

@@ -3,6 +3,7 @@ import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
 import { AuditRepository } from './common/audit.repository';
 import { CreditPii } from './common/pii';
 import { CreditConfig } from './config/credit.config';
+import { DailyJobsScheduler } from './jobs/daily-jobs.scheduler';
 import { DailyJobsService } from './jobs/daily-jobs.service';
 import { LinesController } from './lines/lines.controller';
 import { LinesRepository } from './lines/lines.repository';
@@ -41,6 +42,7 @@ import { LoansRepository } from './holds/loans.repository';
     LoansRepository,
     HoldsService,
     DailyJobsService,
+    DailyJobsScheduler,
   ],
   exports: [HoldsService, DailyJobsService, SettingsService],
 })

@@ -1,4 +1,5 @@
-import { IsIn, Matches } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, Matches, Max, Min } from 'class-validator';
 import { Sensitive } from '@countypay/config';
 
 const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
@@ -12,6 +13,13 @@ export class CreditConfig {
    */
   @IsIn(['system', 'manual'])
   CREDIT_CLOCK_MODE: 'system' | 'manual' = 'system';
+
+  /** how often (system clock) the daily jobs look for a business date to run */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  CREDIT_JOBS_INTERVAL_MS = 60_000;
 
   /** the platform's key for personal data at rest (the customer's repayment account number) */
   @Sensitive()
