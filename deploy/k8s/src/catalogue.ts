@@ -78,7 +78,13 @@ export const SERVICES: readonly ServiceSpec[] = [
     secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
   },
   { name: 'acquiring', schema: 'acquiring', calls: [], secretEnv: { ...SERVICE_AUTH } },
-  { name: 'credit', schema: 'credit', calls: [], secretEnv: { ...SERVICE_AUTH } },
+  {
+    name: 'credit',
+    schema: 'credit',
+    // the county's SMS gateway and core-banking repayment debits: the sandbox in staging
+    calls: ['channel-sandbox'],
+    secretEnv: { ...SERVICE_AUTH, COUNTYPAY_PII_KEY: { key: 'pii-key' } },
+  },
   { name: 'settlement', schema: 'settlement', calls: [], secretEnv: { ...SERVICE_AUTH } },
   {
     name: 'channel-sandbox',
