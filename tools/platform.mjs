@@ -121,6 +121,8 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       ...secretsEnv(secrets, svc.name),
       QR_NOTIFY_BASE_URL: `http://127.0.0.1:${p.basePort + SERVICES.find((s) => s.name === 'qr-payment').offset}`,
       COUNTYPAY_SERVICE_URLS: JSON.stringify(Object.fromEntries(SERVICES.map((s) => [s.name, `http://127.0.0.1:${p.basePort + s.offset}`]))),
+      // the local platform is the sandbox profile: tests and the demo advance the credit business clock
+      CREDIT_CLOCK_MODE: 'manual',
       ...extraEnv,
     };
     const child = spawn(

@@ -4,6 +4,7 @@
  * (an external system); the business clock runs in manual mode, as in the sandbox profile. The
  * outbox is checked in PostgreSQL (the relay does not publish here).
  */
+import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '@countypay/contracts';
 import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
 import { ServiceAuth } from '@countypay/service-kit';
@@ -12,7 +13,9 @@ import { CreditConfig } from './config/credit.config';
 import { CreditModule } from './credit.module';
 import { migrations } from './data-source';
 import { addDays } from './domain/business-date';
+import { CoreBankingClient } from './sms/core-banking.client';
 import { CreditSmsClient } from './sms/credit-sms.client';
+import { FakeCounty } from './testing/fake-county';
 
 const T = 't510122';
 const T2 = 't510129';
@@ -42,7 +45,10 @@ async function asAcquiring(path: string, body: object) {
   return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
 }
 
-const sms: { tenantId: string; mobile: string; text: string }[] = [];
+const county$ = new FakeCounty();
+const sms = county$.sms;
+const ACCOUNT = '6222021001012345678';
+county$.balances.set(ACCOUNT, 100_000_000n);
 let svc: TestService;
 
 const PRODUCT = {
@@ -68,16 +74,29 @@ async function outbox(): Promise<EventEnvelope<Record<string, unknown>>[]> {
 let productId: string;
 
 /** apply → SMS consent → approve: the line id. */
-async function openLine(customerRef: string, limitFen: number, region = '510122'): Promise<string> {
+async function openLine(
+  customerRef: string,
+  limitFen: number,
+  o: { account?: string; tenant?: { app: typeof app; county: typeof county; productId: string; region: string } } = {},
+): Promise<string> {
+  const t = o.tenant ?? { app, county, productId, region: '510122' };
   const a = await svc.call('POST', '/credit/applications', {
-    actor: app,
-    body: { customerRef, customerName: '张三丰', mobile: '13800138000', region, productId, requestedLimitFen: limitFen },
+    actor: t.app,
+    body: {
+      customerRef,
+      customerName: '张三丰',
+      mobile: '13800138000',
+      region: t.region,
+      productId: t.productId,
+      requestedLimitFen: limitFen,
+      repaymentAccountNo: o.account ?? ACCOUNT,
+    },
   });
   expect(a.status).toBe(201);
-  const code = /验证码 (\d{6})/.exec(sms.at(-1)!.text)![1]!;
-  expect((await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: app, body: { smsCode: code } })).status).toBe(200);
+  const code = county$.lastCode('13800138000');
+  expect((await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: t.app, body: { smsCode: code } })).status).toBe(200);
   const ok = await svc.call('POST', `/credit/applications/${a.body.id}/approve`, {
-    actor: county,
+    actor: t.county,
     body: { limitFen, expiresOn: '2028-12-31', reason: '授信通过' },
   });
   expect(ok.status).toBe(200);
@@ -92,15 +111,13 @@ beforeAll(async () => {
     override: (b) =>
       b
         .overrideProvider(CreditConfig)
-        .useValue(Object.assign(new CreditConfig(), { CREDIT_CLOCK_MODE: 'manual' }))
+        .useValue(Object.assign(new CreditConfig(), { CREDIT_CLOCK_MODE: 'manual', COUNTYPAY_PII_KEY: randomBytes(32).toString('base64') }))
         .overrideProvider(ServiceAuth)
         .useValue(creditAuth)
         .overrideProvider(CreditSmsClient)
-        .useValue({
-          send: async (tenantId: string, mobile: string, text: string) => {
-            sms.push({ tenantId, mobile, text });
-          },
-        }),
+        .useValue(county$.smsClient)
+        .overrideProvider(CoreBankingClient)
+        .useValue(county$.coreClient),
   });
   await svc.schema.adminQuery(`insert into credit_settings (tenant_id, business_date) values ($1, $2), ($3, $2)`, [T, START, T2]);
 }, 60_000);
@@ -139,7 +156,15 @@ describe('credit lines', () => {
   it('applies with SMS consent, keeps the mobile masked, and opens the line on approval', async () => {
     const a = await svc.call('POST', '/credit/applications', {
       actor: app,
-      body: { customerRef: 'cust-1', customerName: '张三丰', mobile: '13800138000', region: '510122101', productId, requestedLimitFen: 5_000_000 },
+      body: {
+        customerRef: 'cust-1',
+        customerName: '张三丰',
+        mobile: '13800138000',
+        region: '510122101',
+        productId,
+        requestedLimitFen: 5_000_000,
+        repaymentAccountNo: ACCOUNT,
+      },
     });
     expect(a.status).toBe(201);
     expect(a.body).toMatchObject({ state: 'awaiting_consent', mobileMasked: expect.not.stringContaining('13800138000') });
@@ -170,12 +195,23 @@ describe('credit lines', () => {
     expect(events.map((e) => e.type)).toContain('credit.line-opened');
     expect(JSON.stringify(events)).not.toContain('13800138000');
     expect(JSON.stringify(events)).not.toContain('张三丰');
+    expect(JSON.stringify(events)).not.toContain(ACCOUNT);
+    const stored = await svc.schema.adminQuery<{ c: string }>(`select repayment_account_cipher as c from credit_lines where id = $1`, [approved.body.lineId]);
+    expect(stored[0]!.c).not.toContain(ACCOUNT);
     // another tenant's app does not see it
     expect((await svc.call('GET', `/credit/lines/${approved.body.lineId}`, { actor: appT2 })).status).toBe(404);
     // one open line per customer
     const again = await svc.call('POST', '/credit/applications', {
       actor: app,
-      body: { customerRef: 'cust-1', customerName: '张三丰', mobile: '13800138000', region: '510122', productId, requestedLimitFen: 100 },
+      body: {
+        customerRef: 'cust-1',
+        customerName: '张三丰',
+        mobile: '13800138000',
+        region: '510122',
+        productId,
+        requestedLimitFen: 100,
+        repaymentAccountNo: ACCOUNT,
+      },
     });
     expect(again.body.error.code).toBe('credit_line_exists');
   });
@@ -183,7 +219,15 @@ describe('credit lines', () => {
   it('refuses a customer from outside the county and a limit above the unsecured cap', async () => {
     const a = await svc.call('POST', '/credit/applications', {
       actor: app,
-      body: { customerRef: 'cust-far', customerName: '李四', mobile: '13900139000', region: '510123', productId, requestedLimitFen: 100_000 },
+      body: {
+        customerRef: 'cust-far',
+        customerName: '李四',
+        mobile: '13900139000',
+        region: '510123',
+        productId,
+        requestedLimitFen: 100_000,
+        repaymentAccountNo: ACCOUNT,
+      },
     });
     const code = /验证码 (\d{6})/.exec(sms.at(-1)!.text)![1]!;
     await svc.call('POST', `/credit/applications/${a.body.id}/consent`, { actor: app, body: { smsCode: code } });
@@ -198,7 +242,15 @@ describe('credit lines', () => {
 
     const big = await svc.call('POST', '/credit/applications', {
       actor: app,
-      body: { customerRef: 'cust-big', customerName: '王五', mobile: '13700137000', region: '510122', productId, requestedLimitFen: 20_000_001 },
+      body: {
+        customerRef: 'cust-big',
+        customerName: '王五',
+        mobile: '13700137000',
+        region: '510122',
+        productId,
+        requestedLimitFen: 20_000_001,
+        repaymentAccountNo: ACCOUNT,
+      },
     });
     expect(big.status).toBe(422);
     expect(big.body.error.code).toBe('limit_above_unsecured_cap');
@@ -328,7 +380,8 @@ describe('business clock and daily jobs', () => {
   let loanId: string;
 
   it('bills on the statement date, then overdue → penalty after grace → classification 1/91/271/361 days → freeze', async () => {
-    lineId = await openLine('cust-late', 1_000_000);
+    county$.balances.set('6222020000000000001', 0n);
+    lineId = await openLine('cust-late', 1_000_000, { account: '6222020000000000001' });
     const pay = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
       actor: app,
       body: { outTradeNo: 'LATE-1', amountFen: 1_000_000, installments: 3 },
@@ -382,4 +435,134 @@ describe('business clock and daily jobs', () => {
       (await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'penalty'`, [T]))[0]!.n,
     ).toBe(runs[0]!.n);
   });
+});
+
+describe('repayment: automatic debit with retries, interest-free purchase, payoff', () => {
+  const TR = 't510125';
+  const tr = { app: testActors.app(TR, { scopes: ['credit:pay'] }), county: testActors.county(TR), productId: '', region: '510125' };
+  const RICH = '6222025000000000001';
+  const POOR = '6222025000000000002';
+  let lineA: string;
+  let lineB: string;
+  let lineC: string;
+  let lineD: string;
+  let loanA: string;
+  let loanB: string;
+  let loanC: string;
+  const pay = (line: string, no: string, amountFen: number, installments: number) =>
+    svc.call('POST', `/credit/lines/${line}/payments`, { actor: tr.app, body: { outTradeNo: no, amountFen, installments } });
+  const advance = async (days: number) => (await svc.call('POST', '/credit/clock/advance', { actor: tr.county, body: { days } })).body.businessDate as string;
+  const loan = async (id: string) => (await svc.call('GET', `/credit/drawdowns/${id}`, { actor: tr.app })).body;
+  const line = async (id: string) => (await svc.call('GET', `/credit/lines/${id}`, { actor: tr.app })).body;
+
+  beforeAll(async () => {
+    await svc.schema.adminQuery(`insert into credit_settings (tenant_id, business_date) values ($1, $2)`, [TR, START]);
+    tr.productId = (await svc.call('POST', '/credit/products', { actor: tr.county, body: PRODUCT })).body.id;
+    county$.balances.set(RICH, 100_000_000n);
+    county$.balances.set(POOR, 0n);
+    lineA = await openLine('r-a', 2_000_000, { tenant: tr, account: RICH });
+    lineB = await openLine('r-b', 2_000_000, { tenant: tr, account: POOR });
+    lineC = await openLine('r-c', 2_000_000, { tenant: tr, account: RICH });
+    lineD = await openLine('r-d', 2_000_000, { tenant: tr, account: RICH });
+    loanA = (await pay(lineA, 'A-1', 1_200_000, 3)).body.loanId;
+    loanB = (await pay(lineB, 'B-1', 300_000, 3)).body.loanId;
+    loanC = (await pay(lineC, 'C-1', 100_000, 1)).body.loanId;
+  });
+
+  it('pays off early with interest only to the repayment date (15 days on 6,000.00 at 18% = 45.00)', async () => {
+    const d = (await pay(lineD, 'D-1', 600_000, 6)).body;
+    expect(d.schedule[0].interestFen).toBe(9_000);
+    expect(await advance(15)).toBe('2026-03-25');
+    const before = county$.balances.get(RICH)!;
+    const r = await svc.call('POST', `/credit/lines/${lineD}/repayments`, { actor: tr.app, body: { outRepaymentNo: 'PAYOFF-1', mode: 'payoff' } });
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({
+      kind: 'payoff',
+      amountFen: 604_500,
+      principalFen: 600_000,
+      interestFen: 4_500,
+      feeFen: 0,
+      penaltyFen: 0,
+      businessDate: '2026-03-25',
+    });
+    expect(before - county$.balances.get(RICH)!).toBe(604_500n);
+    expect(await loan(d.loanId)).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    expect(await line(lineD)).toMatchObject({ drawnFen: 0, availableFen: 2_000_000 });
+    // the same repayment number is the same repayment: not debited twice
+    const again = await svc.call('POST', `/credit/lines/${lineD}/repayments`, { actor: tr.app, body: { outRepaymentNo: 'PAYOFF-1', mode: 'payoff' } });
+    expect(again.body.amountFen).toBe(604_500);
+    expect(before - county$.balances.get(RICH)!).toBe(604_500n);
+    const none = await svc.call('POST', `/credit/lines/${lineD}/repayments`, { actor: tr.app, body: { outRepaymentNo: 'PAYOFF-2', mode: 'payoff' } });
+    expect(none.body.error.code).toBe('repayment_exceeds_due');
+  });
+
+  it('auto-debits on the due date; an interest-free purchase repaid in time costs nothing; a declined debit is retried +1 and +3 days', async () => {
+    expect(await advance(7)).toBe('2026-04-01');
+    expect((await loan(loanA)).schedule.map((i: { state: string }) => i.state)).toEqual(['billed', 'pending', 'pending']);
+    const nothingDue = await svc.call('POST', `/credit/lines/${lineA}/repayments`, {
+      actor: tr.app,
+      body: { outRepaymentNo: 'M-0', mode: 'due', amountFen: 1 },
+    });
+    expect(nothingDue.body.error.code).toBe('repayment_exceeds_due');
+    expect(await advance(19)).toBe('2026-04-20');
+    const a = await loan(loanA);
+    expect(a.schedule[0]).toMatchObject({ state: 'paid', paidFen: 412_060 });
+    expect(await line(lineA)).toMatchObject({ drawnFen: 1_200_000 - 394_060 });
+    const c = await loan(loanC);
+    expect(c).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    expect(c.schedule[0]).toMatchObject({ interestFen: 0, paidFen: 100_000 });
+    expect((await loan(loanB)).schedule[0]).toMatchObject({ state: 'billed', paidFen: 0 });
+    await advance(1); // 04-21: retried, declined again; now overdue
+    expect((await loan(loanB)).schedule[0]).toMatchObject({ state: 'overdue', paidFen: 0 });
+    await advance(1); // 04-22: no attempt
+    county$.balances.set(POOR, 1_000_000n);
+    await advance(1); // 04-23: the third attempt succeeds (still inside the grace days: no penalty)
+    expect((await loan(loanB)).schedule[0]).toMatchObject({ state: 'paid', paidFen: 103_015, penaltyFen: 0 });
+    const attempts = county$.debits.filter((d) => d.accountNo === POOR).map((d) => [d.reference.split(':').at(-1), d.status]);
+    expect(attempts).toEqual([
+      ['2026-04-20', 'declined'],
+      ['2026-04-21', 'declined'],
+      ['2026-04-23', 'succeeded'],
+    ]);
+    const events = (await outbox()).filter((e) => e.tenantId === TR && e.data.lineId === lineB);
+    expect(events.map((e) => [e.type, e.data.businessDate])).toEqual([
+      ['credit.line-opened', undefined],
+      ['credit.drawdown-created', '2026-03-10'],
+      ['credit.repayment-failed', '2026-04-20'],
+      ['credit.repayment-failed', '2026-04-21'],
+      ['credit.repayment-received', '2026-04-23'],
+    ]);
+    expect(events.at(-1)!.data).toMatchObject({ amountFen: 103_015, principalFen: 98_515, interestFen: 4_500, kind: 'auto_debit' });
+    expect(JSON.stringify(events)).not.toContain(POOR);
+  });
+});
+
+describe('daily jobs with the calendar clock', () => {
+  it('catches up every missed business date up to today once, and a second pass does nothing', async () => {
+    const { DailyJobsScheduler } = await import('./jobs/daily-jobs.scheduler');
+    const { DailyJobsService } = await import('./jobs/daily-jobs.service');
+    const { SettingsRepository } = await import('./settings/settings.repository');
+    const { SettingsService } = await import('./settings/settings.service');
+    const { AuditRepository } = await import('./common/audit.repository');
+    const system = Object.assign(new CreditConfig(), { CREDIT_CLOCK_MODE: 'system', CREDIT_JOBS_INTERVAL_MS: 60_000 });
+    const repo = svc.app.get(SettingsRepository);
+    const settings = new SettingsService(svc.ds, repo, svc.app.get(AuditRepository), system);
+    const scheduler = new DailyJobsScheduler(svc.ds, system, repo, settings, svc.app.get(DailyJobsService), svc.logger);
+    const runs = async (tenantId: string) =>
+      Number(
+        (
+          await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'classification'`, [
+            tenantId,
+          ])
+        )[0]!.n,
+      );
+    const before = await runs('t510125');
+    const ran = await scheduler.tick();
+    const today = new Date(Date.now() + 8 * 3_600_000).toISOString().slice(0, 10);
+    // t510125 stood at 2026-04-23: every date after it up to today ran once (t510122 is already past today)
+    const missed = Math.round((Date.parse(today) - Date.parse('2026-04-23')) / 86_400_000);
+    expect((await runs('t510125')) - before).toBe(missed);
+    expect(ran).toBeGreaterThanOrEqual(missed);
+    expect(await scheduler.tick()).toBe(0);
+  }, 120_000);
 });

@@ -1,7 +1,9 @@
 import { Module } from '@nestjs/common';
 import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
 import { AuditRepository } from './common/audit.repository';
+import { CreditPii } from './common/pii';
 import { CreditConfig } from './config/credit.config';
+import { DailyJobsScheduler } from './jobs/daily-jobs.scheduler';
 import { DailyJobsService } from './jobs/daily-jobs.service';
 import { LinesController } from './lines/lines.controller';
 import { LinesRepository } from './lines/lines.repository';
@@ -13,17 +15,21 @@ import { SettingsController } from './settings/settings.controller';
 import { SettingsRepository } from './settings/settings.repository';
 import { SettingsService } from './settings/settings.service';
 import { CreditSmsClient } from './sms/credit-sms.client';
+import { CoreBankingClient } from './sms/core-banking.client';
+import { RepaymentsController } from './repayments/repayments.controller';
+import { RepaymentsService } from './repayments/repayments.service';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { LoansRepository } from './holds/loans.repository';
 
 /** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, daily jobs. */
 @Module({
-  controllers: [SettingsController, ProductsController, LinesController, HoldsController],
+  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController],
   providers: [
     { provide: CreditConfig, useFactory: () => loadConfig(CreditConfig) },
     { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
     AuditRepository,
+    CreditPii,
     SettingsRepository,
     SettingsService,
     ProductsRepository,
@@ -31,9 +37,12 @@ import { LoansRepository } from './holds/loans.repository';
     LinesRepository,
     LinesService,
     CreditSmsClient,
+    CoreBankingClient,
+    RepaymentsService,
     LoansRepository,
     HoldsService,
     DailyJobsService,
+    DailyJobsScheduler,
   ],
   exports: [HoldsService, DailyJobsService, SettingsService],
 })

@@ -92,7 +92,7 @@ export const SERVICES: readonly ServiceSpec[] = [
     schema: 'credit',
     // the consent SMS gateway and the county core banking (repayment debits)
     calls: ['channel-sandbox'],
-    secretEnv: { ...SERVICE_AUTH },
+    secretEnv: { ...SERVICE_AUTH, COUNTYPAY_PII_KEY: { key: 'pii-key' } },
   },
   { name: 'settlement', schema: 'settlement', calls: [], secretEnv: { ...SERVICE_AUTH } },
   {

@@ -67,6 +67,22 @@ const OVERDUE = rowOf({
   graceDays: col.int(),
   penaltyMultiplierBp: col.int(),
 });
+const OPEN = rowOf({ ...INSTALLMENT.spec, loanCreatedAt: col.timestamp() });
+const REPAYMENT = rowOf({
+  id: col.uuid(),
+  lineId: col.uuid(),
+  kind: col.text<'manual' | 'payoff' | 'auto_debit'>(),
+  amountFen: col.bigint(),
+  appliedFen: col.bigint(),
+  principalFen: col.bigint(),
+  interestFen: col.bigint(),
+  feeFen: col.bigint(),
+  penaltyFen: col.bigint(),
+  businessDate: col.date(),
+  reference: col.text(),
+  createdAt: col.timestamp(),
+});
+export type RepaymentRecord = RowType<typeof REPAYMENT>;
 const OLDEST = rowOf({ loanId: col.uuid(), lineId: col.uuid(), oldestDue: col.date().nullable() });
 
 /** The only SQL of holds, loans and installments (inside the caller's tenant transaction). */
@@ -160,16 +176,77 @@ export class LoansRepository {
     return many(em, INSTALLMENT, `select ${INSTALLMENT.columns('i')} from loan_installments i where i.loan_id = $1 order by i.period`, [loanId]);
   }
 
-  /** The open installments of a line's loans (billed or overdue, and pending ones when `withPending`), oldest due first, locked. */
-  openInstallmentsOfLine(em: EntityManager, lineId: string, withPending: boolean): Promise<InstallmentRecord[]> {
+  /**
+   * The open installments of a line's active loans, oldest due first, locked: `due` — billed or
+   * overdue and due on or before `date`; `all` — every unpaid one (a payoff).
+   */
+  openInstallmentsOfLine(em: EntityManager, lineId: string, which: 'due' | 'all', date: string): Promise<(InstallmentRecord & { loanCreatedAt: Date })[]> {
     return many(
       em,
-      INSTALLMENT,
-      `select ${INSTALLMENT.columns('i')} from loan_installments i join loans l on l.id = i.loan_id
-        where l.line_id = $1 and l.state = 'active' and i.state in ('billed', 'overdue'${withPending ? `, 'pending'` : ''})
+      OPEN,
+      `select ${INSTALLMENT.columns('i')}, l.created_at as loan_created_at from loan_installments i join loans l on l.id = i.loan_id
+        where l.line_id = $1 and l.state = 'active'
+          and ${which === 'due' ? `i.state in ('billed', 'overdue') and i.due_date <= $2` : `i.state in ('pending', 'billed', 'overdue') and $2::date is not null`}
         order by i.due_date, l.created_at, i.period for update of i`,
-      [lineId],
+      [lineId, date],
     );
+  }
+
+  /**
+   * A payoff: the future (pending) installments of a loan owe no scheduled interest or fee, only
+   * `interestFen` — the interest accrued to the repayment date — on the first of them.
+   */
+  async rewritePendingForPayoff(em: EntityManager, loanId: string, interestFen: bigint): Promise<void> {
+    await execute(
+      em,
+      `update loan_installments set interest_fen = case when period = (select min(period) from loan_installments where loan_id = $1 and state = 'pending') then $2 else 0 end,
+         fee_fen = 0 where loan_id = $1 and state = 'pending'`,
+      [loanId, interestFen],
+    );
+  }
+
+  /** Principal repaid on a loan; the loan is paid off when nothing is open any more. */
+  async settleLoan(em: EntityManager, loanId: string, principalPaidFen: bigint): Promise<void> {
+    await execute(
+      em,
+      `update loans l set outstanding_principal_fen = l.outstanding_principal_fen - $2, updated_at = now(), version = l.version + 1,
+         state = case when not exists (select 1 from loan_installments i where i.loan_id = l.id and i.state in ('pending', 'billed', 'overdue')) then 'paid_off' else l.state end,
+         loan_class = case when not exists (select 1 from loan_installments i where i.loan_id = l.id and i.state in ('pending', 'billed', 'overdue')) then 'normal' else l.loan_class end
+       where l.id = $1`,
+      [loanId, principalPaidFen],
+    );
+  }
+
+  /** Records a repayment once per (line, reference); false when the reference was already applied. */
+  async insertRepayment(
+    em: EntityManager,
+    r: {
+      id: string;
+      tenantId: string;
+      lineId: string;
+      kind: string;
+      amountFen: bigint;
+      appliedFen: bigint;
+      principalFen: bigint;
+      interestFen: bigint;
+      feeFen: bigint;
+      penaltyFen: bigint;
+      businessDate: string;
+      reference: string;
+    },
+  ): Promise<boolean> {
+    return (
+      (await execute(
+        em,
+        `insert into credit_repayments (id, tenant_id, line_id, kind, amount_fen, applied_fen, principal_fen, interest_fen, fee_fen, penalty_fen, business_date, reference)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) on conflict (tenant_id, line_id, reference) do nothing`,
+        [r.id, r.tenantId, r.lineId, r.kind, r.amountFen, r.appliedFen, r.principalFen, r.interestFen, r.feeFen, r.penaltyFen, r.businessDate, r.reference],
+      )) > 0
+    );
+  }
+
+  repaymentByReference(em: EntityManager, lineId: string, reference: string): Promise<RepaymentRecord | undefined> {
+    return one(em, REPAYMENT, `select ${REPAYMENT.columns('r')} from credit_repayments r where r.line_id = $1 and r.reference = $2`, [lineId, reference]);
   }
 
   async setLoanState(em: EntityManager, id: string, from: LoanState, to: LoanState, outstandingPrincipalFen: bigint): Promise<boolean> {

@@ -9,11 +9,14 @@ import { dailyPenaltyFen, penaltyDue } from '../domain/credit-rules';
 import { LoansRepository } from '../holds/loans.repository';
 import { LinesRepository } from '../lines/lines.repository';
 import { LinesService } from '../lines/lines.service';
+import { RepaymentsService } from '../repayments/repayments.service';
 import { SettingsService } from '../settings/settings.service';
 
 export interface DayRun {
   businessDate: string;
   billed: number;
+  autoDebits: number;
+  autoDebitsSucceeded: number;
   penalties: number;
   classified: number;
   frozen: number;
@@ -26,6 +29,8 @@ export interface DayRun {
  * changes nothing the second time:
  *   billing         pending installments whose statement date has come are billed
  *   overdue         billed installments past their due date become overdue
+ *   auto-debit      what is due is debited from the customer's repayment account on the due date,
+ *                   retried one and three days later (once per line and date, see RepaymentsService)
  *   penalty         one day of penalty interest on each overdue installment's unpaid principal,
  *                   once the grace days are over (rate × the product's multiplier, daily = annual / 360)
  *   classification  five-category classification of every active loan by days past due; lines
@@ -39,18 +44,25 @@ export class DailyJobsService {
     private readonly lines: LinesRepository,
     private readonly lineService: LinesService,
     private readonly settings: SettingsService,
+    private readonly repayments: RepaymentsService,
     private readonly relay: OutboxRelay,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async runDay(tenantId: string, businessDate: string): Promise<DayRun> {
-    const run = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const r: DayRun = { businessDate, billed: 0, penalties: 0, classified: 0, frozen: 0, skipped: [] };
-      const s = await this.settings.current(em, tenantId);
+    const r: DayRun = { businessDate, billed: 0, autoDebits: 0, autoDebitsSucceeded: 0, penalties: 0, classified: 0, frozen: 0, skipped: [] };
+    await inTenantTransaction(this.ds, tenantId, async (em) => {
       if (await this.loans.claimJob(em, tenantId, businessDate, 'billing')) r.billed = await this.loans.billDue(em, businessDate);
       else r.skipped.push('billing');
       if (await this.loans.claimJob(em, tenantId, businessDate, 'overdue')) await this.loans.markOverdue(em, businessDate);
       else r.skipped.push('overdue');
+    });
+    // the automatic debits call core banking: outside any transaction, each (line, date) attempted once
+    const debits = await this.repayments.autoDebit(tenantId, businessDate);
+    r.autoDebits = debits.attempted;
+    r.autoDebitsSucceeded = debits.succeeded;
+    const run = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const s = await this.settings.current(em, tenantId);
       if (await this.loans.claimJob(em, tenantId, businessDate, 'penalty')) {
         for (const i of await this.loans.overdueInstallments(em)) {
           if (!penaltyDue(i.dueDate, i.graceDays, businessDate)) continue;

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { col, execute, query, one, rowOf, uniqueViolation, updateReturning, type RowType } from '@countypay/persistence';
+import { col, execute, many, query, one, rowOf, uniqueViolation, updateReturning, type RowType } from '@countypay/persistence';
 import type { ApplicationState, LineState } from '../domain/state-machines';
 
 const APPLICATION = rowOf({
@@ -11,6 +11,7 @@ const APPLICATION = rowOf({
   customerNameMasked: col.text(),
   mobileMasked: col.text(),
   region: col.text(),
+  repaymentAccountCipher: col.text(),
   productId: col.uuid(),
   requestedLimitFen: col.bigint(),
   state: col.text<ApplicationState | 'awaiting_consent'>(),
@@ -32,6 +33,7 @@ const LINE = rowOf({
   appId: col.text(),
   customerRef: col.text(),
   region: col.text(),
+  repaymentAccountCipher: col.text(),
   productId: col.uuid(),
   applicationId: col.uuid(),
   limitFen: col.bigint(),
@@ -56,16 +58,38 @@ export class LinesRepository {
     em: EntityManager,
     a: Pick<
       ApplicationRecord,
-      'id' | 'tenantId' | 'appId' | 'customerRef' | 'customerNameMasked' | 'mobileMasked' | 'region' | 'productId' | 'requestedLimitFen' | 'consentCodeHash'
+      | 'id'
+      | 'tenantId'
+      | 'appId'
+      | 'customerRef'
+      | 'customerNameMasked'
+      | 'mobileMasked'
+      | 'region'
+      | 'productId'
+      | 'requestedLimitFen'
+      | 'consentCodeHash'
+      | 'repaymentAccountCipher'
     >,
   ): Promise<ApplicationRecord> {
     const [row] = await updateReturning(
       em,
       APPLICATION,
       `insert into credit_applications as a (id, tenant_id, app_id, customer_ref, customer_name_masked, mobile_masked, region, product_id, requested_limit_fen,
-          state, consent_code_hash, consent_expires_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'awaiting_consent', $10, now() + interval '5 minutes') returning ${APPLICATION.columns('a')}`,
-      [a.id, a.tenantId, a.appId, a.customerRef, a.customerNameMasked, a.mobileMasked, a.region, a.productId, a.requestedLimitFen, a.consentCodeHash],
+          state, consent_code_hash, consent_expires_at, repayment_account_cipher)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'awaiting_consent', $10, now() + interval '5 minutes', $11) returning ${APPLICATION.columns('a')}`,
+      [
+        a.id,
+        a.tenantId,
+        a.appId,
+        a.customerRef,
+        a.customerNameMasked,
+        a.mobileMasked,
+        a.region,
+        a.productId,
+        a.requestedLimitFen,
+        a.consentCodeHash,
+        a.repaymentAccountCipher,
+      ],
     );
     if (!row) throw new Error('application not inserted');
     return row;
@@ -107,15 +131,18 @@ export class LinesRepository {
   /** Inserts the line; undefined when the customer already has an open one (unique index). */
   async insertLine(
     em: EntityManager,
-    l: Pick<LineRecord, 'id' | 'tenantId' | 'appId' | 'customerRef' | 'region' | 'productId' | 'applicationId' | 'limitFen' | 'expiresOn'>,
+    l: Pick<
+      LineRecord,
+      'id' | 'tenantId' | 'appId' | 'customerRef' | 'region' | 'repaymentAccountCipher' | 'productId' | 'applicationId' | 'limitFen' | 'expiresOn'
+    >,
   ): Promise<LineRecord | undefined> {
     try {
       const [row] = await updateReturning(
         em,
         LINE,
-        `insert into credit_lines as l (id, tenant_id, app_id, customer_ref, region, product_id, application_id, limit_fen, state, expires_on)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9) returning ${LINE.columns('l')}`,
-        [l.id, l.tenantId, l.appId, l.customerRef, l.region, l.productId, l.applicationId, l.limitFen, l.expiresOn],
+        `insert into credit_lines as l (id, tenant_id, app_id, customer_ref, region, product_id, application_id, limit_fen, state, expires_on, repayment_account_cipher)
+         values ($1, $2, $3, $4, $5, $6, $7, $8, 'active', $9, $10) returning ${LINE.columns('l')}`,
+        [l.id, l.tenantId, l.appId, l.customerRef, l.region, l.productId, l.applicationId, l.limitFen, l.expiresOn, l.repaymentAccountCipher],
       );
       return row;
     } catch (e) {
@@ -132,6 +159,40 @@ export class LinesRepository {
       [id, from, to, reason],
     );
     return row;
+  }
+
+  /** Active lines that owe something due on or before `businessDate`, with the due date of the oldest. */
+  linesWithDue(em: EntityManager, businessDate: string): Promise<{ lineId: string; oldestDue: string }[]> {
+    return many(
+      em,
+      rowOf({ lineId: col.uuid(), oldestDue: col.date() }),
+      `select l.line_id, min(i.due_date) as oldest_due from loan_installments i join loans l on l.id = i.loan_id
+        where l.state = 'active' and i.state in ('billed', 'overdue') and i.due_date <= $1 group by l.line_id order by l.line_id`,
+      [businessDate],
+    );
+  }
+
+  /** Records an automatic debit attempt of a business date; false when that date was already attempted. */
+  async recordDebitAttempt(
+    em: EntityManager,
+    tenantId: string,
+    lineId: string,
+    businessDate: string,
+    amountFen: bigint,
+    status: 'succeeded' | 'declined',
+    reason: string | null,
+  ): Promise<boolean> {
+    return (
+      (await execute(
+        em,
+        `insert into credit_debit_attempts (tenant_id, line_id, business_date, amount_fen, status, reason) values ($1, $2, $3, $4, $5, $6) on conflict do nothing`,
+        [tenantId, lineId, businessDate, amountFen, status, reason],
+      )) > 0
+    );
+  }
+
+  debitAttempted(em: EntityManager, lineId: string, businessDate: string): Promise<boolean> {
+    return query(em, `select 1 from credit_debit_attempts where line_id = $1 and business_date = $2`, [lineId, businessDate]).then((r) => r.rowCount > 0);
   }
 
   /**

@@ -10,6 +10,7 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { maskName, maskPhone } from '@countypay/security';
 import { LOGGER, type Actor } from '@countypay/service-kit';
 import { AuditRepository } from '../common/audit.repository';
+import { CreditPii } from '../common/pii';
 import { ruleError } from '../common/credit-errors';
 import { availableFen, checkLimit, sameRegion } from '../domain/credit-rules';
 import { applicationTransition, lineTransition, type LineEvent } from '../domain/state-machines';
@@ -50,6 +51,7 @@ export class LinesService {
     private readonly settings: SettingsService,
     private readonly audit: AuditRepository,
     private readonly sms: CreditSmsClient,
+    private readonly pii: CreditPii,
     private readonly relay: OutboxRelay,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -73,6 +75,7 @@ export class LinesService {
         customerNameMasked: maskName(dto.customerName),
         mobileMasked: maskPhone(dto.mobile),
         region: dto.region,
+        repaymentAccountCipher: this.pii.sealAccount(scope.tenantId, dto.repaymentAccountNo),
         productId: dto.productId,
         requestedLimitFen: BigInt(dto.requestedLimitFen),
         consentCodeHash: codeHash(id, code),
@@ -121,6 +124,7 @@ export class LinesService {
         appId: a.appId,
         customerRef: a.customerRef,
         region: a.region,
+        repaymentAccountCipher: a.repaymentAccountCipher,
         productId: a.productId,
         applicationId: a.id,
         limitFen: BigInt(dto.limitFen),

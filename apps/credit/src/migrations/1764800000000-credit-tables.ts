@@ -53,6 +53,7 @@ export function creditTablesSql(): string[] {
       customer_name_masked text not null,
       mobile_masked text not null,
       region text not null,
+      repayment_account_cipher text not null,
       product_id uuid not null references credit_products (id),
       requested_limit_fen bigint not null check (requested_limit_fen > 0),
       state text not null check (state in ('awaiting_consent', 'pending', 'approved', 'rejected')),
@@ -75,6 +76,7 @@ export function creditTablesSql(): string[] {
       app_id text not null,
       customer_ref text not null,
       region text not null,
+      repayment_account_cipher text not null,
       product_id uuid not null references credit_products (id),
       application_id uuid not null references credit_applications (id),
       limit_fen bigint not null check (limit_fen > 0),
@@ -162,7 +164,7 @@ export function creditTablesSql(): string[] {
       id uuid primary key,
       tenant_id text not null,
       line_id uuid not null references credit_lines (id),
-      kind text not null check (kind in ('manual', 'early', 'auto_debit')),
+      kind text not null check (kind in ('manual', 'payoff', 'auto_debit')),
       amount_fen bigint not null check (amount_fen > 0),
       applied_fen bigint not null check (applied_fen >= 0),
       principal_fen bigint not null default 0,
@@ -175,6 +177,17 @@ export function creditTablesSql(): string[] {
       unique (tenant_id, line_id, reference)
     )`,
     ...tenantRlsSql('credit_repayments'),
+    `create table credit_debit_attempts (
+      tenant_id text not null,
+      line_id uuid not null references credit_lines (id),
+      business_date date not null,
+      amount_fen bigint not null check (amount_fen > 0),
+      status text not null check (status in ('succeeded', 'declined')),
+      reason text,
+      created_at timestamptz not null default now(),
+      primary key (tenant_id, line_id, business_date)
+    )`,
+    ...tenantRlsSql('credit_debit_attempts'),
     `create table credit_audit (
       id uuid primary key,
       tenant_id text not null,
@@ -199,7 +212,7 @@ export class CreditTables1764800000000 implements MigrationInterface {
 
   async down(q: QueryRunner): Promise<void> {
     await q.query(
-      'drop table if exists credit_audit, credit_repayments, credit_job_runs, loan_installments, loans, credit_holds, credit_lines, credit_applications, credit_products, credit_settings',
+      'drop table if exists credit_audit, credit_debit_attempts, credit_repayments, credit_job_runs, loan_installments, loans, credit_holds, credit_lines, credit_applications, credit_products, credit_settings',
     );
   }
 }

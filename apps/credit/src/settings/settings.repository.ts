@@ -42,6 +42,12 @@ export class SettingsRepository {
     return row;
   }
 
+  /** The last business date whose daily jobs completed (classification is the last job of a date). */
+  async lastCompletedDate(em: EntityManager): Promise<string | undefined> {
+    const r = await one(em, rowOf({ d: col.date().nullable() }), `select max(business_date) as d from credit_job_runs where job = 'classification'`);
+    return r?.d ?? undefined;
+  }
+
   /** Every tenant with credit settings (province scope: the daily jobs). */
   all(em: EntityManager): Promise<CreditSettingsRecord[]> {
     return many(em, SETTINGS, `select ${SETTINGS.columns('s')} from credit_settings s order by s.tenant_id`);

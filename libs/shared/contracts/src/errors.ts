@@ -93,6 +93,8 @@ export const ERROR_CODES = [
   // settlement (batches, approvals, payouts)
   'business_day_not_closed',
   'approval_already_given',
+  'repayment_declined',
+  'repayment_exceeds_due',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -213,6 +215,8 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'credit_insufficient':
     case 'out_of_region':
     case 'limit_above_unsecured_cap':
+    case 'repayment_declined':
+    case 'repayment_exceeds_due':
       return { status: 422, type: 'invalid_request_error' };
     case 'credit_line_not_active':
     case 'credit_line_expired':

@@ -27,6 +27,13 @@ export class CreateCreditApplicationRequest {
   @ApiSchema({ description: "the customer's registered region (GB/T 2260 code); a county bank lends only within its county", examples: ['510122'] })
   region!: string;
 
+  @Matches(/^\d{8,32}$/, { message: 'repaymentAccountNo must be 8 to 32 digits' })
+  @ApiSchema({
+    description: "the customer's deposit account at the county bank that repayments are debited from (stored encrypted, shown masked)",
+    examples: ['6222021001012345678'],
+  })
+  repaymentAccountNo!: string;
+
   @IsUUID()
   @ApiSchema({ examples: ['6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b'] })
   productId!: string;

@@ -82,3 +82,49 @@ export const CreditLineOpenedV1 = defineEvent({ type: 'credit.line-opened', vers
 export const CreditLineChangedV1 = defineEvent({ type: 'credit.line-changed', version: 1, dataClass: CreditLineData, key: (d) => d.lineId });
 export const CreditDrawdownCreatedV1 = defineEvent({ type: 'credit.drawdown-created', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
 export const CreditDrawdownReversedV1 = defineEvent({ type: 'credit.drawdown-reversed', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
+
+export class CreditRepaymentData {
+  @IsUUID()
+  lineId!: string;
+
+  @IsOptional()
+  @IsUUID()
+  repaymentId?: string;
+
+  @IsIn(['manual', 'payoff', 'auto_debit'])
+  kind!: 'manual' | 'payoff' | 'auto_debit';
+
+  @IsAmountFen()
+  amountFen!: Fen;
+
+  /** how the repayment was applied (fees → penalty → interest → principal); absent when it failed */
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  principalFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  interestFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  feeFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  penaltyFen?: Fen;
+
+  /** a failed automatic debit: the core banking reason (insufficient_funds, card_frozen…) */
+  @IsOptional()
+  @Matches(/^[a-z_]+$/)
+  reason?: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditRepaymentReceivedV1 = defineEvent({ type: 'credit.repayment-received', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });
+export const CreditRepaymentFailedV1 = defineEvent({ type: 'credit.repayment-failed', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });

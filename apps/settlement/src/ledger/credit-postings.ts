@@ -1,0 +1,75 @@
+/**
+ * Posting rules of credit payment (events of the credit service), pure; amounts are bigint fen.
+ *
+ *   credit.drawdown-created P:       Dr loans_receivable                P
+ *                                    Cr merchant_payable:<merchant>     P   (credit_clearing when no merchant is named)
+ *   credit.drawdown-reversed P:      the drawdown's entry reversed (refund before billing)
+ *   credit.repayment-received A:     Dr customer_deposits               A   (debited from the customer's county account)
+ *                                    Cr loans_receivable                principal
+ *                                    Cr interest_income                 interest
+ *                                    Cr credit_fee_income               fees
+ *                                    Cr penalty_income                  penalty
+ *                                    Cr credit_clearing                 A − the parts (an unapplied remainder)
+ *
+ * Interest is recognised when repaid (cash basis): billing posts nothing yet. A line of 0 fen is
+ * left out; every entry balances (property-tested).
+ *
+ * Not wired yet: the ledger consumer, its source types and the chart-of-accounts prefixes need
+ * registering (apps/settlement/src/app.module.ts, domain/chart-of-accounts.ts) — see the credit report.
+ */
+export type CreditDirection = 'debit' | 'credit';
+
+export interface CreditPostingLine {
+  readonly account: string;
+  readonly direction: CreditDirection;
+  readonly amountFen: bigint;
+}
+
+export const LOANS_RECEIVABLE = 'loans_receivable';
+export const CUSTOMER_DEPOSITS = 'customer_deposits';
+export const INTEREST_INCOME = 'interest_income';
+export const CREDIT_FEE_INCOME = 'credit_fee_income';
+export const PENALTY_INCOME = 'penalty_income';
+export const CREDIT_CLEARING = 'credit_clearing';
+
+const merchantPayable = (merchantId: string): string => `merchant_payable:${merchantId}`;
+
+function lines(...all: CreditPostingLine[]): CreditPostingLine[] {
+  for (const l of all) if (l.amountFen < 0n) throw new RangeError(`negative posting on ${l.account}`);
+  return all.filter((l) => l.amountFen > 0n);
+}
+
+export function drawdownEntry(d: { principalFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
+  if (d.principalFen <= 0n) throw new RangeError('a drawdown must be positive');
+  const payee = d.merchantId ? merchantPayable(d.merchantId) : CREDIT_CLEARING;
+  return lines(
+    { account: LOANS_RECEIVABLE, direction: 'debit', amountFen: d.principalFen },
+    { account: payee, direction: 'credit', amountFen: d.principalFen },
+  );
+}
+
+export function drawdownReversedEntry(d: { principalFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
+  return drawdownEntry(d).map((l) => ({ ...l, direction: l.direction === 'debit' ? 'credit' : 'debit' }));
+}
+
+export function repaymentEntry(r: { amountFen: bigint; principalFen: bigint; interestFen: bigint; feeFen: bigint; penaltyFen: bigint }): CreditPostingLine[] {
+  const parts = r.principalFen + r.interestFen + r.feeFen + r.penaltyFen;
+  if (r.amountFen <= 0n || parts > r.amountFen) throw new RangeError('a repayment must be positive and cover its parts');
+  return lines(
+    { account: CUSTOMER_DEPOSITS, direction: 'debit', amountFen: r.amountFen },
+    { account: LOANS_RECEIVABLE, direction: 'credit', amountFen: r.principalFen },
+    { account: INTEREST_INCOME, direction: 'credit', amountFen: r.interestFen },
+    { account: CREDIT_FEE_INCOME, direction: 'credit', amountFen: r.feeFen },
+    { account: PENALTY_INCOME, direction: 'credit', amountFen: r.penaltyFen },
+    { account: CREDIT_CLEARING, direction: 'credit', amountFen: r.amountFen - parts },
+  );
+}
+
+export function creditEntryBalances(entry: readonly CreditPostingLine[]): boolean {
+  let debit = 0n;
+  let credit = 0n;
+  for (const l of entry)
+    if (l.direction === 'debit') debit += l.amountFen;
+    else credit += l.amountFen;
+  return debit === credit && entry.length > 0;
+}
