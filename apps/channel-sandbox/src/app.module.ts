@@ -4,6 +4,7 @@ import { ChannelSandboxConfigModule } from './config/channel-sandbox-config.modu
 import { CoreBankingModule } from './core-banking/core-banking.module';
 import { entities, migrations } from './data-source';
 import { PaymentsModule } from './payments/payments.module';
+import { SandboxPayoutsModule } from './payouts/payouts.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
 
@@ -13,6 +14,7 @@ import { StatementsModule } from './statements/statements.module';
     ChannelSandboxConfigModule,
     CoreBankingModule,
     PaymentsModule,
+    SandboxPayoutsModule,
     ScenariosModule,
     StatementsModule,
   ],

@@ -1,7 +1,8 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
 import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { ChannelSandbox1764210000000 } from './migrations/1764210000000-channel-sandbox';
+import { SandboxSettlementPayouts1765100100000 } from './migrations/1765100100000-settlement-payouts';
 
 export const SCHEMA = 'channel_sandbox';
-export const migrations = [...PLATFORM_MIGRATIONS, ChannelSandbox1764210000000];
+export const migrations = [...PLATFORM_MIGRATIONS, ChannelSandbox1764210000000, SandboxSettlementPayouts1765100100000];
 export const entities = [];

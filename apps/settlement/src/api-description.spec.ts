@@ -14,9 +14,13 @@ describe('settlement API description (from the controllers)', () => {
       'GET /v1/settlement/batches listSettlementBatches',
       'GET /v1/settlement/batches/{batchId} getSettlementBatch',
       'GET /v1/settlement/batches/{batchId}/items listSettlementBatchItems',
+      'GET /v1/settlement/batches/{batchId}/payouts listSettlementPayouts',
       'POST /v1/settlement/batches/{batchId}/abort abortSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/approvals approveSettlementBatch',
+      'POST /v1/settlement/batches/{batchId}/payouts startSettlementPayouts',
+      'POST /v1/settlement/batches/{batchId}/payouts/retry retrySettlementPayouts',
       'POST /v1/settlement/cutoffs runSettlementCutoff',
+      'POST /v1/settlement/merchants/{merchantId}/payout-account setMerchantPayoutAccount',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold holdMerchantPayouts',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold/release releaseMerchantPayoutHold',
     ]);
@@ -34,6 +38,10 @@ describe('settlement API description (from the controllers)', () => {
       abortSettlementBatch: operators,
       holdMerchantPayouts: operators,
       releaseMerchantPayoutHold: operators,
+      setMerchantPayoutAccount: operators,
+      startSettlementPayouts: operators,
+      retrySettlementPayouts: operators,
+      listSettlementPayouts: operators,
     });
   });
 
@@ -42,7 +50,7 @@ describe('settlement API description (from the controllers)', () => {
       expect('schemaName' in op.response).toBe(true);
       if ('schemaName' in op.response) expect(api.schemas[op.response.schemaName]).toBeDefined();
       // an approval and a hold's release carry no body: the operator and the path say it all
-      const bodiless = ['approveSettlementBatch', 'releaseMerchantPayoutHold'].includes(op.doc.operationId);
+      const bodiless = ['approveSettlementBatch', 'releaseMerchantPayoutHold', 'startSettlementPayouts', 'retrySettlementPayouts'].includes(op.doc.operationId);
       if (['POST', 'PATCH', 'PUT'].includes(op.method) && !bodiless) expect(op.requestBody && api.schemas[op.requestBody.schemaName]).toBeDefined();
       if (bodiless) expect(op.requestBody).toBeUndefined();
     }

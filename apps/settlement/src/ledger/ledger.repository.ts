@@ -37,7 +37,7 @@ const ENTRY = rowOf({
   orderId: col.uuid(),
   refundId: col.uuid().nullable(),
   merchantId: col.uuid(),
-  product: col.text<PaymentProduct>(),
+  product: col.text<PaymentProduct | 'settlement'>(),
   channel: col.text<PaymentChannel>(),
   amountFen: col.bigint(),
   feeFen: col.bigint(),

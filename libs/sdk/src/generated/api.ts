@@ -971,6 +971,44 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/batches/{batchId}/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a batch's payouts and their attempts, in the order they were created */
+        get: operations["listSettlementPayouts"];
+        put?: never;
+        /**
+         * Pay an approved batch: each merchant payout goes to the county core banking; the batch ends settled or partially failed
+         * @description Only an approved batch can be paid (a batch above the threshold with one approval answers 409). A payout the bank does not answer is resolved by querying its instruction id; a failed payout leaves its amount payable in the ledger.
+         */
+        post: operations["startSettlementPayouts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/payouts/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a batch's unanswered payouts by query and retry its failed ones (a new attempt each) */
+        post: operations["retrySettlementPayouts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settlement/cutoffs": {
         parameters: {
             query?: never;
@@ -985,6 +1023,23 @@ export type paths = {
          * @description Clearing takes every ledger entry that occurred before the date's cut-off and is in no batch yet, computes each merchant's net (payments − refunds − fees, plus what earlier batches held, carried or reserved), holds held merchants and stores the tie-out. Idempotent: running a date again returns its batch unchanged. A date whose cut-off has not passed answers 409 business_day_not_closed.
          */
         post: operations["runSettlementCutoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/merchants/{merchantId}/payout-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the account a merchant's payouts are made to (stored encrypted, shown by its last four digits) */
+        post: operations["setMerchantPayoutAccount"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1987,8 +2042,11 @@ export type components = {
              */
             postedAt: string;
             postings: components["schemas"]["LedgerPosting"][];
-            /** @enum {string} */
-            product: "qr" | "acquiring" | "credit";
+            /**
+             * @description the product of the payment or refund; 'settlement' for a merchant payout (its orderId is the payout id)
+             * @enum {string}
+             */
+            product: "qr" | "acquiring" | "credit" | "settlement";
             /**
              * Format: uuid
              * @description the refund, for a refund entry; null for a payment
@@ -2001,7 +2059,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -2110,6 +2168,25 @@ export type components = {
         MerchantPage: {
             data: components["schemas"]["Merchant"][];
             nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "accountNoLast4": "5678",
+         *       "updatedBy": "op-li",
+         *       "updatedAt": "2026-11-28T09:00:00.000Z"
+         *     }
+         */
+        MerchantPayoutAccount: {
+            /**
+             * @description the last four digits of the account number
+             * @example 5678
+             */
+            accountNoLast4: string;
+            /** Format: uuid */
+            merchantId: string;
+            updatedAt: string;
+            updatedBy: string;
         };
         /**
          * @example {
@@ -2770,7 +2847,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -2806,6 +2883,18 @@ export type components = {
              * @example jintang.ops
              */
             username: string;
+        };
+        SetPayoutAccountRequest: {
+            /**
+             * @description the account holder's name as the bank has it (a mismatch fails the payout)
+             * @example 金堂县好运来超市
+             */
+            accountName: string;
+            /**
+             * @description the merchant's settlement account number (stored encrypted; shown as its last four digits)
+             * @example 6217000012345678
+             */
+            accountNo: string;
         };
         SettlementAccount: {
             accountName: string;
@@ -3077,6 +3166,69 @@ export type components = {
              * @example true
              */
             trialBalanceBalanced: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+         *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "attempt": 1,
+         *       "instructionId": "PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+         *       "amountFen": 89620,
+         *       "accountNoLast4": "5678",
+         *       "status": "succeeded",
+         *       "failureReason": null,
+         *       "ledgerEntryId": "1c7e2b5a-3d9f-4a61-8e20-5b4c3d2e1f0a",
+         *       "currency": "CNY",
+         *       "createdAt": "2026-11-29T01:00:00.000Z",
+         *       "updatedAt": "2026-11-29T01:00:00.420Z"
+         *     }
+         */
+        SettlementPayout: {
+            accountNoLast4: string | null;
+            amountFen: number;
+            /**
+             * @description the attempt number: a failed payout is retried under a new attempt and instruction id
+             * @example 1
+             */
+            attempt: number;
+            /** Format: uuid */
+            batchId: string;
+            createdAt: string;
+            /** @enum {string} */
+            currency: "CNY";
+            /**
+             * @description account_not_found, account_closed, account_frozen, name_mismatch, no_payout_account
+             * @example null
+             */
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description the instruction id sent to the county core banking (idempotent there)
+             * @example PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d
+             */
+            instructionId: string;
+            /**
+             * Format: uuid
+             * @description the ledger entry of a succeeded payout (Dr merchant payable, Cr bank clearing)
+             * @example null
+             */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string;
+            /**
+             * @description pending (not sent), unknown (sent, no answer yet: resolved by query), succeeded, failed (the amount stays payable)
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "unknown" | "succeeded" | "failed";
+            updatedAt: string;
+        };
+        /** @description A page of SettlementPayout; pass nextCursor as cursor for the next page until it is null. */
+        SettlementPayoutPage: {
+            data: components["schemas"]["SettlementPayout"][];
+            nextCursor: string | null;
         };
         Store: {
             createdAt: string;
@@ -11775,7 +11927,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -17320,6 +17472,726 @@ export interface operations {
             };
         };
     };
+    listSettlementPayouts: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+                     *           "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "attempt": 1,
+                     *           "instructionId": "PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+                     *           "amountFen": 89620,
+                     *           "accountNoLast4": "5678",
+                     *           "status": "succeeded",
+                     *           "failureReason": null,
+                     *           "ledgerEntryId": "1c7e2b5a-3d9f-4a61-8e20-5b4c3d2e1f0a",
+                     *           "currency": "CNY",
+                     *           "createdAt": "2026-11-29T01:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T01:00:00.420Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementPayoutPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startSettlementPayouts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrySettlementPayouts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     runSettlementCutoff: {
         parameters: {
             query?: never;
@@ -17467,6 +18339,225 @@ export interface operations {
                      *         "type": "conflict_error",
                      *         "code": "business_day_not_closed",
                      *         "message": "business day not closed",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setMerchantPayoutAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the merchant's id; an id of another shape answers 404 not_found */
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accountNo": "6217000012345678",
+                 *       "accountName": "金堂县好运来超市"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetPayoutAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "accountNoLast4": "5678",
+                     *       "updatedBy": "op-li",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MerchantPayoutAccount"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }

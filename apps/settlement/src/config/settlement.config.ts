@@ -1,0 +1,22 @@
+import { Type } from 'class-transformer';
+import { IsInt, Matches, Max, Min } from 'class-validator';
+import { Sensitive } from '@countypay/config';
+
+const BASE64_32 = /^[A-Za-z0-9+/]{43}=$/;
+
+/** The settlement service's own settings (env variables of the same names), validated at start-up. */
+export class SettlementConfig {
+  /** AES-256 key (base64, 32 bytes) for personal data at rest (merchants' payout account numbers and names) */
+  @Sensitive()
+  @Matches(BASE64_32, { message: 'COUNTYPAY_PII_KEY must be base64 of 32 bytes' })
+  COUNTYPAY_PII_KEY = '';
+
+  /** how long a payout call to the county core banking may take before its outcome is treated as unknown (then queried) */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(60_000)
+  SETTLEMENT_PAYOUT_TIMEOUT_MS = 5_000;
+}
+
+export const PII_KEY_ID = 'pii1';
