@@ -25,6 +25,7 @@ const D0_TENANT = 't510122';
 const HOLD_TENANT = 't510123';
 const ABORT_TENANT = 't510124';
 const SCALE_TENANT = 't510125';
+const PRO_RATA_TENANT = 't510126';
 
 const OP1 = testActors.county(T1_TENANT, 'op-li');
 const OP2 = testActors.county(T1_TENANT, 'op-wang');
@@ -332,6 +333,31 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     expect(day2Items.get(late)).toMatchObject({ status: 'held', broughtForwardFen: 29_886, netFen: 29_886 });
     expect(day2Items.has(fine)).toBe(false);
     expect(day2.tieOut).toMatchObject({ clearingFen: 0, broughtForwardFen: 79_696, payoutFen: 49_810, heldFen: 29_886, balanced: true });
+  });
+
+  it('a county returning fees pro rata: a 30.00 refund of 100.00 gives back 0.11 of the 0.38 fee, in the ledger and in the clearing', async () => {
+    await configure(PRO_RATA_TENANT, { cutoffTime: '00:00', refundFeePolicy: 'returned_pro_rata' });
+    const op = testActors.county(PRO_RATA_TENANT);
+    const m = randomUUID();
+    const p = payment(PRO_RATA_TENANT, m, 10_000, NOON_20TH);
+    await post([p]);
+    await post([refund(p, 3_000, NOON_20TH + 60_000)]);
+    const entries = await call('GET', `/ledger/entries?orderId=${p.data.orderId}`, op);
+    expect(entries.body.data[0]).toMatchObject({ sourceType: 'refund.succeeded', feeFen: 11 });
+    expect(entries.body.data[0].postings).toEqual([
+      { line: 1, account: `merchant_payable:${m}`, direction: 'debit', amountFen: 2_989 },
+      { line: 2, account: 'fee_income', direction: 'debit', amountFen: 11 },
+      { line: 3, account: 'channel_receivable:wechat', direction: 'credit', amountFen: 3_000 },
+    ]);
+    const b = await cutoff(op, '2026-11-20');
+    expect(await items(op, b.id)).toEqual([expect.objectContaining({ merchantId: m, feesFen: 27, netFen: 6_973, payoutFen: 6_973 })]);
+    expect((await call('GET', `/ledger/merchants/${m}/balance`, op)).body.payableFen).toBe(6_973);
+    expect(b.tieOut).toMatchObject({ clearingFen: 7_000, feeFen: 27, payoutFen: 6_973, balanced: true, trialBalanceBalanced: true });
+    // the rest of the order refunded the next day: the remaining 0.27 comes back, a negative fee in that window
+    await post([refund(p, 7_000, NOON_20TH + 86_400_000)]);
+    const next = await cutoff(op, '2026-11-21');
+    expect(await items(op, next.id)).toEqual([expect.objectContaining({ feesFen: -27, grossFen: -7_000, netFen: -6_973, status: 'carried' })]);
+    expect(next.tieOut.balanced).toBe(true);
   });
 
   it('aborts a batch before payouts: its entries are cleared again by the next cut-off; an aborted batch cannot be approved', async () => {
