@@ -6,6 +6,7 @@ import { entities, migrations } from './data-source';
 import { LedgerModule } from './ledger/ledger.module';
 import { LedgerService } from './ledger/ledger.service';
 import { PayoutsModule } from './payouts/payouts.module';
+import { ReportsModule } from './reports/reports.module';
 import { SettlementBatchesModule } from './settlement-batches/settlement-batches.module';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 
@@ -38,6 +39,7 @@ export class SettlementSubscriptionsModule {}
     LedgerModule,
     SettlementBatchesModule,
     PayoutsModule,
+    ReportsModule,
     SettlementSubscriptionsModule,
   ],
 })

@@ -5,7 +5,10 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 import { generateFieldKey } from '@countypay/security';
 import type { Actor } from '@countypay/service-kit';
-import { startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
+import { parse } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { actorHeaders } from '@countypay/service-kit';
+import { startTestService, testActors, testAssertion, type CallResult, type TestService } from '@countypay/testing';
 import { SettlementConfig } from '../config/settlement.config';
 import { migrations } from '../data-source';
 import { LedgerModule } from '../ledger/ledger.module';
@@ -14,6 +17,8 @@ import { LedgerService } from '../ledger/ledger.service';
 import type { SettlementBatchDetail } from '../settlement-batches/dto/settlement-batches.dto';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { FakeCoreBanking } from '../testing/fake-core-banking';
+import type { DailyReport } from '../reports/dto/reports.dto';
+import { ReportsModule } from '../reports/reports.module';
 import type { SettlementPayout } from './dto/payouts.dto';
 import { PayoutsModule } from './payouts.module';
 
@@ -105,7 +110,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, PayoutsModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, PayoutsModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });
@@ -206,6 +211,50 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     expect(await payable(A, closed.id)).toBe(0n);
     expect((await call('POST', `/settlement/batches/${batch.id}/payouts/retry`, OP1)).status).toBe(409);
     expect(balanceAtBank(A, good.accountNo)).toBe(99_800);
+  });
+
+  it("reports the settled day per product and channel, tying to the ledger's postings, as JSON, CSV and XLSX; another county gets 404", async () => {
+    const r = await ok<DailyReport>(call('GET', '/settlement/reports/daily?businessDate=2026-11-20', OP1));
+    // five county-bank QR payments: 100,000 + 50,000 + 30,000 + 20,000 + 80,000 fen, fees 200 + 100 + 60 + 40 + 160
+    expect(r).toMatchObject({
+      businessDate: '2026-11-20',
+      batchStatus: 'settled',
+      lines: [{ product: 'qr', channel: 'county_bank', paymentCount: 5, paymentsFen: 280_000, refundCount: 0, refundsFen: 0, feesFen: 560, netFen: 279_440 }],
+      totals: { paymentCount: 5, paymentsFen: 280_000, feesFen: 560, netFen: 279_440 },
+      merchantCount: 5,
+      payoutPlannedFen: 199_600,
+      paidOutFen: 199_600,
+      payoutsFailed: 0,
+      heldFen: 79_840,
+      ledger: { feeIncomeFen: 560, merchantPayableFen: 279_440, paidOutFen: 199_600, ties: true },
+    });
+    // the tenant's whole ledger holds only this day: the trial balance says the same
+    const tb = await ok<{ accounts: Array<{ account: string; debitFen: number; creditFen: number }> }>(call('GET', '/ledger/trial-balance', OP1));
+    const account = (code: string) => tb.accounts.find((a) => a.account === code)!;
+    expect(account('fee_income').creditFen).toBe(r.totals.feesFen);
+    expect(account('channel_receivable:county_bank').debitFen).toBe(r.totals.paymentsFen - r.totals.refundsFen);
+    expect(account('bank_clearing').creditFen).toBe(r.paidOutFen);
+
+    const csv = await call('GET', '/settlement/reports/daily.csv?businessDate=2026-11-20', OP1);
+    expect(csv.status).toBe(200);
+    expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
+    const rows = parse(csv.body as string, { relaxColumnCount: true }) as string[][];
+    expect(rows[0]![0]).toBe('产品 product');
+    expect(rows[1]).toEqual(['qr', 'county_bank', '5', '2800.00', '0', '0.00', '5.60', '2794.40']);
+    expect(rows.find((x) => x[0]?.startsWith('已付款'))?.[1]).toBe('1996.00');
+
+    const xlsx = await fetch(`${svc.base}/settlement/reports/daily.xlsx?businessDate=2026-11-20`, {
+      headers: { ...actorHeaders(OP1), ...testAssertion('settlement', OP1) },
+    });
+    expect(xlsx.status).toBe(200);
+    const wb = new ExcelJS.Workbook();
+    await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
+    const ws = wb.worksheets[0]!;
+    expect(ws.getRow(2).values).toEqual([undefined, 'qr', 'county_bank', 5, 2800, 0, 0, 5.6, 2794.4]);
+
+    expect((await call('GET', '/settlement/reports/daily?businessDate=2026-11-20', testActors.county(OTHER))).status).toBe(404);
+    expect((await call('GET', '/settlement/reports/daily?businessDate=2026-11-19', OP1)).status).toBe(404);
+    expect((await call('GET', '/settlement/reports/daily?businessDate=yesterday', OP1)).status).toBe(400);
   });
 
   it('a payout the bank never received (timeout before processing) stays unknown, then the retry finds nothing by query and re-sends it under the same instruction id', async () => {

@@ -1080,6 +1080,57 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/reports/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business date's settlement report: payments, refunds and fees by product and channel, payouts, and the same figures from the ledger */
+        get: operations["getDailySettlementReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/daily.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily settlement report as CSV (UTF-8, amounts in yuan) */
+        get: operations["getDailySettlementReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/daily.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily settlement report as an Excel workbook */
+        get: operations["getDailySettlementReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}": {
         parameters: {
             query?: never;
@@ -1897,6 +1948,131 @@ export type components = {
              * @example SN-5101210001
              */
             serialNo: string;
+        };
+        /**
+         * @example {
+         *       "businessDate": "2026-11-28",
+         *       "settlementDate": "2026-11-29",
+         *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+         *       "batchStatus": "settled",
+         *       "lines": [
+         *         {
+         *           "product": "qr",
+         *           "channel": "wechat",
+         *           "paymentCount": 1,
+         *           "paymentsFen": 10000,
+         *           "refundCount": 0,
+         *           "refundsFen": 0,
+         *           "feesFen": 38,
+         *           "netFen": 9962
+         *         }
+         *       ],
+         *       "totals": {
+         *         "product": "*",
+         *         "channel": "*",
+         *         "paymentCount": 1,
+         *         "paymentsFen": 10000,
+         *         "refundCount": 0,
+         *         "refundsFen": 0,
+         *         "feesFen": 38,
+         *         "netFen": 9962
+         *       },
+         *       "merchantCount": 1,
+         *       "payoutPlannedFen": 9962,
+         *       "paidOutFen": 9962,
+         *       "payoutsFailed": 0,
+         *       "heldFen": 0,
+         *       "reserveFen": 0,
+         *       "ledger": {
+         *         "feeIncomeFen": 38,
+         *         "merchantPayableFen": 9962,
+         *         "paidOutFen": 9962,
+         *         "ties": true
+         *       },
+         *       "currency": "CNY",
+         *       "generatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        DailyReport: {
+            /** Format: uuid */
+            batchId: string;
+            batchStatus: string;
+            businessDate: string;
+            /** @enum {string} */
+            currency: "CNY";
+            generatedAt: string;
+            heldFen: number;
+            ledger: components["schemas"]["DailyReportLedgerCheck"];
+            /** @description by product and channel */
+            lines: components["schemas"]["DailyReportLine"][];
+            merchantCount: number;
+            /**
+             * @description Σ payouts the bank made
+             * @example 9962
+             */
+            paidOutFen: number;
+            /**
+             * @description Σ payouts the batch planned (after holds and reserves)
+             * @example 9962
+             */
+            payoutPlannedFen: number;
+            /**
+             * @description merchants whose latest payout attempt failed
+             * @example 0
+             */
+            payoutsFailed: number;
+            reserveFen: number;
+            settlementDate: string;
+            /** @description the day's totals (product and channel '*') */
+            totals: components["schemas"]["DailyReportLine"];
+        };
+        DailyReportLedgerCheck: {
+            /**
+             * @description net fee income posted by the day's entries (from the postings)
+             * @example 38
+             */
+            feeIncomeFen: number;
+            /**
+             * @description net merchant payable posted by the day's payments and refunds (from the postings)
+             * @example 9962
+             */
+            merchantPayableFen: number;
+            /**
+             * @description bank clearing credited by the batch's succeeded payouts (from the postings)
+             * @example 9962
+             */
+            paidOutFen: number;
+            /**
+             * @description the report figures equal the ledger postings
+             * @example true
+             */
+            ties: boolean;
+        };
+        DailyReportLine: {
+            /**
+             * @description wechat, alipay, unionpay, county_bank
+             * @example wechat
+             */
+            channel: string;
+            /**
+             * @description fees charged, less fees returned on refunds
+             * @example 38
+             */
+            feesFen: number;
+            /**
+             * @description payments − refunds − fees
+             * @example 9962
+             */
+            netFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            /**
+             * @description qr, acquiring, credit
+             * @example qr
+             */
+            product: string;
+            refundCount: number;
+            refundsFen: number;
         };
         DeadLetterCount: {
             count: number;
@@ -19046,6 +19222,476 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReport: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+                     *       "batchStatus": "settled",
+                     *       "lines": [
+                     *         {
+                     *           "product": "qr",
+                     *           "channel": "wechat",
+                     *           "paymentCount": 1,
+                     *           "paymentsFen": 10000,
+                     *           "refundCount": 0,
+                     *           "refundsFen": 0,
+                     *           "feesFen": 38,
+                     *           "netFen": 9962
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "product": "*",
+                     *         "channel": "*",
+                     *         "paymentCount": 1,
+                     *         "paymentsFen": 10000,
+                     *         "refundCount": 0,
+                     *         "refundsFen": 0,
+                     *         "feesFen": 38,
+                     *         "netFen": 9962
+                     *       },
+                     *       "merchantCount": 1,
+                     *       "payoutPlannedFen": 9962,
+                     *       "paidOutFen": 9962,
+                     *       "payoutsFailed": 0,
+                     *       "heldFen": 0,
+                     *       "reserveFen": 0,
+                     *       "ledger": {
+                     *         "feeIncomeFen": 38,
+                     *         "merchantPayableFen": 9962,
+                     *         "paidOutFen": 9962,
+                     *         "ties": true
+                     *       },
+                     *       "currency": "CNY",
+                     *       "generatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReportCsv: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report, one row per product and channel, then the totals and payouts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReportXlsx: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report as an XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
