@@ -17,6 +17,18 @@ export class SettlementConfig {
   @Min(100)
   @Max(60_000)
   SETTLEMENT_PAYOUT_TIMEOUT_MS = 5_000;
+
+  /** run each county's cut-off by itself once its business date has closed (off: operators run it through the API) */
+  @Type(() => String)
+  @Matches(/^(true|false)$/, { message: 'SETTLEMENT_AUTO_CUTOFF must be true or false' })
+  SETTLEMENT_AUTO_CUTOFF = 'false';
+
+  /** how often the cut-off job looks for closed business dates */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(3_600_000)
+  SETTLEMENT_CUTOFF_POLL_MS = 60_000;
 }
 
 export const PII_KEY_ID = 'pii1';

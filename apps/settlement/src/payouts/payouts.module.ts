@@ -1,6 +1,5 @@
 import { Module } from '@nestjs/common';
 import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
-import { SettlementConfig } from '../config/settlement.config';
 import { LedgerModule } from '../ledger/ledger.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { CoreBankingPayoutClient } from './core-banking-payout.client';
@@ -11,12 +10,6 @@ import { PayoutsService } from './payouts.service';
 @Module({
   imports: [LedgerModule, SettlementBatchesModule],
   controllers: [PayoutsController],
-  providers: [
-    { provide: SettlementConfig, useFactory: () => loadConfig(SettlementConfig) },
-    { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
-    CoreBankingPayoutClient,
-    PayoutsRepository,
-    PayoutsService,
-  ],
+  providers: [{ provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) }, CoreBankingPayoutClient, PayoutsRepository, PayoutsService],
 })
 export class PayoutsModule {}

@@ -12,7 +12,10 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
+import { generateFieldKey } from '@countypay/security';
+import { SettlementConfig } from '../config/settlement.config';
 import { migrations } from '../data-source';
+import { CutoffJob } from './cutoff.job';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerService } from '../ledger/ledger.service';
 import type { SettlementBatchDetail, SettlementBatchItem } from './dto/settlement-batches.dto';
@@ -26,6 +29,8 @@ const HOLD_TENANT = 't510123';
 const ABORT_TENANT = 't510124';
 const SCALE_TENANT = 't510125';
 const PRO_RATA_TENANT = 't510126';
+const JOB_NATURAL = 't510127';
+const JOB_23 = 't510128';
 
 const OP1 = testActors.county(T1_TENANT, 'op-li');
 const OP2 = testActors.county(T1_TENANT, 'op-wang');
@@ -122,6 +127,7 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
       migrations,
       imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule],
       grants: 'as-migrated',
+      override: (b) => b.overrideProvider(SettlementConfig).useValue(Object.assign(new SettlementConfig(), { COUNTYPAY_PII_KEY: generateFieldKey() })),
     });
     ledger = svc.app.get(LedgerService);
     tenants = svc.app.get(OnboardingReadModel);
@@ -374,6 +380,30 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     expect((await call('POST', `/settlement/batches/${day1.id}/abort`, op, { reason: 'again' })).status).toBe(409);
     const day2 = await cutoff(op, '2026-11-21');
     expect(day2).toMatchObject({ entryCount: 1, tieOut: { clearingFen: 12_345, payoutFen: 12_345 - 47, balanced: true } });
+  });
+
+  it("the cut-off job closes each tenant's last closed business date once, as the system actor; running again makes nothing", async () => {
+    await configure(JOB_NATURAL, { cutoffTime: '00:00' });
+    await configure(JOB_23, { cutoffTime: '23:00' });
+    const m = randomUUID();
+    await post([payment(JOB_NATURAL, m, 10_000, Date.parse('2026-11-21T04:00:00.000Z'))]);
+    await post([payment(JOB_23, m, 20_000, Date.parse('2026-11-21T15:30:00.000Z'))]); // 23:30 on the 21st: business date the 22nd
+    const job = svc.app.get(CutoffJob);
+    const now = new Date('2026-11-22T01:00:00.000Z'); // 09:00 on the 22nd in Shanghai
+    const made = await job.runDue([JOB_NATURAL, JOB_23], now);
+    expect(made.map((x) => [x.tenantId, x.businessDate])).toEqual([
+      [JOB_NATURAL, '2026-11-21'],
+      [JOB_23, '2026-11-21'],
+    ]);
+    const natural = (await call('GET', `/settlement/batches/${made[0]!.batchId}`, testActors.county(JOB_NATURAL))).body as SettlementBatchDetail;
+    expect(natural).toMatchObject({ status: 'pending_approval', entryCount: 1, tieOut: { clearingFen: 10_000, balanced: true } });
+    expect(natural.history[0]).toMatchObject({ action: 'cutoff', actorType: 'system', actorId: 'cutoff-job' });
+    const at23 = (await call('GET', `/settlement/batches/${made[1]!.batchId}`, testActors.county(JOB_23))).body as SettlementBatchDetail;
+    expect(at23).toMatchObject({ entryCount: 0, itemCount: 0 }); // the 23:30 payment belongs to the 22nd, not yet closed
+    expect(await job.runDue([JOB_NATURAL, JOB_23], now)).toEqual([]);
+    const later = await job.runDue([JOB_23], new Date('2026-11-22T15:00:00.000Z')); // 23:00 on the 22nd
+    expect(later.map((x) => x.businessDate)).toEqual(['2026-11-22']);
+    expect((await call('GET', `/settlement/batches/${later[0]!.batchId}`, testActors.county(JOB_23))).body.tieOut.clearingFen).toBe(20_000);
   });
 
   it('pages a batch of 1,005 merchants by merchant id across the 999 → 1000 boundary', async () => {
