@@ -6,6 +6,7 @@ import { CreditSandboxModule } from './credit/credit-sandbox.module';
 import { entities, migrations } from './data-source';
 import { OnlineModule } from './online/online.module';
 import { PaymentsModule } from './payments/payments.module';
+import { SandboxPayoutsModule } from './payouts/payouts.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
 
@@ -16,6 +17,7 @@ import { StatementsModule } from './statements/statements.module';
     CoreBankingModule,
     PaymentsModule,
     OnlineModule,
+    SandboxPayoutsModule,
     ScenariosModule,
     StatementsModule,
     CreditSandboxModule,

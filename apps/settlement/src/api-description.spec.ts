@@ -14,9 +14,16 @@ describe('settlement API description (from the controllers)', () => {
       'GET /v1/settlement/batches listSettlementBatches',
       'GET /v1/settlement/batches/{batchId} getSettlementBatch',
       'GET /v1/settlement/batches/{batchId}/items listSettlementBatchItems',
+      'GET /v1/settlement/batches/{batchId}/payouts listSettlementPayouts',
+      'GET /v1/settlement/reports/daily getDailySettlementReport',
+      'GET /v1/settlement/reports/daily.csv getDailySettlementReportCsv',
+      'GET /v1/settlement/reports/daily.xlsx getDailySettlementReportXlsx',
       'POST /v1/settlement/batches/{batchId}/abort abortSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/approvals approveSettlementBatch',
+      'POST /v1/settlement/batches/{batchId}/payouts startSettlementPayouts',
+      'POST /v1/settlement/batches/{batchId}/payouts/retry retrySettlementPayouts',
       'POST /v1/settlement/cutoffs runSettlementCutoff',
+      'POST /v1/settlement/merchants/{merchantId}/payout-account setMerchantPayoutAccount',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold holdMerchantPayouts',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold/release releaseMerchantPayoutHold',
     ]);
@@ -34,15 +41,26 @@ describe('settlement API description (from the controllers)', () => {
       abortSettlementBatch: operators,
       holdMerchantPayouts: operators,
       releaseMerchantPayoutHold: operators,
+      setMerchantPayoutAccount: operators,
+      startSettlementPayouts: operators,
+      retrySettlementPayouts: operators,
+      listSettlementPayouts: operators,
+      getDailySettlementReport: operators,
+      getDailySettlementReportCsv: operators,
+      getDailySettlementReportXlsx: operators,
     });
   });
 
   it('has a schema for every response (entries as a cursor page) and documents the query and path', () => {
     for (const op of api.operations) {
-      expect('schemaName' in op.response).toBe(true);
+      // the report downloads are CSV and XLSX, every other answer a JSON schema
+      if (op.doc.operationId === 'getDailySettlementReportCsv') expect(op.response).toMatchObject({ contentType: 'text/csv' });
+      else if (op.doc.operationId === 'getDailySettlementReportXlsx')
+        expect(op.response).toMatchObject({ contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
+      else expect('schemaName' in op.response).toBe(true);
       if ('schemaName' in op.response) expect(api.schemas[op.response.schemaName]).toBeDefined();
       // an approval and a hold's release carry no body: the operator and the path say it all
-      const bodiless = ['approveSettlementBatch', 'releaseMerchantPayoutHold'].includes(op.doc.operationId);
+      const bodiless = ['approveSettlementBatch', 'releaseMerchantPayoutHold', 'startSettlementPayouts', 'retrySettlementPayouts'].includes(op.doc.operationId);
       if (['POST', 'PATCH', 'PUT'].includes(op.method) && !bodiless) expect(op.requestBody && api.schemas[op.requestBody.schemaName]).toBeDefined();
       if (bodiless) expect(op.requestBody).toBeUndefined();
     }

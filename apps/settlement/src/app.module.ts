@@ -5,6 +5,8 @@ import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
 import { LedgerModule } from './ledger/ledger.module';
 import { LedgerService } from './ledger/ledger.service';
+import { PayoutsModule } from './payouts/payouts.module';
+import { ReportsModule } from './reports/reports.module';
 import { SettlementBatchesModule } from './settlement-batches/settlement-batches.module';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 
@@ -32,6 +34,13 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
 export class SettlementSubscriptionsModule {}
 
 @Module({
-  imports: [ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }), LedgerModule, SettlementBatchesModule, SettlementSubscriptionsModule],
+  imports: [
+    ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }),
+    LedgerModule,
+    SettlementBatchesModule,
+    PayoutsModule,
+    ReportsModule,
+    SettlementSubscriptionsModule,
+  ],
 })
 export class AppModule {}

@@ -4,6 +4,7 @@ import { TenantConfigs1764202400000 } from './migrations/1764202400000-tenant-co
 import { Ledger1764202500000 } from './migrations/1764202500000-ledger';
 import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-ledger-merchant-index';
 import { SettlementBatches1765100000000 } from './migrations/1765100000000-settlement-batches';
+import { SettlementPayouts1765100200000 } from './migrations/1765100200000-settlement-payouts';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   Ledger1764202500000,
   LedgerMerchantIndex1764202600000,
   SettlementBatches1765100000000,
+  SettlementPayouts1765100200000,
 ];
 export const entities = [];

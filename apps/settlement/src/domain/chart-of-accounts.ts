@@ -24,12 +24,18 @@ export function merchantPayable(merchantId: string): string {
 /** the tenant's fee income */
 export const FEE_INCOME = 'fee_income';
 
+/** the county bank's settlement clearing: credited by each merchant payout (money out of the county's settlement account) */
+export const BANK_CLEARING = 'bank_clearing';
+
 const PREFIXES: ReadonlyArray<readonly [string, AccountSpec]> = [
   ['channel_receivable:', { type: 'asset', normalSide: 'debit' }],
   ['merchant_payable:', { type: 'liability', normalSide: 'credit' }],
 ];
 
-const FIXED: ReadonlyMap<string, AccountSpec> = new Map([[FEE_INCOME, { type: 'income', normalSide: 'credit' }]]);
+const FIXED: ReadonlyMap<string, AccountSpec> = new Map([
+  [FEE_INCOME, { type: 'income', normalSide: 'credit' }],
+  [BANK_CLEARING, { type: 'asset', normalSide: 'debit' }],
+]);
 
 /** The type and normal side of an account code; throws on a code outside the chart. */
 export function accountSpec(code: string): AccountSpec {

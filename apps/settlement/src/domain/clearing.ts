@@ -54,7 +54,8 @@ export interface TieOut {
 }
 
 export function clearItem(a: MerchantActivity, policy: ClearingPolicy): ClearingItem {
-  if (a.paymentsFen < 0n || a.refundsFen < 0n || a.feesFen < 0n) throw new RangeError('activity amounts are never negative');
+  // fees may be negative: a refund can return (pro rata) part of a fee charged in an earlier window
+  if (a.paymentsFen < 0n || a.refundsFen < 0n) throw new RangeError('payments and refunds are never negative');
   const grossFen = a.paymentsFen - a.refundsFen;
   const netFen = grossFen - a.feesFen + a.broughtForwardFen;
   const holdReason = policy.holds.get(a.merchantId) ?? null;

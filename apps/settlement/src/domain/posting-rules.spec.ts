@@ -1,7 +1,16 @@
 import fc from 'fast-check';
 import { defaultTenantConfig, PAYMENT_CHANNELS, PAYMENT_PRODUCTS } from '@countypay/contracts';
 import { accountSpec, normalBalance } from './chart-of-accounts';
-import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, selectFeeRule, totals, type FeeRuleLike } from './posting-rules';
+import {
+  accountDeltas,
+  isBalanced,
+  paymentSucceededEntry,
+  proRataReturnedFee,
+  refundSucceededEntry,
+  selectFeeRule,
+  totals,
+  type FeeRuleLike,
+} from './posting-rules';
 
 const M = '6f1c0e7e-3f5a-4f57-9a38-3c4c1f2b9d10';
 const plan = defaultTenantConfig().feePlan;
@@ -157,5 +166,50 @@ describe('posting rules', () => {
     expect(() => refundSucceededEntry({ amountFen: -1n, channel: 'wechat', merchantId: M })).toThrow(RangeError);
     expect(() => accountSpec('cash')).toThrow(RangeError);
     expect(() => accountSpec('merchant_payable:')).toThrow(RangeError);
+  });
+});
+
+describe('refund fee returned pro rata', () => {
+  it('returns 0.11 of a 0.38 fee on a 30.00 refund of 100.00, and the rest with the last refund (0.38 in all)', () => {
+    const first = proRataReturnedFee({ paymentFen: 10_000n, paymentFeeFen: 38n, refundedBeforeFen: 0n, returnedBeforeFen: 0n, refundFen: 3_000n });
+    expect(first).toBe(11n);
+    const rest = proRataReturnedFee({ paymentFen: 10_000n, paymentFeeFen: 38n, refundedBeforeFen: 3_000n, returnedBeforeFen: 11n, refundFen: 7_000n });
+    expect(first + rest).toBe(38n);
+  });
+
+  it('posts Dr merchant payable R − f, Dr fee income f, Cr channel receivable R, balanced', () => {
+    const plan = refundSucceededEntry({ amountFen: 3_000n, channel: 'wechat', merchantId: 'm', returnedFeeFen: 11n });
+    expect(plan.lines).toEqual([
+      { account: 'merchant_payable:m', direction: 'debit', amountFen: 2_989n },
+      { account: 'fee_income', direction: 'debit', amountFen: 11n },
+      { account: 'channel_receivable:wechat', direction: 'credit', amountFen: 3_000n },
+    ]);
+    expect(isBalanced(plan.lines)).toBe(true);
+    expect(plan.feeFen).toBe(11n);
+  });
+
+  it('never returns more than the fee over any split of refunds (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.bigInt(1n, 10n ** 9n),
+        fc.bigInt(0n, 10n ** 6n),
+        fc.array(fc.bigInt(1n, 10n ** 8n), { minLength: 1, maxLength: 8 }),
+        (amount, fee, parts) => {
+          const F = fee > amount ? amount : fee;
+          let refunded = 0n;
+          let returned = 0n;
+          for (const part of parts) {
+            const r = refunded + part > amount ? amount - refunded : part;
+            if (r <= 0n) break;
+            const f = proRataReturnedFee({ paymentFen: amount, paymentFeeFen: F, refundedBeforeFen: refunded, returnedBeforeFen: returned, refundFen: r });
+            expect(f >= 0n && f <= r).toBe(true);
+            refunded += r;
+            returned += f;
+          }
+          expect(returned <= F).toBe(true);
+          if (refunded === amount) expect(returned).toBe(F);
+        },
+      ),
+    );
   });
 });

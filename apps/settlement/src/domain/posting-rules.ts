@@ -8,7 +8,11 @@ import { FEE_INCOME, channelReceivable, merchantPayable, type Direction } from '
  *                                Cr merchant_payable:<merchant>   A − F
  *                                Cr fee_income                    F
  *   refund.succeeded R:          Dr merchant_payable:<merchant>   R
- *                                Cr channel_receivable:<channel> R   (fees are not returned)
+ *                                Cr channel_receivable:<channel> R   (the fee is kept: the default)
+ *   refund.succeeded R, fee returned pro rata f:
+ *                                Dr merchant_payable:<merchant>   R − f
+ *                                Dr fee_income                    f
+ *                                Cr channel_receivable:<channel> R
  *
  * A line of 0 fen is left out (a posting is always > 0). Every entry balances.
  */
@@ -75,19 +79,42 @@ export interface RefundInput {
   readonly amountFen: bigint;
   readonly channel: string;
   readonly merchantId: string;
+  /** the part of the payment's fee this refund gives back to the merchant (0 when the tenant keeps fees) */
+  readonly returnedFeeFen?: bigint;
 }
 
 export function refundSucceededEntry(r: RefundInput): EntryPlan {
   if (r.amountFen <= 0n) throw new RangeError('a refund amount must be positive');
+  const f = r.returnedFeeFen ?? 0n;
+  if (f < 0n || f > r.amountFen) throw new RangeError('a returned fee lies between 0 and the refund amount');
   return {
     amountFen: r.amountFen,
-    feeFen: 0n,
+    feeFen: f,
     feeRule: null,
-    lines: [
-      { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen },
+    lines: nonZero([
+      { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen - f },
+      { account: FEE_INCOME, direction: 'debit', amountFen: f },
       { account: channelReceivable(r.channel), direction: 'credit', amountFen: r.amountFen },
-    ],
+    ]),
   };
+}
+
+/**
+ * The fee a refund returns when the tenant returns fees pro rata: cumulative over the order's
+ * refunds, ⌊F × refunded / A⌋ minus what earlier refunds returned — so the order's refunds
+ * together never return more than the fee, and a full refund returns all of it.
+ */
+export function proRataReturnedFee(p: {
+  paymentFen: bigint;
+  paymentFeeFen: bigint;
+  refundedBeforeFen: bigint;
+  returnedBeforeFen: bigint;
+  refundFen: bigint;
+}): bigint {
+  if (p.paymentFen <= 0n) return 0n;
+  const refunded = p.refundedBeforeFen + p.refundFen > p.paymentFen ? p.paymentFen : p.refundedBeforeFen + p.refundFen;
+  const due = (p.paymentFeeFen * refunded) / p.paymentFen - p.returnedBeforeFen;
+  return due > 0n ? (due > p.refundFen ? p.refundFen : due) : 0n;
 }
 
 export function totals(lines: readonly PostingLine[]): { debitsFen: bigint; creditsFen: bigint } {

@@ -10,6 +10,6 @@ import { LedgerService } from './ledger.service';
   imports: [OnboardingReadModelModule.forRoot({ merchants: false })],
   controllers: [LedgerController],
   providers: [LedgerRepository, LedgerService, LedgerMetrics],
-  exports: [LedgerService],
+  exports: [LedgerService, LedgerRepository],
 })
 export class LedgerModule {}

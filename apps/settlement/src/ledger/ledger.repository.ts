@@ -37,7 +37,7 @@ const ENTRY = rowOf({
   orderId: col.uuid(),
   refundId: col.uuid().nullable(),
   merchantId: col.uuid(),
-  product: col.text<PaymentProduct>(),
+  product: col.text<PaymentProduct | 'settlement'>(),
   channel: col.text<PaymentChannel>(),
   amountFen: col.bigint(),
   feeFen: col.bigint(),
@@ -206,6 +206,30 @@ export class LedgerRepository implements LedgerWriter {
   /** Debit and credit totals per account recomputed from the postings themselves (reconciliation of the balance table). */
   sumPostings(em: EntityManager): Promise<PostedTotals[]> {
     return many(em, POSTED_TOTALS, `select ${POSTED_TOTALS.columns('p')} from postings p group by p.account order by p.account`);
+  }
+
+  /** The order's payment (amount, fee) and what its refunds posted so far (amount, returned fee): for returning fees pro rata. */
+  async orderFees(
+    em: EntityManager,
+    orderId: string,
+  ): Promise<{ paymentFen: bigint; paymentFeeFen: bigint; refundedFen: bigint; returnedFeeFen: bigint } | undefined> {
+    const r = await query(
+      em,
+      `select (sum(j.amount_fen) filter (where j.source_type = 'payment.succeeded'))::text as payment,
+              (sum(j.fee_fen) filter (where j.source_type = 'payment.succeeded'))::text as fee,
+              coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0)::text as refunded,
+              coalesce(sum(j.fee_fen) filter (where j.source_type = 'refund.succeeded'), 0)::text as returned
+         from journal_entries j where j.order_id = $1`,
+      [orderId],
+    );
+    const row = r.rows[0];
+    if (!row || row['payment'] === null || row['payment'] === undefined) return undefined;
+    return {
+      paymentFen: BigInt(String(row['payment'])),
+      paymentFeeFen: BigInt(String(row['fee'])),
+      refundedFen: BigInt(String(row['refunded'])),
+      returnedFeeFen: BigInt(String(row['returned'])),
+    };
   }
 
   async now(em: EntityManager): Promise<Date> {

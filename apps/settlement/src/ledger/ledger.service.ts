@@ -17,7 +17,8 @@ import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
-import { isBalanced, paymentSucceededEntry, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import { isBalanced, paymentSucceededEntry, proRataReturnedFee, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import { settlementPolicyOf } from '../domain/settlement-policy';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { gatherPostings } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
@@ -83,10 +84,26 @@ export class LedgerService {
     });
   }
 
-  /** Consumer: `refund.succeeded` → Dr merchant payable R; Cr channel receivable R (the fee is not returned). */
+  /**
+   * Consumer: `refund.succeeded` → Dr merchant payable R; Cr channel receivable R — the fee kept
+   * (the default), or, where the tenant returns fees pro rata, Dr merchant payable R − f; Dr fee income f.
+   */
   async onRefundSucceeded(event: EventEnvelope<RefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
     const d = event.data;
-    const plan = refundSucceededEntry({ amountFen: toFen(d.amountFen), channel: d.channel, merchantId: d.merchantId });
+    const amountFen = toFen(d.amountFen);
+    let returnedFeeFen = 0n;
+    if (settlementPolicyOf((await this.tenants.tenant(em))?.config as Record<string, unknown> | undefined).refundFeePolicy === 'returned_pro_rata') {
+      const o = await this.repo.orderFees(em, d.orderId);
+      if (o)
+        returnedFeeFen = proRataReturnedFee({
+          paymentFen: o.paymentFen,
+          paymentFeeFen: o.paymentFeeFen,
+          refundedBeforeFen: o.refundedFen,
+          returnedBeforeFen: o.returnedFeeFen,
+          refundFen: amountFen,
+        });
+    }
+    const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen });
     return this.post(em, event, plan, {
       eventId: event.id,
       type: 'refund.succeeded',

@@ -12,7 +12,10 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
+import { generateFieldKey } from '@countypay/security';
+import { SettlementConfig } from '../config/settlement.config';
 import { migrations } from '../data-source';
+import { CutoffJob } from './cutoff.job';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerService } from '../ledger/ledger.service';
 import type { SettlementBatchDetail, SettlementBatchItem } from './dto/settlement-batches.dto';
@@ -25,6 +28,9 @@ const D0_TENANT = 't510122';
 const HOLD_TENANT = 't510123';
 const ABORT_TENANT = 't510124';
 const SCALE_TENANT = 't510125';
+const PRO_RATA_TENANT = 't510126';
+const JOB_NATURAL = 't510127';
+const JOB_23 = 't510128';
 
 const OP1 = testActors.county(T1_TENANT, 'op-li');
 const OP2 = testActors.county(T1_TENANT, 'op-wang');
@@ -121,6 +127,7 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
       migrations,
       imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule],
       grants: 'as-migrated',
+      override: (b) => b.overrideProvider(SettlementConfig).useValue(Object.assign(new SettlementConfig(), { COUNTYPAY_PII_KEY: generateFieldKey() })),
     });
     ledger = svc.app.get(LedgerService);
     tenants = svc.app.get(OnboardingReadModel);
@@ -334,6 +341,31 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     expect(day2.tieOut).toMatchObject({ clearingFen: 0, broughtForwardFen: 79_696, payoutFen: 49_810, heldFen: 29_886, balanced: true });
   });
 
+  it('a county returning fees pro rata: a 30.00 refund of 100.00 gives back 0.11 of the 0.38 fee, in the ledger and in the clearing', async () => {
+    await configure(PRO_RATA_TENANT, { cutoffTime: '00:00', refundFeePolicy: 'returned_pro_rata' });
+    const op = testActors.county(PRO_RATA_TENANT);
+    const m = randomUUID();
+    const p = payment(PRO_RATA_TENANT, m, 10_000, NOON_20TH);
+    await post([p]);
+    await post([refund(p, 3_000, NOON_20TH + 60_000)]);
+    const entries = await call('GET', `/ledger/entries?orderId=${p.data.orderId}`, op);
+    expect(entries.body.data[0]).toMatchObject({ sourceType: 'refund.succeeded', feeFen: 11 });
+    expect(entries.body.data[0].postings).toEqual([
+      { line: 1, account: `merchant_payable:${m}`, direction: 'debit', amountFen: 2_989 },
+      { line: 2, account: 'fee_income', direction: 'debit', amountFen: 11 },
+      { line: 3, account: 'channel_receivable:wechat', direction: 'credit', amountFen: 3_000 },
+    ]);
+    const b = await cutoff(op, '2026-11-20');
+    expect(await items(op, b.id)).toEqual([expect.objectContaining({ merchantId: m, feesFen: 27, netFen: 6_973, payoutFen: 6_973 })]);
+    expect((await call('GET', `/ledger/merchants/${m}/balance`, op)).body.payableFen).toBe(6_973);
+    expect(b.tieOut).toMatchObject({ clearingFen: 7_000, feeFen: 27, payoutFen: 6_973, balanced: true, trialBalanceBalanced: true });
+    // the rest of the order refunded the next day: the remaining 0.27 comes back, a negative fee in that window
+    await post([refund(p, 7_000, NOON_20TH + 86_400_000)]);
+    const next = await cutoff(op, '2026-11-21');
+    expect(await items(op, next.id)).toEqual([expect.objectContaining({ feesFen: -27, grossFen: -7_000, netFen: -6_973, status: 'carried' })]);
+    expect(next.tieOut.balanced).toBe(true);
+  });
+
   it('aborts a batch before payouts: its entries are cleared again by the next cut-off; an aborted batch cannot be approved', async () => {
     await configure(ABORT_TENANT, { cutoffTime: '00:00' });
     const op = testActors.county(ABORT_TENANT);
@@ -348,6 +380,30 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     expect((await call('POST', `/settlement/batches/${day1.id}/abort`, op, { reason: 'again' })).status).toBe(409);
     const day2 = await cutoff(op, '2026-11-21');
     expect(day2).toMatchObject({ entryCount: 1, tieOut: { clearingFen: 12_345, payoutFen: 12_345 - 47, balanced: true } });
+  });
+
+  it("the cut-off job closes each tenant's last closed business date once, as the system actor; running again makes nothing", async () => {
+    await configure(JOB_NATURAL, { cutoffTime: '00:00' });
+    await configure(JOB_23, { cutoffTime: '23:00' });
+    const m = randomUUID();
+    await post([payment(JOB_NATURAL, m, 10_000, Date.parse('2026-11-21T04:00:00.000Z'))]);
+    await post([payment(JOB_23, m, 20_000, Date.parse('2026-11-21T15:30:00.000Z'))]); // 23:30 on the 21st: business date the 22nd
+    const job = svc.app.get(CutoffJob);
+    const now = new Date('2026-11-22T01:00:00.000Z'); // 09:00 on the 22nd in Shanghai
+    const made = await job.runDue([JOB_NATURAL, JOB_23], now);
+    expect(made.map((x) => [x.tenantId, x.businessDate])).toEqual([
+      [JOB_NATURAL, '2026-11-21'],
+      [JOB_23, '2026-11-21'],
+    ]);
+    const natural = (await call('GET', `/settlement/batches/${made[0]!.batchId}`, testActors.county(JOB_NATURAL))).body as SettlementBatchDetail;
+    expect(natural).toMatchObject({ status: 'pending_approval', entryCount: 1, tieOut: { clearingFen: 10_000, balanced: true } });
+    expect(natural.history[0]).toMatchObject({ action: 'cutoff', actorType: 'system', actorId: 'cutoff-job' });
+    const at23 = (await call('GET', `/settlement/batches/${made[1]!.batchId}`, testActors.county(JOB_23))).body as SettlementBatchDetail;
+    expect(at23).toMatchObject({ entryCount: 0, itemCount: 0 }); // the 23:30 payment belongs to the 22nd, not yet closed
+    expect(await job.runDue([JOB_NATURAL, JOB_23], now)).toEqual([]);
+    const later = await job.runDue([JOB_23], new Date('2026-11-22T15:00:00.000Z')); // 23:00 on the 22nd
+    expect(later.map((x) => x.businessDate)).toEqual(['2026-11-22']);
+    expect((await call('GET', `/settlement/batches/${later[0]!.batchId}`, testActors.county(JOB_23))).body.tieOut.clearingFen).toBe(20_000);
   });
 
   it('pages a batch of 1,005 merchants by merchant id across the 999 → 1000 boundary', async () => {

@@ -1,5 +1,8 @@
 import { Module } from '@nestjs/common';
+import { loadConfig } from '@countypay/config';
 import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementConfig } from '../config/settlement.config';
+import { CutoffJob } from './cutoff.job';
 import { SettlementBatchesController } from './settlement-batches.controller';
 import { SettlementBatchesRepository } from './settlement-batches.repository';
 import { SettlementBatchesService } from './settlement-batches.service';
@@ -8,7 +11,7 @@ import { SettlementBatchesService } from './settlement-batches.service';
   // the tenants' cut-off, cycle, reserve and approval threshold, from onboarding.tenant-updated
   imports: [OnboardingReadModelModule.forRoot({ merchants: false })],
   controllers: [SettlementBatchesController],
-  providers: [SettlementBatchesRepository, SettlementBatchesService],
-  exports: [SettlementBatchesService, SettlementBatchesRepository],
+  providers: [{ provide: SettlementConfig, useFactory: () => loadConfig(SettlementConfig) }, SettlementBatchesRepository, SettlementBatchesService, CutoffJob],
+  exports: [SettlementBatchesService, SettlementBatchesRepository, SettlementConfig],
 })
 export class SettlementBatchesModule {}

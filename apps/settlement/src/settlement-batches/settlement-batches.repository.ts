@@ -59,7 +59,8 @@ const ACTIVITY = rowOf({
   paymentsFen: col.expr(`coalesce(sum(j.amount_fen) filter (where j.source_type = 'payment.succeeded'), 0)`, col.bigint()),
   refundCount: col.expr(`count(*) filter (where j.source_type = 'refund.succeeded')`, col.int()),
   refundsFen: col.expr(`coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0)`, col.bigint()),
-  feesFen: col.expr('coalesce(sum(j.fee_fen), 0)', col.bigint()),
+  // a payment charges its fee; a refund's fee_fen is the part of it returned (pro rata tenants)
+  feesFen: col.expr(`coalesce(sum(case when j.source_type = 'payment.succeeded' then j.fee_fen else -j.fee_fen end), 0)`, col.bigint()),
 });
 
 const APPROVAL = rowOf({ operatorId: col.text(), approvedAt: col.timestamp() });

@@ -421,280 +421,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/credit/applications": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Apply for a credit line for your customer; a consent code is sent by SMS to the customer's bank-reserved mobile */
-        post: operations["createCreditApplication"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/applications/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A credit line application */
-        get: operations["getCreditApplication"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/applications/{id}/approve": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Approve an application with a limit and expiry (the customer's region and the unsecured cap are checked; audited) */
-        post: operations["approveCreditApplication"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/applications/{id}/consent": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Submit the SMS code the customer received: the application goes to the county bank for a decision */
-        post: operations["consentCreditApplication"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/applications/{id}/reject": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Reject an application with a reason (audited) */
-        post: operations["rejectCreditApplication"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/clock/advance": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Advance the county's credit business date and run the daily jobs of each date (test and sandbox profiles only) */
-        post: operations["advanceCreditClock"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/drawdowns/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A drawdown: its schedule, repayments, classification */
-        get: operations["getCreditDrawdown"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/drawdowns/{id}/reverse": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Full refund before the drawdown is billed: the drawdown is reversed and the credit restored */
-        post: operations["reverseCreditDrawdown"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A credit line: limit, held, drawn and available credit */
-        get: operations["getCreditLine"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}/payments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Pay a purchase with the customer's credit line: the drawdown and its schedule (the same outTradeNo is the same payment) */
-        post: operations["payWithCredit"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}/quote": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** The repayment schedule and annualised rate (APR) of a purchase on credit, to show before the customer confirms */
-        post: operations["quoteCreditPayment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}/repayments": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Repay now from the customer's repayment account: what is due, or a payoff with interest only to today */
-        post: operations["createCreditRepayment"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}/state": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Freeze, unfreeze or close a credit line with a reason (audited) */
-        post: operations["changeCreditLineState"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/products": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The county bank's credit products */
-        get: operations["listCreditProducts"];
-        put?: never;
-        /** Set up a credit product of the county bank (checked against the APR ceiling, audited) */
-        post: operations["createCreditProduct"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/products/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A credit product */
-        get: operations["getCreditProduct"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/settings": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The county's credit settings and business date */
-        get: operations["getCreditSettings"];
-        /** Change the county's APR ceiling, unsecured cap or freeze threshold (audited) */
-        put: operations["updateCreditSettings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/ledger/entries": {
         parameters: {
             query?: never;
@@ -1160,6 +886,251 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/batches": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the county's settlement batches, newest first */
+        get: operations["listSettlementBatches"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a settlement batch: its totals and tie-out, approvals and status history */
+        get: operations["getSettlementBatch"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/abort": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Abort a settlement batch before any payout is committed; its entries go to the next cut-off */
+        post: operations["abortSettlementBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/approvals": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve a settlement batch as a county operator (above the county threshold, two different operators must approve) */
+        post: operations["approveSettlementBatch"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/items": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a settlement batch's merchant items (net, reserve, payout, held), by merchant id */
+        get: operations["listSettlementBatchItems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/payouts": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a batch's payouts and their attempts, in the order they were created */
+        get: operations["listSettlementPayouts"];
+        put?: never;
+        /**
+         * Pay an approved batch: each merchant payout goes to the county core banking; the batch ends settled or partially failed
+         * @description Only an approved batch can be paid (a batch above the threshold with one approval answers 409). A payout the bank does not answer is resolved by querying its instruction id; a failed payout leaves its amount payable in the ledger.
+         */
+        post: operations["startSettlementPayouts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/batches/{batchId}/payouts/retry": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Resolve a batch's unanswered payouts by query and retry its failed ones (a new attempt each) */
+        post: operations["retrySettlementPayouts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/cutoffs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Close a business date at the county cut-off and clear it into a settlement batch (pending approval)
+         * @description Clearing takes every ledger entry that occurred before the date's cut-off and is in no batch yet, computes each merchant's net (payments − refunds − fees, plus what earlier batches held, carried or reserved), holds held merchants and stores the tie-out. Idempotent: running a date again returns its batch unchanged. A date whose cut-off has not passed answers 409 business_day_not_closed.
+         */
+        post: operations["runSettlementCutoff"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/merchants/{merchantId}/payout-account": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Set the account a merchant's payouts are made to (stored encrypted, shown by its last four digits) */
+        post: operations["setMerchantPayoutAccount"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/merchants/{merchantId}/payout-hold": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Hold a merchant's payouts with a reason: its amounts stay payable and are brought forward until the hold is released */
+        post: operations["holdMerchantPayouts"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/merchants/{merchantId}/payout-hold/release": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Release a merchant's payout hold: its held amounts are paid by the next batch */
+        post: operations["releaseMerchantPayoutHold"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/daily": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A business date's settlement report: payments, refunds and fees by product and channel, payouts, and the same figures from the ledger */
+        get: operations["getDailySettlementReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/daily.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily settlement report as CSV (UTF-8, amounts in yuan) */
+        get: operations["getDailySettlementReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/daily.xlsx": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The daily settlement report as an Excel workbook */
+        get: operations["getDailySettlementReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}": {
         parameters: {
             query?: never;
@@ -1455,13 +1426,6 @@ export type webhooks = {
 };
 export type components = {
     schemas: {
-        AdvanceClockRequest: {
-            /**
-             * @description business days to advance; the daily jobs run for every date passed
-             * @example 1
-             */
-            days: number;
-        };
         App: {
             /** @example app_7k2m9q4x8c1v5b3n6z0p */
             appId: string;
@@ -1507,20 +1471,6 @@ export type components = {
         AppPage: {
             data: components["schemas"]["App"][];
             nextCursor: string | null;
-        };
-        ApproveApplicationRequest: {
-            /**
-             * @description the last day the line may be drawn
-             * @example 2027-11-30
-             */
-            expiresOn: string;
-            /**
-             * @description the granted limit in fen (at most the unsecured cap)
-             * @example 5000000
-             */
-            limitFen: number;
-            /** @example 经营稳定，授信通过 */
-            reason: string;
         };
         AppSigningCredential: {
             /** @enum {string} */
@@ -1640,10 +1590,6 @@ export type components = {
             dynamicLevelCFen?: number;
             staticFen?: number;
         };
-        ConsentRequest: {
-            /** @example 123456 */
-            smsCode: string;
-        };
         ConsoleLogin: {
             lockedUntil: (string) | null;
             /** Format: uuid */
@@ -1682,108 +1628,6 @@ export type components = {
              * @example t510121
              */
             tenantId: string;
-        };
-        CreateCreditApplicationRequest: {
-            /**
-             * @description the customer's name (stored masked only)
-             * @example 张三
-             */
-            customerName: string;
-            /**
-             * @description your own reference of the customer (no personal data), 1-64 of A-Z a-z 0-9 _ -
-             * @example cust-000123
-             */
-            customerRef: string;
-            /**
-             * @description the customer's mobile reserved at the county bank: the consent code is sent there (stored masked only)
-             * @example 13800138000
-             */
-            mobile: string;
-            /**
-             * Format: uuid
-             * @example 6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b
-             */
-            productId: string;
-            /**
-             * @description the customer's registered region (GB/T 2260 code); a county bank lends only within its county
-             * @example 510122
-             */
-            region: string;
-            /**
-             * @description the customer's deposit account at the county bank that repayments are debited from (stored encrypted, shown masked)
-             * @example 6222021001012345678
-             */
-            repaymentAccountNo: string;
-            /**
-             * @description the limit asked for, in fen
-             * @example 5000000
-             */
-            requestedLimitFen: number;
-        };
-        CreateCreditProductRequest: {
-            /**
-             * @description annual interest rate in basis points (1800 = 18%); daily rate = annual / 360
-             * @example 1800
-             */
-            annualRateBp: number;
-            /**
-             * @description the product's code, unique in the county
-             * @example AGRI-12
-             */
-            code: string;
-            /**
-             * @description day of the month a statement is due (the first such day after the statement)
-             * @example 20
-             */
-            dueDay: number;
-            /**
-             * @description days after the due date before penalty interest starts
-             * @example 3
-             */
-            graceDays: number;
-            /**
-             * @description allowed installment counts; 1 is a single repayment
-             * @example [
-             *       1,
-             *       3,
-             *       6,
-             *       12
-             *     ]
-             */
-            installmentCounts: number[];
-            /**
-             * @description single repayments due within this many days of the purchase accrue no interest
-             * @example 50
-             */
-            interestFreeDays: number;
-            /**
-             * @description how installments are computed: equal_installment 等额本息, equal_principal 等额本金, flat_fee 等本等费
-             * @example equal_installment
-             * @enum {string}
-             */
-            method: "equal_installment" | "equal_principal" | "flat_fee";
-            /**
-             * @description minimum payment: all fees, penalty and interest due plus this share of the principal due (1000 = 10%)
-             * @example 1000
-             */
-            minPaymentPrincipalBp: number;
-            /**
-             * @description flat_fee only: the monthly fee in basis points of the principal (60 = 0.6%)
-             * @example 0
-             */
-            monthlyFeeBp: number;
-            /** @example 惠农贷 12 期 */
-            name: string;
-            /**
-             * @description penalty rate = annual rate × this (basis points of the rate: 15000 = 1.5×)
-             * @example 15000
-             */
-            penaltyMultiplierBp: number;
-            /**
-             * @description day of the month the statement is cut
-             * @example 1
-             */
-            statementDay: number;
         };
         CreatedApp: {
             /** @example app_7k2m9q4x8c1v5b3n6z0p */
@@ -2094,24 +1938,6 @@ export type components = {
             /** @example 顾客退货 */
             reason?: string;
         };
-        CreateRepaymentRequest: {
-            /**
-             * @description mode due: the amount in fen (at most what is due); ignored for a payoff
-             * @example 412060
-             */
-            amountFen?: number;
-            /**
-             * @description due: repay `amountFen` of what is due (fees → penalty → interest → principal, oldest first); payoff: repay everything now, interest only to today
-             * @example due
-             * @enum {string}
-             */
-            mode: "due" | "payoff";
-            /**
-             * @description your repayment number: the same number is the same repayment
-             * @example RP-20261129-0001
-             */
-            outRepaymentNo: string;
-        };
         CreateStoreRequest: {
             /** @example 城关店 */
             name: string;
@@ -2123,290 +1949,130 @@ export type components = {
              */
             serialNo: string;
         };
-        CreditApplication: {
-            /** @example 2026-11-29T07:30:00.000Z */
-            createdAt: string;
-            /** @example 张* */
-            customerNameMasked: string;
-            /**
-             * @description your own reference of the customer (no personal data), 1-64 of A-Z a-z 0-9 _ -
-             * @example cust-000123
-             */
-            customerRef: string;
-            /** @example 经营稳定，授信通过 */
-            decisionReason: string | null;
-            /**
-             * Format: uuid
-             * @example 1b4e28ba-2fa1-41d2-883f-0016d3cca427
-             */
-            id: string;
-            /**
-             * Format: uuid
-             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
-             */
-            lineId: string | null;
-            /** @example 138****8000 */
-            mobileMasked: string;
-            /**
-             * Format: uuid
-             * @example 6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b
-             */
-            productId: string;
-            /** @example 510122 */
-            region: string;
-            /** @example 5000000 */
-            requestedLimitFen: number;
-            /**
-             * @description awaiting_consent until the customer enters the SMS code; pending until the county bank decides
-             * @enum {string}
-             */
-            state: "awaiting_consent" | "pending" | "approved" | "rejected";
-        };
-        CreditDrawdown: {
-            /** @example 18.00% */
-            aprPercent: string;
-            /** @example 180000 */
-            aprPpm: number;
-            /** @example 0 */
-            daysPastDue: number;
-            /** @example 2026-11-29 */
-            drawdownDate: string;
-            /**
-             * Format: uuid
-             * @example 3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e
-             */
-            holdId: string;
-            /** @example 3 */
-            installments: number;
-            /**
-             * Format: uuid
-             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
-             */
-            lineId: string;
-            /**
-             * @description five-category classification (正常/关注/次级/可疑/损失)
-             * @enum {string}
-             */
-            loanClass: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
-            /**
-             * Format: uuid
-             * @example 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d
-             */
-            loanId: string;
-            /** @example 120000 */
-            outstandingPrincipalFen: number;
-            /** @example 120000 */
-            principalFen: number;
-            schedule: components["schemas"]["InstallmentView"][];
+        /**
+         * @example {
+         *       "businessDate": "2026-11-28",
+         *       "settlementDate": "2026-11-29",
+         *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+         *       "batchStatus": "settled",
+         *       "lines": [
+         *         {
+         *           "product": "qr",
+         *           "channel": "wechat",
+         *           "paymentCount": 1,
+         *           "paymentsFen": 10000,
+         *           "refundCount": 0,
+         *           "refundsFen": 0,
+         *           "feesFen": 38,
+         *           "netFen": 9962
+         *         }
+         *       ],
+         *       "totals": {
+         *         "product": "*",
+         *         "channel": "*",
+         *         "paymentCount": 1,
+         *         "paymentsFen": 10000,
+         *         "refundCount": 0,
+         *         "refundsFen": 0,
+         *         "feesFen": 38,
+         *         "netFen": 9962
+         *       },
+         *       "merchantCount": 1,
+         *       "payoutPlannedFen": 9962,
+         *       "paidOutFen": 9962,
+         *       "payoutsFailed": 0,
+         *       "heldFen": 0,
+         *       "reserveFen": 0,
+         *       "ledger": {
+         *         "feeIncomeFen": 38,
+         *         "merchantPayableFen": 9962,
+         *         "paidOutFen": 9962,
+         *         "ties": true
+         *       },
+         *       "currency": "CNY",
+         *       "generatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        DailyReport: {
+            /** Format: uuid */
+            batchId: string;
+            batchStatus: string;
+            businessDate: string;
             /** @enum {string} */
-            state: "active" | "paid_off" | "reversed";
-        };
-        CreditLine: {
-            /**
-             * @description limit − held − drawn, in fen
-             * @example 4880000
-             */
-            availableFen: number;
-            /** @example 2026-11-29T07:30:00.000Z */
-            createdAt?: string;
-            /**
-             * @description your own reference of the customer (no personal data), 1-64 of A-Z a-z 0-9 _ -
-             * @example cust-000123
-             */
-            customerRef: string;
-            /**
-             * @description principal drawn and not repaid, in fen
-             * @example 120000
-             */
-            drawnFen: number;
-            /** @example 2027-11-30 */
-            expiresOn: string;
-            /**
-             * @description held by payments not yet completed, in fen
-             * @example 0
-             */
+            currency: "CNY";
+            generatedAt: string;
             heldFen: number;
+            ledger: components["schemas"]["DailyReportLedgerCheck"];
+            /** @description by product and channel */
+            lines: components["schemas"]["DailyReportLine"][];
+            merchantCount: number;
             /**
-             * Format: uuid
-             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
+             * @description Σ payouts the bank made
+             * @example 9962
              */
-            id: string;
+            paidOutFen: number;
             /**
-             * @description in fen
-             * @example 5000000
+             * @description Σ payouts the batch planned (after holds and reserves)
+             * @example 9962
              */
-            limitFen: number;
+            payoutPlannedFen: number;
             /**
-             * Format: uuid
-             * @example 6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b
-             */
-            productId: string;
-            /** @enum {string} */
-            state: "active" | "frozen" | "closed";
-            /** @example 逾期冻结 */
-            stateReason: string | null;
-        };
-        CreditProduct: {
-            /**
-             * @description annual interest rate in basis points (1800 = 18%); daily rate = annual / 360
-             * @example 1800
-             */
-            annualRateBp: number;
-            /**
-             * @description the product's code, unique in the county
-             * @example AGRI-12
-             */
-            code: string;
-            /** @example 2026-11-29T07:30:00.000Z */
-            createdAt: string;
-            /**
-             * @description day of the month a statement is due (the first such day after the statement)
-             * @example 20
-             */
-            dueDay: number;
-            /**
-             * @description days after the due date before penalty interest starts
-             * @example 3
-             */
-            graceDays: number;
-            /**
-             * Format: uuid
-             * @example 6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b
-             */
-            id: string;
-            /**
-             * @description allowed installment counts; 1 is a single repayment
-             * @example [
-             *       1,
-             *       3,
-             *       6,
-             *       12
-             *     ]
-             */
-            installmentCounts: number[];
-            /**
-             * @description single repayments due within this many days of the purchase accrue no interest
-             * @example 50
-             */
-            interestFreeDays: number;
-            /**
-             * @description how installments are computed: equal_installment 等额本息, equal_principal 等额本金, flat_fee 等本等费
-             * @example equal_installment
-             * @enum {string}
-             */
-            method: "equal_installment" | "equal_principal" | "flat_fee";
-            /**
-             * @description minimum payment: all fees, penalty and interest due plus this share of the principal due (1000 = 10%)
-             * @example 1000
-             */
-            minPaymentPrincipalBp: number;
-            /**
-             * @description flat_fee only: the monthly fee in basis points of the principal (60 = 0.6%)
+             * @description merchants whose latest payout attempt failed
              * @example 0
              */
-            monthlyFeeBp: number;
-            /** @example 惠农贷 12 期 */
-            name: string;
-            /**
-             * @description penalty rate = annual rate × this (basis points of the rate: 15000 = 1.5×)
-             * @example 15000
-             */
-            penaltyMultiplierBp: number;
-            /**
-             * @description day of the month the statement is cut
-             * @example 1
-             */
-            statementDay: number;
-            /** @enum {string} */
-            status: "active" | "retired";
+            payoutsFailed: number;
+            reserveFen: number;
+            settlementDate: string;
+            /** @description the day's totals (product and channel '*') */
+            totals: components["schemas"]["DailyReportLine"];
         };
-        CreditProductList: {
-            data: components["schemas"]["CreditProduct"][];
+        DailyReportLedgerCheck: {
+            /**
+             * @description net fee income posted by the day's entries (from the postings)
+             * @example 38
+             */
+            feeIncomeFen: number;
+            /**
+             * @description net merchant payable posted by the day's payments and refunds (from the postings)
+             * @example 9962
+             */
+            merchantPayableFen: number;
+            /**
+             * @description bank clearing credited by the batch's succeeded payouts (from the postings)
+             * @example 9962
+             */
+            paidOutFen: number;
+            /**
+             * @description the report figures equal the ledger postings
+             * @example true
+             */
+            ties: boolean;
         };
-        CreditQuote: {
+        DailyReportLine: {
             /**
-             * @description the annualised rate as disclosed to the customer (年化利率)
-             * @example 18.00%
+             * @description wechat, alipay, unionpay, county_bank
+             * @example wechat
              */
-            aprPercent: string;
+            channel: string;
             /**
-             * @description the annualised rate (IRR-based APR) in ppm per annum: 180000 = 18.00%
-             * @example 180000
+             * @description fees charged, less fees returned on refunds
+             * @example 38
              */
-            aprPpm: number;
+            feesFen: number;
             /**
-             * @description interest and fees over the whole schedule, in fen
-             * @example 3618
+             * @description payments − refunds − fees
+             * @example 9962
              */
-            costFen: number;
-            /** @example 3 */
-            installments: number;
-            /** @example 120000 */
-            principalFen: number;
-            schedule: components["schemas"]["ScheduleLineView"][];
-        };
-        CreditQuoteRequest: {
+            netFen: number;
+            paymentCount: number;
+            paymentsFen: number;
             /**
-             * @description the purchase amount in fen
-             * @example 120000
+             * @description qr, acquiring, credit
+             * @example qr
              */
-            amountFen: number;
-            /**
-             * @description installments (one of the product’s counts; 1 is a single repayment)
-             * @example 3
-             */
-            installments: number;
-        };
-        CreditRepayment: {
-            /**
-             * @description debited, in fen
-             * @example 412060
-             */
-            amountFen: number;
-            /** @example 2026-12-20 */
-            businessDate: string;
-            /**
-             * @description applied to fees, in fen
-             * @example 0
-             */
-            feeFen: number;
-            /**
-             * @description applied to interest, in fen
-             * @example 18000
-             */
-            interestFen: number;
-            /** @enum {string} */
-            kind: "manual" | "payoff" | "auto_debit";
-            /**
-             * @description applied to penalty interest, in fen
-             * @example 0
-             */
-            penaltyFen: number;
-            /**
-             * @description applied to principal, in fen
-             * @example 394060
-             */
-            principalFen: number;
-            /** @example manual:RP-20261129-0001 */
-            reference: string;
-        };
-        CreditSettings: {
-            /** @example 2400 */
-            aprCeilingBp: number;
-            /**
-             * @description the tenant's credit business date
-             * @example 2026-11-29
-             */
-            businessDate: string;
-            /** @example 30 */
-            freezeAfterDays: number;
-            /** @example t510122 */
-            tenantId: string;
-            /**
-             * @description in fen
-             * @example 20000000
-             */
-            unsecuredCapFen: number;
+            product: string;
+            refundCount: number;
+            refundsFen: number;
         };
         DeadLetterCount: {
             count: number;
@@ -2468,7 +2134,7 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "repayment_declined" | "repayment_exceeds_due";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "business_day_not_closed" | "approval_already_given";
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -2476,44 +2142,6 @@ export type components = {
             /** @enum {string} */
             product: "qr" | "acquiring" | "credit";
             rateBp: number;
-        };
-        InstallmentView: {
-            /** @example 2026-12-20 */
-            dueDate: string;
-            /**
-             * @description flat-fee products only, in fen
-             * @example 0
-             */
-            feeFen: number;
-            /**
-             * @description in fen
-             * @example 1800
-             */
-            interestFen: number;
-            /**
-             * @description repaid so far (all parts), in fen
-             * @example 0
-             */
-            paidFen: number;
-            /**
-             * @description penalty interest accrued, in fen
-             * @example 0
-             */
-            penaltyFen: number;
-            /** @example 1 */
-            period: number;
-            /**
-             * @description in fen
-             * @example 39406
-             */
-            principalFen: number;
-            /** @enum {string} */
-            state: "pending" | "billed" | "overdue" | "paid" | "cancelled";
-            /**
-             * @description in fen
-             * @example 41206
-             */
-            totalFen: number;
         };
         /**
          * @example {
@@ -2590,8 +2218,11 @@ export type components = {
              */
             postedAt: string;
             postings: components["schemas"]["LedgerPosting"][];
-            /** @enum {string} */
-            product: "qr" | "acquiring" | "credit";
+            /**
+             * @description the product of the payment or refund; 'settlement' for a merchant payout (its orderId is the payout id)
+             * @enum {string}
+             */
+            product: "qr" | "acquiring" | "credit" | "settlement";
             /**
              * Format: uuid
              * @description the refund, for a refund entry; null for a payment
@@ -2604,7 +2235,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -2629,12 +2260,6 @@ export type components = {
              * @example 1
              */
             line: number;
-        };
-        LineStateRequest: {
-            /** @enum {string} */
-            action: "freeze" | "unfreeze" | "close";
-            /** @example 客户申请冻结 */
-            reason: string;
         };
         Merchant: {
             /** @example 金堂县赵镇十里大道1号 */
@@ -2719,6 +2344,44 @@ export type components = {
         MerchantPage: {
             data: components["schemas"]["Merchant"][];
             nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "accountNoLast4": "5678",
+         *       "updatedBy": "op-li",
+         *       "updatedAt": "2026-11-28T09:00:00.000Z"
+         *     }
+         */
+        MerchantPayoutAccount: {
+            /**
+             * @description the last four digits of the account number
+             * @example 5678
+             */
+            accountNoLast4: string;
+            /** Format: uuid */
+            merchantId: string;
+            updatedAt: string;
+            updatedBy: string;
+        };
+        /**
+         * @example {
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "reason": "商户涉嫌套现，暂缓结算",
+         *       "heldBy": "op-li",
+         *       "heldAt": "2026-11-28T09:00:00.000Z",
+         *       "releasedBy": null,
+         *       "releasedAt": null
+         *     }
+         */
+        MerchantPayoutHold: {
+            heldAt: string;
+            heldBy: string;
+            /** Format: uuid */
+            merchantId: string;
+            reason: string;
+            releasedAt: (string) | null;
+            releasedBy: string | null;
         };
         MerchantReviewRequest: {
             /**
@@ -2944,29 +2607,6 @@ export type components = {
              * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
              */
             payerId: string;
-        };
-        PayWithCreditRequest: {
-            /**
-             * @description the purchase amount in fen
-             * @example 120000
-             */
-            amountFen: number;
-            /**
-             * @description installments (one of the product’s counts; 1 is a single repayment)
-             * @example 3
-             */
-            installments: number;
-            /**
-             * Format: uuid
-             * @description the merchant paid (for the merchant payable in the ledger)
-             * @example 9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c
-             */
-            merchantId?: string;
-            /**
-             * @description your order number: the same number is the same payment
-             * @example SEED-20261129-0001
-             */
-            outTradeNo: string;
         };
         PlatformKey: {
             /** @enum {string} */
@@ -3321,6 +2961,13 @@ export type components = {
              */
             staticDailyLimitFen: number;
         };
+        ReasonRequest: {
+            /**
+             * @description why (shown to the other operators and kept in the history)
+             * @example 商户涉嫌套现，暂缓结算
+             */
+            reason: string;
+        };
         RefundData: {
             amountFen: number;
             at: string;
@@ -3369,10 +3016,6 @@ export type components = {
             /** @constant */
             type: "refund.succeeded";
         };
-        RejectApplicationRequest: {
-            /** @example 收入证明不足 */
-            reason: string;
-        };
         ReplayDeadLettersRequest: {
             /** @description the event ids of the letters to replay */
             eventIds: string[];
@@ -3380,7 +3023,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -3398,31 +3041,12 @@ export type components = {
              */
             publicKey?: string;
         };
-        ScheduleLineView: {
-            /** @example 2026-12-20 */
-            dueDate: string;
+        RunCutoffRequest: {
             /**
-             * @description flat-fee products only, in fen
-             * @example 0
+             * @description the business date to close (its window ends at the county cut-off on that date, Asia/Shanghai)
+             * @example 2026-11-28
              */
-            feeFen: number;
-            /**
-             * @description in fen
-             * @example 1800
-             */
-            interestFen: number;
-            /** @example 1 */
-            period: number;
-            /**
-             * @description in fen
-             * @example 39406
-             */
-            principalFen: number;
-            /**
-             * @description in fen
-             * @example 41206
-             */
-            totalFen: number;
+            businessDate: string;
         };
         SetConsoleLoginRequest: {
             /**
@@ -3436,6 +3060,18 @@ export type components = {
              */
             username: string;
         };
+        SetPayoutAccountRequest: {
+            /**
+             * @description the account holder's name as the bank has it (a mismatch fails the payout)
+             * @example 金堂县好运来超市
+             */
+            accountName: string;
+            /**
+             * @description the merchant's settlement account number (stored encrypted; shown as its last four digits)
+             * @example 6217000012345678
+             */
+            accountNo: string;
+        };
         SettlementAccount: {
             accountName: string;
             /** @example 51050142610800000123 */
@@ -3443,6 +3079,332 @@ export type components = {
             bankName: string;
             /** @enum {string} */
             purpose: "merchant_settlement" | "fee_income" | "clearing";
+        };
+        /**
+         * @example {
+         *       "id": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+         *       "businessDate": "2026-11-28",
+         *       "settlementDate": "2026-11-29",
+         *       "cycle": "T1",
+         *       "cutoffTime": "23:00",
+         *       "windowEnd": "2026-11-28T15:00:00.000Z",
+         *       "status": "pending_approval",
+         *       "entryCount": 3,
+         *       "itemCount": 1,
+         *       "tieOut": {
+         *         "clearingFen": 90000,
+         *         "broughtForwardFen": 0,
+         *         "payoutFen": 89620,
+         *         "feeFen": 380,
+         *         "reserveFen": 0,
+         *         "heldFen": 0,
+         *         "carriedFen": 0,
+         *         "balanced": true,
+         *         "trialBalanceBalanced": true
+         *       },
+         *       "approvalThresholdFen": 50000000,
+         *       "approvalsRequired": 1,
+         *       "approvals": [],
+         *       "currency": "CNY",
+         *       "createdAt": "2026-11-28T15:00:03.120Z",
+         *       "updatedAt": "2026-11-28T15:00:03.120Z"
+         *     }
+         */
+        SettlementBatch: {
+            approvals: components["schemas"]["SettlementBatchApproval"][];
+            /**
+             * @description 1, or 2 above the threshold (two different county operators)
+             * @example 1
+             */
+            approvalsRequired: number;
+            /**
+             * @description above this total payout a second county operator must approve
+             * @example 50000000
+             */
+            approvalThresholdFen: number;
+            /**
+             * @description the business date the batch closed
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            createdAt: string;
+            /** @enum {string} */
+            currency: "CNY";
+            /**
+             * @description the county cut-off applied (Asia/Shanghai)
+             * @example 23:00
+             */
+            cutoffTime: string;
+            /** @enum {string} */
+            cycle: "T1" | "D0";
+            entryCount: number;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description merchants in the batch
+             * @example 1
+             */
+            itemCount: number;
+            /**
+             * @description the day the merchants are paid: the next day (T+1) or the same day (D+0)
+             * @example 2026-11-29
+             */
+            settlementDate: string;
+            /** @enum {string} */
+            status: "open" | "closed" | "pending_approval" | "approved" | "paying" | "settled" | "partially_failed" | "aborted";
+            tieOut: components["schemas"]["SettlementBatchTieOut"];
+            updatedAt: string;
+            /**
+             * @description entries that occurred before this instant and were in no earlier batch are cleared by this batch
+             * @example 2026-11-28T15:00:00.000Z
+             */
+            windowEnd: string;
+        };
+        SettlementBatchApproval: {
+            approvedAt: string;
+            /**
+             * @description the approving county operator
+             * @example op-li
+             */
+            operatorId: string;
+        };
+        SettlementBatchDetail: {
+            approvals: components["schemas"]["SettlementBatchApproval"][];
+            /**
+             * @description 1, or 2 above the threshold (two different county operators)
+             * @example 1
+             */
+            approvalsRequired: number;
+            /**
+             * @description above this total payout a second county operator must approve
+             * @example 50000000
+             */
+            approvalThresholdFen: number;
+            /**
+             * @description the business date the batch closed
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            createdAt: string;
+            /** @enum {string} */
+            currency: "CNY";
+            /**
+             * @description the county cut-off applied (Asia/Shanghai)
+             * @example 23:00
+             */
+            cutoffTime: string;
+            /** @enum {string} */
+            cycle: "T1" | "D0";
+            entryCount: number;
+            /** @description the status history, oldest first */
+            history: components["schemas"]["SettlementBatchEvent"][];
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description merchants in the batch
+             * @example 1
+             */
+            itemCount: number;
+            /**
+             * @description the day the merchants are paid: the next day (T+1) or the same day (D+0)
+             * @example 2026-11-29
+             */
+            settlementDate: string;
+            /** @enum {string} */
+            status: "open" | "closed" | "pending_approval" | "approved" | "paying" | "settled" | "partially_failed" | "aborted";
+            tieOut: components["schemas"]["SettlementBatchTieOut"];
+            updatedAt: string;
+            /**
+             * @description entries that occurred before this instant and were in no earlier batch are cleared by this batch
+             * @example 2026-11-28T15:00:00.000Z
+             */
+            windowEnd: string;
+        };
+        SettlementBatchEvent: {
+            /**
+             * @description cutoff, submit, approve, hold, abort, start_paying, complete…
+             * @example approve
+             */
+            action: string;
+            actorId: string;
+            /** @enum {string} */
+            actorType: "app" | "county" | "province" | "system";
+            at: string;
+            /** @enum {string|null} */
+            fromStatus: "open" | "closed" | "pending_approval" | "approved" | "paying" | "settled" | "partially_failed" | "aborted" | null;
+            reason: string | null;
+            /** @enum {string} */
+            toStatus: "open" | "closed" | "pending_approval" | "approved" | "paying" | "settled" | "partially_failed" | "aborted";
+        };
+        /**
+         * @example {
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "paymentCount": 2,
+         *       "paymentsFen": 100000,
+         *       "refundCount": 1,
+         *       "refundsFen": 10000,
+         *       "feesFen": 380,
+         *       "broughtForwardFen": 0,
+         *       "grossFen": 90000,
+         *       "netFen": 89620,
+         *       "reserveFen": 0,
+         *       "payoutFen": 89620,
+         *       "status": "payable",
+         *       "holdReason": null
+         *     }
+         */
+        SettlementBatchItem: {
+            /**
+             * @description held or carried nets and reserves of the merchant's earlier batches
+             * @example 0
+             */
+            broughtForwardFen: number;
+            feesFen: number;
+            /**
+             * @description payments − refunds
+             * @example 90000
+             */
+            grossFen: number;
+            holdReason: string | null;
+            /** Format: uuid */
+            merchantId: string;
+            /**
+             * @description gross − fees: what the county bank owes the merchant for the window
+             * @example 89620
+             */
+            netFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            payoutFen: number;
+            refundCount: number;
+            refundsFen: number;
+            reserveFen: number;
+            /**
+             * @description payable (paid out), held by an operator (stays payable), carried (net ≤ 0, left in the payable)
+             * @example payable
+             * @enum {string}
+             */
+            status: "payable" | "held" | "carried";
+        };
+        /** @description A page of SettlementBatchItem; pass nextCursor as cursor for the next page until it is null. */
+        SettlementBatchItemPage: {
+            data: components["schemas"]["SettlementBatchItem"][];
+            nextCursor: string | null;
+        };
+        /** @description A page of SettlementBatch; pass nextCursor as cursor for the next page until it is null. */
+        SettlementBatchPage: {
+            data: components["schemas"]["SettlementBatch"][];
+            nextCursor: string | null;
+        };
+        SettlementBatchTieOut: {
+            /**
+             * @description Σ payouts + Σ fees + Σ reserves + Σ held + Σ carried = Σ clearing + Σ brought forward
+             * @example true
+             */
+            balanced: boolean;
+            /**
+             * @description Σ held and carried nets and D+0 reserves of the merchants' earlier batches, brought into this one
+             * @example 0
+             */
+            broughtForwardFen: number;
+            /**
+             * @description Σ nets ≤ 0 carried to the next window
+             * @example 0
+             */
+            carriedFen: number;
+            /**
+             * @description Σ clearing: payments − refunds of the entries cleared, summed from the ledger
+             * @example 90000
+             */
+            clearingFen: number;
+            /**
+             * @description Σ fees
+             * @example 380
+             */
+            feeFen: number;
+            /**
+             * @description Σ nets of held merchants (still payable)
+             * @example 0
+             */
+            heldFen: number;
+            /**
+             * @description Σ payouts
+             * @example 89620
+             */
+            payoutFen: number;
+            /**
+             * @description Σ D+0 reserves kept back
+             * @example 0
+             */
+            reserveFen: number;
+            /**
+             * @description the tenant's trial balance was balanced at cut-off
+             * @example true
+             */
+            trialBalanceBalanced: boolean;
+        };
+        /**
+         * @example {
+         *       "id": "9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+         *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "attempt": 1,
+         *       "instructionId": "PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+         *       "amountFen": 89620,
+         *       "accountNoLast4": "5678",
+         *       "status": "succeeded",
+         *       "failureReason": null,
+         *       "ledgerEntryId": "1c7e2b5a-3d9f-4a61-8e20-5b4c3d2e1f0a",
+         *       "currency": "CNY",
+         *       "createdAt": "2026-11-29T01:00:00.000Z",
+         *       "updatedAt": "2026-11-29T01:00:00.420Z"
+         *     }
+         */
+        SettlementPayout: {
+            accountNoLast4: string | null;
+            amountFen: number;
+            /**
+             * @description the attempt number: a failed payout is retried under a new attempt and instruction id
+             * @example 1
+             */
+            attempt: number;
+            /** Format: uuid */
+            batchId: string;
+            createdAt: string;
+            /** @enum {string} */
+            currency: "CNY";
+            /**
+             * @description account_not_found, account_closed, account_frozen, name_mismatch, no_payout_account
+             * @example null
+             */
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * @description the instruction id sent to the county core banking (idempotent there)
+             * @example PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d
+             */
+            instructionId: string;
+            /**
+             * Format: uuid
+             * @description the ledger entry of a succeeded payout (Dr merchant payable, Cr bank clearing)
+             * @example null
+             */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string;
+            /**
+             * @description pending (not sent), unknown (sent, no answer yet: resolved by query), succeeded, failed (the amount stays payable)
+             * @example succeeded
+             * @enum {string}
+             */
+            status: "pending" | "unknown" | "succeeded" | "failed";
+            updatedAt: string;
+        };
+        /** @description A page of SettlementPayout; pass nextCursor as cursor for the next page until it is null. */
+        SettlementPayoutPage: {
+            data: components["schemas"]["SettlementPayout"][];
+            nextCursor: string | null;
         };
         Store: {
             createdAt: string;
@@ -3516,9 +3478,13 @@ export type components = {
             enabledChannels: ("wechat" | "alipay" | "unionpay" | "county_bank")[];
             enabledProducts: ("qr" | "acquiring" | "credit")[];
             feePlan: components["schemas"]["FeeRule"][];
+            /** @enum {string} */
+            refundFeePolicy?: "kept" | "returned_pro_rata";
             settlementAccounts: components["schemas"]["SettlementAccount"][];
+            settlementApprovalThresholdFen?: number;
             /** @enum {string} */
             settlementCycle: "T1" | "D0";
+            settlementReserveBp?: number;
         };
         /** @description A page of Tenant; pass nextCursor as cursor for the next page until it is null. */
         TenantPage: {
@@ -3657,23 +3623,6 @@ export type components = {
              *     ]
              */
             scopes?: ("qr:pay" | "acquiring:pay" | "credit:pay" | "merchants:read" | "merchants:write" | "refunds:write")[];
-        };
-        UpdateCreditSettingsRequest: {
-            /**
-             * @description the APR ceiling in basis points per annum (2400 = 24%): no product or drawdown may exceed it
-             * @example 2400
-             */
-            aprCeilingBp?: number;
-            /**
-             * @description days past due after which a line is frozen
-             * @example 30
-             */
-            freezeAfterDays?: number;
-            /**
-             * @description the largest unsecured credit line in fen
-             * @example 20000000
-             */
-            unsecuredCapFen?: number;
         };
         UpdateMerchantRequest: {
             /** @example 金堂县赵镇十里大道1号 */
@@ -8899,6 +8848,9 @@ export interface operations {
                      *                 "bankName": "example"
                      *               }
                      *             ],
+                     *             "settlementReserveBp": 100,
+                     *             "settlementApprovalThresholdFen": 100,
+                     *             "refundFeePolicy": "kept",
                      *             "countyBankPayerCodePrefix": "88"
                      *           },
                      *           "defaultConfig": true,
@@ -9094,6 +9046,9 @@ export interface operations {
                      *             "bankName": "example"
                      *           }
                      *         ],
+                     *         "settlementReserveBp": 100,
+                     *         "settlementApprovalThresholdFen": 100,
+                     *         "refundFeePolicy": "kept",
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -9344,6 +9299,9 @@ export interface operations {
                      *             "bankName": "example"
                      *           }
                      *         ],
+                     *         "settlementReserveBp": 100,
+                     *         "settlementApprovalThresholdFen": 100,
+                     *         "refundFeePolicy": "kept",
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -9596,6 +9554,9 @@ export interface operations {
                      *             "bankName": "example"
                      *           }
                      *         ],
+                     *         "settlementReserveBp": 100,
+                     *         "settlementApprovalThresholdFen": 100,
+                     *         "refundFeePolicy": "kept",
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -9867,6 +9828,9 @@ export interface operations {
                      *             "bankName": "example"
                      *           }
                      *         ],
+                     *         "settlementReserveBp": 100,
+                     *         "settlementApprovalThresholdFen": 100,
+                     *         "refundFeePolicy": "kept",
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -9966,4404 +9930,6 @@ export interface operations {
                      *         "type": "conflict_error",
                      *         "code": "invalid_state_transition",
                      *         "message": "invalid state transition",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCreditApplication: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
-                "Idempotency-Key": string;
-                /** @description the app id issued at registration */
-                "X-CP-App-Id": string;
-                /** @description unique per request (remembered 15 minutes) */
-                "X-CP-Nonce": string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string */
-                "X-CP-Signature": string;
-                /** @description the app's registered algorithm */
-                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description unix seconds, within ±300 s of the platform clock */
-                "X-CP-Timestamp": string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "customerRef": "cust-000123",
-                 *       "customerName": "张三",
-                 *       "mobile": "13800138000",
-                 *       "region": "510122",
-                 *       "repaymentAccountNo": "6222021001012345678",
-                 *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                 *       "requestedLimitFen": 5000000
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateCreditApplicationRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                     *       "customerRef": "cust-000123",
-                     *       "customerNameMasked": "张*",
-                     *       "mobileMasked": "138****8000",
-                     *       "region": "510122",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "requestedLimitFen": 5000000,
-                     *       "state": "awaiting_consent",
-                     *       "decisionReason": "经营稳定，授信通过",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditApplication"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, credit_line_exists */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused, limit_above_unsecured_cap */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditApplication: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit application's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                     *       "customerRef": "cust-000123",
-                     *       "customerNameMasked": "张*",
-                     *       "mobileMasked": "138****8000",
-                     *       "region": "510122",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "requestedLimitFen": 5000000,
-                     *       "state": "awaiting_consent",
-                     *       "decisionReason": "经营稳定，授信通过",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditApplication"];
-                };
-            };
-            /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    approveCreditApplication: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path: {
-                /** @description the credit application's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "limitFen": 5000000,
-                 *       "expiresOn": "2027-11-30",
-                 *       "reason": "经营稳定，授信通过"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ApproveApplicationRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                     *       "customerRef": "cust-000123",
-                     *       "customerNameMasked": "张*",
-                     *       "mobileMasked": "138****8000",
-                     *       "region": "510122",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "requestedLimitFen": 5000000,
-                     *       "state": "awaiting_consent",
-                     *       "decisionReason": "经营稳定，授信通过",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditApplication"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description credit_line_exists, invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "credit_line_exists",
-                     *         "message": "credit line exists",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description out_of_region, limit_above_unsecured_cap */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "out_of_region",
-                     *         "message": "out of region",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    consentCreditApplication: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
-                "Idempotency-Key": string;
-                /** @description the app id issued at registration */
-                "X-CP-App-Id": string;
-                /** @description unique per request (remembered 15 minutes) */
-                "X-CP-Nonce": string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string */
-                "X-CP-Signature": string;
-                /** @description the app's registered algorithm */
-                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description unix seconds, within ±300 s of the platform clock */
-                "X-CP-Timestamp": string;
-            };
-            path: {
-                /** @description the credit application's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "smsCode": "123456"
-                 *     }
-                 */
-                "application/json": components["schemas"]["ConsentRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                     *       "customerRef": "cust-000123",
-                     *       "customerNameMasked": "张*",
-                     *       "mobileMasked": "138****8000",
-                     *       "region": "510122",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "requestedLimitFen": 5000000,
-                     *       "state": "awaiting_consent",
-                     *       "decisionReason": "经营稳定，授信通过",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditApplication"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, consent_code_invalid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, consent_expired, invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    rejectCreditApplication: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path: {
-                /** @description the credit application's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "reason": "收入证明不足"
-                 *     }
-                 */
-                "application/json": components["schemas"]["RejectApplicationRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "1b4e28ba-2fa1-41d2-883f-0016d3cca427",
-                     *       "customerRef": "cust-000123",
-                     *       "customerNameMasked": "张*",
-                     *       "mobileMasked": "138****8000",
-                     *       "region": "510122",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "requestedLimitFen": 5000000,
-                     *       "state": "awaiting_consent",
-                     *       "decisionReason": "经营稳定，授信通过",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditApplication"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "invalid_state_transition",
-                     *         "message": "invalid state transition",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    advanceCreditClock: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "days": 1
-                 *     }
-                 */
-                "application/json": components["schemas"]["AdvanceClockRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "tenantId": "t510122",
-                     *       "aprCeilingBp": 2400,
-                     *       "unsecuredCapFen": 20000000,
-                     *       "freezeAfterDays": 30,
-                     *       "businessDate": "2026-11-29"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditSettings"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "conflict",
-                     *         "message": "conflict",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditDrawdown: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the drawdown's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *       "principalFen": 120000,
-                     *       "installments": 3,
-                     *       "state": "active",
-                     *       "outstandingPrincipalFen": 120000,
-                     *       "loanClass": "normal",
-                     *       "daysPastDue": 0,
-                     *       "aprPpm": 180000,
-                     *       "aprPercent": "18.00%",
-                     *       "drawdownDate": "2026-11-29",
-                     *       "schedule": [
-                     *         {
-                     *           "penaltyFen": 0,
-                     *           "paidFen": 0,
-                     *           "state": "pending",
-                     *           "period": 1,
-                     *           "dueDate": "2026-12-20",
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0,
-                     *           "totalFen": 41206
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdown"];
-                };
-            };
-            /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    reverseCreditDrawdown: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the drawdown's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *       "principalFen": 120000,
-                     *       "installments": 3,
-                     *       "state": "active",
-                     *       "outstandingPrincipalFen": 120000,
-                     *       "loanClass": "normal",
-                     *       "daysPastDue": 0,
-                     *       "aprPpm": 180000,
-                     *       "aprPercent": "18.00%",
-                     *       "drawdownDate": "2026-11-29",
-                     *       "schedule": [
-                     *         {
-                     *           "penaltyFen": 0,
-                     *           "paidFen": 0,
-                     *           "state": "pending",
-                     *           "period": 1,
-                     *           "dueDate": "2026-12-20",
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0,
-                     *           "totalFen": 41206
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdown"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditLine: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "customerRef": "cust-000123",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "limitFen": 5000000,
-                     *       "heldFen": 0,
-                     *       "drawnFen": 120000,
-                     *       "availableFen": 4880000,
-                     *       "state": "active",
-                     *       "expiresOn": "2027-11-30",
-                     *       "stateReason": "逾期冻结",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditLine"];
-                };
-            };
-            /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    payWithCredit: {
-        parameters: {
-            query?: never;
-            header: {
-                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
-                "Idempotency-Key": string;
-                /** @description the app id issued at registration */
-                "X-CP-App-Id": string;
-                /** @description unique per request (remembered 15 minutes) */
-                "X-CP-Nonce": string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string */
-                "X-CP-Signature": string;
-                /** @description the app's registered algorithm */
-                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description unix seconds, within ±300 s of the platform clock */
-                "X-CP-Timestamp": string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "outTradeNo": "SEED-20261129-0001",
-                 *       "merchantId": "9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
-                 *       "amountFen": 120000,
-                 *       "installments": 3
-                 *     }
-                 */
-                "application/json": components["schemas"]["PayWithCreditRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *       "principalFen": 120000,
-                     *       "installments": 3,
-                     *       "state": "active",
-                     *       "outstandingPrincipalFen": 120000,
-                     *       "loanClass": "normal",
-                     *       "daysPastDue": 0,
-                     *       "aprPpm": 180000,
-                     *       "aprPercent": "18.00%",
-                     *       "drawdownDate": "2026-11-29",
-                     *       "schedule": [
-                     *         {
-                     *           "penaltyFen": 0,
-                     *           "paidFen": 0,
-                     *           "state": "pending",
-                     *           "period": 1,
-                     *           "dueDate": "2026-12-20",
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0,
-                     *           "totalFen": 41206
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdown"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, credit_line_not_active, credit_line_expired, conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused, credit_insufficient, out_of_region, installments_not_allowed, apr_above_ceiling */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    quoteCreditPayment: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "amountFen": 120000,
-                 *       "installments": 3
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreditQuoteRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "principalFen": 120000,
-                     *       "installments": 3,
-                     *       "aprPpm": 180000,
-                     *       "aprPercent": "18.00%",
-                     *       "costFen": 3618,
-                     *       "schedule": [
-                     *         {
-                     *           "period": 1,
-                     *           "dueDate": "2026-12-20",
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0,
-                     *           "totalFen": 41206
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditQuote"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, credit_line_not_active, credit_line_expired */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused, credit_insufficient, out_of_region, installments_not_allowed, apr_above_ceiling */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCreditRepayment: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "outRepaymentNo": "RP-20261129-0001",
-                 *       "mode": "due",
-                 *       "amountFen": 412060
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateRepaymentRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "reference": "manual:RP-20261129-0001",
-                     *       "kind": "manual",
-                     *       "amountFen": 412060,
-                     *       "principalFen": 394060,
-                     *       "interestFen": 18000,
-                     *       "feeFen": 0,
-                     *       "penaltyFen": 0,
-                     *       "businessDate": "2026-12-20"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditRepayment"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused, repayment_exceeds_due, repayment_declined */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    changeCreditLineState: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "action": "freeze",
-                 *       "reason": "客户申请冻结"
-                 *     }
-                 */
-                "application/json": components["schemas"]["LineStateRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "customerRef": "cust-000123",
-                     *       "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "limitFen": 5000000,
-                     *       "heldFen": 0,
-                     *       "drawnFen": 120000,
-                     *       "availableFen": 4880000,
-                     *       "state": "active",
-                     *       "expiresOn": "2027-11-30",
-                     *       "stateReason": "逾期冻结",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditLine"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "invalid_state_transition",
-                     *         "message": "invalid state transition",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCreditProducts: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *           "status": "active",
-                     *           "createdAt": "2026-11-29T07:30:00.000Z",
-                     *           "code": "AGRI-12",
-                     *           "name": "惠农贷 12 期",
-                     *           "method": "equal_installment",
-                     *           "annualRateBp": 1800,
-                     *           "monthlyFeeBp": 0,
-                     *           "installmentCounts": [
-                     *             1,
-                     *             3,
-                     *             6,
-                     *             12
-                     *           ],
-                     *           "interestFreeDays": 50,
-                     *           "statementDay": 1,
-                     *           "dueDay": 20,
-                     *           "graceDays": 3,
-                     *           "penaltyMultiplierBp": 15000,
-                     *           "minPaymentPrincipalBp": 1000
-                     *         }
-                     *       ]
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditProductList"];
-                };
-            };
-            /** @description invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    createCreditProduct: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "code": "AGRI-12",
-                 *       "name": "惠农贷 12 期",
-                 *       "method": "equal_installment",
-                 *       "annualRateBp": 1800,
-                 *       "monthlyFeeBp": 0,
-                 *       "installmentCounts": [
-                 *         1,
-                 *         3,
-                 *         6,
-                 *         12
-                 *       ],
-                 *       "interestFreeDays": 50,
-                 *       "statementDay": 1,
-                 *       "dueDay": 20,
-                 *       "graceDays": 3,
-                 *       "penaltyMultiplierBp": 15000,
-                 *       "minPaymentPrincipalBp": 1000
-                 *     }
-                 */
-                "application/json": components["schemas"]["CreateCreditProductRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "status": "active",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z",
-                     *       "code": "AGRI-12",
-                     *       "name": "惠农贷 12 期",
-                     *       "method": "equal_installment",
-                     *       "annualRateBp": 1800,
-                     *       "monthlyFeeBp": 0,
-                     *       "installmentCounts": [
-                     *         1,
-                     *         3,
-                     *         6,
-                     *         12
-                     *       ],
-                     *       "interestFreeDays": 50,
-                     *       "statementDay": 1,
-                     *       "dueDay": 20,
-                     *       "graceDays": 3,
-                     *       "penaltyMultiplierBp": 15000,
-                     *       "minPaymentPrincipalBp": 1000
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditProduct"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant, credit_product_invalid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description conflict */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "conflict",
-                     *         "message": "conflict",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description apr_above_ceiling */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "apr_above_ceiling",
-                     *         "message": "apr above ceiling",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditProduct: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit product's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *       "status": "active",
-                     *       "createdAt": "2026-11-29T07:30:00.000Z",
-                     *       "code": "AGRI-12",
-                     *       "name": "惠农贷 12 期",
-                     *       "method": "equal_installment",
-                     *       "annualRateBp": 1800,
-                     *       "monthlyFeeBp": 0,
-                     *       "installmentCounts": [
-                     *         1,
-                     *         3,
-                     *         6,
-                     *         12
-                     *       ],
-                     *       "interestFreeDays": 50,
-                     *       "statementDay": 1,
-                     *       "dueDay": 20,
-                     *       "graceDays": 3,
-                     *       "penaltyMultiplierBp": 15000,
-                     *       "minPaymentPrincipalBp": 1000
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditProduct"];
-                };
-            };
-            /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant; see Retry-After and X-RateLimit-*.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditSettings: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "tenantId": "t510122",
-                     *       "aprCeilingBp": 2400,
-                     *       "unsecuredCapFen": 20000000,
-                     *       "freezeAfterDays": 30,
-                     *       "businessDate": "2026-11-29"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditSettings"];
-                };
-            };
-            /** @description invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    updateCreditSettings: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "aprCeilingBp": 2400,
-                 *       "unsecuredCapFen": 20000000,
-                 *       "freezeAfterDays": 30
-                 *     }
-                 */
-                "application/json": components["schemas"]["UpdateCreditSettingsRequest"];
-            };
-        };
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "tenantId": "t510122",
-                     *       "aprCeilingBp": 2400,
-                     *       "unsecuredCapFen": 20000000,
-                     *       "freezeAfterDays": 30,
-                     *       "businessDate": "2026-11-29"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditSettings"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16537,7 +12103,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -20899,6 +16465,3233 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "merchant_not_active",
                      *         "message": "merchant not active",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSettlementBatches: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only batches in this status */
+                status?: "open" | "closed" | "pending_approval" | "approved" | "paying" | "settled" | "partially_failed" | "aborted";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+                     *           "businessDate": "2026-11-28",
+                     *           "settlementDate": "2026-11-29",
+                     *           "cycle": "T1",
+                     *           "cutoffTime": "23:00",
+                     *           "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *           "status": "pending_approval",
+                     *           "entryCount": 3,
+                     *           "itemCount": 1,
+                     *           "tieOut": {
+                     *             "clearingFen": 90000,
+                     *             "broughtForwardFen": 0,
+                     *             "payoutFen": 89620,
+                     *             "feeFen": 380,
+                     *             "reserveFen": 0,
+                     *             "heldFen": 0,
+                     *             "carriedFen": 0,
+                     *             "balanced": true,
+                     *             "trialBalanceBalanced": true
+                     *           },
+                     *           "approvalThresholdFen": 50000000,
+                     *           "approvalsRequired": 1,
+                     *           "approvals": [],
+                     *           "currency": "CNY",
+                     *           "createdAt": "2026-11-28T15:00:03.120Z",
+                     *           "updatedAt": "2026-11-28T15:00:03.120Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSettlementBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    abortSettlementBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "商户涉嫌套现，暂缓结算"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveSettlementBatch: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approval_already_given, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "approval_already_given",
+                     *         "message": "approval already given",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSettlementBatchItems: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "paymentCount": 2,
+                     *           "paymentsFen": 100000,
+                     *           "refundCount": 1,
+                     *           "refundsFen": 10000,
+                     *           "feesFen": 380,
+                     *           "broughtForwardFen": 0,
+                     *           "grossFen": 90000,
+                     *           "netFen": 89620,
+                     *           "reserveFen": 0,
+                     *           "payoutFen": 89620,
+                     *           "status": "payable",
+                     *           "holdReason": null
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchItemPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listSettlementPayouts: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+                     *           "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "attempt": 1,
+                     *           "instructionId": "PO-9d2f6c1a-4b7e-4f3a-8c21-7e5d9a0b1c2d",
+                     *           "amountFen": 89620,
+                     *           "accountNoLast4": "5678",
+                     *           "status": "succeeded",
+                     *           "failureReason": null,
+                     *           "ledgerEntryId": "1c7e2b5a-3d9f-4a61-8e20-5b4c3d2e1f0a",
+                     *           "currency": "CNY",
+                     *           "createdAt": "2026-11-29T01:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T01:00:00.420Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementPayoutPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    startSettlementPayouts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    retrySettlementPayouts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the settlement batch's id; an id of another shape answers 404 not_found */
+                batchId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runSettlementCutoff: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "businessDate": "2026-11-28"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RunCutoffRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "approve",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "app",
+                     *           "actorId": "example",
+                     *           "reason": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "cycle": "T1",
+                     *       "cutoffTime": "23:00",
+                     *       "windowEnd": "2026-11-28T15:00:00.000Z",
+                     *       "status": "open",
+                     *       "entryCount": 100,
+                     *       "itemCount": 1,
+                     *       "tieOut": {
+                     *         "clearingFen": 90000,
+                     *         "broughtForwardFen": 0,
+                     *         "payoutFen": 89620,
+                     *         "feeFen": 380,
+                     *         "reserveFen": 0,
+                     *         "heldFen": 0,
+                     *         "carriedFen": 0,
+                     *         "balanced": true,
+                     *         "trialBalanceBalanced": true
+                     *       },
+                     *       "approvalThresholdFen": 50000000,
+                     *       "approvalsRequired": 1,
+                     *       "approvals": [
+                     *         {
+                     *           "operatorId": "op-li",
+                     *           "approvedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "currency": "CNY",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SettlementBatchDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description business_day_not_closed, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "business_day_not_closed",
+                     *         "message": "business day not closed",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setMerchantPayoutAccount: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the merchant's id; an id of another shape answers 404 not_found */
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "accountNo": "6217000012345678",
+                 *       "accountName": "金堂县好运来超市"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetPayoutAccountRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "accountNoLast4": "5678",
+                     *       "updatedBy": "op-li",
+                     *       "updatedAt": "2026-11-28T09:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MerchantPayoutAccount"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    holdMerchantPayouts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the merchant's id; an id of another shape answers 404 not_found */
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "商户涉嫌套现，暂缓结算"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "reason": "商户涉嫌套现，暂缓结算",
+                     *       "heldBy": "op-li",
+                     *       "heldAt": "2026-11-28T09:00:00.000Z",
+                     *       "releasedBy": null,
+                     *       "releasedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MerchantPayoutHold"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "conflict",
+                     *         "message": "conflict",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    releaseMerchantPayoutHold: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the merchant's id; an id of another shape answers 404 not_found */
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "reason": "商户涉嫌套现，暂缓结算",
+                     *       "heldBy": "op-li",
+                     *       "heldAt": "2026-11-28T09:00:00.000Z",
+                     *       "releasedBy": null,
+                     *       "releasedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MerchantPayoutHold"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReport: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "businessDate": "2026-11-28",
+                     *       "settlementDate": "2026-11-29",
+                     *       "batchId": "6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41",
+                     *       "batchStatus": "settled",
+                     *       "lines": [
+                     *         {
+                     *           "product": "qr",
+                     *           "channel": "wechat",
+                     *           "paymentCount": 1,
+                     *           "paymentsFen": 10000,
+                     *           "refundCount": 0,
+                     *           "refundsFen": 0,
+                     *           "feesFen": 38,
+                     *           "netFen": 9962
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "product": "*",
+                     *         "channel": "*",
+                     *         "paymentCount": 1,
+                     *         "paymentsFen": 10000,
+                     *         "refundCount": 0,
+                     *         "refundsFen": 0,
+                     *         "feesFen": 38,
+                     *         "netFen": 9962
+                     *       },
+                     *       "merchantCount": 1,
+                     *       "payoutPlannedFen": 9962,
+                     *       "paidOutFen": 9962,
+                     *       "payoutsFailed": 0,
+                     *       "heldFen": 0,
+                     *       "reserveFen": 0,
+                     *       "ledger": {
+                     *         "feeIncomeFen": 38,
+                     *         "merchantPayableFen": 9962,
+                     *         "paidOutFen": 9962,
+                     *         "ties": true
+                     *       },
+                     *       "currency": "CNY",
+                     *       "generatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["DailyReport"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReportCsv: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report, one row per product and channel, then the totals and payouts */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getDailySettlementReportXlsx: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description the report as an XLSX workbook */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }

@@ -109,8 +109,9 @@ export class LedgerEntry {
   @IsUUID()
   merchantId!: string;
 
-  @IsIn(PAYMENT_PRODUCTS)
-  product!: PaymentProduct;
+  @IsIn([...PAYMENT_PRODUCTS, 'settlement'])
+  @ApiSchema({ description: "the product of the payment or refund; 'settlement' for a merchant payout (its orderId is the payout id)" })
+  product!: PaymentProduct | 'settlement';
 
   @IsIn(PAYMENT_CHANNELS)
   channel!: PaymentChannel;

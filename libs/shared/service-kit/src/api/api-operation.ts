@@ -18,7 +18,13 @@ export interface ApiOperationOptions {
   tag: string;
   /** the 2xx answer: a response class, a cursor page of one, or a body that is not JSON */
   response:
-    Type<unknown> | { page: Type<unknown> } | { array: Type<unknown> } | { contentType: 'image/png' | 'image/svg+xml' | 'text/html'; description: string };
+    | Type<unknown>
+    | { page: Type<unknown> }
+    | { array: Type<unknown> }
+    | {
+        contentType: 'image/png' | 'image/svg+xml' | 'text/html' | 'text/csv' | 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+        description: string;
+      };
   /** the domain errors this operation may answer, beyond those every route of its kind may */
   errors?: readonly ErrorCode[];
   /** the 2xx answer's description (default: "OK" / "Created") */

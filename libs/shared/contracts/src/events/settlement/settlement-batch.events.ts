@@ -50,3 +50,43 @@ export const SettlementBatchChangedV1 = defineEvent({
   dataClass: SettlementBatchChangedData,
   key: (d) => d.batchId,
 });
+
+export const PAYOUT_STATUSES = ['succeeded', 'failed'] as const;
+
+/** A merchant payout of a settlement batch got its bank's answer (or its query's). */
+export class PayoutResultData {
+  @IsUUID()
+  payoutId!: string;
+
+  @IsUUID()
+  batchId!: string;
+
+  @IsUUID()
+  merchantId!: string;
+
+  @Matches(/^[A-Za-z0-9_.:-]{1,64}$/)
+  instructionId!: string;
+
+  @IsInt()
+  @Min(1)
+  attempt!: number;
+
+  @IsAmountFen()
+  amountFen!: Fen;
+
+  @IsIn(PAYOUT_STATUSES)
+  status!: (typeof PAYOUT_STATUSES)[number];
+
+  /** the bank's reason for a failure: account_not_found, account_closed, account_frozen, name_mismatch, no_payout_account */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  failureReason?: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+/** Keyed by merchant: a merchant's payouts are read in order. */
+export const PayoutSucceededV1 = defineEvent({ type: 'payout.succeeded', version: 1, dataClass: PayoutResultData, key: (d) => d.merchantId });
+export const PayoutFailedV1 = defineEvent({ type: 'payout.failed', version: 1, dataClass: PayoutResultData, key: (d) => d.merchantId });

@@ -1,0 +1,78 @@
+import { Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { col, many, one, rowOf, type RowType } from '@countypay/persistence';
+
+const LINE = rowOf({
+  product: col.text(),
+  channel: col.text(),
+  paymentCount: col.int(),
+  paymentsFen: col.bigint(),
+  refundCount: col.int(),
+  refundsFen: col.bigint(),
+  feesFen: col.bigint(),
+});
+export type LineRecord = RowType<typeof LINE>;
+
+const LEDGER = rowOf({ feeIncomeFen: col.bigint(), merchantPayableFen: col.bigint() });
+const PAID = rowOf({ paidOutFen: col.bigint() });
+
+/** Every query runs in the caller's tenant transaction: row-level security scopes it to that tenant. */
+@Injectable()
+export class ReportsRepository {
+  /** The batch's cleared entries by product and channel (from the journal entries). */
+  lines(em: EntityManager, batchId: string): Promise<LineRecord[]> {
+    return many(
+      em,
+      LINE,
+      `select j.product, j.channel,
+              (count(*) filter (where j.source_type = 'payment.succeeded'))::int as payment_count,
+              coalesce(sum(j.amount_fen) filter (where j.source_type = 'payment.succeeded'), 0) as payments_fen,
+              (count(*) filter (where j.source_type = 'refund.succeeded'))::int as refund_count,
+              coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0) as refunds_fen,
+              coalesce(sum(case when j.source_type = 'payment.succeeded' then j.fee_fen else -j.fee_fen end), 0) as fees_fen
+         from settlement_batch_entries e join journal_entries j on j.id = e.entry_id
+        where e.batch_id = $1
+        group by j.product, j.channel
+        order by j.product, j.channel`,
+      [batchId],
+    );
+  }
+
+  /** The same entries seen through their postings: net fee income and net merchant payable they posted. */
+  async ledger(em: EntityManager, batchId: string): Promise<{ feeIncomeFen: bigint; merchantPayableFen: bigint }> {
+    const r = await one(
+      em,
+      LEDGER,
+      `select coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end) filter (where p.account = 'fee_income'), 0) as fee_income_fen,
+              coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end) filter (where p.account like 'merchant_payable:%'), 0) as merchant_payable_fen
+         from settlement_batch_entries e join postings p on p.entry_id = e.entry_id
+        where e.batch_id = $1`,
+      [batchId],
+    );
+    return r ?? { feeIncomeFen: 0n, merchantPayableFen: 0n };
+  }
+
+  /** Bank clearing credited by the batch's succeeded payouts (their ledger entries' postings). */
+  async paidOut(em: EntityManager, batchId: string): Promise<bigint> {
+    const r = await one(
+      em,
+      PAID,
+      `select coalesce(sum(p.amount_fen), 0) as paid_out_fen
+         from settlement_payouts s join postings p on p.entry_id = s.ledger_entry_id
+        where s.batch_id = $1 and p.account = 'bank_clearing' and p.direction = 'credit'`,
+      [batchId],
+    );
+    return r?.paidOutFen ?? 0n;
+  }
+
+  async payoutSums(em: EntityManager, batchId: string): Promise<{ succeededFen: bigint; failedMerchants: number }> {
+    const r = await em.query(
+      `select coalesce(sum(s.amount_fen) filter (where s.status = 'succeeded'), 0)::text as succeeded,
+              (select count(*) from (select distinct on (x.merchant_id) x.status from settlement_payouts x where x.batch_id = $1 order by x.merchant_id, x.attempt desc) l where l.status = 'failed')::int as failed
+         from settlement_payouts s where s.batch_id = $1`,
+      [batchId],
+    );
+    const row = (r as Array<{ succeeded: string; failed: number }>)[0];
+    return { succeededFen: BigInt(row?.succeeded ?? '0'), failedMerchants: Number(row?.failed ?? 0) };
+  }
+}

@@ -1,0 +1,132 @@
+import { Injectable } from '@nestjs/common';
+import { stringify } from 'csv-stringify/sync';
+import ExcelJS from 'exceljs';
+import { DataSource } from 'typeorm';
+import { ApiError } from '@countypay/contracts';
+import { inTenantTransaction } from '@countypay/persistence';
+import { isBusinessDate } from '../domain/business-day';
+import { SettlementBatchesRepository } from '../settlement-batches/settlement-batches.repository';
+import type { DailyReport, DailyReportLine } from './dto/reports.dto';
+import { ReportsRepository } from './reports.repository';
+
+function n(v: bigint): number {
+  const max = BigInt(Number.MAX_SAFE_INTEGER);
+  if (v > max || v < -max) throw new RangeError('amount out of the safe range');
+  return Number(v);
+}
+
+const yuan = (fen: number): string => `${fen < 0 ? '-' : ''}${Math.floor(Math.abs(fen) / 100)}.${String(Math.abs(fen) % 100).padStart(2, '0')}`;
+
+/**
+ * A county's daily settlement report: the entries its batch cleared by product and channel, the
+ * batch's payouts, and the same figures read back from the ledger's postings (`ledger.ties`).
+ * As JSON, CSV (amounts in yuan, Chinese headers first) and XLSX.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    private readonly ds: DataSource,
+    private readonly repo: ReportsRepository,
+    private readonly batches: SettlementBatchesRepository,
+  ) {}
+
+  async daily(tenantId: string, businessDate: string): Promise<DailyReport> {
+    if (!isBusinessDate(businessDate)) throw new ApiError('invalid_request', 'businessDate must be a calendar date YYYY-MM-DD', 'businessDate');
+    return inTenantTransaction(this.ds, tenantId, async (em) => {
+      const b = await this.batches.findBatchByDate(em, businessDate);
+      if (!b || b.status === 'aborted')
+        throw new ApiError('not_found', `business date ${businessDate} has no settlement batch (not cut off yet?)`, 'businessDate');
+      const rows = await this.repo.lines(em, b.id);
+      const lines: DailyReportLine[] = rows.map((r) => ({
+        product: r.product,
+        channel: r.channel,
+        paymentCount: r.paymentCount,
+        paymentsFen: n(r.paymentsFen),
+        refundCount: r.refundCount,
+        refundsFen: n(r.refundsFen),
+        feesFen: n(r.feesFen),
+        netFen: n(r.paymentsFen - r.refundsFen - r.feesFen),
+      }));
+      const totals = lines.reduce(
+        (t, l) => ({
+          ...t,
+          paymentCount: t.paymentCount + l.paymentCount,
+          paymentsFen: t.paymentsFen + l.paymentsFen,
+          refundCount: t.refundCount + l.refundCount,
+          refundsFen: t.refundsFen + l.refundsFen,
+          feesFen: t.feesFen + l.feesFen,
+          netFen: t.netFen + l.netFen,
+        }),
+        { product: '*', channel: '*', paymentCount: 0, paymentsFen: 0, refundCount: 0, refundsFen: 0, feesFen: 0, netFen: 0 },
+      );
+      const ledger = await this.repo.ledger(em, b.id);
+      const paidOut = await this.repo.paidOut(em, b.id);
+      const payouts = await this.repo.payoutSums(em, b.id);
+      const ties = n(ledger.feeIncomeFen) === totals.feesFen && n(ledger.merchantPayableFen) === totals.netFen && paidOut === payouts.succeededFen;
+      return {
+        businessDate,
+        settlementDate: b.settlementDate,
+        batchId: b.id,
+        batchStatus: b.status,
+        lines,
+        totals,
+        merchantCount: b.itemCount,
+        payoutPlannedFen: n(b.payoutFen),
+        paidOutFen: n(payouts.succeededFen),
+        payoutsFailed: payouts.failedMerchants,
+        heldFen: n(b.heldFen),
+        reserveFen: n(b.reserveFen),
+        ledger: { feeIncomeFen: n(ledger.feeIncomeFen), merchantPayableFen: n(ledger.merchantPayableFen), paidOutFen: n(paidOut), ties },
+        currency: 'CNY',
+        generatedAt: new Date().toISOString(),
+      };
+    });
+  }
+
+  async dailyCsv(tenantId: string, businessDate: string): Promise<string> {
+    const r = await this.daily(tenantId, businessDate);
+    const header = [
+      '产品 product',
+      '渠道 channel',
+      '支付笔数 payments',
+      '支付金额(元) payments (yuan)',
+      '退款笔数 refunds',
+      '退款金额(元) refunds (yuan)',
+      '手续费(元) fees (yuan)',
+      '净额(元) net (yuan)',
+    ];
+    const rows = [...r.lines, r.totals].map((l) => [
+      l.product,
+      l.channel,
+      l.paymentCount,
+      yuan(l.paymentsFen),
+      l.refundCount,
+      yuan(l.refundsFen),
+      yuan(l.feesFen),
+      yuan(l.netFen),
+    ]);
+    return stringify([
+      header,
+      ...rows,
+      [],
+      ['应付款(元) payouts planned (yuan)', yuan(r.payoutPlannedFen)],
+      ['已付款(元) paid out (yuan)', yuan(r.paidOutFen)],
+      ['付款失败 payouts failed', r.payoutsFailed],
+    ]);
+  }
+
+  async dailyXlsx(tenantId: string, businessDate: string): Promise<Buffer> {
+    const r = await this.daily(tenantId, businessDate);
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet(`结算日报 ${businessDate}`);
+    ws.addRow(['产品', '渠道', '支付笔数', '支付金额(元)', '退款笔数', '退款金额(元)', '手续费(元)', '净额(元)']);
+    for (const l of [...r.lines, r.totals])
+      ws.addRow([l.product, l.channel, l.paymentCount, l.paymentsFen / 100, l.refundCount, l.refundsFen / 100, l.feesFen / 100, l.netFen / 100]);
+    ws.addRow([]);
+    ws.addRow(['应付款(元)', r.payoutPlannedFen / 100]);
+    ws.addRow(['已付款(元)', r.paidOutFen / 100]);
+    ws.addRow(['付款失败', r.payoutsFailed]);
+    for (const c of [4, 6, 7, 8]) ws.getColumn(c).numFmt = '#,##0.00';
+    return Buffer.from(await wb.xlsx.writeBuffer());
+  }
+}
