@@ -48,7 +48,16 @@ export interface IdempotentConsumerOptions {
   /** test seam: runs after the database commit and before the offset commit */
   afterCommit?: (event: EventEnvelope) => Promise<void>;
   onOutcome?: (outcome: 'processed' | 'duplicate' | 'dead_lettered' | 'retried', topic: string, tenantId?: string) => void;
+  /**
+   * How long the group waits for a silent member (a killed or paused instance) before giving its
+   * partitions to the others, and how long a restarted instance waits to rejoin (6 s: the broker's
+   * minimum; heartbeats every second).
+   */
+  sessionTimeoutMs?: number;
 }
+
+/** The group's session timeout by default (Kafka's group.min.session.timeout.ms). */
+export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
 
 /**
  * Consumes events exactly once in effect: the handler's writes and the `(consumer, event id)`
@@ -78,10 +87,23 @@ export class IdempotentConsumer {
     for (const sub of opts.subscriptions) this.byTopic.set(sub.event.topic, [...(this.byTopic.get(sub.event.topic) ?? []), sub]);
   }
 
+  /**
+   * Joins the group and runs; resolves once the consumer has joined (which waits for the session of
+   * a member that died without leaving). Services use {@link startInBackground}.
+   */
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+    const sessionTimeout = this.opts.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS;
+    const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)) });
     this.consumer = consumer;
     this.stopping = false;
+    // kafkajs does not restart a consumer after a non-retriable error — e.g. an offset commit
+    // refused because the group evicted this member while it was paused past its session — and the
+    // service would run on without consuming: such a crash rejoins the group in the background
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.logger.error({ err: payload.error, group: this.opts.name }, 'consumer crashed and kafkajs does not restart it; rejoining the group');
+      void this.rejoinAfterCrash(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: this.opts.fromBeginning ?? true });
     // the consumer's own run, not the kafkajs instrumentation's wrapper: it would put every batch in
@@ -94,6 +116,39 @@ export class IdempotentConsumer {
       eachBatch: (payload) => this.track(() => this.handleBatch(payload)),
     });
   }
+
+  /**
+   * Starts without waiting for the group: a restarted service listens at once while it rejoins
+   * (the join waits for its dead predecessor's session). Should the start fail (Kafka down), it is
+   * tried again every second until it runs or {@link stop} is called; `started` settles when it runs.
+   */
+  startInBackground(): void {
+    this.stopping = false;
+    this.started = (async () => {
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          await this.start();
+          return;
+        } catch (err) {
+          this.logger.warn({ err, attempt }, 'consumer start failed; trying again in 1 s');
+          await this.consumer?.disconnect().catch(() => undefined);
+          this.consumer = undefined;
+          await sleep(1000);
+        }
+      }
+    })();
+  }
+
+  private async rejoinAfterCrash(crashed: Consumer): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await crashed.disconnect().catch(() => undefined);
+    if (this.stopping || this.consumer !== crashed) return;
+    this.consumer = undefined;
+    this.startInBackground();
+  }
+
+  /** settles when a {@link startInBackground} has joined the group (or given up on stop) */
+  started: Promise<void> = Promise.resolve();
 
   /**
    * Stops after the messages in flight have committed, database and offset. kafkajs ignores
