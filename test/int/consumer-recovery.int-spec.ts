@@ -2,14 +2,14 @@
 // listen for 30 s — its start waited for the consumer group, which waited for the dead instance's
 // 30 s session. Now the group's session is 6 s and services join it in the background.
 import { randomUUID } from 'node:crypto';
-import { Socket } from 'node:net';
+import { Socket, createConnection, createServer } from 'node:net';
 import { Kafka, logLevel, type Producer } from 'kafkajs';
 import type { DataSource } from 'typeorm';
 import { IsString, IsUUID } from 'class-validator';
 import type { EventDefinition } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { createTestSchema, createTestTopic, eventually, testInfra, testKafka, type TestSchema } from '@countypay/testing';
-import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay } from '@countypay/messaging';
+import { addToOutbox, createKafka, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay } from '@countypay/messaging';
 
 class Pinged {
   @IsUUID()
@@ -194,6 +194,34 @@ describe('a consumer group after an instance dies (real Kafka + PostgreSQL)', ()
       await consumer.stop();
     }
   }, 90_000);
+
+  it('a client reconnects within a second of the broker coming back (the retry backoff is capped at 1 s)', async () => {
+    // the broker behind a loopback port that stays closed for 4 s, as during a broker restart
+    const [host, port] = testInfra().brokers.split(',')[0]!.split(':');
+    const proxy = createServer((a) => {
+      const b = createConnection({ host, port: Number(port) });
+      a.pipe(b).pipe(a);
+      a.on('error', () => b.destroy());
+      b.on('error', () => a.destroy());
+    });
+    const probe = createServer();
+    const free = await new Promise<number>((r) => probe.listen(0, '127.0.0.1', () => r((probe.address() as { port: number }).port)));
+    await new Promise((r) => probe.close(r));
+    const admin = createKafka({ brokers: `127.0.0.1:${free}`, clientId: 'countypay-it-retry' }).admin();
+    const t0 = Date.now();
+    const connected = admin.connect().then(() => Date.now() - t0);
+    await new Promise((r) => setTimeout(r, 4000));
+    await new Promise<void>((r) => proxy.listen(free, '127.0.0.1', () => r()));
+    try {
+      const ms = await connected;
+      // attempts at most ~1 s apart: connected by ~5 s (doubling without a cap: 0.2+0.4+0.8+1.6+3.2 ≈ 6.2 s)
+      expect(ms).toBeGreaterThanOrEqual(4000);
+      expect(ms).toBeLessThan(5600);
+    } finally {
+      await admin.disconnect().catch(() => undefined);
+      proxy.close();
+    }
+  }, 30_000);
 
   it('a background start keeps trying while Kafka does not answer and ends on stop', async () => {
     const nowhere = new Kafka({ clientId: 'countypay-it-nowhere', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
