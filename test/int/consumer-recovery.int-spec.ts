@@ -223,6 +223,38 @@ describe('a consumer group after an instance dies (real Kafka + PostgreSQL)', ()
     }
   }, 30_000);
 
+  it('an event whose database is down waits for it instead of going to the dead-letter topic (found by the chaos PostgreSQL restart)', async () => {
+    const topic = await createTestTopic(testKafka(), 'dbdown', 1);
+    const ev = pingEvent(topic);
+    const outcomes: string[] = [];
+    let outage = 6; // more failed tries than maxAttempts (3)
+    const consumer = new IdempotentConsumer(testKafka(), ds, producer, {
+      name: `it-dbdown-${randomUUID()}`,
+      subscriptions: [
+        on(ev, async (e, em) => {
+          if (outage-- > 0) throw Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' });
+          await em.query('insert into pings (event_id, label) values ($1, $2)', [e.id, e.data.label]);
+        }),
+      ],
+      maxAttempts: 3,
+      backoffMs: 10,
+      onOutcome: (o) => outcomes.push(o),
+    });
+    const envelope = await inTenantTransaction(ds, TENANT, (em) =>
+      addToOutbox(em, ev, Object.assign(new Pinged(), { pingId: randomUUID(), label: 'through-the-outage' }), { tenantId: TENANT }),
+    );
+    await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+    await consumer.start();
+    try {
+      await eventually(async () => (outcomes.includes('processed') || outcomes.includes('dead_lettered') ? true : undefined), 'the event', 30_000);
+    } finally {
+      await consumer.stop();
+    }
+    expect(outcomes).not.toContain('dead_lettered');
+    const rows = await db.admin((c) => c.query('select label from pings where event_id = $1', [envelope.id]));
+    expect(rows.rows).toEqual([{ label: 'through-the-outage' }]);
+  }, 60_000);
+
   it('a background start keeps trying while Kafka does not answer and ends on stop', async () => {
     const nowhere = new Kafka({ clientId: 'countypay-it-nowhere', brokers: ['127.0.0.1:1'], logLevel: logLevel.NOTHING, retry: { retries: 0 } });
     const ev = pingEvent('it.nowhere');

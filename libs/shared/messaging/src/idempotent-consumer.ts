@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
 import { runWithTenant } from '@countypay/tenancy';
-import { bindTenant, col, execute, inTenantTransaction, isTransientConflict, many, rowOf } from '@countypay/persistence';
+import { bindTenant, col, execute, inTenantTransaction, isDatabaseUnavailable, isTransientConflict, many, rowOf } from '@countypay/persistence';
 import { inConsumerSpan } from '@countypay/observability';
 import { parseEnvelope, InvalidMessageError } from './parse-envelope';
 import { deadLetter } from './dead-letter';
@@ -23,6 +23,8 @@ const BATCH_CHUNK = 100;
 /** A batch that met a deadlock or serialization failure is run again whole this many times before it is halved. */
 const CONFLICT_RETRIES = 5;
 const INBOX_ID = rowOf({ eventId: col.uuid() });
+/** While the database is unavailable, an event is tried again this often (its attempts are not used up). */
+const DATABASE_WAIT_MS = 1000;
 
 export type EventHandler<T extends object> = (event: EventEnvelope<T>, em: EntityManager) => Promise<void>;
 
@@ -342,6 +344,14 @@ export class IdempotentConsumer {
         if (outcome === 'processed' && this.opts.afterCommit) await this.opts.afterCommit(envelope);
         break;
       } catch (err) {
+        // the database being down (a restart, a failover) is not the event's fault either: it waits,
+        // a second at a time, without using up attempts, rather than dead-lettering good events
+        if (isDatabaseUnavailable(err) && !this.stopping) {
+          attempt--;
+          this.logger.warn({ topic, eventId: envelope.id, err }, 'database unavailable; the event waits for it');
+          await this.pause(DATABASE_WAIT_MS, heartbeat);
+          continue;
+        }
         // a lock conflict is not the event's fault: it does not use up an attempt (within reason)
         if (isTransientConflict(err) && conflicts++ < CONFLICT_RETRIES * 4 && !this.stopping) {
           attempt--;
