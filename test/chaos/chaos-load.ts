@@ -200,8 +200,8 @@ export class ChaosDriver {
           ? err.code
           : err instanceof CountypayConnectionError
             ? 'connection_error'
-            : (err as { unverified?: unknown }).unverified
-              ? 'unverified_response'
+            : err instanceof Error && err.name === 'CountypaySignatureError'
+              ? `unverified_response (${err.message.replace(/^response signature check failed: /, '')})`
               : err instanceof Error
                 ? err.name
                 : 'error';

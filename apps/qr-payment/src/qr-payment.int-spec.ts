@@ -249,6 +249,26 @@ describe('QR payments left paying', () => {
   });
 });
 
+describe('payer-code payments left paying (found by the chaos suite: a channel down during the reversal left them so)', () => {
+  it('the sweeper settles a payer-code payment still paying past its confirmation deadline', async () => {
+    const id = randomUUID();
+    // as its process left it when it died polling (or when the channel did not answer the reversal)
+    await svc.schema.adminQuery(
+      `insert into payment_orders (id, tenant_id, app_id, out_trade_no, merchant_id, store_id, terminal_id, kind, channel, amount_fen, state, business_day)
+       values ($1, $2, $3, $4, $5, $6, $7, 'payer_code', 'wechat', 1041, 'paying', current_date)`,
+      [id, T1, APP, `P-stale-${id.slice(0, 8)}`, MERCHANT, STORE, TERMINAL],
+    );
+    await svc.app.get(OrderExpiryService).sweep();
+    // within its deadline, its poller may still be at work: left alone
+    expect((await api('GET', `/qr/orders/${id}`)).body.status).toBe('paying');
+    await svc.schema.adminQuery(`update payment_orders set updated_at = now() - interval '10 minutes' where id = $1`, [id]);
+    await svc.app.get(OrderExpiryService).sweep();
+    expect((await api('GET', `/qr/orders/${id}`)).body).toMatchObject({ status: 'closed', closeReason: 'reversed' });
+    expect(channels.requests.some((q) => q.path.endsWith(`${id}/reverse`))).toBe(true);
+    expect(await outbox(id)).toEqual([expect.objectContaining({ type: 'payment.closed', data: expect.objectContaining({ reason: 'reversed' }) })]);
+  });
+});
+
 describe('channel notifications', () => {
   it('apply once: duplicates and out-of-order or late notifications never move a final order', async () => {
     const created = await api('POST', '/qr/orders', { merchantId: MERCHANT, outTradeNo: 'N-1', amountFen: 4_522 });

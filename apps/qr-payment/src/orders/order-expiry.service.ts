@@ -10,7 +10,8 @@ import { PaymentStateService } from './payment-state.service';
 
 /**
  * Closes dynamic orders nobody paid before their expiry (`PaymentClosedV1`, reason `expired`),
- * and settles QR payments left `paying` for longer than an order's validity (query, else reverse).
+ * and settles QR payments left `paying` for longer than an order's validity, and payer-code payments
+ * left `paying` past their confirmation deadline (query, else reverse).
  * Finds them across tenants in the province scope, closes each in its tenant's transaction
  * through the state machine (a payment that started meanwhile is left alone).
  */
@@ -53,7 +54,13 @@ export class OrderExpiryService implements OnApplicationBootstrap, OnApplication
       }
       // QR payments the payer never confirmed (and no notification finished): settle or reverse
       const staleBefore = new Date(now.getTime() - this.config.QR_ORDER_EXPIRES_SECONDS * 1000);
-      const stale = await inProvinceTransaction(this.ds, (em) => this.repo.findStalePaying(em, staleBefore, batch));
+      // payer-code payments past their confirmation deadline (and two channel timeouts): the process
+      // that polled them died (kill -9, a restart) or their reversal went unanswered (channel down)
+      const posBefore = new Date(now.getTime() - this.config.QR_POS_CONFIRM_DEADLINE_MS - 2 * this.config.QR_CHANNEL_TIMEOUT_MS);
+      const stale = await inProvinceTransaction(this.ds, async (em) => [
+        ...(await this.repo.findStalePaying(em, staleBefore, batch)),
+        ...(await this.repo.findStalePayerCode(em, posBefore, batch)),
+      ]);
       for (const s of stale) {
         const order = await inTenantTransaction(this.ds, s.tenantId, (em) => this.repo.findById(em, s.id));
         if (order && (await this.executor.settleStale(order)).state !== 'paying') closed++;

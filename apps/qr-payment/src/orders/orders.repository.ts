@@ -217,4 +217,15 @@ export class OrdersRepository {
       [before, limit],
     );
   }
+
+  /** Payer-code payments still `paying` since `before`: their process died polling, or their reversal went unanswered. */
+  findStalePayerCode(em: EntityManager, before: Date, limit: number): Promise<Array<RowType<typeof ORDER_REF>>> {
+    return many(
+      em,
+      ORDER_REF,
+      `select o.id, o.tenant_id from payment_orders o where o.state = 'paying' and o.kind = 'payer_code' and o.updated_at <= $1
+        order by o.updated_at limit $2`,
+      [before, limit],
+    );
+  }
 }

@@ -3,7 +3,7 @@ import type { Consumer, EachBatchPayload, EachMessagePayload, Kafka, KafkaMessag
 import type { DataSource, EntityManager } from 'typeorm';
 import type { EventDefinition, EventEnvelope } from '@countypay/contracts';
 import { runWithTenant } from '@countypay/tenancy';
-import { bindTenant, col, execute, inTenantTransaction, isTransientConflict, many, rowOf } from '@countypay/persistence';
+import { bindTenant, col, execute, inTenantTransaction, isDatabaseUnavailable, isTransientConflict, many, rowOf } from '@countypay/persistence';
 import { inConsumerSpan } from '@countypay/observability';
 import { parseEnvelope, InvalidMessageError } from './parse-envelope';
 import { deadLetter } from './dead-letter';
@@ -23,6 +23,8 @@ const BATCH_CHUNK = 100;
 /** A batch that met a deadlock or serialization failure is run again whole this many times before it is halved. */
 const CONFLICT_RETRIES = 5;
 const INBOX_ID = rowOf({ eventId: col.uuid() });
+/** While the database is unavailable, an event is tried again this often (its attempts are not used up). */
+const DATABASE_WAIT_MS = 1000;
 
 export type EventHandler<T extends object> = (event: EventEnvelope<T>, em: EntityManager) => Promise<void>;
 
@@ -48,7 +50,16 @@ export interface IdempotentConsumerOptions {
   /** test seam: runs after the database commit and before the offset commit */
   afterCommit?: (event: EventEnvelope) => Promise<void>;
   onOutcome?: (outcome: 'processed' | 'duplicate' | 'dead_lettered' | 'retried', topic: string, tenantId?: string) => void;
+  /**
+   * How long the group waits for a silent member (a killed or paused instance) before giving its
+   * partitions to the others, and how long a restarted instance waits to rejoin (6 s: the broker's
+   * minimum; heartbeats every second).
+   */
+  sessionTimeoutMs?: number;
 }
+
+/** The group's session timeout by default (Kafka's group.min.session.timeout.ms). */
+export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
 
 /**
  * Consumes events exactly once in effect: the handler's writes and the `(consumer, event id)`
@@ -78,10 +89,23 @@ export class IdempotentConsumer {
     for (const sub of opts.subscriptions) this.byTopic.set(sub.event.topic, [...(this.byTopic.get(sub.event.topic) ?? []), sub]);
   }
 
+  /**
+   * Joins the group and runs; resolves once the consumer has joined (which waits for the session of
+   * a member that died without leaving). Services use {@link startInBackground}.
+   */
   async start(): Promise<void> {
-    const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout: 30_000, heartbeatInterval: 3000 });
+    const sessionTimeout = this.opts.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS;
+    const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)) });
     this.consumer = consumer;
     this.stopping = false;
+    // kafkajs does not restart a consumer after a non-retriable error — e.g. an offset commit
+    // refused because the group evicted this member while it was paused past its session — and the
+    // service would run on without consuming: such a crash rejoins the group in the background
+    consumer.on(consumer.events.CRASH, ({ payload }) => {
+      if (payload.restart || this.stopping || this.consumer !== consumer) return;
+      this.logger.error({ err: payload.error, group: this.opts.name }, 'consumer crashed and kafkajs does not restart it; rejoining the group');
+      void this.rejoinAfterCrash(consumer);
+    });
     await consumer.connect();
     await consumer.subscribe({ topics: [...this.byTopic.keys()], fromBeginning: this.opts.fromBeginning ?? true });
     // the consumer's own run, not the kafkajs instrumentation's wrapper: it would put every batch in
@@ -94,6 +118,39 @@ export class IdempotentConsumer {
       eachBatch: (payload) => this.track(() => this.handleBatch(payload)),
     });
   }
+
+  /**
+   * Starts without waiting for the group: a restarted service listens at once while it rejoins
+   * (the join waits for its dead predecessor's session). Should the start fail (Kafka down), it is
+   * tried again every second until it runs or {@link stop} is called; `started` settles when it runs.
+   */
+  startInBackground(): void {
+    this.stopping = false;
+    this.started = (async () => {
+      for (let attempt = 1; !this.stopping; attempt++) {
+        try {
+          await this.start();
+          return;
+        } catch (err) {
+          this.logger.warn({ err, attempt }, 'consumer start failed; trying again in 1 s');
+          await this.consumer?.disconnect().catch(() => undefined);
+          this.consumer = undefined;
+          await sleep(1000);
+        }
+      }
+    })();
+  }
+
+  private async rejoinAfterCrash(crashed: Consumer): Promise<void> {
+    await Promise.allSettled([...this.inFlight]);
+    await crashed.disconnect().catch(() => undefined);
+    if (this.stopping || this.consumer !== crashed) return;
+    this.consumer = undefined;
+    this.startInBackground();
+  }
+
+  /** settles when a {@link startInBackground} has joined the group (or given up on stop) */
+  started: Promise<void> = Promise.resolve();
 
   /**
    * Stops after the messages in flight have committed, database and offset. kafkajs ignores
@@ -287,6 +344,14 @@ export class IdempotentConsumer {
         if (outcome === 'processed' && this.opts.afterCommit) await this.opts.afterCommit(envelope);
         break;
       } catch (err) {
+        // the database being down (a restart, a failover) is not the event's fault either: it waits,
+        // a second at a time, without using up attempts, rather than dead-lettering good events
+        if (isDatabaseUnavailable(err) && !this.stopping) {
+          attempt--;
+          this.logger.warn({ topic, eventId: envelope.id, err }, 'database unavailable; the event waits for it');
+          await this.pause(DATABASE_WAIT_MS, heartbeat);
+          continue;
+        }
         // a lock conflict is not the event's fault: it does not use up an attempt (within reason)
         if (isTransientConflict(err) && conflicts++ < CONFLICT_RETRIES * 4 && !this.stopping) {
           attempt--;

@@ -57,7 +57,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
       logger: this.logger,
       onOutcome: (outcome, topic, tenant) => outcomes.inc({ topic, outcome, tenant: tenant ?? 'none' }),
     });
-    await this.consumer.start();
+    // not awaited: the group join waits for a dead predecessor's session, the service listens meanwhile
+    this.consumer.startInBackground();
   }
 
   async onApplicationShutdown(): Promise<void> {
