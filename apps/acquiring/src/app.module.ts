@@ -8,6 +8,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { NotifyModule } from './notify/notify.module';
 import { AcquiringReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
+import { RefundsModule } from './refunds/refunds.module';
 
 @Module({
   imports: [
@@ -18,6 +19,7 @@ import { OrdersModule } from './orders/orders.module';
     NotifyModule,
     ExceptionsModule,
     JobsModule,
+    RefundsModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

@@ -14,7 +14,9 @@ import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiE
 import type {
   AcquiringOrder,
   AcquiringPayment,
+  AcquiringRefund,
   CreateAcquiringOrderRequest,
+  CreateAcquiringRefundRequest,
   CreateMerchantRequest,
   CreateQrOrderRequest,
   CreateRefundRequest,
@@ -230,6 +232,12 @@ export class CountypayClient {
     /** the payer's method: answers the order (`paying`) and what the cashier does next */
     pay: (orderId: string, input: PayAcquiringOrderRequest, o?: { idempotencyKey?: string }): Promise<AcquiringPayment> =>
       this.post(`/v1/acquiring/orders/${seg(orderId)}/pay`, input, o?.idempotencyKey),
+    /** a partial or full refund; the same outRefundNo (same amount) is the same refund */
+    refund: (orderId: string, input: CreateAcquiringRefundRequest, o?: { idempotencyKey?: string }): Promise<AcquiringRefund> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/refunds`, input, o?.idempotencyKey),
+    listRefunds: (orderId: string): Promise<{ data: AcquiringRefund[] }> => this.get(`/v1/acquiring/orders/${seg(orderId)}/refunds`),
+    /** 退款查询 */
+    getRefund: (refundId: string): Promise<AcquiringRefund> => this.get(`/v1/acquiring/refunds/${seg(refundId)}`),
   };
 
   readonly webhookDeliveries = {

@@ -55,6 +55,8 @@ export type OnlinePaymentMethod = Schemas['PayAcquiringOrderRequest']['method'];
 export type CreateAcquiringOrderRequest = Schemas['CreateAcquiringOrderRequest'];
 export type PayAcquiringOrderRequest = Schemas['PayAcquiringOrderRequest'];
 export type ListAcquiringOrdersQuery = QueryOf<'listAcquiringOrders'>;
+export type AcquiringRefund = Schemas['AcquiringRefund'];
+export type CreateAcquiringRefundRequest = Schemas['CreateAcquiringRefundRequest'];
 
 // ---- ledger -----------------------------------------------------------------------------------
 export type LedgerEntry = Schemas['LedgerEntry'];

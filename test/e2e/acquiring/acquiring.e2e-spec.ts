@@ -286,3 +286,68 @@ describe('jobs', () => {
     expect((await apiError(app.jobs.client.acquiringOrders.pay(expiringCreated.id, { method: 'wechat_h5' }))).code).toBe('order_not_payable');
   });
 });
+
+describe('refunds', () => {
+  let paid: AcquiringOrder;
+
+  beforeAll(async () => {
+    paid = await newOrder(app.refunds, 10_000);
+    await app.refunds.client.acquiringOrders.pay(paid.id, { method: 'alipay_wap' });
+    await payer('alipay', paid.id, 'pay');
+    expect(await finalOrder(app.refunds, paid.id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('partial and several refunds, never above what was paid; the same refund number is the same refund', async () => {
+    const first = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf1-${uniq()}`, amountFen: 3_000, reason: '商品缺货' });
+    expect(first).toMatchObject({ status: 'succeeded', amountFen: 3_000, channelRefundNo: expect.any(String) });
+    expect(await app.refunds.client.acquiringOrders.get(paid.id)).toMatchObject({ refundStatus: 'partial', refundedFen: 3_000 });
+    const again = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: first.outRefundNo, amountFen: 3_000 });
+    expect(again.id).toBe(first.id);
+    const changed = await apiError(app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: first.outRefundNo, amountFen: 3_001 }));
+    expect([changed.status, changed.code]).toEqual([409, 'conflict']);
+    const over = await apiError(app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf2-${uniq()}`, amountFen: 7_001 }));
+    expect([over.status, over.code]).toEqual([422, 'refund_exceeds_refundable']);
+    const rest = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf3-${uniq()}`, amountFen: 7_000 });
+    expect(rest.status).toBe('succeeded');
+    expect(await app.refunds.client.acquiringOrders.get(paid.id)).toMatchObject({ refundStatus: 'full', refundedFen: 10_000 });
+    const list = await app.refunds.client.acquiringOrders.listRefunds(paid.id);
+    expect(list.data.map((r) => [r.amountFen, r.status])).toEqual([
+      [3_000, 'succeeded'],
+      [7_000, 'succeeded'],
+    ]);
+    expect((await hooks.waitFor('refund.succeeded', rest.id)).event.data).toMatchObject({ amountFen: 7_000, product: 'acquiring', orderId: paid.id });
+    // the ledger: the payment and both refunds
+    const entries = await waitForLedger(app.refunds.client, paid.id, 3);
+    expect(entries.map((e) => [e.sourceType, e.amountFen]).sort()).toEqual([
+      ['payment.succeeded', 10_000],
+      ['refund.succeeded', 3_000],
+      ['refund.succeeded', 7_000],
+    ]);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.refund(paid.id, { outRefundNo: `x-${uniq()}`, amountFen: 1 }))).status).toBe(404);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.getRefund(first.id))).status).toBe(404);
+  });
+
+  it('a refund whose channel call timed out is resolved by querying the channel, not left pending', async () => {
+    const order = await newOrder(app.refunds, 5_000);
+    await app.refunds.client.acquiringOrders.pay(order.id, { method: 'wechat_native' });
+    await payer('wechat', order.id, 'pay');
+    await finalOrder(app.refunds, order.id);
+    const scenario = await fetch(`${sandbox()}/admin/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'wechat', orderId: order.id, tenantId: TENANT, behaviour: 'timeout' }),
+    });
+    expect(scenario.status).toBe(201);
+    const refund = await app.refunds.client.acquiringOrders.refund(order.id, { outRefundNo: `rft-${uniq()}`, amountFen: 1_500 });
+    expect(refund).toMatchObject({ status: 'succeeded', amountFen: 1_500, channelRefundNo: expect.any(String) });
+    expect(await app.refunds.client.acquiringOrders.getRefund(refund.id)).toMatchObject({ status: 'succeeded' });
+    expect(await atChannel('wechat', order.id)).toMatchObject({ refundedFen: 1_500 });
+    expect(await app.refunds.client.acquiringOrders.get(order.id)).toMatchObject({ refundStatus: 'partial', refundedFen: 1_500 });
+  });
+
+  it('an unpaid order is not refundable', async () => {
+    const order = await newOrder(app.refunds, 5_100);
+    const err = await apiError(app.refunds.client.acquiringOrders.refund(order.id, { outRefundNo: `rfu-${uniq()}`, amountFen: 100 }));
+    expect([err.status, err.code]).toEqual([409, 'order_not_refundable']);
+  });
+});
