@@ -8,6 +8,7 @@ import { JobsModule } from './jobs/jobs.module';
 import { NotifyModule } from './notify/notify.module';
 import { AcquiringReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
+import { QuickpayModule } from './quickpay/quickpay.module';
 import { RefundsModule } from './refunds/refunds.module';
 
 @Module({
@@ -20,6 +21,7 @@ import { RefundsModule } from './refunds/refunds.module';
     ExceptionsModule,
     JobsModule,
     RefundsModule,
+    QuickpayModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

@@ -5,6 +5,7 @@ import { CoreBankingModule } from './core-banking/core-banking.module';
 import { entities, migrations } from './data-source';
 import { OnlineModule } from './online/online.module';
 import { PaymentsModule } from './payments/payments.module';
+import { QuickpayModule } from './quickpay/quickpay.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
 
@@ -15,6 +16,7 @@ import { StatementsModule } from './statements/statements.module';
     CoreBankingModule,
     PaymentsModule,
     OnlineModule,
+    QuickpayModule,
     ScenariosModule,
     StatementsModule,
   ],

@@ -2,7 +2,8 @@
 import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { ChannelSandbox1764210000000 } from './migrations/1764210000000-channel-sandbox';
 import { OnlinePayments1764700000000 } from './migrations/1764700000000-online-payments';
+import { QuickpayCards1764710000000 } from './migrations/1764710000000-quickpay-cards';
 
 export const SCHEMA = 'channel_sandbox';
-export const migrations = [...PLATFORM_MIGRATIONS, ChannelSandbox1764210000000, OnlinePayments1764700000000];
+export const migrations = [...PLATFORM_MIGRATIONS, ChannelSandbox1764210000000, OnlinePayments1764700000000, QuickpayCards1764710000000];
 export const entities = [];

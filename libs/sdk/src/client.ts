@@ -15,6 +15,9 @@ import type {
   AcquiringOrder,
   AcquiringPayment,
   AcquiringRefund,
+  BindCardRequest,
+  CardAgreement,
+  CardBinding,
   CreateAcquiringOrderRequest,
   CreateAcquiringRefundRequest,
   CreateMerchantRequest,
@@ -24,6 +27,7 @@ import type {
   CreateTerminalRequest,
   CreatedQrOrder,
   ListAcquiringOrdersQuery,
+  SmsSent,
   ListMerchantsQuery,
   ListQrOrdersQuery,
   ListWebhookDeliveriesQuery,
@@ -238,6 +242,24 @@ export class CountypayClient {
     listRefunds: (orderId: string): Promise<{ data: AcquiringRefund[] }> => this.get(`/v1/acquiring/orders/${seg(orderId)}/refunds`),
     /** 退款查询 */
     getRefund: (refundId: string): Promise<AcquiringRefund> => this.get(`/v1/acquiring/refunds/${seg(refundId)}`),
+    /** card quick pay: the SMS code of this payment (bound to order, amount and card) */
+    sendQuickPayCode: (orderId: string, agreementId: string, o?: { idempotencyKey?: string }): Promise<SmsSent> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay/sms`, { agreementId }, o?.idempotencyKey),
+    /** card quick pay with the agreement and the SMS code */
+    payByCard: (orderId: string, input: { agreementId: string; smsCode: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay`, input, o?.idempotencyKey),
+  };
+
+  /** Card agreements of quick pay (绑卡 / 解约). */
+  readonly acquiringCards = {
+    bind: (input: BindCardRequest, o?: { idempotencyKey?: string }): Promise<CardBinding> => this.post('/v1/acquiring/cards', input, o?.idempotencyKey),
+    resendCode: (agreementId: string, o?: { idempotencyKey?: string }): Promise<SmsSent> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/sms`, undefined, o?.idempotencyKey),
+    confirm: (agreementId: string, smsCode: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/confirm`, { smsCode }, o?.idempotencyKey),
+    get: (agreementId: string): Promise<CardAgreement> => this.get(`/v1/acquiring/cards/${seg(agreementId)}`),
+    unbind: (agreementId: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/unbind`, undefined, o?.idempotencyKey),
   };
 
   readonly webhookDeliveries = {

@@ -57,6 +57,10 @@ export type PayAcquiringOrderRequest = Schemas['PayAcquiringOrderRequest'];
 export type ListAcquiringOrdersQuery = QueryOf<'listAcquiringOrders'>;
 export type AcquiringRefund = Schemas['AcquiringRefund'];
 export type CreateAcquiringRefundRequest = Schemas['CreateAcquiringRefundRequest'];
+export type BindCardRequest = Schemas['BindCardRequest'];
+export type CardAgreement = Schemas['CardAgreement'];
+export type CardBinding = Schemas['CardBinding'];
+export type SmsSent = Schemas['SmsSent'];
 
 // ---- ledger -----------------------------------------------------------------------------------
 export type LedgerEntry = Schemas['LedgerEntry'];

@@ -2,13 +2,17 @@
 // the whole platform with the channel sandbox's online wallets and UnionPay behind it (the sandbox's
 // simulated payer pays or declines on the channel's page). Amounts are exact fen everywhere.
 import { CountypayApiError, type AcquiringOrder, type OnlinePaymentMethod } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { luhnCheckDigit, residentIdCheckCharacter } from '@countypay/security';
+import { e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
   type OnboardedMerchant,
   WebhookReceiver,
   expectedFeeFen,
+  randomDigits,
   onboardMerchant,
   onboardPartner,
   uniq,
@@ -25,7 +29,7 @@ const hooks = new WebhookReceiver();
 let on: Onboarded;
 let other: Onboarded;
 /** one app per group of tests: the e2e profile allows 120 requests per minute and app */
-let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds', OnboardedApp>;
+let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds' | 'cards', OnboardedApp>;
 let shop: OnboardedMerchant;
 /** left to expire (the shortest expiry, 60 s): one never paid, one whose payment is in progress at the channel */
 let expiringCreated: AcquiringOrder;
@@ -85,10 +89,10 @@ beforeAll(async () => {
   await hooks.start();
   on = await onboardPartner(
     { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
-    { tenantId: TENANT, name: `e2e mall ${uniq()}`, appCount: 6, callbackUrl: hooks.url, scopes: SCOPES },
+    { tenantId: TENANT, name: `e2e mall ${uniq()}`, appCount: 7, callbackUrl: hooks.url, scopes: SCOPES },
   );
-  const [setup, methods, outcomes, close, jobs, refunds] = on.apps;
-  app = { setup: setup!, methods: methods!, outcomes: outcomes!, close: close!, jobs: jobs!, refunds: refunds! };
+  const [setup, methods, outcomes, close, jobs, refunds, cards] = on.apps;
+  app = { setup: setup!, methods: methods!, outcomes: outcomes!, close: close!, jobs: jobs!, refunds: refunds!, cards: cards! };
   for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
   shop = await onboardMerchant(on, app.setup, `金堂县e2e商城${uniq()}`);
   // acquiring learns of the merchant from onboarding's event: wait until it takes orders for it
@@ -349,5 +353,132 @@ describe('refunds', () => {
     const order = await newOrder(app.refunds, 5_100);
     const err = await apiError(app.refunds.client.acquiringOrders.refund(order.id, { outRefundNo: `rfu-${uniq()}`, amountFen: 100 }));
     expect([err.status, err.code]).toEqual([409, 'order_not_refundable']);
+  });
+});
+
+describe('bank-card quick pay with agreement signing', () => {
+  const holder = { holderName: '李四', idNumber: '11010519491231002X', mobile: `139${randomDigits(8)}` };
+  let cardNo: string;
+
+  /** A county bank debit card (its deposit account) with the holder's details at the bank. */
+  async function openCard(balanceFen: number, mobile = holder.mobile): Promise<string> {
+    const body = `622848${randomDigits(12)}`;
+    const card = `${body}${luhnCheckDigit(body)}`;
+    const acct = await fetch(`${sandbox()}/core/${TENANT}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountNo: card, holderName: holder.holderName, balanceFen }),
+    });
+    expect(acct.status).toBe(201);
+    const h = await fetch(`${sandbox()}/core/${TENANT}/cards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cardNo: card, idNumber: holder.idNumber, mobile }),
+    });
+    expect(h.status).toBe(201);
+    return card;
+  }
+
+  /** The latest SMS code the test phone received (the sandbox SMS gateway's admin API). */
+  async function latestCode(mobile = holder.mobile): Promise<string> {
+    const r = (await (await fetch(`${sandbox()}/admin/sms?tenantId=${TENANT}&mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
+    const m = /验证码 (\d{6})/.exec(r.data[0]?.text ?? '');
+    if (!m?.[1]) throw new Error(`no SMS code for ${mobile}`);
+    return m[1];
+  }
+
+  async function bound(card: string, mobile = holder.mobile): Promise<string> {
+    const b = await app.cards.client.acquiringCards.bind({ ...holder, mobile, cardNo: card });
+    const a = await app.cards.client.acquiringCards.confirm(b.agreementId, await latestCode(mobile));
+    expect(a.status).toBe('active');
+    return a.agreementId;
+  }
+
+  beforeAll(async () => {
+    cardNo = await openCard(1_000_000);
+  });
+
+  it('binding: the bank checks the four elements; the SMS code confirms; the card is shown as BIN + last 4 only', async () => {
+    const malformed = await apiError(app.cards.client.acquiringCards.bind({ ...holder, idNumber: '110105194912310029', cardNo }));
+    expect([malformed.status, malformed.code]).toEqual([400, 'invalid_id_number']);
+    const someoneElse = `51012119800101001${residentIdCheckCharacter('51012119800101001')}`;
+    const wrong = await apiError(app.cards.client.acquiringCards.bind({ ...holder, idNumber: someoneElse, cardNo }));
+    expect([wrong.status, wrong.code]).toEqual([422, 'card_verification_failed']);
+    const b = await app.cards.client.acquiringCards.bind({ ...holder, cardNo });
+    expect(b).toMatchObject({ status: 'pending', cardBin: '622848', cardLast4: cardNo.slice(-4), strength: 'two_factor' });
+    expect(JSON.stringify(b)).not.toContain(cardNo);
+    expect(b.sentTo).not.toContain(holder.mobile);
+    const tooSoon = await apiError(app.cards.client.acquiringCards.resendCode(b.agreementId));
+    expect([tooSoon.status, tooSoon.code]).toEqual([429, 'sms_resend_too_soon']);
+    const code = await latestCode();
+    const bad = await apiError(app.cards.client.acquiringCards.confirm(b.agreementId, code === '000000' ? '111111' : '000000'));
+    expect(bad.code).toBe('sms_code_invalid');
+    const active = await app.cards.client.acquiringCards.confirm(b.agreementId, code);
+    expect(active).toMatchObject({ status: 'active', cardLast4: cardNo.slice(-4) });
+    // the same code again is refused
+    expect((await apiError(app.cards.client.acquiringCards.confirm(b.agreementId, code))).code).toBe('agreement_not_active');
+    expect((await apiError(other.apps[0]!.client.acquiringCards.get(b.agreementId))).status).toBe(404);
+  });
+
+  it('paying with the agreement and the SMS code debits the card; webhook and ledger follow; the code is single use', async () => {
+    const agreementId = await bound(cardNo);
+    const order = await newOrder(app.cards, 12_345);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId);
+    const code = await latestCode();
+    const paid = await app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: code });
+    expect(paid).toMatchObject({ status: 'succeeded', method: 'card_quickpay', channel: 'county_bank', amountFen: 12_345 });
+    const acct = (await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${cardNo}`)).json()) as { balanceFen: number };
+    expect(acct.balanceFen).toBe(1_000_000 - 12_345);
+    expect((await hooks.waitFor('payment.succeeded', order.id)).event.data).toMatchObject({ channel: 'county_bank', amountFen: 12_345 });
+    await waitForLedger(app.cards.client, order.id);
+    // a code is bound to its order and amount: it does not pay another order
+    const second = await newOrder(app.cards, 100);
+    expect((await apiError(app.cards.client.acquiringOrders.payByCard(second.id, { agreementId, smsCode: code }))).code).toBe('sms_code_invalid');
+  });
+
+  it('a code entered wrong five times is invalidated', async () => {
+    const mobile = `137${randomDigits(8)}`;
+    const agreementId = await bound(await openCard(100_000, mobile), mobile);
+    const order = await newOrder(app.cards, 200);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId);
+    const code = await latestCode(mobile);
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await apiError(app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: wrongCode }))).code);
+    expect(codes).toEqual(['sms_code_invalid', 'sms_code_invalid', 'sms_code_invalid', 'sms_code_invalid', 'sms_code_locked']);
+    expect((await apiError(app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: code }))).code).toBe('sms_code_locked');
+    expect((await app.cards.client.acquiringOrders.get(order.id)).status).toBe('created');
+  });
+
+  it('the daily limit of two-factor quick pay (¥5,000 per card) is refused before any bank call', async () => {
+    const mobile = `136${randomDigits(8)}`;
+    const card = await openCard(2_000_000, mobile);
+    const agreementId = await bound(card, mobile);
+    const big = await newOrder(app.cards, 450_000);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(big.id, agreementId);
+    expect((await app.cards.client.acquiringOrders.payByCard(big.id, { agreementId, smsCode: await latestCode(mobile) })).status).toBe('succeeded');
+    const over = await newOrder(app.cards, 50_001);
+    const refused = await apiError(app.cards.client.acquiringOrders.sendQuickPayCode(over.id, agreementId));
+    expect([refused.status, refused.code]).toEqual([422, 'quickpay_limit_exceeded']);
+    const exactly = await newOrder(app.cards, 50_000);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(exactly.id, agreementId);
+    expect((await app.cards.client.acquiringOrders.payByCard(exactly.id, { agreementId, smsCode: await latestCode(mobile) })).status).toBe('succeeded');
+    const acct = (await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${card}`)).json()) as { balanceFen: number };
+    expect(acct.balanceFen).toBe(2_000_000 - 500_000);
+  });
+
+  it('unbinding revokes the agreement: it cannot pay any more', async () => {
+    const mobile = `135${randomDigits(8)}`;
+    const agreementId = await bound(await openCard(10_000, mobile), mobile);
+    expect((await app.cards.client.acquiringCards.unbind(agreementId)).status).toBe('revoked');
+    const order = await newOrder(app.cards, 300);
+    const err = await apiError(app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId));
+    expect([err.status, err.code]).toEqual([409, 'agreement_not_active']);
+  });
+
+  it('no card number in any log of the platform', () => {
+    const gw = e2eApps()['gateway'];
+    const dir = join(process.cwd(), '.local', `e2e-${gw?.port ?? 4100}`, 'logs');
+    for (const f of readdirSync(dir)) expect({ file: f, found: readFileSync(join(dir, f), 'utf8').includes(cardNo) }).toEqual({ file: f, found: false });
   });
 });
