@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
+import { CashierModule } from './cashier/cashier.module';
 import { AcquiringChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -22,6 +23,7 @@ import { RefundsModule } from './refunds/refunds.module';
     JobsModule,
     RefundsModule,
     QuickpayModule,
+    CashierModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

@@ -2,8 +2,9 @@
 // the whole platform with the channel sandbox's online wallets and UnionPay behind it (the sandbox's
 // simulated payer pays or declines on the channel's page). Amounts are exact fen everywhere.
 import { CountypayApiError, type AcquiringOrder, type OnlinePaymentMethod } from '@countypay/sdk';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium } from 'playwright-core';
 import { luhnCheckDigit, residentIdCheckCharacter } from '@countypay/security';
 import { e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
@@ -130,7 +131,7 @@ describe('orders', () => {
       amountFen: 12_345,
       refundStatus: 'none',
       method: null,
-      cashierPath: `/v1/acquiring/cashier/${created.id}`,
+      cashierPath: `/v1/acquiring/cashier/${TENANT}/${created.id}`,
     });
     expect(await app.setup.client.acquiringOrders.get(created.id)).toEqual(created);
     expect(await app.setup.client.acquiringOrders.getByOutTradeNo(created.outTradeNo)).toEqual(created);
@@ -480,5 +481,64 @@ describe('bank-card quick pay with agreement signing', () => {
     const gw = e2eApps()['gateway'];
     const dir = join(process.cwd(), '.local', `e2e-${gw?.port ?? 4100}`, 'logs');
     for (const f of readdirSync(dir)) expect({ file: f, found: readFileSync(join(dir, f), 'utf8').includes(cardNo) }).toEqual({ file: f, found: false });
+  });
+});
+
+describe('hosted cashier (收银台) in a real browser', () => {
+  const artifacts = join(process.cwd(), '.local', 'test-artifacts', 'acquiring-cashier');
+  const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+  it('a payer opens the cashier on a phone (zh, en switch), pays with Alipay on the sandbox page, and sees the result', async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const order = await newOrder(app.close, 8_888, { subject: '金堂脐橙礼盒' });
+    expect(order.cashierPath).toBe(`/v1/acquiring/cashier/${TENANT}/${order.id}`);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ userAgent: IPHONE, viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      await page.goto(`${gatewayUrl()}${order.cashierPath}`);
+      expect(await page.textContent('#amount')).toBe('¥88.88');
+      expect(await page.textContent('#merchant')).toBe(shop.legalName);
+      expect(await page.locator('input[name=method]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual([
+        'wechat_h5',
+        'alipay_wap',
+        'unionpay_online',
+      ]);
+      expect(await page.textContent('#status')).toBe('待支付');
+      expect(await page.textContent('#remaining')).toMatch(/^\d\d:\d\d$/);
+      await page.screenshot({ path: join(artifacts, '01-cashier-zh.png'), fullPage: true });
+      await page.click('a.lang');
+      await page.waitForSelector('text=Amount due');
+      expect(await page.textContent('#status')).toBe('Awaiting payment');
+      await page.screenshot({ path: join(artifacts, '02-cashier-en.png'), fullPage: true });
+      await page.click('a.lang');
+      await page.waitForSelector('text=应付金额');
+      await page.check('input[value=alipay_wap]');
+      await Promise.all([page.waitForURL(/\/online\/checkout\/alipay\//), page.click('#pay')]);
+      expect(await page.textContent('#amount')).toBe('¥88.88');
+      await page.screenshot({ path: join(artifacts, '03-alipay-sandbox-page.png'), fullPage: true });
+      await page.click('#pay');
+      await page.waitForSelector('#status[data-status=succeeded]');
+      await page.goto(`${gatewayUrl()}${order.cashierPath}`);
+      await page.waitForSelector('#status[data-status=succeeded]', { timeout: 20_000 });
+      expect(await page.textContent('#status')).toBe('支付成功');
+      await page.screenshot({ path: join(artifacts, '04-paid.png'), fullPage: true });
+      expect(await page.content()).not.toMatch(/\d{16,19}/);
+    } finally {
+      await browser.close();
+    }
+    expect((await app.close.client.acquiringOrders.get(order.id)).status).toBe('succeeded');
+  });
+
+  it('the cashier of an unknown order is a 404, and it lists only the methods the county enabled', async () => {
+    const res = await fetch(`${gatewayUrl()}/v1/acquiring/cashier/${TENANT}/00000000-0000-4000-8000-000000000000`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(404);
+    const order = await newOrder(app.close, 1_234);
+    const desktop = await fetch(`${gatewayUrl()}${order.cashierPath}`, {
+      headers: { accept: 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' },
+    });
+    const v = (await desktop.json()) as { methods: string[]; amountFen: number; merchantName: string };
+    expect(v).toMatchObject({ amountFen: 1_234, merchantName: shop.legalName, methods: ['wechat_native', 'alipay_page', 'unionpay_online'] });
+    const other = await fetch(`${gatewayUrl()}/v1/acquiring/cashier/${OTHER_TENANT}/${order.id}`, { headers: { accept: 'application/json' } });
+    expect(other.status).toBe(404);
   });
 });

@@ -89,6 +89,43 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/cashier/{tenantCode}/{orderId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The hosted cashier page of an order (HTML for a browser, else JSON): merchant, amount, time left, the county's enabled methods, the result
+         * @description Public: the payer opens it from `cashierPath`. Chinese by default, `?lang=en` for English. Never shows card data.
+         */
+        get: operations["getAcquiringCashier"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/cashier/{tenantCode}/{orderId}/pay": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** The payer chose a method at the hosted cashier: where to go next (redirect URL, QR payload or JSAPI parameters) */
+        post: operations["payAcquiringCashier"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/exceptions": {
         parameters: {
             query?: never;
@@ -1507,7 +1544,7 @@ export type components = {
             amountFen: number;
             /**
              * @description the hosted cashier page of this order (public; send the payer there)
-             * @example /v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c
+             * @example /v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c
              */
             cashierPath: string;
             /**
@@ -1889,6 +1926,45 @@ export type components = {
              * @example https://sandbox.example/online/checkout/alipay/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c
              */
             redirectUrl?: string;
+        };
+        CashierPayment: {
+            /** @enum {string} */
+            action: "js_bridge" | "redirect" | "qr_code";
+            /** @description wechat_jsapi: the getBrandWCPayRequest parameters as JSON */
+            payParamsJson?: string;
+            qrPayload?: string;
+            redirectUrl?: string;
+            /** @enum {string} */
+            status: "created" | "paying" | "succeeded" | "failed" | "closed";
+        };
+        CashierPayRequest: {
+            /**
+             * @example alipay_wap
+             * @enum {string}
+             */
+            method: "wechat_jsapi" | "wechat_h5" | "wechat_native" | "alipay_wap" | "alipay_page" | "unionpay_online";
+        };
+        CashierView: {
+            /** @example 12800 */
+            amountFen: number;
+            expiresAt: string;
+            /** @example 金堂县农特产商城有限公司 */
+            merchantName: string;
+            /** @description the methods the county enabled, in the form that works in the payer's browser */
+            methods: ("wechat_jsapi" | "wechat_h5" | "wechat_native" | "alipay_wap" | "alipay_page" | "unionpay_online")[];
+            /** Format: uuid */
+            orderId: string;
+            /**
+             * @description seconds left to pay
+             * @example 1740
+             */
+            remainingSeconds: number;
+            /** @description the partner's page to go back to (display only) */
+            returnUrl: string | null;
+            /** @enum {string} */
+            status: "created" | "paying" | "succeeded" | "failed" | "closed";
+            /** @example 金堂脐橙 5kg ×2 */
+            subject: string;
         };
         ConsoleLogin: {
             lockedUntil: (string) | null;
@@ -4962,6 +5038,400 @@ export interface operations {
             };
         };
     };
+    getAcquiringCashier: {
+        parameters: {
+            query?: {
+                /** @description page language: zh (default) or en */
+                lang?: "zh" | "en";
+            };
+            header?: never;
+            path: {
+                /** @description the order's id; an id of another shape answers 404 not_found */
+                orderId: string;
+                /** @description the tenant's id; an id of another shape answers 404 not_found */
+                tenantCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantName": "金堂县农特产商城有限公司",
+                     *       "subject": "金堂脐橙 5kg ×2",
+                     *       "amountFen": 12800,
+                     *       "status": "created",
+                     *       "expiresAt": "2026-11-29",
+                     *       "remainingSeconds": 1740,
+                     *       "methods": [
+                     *         "wechat_jsapi"
+                     *       ],
+                     *       "returnUrl": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CashierView"];
+                };
+            };
+            /** @description invalid_request, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description tenant_suspended */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "tenant_suspended",
+                     *         "message": "The tenant (county) is suspended.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    payAcquiringCashier: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description the order's id; an id of another shape answers 404 not_found */
+                orderId: string;
+                /** @description the tenant's id; an id of another shape answers 404 not_found */
+                tenantCode: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "method": "alipay_wap"
+                 *     }
+                 */
+                "application/json": components["schemas"]["CashierPayRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "status": "created",
+                     *       "action": "js_bridge",
+                     *       "redirectUrl": "example",
+                     *       "qrPayload": "example",
+                     *       "payParamsJson": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CashierPayment"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description order_not_payable, order_expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "order_not_payable",
+                     *         "message": "order not payable",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description channel_not_enabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "channel_not_enabled",
+                     *         "message": "channel not enabled",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description channel_error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "channel_error",
+                     *         "message": "channel error",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout, channel_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listAcquiringExceptions: {
         parameters: {
             query?: {
@@ -5206,7 +5676,7 @@ export interface operations {
                      *           "closeReason": "expired",
                      *           "notifyUrl": "https://mall.example/countypay/notify",
                      *           "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *           "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *           "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *           "expiresAt": "2026-11-29",
                      *           "paidAt": "2026-11-29",
                      *           "createdAt": "2026-11-29",
@@ -5439,7 +5909,7 @@ export interface operations {
                      *       "closeReason": "expired",
                      *       "notifyUrl": "https://mall.example/countypay/notify",
                      *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *       "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *       "expiresAt": "2026-11-29",
                      *       "paidAt": "2026-11-29",
                      *       "createdAt": "2026-11-29",
@@ -5743,7 +6213,7 @@ export interface operations {
                      *       "closeReason": "expired",
                      *       "notifyUrl": "https://mall.example/countypay/notify",
                      *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *       "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *       "expiresAt": "2026-11-29",
                      *       "paidAt": "2026-11-29",
                      *       "createdAt": "2026-11-29",
@@ -5971,7 +6441,7 @@ export interface operations {
                      *       "closeReason": "expired",
                      *       "notifyUrl": "https://mall.example/countypay/notify",
                      *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *       "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *       "expiresAt": "2026-11-29",
                      *       "paidAt": "2026-11-29",
                      *       "createdAt": "2026-11-29",
@@ -6286,7 +6756,7 @@ export interface operations {
                      *         "closeReason": "expired",
                      *         "notifyUrl": "https://mall.example/countypay/notify",
                      *         "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *         "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *         "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *         "expiresAt": "2026-11-29",
                      *         "paidAt": "2026-11-29",
                      *         "createdAt": "2026-11-29",
@@ -6626,7 +7096,7 @@ export interface operations {
                      *       "closeReason": "expired",
                      *       "notifyUrl": "https://mall.example/countypay/notify",
                      *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *       "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *       "expiresAt": "2026-11-29",
                      *       "paidAt": "2026-11-29",
                      *       "createdAt": "2026-11-29",
@@ -7735,7 +8205,7 @@ export interface operations {
                      *       "closeReason": "expired",
                      *       "notifyUrl": "https://mall.example/countypay/notify",
                      *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
-                     *       "cashierPath": "/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
                      *       "expiresAt": "2026-11-29",
                      *       "paidAt": "2026-11-29",
                      *       "createdAt": "2026-11-29",

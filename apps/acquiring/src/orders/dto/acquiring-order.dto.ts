@@ -98,7 +98,7 @@ export class AcquiringOrder {
   @IsString()
   @ApiSchema({
     description: 'the hosted cashier page of this order (public; send the payer there)',
-    examples: ['/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
+    examples: ['/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
   })
   cashierPath!: string;
 
