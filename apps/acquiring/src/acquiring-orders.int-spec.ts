@@ -103,7 +103,7 @@ describe('creating an order', () => {
       goods,
       profitSharing: false,
       returnUrl: 'https://mall.example/done',
-      cashierPath: `/v1/acquiring/cashier/${r.body.id}`,
+      cashierPath: `/v1/acquiring/cashier/${T1}/${r.body.id}`,
     });
     const expiresIn = Date.parse(r.body.expiresAt) - before;
     expect(expiresIn).toBeGreaterThan(1795_000);

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
+import { CashierModule } from './cashier/cashier.module';
 import { AcquiringChannelModule } from './channel/channel.module';
 import { entities, migrations } from './data-source';
 import { ExceptionsModule } from './exceptions/exceptions.module';
@@ -8,6 +9,8 @@ import { JobsModule } from './jobs/jobs.module';
 import { NotifyModule } from './notify/notify.module';
 import { AcquiringReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
+import { QuickpayModule } from './quickpay/quickpay.module';
+import { RefundsModule } from './refunds/refunds.module';
 
 @Module({
   imports: [
@@ -18,6 +21,9 @@ import { OrdersModule } from './orders/orders.module';
     NotifyModule,
     ExceptionsModule,
     JobsModule,
+    RefundsModule,
+    QuickpayModule,
+    CashierModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

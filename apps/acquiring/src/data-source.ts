@@ -1,7 +1,8 @@
 // The one list of this service's migrations and entities, shared by the app and tools/migrate.mjs.
 import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { AcquiringTables1764520000000 } from './migrations/1764520000000-acquiring-tables';
+import { Quickpay1764710000000 } from './migrations/1764710000000-quickpay';
 
 export const SCHEMA = 'acquiring';
-export const migrations = [...PLATFORM_MIGRATIONS, AcquiringTables1764520000000];
+export const migrations = [...PLATFORM_MIGRATIONS, AcquiringTables1764520000000, Quickpay1764710000000];
 export const entities = [];

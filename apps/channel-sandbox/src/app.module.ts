@@ -7,6 +7,7 @@ import { entities, migrations } from './data-source';
 import { OnlineModule } from './online/online.module';
 import { PaymentsModule } from './payments/payments.module';
 import { SandboxPayoutsModule } from './payouts/payouts.module';
+import { QuickpayModule } from './quickpay/quickpay.module';
 import { ScenariosModule } from './scenarios/scenarios.module';
 import { StatementsModule } from './statements/statements.module';
 
@@ -18,6 +19,7 @@ import { StatementsModule } from './statements/statements.module';
     PaymentsModule,
     OnlineModule,
     SandboxPayoutsModule,
+    QuickpayModule,
     ScenariosModule,
     StatementsModule,
     CreditSandboxModule,

@@ -14,7 +14,12 @@ import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiE
 import type {
   AcquiringOrder,
   AcquiringPayment,
+  AcquiringRefund,
+  BindCardRequest,
+  CardAgreement,
+  CardBinding,
   CreateAcquiringOrderRequest,
+  CreateAcquiringRefundRequest,
   CreateMerchantRequest,
   CreateQrOrderRequest,
   CreateRefundRequest,
@@ -22,6 +27,7 @@ import type {
   CreateTerminalRequest,
   CreatedQrOrder,
   ListAcquiringOrdersQuery,
+  SmsSent,
   ListMerchantsQuery,
   ListQrOrdersQuery,
   ListWebhookDeliveriesQuery,
@@ -230,6 +236,30 @@ export class CountypayClient {
     /** the payer's method: answers the order (`paying`) and what the cashier does next */
     pay: (orderId: string, input: PayAcquiringOrderRequest, o?: { idempotencyKey?: string }): Promise<AcquiringPayment> =>
       this.post(`/v1/acquiring/orders/${seg(orderId)}/pay`, input, o?.idempotencyKey),
+    /** a partial or full refund; the same outRefundNo (same amount) is the same refund */
+    refund: (orderId: string, input: CreateAcquiringRefundRequest, o?: { idempotencyKey?: string }): Promise<AcquiringRefund> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/refunds`, input, o?.idempotencyKey),
+    listRefunds: (orderId: string): Promise<{ data: AcquiringRefund[] }> => this.get(`/v1/acquiring/orders/${seg(orderId)}/refunds`),
+    /** 退款查询 */
+    getRefund: (refundId: string): Promise<AcquiringRefund> => this.get(`/v1/acquiring/refunds/${seg(refundId)}`),
+    /** card quick pay: the SMS code of this payment (bound to order, amount and card) */
+    sendQuickPayCode: (orderId: string, agreementId: string, o?: { idempotencyKey?: string }): Promise<SmsSent> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay/sms`, { agreementId }, o?.idempotencyKey),
+    /** card quick pay with the agreement and the SMS code */
+    payByCard: (orderId: string, input: { agreementId: string; smsCode: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay`, input, o?.idempotencyKey),
+  };
+
+  /** Card agreements of quick pay (绑卡 / 解约). */
+  readonly acquiringCards = {
+    bind: (input: BindCardRequest, o?: { idempotencyKey?: string }): Promise<CardBinding> => this.post('/v1/acquiring/cards', input, o?.idempotencyKey),
+    resendCode: (agreementId: string, o?: { idempotencyKey?: string }): Promise<SmsSent> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/sms`, undefined, o?.idempotencyKey),
+    confirm: (agreementId: string, smsCode: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/confirm`, { smsCode }, o?.idempotencyKey),
+    get: (agreementId: string): Promise<CardAgreement> => this.get(`/v1/acquiring/cards/${seg(agreementId)}`),
+    unbind: (agreementId: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/unbind`, undefined, o?.idempotencyKey),
   };
 
   readonly webhookDeliveries = {

@@ -55,6 +55,12 @@ export type OnlinePaymentMethod = Schemas['PayAcquiringOrderRequest']['method'];
 export type CreateAcquiringOrderRequest = Schemas['CreateAcquiringOrderRequest'];
 export type PayAcquiringOrderRequest = Schemas['PayAcquiringOrderRequest'];
 export type ListAcquiringOrdersQuery = QueryOf<'listAcquiringOrders'>;
+export type AcquiringRefund = Schemas['AcquiringRefund'];
+export type CreateAcquiringRefundRequest = Schemas['CreateAcquiringRefundRequest'];
+export type BindCardRequest = Schemas['BindCardRequest'];
+export type CardAgreement = Schemas['CardAgreement'];
+export type CardBinding = Schemas['CardBinding'];
+export type SmsSent = Schemas['SmsSent'];
 
 // ---- ledger -----------------------------------------------------------------------------------
 export type LedgerEntry = Schemas['LedgerEntry'];

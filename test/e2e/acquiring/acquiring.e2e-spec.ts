@@ -2,13 +2,18 @@
 // the whole platform with the channel sandbox's online wallets and UnionPay behind it (the sandbox's
 // simulated payer pays or declines on the channel's page). Amounts are exact fen everywhere.
 import { CountypayApiError, type AcquiringOrder, type OnlinePaymentMethod } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { chromium } from 'playwright-core';
+import { luhnCheckDigit, residentIdCheckCharacter } from '@countypay/security';
+import { e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
   type OnboardedMerchant,
   WebhookReceiver,
   expectedFeeFen,
+  randomDigits,
   onboardMerchant,
   onboardPartner,
   uniq,
@@ -25,7 +30,7 @@ const hooks = new WebhookReceiver();
 let on: Onboarded;
 let other: Onboarded;
 /** one app per group of tests: the e2e profile allows 120 requests per minute and app */
-let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds', OnboardedApp>;
+let app: Record<'setup' | 'methods' | 'outcomes' | 'close' | 'jobs' | 'refunds' | 'cards', OnboardedApp>;
 let shop: OnboardedMerchant;
 /** left to expire (the shortest expiry, 60 s): one never paid, one whose payment is in progress at the channel */
 let expiringCreated: AcquiringOrder;
@@ -85,10 +90,10 @@ beforeAll(async () => {
   await hooks.start();
   on = await onboardPartner(
     { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
-    { tenantId: TENANT, name: `e2e mall ${uniq()}`, appCount: 6, callbackUrl: hooks.url, scopes: SCOPES },
+    { tenantId: TENANT, name: `e2e mall ${uniq()}`, appCount: 7, callbackUrl: hooks.url, scopes: SCOPES },
   );
-  const [setup, methods, outcomes, close, jobs, refunds] = on.apps;
-  app = { setup: setup!, methods: methods!, outcomes: outcomes!, close: close!, jobs: jobs!, refunds: refunds! };
+  const [setup, methods, outcomes, close, jobs, refunds, cards] = on.apps;
+  app = { setup: setup!, methods: methods!, outcomes: outcomes!, close: close!, jobs: jobs!, refunds: refunds!, cards: cards! };
   for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
   shop = await onboardMerchant(on, app.setup, `金堂县e2e商城${uniq()}`);
   // acquiring learns of the merchant from onboarding's event: wait until it takes orders for it
@@ -126,7 +131,7 @@ describe('orders', () => {
       amountFen: 12_345,
       refundStatus: 'none',
       method: null,
-      cashierPath: `/v1/acquiring/cashier/${created.id}`,
+      cashierPath: `/v1/acquiring/cashier/${TENANT}/${created.id}`,
     });
     expect(await app.setup.client.acquiringOrders.get(created.id)).toEqual(created);
     expect(await app.setup.client.acquiringOrders.getByOutTradeNo(created.outTradeNo)).toEqual(created);
@@ -284,5 +289,256 @@ describe('jobs', () => {
     expect((await atChannel('alipay', expiringPaying.id)).status).toBe('closed');
     expect((await hooks.waitFor('payment.closed', expiringPaying.id)).event.data).toMatchObject({ reason: 'expired' });
     expect((await apiError(app.jobs.client.acquiringOrders.pay(expiringCreated.id, { method: 'wechat_h5' }))).code).toBe('order_not_payable');
+  });
+});
+
+describe('refunds', () => {
+  let paid: AcquiringOrder;
+
+  beforeAll(async () => {
+    paid = await newOrder(app.refunds, 10_000);
+    await app.refunds.client.acquiringOrders.pay(paid.id, { method: 'alipay_wap' });
+    await payer('alipay', paid.id, 'pay');
+    expect(await finalOrder(app.refunds, paid.id)).toMatchObject({ status: 'succeeded' });
+  });
+
+  it('partial and several refunds, never above what was paid; the same refund number is the same refund', async () => {
+    const first = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf1-${uniq()}`, amountFen: 3_000, reason: '商品缺货' });
+    expect(first).toMatchObject({ status: 'succeeded', amountFen: 3_000, channelRefundNo: expect.any(String) });
+    expect(await app.refunds.client.acquiringOrders.get(paid.id)).toMatchObject({ refundStatus: 'partial', refundedFen: 3_000 });
+    const again = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: first.outRefundNo, amountFen: 3_000 });
+    expect(again.id).toBe(first.id);
+    const changed = await apiError(app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: first.outRefundNo, amountFen: 3_001 }));
+    expect([changed.status, changed.code]).toEqual([409, 'conflict']);
+    const over = await apiError(app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf2-${uniq()}`, amountFen: 7_001 }));
+    expect([over.status, over.code]).toEqual([422, 'refund_exceeds_refundable']);
+    const rest = await app.refunds.client.acquiringOrders.refund(paid.id, { outRefundNo: `rf3-${uniq()}`, amountFen: 7_000 });
+    expect(rest.status).toBe('succeeded');
+    expect(await app.refunds.client.acquiringOrders.get(paid.id)).toMatchObject({ refundStatus: 'full', refundedFen: 10_000 });
+    const list = await app.refunds.client.acquiringOrders.listRefunds(paid.id);
+    expect(list.data.map((r) => [r.amountFen, r.status])).toEqual([
+      [3_000, 'succeeded'],
+      [7_000, 'succeeded'],
+    ]);
+    expect((await hooks.waitFor('refund.succeeded', rest.id)).event.data).toMatchObject({ amountFen: 7_000, product: 'acquiring', orderId: paid.id });
+    // the ledger: the payment and both refunds
+    const entries = await waitForLedger(app.refunds.client, paid.id, 3);
+    expect(entries.map((e) => [e.sourceType, e.amountFen]).sort()).toEqual([
+      ['payment.succeeded', 10_000],
+      ['refund.succeeded', 3_000],
+      ['refund.succeeded', 7_000],
+    ]);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.refund(paid.id, { outRefundNo: `x-${uniq()}`, amountFen: 1 }))).status).toBe(404);
+    expect((await apiError(other.apps[0]!.client.acquiringOrders.getRefund(first.id))).status).toBe(404);
+  });
+
+  it('a refund whose channel call timed out is resolved by querying the channel, not left pending', async () => {
+    const order = await newOrder(app.refunds, 5_000);
+    await app.refunds.client.acquiringOrders.pay(order.id, { method: 'wechat_native' });
+    await payer('wechat', order.id, 'pay');
+    await finalOrder(app.refunds, order.id);
+    const scenario = await fetch(`${sandbox()}/admin/scenarios`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ channel: 'wechat', orderId: order.id, tenantId: TENANT, behaviour: 'timeout' }),
+    });
+    expect(scenario.status).toBe(201);
+    const refund = await app.refunds.client.acquiringOrders.refund(order.id, { outRefundNo: `rft-${uniq()}`, amountFen: 1_500 });
+    expect(refund).toMatchObject({ status: 'succeeded', amountFen: 1_500, channelRefundNo: expect.any(String) });
+    expect(await app.refunds.client.acquiringOrders.getRefund(refund.id)).toMatchObject({ status: 'succeeded' });
+    expect(await atChannel('wechat', order.id)).toMatchObject({ refundedFen: 1_500 });
+    expect(await app.refunds.client.acquiringOrders.get(order.id)).toMatchObject({ refundStatus: 'partial', refundedFen: 1_500 });
+  });
+
+  it('an unpaid order is not refundable', async () => {
+    const order = await newOrder(app.refunds, 5_100);
+    const err = await apiError(app.refunds.client.acquiringOrders.refund(order.id, { outRefundNo: `rfu-${uniq()}`, amountFen: 100 }));
+    expect([err.status, err.code]).toEqual([409, 'order_not_refundable']);
+  });
+});
+
+describe('bank-card quick pay with agreement signing', () => {
+  const holder = { holderName: '李四', idNumber: '11010519491231002X', mobile: `139${randomDigits(8)}` };
+  let cardNo: string;
+
+  /** A county bank debit card (its deposit account) with the holder's details at the bank. */
+  async function openCard(balanceFen: number, mobile = holder.mobile): Promise<string> {
+    const body = `622848${randomDigits(12)}`;
+    const card = `${body}${luhnCheckDigit(body)}`;
+    const acct = await fetch(`${sandbox()}/core/${TENANT}/accounts`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ accountNo: card, holderName: holder.holderName, balanceFen }),
+    });
+    expect(acct.status).toBe(201);
+    const h = await fetch(`${sandbox()}/core/${TENANT}/cards`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ cardNo: card, idNumber: holder.idNumber, mobile }),
+    });
+    expect(h.status).toBe(201);
+    return card;
+  }
+
+  /** The latest SMS code the test phone received (the sandbox SMS gateway's admin API). */
+  async function latestCode(mobile = holder.mobile): Promise<string> {
+    const r = (await (await fetch(`${sandbox()}/admin/sms?tenantId=${TENANT}&mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
+    const m = /验证码 (\d{6})/.exec(r.data[0]?.text ?? '');
+    if (!m?.[1]) throw new Error(`no SMS code for ${mobile}`);
+    return m[1];
+  }
+
+  async function bound(card: string, mobile = holder.mobile): Promise<string> {
+    const b = await app.cards.client.acquiringCards.bind({ ...holder, mobile, cardNo: card });
+    const a = await app.cards.client.acquiringCards.confirm(b.agreementId, await latestCode(mobile));
+    expect(a.status).toBe('active');
+    return a.agreementId;
+  }
+
+  beforeAll(async () => {
+    cardNo = await openCard(1_000_000);
+  });
+
+  it('binding: the bank checks the four elements; the SMS code confirms; the card is shown as BIN + last 4 only', async () => {
+    const malformed = await apiError(app.cards.client.acquiringCards.bind({ ...holder, idNumber: '110105194912310029', cardNo }));
+    expect([malformed.status, malformed.code]).toEqual([400, 'invalid_id_number']);
+    const someoneElse = `51012119800101001${residentIdCheckCharacter('51012119800101001')}`;
+    const wrong = await apiError(app.cards.client.acquiringCards.bind({ ...holder, idNumber: someoneElse, cardNo }));
+    expect([wrong.status, wrong.code]).toEqual([422, 'card_verification_failed']);
+    const b = await app.cards.client.acquiringCards.bind({ ...holder, cardNo });
+    expect(b).toMatchObject({ status: 'pending', cardBin: '622848', cardLast4: cardNo.slice(-4), strength: 'two_factor' });
+    expect(JSON.stringify(b)).not.toContain(cardNo);
+    expect(b.sentTo).not.toContain(holder.mobile);
+    const tooSoon = await apiError(app.cards.client.acquiringCards.resendCode(b.agreementId));
+    expect([tooSoon.status, tooSoon.code]).toEqual([429, 'sms_resend_too_soon']);
+    const code = await latestCode();
+    const bad = await apiError(app.cards.client.acquiringCards.confirm(b.agreementId, code === '000000' ? '111111' : '000000'));
+    expect(bad.code).toBe('sms_code_invalid');
+    const active = await app.cards.client.acquiringCards.confirm(b.agreementId, code);
+    expect(active).toMatchObject({ status: 'active', cardLast4: cardNo.slice(-4) });
+    // the same code again is refused
+    expect((await apiError(app.cards.client.acquiringCards.confirm(b.agreementId, code))).code).toBe('agreement_not_active');
+    expect((await apiError(other.apps[0]!.client.acquiringCards.get(b.agreementId))).status).toBe(404);
+  });
+
+  it('paying with the agreement and the SMS code debits the card; webhook and ledger follow; the code is single use', async () => {
+    const agreementId = await bound(cardNo);
+    const order = await newOrder(app.cards, 12_345);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId);
+    const code = await latestCode();
+    const paid = await app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: code });
+    expect(paid).toMatchObject({ status: 'succeeded', method: 'card_quickpay', channel: 'county_bank', amountFen: 12_345 });
+    const acct = (await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${cardNo}`)).json()) as { balanceFen: number };
+    expect(acct.balanceFen).toBe(1_000_000 - 12_345);
+    expect((await hooks.waitFor('payment.succeeded', order.id)).event.data).toMatchObject({ channel: 'county_bank', amountFen: 12_345 });
+    await waitForLedger(app.cards.client, order.id);
+    // a code is bound to its order and amount: it does not pay another order
+    const second = await newOrder(app.cards, 100);
+    expect((await apiError(app.cards.client.acquiringOrders.payByCard(second.id, { agreementId, smsCode: code }))).code).toBe('sms_code_invalid');
+  });
+
+  it('a code entered wrong five times is invalidated', async () => {
+    const mobile = `137${randomDigits(8)}`;
+    const agreementId = await bound(await openCard(100_000, mobile), mobile);
+    const order = await newOrder(app.cards, 200);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId);
+    const code = await latestCode(mobile);
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    const codes: string[] = [];
+    for (let i = 0; i < 5; i++) codes.push((await apiError(app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: wrongCode }))).code);
+    expect(codes).toEqual(['sms_code_invalid', 'sms_code_invalid', 'sms_code_invalid', 'sms_code_invalid', 'sms_code_locked']);
+    expect((await apiError(app.cards.client.acquiringOrders.payByCard(order.id, { agreementId, smsCode: code }))).code).toBe('sms_code_locked');
+    expect((await app.cards.client.acquiringOrders.get(order.id)).status).toBe('created');
+  });
+
+  it('the daily limit of two-factor quick pay (¥5,000 per card) is refused before any bank call', async () => {
+    const mobile = `136${randomDigits(8)}`;
+    const card = await openCard(2_000_000, mobile);
+    const agreementId = await bound(card, mobile);
+    const big = await newOrder(app.cards, 450_000);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(big.id, agreementId);
+    expect((await app.cards.client.acquiringOrders.payByCard(big.id, { agreementId, smsCode: await latestCode(mobile) })).status).toBe('succeeded');
+    const over = await newOrder(app.cards, 50_001);
+    const refused = await apiError(app.cards.client.acquiringOrders.sendQuickPayCode(over.id, agreementId));
+    expect([refused.status, refused.code]).toEqual([422, 'quickpay_limit_exceeded']);
+    const exactly = await newOrder(app.cards, 50_000);
+    await app.cards.client.acquiringOrders.sendQuickPayCode(exactly.id, agreementId);
+    expect((await app.cards.client.acquiringOrders.payByCard(exactly.id, { agreementId, smsCode: await latestCode(mobile) })).status).toBe('succeeded');
+    const acct = (await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${card}`)).json()) as { balanceFen: number };
+    expect(acct.balanceFen).toBe(2_000_000 - 500_000);
+  });
+
+  it('unbinding revokes the agreement: it cannot pay any more', async () => {
+    const mobile = `135${randomDigits(8)}`;
+    const agreementId = await bound(await openCard(10_000, mobile), mobile);
+    expect((await app.cards.client.acquiringCards.unbind(agreementId)).status).toBe('revoked');
+    const order = await newOrder(app.cards, 300);
+    const err = await apiError(app.cards.client.acquiringOrders.sendQuickPayCode(order.id, agreementId));
+    expect([err.status, err.code]).toEqual([409, 'agreement_not_active']);
+  });
+
+  it('no card number in any log of the platform', () => {
+    const gw = e2eApps()['gateway'];
+    const dir = join(process.cwd(), '.local', `e2e-${gw?.port ?? 4100}`, 'logs');
+    for (const f of readdirSync(dir)) expect({ file: f, found: readFileSync(join(dir, f), 'utf8').includes(cardNo) }).toEqual({ file: f, found: false });
+  });
+});
+
+describe('hosted cashier (收银台) in a real browser', () => {
+  const artifacts = join(process.cwd(), '.local', 'test-artifacts', 'acquiring-cashier');
+  const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
+
+  it('a payer opens the cashier on a phone (zh, en switch), pays with Alipay on the sandbox page, and sees the result', async () => {
+    mkdirSync(artifacts, { recursive: true });
+    const order = await newOrder(app.close, 8_888, { subject: '金堂脐橙礼盒' });
+    expect(order.cashierPath).toBe(`/v1/acquiring/cashier/${TENANT}/${order.id}`);
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', headless: true, args: ['--no-sandbox'] });
+    try {
+      const page = await browser.newPage({ userAgent: IPHONE, viewport: { width: 390, height: 844 }, locale: 'zh-CN' });
+      await page.goto(`${gatewayUrl()}${order.cashierPath}`);
+      expect(await page.textContent('#amount')).toBe('¥88.88');
+      expect(await page.textContent('#merchant')).toBe(shop.legalName);
+      expect(await page.locator('input[name=method]').evaluateAll((els) => els.map((e) => (e as unknown as { value: string }).value))).toEqual([
+        'wechat_h5',
+        'alipay_wap',
+        'unionpay_online',
+      ]);
+      expect(await page.textContent('#status')).toBe('待支付');
+      expect(await page.textContent('#remaining')).toMatch(/^\d\d:\d\d$/);
+      await page.screenshot({ path: join(artifacts, '01-cashier-zh.png'), fullPage: true });
+      await page.click('a.lang');
+      await page.waitForSelector('text=Amount due');
+      expect(await page.textContent('#status')).toBe('Awaiting payment');
+      await page.screenshot({ path: join(artifacts, '02-cashier-en.png'), fullPage: true });
+      await page.click('a.lang');
+      await page.waitForSelector('text=应付金额');
+      await page.check('input[value=alipay_wap]');
+      await Promise.all([page.waitForURL(/\/online\/checkout\/alipay\//), page.click('#pay')]);
+      expect(await page.textContent('#amount')).toBe('¥88.88');
+      await page.screenshot({ path: join(artifacts, '03-alipay-sandbox-page.png'), fullPage: true });
+      await page.click('#pay');
+      await page.waitForSelector('#status[data-status=succeeded]');
+      await page.goto(`${gatewayUrl()}${order.cashierPath}`);
+      await page.waitForSelector('#status[data-status=succeeded]', { timeout: 20_000 });
+      expect(await page.textContent('#status')).toBe('支付成功');
+      await page.screenshot({ path: join(artifacts, '04-paid.png'), fullPage: true });
+      expect(await page.content()).not.toMatch(/\d{16,19}/);
+    } finally {
+      await browser.close();
+    }
+    expect((await app.close.client.acquiringOrders.get(order.id)).status).toBe('succeeded');
+  });
+
+  it('the cashier of an unknown order is a 404, and it lists only the methods the county enabled', async () => {
+    const res = await fetch(`${gatewayUrl()}/v1/acquiring/cashier/${TENANT}/00000000-0000-4000-8000-000000000000`, { headers: { accept: 'application/json' } });
+    expect(res.status).toBe(404);
+    const order = await newOrder(app.close, 1_234);
+    const desktop = await fetch(`${gatewayUrl()}${order.cashierPath}`, {
+      headers: { accept: 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' },
+    });
+    const v = (await desktop.json()) as { methods: string[]; amountFen: number; merchantName: string };
+    expect(v).toMatchObject({ amountFen: 1_234, merchantName: shop.legalName, methods: ['wechat_native', 'alipay_page', 'unionpay_online'] });
+    const other = await fetch(`${gatewayUrl()}/v1/acquiring/cashier/${OTHER_TENANT}/${order.id}`, { headers: { accept: 'application/json' } });
+    expect(other.status).toBe(404);
   });
 });

@@ -108,6 +108,28 @@ export class AcquiringChannelClient {
     }
   }
 
+  /** 四要素: the county core banking checks card number, holder name, ID number and reserved mobile. */
+  verifyCard(tenantId: string, card: { cardNo: string; holderName: string; idNumber: string; mobile: string }): Promise<{ matched: boolean; reason?: string }> {
+    return this.call('POST', `/core/${tenantId}/cards/verify`, card);
+  }
+
+  /** The county bank's SMS gateway. */
+  sendSms(tenantId: string, mobile: string, text: string): Promise<{ sent: true }> {
+    return this.call('POST', `/sms/${tenantId}/messages`, { mobile, text });
+  }
+
+  /** 协议支付: debits the bound card's deposit account at the county bank. */
+  quickPay(body: {
+    tenantId: string;
+    orderId: string;
+    merchantId: string;
+    amountFen: number;
+    cardNo: string;
+    notifyUrl?: string;
+  }): Promise<ChannelQueryAnswer> {
+    return this.call<ChannelQueryAnswer>('POST', `/channels/county_bank/online/quickpay`, body);
+  }
+
   private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
     const what = `${method} ${path.split('?')[0]}`;
     let res: Response;

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsInt, IsString, Max, Min } from 'class-validator';
+import { IsInt, IsString, Matches, Max, Min } from 'class-validator';
 import { Sensitive } from '@countypay/config';
 
 /** acquiring's own settings (env vars of the same names). */
@@ -43,4 +43,14 @@ export class AcquiringConfig {
   @Sensitive()
   @IsString()
   SANDBOX_NOTIFY_SECRET = 'countypay-sandbox-notify-secret';
+
+  /** AES-256 key (base64, 32 bytes) for personal data at rest (card numbers, reserved mobiles); empty: card quick pay is off */
+  @Sensitive()
+  @Matches(/^([A-Za-z0-9+/]{43}=)?$/, { message: 'COUNTYPAY_PII_KEY must be base64 of 32 bytes' })
+  COUNTYPAY_PII_KEY = '';
+
+  /** HMAC key (base64, 32 bytes) of blind indexes (a card found without decrypting) and SMS code hashes */
+  @Sensitive()
+  @Matches(/^([A-Za-z0-9+/]{43}=)?$/, { message: 'COUNTYPAY_BLIND_INDEX_KEY must be base64 of 32 bytes' })
+  COUNTYPAY_BLIND_INDEX_KEY = '';
 }

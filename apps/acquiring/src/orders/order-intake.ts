@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { ApiError, type PaymentChannel, type TenantConfig } from '@countypay/contracts';
-import { PaymentIntake, refuse } from '@countypay/payment-intake';
+import { PaymentIntake, refuse, type Decision, type LimitInput } from '@countypay/payment-intake';
 import { OnboardingReadModel, type MerchantView } from '@countypay/read-models';
 import { transition, type OrderEvent, type OrderState } from '../domain/order-state';
-import type { OnlineMethod } from '../domain/payment-methods';
+import type { OrderMethod } from '../domain/payment-methods';
 import { OrdersRepository, type GoodsLine, type OrderRecord } from './orders.repository';
 
 /** The payer of an online payment, once known (a card's blind index for quick pay; wallets: none). */
@@ -45,8 +45,8 @@ export class OrderIntake {
       product: 'acquiring',
       tenants: readModel,
       payers: {
-        // wallet and UnionPay online payments carry no platform-side payer limit (the wallets apply theirs)
-        paidToday: () => Promise.reject(new Error('acquiring wallet payments have no platform payer limit')),
+        // only card quick pay has a platform-side payer limit (wallets and UnionPay apply theirs): by the card's blind index
+        paidToday: (em, q) => repo.paidTodayByPayerRef(em, q.businessDay, q.payer.payerRef),
       },
       transition,
     });
@@ -76,8 +76,15 @@ export class OrderIntake {
   }
 
   /** The payer chose a method: the channel must be enabled, the order `created` (or `paying`, switching method). */
-  async startPayment(em: EntityManager, order: OrderRecord, method: OnlineMethod, channel: PaymentChannel): Promise<OrderRecord> {
+  async startPayment(
+    em: EntityManager,
+    order: OrderRecord,
+    method: OrderMethod,
+    channel: PaymentChannel,
+    payer?: { payerRef: string; limit: (input: LimitInput<TenantConfig, MerchantView>) => Decision<unknown> },
+  ): Promise<OrderRecord> {
     const started = await this.intake.start(em, {
+      ...(payer ? { payer: { ref: `card:${payer.payerRef}`, identity: { payerRef: payer.payerRef } }, limit: payer.limit } : {}),
       tenantId: order.tenantId,
       merchantId: order.merchantId,
       amountFen: order.amountFen,
@@ -86,7 +93,12 @@ export class OrderIntake {
       event: 'start_payment',
       notAllowed: () => refuse('order_not_payable', `order ${order.id} is ${order.state}; only an unpaid open order can be paid`),
       persist: async (tx, i) => {
-        const moved = await this.repo.changeState(tx, order.id, order.state, i.state, { method, channel, paymentStarted: true });
+        const moved = await this.repo.changeState(tx, order.id, order.state, i.state, {
+          method,
+          channel,
+          paymentStarted: true,
+          ...(payer ? { payerRef: payer.payerRef } : {}),
+        });
         if (!moved) throw new ApiError('conflict', `order ${order.id} changed concurrently; retry`);
         return moved;
       },

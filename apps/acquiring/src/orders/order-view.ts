@@ -24,7 +24,7 @@ export function orderView(o: OrderRecord): AcquiringOrder {
     closeReason: o.closeReason,
     notifyUrl: o.notifyUrl,
     returnUrl: o.returnUrl,
-    cashierPath: `/v1/acquiring/cashier/${o.id}`,
+    cashierPath: `/v1/acquiring/cashier/${o.tenantId}/${o.id}`,
     expiresAt: o.expiresAt.toISOString(),
     paidAt: o.paidAt?.toISOString() ?? null,
     createdAt: o.createdAt.toISOString(),

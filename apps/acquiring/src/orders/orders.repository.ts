@@ -3,7 +3,7 @@ import type { EntityManager } from 'typeorm';
 import type { PaymentChannel } from '@countypay/contracts';
 import { col, Keyset, many, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
 import type { CloseReason, OrderState, RefundSubState } from '../domain/order-state';
-import type { OnlineMethod } from '../domain/payment-methods';
+import type { OrderMethod } from '../domain/payment-methods';
 
 /** One line of an order's goods details (display and channel detail only; the order's amount is what is charged). */
 export interface GoodsLine {
@@ -28,7 +28,8 @@ const ORDER = rowOf({
   state: col.text<OrderState>(),
   refundState: col.text<RefundSubState>(),
   refundedFen: col.bigint(),
-  method: col.text<OnlineMethod>().nullable(),
+  method: col.text<OrderMethod>().nullable(),
+  payerRef: col.text().nullable(),
   channel: col.text<PaymentChannel>().nullable(),
   channelTradeNo: col.text().nullable(),
   payerId: col.text().nullable(),
@@ -55,6 +56,7 @@ const NEWEST_FIRST = new Keyset(
 );
 
 const ORDER_REF = rowOf({ id: col.uuid(), tenantId: col.text() });
+const TOTAL = rowOf({ total: col.bigint() });
 export type OrderRef = RowType<typeof ORDER_REF>;
 
 export interface NewOrder {
@@ -76,7 +78,9 @@ export interface NewOrder {
 
 /** What a state change writes beside the state. */
 export interface OrderChange {
-  method?: OnlineMethod;
+  method?: OrderMethod;
+  /** the card's blind index (quick pay): what the daily limit sums by */
+  payerRef?: string;
   channel?: PaymentChannel;
   payerId?: string | null;
   channelTradeNo?: string | null;
@@ -154,6 +158,7 @@ export class OrdersRepository {
          close_reason = coalesce($9, o.close_reason),
          paid_at = coalesce($10, o.paid_at),
          payment_started_at = case when $11 then now() else o.payment_started_at end,
+         payer_ref = coalesce($12, o.payer_ref),
          updated_at = now(), version = o.version + 1
        where o.id = $1 and o.state = $2
        returning ${ORDER.columns('o')}`,
@@ -169,9 +174,22 @@ export class OrdersRepository {
         c.closeReason ?? null,
         c.paidAt ?? null,
         c.paymentStarted ?? false,
+        c.payerRef ?? null,
       ],
     );
     return moved;
+  }
+
+  /** What a card paid (or is paying) by quick pay on `businessDay` (the daily limit's sum). */
+  async paidTodayByPayerRef(em: EntityManager, businessDay: string, payerRef: string): Promise<bigint> {
+    const r = await one(
+      em,
+      TOTAL,
+      `select coalesce(sum(o.amount_fen), 0)::bigint as total from acq_orders o
+        where o.business_day = $1 and o.payer_ref = $2 and o.state in ('paying', 'succeeded')`,
+      [businessDay, payerRef],
+    );
+    return r?.total ?? 0n;
   }
 
   /** Adds a succeeded refund to the order (never beyond what was paid: the check constraint and the condition). */

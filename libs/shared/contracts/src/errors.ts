@@ -73,6 +73,15 @@ export const ERROR_CODES = [
   // acquiring (online orders, refunds)
   'refund_count_exceeded',
   'refund_window_expired',
+  'card_verification_failed',
+  'agreement_not_active',
+  'quickpay_limit_exceeded',
+  'sms_code_invalid',
+  'sms_code_expired',
+  'sms_code_used',
+  'sms_code_locked',
+  'sms_resend_too_soon',
+  'sms_send_limit_reached',
   // ops console (operator sign-in and sessions)
   'invalid_credentials',
   'account_locked',
@@ -190,7 +199,18 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'refund_exceeds_refundable':
     case 'refund_count_exceeded':
     case 'refund_window_expired':
+    case 'card_verification_failed':
+    case 'quickpay_limit_exceeded':
+    case 'sms_code_invalid':
+    case 'sms_code_expired':
+    case 'sms_code_used':
+    case 'sms_code_locked':
       return { status: 422, type: 'invalid_request_error' };
+    case 'agreement_not_active':
+      return { status: 409, type: 'conflict_error' };
+    case 'sms_resend_too_soon':
+    case 'sms_send_limit_reached':
+      return { status: 429, type: 'rate_limit_error' };
     case 'order_expired':
     case 'order_not_payable':
     case 'order_not_refundable':

@@ -3,7 +3,7 @@ import { IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, IsUU
 import { PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, Nullable } from '@countypay/service-kit';
 import { CLOSE_REASONS, ORDER_STATES, REFUND_SUB_STATES, type CloseReason, type OrderState, type RefundSubState } from '../../domain/order-state';
-import { ONLINE_METHODS, type CashierAction, type OnlineMethod } from '../../domain/payment-methods';
+import { ORDER_METHODS, type CashierAction, type OrderMethod } from '../../domain/payment-methods';
 import { GoodsLineInput, OUT_NO_PATTERN, OUT_TRADE_NO_SCHEMA } from './orders.dto';
 
 /** An online acquiring order. */
@@ -56,9 +56,9 @@ export class AcquiringOrder {
   refundedFen!: number;
 
   @Nullable()
-  @IsIn(ONLINE_METHODS)
+  @IsIn(ORDER_METHODS)
   @ApiSchema({ description: 'the method the payer chose (null until then)' })
-  method!: OnlineMethod | null;
+  method!: OrderMethod | null;
 
   @Nullable()
   @IsIn(PAYMENT_CHANNELS)
@@ -98,7 +98,7 @@ export class AcquiringOrder {
   @IsString()
   @ApiSchema({
     description: 'the hosted cashier page of this order (public; send the payer there)',
-    examples: ['/v1/acquiring/cashier/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
+    examples: ['/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'],
   })
   cashierPath!: string;
 

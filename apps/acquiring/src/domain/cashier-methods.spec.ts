@@ -1,0 +1,16 @@
+import { cashierMethods, environmentOf } from './cashier-methods';
+
+describe('cashier methods', () => {
+  it('offers only enabled channels, in the form that works where the payer is', () => {
+    const all = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const;
+    expect(cashierMethods(all, 'wechat')).toEqual(['wechat_jsapi', 'unionpay_online']);
+    expect(cashierMethods(all, 'mobile')).toEqual(['wechat_h5', 'alipay_wap', 'unionpay_online']);
+    expect(cashierMethods(all, 'desktop')).toEqual(['wechat_native', 'alipay_page', 'unionpay_online']);
+    expect(cashierMethods(['alipay'], 'mobile')).toEqual(['alipay_wap']);
+  });
+  it('tells WeChat, mobile and desktop browsers apart', () => {
+    expect(environmentOf('Mozilla/5.0 (iPhone) AppleWebKit Mobile MicroMessenger/8.0.49')).toBe('wechat');
+    expect(environmentOf('Mozilla/5.0 (Linux; Android 14) Mobile Safari')).toBe('mobile');
+    expect(environmentOf('Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0')).toBe('desktop');
+  });
+});
