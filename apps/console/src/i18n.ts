@@ -44,6 +44,14 @@ const zh = {
   locked: '账户已锁定',
   pendingReview: '待审核',
   save: '保存',
+  allCounties: '全省',
+  latencyAvg: '平均耗时（毫秒）',
+  latencyP95: 'P95 耗时（毫秒）',
+  health: '运行状况',
+  consumerLag: '消费积压',
+  webhookBacklog: '回调积压',
+  deadLetterCount: '死信',
+  failed: '失败',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -87,6 +95,14 @@ const en: Record<keyof typeof zh, string> = {
   locked: 'Account locked',
   pendingReview: 'Pending review',
   save: 'Save',
+  allCounties: 'Province',
+  latencyAvg: 'Mean latency (ms)',
+  latencyP95: 'P95 latency (ms)',
+  health: 'Health',
+  consumerLag: 'Consumer lag',
+  webhookBacklog: 'Webhook backlog',
+  deadLetterCount: 'Dead letters',
+  failed: 'Failed',
 };
 
 export type Texts = Record<keyof typeof zh, string>;

@@ -582,6 +582,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/ops/health": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * The platform's health: each consumer group's lag, the webhook backlog per county and the dead letters per topic
+         * @description A county operator gets the consumer lag and its own county’s webhook backlog; dead letters are the province’s (null for a county operator).
+         */
+        get: operations["getOpsHealth"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/platform-key": {
         parameters: {
             query?: never;
@@ -1372,6 +1392,13 @@ export type components = {
             /** @example jintang.ops */
             username: string;
         };
+        ConsumerGroupLag: {
+            /** @example countypay.settlement */
+            group: string;
+            /** @description messages not yet consumed, over all its topics */
+            lag: number;
+            topics: components["schemas"]["TopicLag"][];
+        };
         CountyPaymentStats: {
             /** @description succeeded amount in fen (分) */
             amountFen: number;
@@ -1385,6 +1412,13 @@ export type components = {
             /** @description succeeded / (succeeded + failed), 0..1; null before any order is final */
             successRate: number | null;
             /** @example t510121 */
+            tenantId: string;
+        };
+        CountyWebhookBacklog: {
+            /** @description how long the most overdue pending delivery has been due, seconds (0: none overdue) */
+            oldestDueSeconds: number;
+            /** @description deliveries not yet delivered nor given up */
+            pending: number;
             tenantId: string;
         };
         CreateAppRequest: {
@@ -2102,6 +2136,14 @@ export type components = {
             data: components["schemas"]["Operator"][];
             nextCursor: string | null;
         };
+        OpsHealth: {
+            /** @description the platform's consumer groups and their lag */
+            consumers: components["schemas"]["ConsumerGroupLag"][];
+            /** @description dead letters per topic (province only: null for a county operator) */
+            deadLetters: components["schemas"]["DeadLetterCount"][] | null;
+            /** @description per county with a backlog (a county operator: its own only) */
+            webhookBacklog: components["schemas"]["CountyWebhookBacklog"][];
+        };
         Partner: {
             createdAt: string;
             /** @enum {string} */
@@ -2787,6 +2829,10 @@ export type components = {
             storeId: string;
             /** Format: uuid */
             terminalId: string;
+        };
+        TopicLag: {
+            lag: number;
+            topic: string;
         };
         /**
          * @example {
@@ -11665,6 +11711,155 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsHealth: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "consumers": [
+                     *         {
+                     *           "group": "countypay.settlement",
+                     *           "lag": 100,
+                     *           "topics": [
+                     *             {
+                     *               "topic": "example",
+                     *               "lag": 100
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "webhookBacklog": [
+                     *         {
+                     *           "tenantId": "example",
+                     *           "pending": 100,
+                     *           "oldestDueSeconds": 100
+                     *         }
+                     *       ],
+                     *       "deadLetters": [
+                     *         {
+                     *           "topic": "example",
+                     *           "count": 100
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsHealth"];
+                };
+            };
+            /** @description invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_tenant",
+                     *         "message": "invalid tenant",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
