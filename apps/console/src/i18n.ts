@@ -52,6 +52,7 @@ const zh = {
   webhookBacklog: '回调积压',
   deadLetterCount: '死信',
   failed: '失败',
+  anyId: '订单号 / 商户订单号 / 渠道流水号 / 退款单号',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -103,6 +104,7 @@ const en: Record<keyof typeof zh, string> = {
   webhookBacklog: 'Webhook backlog',
   deadLetterCount: 'Dead letters',
   failed: 'Failed',
+  anyId: 'Order id / out-trade-no / channel txn no / refund id',
 };
 
 export type Texts = Record<keyof typeof zh, string>;

@@ -12632,14 +12632,26 @@ export interface operations {
     listQrOrders: {
         parameters: {
             query?: {
+                /** @description only the order with this channel transaction number (the wallet's) */
+                channelTradeNo?: string;
+                /** @description only orders created at or after this instant */
+                createdFrom?: string;
+                /** @description only orders created before this instant */
+                createdTo?: string;
                 /** @description the previous page's nextCursor (opaque) */
                 cursor?: string;
                 /** @description page size, 1-100 (default 20) */
                 limit?: number;
+                /** @description only orders of at most this amount, fen (分) */
+                maxAmountFen?: number;
                 /** @description only this merchant's orders */
                 merchantId?: string;
+                /** @description only orders of at least this amount, fen (分) */
+                minAmountFen?: number;
                 /** @description only the order with this order number */
                 outTradeNo?: string;
+                /** @description only the order this refund belongs to */
+                refundId?: string;
                 /** @description only orders in this status */
                 status?: "created" | "paying" | "succeeded" | "failed" | "closed";
             };
