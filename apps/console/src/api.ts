@@ -29,14 +29,15 @@ export function setTenantScope(tenantId: string | undefined): void {
   tenantScope = tenantId;
 }
 
-export async function api<T>(method: string, path: string, body?: unknown, opts: { tenantId?: string } = {}): Promise<T> {
+/** `tenantId: null` sends no county (a province operator's view over every county). */
+export async function api<T>(method: string, path: string, body?: unknown, opts: { tenantId?: string | null } = {}): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (method !== 'GET') {
     headers['x-csrf-token'] = csrfToken();
     if (method === 'POST') headers['idempotency-key'] = crypto.randomUUID();
   }
-  const tenant = opts.tenantId ?? tenantScope;
+  const tenant = opts.tenantId === null ? undefined : (opts.tenantId ?? tenantScope);
   if (tenant) headers['x-cp-tenant-id'] = tenant;
   const res = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body), credentials: 'same-origin' });
   if (res.status === 204) return undefined as T;

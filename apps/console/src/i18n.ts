@@ -44,6 +44,15 @@ const zh = {
   locked: '账户已锁定',
   pendingReview: '待审核',
   save: '保存',
+  allCounties: '全省',
+  latencyAvg: '平均耗时（毫秒）',
+  latencyP95: 'P95 耗时（毫秒）',
+  health: '运行状况',
+  consumerLag: '消费积压',
+  webhookBacklog: '回调积压',
+  deadLetterCount: '死信',
+  failed: '失败',
+  anyId: '订单号 / 商户订单号 / 渠道流水号 / 退款单号',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -87,6 +96,15 @@ const en: Record<keyof typeof zh, string> = {
   locked: 'Account locked',
   pendingReview: 'Pending review',
   save: 'Save',
+  allCounties: 'Province',
+  latencyAvg: 'Mean latency (ms)',
+  latencyP95: 'P95 latency (ms)',
+  health: 'Health',
+  consumerLag: 'Consumer lag',
+  webhookBacklog: 'Webhook backlog',
+  deadLetterCount: 'Dead letters',
+  failed: 'Failed',
+  anyId: 'Order id / out-trade-no / channel txn no / refund id',
 };
 
 export type Texts = Record<keyof typeof zh, string>;

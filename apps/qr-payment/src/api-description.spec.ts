@@ -82,7 +82,19 @@ describe('the API description of qr-payment', () => {
       .find((o) => o.doc.operationId === 'listQrOrders')!
       .parameters.filter((p) => p.in === 'query')
       .map((p) => p.name);
-    expect(query.sort()).toEqual(['cursor', 'limit', 'merchantId', 'outTradeNo', 'status']);
+    expect(query.sort()).toEqual([
+      'channelTradeNo',
+      'createdFrom',
+      'createdTo',
+      'cursor',
+      'limit',
+      'maxAmountFen',
+      'merchantId',
+      'minAmountFen',
+      'outTradeNo',
+      'refundId',
+      'status',
+    ]);
   });
 });
 

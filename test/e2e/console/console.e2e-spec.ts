@@ -174,10 +174,24 @@ describe('ops console in a browser', () => {
     await page.goto(`${gatewayUrl()}/console/`);
     await page.getByTestId('sign-in').waitFor();
     await shot(page, '01-sign-in');
+    const statsCall = page.waitForResponse((r) => r.url().endsWith('/v1/qr/stats/daily'));
+    const healthCall = page.waitForResponse((r) => r.url().endsWith('/v1/ops/health'));
     await signIn(page, login);
     await page.getByTestId('who').waitFor();
     expect(page.url()).toMatch(/\/console\/overview$/);
-    await page.locator('.ant-statistic').first().waitFor();
+
+    // the overview is computed on the server: every county with payments today, and the platform's health
+    const stats = (await (await statsCall).json()) as { counties: Array<{ tenantId: string; orders: number; succeeded: number; amountFen: number }> };
+    const county = stats.counties.find((c) => c.tenantId === COUNTY);
+    expect(county?.succeeded).toBeGreaterThanOrEqual(1);
+    expect(county?.amountFen).toBeGreaterThanOrEqual(8_800);
+    const health = (await (await healthCall).json()) as { consumers: Array<{ group: string; lag: number }>; deadLetters: unknown[] | null };
+    expect(health.consumers.map((c) => c.group.split('.').pop())).toEqual(expect.arrayContaining(['gateway', 'settlement']));
+    expect(Array.isArray(health.deadLetters)).toBe(true);
+    const countyRow = page.getByTestId('county-table').locator('tr', { hasText: COUNTY });
+    await countyRow.waitFor();
+    expect(Number(await countyRow.locator('td').nth(1).textContent())).toBe(county!.orders);
+    await page.getByTestId('chart-bar').locator('canvas').waitFor();
     await shot(page, '02-overview');
 
     // the session cookie is HttpOnly: the page's script cannot read it
@@ -276,14 +290,25 @@ describe('ops console in a browser', () => {
   it("a county operator cannot reach another county's merchant by URL: the 404 page, and the API behind it is a 404", async () => {
     const login = await consoleOperator(province, 'county', COUNTY);
     const page = await newPage();
+    const statsCall = page.waitForResponse((r) => r.url().endsWith('/v1/qr/stats/daily'));
+    const healthCall = page.waitForResponse((r) => r.url().endsWith('/v1/ops/health'));
     await signIn(page, login);
     await page.getByTestId('who').waitFor();
     expect(await page.getByTestId('who').textContent()).toContain(COUNTY);
+    // its overview is its own county only, decided by the server
+    const stats = (await (await statsCall).json()) as { counties: Array<{ tenantId: string }> };
+    expect(stats.counties.map((c) => c.tenantId)).toEqual([COUNTY]);
+    const health = (await (await healthCall).json()) as { webhookBacklog: Array<{ tenantId: string }>; deadLetters: unknown };
+    expect(health.deadLetters).toBeNull();
+    for (const b of health.webhookBacklog) expect(b.tenantId).toBe(COUNTY);
+    await page.getByTestId('county-table').locator('tr', { hasText: COUNTY }).waitFor();
+    expect(await page.getByTestId('county-table').locator('tbody tr.ant-table-row').count()).toBe(1);
+    await shot(page, '09-county-overview');
 
     // its own county's merchant opens
     await page.goto(`${gatewayUrl()}/console/merchants/${ownMerchantId}`);
     await page.getByTestId('merchant').waitFor();
-    await shot(page, '09-county-own-merchant');
+    await shot(page, '10-county-own-merchant');
 
     const [apiCall] = await Promise.all([
       page.waitForResponse((r) => r.url().endsWith(`/v1/merchants/${otherCountyMerchantId}`)),
@@ -293,7 +318,7 @@ describe('ops console in a browser', () => {
     expect(((await apiCall.json()) as { error: { code: string } }).error.code).toBe('not_found');
     await page.getByTestId('not-found').waitFor();
     expect(await page.getByTestId('merchant').count()).toBe(0);
-    await shot(page, '10-county-other-merchant-404');
+    await shot(page, '11-county-other-merchant-404');
     // naming the other county does not help: the county operator acts in its own
     const direct = await page.request.get(`${gatewayUrl()}/v1/merchants/${otherCountyMerchantId}`, { headers: { 'x-cp-tenant-id': OTHER_COUNTY } });
     expect(direct.status()).toBe(404);
@@ -316,7 +341,7 @@ describe('ops console in a browser', () => {
     }
     expect(statuses).toEqual([401, 401, 401, 401, 423]);
     expect(await page.getByTestId('sign-in-error').textContent()).toContain('账户已锁定');
-    await shot(page, '11-locked');
+    await shot(page, '12-locked');
     await page.getByTestId('password').fill(login.password);
     await page.getByTestId('sign-in').click();
     await until('the right password answered', async () => (statuses.length === 6 ? true : undefined), 15_000, 100);

@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Button, Descriptions, Drawer, Input, Space, Table, Tag, Timeline, Typography } from 'antd';
+import { Button, DatePicker, Descriptions, Drawer, Input, InputNumber, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
+import type { Dayjs } from 'dayjs';
 import { api, type Page } from '../api';
 import { useT, yuan } from '../i18n';
 import { CountyPicker, useCounty } from './county-picker';
@@ -33,9 +34,39 @@ export function TransactionsPage({ session }: { session: Session }) {
   const [open, setOpen] = useState<Order>();
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
   const [trace, setTrace] = useState<{ url: string | null; traceId: string | null; search: string }>();
+  const [state, setState] = useState<string>();
+  const [merchantId, setMerchantId] = useState('');
+  const [minYuan, setMinYuan] = useState<number | null>(null);
+  const [maxYuan, setMaxYuan] = useState<number | null>(null);
+  const [range, setRange] = useState<[Dayjs | null, Dayjs | null] | null>(null);
+  /** Any id: an order id or a refund id (UUIDs), else an out-trade-no or a channel transaction number; with the filters. */
   const search = async (q: string) => {
-    const p = await api<Page<Order>>('GET', `/v1/qr/orders?limit=50${q ? `&outTradeNo=${encodeURIComponent(q)}` : ''}`, undefined, { tenantId: tenant });
-    setRows(p.data);
+    const filters = new URLSearchParams({ limit: '50' });
+    if (state) filters.set('status', state);
+    if (merchantId.trim()) filters.set('merchantId', merchantId.trim());
+    if (minYuan !== null) filters.set('minAmountFen', String(Math.round(minYuan * 100)));
+    if (maxYuan !== null) filters.set('maxAmountFen', String(Math.round(maxYuan * 100)));
+    if (range?.[0]) filters.set('createdFrom', range[0].startOf('day').toISOString());
+    if (range?.[1]) filters.set('createdTo', range[1].add(1, 'day').startOf('day').toISOString());
+    const list = (extra: Record<string, string>) => {
+      const p = new URLSearchParams(filters);
+      for (const [k, v] of Object.entries(extra)) p.set(k, v);
+      return api<Page<Order>>('GET', `/v1/qr/orders?${p.toString()}`, undefined, { tenantId: tenant }).then(
+        (r) => r.data,
+        () => [] as Order[],
+      );
+    };
+    const id = q.trim();
+    let found: Order[];
+    if (!id) found = await list({});
+    else if (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(id)) {
+      const byId = await api<Order>('GET', `/v1/qr/orders/${id}`, undefined, { tenantId: tenant }).then(
+        (o) => [o],
+        () => [] as Order[],
+      );
+      found = [...byId, ...(await list({ refundId: id }))];
+    } else found = [...(await list({ outTradeNo: id })), ...(await list({ channelTradeNo: id }))];
+    setRows([...new Map(found.map((o) => [o.id, o])).values()]);
   };
   const openTimeline = async (o: Order) => {
     setOpen(o);
@@ -50,7 +81,21 @@ export function TransactionsPage({ session }: { session: Session }) {
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space>
         <CountyPicker session={session} value={tenant} onChange={setTenant} tenants={tenants} />
-        <Input.Search placeholder={t.outTradeNo} enterButton={t.search} onSearch={(q) => void search(q)} data-testid="search" style={{ width: 360 }} />
+        <Input.Search placeholder={t.anyId} enterButton={t.search} onSearch={(q) => void search(q)} data-testid="search" style={{ width: 420 }} />
+      </Space>
+      <Space wrap>
+        <Select
+          allowClear
+          placeholder={t.status}
+          style={{ width: 140 }}
+          value={state}
+          onChange={setState}
+          options={['created', 'paying', 'succeeded', 'failed', 'closed'].map((v) => ({ value: v, label: v }))}
+        />
+        <Input placeholder={`${t.merchant} ID`} style={{ width: 320 }} value={merchantId} onChange={(e) => setMerchantId(e.target.value)} />
+        <InputNumber placeholder={`${t.amount} ≥ ¥`} min={0.01} step={0.01} value={minYuan} onChange={setMinYuan} style={{ width: 140 }} />
+        <InputNumber placeholder={`${t.amount} ≤ ¥`} min={0.01} step={0.01} value={maxYuan} onChange={setMaxYuan} style={{ width: 140 }} />
+        <DatePicker.RangePicker value={range} onChange={(v) => setRange(v)} />
       </Space>
       <Table
         rowKey="id"

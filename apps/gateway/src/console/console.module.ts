@@ -5,6 +5,7 @@ import { ConsoleConfig, ConsoleEnv } from './console.config';
 import { ConsoleController } from './console.controller';
 import { ConsoleStaticMiddleware } from './console-static.middleware';
 import { DeadLettersController } from './dead-letters.controller';
+import { OpsHealthController } from './ops-health.controller';
 import { TraceLinks } from './trace-links';
 
 /**
@@ -13,7 +14,7 @@ import { TraceLinks } from './trace-links';
  */
 @Module({
   imports: [PipelineModule],
-  controllers: [ConsoleController, DeadLettersController],
+  controllers: [ConsoleController, DeadLettersController, OpsHealthController],
   providers: [{ provide: ConsoleConfig, useFactory: () => new ConsoleConfig(loadConfig(ConsoleEnv)) }, TraceLinks, ConsoleStaticMiddleware],
 })
 export class ConsoleModule implements NestModule {

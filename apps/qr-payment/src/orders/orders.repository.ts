@@ -82,6 +82,12 @@ export interface OrderListFilter {
   outTradeNo?: string;
   state?: OrderState;
   merchantId?: string;
+  channelTradeNo?: string;
+  refundId?: string;
+  minAmountFen?: bigint;
+  maxAmountFen?: bigint;
+  createdFrom?: Date;
+  createdTo?: Date;
 }
 
 /** The only SQL of payment orders. Every call runs in the caller's tenant transaction (the sweeps: the province's). */
@@ -193,7 +199,13 @@ export class OrdersRepository {
       .add('o.app_id = ?', f.appId)
       .add('o.out_trade_no = ?', f.outTradeNo)
       .add('o.state = ?', f.state)
-      .add('o.merchant_id = ?', f.merchantId);
+      .add('o.merchant_id = ?', f.merchantId)
+      .add('o.channel_trade_no = ?', f.channelTradeNo)
+      .add('exists (select 1 from refunds r where r.order_id = o.id and r.id = ?)', f.refundId)
+      .add('o.amount_fen >= ?', f.minAmountFen)
+      .add('o.amount_fen <= ?', f.maxAmountFen)
+      .add('o.created_at >= ?', f.createdFrom)
+      .add('o.created_at < ?', f.createdTo);
     return pageQuery(em, ORDER, { from: 'payment_orders o', where, keyset: NEWEST_FIRST, page });
   }
 

@@ -66,7 +66,19 @@ export class OrdersService {
     const page = await inTenantTransaction(this.ds, scope.tenantId, (em) =>
       this.repo.list(
         em,
-        { tenantId: scope.tenantId, ...(scope.seesAllApps ? {} : { appId: scope.appId }), outTradeNo: q.outTradeNo, state: q.status, merchantId: q.merchantId },
+        {
+          tenantId: scope.tenantId,
+          ...(scope.seesAllApps ? {} : { appId: scope.appId }),
+          outTradeNo: q.outTradeNo,
+          state: q.status,
+          merchantId: q.merchantId,
+          channelTradeNo: q.channelTradeNo,
+          refundId: q.refundId,
+          minAmountFen: q.minAmountFen === undefined ? undefined : BigInt(q.minAmountFen),
+          maxAmountFen: q.maxAmountFen === undefined ? undefined : BigInt(q.maxAmountFen),
+          createdFrom: q.createdFrom === undefined ? undefined : new Date(q.createdFrom),
+          createdTo: q.createdTo === undefined ? undefined : new Date(q.createdTo),
+        },
         pageRequest(q),
       ),
     );

@@ -1,4 +1,5 @@
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { Type } from 'class-transformer';
+import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
 import { IsAmountFen, PAYMENT_CHANNELS, type Fen, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
@@ -71,4 +72,39 @@ export class ListQrOrdersQuery extends PageQuery {
   @IsUUID()
   @ApiSchema({ description: "only this merchant's orders", examples: ['6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e'] })
   merchantId?: string;
+
+  @IsOptional()
+  @MaxLength(64)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'channelTradeNo must be letters, digits, _ or -' })
+  @ApiSchema({ description: "only the order with this channel transaction number (the wallet's)", examples: ['4200002611301357611343'] })
+  channelTradeNo?: string;
+
+  @IsOptional()
+  @IsUUID()
+  @ApiSchema({ description: 'only the order this refund belongs to' })
+  refundId?: string;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @ApiSchema({ description: 'only orders of at least this amount, fen (分)', examples: [1000] })
+  minAmountFen?: number;
+
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @ApiSchema({ description: 'only orders of at most this amount, fen (分)', examples: [100000] })
+  maxAmountFen?: number;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @ApiSchema({ description: 'only orders created at or after this instant', examples: ['2026-11-29T00:00:00+08:00'] })
+  createdFrom?: string;
+
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  @ApiSchema({ description: 'only orders created before this instant', examples: ['2026-11-30T00:00:00+08:00'] })
+  createdTo?: string;
 }
