@@ -5325,10 +5325,25 @@ export type components = {
             enabledProducts?: ("qr" | "acquiring" | "credit")[];
             /** @description the whole fee plan (replaces the current one) */
             feePlan?: components["schemas"]["FeeRule"][];
+            /**
+             * @description on a refund the fee is kept by the county or returned to the merchant pro rata
+             * @enum {string}
+             */
+            refundFeePolicy?: "kept" | "returned_pro_rata";
             /** @description the county's own settlement accounts (replaces the current ones) */
             settlementAccounts?: components["schemas"]["SettlementAccount"][];
+            /**
+             * @description a settlement batch paying out more than this (fen) needs a second county operator's approval
+             * @example 50000000
+             */
+            settlementApprovalThresholdFen?: number;
             /** @enum {string} */
             settlementCycle?: "T1" | "D0";
+            /**
+             * @description D+0 only: basis points of each merchant's net kept back as a reserve
+             * @example 500
+             */
+            settlementReserveBp?: number;
         };
         WebhookAttempt: {
             at: string;
@@ -15819,6 +15834,9 @@ export interface operations {
                  *           "bankName": "example"
                  *         }
                  *       ],
+                 *       "settlementReserveBp": 500,
+                 *       "settlementApprovalThresholdFen": 50000000,
+                 *       "refundFeePolicy": "kept",
                  *       "countyBankPayerCodePrefix": "88"
                  *     }
                  */

@@ -1,8 +1,10 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Min, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsObject, IsOptional, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import {
   BarcodeLimitConfig,
   FeeRule,
+  IsAmountFen,
+  type Fen,
   PAYMENT_CHANNELS,
   PAYMENT_PRODUCTS,
   SettlementAccount,
@@ -65,6 +67,23 @@ export class UpdateTenantConfigRequest {
   @Type(() => SettlementAccount)
   @ApiSchema({ description: "the county's own settlement accounts (replaces the current ones)" })
   settlementAccounts?: SettlementAccount[];
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  @ApiSchema({ description: "D+0 only: basis points of each merchant's net kept back as a reserve", examples: [500] })
+  settlementReserveBp?: number;
+
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  @ApiSchema({ description: "a settlement batch paying out more than this (fen) needs a second county operator's approval", examples: [50_000_000] })
+  settlementApprovalThresholdFen?: Fen;
+
+  @IsOptional()
+  @IsIn(['kept', 'returned_pro_rata'])
+  @ApiSchema({ description: 'on a refund the fee is kept by the county or returned to the merchant pro rata' })
+  refundFeePolicy?: 'kept' | 'returned_pro_rata';
 
   @IsOptional()
   @Matches(/^\d{2}$/)
