@@ -85,7 +85,13 @@ export const SERVICES: readonly ServiceSpec[] = [
     schema: 'acquiring',
     // the online channels (wallets, UnionPay online, card quick pay): the sandbox in staging, the channel front in production
     calls: ['channel-sandbox'],
-    secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
+    // bound cards: the card number encrypted, its blind index for look-ups
+    secretEnv: {
+      ...SERVICE_AUTH,
+      SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' },
+      COUNTYPAY_PII_KEY: { key: 'pii-key' },
+      COUNTYPAY_BLIND_INDEX_KEY: { key: 'blind-index-key' },
+    },
   },
   {
     name: 'credit',
@@ -94,7 +100,14 @@ export const SERVICES: readonly ServiceSpec[] = [
     calls: ['channel-sandbox'],
     secretEnv: { ...SERVICE_AUTH, COUNTYPAY_PII_KEY: { key: 'pii-key' } },
   },
-  { name: 'settlement', schema: 'settlement', calls: [], secretEnv: { ...SERVICE_AUTH } },
+  {
+    name: 'settlement',
+    schema: 'settlement',
+    // payouts through the county core banking: the sandbox in staging, the channel front in production
+    calls: ['channel-sandbox'],
+    // merchants' payout accounts at rest
+    secretEnv: { ...SERVICE_AUTH, COUNTYPAY_PII_KEY: { key: 'pii-key' } },
+  },
   {
     name: 'channel-sandbox',
     schema: 'channel_sandbox',
