@@ -1,7 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Page } from '@countypay/persistence';
-import { ApiOperation, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
-import { ApiError } from '@countypay/contracts';
+import { ApiOperation, Auth, Authenticated, IdParam, uuidParam, type Actor } from '@countypay/service-kit';
 import { AcquiringOrder, AcquiringPayment } from './dto/acquiring-order.dto';
 import { CreateAcquiringOrderRequest, ListAcquiringOrdersQuery, OUT_NO_PATTERN, PayAcquiringOrderRequest } from './dto/orders.dto';
 import { orderScope } from './order-scope';
@@ -49,8 +48,10 @@ export class OrdersController {
   @Get('by-out-trade-no/:outTradeNo')
   @Authenticated(READS)
   @ApiOperation({ operationId: 'getAcquiringOrderByOutTradeNo', summary: 'Get an online order by your order number', tag: TAG, response: AcquiringOrder })
-  getByOutTradeNo(@Auth() actor: Actor, @Param('outTradeNo') outTradeNo: string): Promise<AcquiringOrder> {
-    if (!OUT_NO_PATTERN.test(outTradeNo)) throw new ApiError('not_found', `no acquiring order with outTradeNo '${outTradeNo.slice(0, 64)}'`, 'outTradeNo');
+  getByOutTradeNo(
+    @Auth() actor: Actor,
+    @Param('outTradeNo', new IdParam('acquiring order', OUT_NO_PATTERN, 'MALL20261129-000123')) outTradeNo: string,
+  ): Promise<AcquiringOrder> {
     return this.orders.getByOutTradeNo(orderScope(actor), outTradeNo);
   }
 

@@ -79,8 +79,8 @@ export class OrdersService {
           outTradeNo: q.outTradeNo,
           state: q.status,
           merchantId: q.merchantId,
-          createdFrom: q.createdFrom ? new Date(q.createdFrom) : undefined,
-          createdTo: q.createdTo ? new Date(q.createdTo) : undefined,
+          createdFrom: instant(q.createdFrom, 'createdFrom'),
+          createdTo: instant(q.createdTo, 'createdTo'),
           minAmountFen: q.minAmountFen !== undefined ? BigInt(q.minAmountFen) : undefined,
           maxAmountFen: q.maxAmountFen !== undefined ? BigInt(q.maxAmountFen) : undefined,
         },
@@ -185,4 +185,13 @@ export class OrdersService {
     annotateActiveSpan({ 'payment.id': o.id, 'merchant.id': o.merchantId, 'tenant.id': scope.tenantId });
     return o;
   }
+}
+
+/** A validated ISO instant of a query as a Date (a calendar-impossible one, e.g. 02-31, is a 400 naming it). */
+function instant(value: string | undefined, param: string): Date | undefined {
+  if (value === undefined) return undefined;
+  const d = new Date(value);
+  if (Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== new Date(Date.parse(value)).toISOString().slice(0, 10))
+    throw new ApiError('invalid_request', `${param} is not a valid instant`, param);
+  return d;
 }

@@ -9904,6 +9904,7 @@ export interface operations {
                 "X-CP-Timestamp"?: string;
             };
             path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
                 outTradeNo: string;
             };
             cookie?: never;
