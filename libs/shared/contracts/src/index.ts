@@ -5,6 +5,7 @@ export { DLQ_SUFFIX, TOPICS, dlqTopic, isDeclaredTopic, type TopicSpec } from '.
 export { PlatformProbeData, PlatformProbeV1 } from './events/platform-probe/platform-probe.event';
 export { ApiError, ERROR_CODES, errorSpec, type ErrorBody, type ErrorCode, type ErrorType } from './errors';
 export { IsAmountFen, type Fen } from './money';
+export { INSTANT_PATTERN, IsInstant } from './instant';
 export * from './events/payment/payment.events';
 export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';

@@ -16,7 +16,7 @@ import {
   MinLength,
   ValidateNested,
 } from 'class-validator';
-import { IsAmountFen, type Fen } from '@countypay/contracts';
+import { IsAmountFen, IsInstant, type Fen } from '@countypay/contracts';
 import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
 import { MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS, ONLINE_METHODS, type OnlineMethod } from '../../domain/payment-methods';
@@ -24,9 +24,6 @@ import { MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS, ONLINE_METHODS, type OnlineMeth
 export const OUT_NO_PATTERN = /^[A-Za-z0-9_\-|*.]{1,64}$/;
 export const OUT_NO_MESSAGE = '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .';
 export const OUT_TRADE_NO_SCHEMA = { description: 'your order number, unique per app (1-64 of A-Z a-z 0-9 _ - | * .)', examples: ['MALL20261129-000123'] };
-/** An ISO 8601 instant with its offset, e.g. 2026-11-29T00:00:00+08:00. */
-const INSTANT = /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
-const INSTANT_MESSAGE = '$property must be an ISO 8601 instant with its offset, e.g. 2026-11-29T00:00:00+08:00';
 const URL_OPTIONS = { require_tld: false, protocols: ['http', 'https'], require_protocol: true };
 
 /** One line of the goods details (display and channel detail only). */
@@ -148,12 +145,12 @@ export class ListAcquiringOrdersQuery extends PageQuery {
   merchantId?: string;
 
   @IsOptional()
-  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstant()
   @ApiSchema({ description: 'only orders created at or after this instant', examples: ['2026-11-29T00:00:00+08:00'] })
   createdFrom?: string;
 
   @IsOptional()
-  @Matches(INSTANT, { message: INSTANT_MESSAGE })
+  @IsInstant()
   @ApiSchema({ description: 'only orders created before this instant', examples: ['2026-11-30T00:00:00+08:00'] })
   createdTo?: string;
 

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
-import { IsAmountFen, PAYMENT_CHANNELS, type Fen, type PaymentChannel } from '@countypay/contracts';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsAmountFen, IsInstant, PAYMENT_CHANNELS, type Fen, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
 
@@ -99,12 +99,12 @@ export class ListQrOrdersQuery extends PageQuery {
   maxAmountFen?: number;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   @ApiSchema({ description: 'only orders created at or after this instant', examples: ['2026-11-29T00:00:00+08:00'] })
   createdFrom?: string;
 
   @IsOptional()
-  @IsISO8601({ strict: true })
+  @IsInstant()
   @ApiSchema({ description: 'only orders created before this instant', examples: ['2026-11-30T00:00:00+08:00'] })
   createdTo?: string;
 }
