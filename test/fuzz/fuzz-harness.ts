@@ -78,6 +78,7 @@ export async function buildFuzzWorld(): Promise<FuzzWorld> {
     },
     60_000,
   );
+  const noSuchObject = randomUUID();
   const ids: FuzzIds = {
     path: {
       merchantId,
@@ -89,6 +90,13 @@ export async function buildFuzzWorld(): Promise<FuzzWorld> {
       operatorId: victimOperator.operatorId,
       tenantId: FUZZ_TENANT,
       tenantCode: FUZZ_TENANT,
+      // acquiring cards, refunds and orders by number, settlement batches: ids of no object yet (the
+      // fuzzer checks the refusals' shape and codes; real objects are the harness's next step)
+      agreementId: noSuchObject,
+      orderId: noSuchObject,
+      refundId: noSuchObject,
+      batchId: noSuchObject,
+      outTradeNo: 'FUZZ-NO-SUCH-ORDER',
     },
     sacrificial: { tenantId: SACRIFICIAL_TENANT, merchantId: pendingMerchant.merchantId, id: open.id },
     body: { merchantId, storeId: m.storeId, terminalId: m.terminalId, tenantId: FUZZ_TENANT },

@@ -25,6 +25,11 @@ export class SettingsRepository {
     return row;
   }
 
+  /** The tenant's row if it has one (reads never create it). */
+  async find(em: EntityManager, tenantId: string): Promise<CreditSettingsRecord | undefined> {
+    return (await one(em, SETTINGS, `select ${SETTINGS.columns('s')} from credit_settings s where s.tenant_id = $1`, [tenantId])) ?? undefined;
+  }
+
   async update(
     em: EntityManager,
     tenantId: string,

@@ -33,8 +33,14 @@ export class SettingsService {
     return s;
   }
 
+  /** A read: the stored settings, or the defaults a first use would store (a GET writes nothing). */
   get(tenantId: string): Promise<CreditSettings> {
-    return inTenantTransaction(this.ds, tenantId, async (em) => view(await this.current(em, tenantId)));
+    return inTenantTransaction(this.ds, tenantId, async (em) => {
+      const s = await this.repo.find(em, tenantId);
+      const today = calendarToday();
+      if (!s) return { tenantId, ...CREDIT_SETTINGS_DEFAULTS, businessDate: today };
+      return view(this.config.CREDIT_CLOCK_MODE === 'system' && s.businessDate < today ? { ...s, businessDate: today } : s);
+    });
   }
 
   update(actor: Actor, tenantId: string, dto: UpdateCreditSettingsRequest): Promise<CreditSettings> {
@@ -69,6 +75,9 @@ export class SettingsService {
 function zeroUuid(tenantId: string): string {
   return `00000000-0000-4000-8000-${tenantId.slice(1).padStart(12, '0')}`;
 }
+
+/** The defaults of a county's credit settings (the columns' defaults in the credit_settings table). */
+const CREDIT_SETTINGS_DEFAULTS = { aprCeilingBp: 2400, unsecuredCapFen: 20_000_000, freezeAfterDays: 30 } as const;
 
 function view(s: CreditSettingsRecord): CreditSettings {
   return {
