@@ -215,6 +215,8 @@ function ownerReads(): Read[] {
     const known = op.pathParams.every((p) => PARAMS[p.name]);
     if (!known) continue;
     const path = pathOf(op);
+    // an id of no object (see PARAMS) has nothing for its owner to read
+    if (path.includes(NO_SUCH_OBJECT) || path.includes('SWEEP-NO-SUCH-ORDER')) continue;
     // each object read by its owner: the app where the route admits it, else county A's operator, else the province
     if (op.actors.includes('app') && op.scopes.some((s) => world.owner.scopes.includes(s)))
       reads.push({ what: `${op.operationId} (owner app)`, run: asOwner(path) });
