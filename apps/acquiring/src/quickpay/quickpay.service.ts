@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '@countypay/contracts';
+import { formatYuan } from '@countypay/money';
 import { allow, refuse, shanghaiBusinessDay } from '@countypay/payment-intake';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
@@ -126,7 +127,7 @@ export class QuickpayService {
       await this.checkLimit(em, a, order);
       return { agreement: a, sent: await this.issueCode(em, scope.tenantId, a.cardRef, this.payBinding(order, a)) };
     });
-    await this.deliver(scope.tenantId, this.mobileOf(agreement), sent.code, `支付 ¥${(Number(sent.amountFen ?? 0n) / 100).toFixed(2)}`);
+    await this.deliver(scope.tenantId, this.mobileOf(agreement), sent.code, `支付 ¥${formatYuan(sent.amountFen ?? 0n)}`);
     return { sentTo: agreement.mobileMasked, expiresAt: sent.expiresAt.toISOString(), resendAfter: sent.resendAfter.toISOString() };
   }
 

@@ -128,8 +128,7 @@ let patched = false;
 /** Replaces kafkajs' request-queue method once per process (createKafka calls it). */
 export function fixKafkajsIdleLoop(): void {
   if (patched) return;
-  // kafkajs publishes its sources; the class is not exported from its index
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- kafkajs publishes its sources; the request queue class is not exported from its index
   const RequestQueue = require('kafkajs/src/network/requestQueue') as { prototype: RequestQueueLike & TimeoutQueueLike };
   RequestQueue.prototype.scheduleCheckPendingRequests = scheduleCheckPendingRequests;
   RequestQueue.prototype.scheduleRequestTimeoutCheck = scheduleRequestTimeoutCheck;
