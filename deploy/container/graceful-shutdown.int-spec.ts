@@ -7,7 +7,7 @@
 // Locks make "in flight" deterministic: an admin transaction holding `outbox` keeps a POST
 // /ops/probes waiting inside its insert; one holding `probe_receipts` keeps the consumer's handler
 // waiting inside its transaction.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { Client } from 'pg';
 import { createTestSchema, eventually, testInfra, uniqueName, type TestSchema } from '@countypay/testing';
 import type { MigrationInterface } from 'typeorm';
-import { ROOT as root, assembleRuntimeLayout } from './containerfile';
+import { ROOT as root, assembleRuntimeLayout, buildLikeTheImage } from './containerfile';
 
 // the smallest real service: the service kit alone (HTTP, outbox relay, consumer group, health)
 const APP = 'acquiring';
@@ -85,7 +85,8 @@ describe('graceful shutdown of a service process (SIGTERM, real PostgreSQL and K
   const tenantId = `t9${String(Math.floor(Math.random() * 100_000)).padStart(5, '0')}`;
 
   beforeAll(async () => {
-    expect(spawnSync(process.execPath, [join(root, 'tools/build.mjs'), '--quiet']).status).toBe(0);
+    // the image's build stage (server build and the console's Vite build): a clean clone has no dist/console
+    buildLikeTheImage();
     layoutDir = mkdtempSync(join(tmpdir(), 'countypay-image-'));
     layout = assembleRuntimeLayout(layoutDir);
     db = await createTestSchema('drain', []);
