@@ -32,23 +32,31 @@ interface Hit {
 }
 
 /** A partner's receiver on 127.0.0.1: answers 500 to the first `failures` requests of a path, then 200. */
-async function receiver(failures: number): Promise<{ server: Server; base: string; hits: Hit[] }> {
+/** `gate`: every request waits for it before being answered (a receiver that holds a dispatcher mid-round) */
+async function receiver(failures: number, gate?: Promise<void>): Promise<{ server: Server; base: string; hits: Hit[]; pending: () => number }> {
   const hits: Hit[] = [];
   const seen = new Map<string, number>();
+  let waiting = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => void answer());
+    const answer = async (): Promise<void> => {
+      if (gate) {
+        waiting++;
+        await gate;
+        waiting--;
+      }
       const path = req.url ?? '';
       const n = (seen.get(path) ?? 0) + 1;
       seen.set(path, n);
       const status = n <= failures ? 500 : 200;
       hits.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');
-    });
+    };
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, pending: () => waiting };
 }
 
 function config(key: string): WebhooksConfig {
@@ -277,7 +285,8 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   });
 
   it('two dispatchers working at once attempt each due delivery exactly once', async () => {
-    const rx = await receiver(0);
+    let openGate!: () => void;
+    const rx = await receiver(0, new Promise<void>((r) => (openGate = r)));
     const tenant = 't510181';
     const appId = 'app_webhookinttest000003';
     await inTenantTransaction(ds, tenant, (em) =>
@@ -321,7 +330,17 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      const [a, b] = await Promise.all([drain(d1), drain(d2)]);
+      // the first dispatcher's round is held at the receiver with its batch claimed; the second
+      // must claim other deliveries meanwhile (and wait for the receiver too), never the held ones
+      const first = d1.runOnce();
+      await eventually(async () => rx.pending() === 4 || undefined, 'the first round (a batch of 4) to reach the receiver', 5000);
+      const second = d2.runOnce();
+      await eventually(async () => rx.pending() === 8 || undefined, 'the second round (4 others) to reach the receiver', 5000);
+      openGate();
+      const [a0, b0] = await Promise.all([first, second]);
+      // a round claims one batch, never more (an UPDATE … FROM a LIMIT … SKIP LOCKED subquery once claimed them all)
+      expect([a0, b0]).toEqual([4, 4]);
+      const [a, b] = (await Promise.all([drain(d1), drain(d2)])).map((n, i) => n + [a0, b0][i]!);
       expect(a + b).toBe(N);
       expect(a).toBeGreaterThan(0);
       expect(b).toBeGreaterThan(0);

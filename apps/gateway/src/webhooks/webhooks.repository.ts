@@ -146,13 +146,18 @@ export class WebhooksRepository {
       updateReturning(
         em,
         CLAIMED,
-        `update webhook_deliveries d
+        // a MATERIALIZED CTE: a LIMIT … SKIP LOCKED subquery joined in UPDATE … FROM may be rescanned by
+        // the plan (a nested loop), each scan locking further rows — one round then claimed every due
+        // delivery instead of a batch (found by the two-dispatcher test)
+        `with due as materialized (
+           select id from webhook_deliveries
+            where status = 'pending' and next_attempt_at <= now()
+            order by next_attempt_at
+            limit $1
+            for update skip locked)
+         update webhook_deliveries d
             set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
-           from (select id from webhook_deliveries
-                  where status = 'pending' and next_attempt_at <= now()
-                  order by next_attempt_at
-                  limit $1
-                  for update skip locked) due
+           from due
           where d.id = due.id
         returning ${CLAIMED.columns('d')}`,
         [limit, leaseSeconds],
