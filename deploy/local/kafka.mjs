@@ -177,7 +177,9 @@ export async function kafkaUp() {
   const brokers = NODES.map((n) => `127.0.0.1:${n.port}`);
   const running = NODES.filter((n) => pidAlive(readPid(n)));
   if (running.length === NODES.length && (await brokerAnswers(brokers))) {
-    log(`kafka: ${KAFKA_NODES === 1 ? `broker already running (pid ${readPid()})` : `${KAFKA_NODES} nodes already running`} on ${brokers.join(',')}, reusing ${KAFKA_NODES === 1 ? 'it' : 'them'}`);
+    log(
+      `kafka: ${KAFKA_NODES === 1 ? `broker already running (pid ${readPid()})` : `${KAFKA_NODES} nodes already running`} on ${brokers.join(',')}, reusing ${KAFKA_NODES === 1 ? 'it' : 'them'}`,
+    );
     return { brokers: brokers.join(','), started: false };
   }
   if (running.length === 0 && KAFKA_NODES === 1 && (await portOpen(KAFKA_PORT))) {
@@ -195,10 +197,15 @@ export async function kafkaUp() {
   await fetchJars();
   const { log4j } = writeConfig();
   // storage: every node formatted with one cluster id; a cluster of another size starts afresh
-  const formattedFor = existsSync(nodesMarker) ? Number(readFileSync(nodesMarker, 'utf8').trim()) : existsSync(join(NODES[0].dataDir, 'meta.properties')) ? 1 : 0;
+  const formattedFor = existsSync(nodesMarker)
+    ? Number(readFileSync(nodesMarker, 'utf8').trim())
+    : existsSync(join(NODES[0].dataDir, 'meta.properties'))
+      ? 1
+      : 0;
   if (formattedFor !== KAFKA_NODES || NODES.some((n) => !existsSync(join(n.dataDir, 'meta.properties')))) {
     if (running.length > 0) fail(`kafka: node(s) ${running.map((n) => n.id).join(',')} run on storage of another cluster; npm stop first`);
-    if (formattedFor !== 0 && formattedFor !== KAFKA_NODES) log(`kafka: the local storage was a ${formattedFor}-node cluster; formatting a ${KAFKA_NODES}-node one (its events are dropped)`);
+    if (formattedFor !== 0 && formattedFor !== KAFKA_NODES)
+      log(`kafka: the local storage was a ${formattedFor}-node cluster; formatting a ${KAFKA_NODES}-node one (its events are dropped)`);
     const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
     for (const n of NODES) {
       rmSync(n.dataDir, { recursive: true, force: true });
@@ -236,10 +243,13 @@ export async function kafkaDown() {
     return;
   }
   for (const { pid } of live) process.kill(pid, 'SIGTERM');
-  await withProgress(`kafka: stopping ${live.length === 1 ? `broker (pid ${live[0].pid})` : `${live.length} nodes (pids ${live.map((l) => l.pid).join(',')})`}`, async () => {
-    const deadline = Date.now() + 60_000;
-    while (live.some(({ pid }) => pidAlive(pid)) && Date.now() < deadline) await sleep(300);
-    for (const { pid } of live) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
+  await withProgress(
+    `kafka: stopping ${live.length === 1 ? `broker (pid ${live[0].pid})` : `${live.length} nodes (pids ${live.map((l) => l.pid).join(',')})`}`,
+    async () => {
+      const deadline = Date.now() + 60_000;
+      while (live.some(({ pid }) => pidAlive(pid)) && Date.now() < deadline) await sleep(300);
+      for (const { pid } of live) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    },
+  );
   for (const n of NODES) rmSync(n.pidFile, { force: true });
 }

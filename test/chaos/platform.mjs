@@ -123,11 +123,15 @@ export class ChaosPlatform {
   spawn(key) {
     const { svc, i } = parseInstance(key);
     const logFile = join(this.logDir, `${key.replace('#', '-')}.log`);
-    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, `dist/apps/${svc.name}/src/main.js`)], {
-      env: this.env(svc, i),
-      detached: true,
-      stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, `dist/apps/${svc.name}/src/main.js`)],
+      {
+        env: this.env(svc, i),
+        detached: true,
+        stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
+      },
+    );
     child.unref();
     const port = instancePort(svc, i, this.instances);
     this.apps[key] = { url: `http://127.0.0.1:${port}`, port, pid: child.pid, log: logFile };

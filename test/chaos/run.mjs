@@ -316,7 +316,9 @@ try {
   await runOne({ name: 'baseline', what: `no fault, ${rate}/s for 20 s` });
   for (const s of chosen) await runOne(s);
   const failed = rows.filter((r) => formatTable([r]).includes('FAILED'));
-  process.stdout.write(`\n== chaos: ${rows.length} scenario(s), ${rate} payments/s over ${tenants} counties, ${instances} instance(s) of every service, ${kafkaNodes} Kafka node(s)\n${formatTable(rows)}\n`);
+  process.stdout.write(
+    `\n== chaos: ${rows.length} scenario(s), ${rate} payments/s over ${tenants} counties, ${instances} instance(s) of every service, ${kafkaNodes} Kafka node(s)\n${formatTable(rows)}\n`,
+  );
   if (instances > 1)
     process.stdout.write(
       `connections per instance through the fronts: ${Object.entries(platform.fronts)
