@@ -7,6 +7,7 @@ import type { Texts } from '../i18n';
 import { DeadLettersPage } from './dead-letters';
 import { MerchantDetailPage, MerchantsPage } from './merchants';
 import { OverviewPage } from './overview';
+import { PartnersPage } from './partners';
 import { TenantConfigPage } from './tenant-config';
 import { TransactionsPage } from './transactions';
 
@@ -33,6 +34,7 @@ export const CONSOLE_PAGES: ConsolePage[] = [
       { path: '/:merchantId', element: () => <MerchantDetailPage /> },
     ],
   },
+  { path: 'partners', title: 'partners', routes: [{ path: '', element: (s) => <PartnersPage session={s} /> }] },
   { path: 'tenant-config', title: 'tenantConfig', routes: [{ path: '', element: (s) => <TenantConfigPage session={s} /> }] },
   { path: 'dead-letters', title: 'deadLetters', provinceOnly: true, routes: [{ path: '', element: () => <DeadLettersPage /> }] },
 ];
