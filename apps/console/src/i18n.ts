@@ -72,6 +72,21 @@ const zh = {
   oldCredentialUntil: '旧凭证失效时间',
   partnerSuspended: '合作方已暂停',
   more: '加载更多',
+  deliveryPending: '待投递',
+  deliveryDelivered: '已送达',
+  deliveryFailed: '投递失败',
+  byResend: '人工重发',
+  bySchedule: '按计划',
+  noAttempts: '尚无投递尝试',
+  eventType: '事件类型',
+  eventId: '事件 ID',
+  eventOrOrderId: '事件 ID，或 order:订单号',
+  endpoint: '回调地址',
+  attempts: '尝试次数',
+  lastAnswer: '最近应答',
+  nextAttempt: '下次尝试',
+  resend: '重发',
+  resent: '已排队重发',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -143,6 +158,21 @@ const en: Record<keyof typeof zh, string> = {
   oldCredentialUntil: 'Old credential stops working at',
   partnerSuspended: 'Partner suspended',
   more: 'Load more',
+  deliveryPending: 'Pending',
+  deliveryDelivered: 'Delivered',
+  deliveryFailed: 'Failed',
+  byResend: 'manual resend',
+  bySchedule: 'scheduled',
+  noAttempts: 'No attempts yet',
+  eventType: 'Event type',
+  eventId: 'Event id',
+  eventOrOrderId: 'Event id, or order:<order id>',
+  endpoint: 'Endpoint',
+  attempts: 'Attempts',
+  lastAnswer: 'Last answer',
+  nextAttempt: 'Next attempt',
+  resend: 'Resend',
+  resent: 'Queued for resend',
 };
 
 export type Texts = Record<keyof typeof zh, string>;

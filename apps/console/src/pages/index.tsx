@@ -10,6 +10,7 @@ import { OverviewPage } from './overview';
 import { PartnersPage } from './partners';
 import { TenantConfigPage } from './tenant-config';
 import { TransactionsPage } from './transactions';
+import { WebhooksPage } from './webhooks';
 
 export interface Session {
   operator: Operator;
@@ -36,5 +37,6 @@ export const CONSOLE_PAGES: ConsolePage[] = [
   },
   { path: 'partners', title: 'partners', routes: [{ path: '', element: (s) => <PartnersPage session={s} /> }] },
   { path: 'tenant-config', title: 'tenantConfig', routes: [{ path: '', element: (s) => <TenantConfigPage session={s} /> }] },
+  { path: 'webhooks', title: 'webhooks', routes: [{ path: '', element: (s) => <WebhooksPage session={s} /> }] },
   { path: 'dead-letters', title: 'deadLetters', provinceOnly: true, routes: [{ path: '', element: () => <DeadLettersPage /> }] },
 ];
