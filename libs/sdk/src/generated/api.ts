@@ -1179,7 +1179,7 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The platform's health: each consumer group's lag, the webhook backlog per county and the dead letters per topic
+         * The platform's health: each consumer group's lag, each service's outbox lag, the webhook backlog per county and the dead letters per topic
          * @description A county operator gets the consumer lag and its own county’s webhook backlog; dead letters are the province’s (null for a county operator).
          */
         get: operations["getOpsHealth"];
@@ -4052,6 +4052,8 @@ export type components = {
             consumers: components["schemas"]["ConsumerGroupLag"][];
             /** @description dead letters per topic (province only: null for a county operator) */
             deadLetters: components["schemas"]["DeadLetterCount"][] | null;
+            /** @description outbox lag per service: the oldest unpublished outbox event of each service with an outbox */
+            outboxLag: components["schemas"]["ServiceOutboxLag"][];
             /** @description per county with a backlog (a county operator: its own only) */
             webhookBacklog: components["schemas"]["CountyWebhookBacklog"][];
         };
@@ -4764,6 +4766,19 @@ export type components = {
              * @example 41206
              */
             totalFen: number;
+        };
+        ServiceOutboxLag: {
+            /** @description age of the oldest unpublished outbox event, seconds (0: none waiting) */
+            oldestPendingSeconds: number | null;
+            /** @description outbox events not yet published */
+            pending: number | null;
+            /** @example qr-payment */
+            service: string;
+            /**
+             * @description `unavailable`: the service did not answer (its numbers are null)
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
         };
         SetConsoleLoginRequest: {
             /**
@@ -23586,6 +23601,14 @@ export interface operations {
                      *           "tenantId": "example",
                      *           "pending": 100,
                      *           "oldestDueSeconds": 100
+                     *         }
+                     *       ],
+                     *       "outboxLag": [
+                     *         {
+                     *           "service": "qr-payment",
+                     *           "status": "ok",
+                     *           "pending": 100,
+                     *           "oldestPendingSeconds": 100
                      *         }
                      *       ],
                      *       "deadLetters": [
