@@ -59,9 +59,7 @@ export function PartnersPage({ session }: { session: Session }) {
   const fail = (e: unknown) => void message.error(e instanceof ApiFailure ? `${e.code}: ${e.message}` : String(e));
 
   const loadPartners = () =>
-    province
-      ? void api<Page<Partner>>('GET', '/v1/admin/partners?limit=100', undefined, { tenantId: null }).then((p) => setPartners(p.data), fail)
-      : undefined;
+    province ? void api<Page<Partner>>('GET', '/v1/admin/partners?limit=100', undefined, { tenantId: null }).then((p) => setPartners(p.data), fail) : undefined;
   const loadApps = (cursor?: string) => {
     const q = new URLSearchParams({ limit: '50' });
     if (partnerId) q.set('partnerId', partnerId);
@@ -155,7 +153,15 @@ export function PartnersPage({ session }: { session: Session }) {
           { title: t.appName, dataIndex: 'name' },
           { title: t.county, dataIndex: 'tenantId' },
           { title: t.scopes, dataIndex: 'scopes', render: (s: string[]) => s.map((x) => <Tag key={x}>{x}</Tag>) },
-          { title: t.status, render: (_: unknown, a: PartnerApp) => <Space>{statusTag(a.status)}{a.partnerStatus !== 'active' && <Tag color="orange">{t.partnerSuspended}</Tag>}</Space> },
+          {
+            title: t.status,
+            render: (_: unknown, a: PartnerApp) => (
+              <Space>
+                {statusTag(a.status)}
+                {a.partnerStatus !== 'active' && <Tag color="orange">{t.partnerSuspended}</Tag>}
+              </Space>
+            ),
+          },
           {
             title: t.credentials,
             render: (_: unknown, a: PartnerApp) => (
@@ -196,7 +202,13 @@ export function PartnersPage({ session }: { session: Session }) {
         ]}
       />
       {appsCursor && <Button onClick={() => loadApps(appsCursor)}>{t.more}</Button>}
-      <Modal open={!!rotated} title={t.rotated} onOk={() => setRotated(undefined)} onCancel={() => setRotated(undefined)} cancelButtonProps={{ style: { display: 'none' } }}>
+      <Modal
+        open={!!rotated}
+        title={t.rotated}
+        onOk={() => setRotated(undefined)}
+        onCancel={() => setRotated(undefined)}
+        cancelButtonProps={{ style: { display: 'none' } }}
+      >
         {rotated && (
           <Space direction="vertical" style={{ width: '100%' }} data-testid="rotated">
             <Alert type="warning" showIcon message={t.secretShownOnce} />

@@ -18,7 +18,16 @@ interface Batch {
   status: BatchStatus;
   entryCount: number;
   itemCount: number;
-  tieOut: { clearingFen: number; payoutFen: number; feeFen: number; reserveFen: number; heldFen: number; carriedFen: number; balanced: boolean; trialBalanceBalanced: boolean };
+  tieOut: {
+    clearingFen: number;
+    payoutFen: number;
+    feeFen: number;
+    reserveFen: number;
+    heldFen: number;
+    carriedFen: number;
+    balanced: boolean;
+    trialBalanceBalanced: boolean;
+  };
   approvalThresholdFen: number;
   approvalsRequired: number;
   approvals: Array<{ operatorId: string; approvedAt: string }>;
@@ -46,7 +55,16 @@ interface DailyReport {
   businessDate: string;
   batchId: string;
   batchStatus: string;
-  lines: Array<{ product: string; channel: string; paymentCount: number; paymentsFen: number; refundCount: number; refundsFen: number; feesFen: number; netFen: number }>;
+  lines: Array<{
+    product: string;
+    channel: string;
+    paymentCount: number;
+    paymentsFen: number;
+    refundCount: number;
+    refundsFen: number;
+    feesFen: number;
+    netFen: number;
+  }>;
   totals: { paymentCount: number; paymentsFen: number; refundsFen: number; feesFen: number; netFen: number };
   merchantCount: number;
   payoutPlannedFen: number;
@@ -120,7 +138,9 @@ export function SettlementBatchesPage({ session }: { session: Session }) {
           {
             title: t.tieOut,
             render: (_: unknown, b: Batch) => (
-              <Tag color={b.tieOut.balanced && b.tieOut.trialBalanceBalanced ? 'green' : 'red'}>{b.tieOut.balanced && b.tieOut.trialBalanceBalanced ? t.balanced : t.unbalanced}</Tag>
+              <Tag color={b.tieOut.balanced && b.tieOut.trialBalanceBalanced ? 'green' : 'red'}>
+                {b.tieOut.balanced && b.tieOut.trialBalanceBalanced ? t.balanced : t.unbalanced}
+              </Tag>
             ),
           },
         ]}
@@ -229,7 +249,11 @@ export function SettlementBatchPage({ session }: { session: Session }) {
           { title: t.amount, dataIndex: 'paymentsFen', render: yuan },
           { title: t.fees, dataIndex: 'feesFen', render: yuan },
           { title: t.payout, dataIndex: 'payoutFen', render: yuan },
-          { title: t.status, dataIndex: 'status', render: (s: string, i: BatchItem) => <Tag color={s === 'held' ? 'red' : 'default'}>{s === 'held' ? `${t.held}: ${i.holdReason ?? ''}` : s}</Tag> },
+          {
+            title: t.status,
+            dataIndex: 'status',
+            render: (s: string, i: BatchItem) => <Tag color={s === 'held' ? 'red' : 'default'}>{s === 'held' ? `${t.held}: ${i.holdReason ?? ''}` : s}</Tag>,
+          },
           {
             title: '',
             render: (_: unknown, i: BatchItem) =>
@@ -245,7 +269,11 @@ export function SettlementBatchPage({ session }: { session: Session }) {
           },
         ]}
       />
-      <Timeline items={batch.history.map((h) => ({ children: `${h.at} ${h.action} ${h.fromStatus ?? ''} → ${h.toStatus} (${h.actorType} ${h.actorId.slice(0, 8)})${h.reason ? ` ${h.reason}` : ''}` }))} />
+      <Timeline
+        items={batch.history.map((h) => ({
+          children: `${h.at} ${h.action} ${h.fromStatus ?? ''} → ${h.toStatus} (${h.actorType} ${h.actorId.slice(0, 8)})${h.reason ? ` ${h.reason}` : ''}`,
+        }))}
+      />
       <Modal
         open={!!holding}
         title={`${t.holdPayouts}: ${holding?.merchantId ?? ''}`}
@@ -268,12 +296,14 @@ export function SettlementReportsPage({ session }: { session: Session }) {
   const [report, setReport] = useState<DailyReport | null>();
   const businessDate = date.format('YYYY-MM-DD');
   useEffect(() => {
-    void api<DailyReport>('GET', `/v1/settlement/reports/daily?businessDate=${businessDate}`, undefined, { tenantId: tenant }).then(setReport, () => setReport(null));
+    void api<DailyReport>('GET', `/v1/settlement/reports/daily?businessDate=${businessDate}`, undefined, { tenantId: tenant }).then(setReport, () =>
+      setReport(null),
+    );
   }, [tenant, businessDate]);
   const fetchFile = (ext: 'csv' | 'xlsx') =>
-    void download(`/v1/settlement/reports/daily.${ext}?businessDate=${businessDate}`, `settlement-${tenant ?? ''}-${businessDate}.${ext}`, { tenantId: tenant }).catch(
-      (e: unknown) => void message.error(e instanceof ApiFailure ? `${e.code}: ${e.message}` : String(e)),
-    );
+    void download(`/v1/settlement/reports/daily.${ext}?businessDate=${businessDate}`, `settlement-${tenant ?? ''}-${businessDate}.${ext}`, {
+      tenantId: tenant,
+    }).catch((e: unknown) => void message.error(e instanceof ApiFailure ? `${e.code}: ${e.message}` : String(e)));
   return (
     <Space direction="vertical" style={{ width: '100%' }}>
       <Space wrap>

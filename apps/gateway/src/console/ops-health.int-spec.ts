@@ -43,7 +43,9 @@ describe('GET /v1/ops/health (real PostgreSQL and Kafka)', () => {
     metricsServer = createServer((req, res) => {
       res.setHeader('content-type', 'text/plain; version=0.0.4');
       if (req.url === '/settlement/metrics')
-        res.end('# TYPE outbox_pending_events gauge\noutbox_pending_events{service="settlement"} 4\noutbox_oldest_pending_seconds{service="settlement"} 12.5\n');
+        res.end(
+          '# TYPE outbox_pending_events gauge\noutbox_pending_events{service="settlement"} 4\noutbox_oldest_pending_seconds{service="settlement"} 12.5\n',
+        );
       else if (req.url === '/channel-sandbox/metrics') res.end('process_cpu_seconds_total{service="channel-sandbox"} 1\n');
       else res.writeHead(404).end();
     });

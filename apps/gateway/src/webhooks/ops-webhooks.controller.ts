@@ -18,7 +18,8 @@ export class OpsWebhooksController {
   @Get()
   @ApiOperation({
     operationId: 'listOpsWebhookDeliveries',
-    summary: "A county's webhook deliveries of every app, newest first, with every attempt; filtered by app, status, event type, event id or the payment's order id",
+    summary:
+      "A county's webhook deliveries of every app, newest first, with every attempt; filtered by app, status, event type, event id or the payment's order id",
     tag: 'Operations',
     response: { page: OpsWebhookDelivery },
     errors: ['invalid_tenant'],

@@ -57,7 +57,13 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     ids.push(...rows.map((r) => r.id));
     // another app of the same county: one payment's success to two URLs (the ops console's view)
     await inTenantTransaction(svc.ds, TENANT, async (em) => {
-      const body = JSON.stringify({ id: randomUUID(), type: 'payment.succeeded', created: 1767225600, tenantId: TENANT, data: { orderId: ORDER, amountFen: '1200' } });
+      const body = JSON.stringify({
+        id: randomUUID(),
+        type: 'payment.succeeded',
+        created: 1767225600,
+        tenantId: TENANT,
+        data: { orderId: ORDER, amountFen: '1200' },
+      });
       const eventId = randomUUID();
       await repo.insertDeliveries(em, [
         { tenantId: TENANT, appId: OTHER_APP, eventId, eventType: 'payment.succeeded', url: 'https://other.example/a', body },
@@ -183,7 +189,10 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
       const res = await svc.call('POST', `/v1/ops/webhooks/deliveries/${id}/resend`, { actor: county, headers: { 'x-request-id': 'req-ops-resend-1' } });
       expect(res.status).toBe(202);
       expect(res.body).toMatchObject({ id, status: 'pending', appId: APP, tenantId: TENANT });
-      const [row] = await svc.schema.adminQuery(`select retry_on_failure, resend_requested, next_attempt_at <= now() as due from webhook_deliveries where id = $1`, [id]);
+      const [row] = await svc.schema.adminQuery(
+        `select retry_on_failure, resend_requested, next_attempt_at <= now() as due from webhook_deliveries where id = $1`,
+        [id],
+      );
       expect(row).toEqual({ retry_on_failure: false, resend_requested: true, due: true });
       const audit = await svc.schema.adminQuery(`select tenant_id, actor_type, actor_id, request_id from webhook_resends where delivery_id = $1`, [id]);
       expect(audit).toEqual([{ tenant_id: TENANT, actor_type: 'county', actor_id: county.id, request_id: 'req-ops-resend-1' }]);

@@ -257,11 +257,13 @@ export class WebhooksRepository {
 
   /** Who asked for a manual resend: written in the resend's transaction (append-only). */
   async recordResend(em: EntityManager, r: { tenantId: string; deliveryId: string; actorType: string; actorId: string; requestId?: string }): Promise<void> {
-    await execute(
-      em,
-      `insert into webhook_resends (tenant_id, delivery_id, actor_type, actor_id, request_id) values ($1, $2, $3, $4, $5)`,
-      [r.tenantId, r.deliveryId, r.actorType, r.actorId, r.requestId ?? null],
-    );
+    await execute(em, `insert into webhook_resends (tenant_id, delivery_id, actor_type, actor_id, request_id) values ($1, $2, $3, $4, $5)`, [
+      r.tenantId,
+      r.deliveryId,
+      r.actorType,
+      r.actorId,
+      r.requestId ?? null,
+    ]);
   }
 
   attemptsOf(em: EntityManager, deliveryIds: readonly string[]): Promise<AttemptRow[]> {
