@@ -72,6 +72,13 @@ const zh = {
   oldCredentialUntil: '旧凭证失效时间',
   partnerSuspended: '合作方已暂停',
   more: '加载更多',
+  st_active: '正常',
+  st_suspended: '已暂停',
+  st_payable: '应付',
+  st_held: '暂扣',
+  st_carried: '结转',
+  st_frozen: '冻结',
+  st_closed: '已关闭',
   settlement: '结算',
   credit: '信贷',
   reports: '结算报表',
@@ -225,6 +232,13 @@ const en: Record<keyof typeof zh, string> = {
   oldCredentialUntil: 'Old credential stops working at',
   partnerSuspended: 'Partner suspended',
   more: 'Load more',
+  st_active: 'Active',
+  st_suspended: 'Suspended',
+  st_payable: 'Payable',
+  st_held: 'Held',
+  st_carried: 'Carried forward',
+  st_frozen: 'Frozen',
+  st_closed: 'Closed',
   settlement: 'Settlement',
   credit: 'Credit',
   reports: 'Settlement reports',
@@ -319,4 +333,10 @@ export function yuan(fen: number): string {
   const sign = fen < 0 ? '-' : '';
   const abs = Math.abs(fen);
   return `${sign}¥${Math.trunc(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
+}
+
+/** A status value in the operator's language (the raw value when it has no text of its own). */
+export function statusText(t: Texts, status: string): string {
+  const key = `st_${status}`;
+  return key in t ? t[key as keyof Texts] : status;
 }

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, Card, Descriptions, Input, Result, Space, Table, Tag } from 'antd';
 import { api } from '../api';
-import { useT, yuan } from '../i18n';
+import { statusText, useT, yuan } from '../i18n';
 import { CountyPicker, useCounty } from './county-picker';
 import type { Session } from './index';
 
@@ -100,7 +100,7 @@ export function CreditPage({ session }: { session: Session }) {
           columns={[
             { title: t.productCode, dataIndex: 'code' },
             { title: t.productName, dataIndex: 'name' },
-            { title: t.status, dataIndex: 'status', render: (s: string) => <Tag color={s === 'active' ? 'green' : 'default'}>{s}</Tag> },
+            { title: t.status, dataIndex: 'status', render: (s: string) => <Tag color={s === 'active' ? 'green' : 'default'}>{statusText(t, s)}</Tag> },
             { title: t.repaymentMethod, dataIndex: 'method' },
             { title: t.annualRate, dataIndex: 'annualRateBp', render: bp },
             { title: t.installments, dataIndex: 'installmentCounts', render: (n: number[]) => n.join(' / ') },
@@ -116,7 +116,8 @@ export function CreditPage({ session }: { session: Session }) {
             <Descriptions bordered size="small" column={2} title={t.creditLine}>
               <Descriptions.Item label="ID">{line.id}</Descriptions.Item>
               <Descriptions.Item label={t.status}>
-                <Tag color={line.state === 'active' ? 'green' : line.state === 'frozen' ? 'red' : 'default'}>{line.state}</Tag> {line.stateReason ?? ''}
+                <Tag color={line.state === 'active' ? 'green' : line.state === 'frozen' ? 'red' : 'default'}>{statusText(t, line.state)}</Tag>{' '}
+                {line.stateReason ?? ''}
               </Descriptions.Item>
               <Descriptions.Item label={t.creditLimit}>{yuan(line.limitFen)}</Descriptions.Item>
               <Descriptions.Item label={t.available}>{yuan(line.availableFen)}</Descriptions.Item>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { Alert, App, Button, Descriptions, Modal, Popconfirm, Select, Space, Table, Tag, Typography } from 'antd';
 import { api, ApiFailure, type Page } from '../api';
-import { useT } from '../i18n';
+import { statusText, useT } from '../i18n';
 import type { Session } from './index';
 
 // What onboarding answers (GET /v1/admin/partners, GET /v1/admin/apps): the browser only lays it out.
@@ -39,8 +39,6 @@ interface Rotated extends PartnerApp {
   appSecret?: string;
 }
 
-const statusTag = (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{s}</Tag>;
-
 /**
  * Partners (province) and their apps with scopes, status and live credentials. A province operator
  * rotates an app's credential (an HMAC secret is shown once; the old credential keeps working until
@@ -56,6 +54,7 @@ export function PartnersPage({ session }: { session: Session }) {
   const [apps, setApps] = useState<PartnerApp[]>([]);
   const [appsCursor, setAppsCursor] = useState<string | null>(null);
   const [rotated, setRotated] = useState<Rotated>();
+  const statusTag = (s: string) => <Tag color={s === 'active' ? 'green' : 'red'}>{statusText(t, s)}</Tag>;
   const fail = (e: unknown) => void message.error(e instanceof ApiFailure ? `${e.code}: ${e.message}` : String(e));
 
   const loadPartners = () =>

@@ -3,7 +3,7 @@ import { Link, useParams } from 'react-router';
 import { Alert, App, Button, DatePicker, Descriptions, Input, Modal, Result, Select, Space, Table, Tag, Timeline, Typography } from 'antd';
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiFailure, download, type Page } from '../api';
-import { useT, yuan, type Texts } from '../i18n';
+import { statusText, useT, yuan, type Texts } from '../i18n';
 import { CountyPicker, useCounty } from './county-picker';
 import type { Session } from './index';
 
@@ -252,7 +252,9 @@ export function SettlementBatchPage({ session }: { session: Session }) {
           {
             title: t.status,
             dataIndex: 'status',
-            render: (s: string, i: BatchItem) => <Tag color={s === 'held' ? 'red' : 'default'}>{s === 'held' ? `${t.held}: ${i.holdReason ?? ''}` : s}</Tag>,
+            render: (s: string, i: BatchItem) => (
+              <Tag color={s === 'held' ? 'red' : 'default'}>{s === 'held' ? `${t.held}: ${i.holdReason ?? ''}` : statusText(t, s)}</Tag>
+            ),
           },
           {
             title: '',
