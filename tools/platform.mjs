@@ -38,6 +38,8 @@ const PROFILES = {
         ACQ_SWEEP_MS: '1000',
         ACQ_REQUERY_AFTER_MS: '3000',
         GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '120',
+        // a rotated-out app credential is refused 20 s after the rotation (the console e2e test waits for it)
+        CREDENTIAL_ROTATION_GRACE_SECONDS: '20',
         // every e2e request comes from 127.0.0.1: the per-address limit of the public routes is tested in the gateway's pipeline int test
         GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: '10000',
         LOG_LEVEL: 'info',

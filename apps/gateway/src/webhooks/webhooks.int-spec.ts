@@ -12,6 +12,7 @@ import { createTestSchema, createTestTopic, eventually, testActors, testKafka, t
 import { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
+import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
@@ -84,7 +85,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
 
   beforeAll(async () => {
-    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()]);
+    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql()]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);

@@ -1179,12 +1179,63 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The platform's health: each consumer group's lag, the webhook backlog per county and the dead letters per topic
+         * The platform's health: each consumer group's lag, each service's outbox lag, the webhook backlog per county and the dead letters per topic
          * @description A county operator gets the consumer lag and its own county’s webhook backlog; dead letters are the province’s (null for a county operator).
          */
         get: operations["getOpsHealth"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A county's webhook deliveries of every app, newest first, with every attempt; filtered by app, status, event type, event id or the payment's order id */
+        get: operations["listOpsWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook delivery of the county and its attempts (another county's is a 404) */
+        get: operations["getOpsWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery of the county again now (one attempt; a pending delivery keeps its schedule); recorded with the operator who asked */
+        post: operations["resendOpsWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -4001,8 +4052,47 @@ export type components = {
             consumers: components["schemas"]["ConsumerGroupLag"][];
             /** @description dead letters per topic (province only: null for a county operator) */
             deadLetters: components["schemas"]["DeadLetterCount"][] | null;
+            /** @description outbox lag per service: the oldest unpublished outbox event of each service with an outbox */
+            outboxLag: components["schemas"]["ServiceOutboxLag"][];
             /** @description per county with a backlog (a county operator: its own only) */
             webhookBacklog: components["schemas"]["CountyWebhookBacklog"][];
+        };
+        OpsWebhookDelivery: {
+            /** @example app_7k2m9q4x8c1v5b3n6z0p */
+            appId: string;
+            attemptCount: number;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            createdAt: string;
+            deliveredAt: (string) | null;
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header and the payload's id
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed";
+            /** Format: uuid */
+            id: string;
+            lastAttemptAt: (string) | null;
+            lastErrorClass: string | null;
+            lastStatusCode: number | null;
+            nextAttemptAt: (string) | null;
+            /** @enum {string} */
+            object: "webhook_delivery";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            /** @example t510121 */
+            tenantId: string;
+            /**
+             * Format: uri
+             * @example https://mall.example/countypay/webhooks
+             */
+            url: string;
+        };
+        /** @description A page of OpsWebhookDelivery; pass nextCursor as cursor for the next page until it is null. */
+        OpsWebhookDeliveryPage: {
+            data: components["schemas"]["OpsWebhookDelivery"][];
+            nextCursor: string | null;
         };
         Partner: {
             createdAt: string;
@@ -4676,6 +4766,19 @@ export type components = {
              * @example 41206
              */
             totalFen: number;
+        };
+        ServiceOutboxLag: {
+            /** @description age of the oldest unpublished outbox event, seconds (0: none waiting) */
+            oldestPendingSeconds: number | null;
+            /** @description outbox events not yet published */
+            pending: number | null;
+            /** @example qr-payment */
+            service: string;
+            /**
+             * @description `unavailable`: the service did not answer (its numbers are null)
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
         };
         SetConsoleLoginRequest: {
             /**
@@ -23500,6 +23603,14 @@ export interface operations {
                      *           "oldestDueSeconds": 100
                      *         }
                      *       ],
+                     *       "outboxLag": [
+                     *         {
+                     *           "service": "qr-payment",
+                     *           "status": "ok",
+                     *           "pending": 100,
+                     *           "oldestPendingSeconds": 100
+                     *         }
+                     *       ],
                      *       "deadLetters": [
                      *         {
                      *           "topic": "example",
@@ -23561,6 +23672,559 @@ export interface operations {
                      *         "type": "permission_error",
                      *         "code": "forbidden_actor",
                      *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpsWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only this app's deliveries */
+                appId?: string;
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description only the deliveries of this event (the webhook-id header) */
+                eventId?: string;
+                /** @description only deliveries of this event type */
+                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed";
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only the deliveries about this payment (the payload's data.orderId) */
+                orderId?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *           "tenantId": "t510121",
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "object": "webhook_delivery",
+                     *           "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "eventType": "payment.succeeded",
+                     *           "url": "https://mall.example/countypay/webhooks",
+                     *           "status": "pending",
+                     *           "attemptCount": 100,
+                     *           "nextAttemptAt": "2026-11-29",
+                     *           "lastAttemptAt": "2026-11-29",
+                     *           "lastStatusCode": 100,
+                     *           "lastErrorClass": "example",
+                     *           "deliveredAt": "2026-11-29",
+                     *           "createdAt": "2026-11-29",
+                     *           "attempts": [
+                     *             {
+                     *               "attemptNo": 100,
+                     *               "triggeredBy": "schedule",
+                     *               "statusCode": 100,
+                     *               "durationMs": 100,
+                     *               "errorClass": "http_status",
+                     *               "outcome": "delivered",
+                     *               "at": "2026-11-29"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDeliveryPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the webhook delivery's id; an id of another shape answers 404 not_found */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *       "tenantId": "t510121",
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "object": "webhook_delivery",
+                     *       "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "eventType": "payment.succeeded",
+                     *       "url": "https://mall.example/countypay/webhooks",
+                     *       "status": "pending",
+                     *       "attemptCount": 100,
+                     *       "nextAttemptAt": "2026-11-29",
+                     *       "lastAttemptAt": "2026-11-29",
+                     *       "lastStatusCode": 100,
+                     *       "lastErrorClass": "example",
+                     *       "deliveredAt": "2026-11-29",
+                     *       "createdAt": "2026-11-29",
+                     *       "attempts": [
+                     *         {
+                     *           "attemptNo": 100,
+                     *           "triggeredBy": "schedule",
+                     *           "statusCode": 100,
+                     *           "durationMs": 100,
+                     *           "errorClass": "http_status",
+                     *           "outcome": "delivered",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDelivery"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendOpsWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the webhook delivery's id; an id of another shape answers 404 not_found */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the delivery is queued for an attempt now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *       "tenantId": "t510121",
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "object": "webhook_delivery",
+                     *       "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "eventType": "payment.succeeded",
+                     *       "url": "https://mall.example/countypay/webhooks",
+                     *       "status": "pending",
+                     *       "attemptCount": 100,
+                     *       "nextAttemptAt": "2026-11-29",
+                     *       "lastAttemptAt": "2026-11-29",
+                     *       "lastStatusCode": 100,
+                     *       "lastErrorClass": "example",
+                     *       "deliveredAt": "2026-11-29",
+                     *       "createdAt": "2026-11-29",
+                     *       "attempts": [
+                     *         {
+                     *           "attemptNo": 100,
+                     *           "triggeredBy": "schedule",
+                     *           "statusCode": 100,
+                     *           "durationMs": 100,
+                     *           "errorClass": "http_status",
+                     *           "outcome": "delivered",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDelivery"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
