@@ -83,7 +83,13 @@ export class OrderStateService {
         await addToOutbox(
           em,
           PaymentSucceededV1,
-          Object.assign(new PaymentSucceededData(), ref(), { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() }),
+          Object.assign(
+            new PaymentSucceededData(),
+            ref(),
+            { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() },
+            // profit sharing: the ledger holds the merchant's net in escrow until it is split or released
+            o.profitSharing ? { escrow: true } : {},
+          ),
           opts,
         );
         return;
