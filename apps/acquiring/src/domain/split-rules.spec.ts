@@ -41,7 +41,11 @@ describe('split decisions by scenario', () => {
   });
 
   it('30.01 yuan to receivers of a 100.00 yuan order is over the 30% cap; the merchant itself is not capped', () => {
-    expect(split(fresh(10_000n, 55n), [{ merchantId: R1, amountFen: 3_001n }])).toMatchObject({ ok: false, code: 'split_receiver_cap_exceeded', capFen: 3_000n });
+    expect(split(fresh(10_000n, 55n), [{ merchantId: R1, amountFen: 3_001n }])).toMatchObject({
+      ok: false,
+      code: 'split_receiver_cap_exceeded',
+      capFen: 3_000n,
+    });
     expect(split(fresh(10_000n, 55n), [{ merchantId: M, amountFen: 5_000n }])).toMatchObject({ ok: true });
   });
 
@@ -63,7 +67,12 @@ describe('split decisions by scenario', () => {
   it('refuses 51 receivers, a receiver twice and a zero share', () => {
     const many = Array.from({ length: 51 }, (_, i) => ({ merchantId: `r${i}`, amountFen: 1n }));
     expect(split(fresh(100_000n, 0n), many, { capBp: 10_000 })).toMatchObject({ code: 'invalid_request' });
-    expect(split(fresh(10_000n, 0n), [{ merchantId: R1, amountFen: 1n }, { merchantId: R1, amountFen: 1n }])).toMatchObject({ code: 'invalid_request' });
+    expect(
+      split(fresh(10_000n, 0n), [
+        { merchantId: R1, amountFen: 1n },
+        { merchantId: R1, amountFen: 1n },
+      ]),
+    ).toMatchObject({ code: 'invalid_request' });
     expect(split(fresh(10_000n, 0n), [{ merchantId: R1, amountFen: 0n }])).toMatchObject({ code: 'invalid_request' });
   });
 
@@ -78,25 +87,29 @@ describe('split decisions by scenario', () => {
 
   it('a full refund after everything was split and released: reversals, then the merchant payable pays the rest', () => {
     const d = planRefundDraw(10_000n, 0n, [{ splitId: 's1', shares: [{ lineNo: 1, merchantId: R1, remainingFen: 3_000n }] }]);
-    expect(d).toEqual({ fromEscrowFen: 3_000n, reversals: [{ splitId: 's1', shares: [{ lineNo: 1, merchantId: R1, amountFen: 3_000n }] }], fromPayableFen: 7_000n });
+    expect(d).toEqual({
+      fromEscrowFen: 3_000n,
+      reversals: [{ splitId: 's1', shares: [{ lineNo: 1, merchantId: R1, amountFen: 3_000n }] }],
+      fromPayableFen: 7_000n,
+    });
   });
 });
 
 // ---- properties: a random life of a shared order, through the domain rules, against a model ledger
 
-type Op =
-  | { kind: 'split'; shares: Array<{ to: 'M' | 'R1' | 'R2' | 'R3'; amountFen: bigint }> }
-  | { kind: 'refund'; amountFen: bigint }
-  | { kind: 'release' };
+type Op = { kind: 'split'; shares: Array<{ to: 'M' | 'R1' | 'R2' | 'R3'; amountFen: bigint }> } | { kind: 'refund'; amountFen: bigint } | { kind: 'release' };
 
 const arbOp: fc.Arbitrary<Op> = fc.oneof(
   fc.record({
     kind: fc.constant('split' as const),
-    shares: fc.uniqueArray(fc.record({ to: fc.constantFrom('M' as const, 'R1' as const, 'R2' as const, 'R3' as const), amountFen: fc.bigInt({ min: 1n, max: 50_000n }) }), {
-      minLength: 1,
-      maxLength: 4,
-      selector: (s) => s.to,
-    }),
+    shares: fc.uniqueArray(
+      fc.record({ to: fc.constantFrom('M' as const, 'R1' as const, 'R2' as const, 'R3' as const), amountFen: fc.bigInt({ min: 1n, max: 50_000n }) }),
+      {
+        minLength: 1,
+        maxLength: 4,
+        selector: (s) => s.to,
+      },
+    ),
   }),
   fc.record({ kind: fc.constant('refund' as const), amountFen: fc.bigInt({ min: 1n, max: 80_000n }) }),
   fc.record({ kind: fc.constant('release' as const) }),
@@ -179,7 +192,10 @@ describe('split and refund arithmetic (properties)', () => {
         fc.bigInt({ min: 0n, max: 1_000_000n }),
         fc.array(fc.array(fc.bigInt({ min: 0n, max: 100_000n }), { minLength: 1, maxLength: 5 }), { maxLength: 5 }),
         (refund, held, splitShares) => {
-          const reversible = splitShares.map((xs, i) => ({ splitId: `s${i}`, shares: xs.map((v, n) => ({ lineNo: n + 1, merchantId: `r${n}`, remainingFen: v })) }));
+          const reversible = splitShares.map((xs, i) => ({
+            splitId: `s${i}`,
+            shares: xs.map((v, n) => ({ lineNo: n + 1, merchantId: `r${n}`, remainingFen: v })),
+          }));
           const total = splitShares.flat().reduce((a, v) => a + v, 0n);
           const d = planRefundDraw(refund, held, reversible);
           expect(d.fromEscrowFen).toBeLessThanOrEqual(held + total);

@@ -72,11 +72,14 @@ export function decideSplit(input: {
     return {
       ok: false,
       code: 'order_not_splittable',
-      message: input.finished ? 'profit sharing of this order is finished: its remainder was released to the merchant' : `a ${input.orderState} order cannot be split`,
+      message: input.finished
+        ? 'profit sharing of this order is finished: its remainder was released to the merchant'
+        : `a ${input.orderState} order cannot be split`,
     };
   if (shares.length < 1 || shares.length > MAX_SPLIT_RECEIVERS)
     return { ok: false, code: 'invalid_request', message: `a split names 1 to ${MAX_SPLIT_RECEIVERS} receivers` };
-  if (new Set(shares.map((s) => s.merchantId)).size !== shares.length) return { ok: false, code: 'invalid_request', message: 'a receiver appears twice in one split' };
+  if (new Set(shares.map((s) => s.merchantId)).size !== shares.length)
+    return { ok: false, code: 'invalid_request', message: 'a receiver appears twice in one split' };
   let total = 0n;
   let others = 0n;
   for (const s of shares) {

@@ -108,7 +108,8 @@ export class AcquiringSweepsService implements OnApplicationBootstrap, OnApplica
         }
       }
       result.escrowsReleased = await this.releaseHeld(now, batch);
-      if (result.expired + result.requeried + result.refundsResolved + result.escrowsReleased + result.splitsProcessed > 0) this.logger.info({ ...result }, 'acquiring sweep');
+      if (result.expired + result.requeried + result.refundsResolved + result.escrowsReleased + result.splitsProcessed > 0)
+        this.logger.info({ ...result }, 'acquiring sweep');
       return result;
     } finally {
       this.running = false;

@@ -40,9 +40,7 @@ export class ProfitSharing1766200000000 implements MigrationInterface {
       `alter table acq_orders add constraint acq_orders_escrow_not_negative
          check (sharing_fee_fen is null or split_fen + released_fen + escrow_refunded_fen + sharing_fee_fen <= amount_fen)`,
     );
-    await q.query(
-      `create index acq_orders_escrow_held on acq_orders (paid_at) where profit_sharing and state = 'succeeded' and sharing_finished_at is null`,
-    );
+    await q.query(`create index acq_orders_escrow_held on acq_orders (paid_at) where profit_sharing and state = 'succeeded' and sharing_finished_at is null`);
 
     await q.query(`
       create table acq_splits (

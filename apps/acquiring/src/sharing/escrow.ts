@@ -1,13 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import {
-  defaultTenantConfig,
-  SplitReleasedData,
-  SplitReleasedV1,
-  SplitReversedData,
-  SplitReversedV1,
-  type TenantConfig,
-} from '@countypay/contracts';
+import { defaultTenantConfig, SplitReleasedData, SplitReleasedV1, SplitReversedData, SplitReversedV1, type TenantConfig } from '@countypay/contracts';
 import { addToOutbox } from '@countypay/messaging';
 import { fenToJson, planFeeFen } from '@countypay/money';
 import { OnboardingReadModel } from '@countypay/read-models';
@@ -150,7 +143,15 @@ export class Escrow {
       await addToOutbox(
         em,
         SplitReversedV1,
-        Object.assign(new SplitReversedData(), { ...this.ref(o), channel: o.channel, amountFen: fenToJson(total), reversalId, splitId: rev.splitId, refundId, receivers: shares }),
+        Object.assign(new SplitReversedData(), {
+          ...this.ref(o),
+          channel: o.channel,
+          amountFen: fenToJson(total),
+          reversalId,
+          splitId: rev.splitId,
+          refundId,
+          receivers: shares,
+        }),
         { tenantId: o.tenantId },
       );
     }

@@ -39,7 +39,7 @@ export class ReceiversService {
 
   async list(scope: OrderScope, q: ListSharingReceiversQuery): Promise<Page<SharingReceiver>> {
     return inTenantTransaction(this.ds, scope.tenantId, async (em) => {
-      const page = await this.repo.listReceivers(em, { appId: scope.seesAllApps ? undefined : scope.appId }, pageRequest(q));
+      const page = await this.repo.listReceivers(em, { appId: scope.seesAllApps ? undefined : scope.appId, merchantId: q.merchantId }, pageRequest(q));
       const names = new Map<string, string>();
       for (const r of page.data) {
         if (!names.has(r.merchantId)) names.set(r.merchantId, (await this.readModel.merchant(em, r.merchantId).catch(() => undefined))?.legalName ?? '');

@@ -113,7 +113,8 @@ export class SplitsController {
   @ApiOperation({
     operationId: 'finishSplits',
     summary: 'Finish profit sharing of an order (完结分账): the unsplit remainder is released to its merchant',
-    description: 'Without it, the county releases the remainder when its maximum hold (default 30 days after payment) passes. Sent as the `split.released` webhook.',
+    description:
+      'Without it, the county releases the remainder when its maximum hold (default 30 days after payment) passes. Sent as the `split.released` webhook.',
     tag: TAG,
     response: EscrowPositionView,
     errors: ['order_not_splittable', 'conflict'],

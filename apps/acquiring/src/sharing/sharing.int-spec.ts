@@ -55,7 +55,12 @@ async function outbox(orderId: string): Promise<Array<{ type: string; data: Reco
   });
 }
 
-function merchantEvent(tenantId: string, merchantId: string, status: MerchantUpdatedData['status'], legalName = '金堂县农特产商城有限公司'): EventEnvelope<MerchantUpdatedData> {
+function merchantEvent(
+  tenantId: string,
+  merchantId: string,
+  status: MerchantUpdatedData['status'],
+  legalName = '金堂县农特产商城有限公司',
+): EventEnvelope<MerchantUpdatedData> {
   return {
     id: randomUUID(),
     type: 'onboarding.merchant-updated',
@@ -68,7 +73,12 @@ function merchantEvent(tenantId: string, merchantId: string, status: MerchantUpd
 
 /** A shared order of `amountFen`, paid by WeChat (the channel's success applied as a notification would). */
 async function paidSharedOrder(amountFen = 10_000, actor: Actor = APP_T1, profitSharing = true): Promise<string> {
-  const r = await api('POST', '/acquiring/orders', { merchantId: MALL, outTradeNo: `SH-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙', profitSharing }, actor);
+  const r = await api(
+    'POST',
+    '/acquiring/orders',
+    { merchantId: MALL, outTradeNo: `SH-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙', profitSharing },
+    actor,
+  );
   expect(r.status).toBe(201);
   const id = r.body.id as string;
   const states = svc.app.get(OrderStateService);
@@ -78,8 +88,12 @@ async function paidSharedOrder(amountFen = 10_000, actor: Actor = APP_T1, profit
   return id;
 }
 
-const split = (orderId: string, receivers: Array<{ merchantId: string; amountFen: number }>, outSplitNo = `SP-${randomUUID().slice(0, 8)}`, actor: Actor = APP_T1) =>
-  api('POST', `/acquiring/orders/${orderId}/splits`, { outSplitNo, receivers }, actor);
+const split = (
+  orderId: string,
+  receivers: Array<{ merchantId: string; amountFen: number }>,
+  outSplitNo = `SP-${randomUUID().slice(0, 8)}`,
+  actor: Actor = APP_T1,
+) => api('POST', `/acquiring/orders/${orderId}/splits`, { outSplitNo, receivers }, actor);
 
 beforeAll(async () => {
   const config = Object.assign(new AcquiringConfig(), { ACQ_SWEEP_MS: 3_600_000, ACQ_SHARING_MAX_HOLD_SECONDS: HOLD_SECONDS });
@@ -132,7 +146,9 @@ describe('receivers', () => {
     const r = await api('POST', '/acquiring/profit-sharing/receivers', { merchantId: OTHER_COUNTY, relation: 'supplier' });
     expect(r.status).toBe(404);
     expect(r.body.error.code).toBe('not_found');
-    expect((await api('POST', '/acquiring/profit-sharing/receivers', { merchantId: SUSPENDED, relation: 'supplier' })).body.error.code).toBe('merchant_not_active');
+    expect((await api('POST', '/acquiring/profit-sharing/receivers', { merchantId: SUSPENDED, relation: 'supplier' })).body.error.code).toBe(
+      'merchant_not_active',
+    );
     expect((await api('POST', '/acquiring/profit-sharing/receivers', { merchantId: COOP, relation: 'friend' })).body.error).toMatchObject({
       code: 'invalid_request',
       param: 'relation',
@@ -191,10 +207,16 @@ describe('splits', () => {
 
   it('refuses a split over the cap (30% to other receivers), over the net, to an unregistered merchant, or of an unshared order — nothing moves', async () => {
     const id = await paidSharedOrder(10_000);
-    const cap = await split(id, [{ merchantId: FARM, amountFen: 2_000 }, { merchantId: COOP, amountFen: 1_001 }]);
+    const cap = await split(id, [
+      { merchantId: FARM, amountFen: 2_000 },
+      { merchantId: COOP, amountFen: 1_001 },
+    ]);
     expect(cap.status).toBe(422);
     expect(cap.body.error).toMatchObject({ code: 'split_receiver_cap_exceeded', param: 'receivers' });
-    const over = await split(id, [{ merchantId: FARM, amountFen: 3_000 }, { merchantId: MALL, amountFen: 6_946 }]);
+    const over = await split(id, [
+      { merchantId: FARM, amountFen: 3_000 },
+      { merchantId: MALL, amountFen: 6_946 },
+    ]);
     expect(over.status).toBe(422);
     expect(over.body.error.code).toBe('split_exceeds_available');
     const unknown = await split(id, [{ merchantId: SUSPENDED, amountFen: 1 }]);
@@ -206,7 +228,10 @@ describe('splits', () => {
     expect(tooMany.status).toBe(400);
     expect((await split(id, [{ merchantId: MALL, amountFen: 1.5 }])).status).toBe(400);
     expect(await outbox(id)).toHaveLength(1); // payment.succeeded only
-    const exact = await split(id, [{ merchantId: FARM, amountFen: 3_000 }, { merchantId: MALL, amountFen: 6_945 }]);
+    const exact = await split(id, [
+      { merchantId: FARM, amountFen: 3_000 },
+      { merchantId: MALL, amountFen: 6_945 },
+    ]);
     expect(exact.body.status).toBe('succeeded');
     expect((await split(id, [{ merchantId: MALL, amountFen: 1 }])).body.error.code).toBe('split_exceeds_available');
     const unshared = await paidSharedOrder(10_000, APP_T1, false);
@@ -251,13 +276,18 @@ describe('splits', () => {
     expect((await api('GET', `/acquiring/orders/${id}/escrow`)).body).toMatchObject({ releasedFen: 8_945, escrowFen: 0 });
     await sweeps.sweep(new Date(Date.now() + (HOLD_SECONDS + 120) * 1000));
     const events = await outbox(id);
-    expect(events.filter((e) => e.type === 'split.released').map((e) => e.data)).toEqual([expect.objectContaining({ amountFen: 8_945, reason: 'hold_expired' })]);
+    expect(events.filter((e) => e.type === 'split.released').map((e) => e.data)).toEqual([
+      expect.objectContaining({ amountFen: 8_945, reason: 'hold_expired' }),
+    ]);
   });
 
   it('a refund draws on the escrow first, then reverses splits newest first (分账回退), then the merchant payable', async () => {
     const id = await paidSharedOrder(10_000);
     const first = await split(id, [{ merchantId: FARM, amountFen: 2_000 }]);
-    const second = await split(id, [{ merchantId: COOP, amountFen: 1_000 }, { merchantId: MALL, amountFen: 1_000 }]);
+    const second = await split(id, [
+      { merchantId: COOP, amountFen: 1_000 },
+      { merchantId: MALL, amountFen: 1_000 },
+    ]);
     await api('POST', `/acquiring/orders/${id}/splits/finish`); // releases 5_945
     const refunds = svc.app.get(RefundsRepository);
     const escrow = svc.app.get(Escrow);
@@ -283,11 +313,25 @@ describe('splits', () => {
     expect(splits.find((s: { id: string }) => s.id === first.body.id).receivers[0].reversedFen).toBe(500);
     const reversed = (await outbox(id)).filter((e) => e.type === 'split.reversed').map((e) => e.data);
     expect(reversed).toHaveLength(2); // one transaction: the outbox rows share created_at, so no order between them
-    expect(reversed).toEqual(expect.arrayContaining([
-      expect.objectContaining({ splitId: second.body.id, amountFen: 2_000, receivers: [{ merchantId: COOP, amountFen: 1_000 }, { merchantId: MALL, amountFen: 1_000 }] }),
-      expect.objectContaining({ splitId: first.body.id, amountFen: 500, receivers: [{ merchantId: FARM, amountFen: 500 }] }),
-    ]));
-    expect((await api('GET', `/acquiring/orders/${id}/escrow`)).body).toMatchObject({ splitFen: 1_500, releasedFen: 5_945, refundedFromEscrowFen: 2_500, escrowFen: 0 });
+    expect(reversed).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({
+          splitId: second.body.id,
+          amountFen: 2_000,
+          receivers: [
+            { merchantId: COOP, amountFen: 1_000 },
+            { merchantId: MALL, amountFen: 1_000 },
+          ],
+        }),
+        expect.objectContaining({ splitId: first.body.id, amountFen: 500, receivers: [{ merchantId: FARM, amountFen: 500 }] }),
+      ]),
+    );
+    expect((await api('GET', `/acquiring/orders/${id}/escrow`)).body).toMatchObject({
+      splitFen: 1_500,
+      releasedFen: 5_945,
+      refundedFromEscrowFen: 2_500,
+      escrowFen: 0,
+    });
   });
 });
 
@@ -312,6 +356,8 @@ describe('receiver pages', () => {
       expectedIds: ids,
     });
     expect(r.items).toBe(rows);
-    expect((await api('GET', '/acquiring/profit-sharing/receivers?limit=100', undefined, testActors.app(T2, { appId: app, scopes: SCOPES }))).body.data).toEqual([]);
+    expect(
+      (await api('GET', '/acquiring/profit-sharing/receivers?limit=100', undefined, testActors.app(T2, { appId: app, scopes: SCOPES }))).body.data,
+    ).toEqual([]);
   }, 180_000);
 });

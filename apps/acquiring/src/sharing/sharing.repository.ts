@@ -131,8 +131,8 @@ export class SharingRepository {
     return row;
   }
 
-  listReceivers(em: EntityManager, f: { appId?: string }, page: PageRequest): Promise<Page<ReceiverRecord>> {
-    const where = new Where().add('r.removed_at is null').add('r.app_id = ?', f.appId);
+  listReceivers(em: EntityManager, f: { appId?: string; merchantId?: string }, page: PageRequest): Promise<Page<ReceiverRecord>> {
+    const where = new Where().add('r.removed_at is null').add('r.app_id = ?', f.appId).add('r.merchant_id = ?', f.merchantId);
     return pageQuery(em, RECEIVER, { from: 'acq_sharing_receivers r', where, keyset: RECEIVERS_NEWEST_FIRST, page });
   }
 
@@ -302,7 +302,15 @@ export class SharingRepository {
 
   async insertReversal(
     em: EntityManager,
-    r: { id: string; tenantId: string; orderId: string; splitId: string; refundId: string; amountFen: bigint; shares: Array<{ merchantId: string; amountFen: string }> },
+    r: {
+      id: string;
+      tenantId: string;
+      orderId: string;
+      splitId: string;
+      refundId: string;
+      amountFen: bigint;
+      shares: Array<{ merchantId: string; amountFen: string }>;
+    },
   ): Promise<void> {
     await execute(
       em,

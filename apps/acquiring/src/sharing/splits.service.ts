@@ -37,7 +37,8 @@ export class SplitsService {
       if (existing) return { split: this.sameSplit(existing, orderId, shares, await this.repo.sharesOf(em, [existing.id])), created: false };
       const o = this.visible(scope, await this.escrow.open(em, orderId), orderId);
       annotateActiveSpan({ 'payment.id': o.id, 'merchant.id': o.merchantId, 'tenant.id': scope.tenantId });
-      if (!o.profitSharing) throw new ApiError('order_not_splittable', 'this order was not created with profitSharing: its money went to the merchant directly');
+      if (!o.profitSharing)
+        throw new ApiError('order_not_splittable', 'this order was not created with profitSharing: its money went to the merchant directly');
       const others = shares.filter((s) => s.merchantId !== o.merchantId).map((s) => s.merchantId);
       const registered = await this.repo.liveReceiverMerchants(em, o.appId, others);
       const unknown = others.find((m) => !registered.has(m));
@@ -133,7 +134,14 @@ export class SplitsService {
         em,
         splits.map((s) => s.id),
       );
-      return { data: splits.map((s) => splitView(s, shares.filter((x) => x.splitId === s.id))) };
+      return {
+        data: splits.map((s) =>
+          splitView(
+            s,
+            shares.filter((x) => x.splitId === s.id),
+          ),
+        ),
+      };
     });
   }
 
@@ -142,7 +150,10 @@ export class SplitsService {
     const view = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const o = this.visible(scope, await this.repo.findEscrow(em, orderId), orderId);
       if (!o.profitSharing || o.state !== 'succeeded')
-        throw new ApiError('order_not_splittable', o.profitSharing ? `a ${o.state} order has no escrow to release` : 'this order was not created with profitSharing');
+        throw new ApiError(
+          'order_not_splittable',
+          o.profitSharing ? `a ${o.state} order has no escrow to release` : 'this order was not created with profitSharing',
+        );
       const processing = (await this.repo.splitsOfOrder(em, o.id)).filter((s) => s.state === 'processing');
       if (processing.length > 0) throw new ApiError('conflict', 'a split of this order is still processing; finish after it is final');
       const done = await this.escrow.release(em, o.id, 'finished');
@@ -193,7 +204,12 @@ export class SplitsService {
       s.orderId === orderId &&
       stored.length === shares.length &&
       stored.every((x, i) => x.merchantId === shares[i]?.merchantId && x.amountFen === shares[i]?.amountFen);
-    if (!same) throw new ApiError('conflict', `split '${s.outSplitNo}' was already asked with other receivers or for another order; use a new split number`, 'outSplitNo');
+    if (!same)
+      throw new ApiError(
+        'conflict',
+        `split '${s.outSplitNo}' was already asked with other receivers or for another order; use a new split number`,
+        'outSplitNo',
+      );
     return s;
   }
 

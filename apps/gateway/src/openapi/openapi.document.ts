@@ -6,7 +6,12 @@ import {
   PaymentSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
-  type ErrorCode, SplitFailedV1, SplitReleasedV1, SplitReversedV1, SplitSucceededV1 } from '@countypay/contracts';
+  type ErrorCode,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
+} from '@countypay/contracts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@countypay/security';
 import { describeClasses, type DescribedApi, type DescribedOperation, type JsonSchema } from '@countypay/service-kit';
 import { NONCE_TTL_SECONDS } from '../auth/nonce.repository';

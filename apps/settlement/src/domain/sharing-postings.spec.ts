@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { defaultTenantConfig } from '@countypay/contracts';
-import { accountDeltas, isBalanced, paymentSucceededEntry, refundSucceededEntry, splitReleasedEntry, splitReversedEntry, splitSucceededEntry } from './posting-rules';
+import {
+  accountDeltas,
+  isBalanced,
+  paymentSucceededEntry,
+  refundSucceededEntry,
+  splitReleasedEntry,
+  splitReversedEntry,
+  splitSucceededEntry,
+} from './posting-rules';
 import { accountSpec } from './chart-of-accounts';
 
 const M = '6f1c0e7e-3f5a-4f57-9a38-3c4c1f2b9d10';
@@ -42,10 +50,14 @@ describe('profit-sharing posting rules', () => {
 
   it('every sharing entry balances, with positive lines only', () => {
     fc.assert(
-      fc.property(fc.array(fc.bigInt({ min: 1n, max: 10_000_000n }), { minLength: 1, maxLength: 50 }), fc.bigInt({ min: 1n, max: 10_000_000n }), (shares, x) => {
-        const s = shares.map((amountFen, i) => ({ merchantId: `${i}`.padStart(8, '0') + R.slice(8), amountFen }));
-        for (const e of [splitSucceededEntry(M, s), splitReversedEntry(M, s), splitReleasedEntry(M, x)]) expect(isBalanced(e.lines)).toBe(true);
-      }),
+      fc.property(
+        fc.array(fc.bigInt({ min: 1n, max: 10_000_000n }), { minLength: 1, maxLength: 50 }),
+        fc.bigInt({ min: 1n, max: 10_000_000n }),
+        (shares, x) => {
+          const s = shares.map((amountFen, i) => ({ merchantId: `${i}`.padStart(8, '0') + R.slice(8), amountFen }));
+          for (const e of [splitSucceededEntry(M, s), splitReversedEntry(M, s), splitReleasedEntry(M, x)]) expect(isBalanced(e.lines)).toBe(true);
+        },
+      ),
     );
   });
 

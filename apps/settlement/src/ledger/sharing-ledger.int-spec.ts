@@ -103,7 +103,12 @@ describe('profit-sharing postings (real PostgreSQL)', () => {
     const tb = (await svc.call('GET', '/ledger/trial-balance', { actor: testActors.county(T) })).body as TrialBalance;
     expect(tb.balanced).toBe(true);
     const account = (code: string) => tb.accounts.find((a) => a.account === code);
-    expect(account(`merchant_escrow:${merchant}`)).toMatchObject({ postedCreditsFen: 9_945 + 1_055, postedDebitsFen: 4_000 + 5_945 + 1_055, debitFen: 0, creditFen: 0 });
+    expect(account(`merchant_escrow:${merchant}`)).toMatchObject({
+      postedCreditsFen: 9_945 + 1_055,
+      postedDebitsFen: 4_000 + 5_945 + 1_055,
+      debitFen: 0,
+      creditFen: 0,
+    });
     expect(account(`merchant_payable:${receiver}`)).toMatchObject({ creditFen: 1_945 });
     expect(account(`merchant_payable:${merchant}`)).toMatchObject({ creditFen: 1_000 + 5_945 - 6_945 });
     expect((await svc.call('GET', `/ledger/merchants/${receiver}/balance`, { actor: testActors.county(T) })).body.payableFen).toBe(1_945);

@@ -1,5 +1,20 @@
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength, Min, ValidateNested } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayMinSize,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Matches,
+  MaxLength,
+  Min,
+  ValidateNested,
+} from 'class-validator';
 import { IsAmountFen, type Fen } from '@countypay/contracts';
 import { ApiSchema, Nullable, PageQuery } from '@countypay/service-kit';
 import { MAX_SPLIT_RECEIVERS } from '../../domain/split-rules';
@@ -53,7 +68,12 @@ export class SharingReceiver {
   createdAt!: string;
 }
 
-export class ListSharingReceiversQuery extends PageQuery {}
+export class ListSharingReceiversQuery extends PageQuery {
+  @IsOptional()
+  @IsUUID()
+  @ApiSchema({ description: 'only the registration of this merchant', examples: [MERCHANT_EXAMPLE] })
+  merchantId?: string;
+}
 
 export class SplitShareInput {
   @IsUUID()

@@ -7,6 +7,7 @@ import {
   type Fen,
   PAYMENT_CHANNELS,
   PAYMENT_PRODUCTS,
+  ProfitSharingConfig,
   SettlementAccount,
   TenantConfig,
   type PaymentChannel,
@@ -84,6 +85,16 @@ export class UpdateTenantConfigRequest {
   @IsIn(['kept', 'returned_pro_rata'])
   @ApiSchema({ description: 'on a refund the fee is kept by the county or returned to the merchant pro rata' })
   refundFeePolicy?: 'kept' | 'returned_pro_rata';
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProfitSharingConfig)
+  @ApiSchema({
+    description:
+      'profit sharing (分账): receiverCapBp (default 3000), maxHoldDays (default 30), reverseWindowDays (default 180); replaces the current ones whole',
+  })
+  profitSharing?: ProfitSharingConfig;
 
   @IsOptional()
   @Matches(/^\d{2}$/)
