@@ -67,12 +67,19 @@ export class Escrow {
     return sharingRulesOf(await this.config(em));
   }
 
+  /** The fee of the order's escrow: fixed at the first sharing step, else what the tenant's plan says now (reads write nothing). */
+  async feeOf(em: EntityManager, o: EscrowRecord): Promise<bigint> {
+    if (o.sharingFeeFen !== null) return o.sharingFeeFen;
+    if (!o.channel) return 0n;
+    const plan = (await this.config(em)).feePlan ?? defaultTenantConfig().feePlan;
+    return planFeeFen(plan, 'acquiring', o.channel, o.amountFen);
+  }
+
   /** The order's escrow (locked), its fee fixed at the first sharing step under the tenant's plan. */
   async open(em: EntityManager, orderId: string): Promise<EscrowRecord | undefined> {
     const o = await this.repo.findEscrow(em, orderId, { lock: true });
     if (!o || !o.profitSharing || o.state !== 'succeeded' || o.sharingFeeFen !== null || !o.channel) return o;
-    const plan = (await this.config(em)).feePlan ?? defaultTenantConfig().feePlan;
-    return this.repo.fixFee(em, o.id, planFeeFen(plan, 'acquiring', o.channel, o.amountFen));
+    return this.repo.fixFee(em, o.id, await this.feeOf(em, o));
   }
 
   /** Releases what the escrow holds to the merchant (once); the order's escrow afterwards. */

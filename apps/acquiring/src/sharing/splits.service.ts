@@ -173,11 +173,11 @@ export class SplitsService {
 
   private async positionView(em: EntityManager, o: EscrowRecord): Promise<EscrowPositionView> {
     const shared = o.profitSharing && o.state === 'succeeded';
-    const p = positionOf(o);
+    const fee = shared ? await this.escrow.feeOf(em, o) : 0n;
+    const p = { ...positionOf(o), feeFen: fee };
     const rules = await this.escrow.rules(em);
     const capLeft = receiverCapFen(o.amountFen, rules.receiverCapBp) - o.splitOthersFen;
-    const fee = o.sharingFeeFen ?? 0n;
-    const held = shared && o.sharingFeeFen !== null ? escrowFen(p) : 0n;
+    const held = shared ? escrowFen(p) : 0n;
     return {
       orderId: o.id,
       profitSharing: o.profitSharing,
@@ -187,7 +187,7 @@ export class SplitsService {
       releasedFen: fenToJson(o.releasedFen),
       refundedFromEscrowFen: fenToJson(o.escrowRefundedFen),
       escrowFen: fenToJson(held > 0n ? held : 0n),
-      splittableFen: fenToJson(shared && !o.sharingFinishedAt && o.sharingFeeFen !== null ? splittableFen(p, await this.repo.refundsCommitted(em, o.id)) : 0n),
+      splittableFen: fenToJson(shared && !o.sharingFinishedAt ? splittableFen(p, await this.repo.refundsCommitted(em, o.id)) : 0n),
       receiverCapLeftFen: fenToJson(shared && capLeft > 0n ? capLeft : 0n),
       finishedAt: o.sharingFinishedAt ? o.sharingFinishedAt.toISOString() : null,
     };
