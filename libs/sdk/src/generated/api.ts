@@ -4886,6 +4886,11 @@ export type components = {
              */
             smsCode: string;
         };
+        QuickPayLimitConfig: {
+            certificateTwoFactorFen?: number;
+            singleFactorFen?: number;
+            twoFactorFen?: number;
+        };
         QuickPaySmsRequest: {
             /**
              * Format: uuid
@@ -5653,6 +5658,7 @@ export type components = {
             enabledProducts: ("qr" | "acquiring" | "credit")[];
             feePlan: components["schemas"]["FeeRule"][];
             profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /** @enum {string} */
             refundFeePolicy?: "kept" | "returned_pro_rata";
             settlementAccounts: components["schemas"]["SettlementAccount"][];
@@ -5859,6 +5865,8 @@ export type components = {
             feePlan?: components["schemas"]["FeeRule"][];
             /** @description profit sharing (分账): receiverCapBp (default 3000), maxHoldDays (default 30), reverseWindowDays (default 180); replaces the current ones whole */
             profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            /** @description card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole */
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /**
              * @description on a refund the fee is kept by the county or returned to the merchant pro rata
              * @enum {string}
@@ -17953,6 +17961,11 @@ export interface operations {
                      *             "settlementReserveBp": 100,
                      *             "settlementApprovalThresholdFen": 100,
                      *             "refundFeePolicy": "kept",
+                     *             "quickPayLimits": {
+                     *               "certificateTwoFactorFen": 100,
+                     *               "twoFactorFen": 100,
+                     *               "singleFactorFen": 100
+                     *             },
                      *             "profitSharing": {
                      *               "receiverCapBp": 100,
                      *               "maxHoldDays": 100,
@@ -18156,6 +18169,11 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -18356,6 +18374,11 @@ export interface operations {
                  *       "settlementReserveBp": 500,
                  *       "settlementApprovalThresholdFen": 50000000,
                  *       "refundFeePolicy": "kept",
+                 *       "quickPayLimits": {
+                 *         "certificateTwoFactorFen": 100,
+                 *         "twoFactorFen": 100,
+                 *         "singleFactorFen": 100
+                 *       },
                  *       "profitSharing": {
                  *         "receiverCapBp": 100,
                  *         "maxHoldDays": 100,
@@ -18422,6 +18445,11 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -18682,6 +18710,11 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -18961,6 +18994,11 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,

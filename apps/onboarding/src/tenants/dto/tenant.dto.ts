@@ -8,6 +8,7 @@ import {
   PAYMENT_CHANNELS,
   PAYMENT_PRODUCTS,
   ProfitSharingConfig,
+  QuickPayLimitConfig,
   SettlementAccount,
   TenantConfig,
   type PaymentChannel,
@@ -85,6 +86,16 @@ export class UpdateTenantConfigRequest {
   @IsIn(['kept', 'returned_pro_rata'])
   @ApiSchema({ description: 'on a refund the fee is kept by the county or returned to the merchant pro rata' })
   refundFeePolicy?: 'kept' | 'returned_pro_rata';
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuickPayLimitConfig)
+  @ApiSchema({
+    description:
+      'card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole',
+  })
+  quickPayLimits?: QuickPayLimitConfig;
 
   @IsOptional()
   @IsObject()
