@@ -207,14 +207,14 @@ describe('splits', () => {
 
   it('refuses a split over the cap (30% to other receivers), over the net, to an unregistered merchant, or of an unshared order — nothing moves', async () => {
     const id = await paidSharedOrder(10_000);
-    // before any split: the whole net is held, and reading it writes nothing (the fee is fixed by the first split)
+    // before any split: the whole net is held; the fee was fixed with the payment (the plan settlement posts it with)
     expect((await api('GET', `/acquiring/orders/${id}/escrow`)).body).toMatchObject({
       feeFen: 55,
       escrowFen: 9_945,
       splittableFen: 9_945,
       receiverCapLeftFen: 3_000,
     });
-    expect(await svc.schema.adminQuery(`select sharing_fee_fen from acq_orders where id = $1`, [id])).toEqual([{ sharing_fee_fen: null }]);
+    expect(await svc.schema.adminQuery(`select sharing_fee_fen::int as fee from acq_orders where id = $1`, [id])).toEqual([{ fee: 55 }]); // fixed with the payment
     const cap = await split(id, [
       { merchantId: FARM, amountFen: 2_000 },
       { merchantId: COOP, amountFen: 1_001 },
