@@ -1,5 +1,5 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentSucceededV1, RefundSucceededV1 } from '@countypay/contracts';
+import { PaymentSucceededV1, RefundSucceededV1, SplitReleasedV1, SplitReversedV1, SplitSucceededV1 } from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
@@ -25,6 +25,9 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         ...tenants.subscriptions(),
         on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
         on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
+        on(SplitSucceededV1, async (event, em) => void (await ledger.onSplitSucceeded(event, em))),
+        on(SplitReleasedV1, async (event, em) => void (await ledger.onSplitReleased(event, em))),
+        on(SplitReversedV1, async (event, em) => void (await ledger.onSplitReversed(event, em))),
       ],
       inject: [LedgerService, OnboardingReadModel],
     },

@@ -76,6 +76,9 @@ const PARAMS: Record<string, ParamRule> = {
   // and batches of county A is the sweep's next step (issues 8-10).
   agreementId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'app' } },
   refundId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'app' } },
+  // profit sharing (分账): receivers and splits are a partner app's own (another app's or county's: 404)
+  receiverId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'app' } },
+  splitId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'app' } },
   orderId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'tenant' } },
   outTradeNo: { id: () => 'SWEEP-NO-SUCH-ORDER', visibility: { acquiring: 'app' } },
   batchId: { id: () => NO_SUCH_OBJECT, visibility: { settlement: 'operators' } },

@@ -7,6 +7,10 @@ import {
   RefundFailedV1,
   RefundSucceededV1,
   type ErrorCode,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
 } from '@countypay/contracts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@countypay/security';
 import { describeClasses, type DescribedApi, type DescribedOperation, type JsonSchema } from '@countypay/service-kit';
@@ -277,7 +281,17 @@ function rateLimitOf(op: DescribedOperation): Pick<OpenApiOperation, 'x-rate-lim
 }
 
 /** The events a partner receives as webhooks, each with the data class its Kafka event carries. */
-const WEBHOOK_EVENTS = [PaymentSucceededV1, PaymentFailedV1, PaymentClosedV1, RefundSucceededV1, RefundFailedV1] as const;
+const WEBHOOK_EVENTS = [
+  PaymentSucceededV1,
+  PaymentFailedV1,
+  PaymentClosedV1,
+  RefundSucceededV1,
+  RefundFailedV1,
+  SplitSucceededV1,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */
 function eventSchemaName(type: string): string {

@@ -9,6 +9,10 @@ import {
   PaymentSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
 } from '@countypay/contracts';
 import { on, type Subscription } from '@countypay/messaging';
 import { LOGGER } from '@countypay/service-kit';
@@ -104,6 +108,10 @@ export class WebhookEventsService {
       on(PaymentClosedV1, partner),
       on(RefundSucceededV1, partner),
       on(RefundFailedV1, partner),
+      on(SplitSucceededV1, partner),
+      on(SplitFailedV1, partner),
+      on(SplitReleasedV1, partner),
+      on(SplitReversedV1, partner),
     ] as Subscription<object>[];
   }
 }

@@ -21,6 +21,14 @@ export function merchantPayable(merchantId: string): string {
   return `merchant_payable:${merchantId}`;
 }
 
+/**
+ * profit sharing (分账): a merchant's net of orders flagged for sharing, held until the partner
+ * splits it to receivers or the remainder is released to the merchant's payable
+ */
+export function merchantEscrow(merchantId: string): string {
+  return `merchant_escrow:${merchantId}`;
+}
+
 /** the tenant's fee income */
 export const FEE_INCOME = 'fee_income';
 
@@ -30,6 +38,7 @@ export const BANK_CLEARING = 'bank_clearing';
 const PREFIXES: ReadonlyArray<readonly [string, AccountSpec]> = [
   ['channel_receivable:', { type: 'asset', normalSide: 'debit' }],
   ['merchant_payable:', { type: 'liability', normalSide: 'credit' }],
+  ['merchant_escrow:', { type: 'liability', normalSide: 'credit' }],
 ];
 
 const FIXED: ReadonlyMap<string, AccountSpec> = new Map([

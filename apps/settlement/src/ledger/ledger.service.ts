@@ -10,6 +10,9 @@ import {
   type PaymentSucceededData,
   type RefundData,
   type SettlementSourceType,
+  type SplitData,
+  type SplitReleasedData,
+  type SplitReversedData,
 } from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { fenToJson, toFen } from '@countypay/money';
@@ -17,7 +20,17 @@ import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
-import { isBalanced, paymentSucceededEntry, proRataReturnedFee, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import {
+  isBalanced,
+  paymentSucceededEntry,
+  proRataReturnedFee,
+  refundSucceededEntry,
+  splitReleasedEntry,
+  splitReversedEntry,
+  splitSucceededEntry,
+  type EntryPlan,
+  type FeeRuleLike,
+} from '../domain/posting-rules';
 import { settlementPolicyOf } from '../domain/settlement-policy';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { gatherPostings } from './balance-batch';
@@ -69,7 +82,14 @@ export class LedgerService {
   async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<PostedEntry | undefined> {
     const d = event.data;
     const feePlan = await feePlanOf(this.tenants, em);
-    const plan = paymentSucceededEntry({ amountFen: toFen(d.amountFen), product: d.product, channel: d.channel, merchantId: d.merchantId, feePlan });
+    const plan = paymentSucceededEntry({
+      amountFen: toFen(d.amountFen),
+      product: d.product,
+      channel: d.channel,
+      merchantId: d.merchantId,
+      feePlan,
+      escrow: d.escrow === true,
+    });
     return this.post(em, event, plan, {
       eventId: event.id,
       type: 'payment.succeeded',
@@ -103,7 +123,10 @@ export class LedgerService {
           refundFen: amountFen,
         });
     }
-    const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen });
+    // profit sharing: the part acquiring took from the order's escrow (never more than the refund less a returned fee)
+    const asked = d.escrowFen === undefined ? 0n : toFen(d.escrowFen);
+    const escrowFen = asked > amountFen - returnedFeeFen ? amountFen - returnedFeeFen : asked;
+    const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen, escrowFen });
     return this.post(em, event, plan, {
       eventId: event.id,
       type: 'refund.succeeded',
@@ -116,6 +139,52 @@ export class LedgerService {
       channel: d.channel,
       occurredAt: new Date(event.occurredAt),
     });
+  }
+
+  /** Consumer: `split.succeeded` → Dr merchant escrow S; Cr each receiver's payable sᵢ. */
+  async onSplitSucceeded(event: EventEnvelope<SplitData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const plan = splitSucceededEntry(
+      d.merchantId,
+      d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
+    );
+    return this.post(em, event, plan, this.sharingSource(event, 'split.succeeded', d.splitId));
+  }
+
+  /** Consumer: `split.released` → Dr merchant escrow X; Cr merchant payable X. */
+  async onSplitReleased(event: EventEnvelope<SplitReleasedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    return this.post(em, event, splitReleasedEntry(d.merchantId, toFen(d.amountFen)), this.sharingSource(event, 'split.released', d.releaseId));
+  }
+
+  /** Consumer: `split.reversed` (分账回退) → Dr each receiver's payable rᵢ; Cr merchant escrow Σ rᵢ. */
+  async onSplitReversed(event: EventEnvelope<SplitReversedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const plan = splitReversedEntry(
+      d.merchantId,
+      d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
+    );
+    return this.post(em, event, plan, { ...this.sharingSource(event, 'split.reversed', d.reversalId), refundId: d.refundId });
+  }
+
+  private sharingSource(
+    event: EventEnvelope<SplitData | SplitReleasedData | SplitReversedData>,
+    type: 'split.succeeded' | 'split.released' | 'split.reversed',
+    ref: string,
+  ): Source {
+    const d = event.data;
+    return {
+      eventId: event.id,
+      type,
+      ref,
+      orderId: d.orderId,
+      refundId: null,
+      merchantId: d.merchantId,
+      partnerAppId: d.partnerAppId ?? null,
+      product: d.product,
+      channel: d.channel,
+      occurredAt: new Date(event.occurredAt),
+    };
   }
 
   private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {

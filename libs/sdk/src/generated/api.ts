@@ -204,6 +204,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/orders/{id}/escrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the money of a shared order is: fee, split, released, refunded and still held in escrow */
+        get: operations["getEscrowPosition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/orders/{id}/pay": {
         parameters: {
             query?: never;
@@ -282,6 +299,47 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/orders/{id}/splits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's splits, oldest first */
+        get: operations["listSplits"];
+        put?: never;
+        /**
+         * Split a paid order’s escrow among receivers (请求分账)
+         * @description Only for orders created with `profitSharing: true` and paid. Shares in fen, 1 to 50 receivers (registered receivers, or the order’s own merchant); the total never exceeds the amount less the fee, earlier splits and refunds; receivers other than the order’s merchant get at most the county’s cap (default 30% of the amount) over all splits. Answers 201 with the split (200 when `outSplitNo` repeats the same split); its final status is also sent as the `split.succeeded` / `split.failed` webhook.
+         */
+        post: operations["createSplit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/orders/{id}/splits/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish profit sharing of an order (完结分账): the unsplit remainder is released to its merchant
+         * @description Without it, the county releases the remainder when its maximum hold (default 30 days after payment) passes. Sent as the `split.released` webhook.
+         */
+        post: operations["finishSplits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/orders/by-out-trade-no/{outTradeNo}": {
         parameters: {
             query?: never;
@@ -299,6 +357,47 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/profit-sharing/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List profit-sharing receivers, newest first
+         * @description A partner app sees its own receivers; county and province operators every app's of the county.
+         */
+        get: operations["listSharingReceivers"];
+        put?: never;
+        /**
+         * Register a profit-sharing receiver (添加分账接收方): a merchant of your county
+         * @description Answers 201 with the receiver, 200 when the merchant is already a receiver of your app. A merchant of another county is a 404.
+         */
+        post: operations["addSharingReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/profit-sharing/receivers/{receiverId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a profit-sharing receiver (删除分账接收方); splits already made stay */
+        post: operations["removeSharingReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/refunds/{refundId}": {
         parameters: {
             query?: never;
@@ -308,6 +407,23 @@ export type paths = {
         };
         /** Query a refund (退款查询); a pending one is resolved with the channel first */
         get: operations["getAcquiringRefund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/splits/{splitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Query a split (查询分账结果) */
+        get: operations["getSplit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -2103,6 +2219,170 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "split.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.failed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitFailedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.released, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitReleasedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.reversed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.reversed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitReversedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.succeeded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitSucceededEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type components = {
     schemas: {
@@ -2275,6 +2555,25 @@ export type components = {
         };
         AcquiringRefundList: {
             data: components["schemas"]["AcquiringRefund"][];
+        };
+        AddSharingReceiverRequest: {
+            /**
+             * @description your own note
+             * @example 金堂县脐橙合作社
+             */
+            description?: string;
+            /**
+             * Format: uuid
+             * @description the receiving merchant; it must be a merchant of your county (another county’s is a 404)
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description the receiver's relation to your platform
+             * @example supplier
+             * @enum {string}
+             */
+            relation: "partner" | "supplier" | "distributor" | "service_provider" | "store" | "other";
         };
         AdvanceClockRequest: {
             /**
@@ -3162,6 +3461,15 @@ export type components = {
              */
             outRepaymentNo: string;
         };
+        CreateSplitRequest: {
+            /**
+             * @description your split number, unique per app: repeating it answers the same split
+             * @example SP20261129-0001
+             */
+            outSplitNo: string;
+            /** @description 1 to 50 receivers, each once */
+            receivers: components["schemas"]["SplitShareInput"][];
+        };
         CreateStoreRequest: {
             /** @example 城关店 */
             name: string;
@@ -3643,7 +3951,27 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "receiver_not_registered" | "order_not_splittable" | "split_exceeds_available" | "split_receiver_cap_exceeded" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due";
+        EscrowPositionView: {
+            amountFen: number;
+            /** @description still held in escrow */
+            escrowFen: number;
+            /** @description the fee under the county’s plan */
+            feeFen: number;
+            finishedAt: (string) | null;
+            /** Format: uuid */
+            orderId: string;
+            /** @description false: the order was not flagged for profit sharing (everything below is 0) */
+            profitSharing: boolean;
+            /** @description the most receivers other than the order’s merchant may still get (the county’s cap) */
+            receiverCapLeftFen: number;
+            refundedFromEscrowFen: number;
+            releasedFen: number;
+            /** @description shares of processing and succeeded splits, net of reversals */
+            splitFen: number;
+            /** @description what a new split may still move (pending refunds kept back) */
+            splittableFen: number;
+        };
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -3808,7 +4136,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "split.succeeded" | "split.released" | "split.reversed";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -4203,6 +4531,7 @@ export type components = {
             channel: "wechat" | "alipay" | "unionpay" | "county_bank";
             channelTradeNo: string;
             currency: string;
+            escrow?: boolean;
             /** Format: uuid */
             merchantId: string;
             /** Format: uuid */
@@ -4291,6 +4620,11 @@ export type components = {
              * @enum {string}
              */
             userId: "1234567812345678";
+        };
+        ProfitSharingConfig: {
+            maxHoldDays?: number;
+            receiverCapBp?: number;
+            reverseWindowDays?: number;
         };
         QrOrder: {
             /**
@@ -4642,6 +4976,11 @@ export type components = {
              */
             smsCode: string;
         };
+        QuickPayLimitConfig: {
+            certificateTwoFactorFen?: number;
+            singleFactorFen?: number;
+            twoFactorFen?: number;
+        };
         QuickPaySmsRequest: {
             /**
              * Format: uuid
@@ -4663,6 +5002,7 @@ export type components = {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank";
             currency: string;
+            escrowFen?: number;
             /** Format: uuid */
             merchantId: string;
             /** Format: uuid */
@@ -4716,7 +5056,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -5138,6 +5478,29 @@ export type components = {
             data: components["schemas"]["SettlementPayout"][];
             nextCursor: string | null;
         };
+        SharingReceiver: {
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description the merchant’s legal name, as onboarding knows it
+             * @example 金堂县脐橙专业合作社
+             */
+            merchantName: string;
+            /** @enum {string} */
+            relation: "partner" | "supplier" | "distributor" | "service_provider" | "store" | "other";
+        };
+        /** @description A page of SharingReceiver; pass nextCursor as cursor for the next page until it is null. */
+        SharingReceiverPage: {
+            data: components["schemas"]["SharingReceiver"][];
+            nextCursor: string | null;
+        };
         SmsCodeRequest: {
             /**
              * @description the 6-digit code the payer received by SMS
@@ -5151,6 +5514,179 @@ export type components = {
             resendAfter: string;
             /** @example 138****8000 */
             sentTo: string;
+        };
+        Split: {
+            createdAt: string;
+            /** @example receiver_not_active */
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @example SP20261129-0001 */
+            outSplitNo: string;
+            receivers: components["schemas"]["SplitShare"][];
+            /**
+             * @description processing → succeeded | failed
+             * @enum {string}
+             */
+            status: "processing" | "succeeded" | "failed";
+            /** @example 1500 */
+            totalFen: number;
+            updatedAt: string;
+        };
+        SplitData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            outSplitNo: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            reason?: string;
+            receivers: components["schemas"]["SplitReceiverShare"][];
+            /** Format: uuid */
+            splitId: string;
+        };
+        /** @description The body of a split.failed webhook */
+        SplitFailedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.failed";
+        };
+        SplitList: {
+            data: components["schemas"]["Split"][];
+        };
+        SplitReceiverShare: {
+            amountFen: number;
+            /** Format: uuid */
+            merchantId: string;
+        };
+        SplitReleasedData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            /** @enum {string} */
+            reason: "finished" | "hold_expired";
+            /** Format: uuid */
+            releaseId: string;
+        };
+        /** @description The body of a split.released webhook */
+        SplitReleasedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitReleasedData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.released";
+        };
+        SplitReversedData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            receivers: components["schemas"]["SplitReceiverShare"][];
+            /** Format: uuid */
+            refundId: string;
+            /** Format: uuid */
+            reversalId: string;
+            /** Format: uuid */
+            splitId: string;
+        };
+        /** @description The body of a split.reversed webhook */
+        SplitReversedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitReversedData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.reversed";
+        };
+        SplitShare: {
+            /** @example 1500 */
+            amountFen: number;
+            /**
+             * Format: uuid
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description what refunds took back from this share (分账回退)
+             * @example 0
+             */
+            reversedFen: number;
+        };
+        SplitShareInput: {
+            /**
+             * @description the share in fen
+             * @example 1500
+             */
+            amountFen: number;
+            /**
+             * Format: uuid
+             * @description a registered receiver (its merchant id), or the order’s own merchant
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+        };
+        /** @description The body of a split.succeeded webhook */
+        SplitSucceededEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.succeeded";
         };
         Store: {
             createdAt: string;
@@ -5224,6 +5760,8 @@ export type components = {
             enabledChannels: ("wechat" | "alipay" | "unionpay" | "county_bank")[];
             enabledProducts: ("qr" | "acquiring" | "credit")[];
             feePlan: components["schemas"]["FeeRule"][];
+            profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /** @enum {string} */
             refundFeePolicy?: "kept" | "returned_pro_rata";
             settlementAccounts: components["schemas"]["SettlementAccount"][];
@@ -5428,6 +5966,10 @@ export type components = {
             enabledProducts?: ("qr" | "acquiring" | "credit")[];
             /** @description the whole fee plan (replaces the current one) */
             feePlan?: components["schemas"]["FeeRule"][];
+            /** @description profit sharing (分账): receiverCapBp (default 3000), maxHoldDays (default 30), reverseWindowDays (default 180); replaces the current ones whole */
+            profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            /** @description card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole */
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /**
              * @description on a refund the fee is kept by the county or returned to the merchant pro rata
              * @enum {string}
@@ -5475,7 +6017,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -5498,7 +6040,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"];
     };
     responses: never;
     parameters: never;
@@ -8528,6 +9070,213 @@ export interface operations {
             };
         };
     };
+    getEscrowPosition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "profitSharing": true,
+                     *       "amountFen": 100,
+                     *       "feeFen": 100,
+                     *       "splitFen": 100,
+                     *       "releasedFen": 100,
+                     *       "refundedFromEscrowFen": 100,
+                     *       "escrowFen": 100,
+                     *       "splittableFen": 100,
+                     *       "receiverCapLeftFen": 100,
+                     *       "finishedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EscrowPositionView"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     payAcquiringOrder: {
         parameters: {
             query?: never;
@@ -9989,6 +10738,806 @@ export interface operations {
             };
         };
     };
+    listSplits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "outSplitNo": "SP20261129-0001",
+                     *           "totalFen": 1500,
+                     *           "status": "processing",
+                     *           "failureReason": "receiver_not_active",
+                     *           "receivers": [
+                     *             {
+                     *               "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *               "amountFen": 1500,
+                     *               "reversedFen": 0
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-29",
+                     *           "updatedAt": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SplitList"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSplit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outSplitNo": "SP20261129-0001",
+                 *       "receivers": [
+                 *         {
+                 *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                 *           "amountFen": 1500
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateSplitRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "outSplitNo": "SP20261129-0001",
+                     *       "totalFen": 1500,
+                     *       "status": "processing",
+                     *       "failureReason": "receiver_not_active",
+                     *       "receivers": [
+                     *         {
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "amountFen": 1500,
+                     *           "reversedFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Split"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, order_not_splittable, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, receiver_not_registered, split_exceeds_available, split_receiver_cap_exceeded */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    finishSplits: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "profitSharing": true,
+                     *       "amountFen": 100,
+                     *       "feeFen": 100,
+                     *       "splitFen": 100,
+                     *       "releasedFen": 100,
+                     *       "refundedFromEscrowFen": 100,
+                     *       "escrowFen": 100,
+                     *       "splittableFen": 100,
+                     *       "receiverCapLeftFen": 100,
+                     *       "finishedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EscrowPositionView"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, order_not_splittable, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAcquiringOrderByOutTradeNo: {
         parameters: {
             query?: never;
@@ -10217,6 +11766,762 @@ export interface operations {
             };
         };
     };
+    listSharingReceivers: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only the registration of this merchant */
+                merchantId?: string;
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "merchantName": "金堂县脐橙专业合作社",
+                     *           "relation": "partner",
+                     *           "description": "example",
+                     *           "createdAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiverPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addSharingReceiver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                 *       "relation": "supplier",
+                 *       "description": "金堂县脐橙合作社"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddSharingReceiverRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *       "merchantName": "金堂县脐橙专业合作社",
+                     *       "relation": "partner",
+                     *       "description": "example",
+                     *       "createdAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiver"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, merchant_not_active */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeSharingReceiver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the profit-sharing receiver's id; an id of another shape answers 404 not_found */
+                receiverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *       "merchantName": "金堂县脐橙专业合作社",
+                     *       "relation": "partner",
+                     *       "description": "example",
+                     *       "createdAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiver"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAcquiringRefund: {
         parameters: {
             query?: never;
@@ -10263,6 +12568,217 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AcquiringRefund"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSplit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the split's id; an id of another shape answers 404 not_found */
+                splitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "outSplitNo": "SP20261129-0001",
+                     *       "totalFen": 1500,
+                     *       "status": "processing",
+                     *       "failureReason": "receiver_not_active",
+                     *       "receivers": [
+                     *         {
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "amountFen": 1500,
+                     *           "reversedFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Split"];
                 };
             };
             /** @description invalid_request, invalid_tenant */
@@ -15548,6 +18064,16 @@ export interface operations {
                      *             "settlementReserveBp": 100,
                      *             "settlementApprovalThresholdFen": 100,
                      *             "refundFeePolicy": "kept",
+                     *             "quickPayLimits": {
+                     *               "certificateTwoFactorFen": 100,
+                     *               "twoFactorFen": 100,
+                     *               "singleFactorFen": 100
+                     *             },
+                     *             "profitSharing": {
+                     *               "receiverCapBp": 100,
+                     *               "maxHoldDays": 100,
+                     *               "reverseWindowDays": 100
+                     *             },
                      *             "countyBankPayerCodePrefix": "88"
                      *           },
                      *           "defaultConfig": true,
@@ -15746,6 +18272,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -15941,6 +18477,16 @@ export interface operations {
                  *       "settlementReserveBp": 500,
                  *       "settlementApprovalThresholdFen": 50000000,
                  *       "refundFeePolicy": "kept",
+                 *       "quickPayLimits": {
+                 *         "certificateTwoFactorFen": 100,
+                 *         "twoFactorFen": 100,
+                 *         "singleFactorFen": 100
+                 *       },
+                 *       "profitSharing": {
+                 *         "receiverCapBp": 100,
+                 *         "maxHoldDays": 100,
+                 *         "reverseWindowDays": 100
+                 *       },
                  *       "countyBankPayerCodePrefix": "88"
                  *     }
                  */
@@ -16002,6 +18548,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -16257,6 +18813,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -16531,6 +19097,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -23222,7 +25798,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
