@@ -3725,14 +3725,20 @@ export type components = {
             feeRateBp: number | null;
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            merchantId: string;
+            /**
+             * Format: uuid
+             * @description the merchant; null for a credit entry without one (a repayment, a drawdown paid to no named merchant)
+             */
+            merchantId: string | null;
             /**
              * @description when the payment or refund succeeded
              * @example 2026-11-29T05:59:58.412Z
              */
             occurredAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description the payment order; the payout for a payout; the loan (drawdown) or the repayment for a credit entry
+             */
             orderId: string;
             /**
              * @description when the entry was posted to the ledger
@@ -3757,7 +3763,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.repayment-received";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
