@@ -429,7 +429,7 @@ describe('business clock and daily jobs', () => {
     const { DailyJobsService } = await import('./jobs/daily-jobs.service');
     const settings = (await svc.call('GET', '/credit/settings', { actor: county })).body.businessDate as string;
     const rerun = await svc.app.get(DailyJobsService).runDay(T, settings);
-    expect(rerun.skipped).toEqual(['billing', 'overdue', 'penalty', 'classification']);
+    expect(rerun.skipped).toEqual(['billing', 'statement', 'overdue', 'penalty', 'classification']);
     expect((await svc.call('GET', `/credit/drawdowns/${loanId}`, { actor: app })).body.schedule[0].penaltyFen).toBe(before);
     expect(
       (await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'penalty'`, [T]))[0]!.n,
@@ -528,12 +528,61 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     expect(events.map((e) => [e.type, e.data.businessDate])).toEqual([
       ['credit.line-opened', undefined],
       ['credit.drawdown-created', '2026-03-10'],
+      ['credit.statement-issued', undefined],
       ['credit.repayment-failed', '2026-04-20'],
       ['credit.repayment-failed', '2026-04-21'],
       ['credit.repayment-received', '2026-04-23'],
     ]);
     expect(events.at(-1)!.data).toMatchObject({ amountFen: 103_015, principalFen: 98_515, interestFen: 4_500, kind: 'auto_debit' });
     expect(JSON.stringify(events)).not.toContain(POOR);
+  });
+
+  it('issues one statement per line per cycle on the statement date: installments billed, owed, minimum payment, due date; interest-free purchase bills no interest', async () => {
+    const list = await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: tr.app });
+    expect(list.status).toBe(200);
+    expect(list.body.data).toHaveLength(1);
+    const a = list.body.data[0];
+    // 12,000.00 in 3 at 18%: the first installment 3,940.60 + 180.00; minimum = interest + 10% of the principal (rounded up)
+    expect(a).toMatchObject({
+      lineId: lineA,
+      statementDate: '2026-04-01',
+      periodStart: '2026-03-10',
+      dueDate: '2026-04-20',
+      newDrawdownCount: 1,
+      newDrawdownsFen: 1_200_000,
+      principalFen: 394_060,
+      interestFen: 18_000,
+      feeFen: 0,
+      penaltyFen: 0,
+      totalDueFen: 412_060,
+      minimumPaymentFen: 18_000 + 39_406,
+    });
+    expect(a.items).toEqual([{ loanId: loanA, period: 1, dueDate: '2026-04-20', principalFen: 394_060, interestFen: 18_000, feeFen: 0 }]);
+    const one = await svc.call('GET', `/credit/statements/${a.id}`, { actor: tr.app });
+    expect(one.body).toEqual(a);
+    // the single-payment purchase inside its 50 interest-free days: billed without interest
+    const c = (await svc.call('GET', `/credit/lines/${lineC}/statements`, { actor: tr.app })).body.data;
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ principalFen: 100_000, interestFen: 0, totalDueFen: 100_000, minimumPaymentFen: 10_000, dueDate: '2026-04-20' });
+    // the paid-off line D owed nothing on the statement date: no statement
+    expect((await svc.call('GET', `/credit/lines/${lineD}/statements`, { actor: tr.app })).body.data).toEqual([]);
+    // the statement job of a date runs once: running 04-01 again issues nothing
+    const { DailyJobsService } = await import('./jobs/daily-jobs.service');
+    const rerun = await svc.app.get(DailyJobsService).runDay(TR, '2026-04-01');
+    expect(rerun).toMatchObject({ statements: 0, billed: 0 });
+    expect((await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: tr.app })).body.data).toHaveLength(1);
+    const issued = (await outbox()).filter((e) => e.tenantId === TR && e.type === 'credit.statement-issued');
+    expect(issued.map((e) => [e.data.lineId, e.data.totalDueFen, e.data.minimumPaymentFen]).sort()).toEqual(
+      [
+        [lineA, 412_060, 57_406],
+        [lineB, 103_015, 4_500 + 9_852],
+        [lineC, 100_000, 10_000],
+      ].sort(),
+    );
+    // another county (and another county's app) sees nothing of it
+    expect((await svc.call('GET', `/credit/statements/${a.id}`, { actor: county })).status).toBe(404);
+    expect((await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: appT2 })).status).toBe(404);
+    expect((await svc.call('GET', '/credit/statements/not-a-uuid', { actor: tr.app })).status).toBe(404);
   });
 });
 

@@ -957,6 +957,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/lines/{id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A credit line's statements, newest first (cursor pages) */
+        get: operations["listCreditStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/products": {
         parameters: {
             query?: never;
@@ -1003,6 +1020,23 @@ export type paths = {
         get: operations["getCreditSettings"];
         /** Change the county's APR ceiling, unsecured cap or freeze threshold (audited) */
         put: operations["updateCreditSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement: the installments billed, what is owed, the minimum payment and the due date */
+        get: operations["getCreditStatement"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -3407,6 +3441,103 @@ export type components = {
              */
             unsecuredCapFen: number;
         };
+        /** @description A credit line's statement of one cycle (账单): the installments it bills, what is owed, the minimum payment and the due date */
+        CreditStatement: {
+            /** @example 2026-12-01T00:00:03.120Z */
+            createdAt: string;
+            /**
+             * @description pay by this date (到期还款日)
+             * @example 2026-12-20
+             */
+            dueDate: string;
+            /** @example 0 */
+            feeFen: number;
+            /**
+             * Format: uuid
+             * @example 7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908
+             */
+            id: string;
+            /** @example 1800 */
+            interestFen: number;
+            items: components["schemas"]["CreditStatementItem"][];
+            /**
+             * Format: uuid
+             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
+             */
+            lineId: string;
+            /**
+             * @description the minimum payment (最低还款额): interest, fees and penalty plus the product's share of the principal
+             * @example 5741
+             */
+            minimumPaymentFen: number;
+            /**
+             * @description drawdowns made in the cycle
+             * @example 1
+             */
+            newDrawdownCount: number;
+            /**
+             * @description principal drawn in the cycle, in fen
+             * @example 120000
+             */
+            newDrawdownsFen: number;
+            /**
+             * @description penalty interest owed, in fen
+             * @example 0
+             */
+            penaltyFen: number;
+            /**
+             * @description the first day of the cycle
+             * @example 2026-11-02
+             */
+            periodStart: string;
+            /**
+             * @description principal owed as of the statement (billed and overdue installments), in fen
+             * @example 39406
+             */
+            principalFen: number;
+            /**
+             * @description the business date the statement was issued (账单日)
+             * @example 2026-12-01
+             */
+            statementDate: string;
+            /**
+             * @description everything owed as of the statement, in fen
+             * @example 41206
+             */
+            totalDueFen: number;
+        };
+        CreditStatementItem: {
+            /** @example 2026-12-20 */
+            dueDate: string;
+            /**
+             * @description in fen
+             * @example 0
+             */
+            feeFen: number;
+            /**
+             * @description in fen (0 for an interest-free single-payment purchase)
+             * @example 1800
+             */
+            interestFen: number;
+            /**
+             * Format: uuid
+             * @description the drawdown (loan) the installment belongs to
+             * @example 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d
+             */
+            loanId: string;
+            /** @example 1 */
+            period: number;
+            /**
+             * @description in fen
+             * @example 39406
+             */
+            principalFen: number;
+        };
+        /** @description A page of CreditStatement; pass nextCursor as cursor for the next page until it is null. */
+        CreditStatementPage: {
+            data: components["schemas"]["CreditStatement"][];
+            nextCursor: string | null;
+        };
         /**
          * @example {
          *       "businessDate": "2026-11-28",
@@ -4632,7 +4763,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -20012,6 +20143,236 @@ export interface operations {
             };
         };
     };
+    listCreditStatements: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the credit line's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
+                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "statementDate": "2026-12-01",
+                     *           "periodStart": "2026-11-02",
+                     *           "dueDate": "2026-12-20",
+                     *           "newDrawdownCount": 1,
+                     *           "newDrawdownsFen": 120000,
+                     *           "principalFen": 39406,
+                     *           "interestFen": 1800,
+                     *           "feeFen": 0,
+                     *           "penaltyFen": 0,
+                     *           "totalDueFen": 41206,
+                     *           "minimumPaymentFen": 5741,
+                     *           "items": [
+                     *             {
+                     *               "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *               "period": 1,
+                     *               "dueDate": "2026-12-20",
+                     *               "principalFen": 39406,
+                     *               "interestFen": 1800,
+                     *               "feeFen": 0
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T00:00:03.120Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditStatementPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCreditProducts: {
         parameters: {
             query?: never;
@@ -20969,6 +21330,226 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCreditStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the credit statement's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
+                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "statementDate": "2026-12-01",
+                     *       "periodStart": "2026-11-02",
+                     *       "dueDate": "2026-12-20",
+                     *       "newDrawdownCount": 1,
+                     *       "newDrawdownsFen": 120000,
+                     *       "principalFen": 39406,
+                     *       "interestFen": 1800,
+                     *       "feeFen": 0,
+                     *       "penaltyFen": 0,
+                     *       "totalDueFen": 41206,
+                     *       "minimumPaymentFen": 5741,
+                     *       "items": [
+                     *         {
+                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *           "period": 1,
+                     *           "dueDate": "2026-12-20",
+                     *           "principalFen": 39406,
+                     *           "interestFen": 1800,
+                     *           "feeFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T00:00:03.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditStatement"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23125,7 +23706,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */

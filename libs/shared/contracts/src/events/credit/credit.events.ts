@@ -128,3 +128,34 @@ export class CreditRepaymentData {
 
 export const CreditRepaymentReceivedV1 = defineEvent({ type: 'credit.repayment-received', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });
 export const CreditRepaymentFailedV1 = defineEvent({ type: 'credit.repayment-failed', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });
+
+/** A line's statement of a cycle (账单) was issued by the statement job of a business date. */
+export class CreditStatementData {
+  @IsUUID()
+  statementId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  statementDate!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  dueDate!: string;
+
+  /** what the line owes as of the statement (billed and overdue installments, unpaid parts) */
+  @IsAmountFen({ allowZero: true })
+  totalDueFen!: Fen;
+
+  @IsAmountFen({ allowZero: true })
+  minimumPaymentFen!: Fen;
+
+  /** drawdowns made in the cycle */
+  @IsAmountFen({ allowZero: true })
+  newDrawdownsFen!: Fen;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditStatementIssuedV1 = defineEvent({ type: 'credit.statement-issued', version: 1, dataClass: CreditStatementData, key: (d) => d.lineId });
