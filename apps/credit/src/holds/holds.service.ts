@@ -150,7 +150,7 @@ export class HoldsService {
       if (!(await this.lines.shift(em, line.id, -hold.amountFen, hold.amountFen))) throw new Error(`line ${line.id} refused the drawdown of its own hold`);
       if (!(await this.loans.moveHold(em, hold.id, 'held', 'captured', { loanId: loan.id })))
         throw new ApiError('conflict', `hold ${hold.id} changed meanwhile`);
-      await addToOutbox(em, CreditDrawdownCreatedV1, drawdownData(loan, hold), { tenantId });
+      await addToOutbox(em, CreditDrawdownCreatedV1, drawdownData(loan, hold, line.appId), { tenantId });
       return this.drawdownView(em, loan.id);
     });
     this.relay.wake();
@@ -186,11 +186,12 @@ export class HoldsService {
       if (loan.state !== 'active' || inst.some((i) => i.state !== 'pending'))
         throw new ApiError('invalid_state_transition', 'the drawdown has been billed; a refund now credits the statement');
       const hold = await this.loans.findHold(em, loan.holdId);
-      await this.lines.findLine(em, loan.lineId, { lock: true });
+      const line = await this.lines.findLine(em, loan.lineId, { lock: true });
+      if (!line) throw new Error(`line ${loan.lineId} vanished`);
       if (!(await this.lines.shift(em, loan.lineId, 0n, -loan.outstandingPrincipalFen))) throw new Error(`line ${loan.lineId} refused the reversal`);
       await this.loans.cancelOpenInstallments(em, loanId);
       await this.loans.setLoanState(em, loanId, 'active', 'reversed', 0n);
-      if (hold) await addToOutbox(em, CreditDrawdownReversedV1, drawdownData(loan, hold), { tenantId });
+      if (hold) await addToOutbox(em, CreditDrawdownReversedV1, drawdownData(loan, hold, line.appId), { tenantId });
       return this.drawdownView(em, loanId);
     });
     this.relay.wake();
@@ -230,10 +231,11 @@ export class HoldsService {
   }
 }
 
-function drawdownData(loan: LoanRecord, hold: HoldRecord): CreditDrawdownData {
+function drawdownData(loan: LoanRecord, hold: HoldRecord, partnerAppId: string): CreditDrawdownData {
   return Object.assign(new CreditDrawdownData(), {
     loanId: loan.id,
     lineId: loan.lineId,
+    partnerAppId,
     holdId: hold.id,
     caller: hold.caller,
     paymentRef: hold.paymentRef,

@@ -55,7 +55,7 @@ export type OwedRecord = RowType<typeof OWED>;
 const DRAWN = rowOf({ count: col.expr('count(*)', col.int()), principalFen: col.expr('coalesce(sum(l.principal_fen), 0)', col.bigint()) });
 const LAST = rowOf({ statementDate: col.date() });
 const FIRST_DRAWDOWN = rowOf({ drawdownDate: col.date() });
-const MIN_BP = rowOf({ minPaymentPrincipalBp: col.int() });
+const TERMS = rowOf({ minPaymentPrincipalBp: col.int(), appId: col.expr('c.app_id', col.text()) });
 
 /** Statements newest first (created once per line and date: created_at orders them; the id breaks ties). */
 const NEWEST_FIRST = new Keyset(
@@ -117,12 +117,11 @@ export class StatementsRepository {
     return r ?? { count: 0, principalFen: 0n };
   }
 
-  async minPaymentBp(em: EntityManager, lineId: string): Promise<number> {
-    const r = await one(em, MIN_BP, `select ${MIN_BP.columns('p')} from credit_lines c join credit_products p on p.id = c.product_id where c.id = $1`, [
-      lineId,
-    ]);
+  /** The line's partner app and its product's minimum-payment share of the principal. */
+  async lineTerms(em: EntityManager, lineId: string): Promise<{ minPaymentPrincipalBp: number; appId: string }> {
+    const r = await one(em, TERMS, `select ${TERMS.columns('p')} from credit_lines c join credit_products p on p.id = c.product_id where c.id = $1`, [lineId]);
     if (!r) throw new Error(`line ${lineId} has no product`);
-    return r.minPaymentPrincipalBp;
+    return r;
   }
 
   /** Inserts the statement unless the line has one for that date already; false for a duplicate. */

@@ -42,7 +42,8 @@ export class StatementsService {
       const drawn = await this.repo.drawdownsBetween(em, lineId, periodStart, businessDate);
       const owed = await this.repo.owed(em, lineId);
       const total = owed.principalFen + owed.interestFen + owed.feeFen + owed.penaltyFen;
-      const minimum = minimumPaymentFen(owed, await this.repo.minPaymentBp(em, lineId));
+      const terms = await this.repo.lineTerms(em, lineId);
+      const minimum = minimumPaymentFen(owed, terms.minPaymentPrincipalBp);
       const dueDate = items.map((i) => i.dueDate).reduce((a, b) => (b < a ? b : a));
       const id = randomUUID();
       const inserted = await this.repo.insert(
@@ -77,6 +78,7 @@ export class StatementsService {
         Object.assign(new CreditStatementData(), {
           statementId: id,
           lineId,
+          partnerAppId: terms.appId,
           statementDate: businessDate,
           dueDate,
           totalDueFen: fenToJson(total),

@@ -1,4 +1,11 @@
 import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   ERROR_CODES,
   errorSpec,
   PaymentClosedV1,
@@ -277,7 +284,20 @@ function rateLimitOf(op: DescribedOperation): Pick<OpenApiOperation, 'x-rate-lim
 }
 
 /** The events a partner receives as webhooks, each with the data class its Kafka event carries. */
-const WEBHOOK_EVENTS = [PaymentSucceededV1, PaymentFailedV1, PaymentClosedV1, RefundSucceededV1, RefundFailedV1] as const;
+const WEBHOOK_EVENTS = [
+  PaymentSucceededV1,
+  PaymentFailedV1,
+  PaymentClosedV1,
+  RefundSucceededV1,
+  RefundFailedV1,
+  CreditLineOpenedV1,
+  CreditLineChangedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownReversedV1,
+  CreditStatementIssuedV1,
+  CreditRepaymentReceivedV1,
+  CreditRepaymentFailedV1,
+] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */
 function eventSchemaName(type: string): string {

@@ -3,6 +3,13 @@ import type { EntityManager } from 'typeorm';
 import {
   type AppUpdatedData,
   AppUpdatedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   type EventEnvelope,
   PaymentClosedV1,
   PaymentFailedV1,
@@ -18,7 +25,7 @@ import { isDeliverableUrl, webhookBody } from './webhook-payload';
 import { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 
-/** The data of every event partners receive: all carry the partner app that started the payment, if any. */
+/** The data of every event partners receive: all carry the partner app that started the payment (or owns the credit line), if any. */
 interface PartnerEventData {
   partnerAppId?: string;
   orderId?: string;
@@ -70,7 +77,7 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment or refund event → one delivery per callback URL of the partner app that started it. */
+  /** A payment, refund or credit event → one delivery per callback URL of the partner app that started it (or owns the line). */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
@@ -104,6 +111,13 @@ export class WebhookEventsService {
       on(PaymentClosedV1, partner),
       on(RefundSucceededV1, partner),
       on(RefundFailedV1, partner),
+      on(CreditLineOpenedV1, partner),
+      on(CreditLineChangedV1, partner),
+      on(CreditDrawdownCreatedV1, partner),
+      on(CreditDrawdownReversedV1, partner),
+      on(CreditStatementIssuedV1, partner),
+      on(CreditRepaymentReceivedV1, partner),
+      on(CreditRepaymentFailedV1, partner),
     ] as Subscription<object>[];
   }
 }

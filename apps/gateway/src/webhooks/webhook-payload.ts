@@ -11,8 +11,22 @@ export interface WebhookPayload<T extends object = object> {
   data: T;
 }
 
-/** The events partners receive, each in its own Kafka topic (see webhooks.module.ts). */
-export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.closed', 'refund.succeeded', 'refund.failed'] as const;
+/** The events partners receive, each in its own Kafka topic (see webhook-events.service.ts). */
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.succeeded',
+  'payment.failed',
+  'payment.closed',
+  'refund.succeeded',
+  'refund.failed',
+  // credit payment: the partner app that owns the customer's credit line
+  'credit.line-opened',
+  'credit.line-changed',
+  'credit.drawdown-created',
+  'credit.drawdown-reversed',
+  'credit.statement-issued',
+  'credit.repayment-received',
+  'credit.repayment-failed',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export function webhookPayload<T extends object>(event: EventEnvelope<T>): WebhookPayload<T> {

@@ -130,7 +130,7 @@ export class LedgerService {
       em,
       event,
       { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId),
+      creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId),
     );
   }
 
@@ -143,7 +143,7 @@ export class LedgerService {
       em,
       event,
       { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId),
+      creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId),
     );
   }
 
@@ -164,7 +164,12 @@ export class LedgerService {
     });
     // the repayment is the business key; an event without one is keyed by its own id (posted once all the same)
     const ref = d.repaymentId ?? event.id;
-    return this.post(em, event, { amountFen, feeFen: 0n, feeRule: null, lines }, creditSource(event, 'credit.repayment-received', ref, undefined));
+    return this.post(
+      em,
+      event,
+      { amountFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId),
+    );
   }
 
   private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {
@@ -257,7 +262,7 @@ export class LedgerService {
 }
 
 /** A credit event's source: the loan (or the repayment) is the order and the business key; the county bank's own book. */
-function creditSource(event: EventEnvelope, type: SettlementSourceType, ref: string, merchantId: string | undefined): Source {
+function creditSource(event: EventEnvelope, type: SettlementSourceType, ref: string, merchantId: string | undefined, partnerAppId: string | undefined): Source {
   return {
     eventId: event.id,
     type,
@@ -265,7 +270,7 @@ function creditSource(event: EventEnvelope, type: SettlementSourceType, ref: str
     orderId: ref,
     refundId: null,
     merchantId: merchantId ?? null,
-    partnerAppId: null,
+    partnerAppId: partnerAppId ?? null,
     product: 'credit',
     channel: 'county_bank',
     occurredAt: new Date(event.occurredAt),

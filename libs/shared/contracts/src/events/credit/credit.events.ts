@@ -44,6 +44,12 @@ export class CreditDrawdownData {
   @IsUUID()
   lineId!: string;
 
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
   @IsUUID()
   holdId!: string;
 
@@ -86,6 +92,12 @@ export const CreditDrawdownReversedV1 = defineEvent({ type: 'credit.drawdown-rev
 export class CreditRepaymentData {
   @IsUUID()
   lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
 
   @IsOptional()
   @IsUUID()
@@ -136,6 +148,12 @@ export class CreditStatementData {
 
   @IsUUID()
   lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
 
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   statementDate!: string;
