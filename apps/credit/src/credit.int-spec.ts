@@ -584,6 +584,45 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     expect((await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: appT2 })).status).toBe(404);
     expect((await svc.call('GET', '/credit/statements/not-a-uuid', { actor: tr.app })).status).toBe(404);
   });
+  it('refunds after billing, partly then fully: principal spread over what is left, the interest on it returned pro rata, the line restored', async () => {
+    // loan A: 12,000.00 in 3; period 1 repaid on 04-20; periods 2 and 3 (3,999.71 + 120.89, 4,059.69 + 60.90) still to come
+    const refunder = testActors.app(TR, { scopes: ['credit:pay', 'refunds:write'] });
+    const refund = (no: string, amountFen: number, actor = refunder) =>
+      svc.call('POST', `/credit/drawdowns/${loanA}/refunds`, { actor, body: { outRefundNo: no, amountFen } });
+    const r1 = await refund('R-1', 600_000);
+    expect(r1.status).toBe(201);
+    // 6,000.00 of the 8,059.40 unpaid: 2,977.67 + 3,022.33; interest 120.89 × 6,000/8,059.40 = 90.00 and 60.90 × … = 45.34 returned
+    expect(r1.body).toMatchObject({ outRefundNo: 'R-1', principalFen: 600_000, interestReturnedFen: 9_000 + 4_534, businessDate: '2026-04-23' });
+    expect(r1.body.drawdown.outstandingPrincipalFen).toBe(205_940);
+    expect(
+      r1.body.drawdown.schedule.map((i: { principalFen: number; interestFen: number; state: string }) => [i.principalFen, i.interestFen, i.state]),
+    ).toEqual([
+      [394_060, 18_000, 'paid'],
+      [102_204, 3_089, 'pending'],
+      [103_736, 1_556, 'pending'],
+    ]);
+    expect(await line(lineA)).toMatchObject({ drawnFen: 205_940, availableFen: 2_000_000 - 205_940 });
+    // the same refund number is the same refund; with another amount it is refused
+    expect((await refund('R-1', 600_000)).body.refundId).toBe(r1.body.refundId);
+    expect((await refund('R-1', 1)).status).toBe(409);
+    // more than is unpaid, another county's app: refused
+    const over = await refund('R-2', 205_941);
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe('refund_exceeds_refundable');
+    expect((await refund('R-2', 1, testActors.app(T2, { scopes: ['credit:pay', 'refunds:write'] }))).status).toBe(404);
+    // the rest: every unpaid fen of interest is returned, the loan is settled, the line fully available
+    const r2 = await refund('R-2', 205_940);
+    expect(r2.body).toMatchObject({ principalFen: 205_940, interestReturnedFen: 3_089 + 1_556 });
+    expect(r2.body.drawdown).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    expect(r2.body.drawdown.schedule.map((i: { state: string }) => i.state)).toEqual(['paid', 'cancelled', 'cancelled']);
+    expect(await line(lineA)).toMatchObject({ drawnFen: 0, availableFen: 2_000_000 });
+    const events = (await outbox()).filter((e) => e.type === 'credit.drawdown-refunded' && e.data.loanId === loanA);
+    expect(events.map((e) => [e.data.principalFen, e.data.interestReturnedFen])).toEqual([
+      [600_000, 13_534],
+      [205_940, 4_645],
+    ]);
+    expect((await refund('R-3', 1)).body.error.code).toBe('invalid_state_transition');
+  });
 });
 
 describe('daily jobs with the calendar clock', () => {

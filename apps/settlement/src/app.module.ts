@@ -1,5 +1,12 @@
 import { Global, Module } from '@nestjs/common';
-import { CreditDrawdownCreatedV1, CreditDrawdownReversedV1, CreditRepaymentReceivedV1, PaymentSucceededV1, RefundSucceededV1 } from '@countypay/contracts';
+import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditRepaymentReceivedV1,
+  PaymentSucceededV1,
+  RefundSucceededV1,
+} from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
@@ -28,6 +35,7 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         // the credit loan book (credit-postings.ts); a failed repayment moves no money and posts nothing
         on(CreditDrawdownCreatedV1, async (event, em) => void (await ledger.onCreditDrawdownCreated(event, em))),
         on(CreditDrawdownReversedV1, async (event, em) => void (await ledger.onCreditDrawdownReversed(event, em))),
+        on(CreditDrawdownRefundedV1, async (event, em) => void (await ledger.onCreditDrawdownRefunded(event, em))),
         on(CreditRepaymentReceivedV1, async (event, em) => void (await ledger.onCreditRepaymentReceived(event, em))),
       ],
       inject: [LedgerService, OnboardingReadModel],

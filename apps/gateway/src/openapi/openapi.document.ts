@@ -1,5 +1,6 @@
 import {
   CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
   CreditLineChangedV1,
   CreditLineOpenedV1,
@@ -294,6 +295,7 @@ const WEBHOOK_EVENTS = [
   CreditLineChangedV1,
   CreditDrawdownCreatedV1,
   CreditDrawdownReversedV1,
+  CreditDrawdownRefundedV1,
   CreditStatementIssuedV1,
   CreditRepaymentReceivedV1,
   CreditRepaymentFailedV1,

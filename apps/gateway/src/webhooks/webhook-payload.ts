@@ -23,6 +23,7 @@ export const WEBHOOK_EVENT_TYPES = [
   'credit.line-changed',
   'credit.drawdown-created',
   'credit.drawdown-reversed',
+  'credit.drawdown-refunded',
   'credit.statement-issued',
   'credit.repayment-received',
   'credit.repayment-failed',

@@ -2,9 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
 import {
   CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
   CreditRepaymentReceivedV1,
   type CreditDrawdownData,
+  type CreditDrawdownRefundData,
   type CreditRepaymentData,
   type EventEnvelope,
 } from '@countypay/contracts';
@@ -24,7 +26,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
   let svc: TestService;
   let producer: Producer;
   let consumer: IdempotentConsumer | undefined;
-  const topics = { created: '', reversed: '', repaid: '' };
+  const topics = { created: '', reversed: '', refunded: '', repaid: '' };
   const outcomes: string[] = [];
 
   beforeAll(async () => {
@@ -39,6 +41,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
     await producer.connect();
     topics.created = await createTestTopic(kafka, 'credit-drawdown-created');
     topics.reversed = await createTestTopic(kafka, 'credit-drawdown-reversed');
+    topics.refunded = await createTestTopic(kafka, 'credit-drawdown-refunded');
     topics.repaid = await createTestTopic(kafka, 'credit-repayment-received');
     const ledger = svc.app.get(LedgerService);
     consumer = new IdempotentConsumer(kafka, svc.ds, producer, {
@@ -46,6 +49,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
       subscriptions: [
         on({ ...CreditDrawdownCreatedV1, topic: topics.created }, async (e, em) => void (await ledger.onCreditDrawdownCreated(e, em))),
         on({ ...CreditDrawdownReversedV1, topic: topics.reversed }, async (e, em) => void (await ledger.onCreditDrawdownReversed(e, em))),
+        on({ ...CreditDrawdownRefundedV1, topic: topics.refunded }, async (e, em) => void (await ledger.onCreditDrawdownRefunded(e, em))),
         on({ ...CreditRepaymentReceivedV1, topic: topics.repaid }, async (e, em) => void (await ledger.onCreditRepaymentReceived(e, em))),
       ],
       maxAttempts: 3,
@@ -88,7 +92,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
     return r.body as TrialBalance;
   }
 
-  it('posts drawdowns, a reversal and repayments exactly once, and the tenant trial balance stays balanced to the fen', async () => {
+  it('posts drawdowns, a reversal, a refund and repayments exactly once, and the tenant trial balance stays balanced to the fen', async () => {
     const lineId = randomUUID();
     const merchantId = randomUUID();
     const bought = drawdown(lineId, 300_000, merchantId); // ¥3,000.00 of seed at a merchant, 3 installments
@@ -133,6 +137,18 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
       ],
     });
     await producer.send({ topic: topics.reversed, messages: [message('credit.drawdown-reversed', lineId, refunded)] });
+    // a partial refund after billing: 1 000.00 of the 3 000.00 purchase given back by the merchant
+    const partial: CreditDrawdownRefundData = {
+      refundId: randomUUID(),
+      loanId: bought.loanId,
+      lineId,
+      merchantId,
+      principalFen: 100_000,
+      interestReturnedFen: 1_500,
+      businessDate: '2026-12-05',
+      at: new Date().toISOString(),
+    };
+    await producer.send({ topic: topics.refunded, messages: [message('credit.drawdown-refunded', lineId, partial)] });
     await producer.send({
       topic: topics.repaid,
       messages: [
@@ -142,8 +158,8 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
       ],
     });
 
-    await eventually(async () => (outcomes.length >= 9 ? true : undefined), 'nine deliveries handled');
-    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(8);
+    await eventually(async () => (outcomes.length >= 10 ? true : undefined), 'ten deliveries handled');
+    expect(outcomes.filter((o) => o === 'processed')).toHaveLength(9);
     expect(outcomes.filter((o) => o === 'duplicate')).toHaveLength(1);
     expect(outcomes).not.toContain('dead_lettered');
 
@@ -151,9 +167,13 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
     expect(tb.balanced).toBe(true);
     expect(tb.debitsFen).toBe(tb.creditsFen);
     const account = (code: string) => tb.accounts.find((a) => a.account === code);
-    // loans receivable: 3 000.00 + 500.01 + 123.45 − 123.45 − 1 000.00 − 9.90 = 2 490.11
-    expect(account('loans_receivable')).toMatchObject({ type: 'asset', normalSide: 'debit', debitFen: 300_000 + 50_001 + 12_345 - 12_345 - 100_000 - 990 });
-    expect(account(`merchant_payable:${merchantId}`)).toMatchObject({ creditFen: 300_000, postedCreditsFen: 312_345, postedDebitsFen: 12_345 });
+    // loans receivable: 3 000.00 + 500.01 + 123.45 − 123.45 (reversed) − 1 000.00 (refunded) − 1 000.00 − 9.90 (repaid) = 1 490.11
+    expect(account('loans_receivable')).toMatchObject({
+      type: 'asset',
+      normalSide: 'debit',
+      debitFen: 300_000 + 50_001 + 12_345 - 12_345 - 100_000 - 100_000 - 990,
+    });
+    expect(account(`merchant_payable:${merchantId}`)).toMatchObject({ creditFen: 200_000, postedCreditsFen: 312_345, postedDebitsFen: 112_345 });
     // credit clearing: the unnamed drawdown and the repayment's unapplied 0.10
     expect(account('credit_clearing')).toMatchObject({ creditFen: 50_001 + 10 });
     expect(account('customer_deposits')).toMatchObject({ type: 'liability', debitFen: 103_167 + 1_000 });
@@ -199,7 +219,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
       )) as Array<{ n: number }>,
     }));
     expect(check.sums[0]!.d).toBe(check.sums[0]!.c);
-    expect(check.posted).toEqual([{ n: 6 }]);
+    expect(check.posted).toEqual([{ n: 7 }]);
 
     // another county's ledger has none of it
     const other = await trialBalance(B);

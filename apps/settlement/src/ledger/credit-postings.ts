@@ -4,6 +4,8 @@
  *   credit.drawdown-created P:       Dr loans_receivable                P
  *                                    Cr merchant_payable:<merchant>     P   (credit_clearing when no merchant is named)
  *   credit.drawdown-reversed P:      the drawdown's entry reversed (refund before billing)
+ *   credit.drawdown-refunded R:      Dr merchant_payable:<merchant> R   (credit_clearing when no merchant is named)
+ *                                    Cr loans_receivable                R   (the interest returned was never recognised: cash basis)
  *   credit.repayment-received A:     Dr customer_deposits               A   (debited from the customer's county account)
  *                                    Cr loans_receivable                principal
  *                                    Cr interest_income                 interest
@@ -53,6 +55,11 @@ export function drawdownEntry(d: { principalFen: bigint; merchantId?: string | n
 
 export function drawdownReversedEntry(d: { principalFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
   return drawdownEntry(d).map((l) => ({ ...l, direction: l.direction === 'debit' ? 'credit' : 'debit' }));
+}
+
+/** A refund of R fen of a drawdown's principal (before or after billing): the drawdown's entry for R, reversed. */
+export function drawdownRefundedEntry(r: { refundFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
+  return drawdownReversedEntry({ principalFen: r.refundFen, merchantId: r.merchantId });
 }
 
 export function repaymentEntry(r: { amountFen: bigint; principalFen: bigint; interestFen: bigint; feeFen: bigint; penaltyFen: bigint }): CreditPostingLine[] {

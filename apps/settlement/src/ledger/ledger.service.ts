@@ -7,6 +7,7 @@ import {
   SettlementPostedData,
   SettlementPostedV1,
   type CreditDrawdownData,
+  type CreditDrawdownRefundData,
   type CreditRepaymentData,
   type EventEnvelope,
   type PaymentSucceededData,
@@ -21,7 +22,7 @@ import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
 import { isBalanced, paymentSucceededEntry, proRataReturnedFee, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
 import { settlementPolicyOf } from '../domain/settlement-policy';
-import { drawdownEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
+import { drawdownEntry, drawdownRefundedEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { gatherPostings } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
@@ -144,6 +145,19 @@ export class LedgerService {
       event,
       { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
       creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId),
+    );
+  }
+
+  /** Consumer: `credit.drawdown-refunded` R (before or after billing) → Dr merchant payable R; Cr loans receivable R. */
+  onCreditDrawdownRefunded(event: EventEnvelope<CreditDrawdownRefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const refundFen = toFen(d.principalFen);
+    const lines = drawdownRefundedEntry({ refundFen, merchantId: d.merchantId ?? null });
+    return this.post(
+      em,
+      event,
+      { amountFen: refundFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId),
     );
   }
 

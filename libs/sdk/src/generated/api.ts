@@ -855,6 +855,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/drawdowns/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a drawdown, full or partial, before or after billing: principal first (the billed installments, then the last ones), the interest on the refunded principal returned pro rata */
+        post: operations["refundCreditDrawdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/drawdowns/{id}/reverse": {
         parameters: {
             query?: never;
@@ -1904,6 +1921,47 @@ export type webhooks = {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["CreditDrawdownCreatedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.drawdown-refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.drawdown-refunded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditDrawdownRefundedEvent"];
                 };
             };
             responses: {
@@ -3555,6 +3613,60 @@ export type components = {
             paymentRef: string;
             principalFen: number;
         };
+        /** @description A refund of a drawdown, before or after billing: the principal refunded reduces the billed installments first (it credits the statement), then the last ones; the interest on it is returned pro rata */
+        CreditDrawdownRefund: {
+            /** @example 2026-04-05 */
+            businessDate: string;
+            /** @description the drawdown after the refund */
+            drawdown: components["schemas"]["CreditDrawdown"];
+            /**
+             * @description unpaid interest no longer owed, in fen
+             * @example 1809
+             */
+            interestReturnedFen: number;
+            /** @example SEED-20261129-0001-R1 */
+            outRefundNo: string;
+            /**
+             * @description principal refunded, in fen
+             * @example 60000
+             */
+            principalFen: number;
+            /**
+             * Format: uuid
+             * @example 6c5b4a39-2817-4f6e-8d5c-4b3a29180716
+             */
+            refundId: string;
+        };
+        CreditDrawdownRefundData: {
+            at: string;
+            businessDate: string;
+            interestReturnedFen: number;
+            /** Format: uuid */
+            lineId: string;
+            /** Format: uuid */
+            loanId: string;
+            /** Format: uuid */
+            merchantId?: string;
+            partnerAppId?: string;
+            principalFen: number;
+            /** Format: uuid */
+            refundId: string;
+        };
+        /** @description The body of a credit.drawdown-refunded webhook */
+        CreditDrawdownRefundedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditDrawdownRefundData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.drawdown-refunded";
+        };
         /** @description The body of a credit.drawdown-reversed webhook */
         CreditDrawdownReversedEvent: {
             /** @description unix seconds */
@@ -4347,7 +4459,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.repayment-received";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.repayment-received";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -5175,6 +5287,18 @@ export type components = {
             /** Format: uuid */
             refundId: string;
         };
+        RefundDrawdownRequest: {
+            /**
+             * @description the amount refunded by the merchant, in fen (at most the unpaid principal)
+             * @example 60000
+             */
+            amountFen: number;
+            /**
+             * @description your refund number: the same number is the same refund
+             * @example SEED-20261129-0001-R1
+             */
+            outRefundNo: string;
+        };
         /** @description The body of a refund.failed webhook */
         RefundFailedEvent: {
             /** @description unix seconds */
@@ -5216,7 +5340,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -5962,7 +6086,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -5985,7 +6109,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"];
     };
     responses: never;
     parameters: never;
@@ -18944,6 +19068,322 @@ export interface operations {
             };
         };
     };
+    refundCreditDrawdown: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the drawdown's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outRefundNo": "SEED-20261129-0001-R1",
+                 *       "amountFen": 60000
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefundDrawdownRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "refundId": "6c5b4a39-2817-4f6e-8d5c-4b3a29180716",
+                     *       "outRefundNo": "SEED-20261129-0001-R1",
+                     *       "principalFen": 60000,
+                     *       "interestReturnedFen": 1809,
+                     *       "businessDate": "2026-04-05",
+                     *       "drawdown": {
+                     *         "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *         "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *         "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
+                     *         "principalFen": 120000,
+                     *         "installments": 3,
+                     *         "state": "active",
+                     *         "outstandingPrincipalFen": 120000,
+                     *         "loanClass": "normal",
+                     *         "daysPastDue": 0,
+                     *         "aprPpm": 180000,
+                     *         "aprPercent": "18.00%",
+                     *         "drawdownDate": "2026-11-29",
+                     *         "schedule": [
+                     *           {
+                     *             "penaltyFen": 0,
+                     *             "paidFen": 0,
+                     *             "state": "pending",
+                     *             "period": 1,
+                     *             "dueDate": "2026-12-20",
+                     *             "principalFen": 39406,
+                     *             "interestFen": 1800,
+                     *             "feeFen": 0,
+                     *             "totalFen": 41206
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditDrawdownRefund"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant, refund_amount_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, refund_exceeds_refundable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     reverseCreditDrawdown: {
         parameters: {
             query?: never;
@@ -24159,7 +24599,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */

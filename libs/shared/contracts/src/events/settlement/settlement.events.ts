@@ -12,6 +12,7 @@ export const SETTLEMENT_SOURCE_TYPES = [
   'payout.succeeded',
   'credit.drawdown-created',
   'credit.drawdown-reversed',
+  'credit.drawdown-refunded',
   'credit.repayment-received',
 ] as const;
 export type SettlementSourceType = (typeof SETTLEMENT_SOURCE_TYPES)[number];
