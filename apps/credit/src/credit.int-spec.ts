@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '@countypay/contracts';
 import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
 import { ServiceAuth } from '@countypay/service-kit';
-import { startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
+import { assertKeysetPaging, startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
 import { CreditConfig } from './config/credit.config';
 import { CreditModule } from './credit.module';
 import { migrations } from './data-source';
@@ -653,4 +653,85 @@ describe('daily jobs with the calendar clock', () => {
     expect(ran).toBeGreaterThanOrEqual(missed);
     expect(await scheduler.tick()).toBe(0);
   }, 120_000);
+});
+
+describe('the loan book: lists and the five-category report', () => {
+  const TB = 't510126';
+  const bookApp = testActors.app(TB, { scopes: ['credit:pay'] });
+  const otherApp = testActors.app(TB, { appId: 'app_bbbbbbbbbbbbbbbbbbbb', scopes: ['credit:pay'] });
+
+  it('pages every line of the county past 10,000 (999→1000, 9999→10000), newest first; a partner app sees only its own', async () => {
+    await svc.schema.adminQuery(`insert into credit_settings (tenant_id, business_date) values ($1, $2)`, [TB, START]);
+    const product = (await svc.call('POST', '/credit/products', { actor: testActors.county(TB), body: PRODUCT })).body.id as string;
+    await svc.schema.adminQuery(
+      `insert into credit_applications (id, tenant_id, app_id, customer_ref, customer_name_masked, mobile_masked, region, repayment_account_cipher, product_id, requested_limit_fen, state)
+       select gen_random_uuid(), $1, $2, 'bulk-' || g, '张*', '138****8000', '510126', 'x', $3, 100000, 'approved' from generate_series(1, 10050) g`,
+      [TB, bookApp.appId, product],
+    );
+    await svc.schema.adminQuery(
+      `insert into credit_lines (id, tenant_id, app_id, customer_ref, region, repayment_account_cipher, product_id, application_id, limit_fen, state, expires_on, created_at)
+       select gen_random_uuid(), a.tenant_id, a.app_id, a.customer_ref, a.region, 'x', a.product_id, a.id, 100000, case when a.customer_ref like '%7' then 'frozen' else 'active' end,
+              '2028-12-31', timestamptz '2026-03-01 00:00:00+08' + (interval '1 second' * (substr(a.customer_ref, 6)::int % 500))
+         from credit_applications a where a.tenant_id = $1`,
+      [TB],
+    );
+    const ids = (await svc.schema.adminQuery<{ id: string }>(`select id from credit_lines where tenant_id = $1`, [TB])).map((r) => r.id);
+    expect(ids).toHaveLength(10_050);
+    type Row = { id: string; createdAt: string };
+    const walked = await assertKeysetPaging<Row>({
+      fetchPage: async (cursor) =>
+        (await svc.call('GET', `/credit/lines?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { actor: testActors.county(TB) })).body,
+      id: (r) => r.id,
+      // newest first; the id (as PostgreSQL orders uuids: by their hex text) breaks ties
+      compare: (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1),
+      expectedIds: ids,
+    });
+    expect(walked).toEqual({ pages: 101, items: 10_050 });
+    const frozen = await svc.call('GET', '/credit/lines?state=frozen&limit=100', { actor: bookApp });
+    expect(frozen.body.data).toHaveLength(100);
+    expect(frozen.body.data.every((l: { state: string }) => l.state === 'frozen')).toBe(true);
+    const one = await svc.call('GET', '/credit/lines?customerRef=bulk-42', { actor: bookApp });
+    expect(one.body.data.map((l: { customerRef: string }) => l.customerRef)).toEqual(['bulk-42']);
+    expect((await svc.call('GET', '/credit/lines', { actor: otherApp })).body).toEqual({ data: [], nextCursor: null });
+    expect((await svc.call('GET', '/credit/lines?state=open', { actor: bookApp })).status).toBe(400);
+  }, 120_000);
+
+  it("lists a line's drawdowns with their schedules; the overdue loans and the classification report agree with the book", async () => {
+    const lineId = await openLine('book-1', 3_000_000);
+    const paid = [];
+    for (const [no, amountFen, n] of [
+      ['BOOK-1', 300_000, 3],
+      ['BOOK-2', 600_000, 6],
+      ['BOOK-3', 1_200_000, 12],
+    ] as const)
+      paid.push((await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: no, amountFen, installments: n } })).body.loanId);
+    const list = await svc.call('GET', `/credit/lines/${lineId}/drawdowns`, { actor: app });
+    expect(list.body.data.map((d: { loanId: string }) => d.loanId)).toEqual([...paid].reverse());
+    expect(list.body.data.map((d: { schedule: unknown[] }) => d.schedule.length)).toEqual([12, 6, 3]);
+    expect((await svc.call('GET', `/credit/lines/${lineId}/drawdowns`, { actor: appT2 })).status).toBe(404);
+
+    const report = await svc.call('GET', '/credit/reports/classification', { actor: county });
+    expect(report.status).toBe(200);
+    const expected = await svc.schema.adminQuery<{ c: string; n: number; p: string }>(
+      `select loan_class as c, count(*)::int as n, sum(outstanding_principal_fen)::text as p from loans where tenant_id = $1 and state = 'active' group by loan_class`,
+      [T],
+    );
+    expect(report.body.categories.map((c: { loanClass: string }) => c.loanClass)).toEqual(['normal', 'special_mention', 'substandard', 'doubtful', 'loss']);
+    expect(report.body.categories.find((c: { loanClass: string }) => c.loanClass === 'loss')).toMatchObject({ labelZh: '损失', labelEn: 'Loss' });
+    for (const c of report.body.categories as Array<{ loanClass: string; loans: number; outstandingPrincipalFen: number }>) {
+      const e = expected.find((x) => x.c === c.loanClass);
+      expect([c.loanClass, c.loans, c.outstandingPrincipalFen]).toEqual([c.loanClass, e?.n ?? 0, Number(e?.p ?? 0)]);
+    }
+    expect(report.body.categories.find((c: { loanClass: string }) => c.loanClass === 'loss').loans).toBeGreaterThanOrEqual(1);
+    const overdue = await svc.call('GET', '/credit/overdue-loans', { actor: county });
+    const dpd = overdue.body.data.map((d: { daysPastDue: number }) => d.daysPastDue);
+    expect(dpd.length).toBeGreaterThanOrEqual(1);
+    expect(dpd).toEqual([...dpd].sort((a: number, b: number) => b - a));
+    expect(dpd.every((d: number) => d > 0)).toBe(true);
+    const loss = await svc.call('GET', '/credit/overdue-loans?loanClass=loss', { actor: county });
+    expect(loss.body.data.every((d: { loanClass: string }) => d.loanClass === 'loss')).toBe(true);
+    // operators only, and each county its own
+    expect((await svc.call('GET', '/credit/reports/classification', { actor: app })).status).toBe(403);
+    expect((await svc.call('GET', '/credit/overdue-loans', { actor: testActors.county(TB) })).body.data).toEqual([]);
+  });
 });

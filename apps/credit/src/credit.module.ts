@@ -21,13 +21,16 @@ import { RepaymentsService } from './repayments/repayments.service';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { LoansRepository } from './holds/loans.repository';
+import { BookController } from './book/book.controller';
+import { BookRepository } from './book/book.repository';
+import { BookService } from './book/book.service';
 import { StatementsController } from './statements/statements.controller';
 import { StatementsRepository } from './statements/statements.repository';
 import { StatementsService } from './statements/statements.service';
 
 /** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, statements, daily jobs. */
 @Module({
-  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController, StatementsController],
+  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController, StatementsController, BookController],
   providers: [
     { provide: CreditConfig, useFactory: () => loadConfig(CreditConfig) },
     { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
@@ -46,6 +49,8 @@ import { StatementsService } from './statements/statements.service';
     HoldsService,
     StatementsRepository,
     StatementsService,
+    BookRepository,
+    BookService,
     DailyJobsService,
     DailyJobsScheduler,
   ],

@@ -22,7 +22,7 @@ const HOLD = rowOf({
 });
 export type HoldRecord = RowType<typeof HOLD>;
 
-const LOAN = rowOf({
+export const LOAN = rowOf({
   id: col.uuid(),
   tenantId: col.text(),
   lineId: col.uuid(),
@@ -44,7 +44,7 @@ const LOAN = rowOf({
 });
 export type LoanRecord = RowType<typeof LOAN>;
 
-const INSTALLMENT = rowOf({
+export const INSTALLMENT = rowOf({
   loanId: col.uuid(),
   period: col.int(),
   statementDate: col.date(),
