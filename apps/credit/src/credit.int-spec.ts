@@ -696,6 +696,42 @@ describe('the loan book: lists and the five-category report', () => {
     expect((await svc.call('GET', '/credit/lines?state=open', { actor: bookApp })).status).toBe(400);
   }, 120_000);
 
+  it('pages the overdue loans past 10,000, longest overdue first (days past due compared as numbers: 999 before 1000)', async () => {
+    const [line] = await svc.schema.adminQuery<{ id: string; product_id: string }>(`select id, product_id from credit_lines where tenant_id = $1 limit 1`, [
+      TB,
+    ]);
+    await svc.schema.adminQuery(
+      `insert into credit_holds (id, tenant_id, line_id, caller, payment_ref, amount_fen, installments, state)
+       select gen_random_uuid(), $1, $2, 'credit', 'bulk-' || g, 100, 1, 'captured' from generate_series(1, 10050) g`,
+      [TB, line!.id],
+    );
+    // days past due 1..1200 (so 999 and 1000, and 99 and 100, sit on both sides of a text comparison), one loan already paid off
+    await svc.schema.adminQuery(
+      `insert into loans (id, tenant_id, line_id, hold_id, product_id, principal_fen, method, installments, annual_rate_bp, monthly_fee_bp, apr_ppm, drawdown_date,
+                          state, outstanding_principal_fen, loan_class, days_past_due)
+       select gen_random_uuid(), h.tenant_id, h.line_id, h.id, $2, 100, 'single', 1, 1800, 0, 0, '2026-03-10',
+              case when h.payment_ref = 'bulk-1' then 'paid_off' else 'active' end, 100, 'special_mention', (substr(h.payment_ref, 6)::int % 1200) + 1
+         from credit_holds h where h.tenant_id = $1 and h.payment_ref like 'bulk-%'`,
+      [TB, line!.product_id],
+    );
+    const ids = (await svc.schema.adminQuery<{ id: string }>(`select id from loans where tenant_id = $1 and state = 'active' and days_past_due > 0`, [TB])).map(
+      (r) => r.id,
+    );
+    expect(ids).toHaveLength(10_049);
+    type Row = { loanId: string; daysPastDue: number };
+    const walked = await assertKeysetPaging<Row>({
+      fetchPage: async (cursor) =>
+        (await svc.call('GET', `/credit/overdue-loans?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { actor: testActors.county(TB) }))
+          .body,
+      id: (r) => r.loanId,
+      compare: (a, b) => (a.daysPastDue === b.daysPastDue ? (a.loanId < b.loanId ? 1 : -1) : b.daysPastDue - a.daysPastDue),
+      expectedIds: ids,
+    });
+    expect(walked).toEqual({ pages: 101, items: 10_049 });
+    // leave the county's book as the next test expects it: no overdue loans
+    await svc.schema.adminQuery(`update loans set state = 'paid_off' where tenant_id = $1`, [TB]);
+  }, 120_000);
+
   it("lists a line's drawdowns with their schedules; the overdue loans and the classification report agree with the book", async () => {
     const lineId = await openLine('book-1', 3_000_000);
     const paid = [];
