@@ -278,7 +278,7 @@ describe('credit payment through the gateway', () => {
     expect(hooksFor('credit.drawdown-created', (d) => d.loanId === loan3.loanId).every((w) => w.verified)).toBe(true);
   });
 
-  it('two concurrent payments never overdraw a line', async () => {
+  it('two concurrent payments never overdraw a line; refunds before billing, full and partial, restore it', async () => {
     const results = await Promise.allSettled([pay(app.early, lineD, 700_000, 3), pay(app.early, lineD, 700_000, 3)]);
     expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
     const failed = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
@@ -288,6 +288,25 @@ describe('credit payment through the gateway', () => {
     const loanId = (results.find((r) => r.status === 'fulfilled') as PromiseFulfilledResult<Drawdown>).value.loanId;
     const reversed = await app.early.client.request<Drawdown>('POST', `/v1/credit/drawdowns/${loanId}/reverse`);
     expect(reversed.state).toBe('reversed');
+    expect(await line(app.early, lineD)).toMatchObject({ drawnFen: 0, availableFen: 1_000_000 });
+    // a partial refund before billing: half of each pending installment's principal and interest
+    const small = await pay(app.early, lineD, 300_000, 3);
+    const half = await app.early.client.request<{ principalFen: number; interestReturnedFen: number; drawdown: Drawdown }>(
+      'POST',
+      `/v1/credit/drawdowns/${small.loanId}/refunds`,
+      { body: { outRefundNo: `rf-${uniq()}`, amountFen: 150_000 } },
+    );
+    expect(half).toMatchObject({ principalFen: 150_000, interestReturnedFen: 2_250 + 1_511 + 761 });
+    expect(half.drawdown.schedule.map((i) => [i.principalFen, i.interestFen, i.state])).toEqual([
+      [49_257, 2_250, 'pending'],
+      [49_996, 1_511, 'pending'],
+      [50_747, 761, 'pending'],
+    ]);
+    const rest = await app.early.client.request<{ drawdown: Drawdown }>('POST', `/v1/credit/drawdowns/${small.loanId}/refunds`, {
+      body: { outRefundNo: `rf-${uniq()}`, amountFen: 150_000 },
+    });
+    expect(rest.drawdown).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    expect(rest.drawdown.schedule.map((i) => i.state)).toEqual(['cancelled', 'cancelled', 'cancelled']);
     expect(await line(app.early, lineD)).toMatchObject({ drawnFen: 0, availableFen: 1_000_000 });
   });
 
