@@ -622,6 +622,17 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
       [205_940, 4_645],
     ]);
     expect((await refund('R-3', 1)).body.error.code).toBe('invalid_state_transition');
+    // two refunds racing for the same principal: one is made, the other finds too little left
+    const racing = (await pay(lineC, 'C-RACE', 200_000, 3)).body.loanId as string;
+    const both = await Promise.all(
+      ['RACE-1', 'RACE-2'].map((no) =>
+        svc.call('POST', `/credit/drawdowns/${racing}/refunds`, { actor: refunder, body: { outRefundNo: no, amountFen: 150_000 } }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(both.find((r) => r.status === 422)!.body.error.code).toBe('refund_exceeds_refundable');
+    expect(await loan(racing)).toMatchObject({ outstandingPrincipalFen: 50_000 });
+    expect(await line(lineC)).toMatchObject({ drawnFen: 50_000 });
   });
 });
 

@@ -223,11 +223,14 @@ export class HoldsService {
    */
   async refund(scope: LineScope, loanId: string, dto: RefundDrawdownRequest): Promise<CreditDrawdownRefund> {
     const out = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
-      const loan = await this.loans.findLoan(em, loanId, { lock: true });
-      if (!loan) throw new ApiError('not_found', `no drawdown ${loanId}`);
-      const line = await this.ownLine(em, scope, loan.lineId, true).catch(() => {
+      // the line is locked before the loan, in the order repayments take them (line, then its loans' rows)
+      const peek = await this.loans.findLoan(em, loanId);
+      if (!peek) throw new ApiError('not_found', `no drawdown ${loanId}`);
+      const line = await this.ownLine(em, scope, peek.lineId, true).catch(() => {
         throw new ApiError('not_found', `no drawdown ${loanId}`);
       });
+      const loan = await this.loans.findLoan(em, loanId, { lock: true });
+      if (!loan) throw new Error(`loan ${loanId} vanished`);
       const done = await this.loans.refundByNo(em, loanId, dto.outRefundNo);
       if (done) {
         if (done.principalFen !== BigInt(dto.amountFen))
