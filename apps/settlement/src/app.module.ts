@@ -1,5 +1,15 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentSucceededV1, RefundSucceededV1, SplitReleasedV1, SplitReversedV1, SplitSucceededV1 } from '@countypay/contracts';
+import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditRepaymentReceivedV1,
+  PaymentSucceededV1,
+  RefundSucceededV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
+} from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
@@ -28,6 +38,11 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         on(SplitSucceededV1, async (event, em) => void (await ledger.onSplitSucceeded(event, em))),
         on(SplitReleasedV1, async (event, em) => void (await ledger.onSplitReleased(event, em))),
         on(SplitReversedV1, async (event, em) => void (await ledger.onSplitReversed(event, em))),
+        // the credit loan book (credit-postings.ts); a failed repayment moves no money and posts nothing
+        on(CreditDrawdownCreatedV1, async (event, em) => void (await ledger.onCreditDrawdownCreated(event, em))),
+        on(CreditDrawdownReversedV1, async (event, em) => void (await ledger.onCreditDrawdownReversed(event, em))),
+        on(CreditDrawdownRefundedV1, async (event, em) => void (await ledger.onCreditDrawdownRefunded(event, em))),
+        on(CreditRepaymentReceivedV1, async (event, em) => void (await ledger.onCreditRepaymentReceived(event, em))),
       ],
       inject: [LedgerService, OnboardingReadModel],
     },

@@ -6,6 +6,7 @@ import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-led
 import { SettlementBatches1765100000000 } from './migrations/1765100000000-settlement-batches';
 import { SettlementPayouts1765100200000 } from './migrations/1765100200000-settlement-payouts';
 import { SplitSourceTypes1766200100000 } from './migrations/1766200100000-split-source-types';
+import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-ledger';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -16,5 +17,6 @@ export const migrations = [
   SettlementBatches1765100000000,
   SettlementPayouts1765100200000,
   SplitSourceTypes1766200100000,
+  CreditLedger1766300000000,
 ];
 export const entities = [];

@@ -11,10 +11,12 @@ import { LinesRepository } from '../lines/lines.repository';
 import { LinesService } from '../lines/lines.service';
 import { RepaymentsService } from '../repayments/repayments.service';
 import { SettingsService } from '../settings/settings.service';
+import { StatementsService } from '../statements/statements.service';
 
 export interface DayRun {
   businessDate: string;
   billed: number;
+  statements: number;
   autoDebits: number;
   autoDebitsSucceeded: number;
   penalties: number;
@@ -28,6 +30,8 @@ export interface DayRun {
  * the same transaction as its effect, so running a date twice (a retry, a catch-up after downtime)
  * changes nothing the second time:
  *   billing         pending installments whose statement date has come are billed
+ *   statement       each line whose installments were billed gets its statement of the date (and
+ *                   credit.statement-issued), in the billing's transaction
  *   overdue         billed installments past their due date become overdue
  *   auto-debit      what is due is debited from the customer's repayment account on the due date,
  *                   retried one and three days later (once per line and date, see RepaymentsService)
@@ -45,15 +49,21 @@ export class DailyJobsService {
     private readonly lineService: LinesService,
     private readonly settings: SettingsService,
     private readonly repayments: RepaymentsService,
+    private readonly statements: StatementsService,
     private readonly relay: OutboxRelay,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async runDay(tenantId: string, businessDate: string): Promise<DayRun> {
-    const r: DayRun = { businessDate, billed: 0, autoDebits: 0, autoDebitsSucceeded: 0, penalties: 0, classified: 0, frozen: 0, skipped: [] };
+    const r: DayRun = { businessDate, billed: 0, statements: 0, autoDebits: 0, autoDebitsSucceeded: 0, penalties: 0, classified: 0, frozen: 0, skipped: [] };
     await inTenantTransaction(this.ds, tenantId, async (em) => {
-      if (await this.loans.claimJob(em, tenantId, businessDate, 'billing')) r.billed = await this.loans.billDue(em, businessDate);
-      else r.skipped.push('billing');
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'billing')) {
+        const billable = await this.statements.billable(em, businessDate);
+        r.billed = await this.loans.billDue(em, businessDate);
+        if (await this.loans.claimJob(em, tenantId, businessDate, 'statement'))
+          r.statements = await this.statements.issue(em, tenantId, businessDate, billable);
+        else r.skipped.push('statement');
+      } else r.skipped.push('billing', 'statement');
       if (await this.loans.claimJob(em, tenantId, businessDate, 'overdue')) await this.loans.markOverdue(em, businessDate);
       else r.skipped.push('overdue');
     });
@@ -91,7 +101,7 @@ export class DailyJobsService {
       } else r.skipped.push('classification');
       return r;
     });
-    if (run.frozen > 0) this.relay.wake();
+    if (run.frozen > 0 || r.statements > 0) this.relay.wake();
     this.logger.info({ tenantId, ...run }, 'credit daily jobs ran');
     return run;
   }

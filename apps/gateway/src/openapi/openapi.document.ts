@@ -1,4 +1,12 @@
 import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   ERROR_CODES,
   errorSpec,
   PaymentClosedV1,
@@ -291,6 +299,14 @@ const WEBHOOK_EVENTS = [
   SplitFailedV1,
   SplitReleasedV1,
   SplitReversedV1,
+  CreditLineOpenedV1,
+  CreditLineChangedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownReversedV1,
+  CreditDrawdownRefundedV1,
+  CreditStatementIssuedV1,
+  CreditRepaymentReceivedV1,
+  CreditRepaymentFailedV1,
 ] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */

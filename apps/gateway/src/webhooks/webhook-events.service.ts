@@ -3,6 +3,14 @@ import type { EntityManager } from 'typeorm';
 import {
   type AppUpdatedData,
   AppUpdatedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   type EventEnvelope,
   PaymentClosedV1,
   PaymentFailedV1,
@@ -22,7 +30,7 @@ import { isDeliverableUrl, webhookBody } from './webhook-payload';
 import { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 
-/** The data of every event partners receive: all carry the partner app that started the payment, if any. */
+/** The data of every event partners receive: all carry the partner app that started the payment (or owns the credit line), if any. */
 interface PartnerEventData {
   partnerAppId?: string;
   orderId?: string;
@@ -74,7 +82,7 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment or refund event → one delivery per callback URL of the partner app that started it. */
+  /** A payment, refund or credit event → one delivery per callback URL of the partner app that started it (or owns the line). */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
@@ -112,6 +120,14 @@ export class WebhookEventsService {
       on(SplitFailedV1, partner),
       on(SplitReleasedV1, partner),
       on(SplitReversedV1, partner),
+      on(CreditLineOpenedV1, partner),
+      on(CreditLineChangedV1, partner),
+      on(CreditDrawdownCreatedV1, partner),
+      on(CreditDrawdownReversedV1, partner),
+      on(CreditDrawdownRefundedV1, partner),
+      on(CreditStatementIssuedV1, partner),
+      on(CreditRepaymentReceivedV1, partner),
+      on(CreditRepaymentFailedV1, partner),
     ] as Subscription<object>[];
   }
 }

@@ -11,7 +11,7 @@ export interface WebhookPayload<T extends object = object> {
   data: T;
 }
 
-/** The events partners receive, each in its own Kafka topic (see webhooks.module.ts). */
+/** The events partners receive, each in its own Kafka topic (see webhook-events.service.ts). */
 export const WEBHOOK_EVENT_TYPES = [
   'payment.succeeded',
   'payment.failed',
@@ -22,6 +22,15 @@ export const WEBHOOK_EVENT_TYPES = [
   'split.failed',
   'split.released',
   'split.reversed',
+  // credit payment: the partner app that owns the customer's credit line
+  'credit.line-opened',
+  'credit.line-changed',
+  'credit.drawdown-created',
+  'credit.drawdown-reversed',
+  'credit.drawdown-refunded',
+  'credit.statement-issued',
+  'credit.repayment-received',
+  'credit.repayment-failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

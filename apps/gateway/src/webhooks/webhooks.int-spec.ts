@@ -285,6 +285,91 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
   });
 
+  it('tells the partner app that owns a credit line about its line, drawdowns, statements and repayments', async () => {
+    const topics = events.subscriptions().map((sub) => sub.event.topic);
+    for (const t of [
+      'countypay.credit.line-opened.v1',
+      'countypay.credit.line-changed.v1',
+      'countypay.credit.drawdown-created.v1',
+      'countypay.credit.drawdown-reversed.v1',
+      'countypay.credit.statement-issued.v1',
+      'countypay.credit.repayment-received.v1',
+      'countypay.credit.repayment-failed.v1',
+    ])
+      expect(topics).toContain(t);
+
+    const appId = 'app_webhookcredit0000001';
+    const urls = ['http://127.0.0.1:9/credit'];
+    const at = new Date().toISOString();
+    await inTenantTransaction(ds, OTHER_TENANT, (em) =>
+      events.onAppUpdated(
+        { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: OTHER_TENANT, occurredAt: at, data: appUpdated(urls, 1, appId) },
+        em,
+      ),
+    );
+    const lineId = randomUUID();
+    const envelope = (type: string, data: object) => ({ id: randomUUID(), type, version: 1, tenantId: OTHER_TENANT, occurredAt: at, data });
+    const sent = [
+      envelope('credit.line-opened', { lineId, partnerAppId: appId, customerRef: 'cust-1', limitFen: 5_000_000, state: 'active', expiresOn: '2028-12-31', at }),
+      envelope('credit.drawdown-created', {
+        loanId: randomUUID(),
+        lineId,
+        partnerAppId: appId,
+        holdId: randomUUID(),
+        caller: 'credit',
+        paymentRef: 'SEED-1',
+        principalFen: 120_000,
+        installments: 3,
+        aprPpm: 180_000,
+        businessDate: '2026-03-10',
+        at,
+      }),
+      envelope('credit.statement-issued', {
+        statementId: randomUUID(),
+        lineId,
+        partnerAppId: appId,
+        statementDate: '2026-04-01',
+        dueDate: '2026-04-20',
+        totalDueFen: 41_206,
+        minimumPaymentFen: 5_741,
+        newDrawdownsFen: 120_000,
+        at,
+      }),
+      envelope('credit.repayment-failed', {
+        lineId,
+        partnerAppId: appId,
+        kind: 'auto_debit',
+        amountFen: 41_206,
+        reason: 'insufficient_funds',
+        businessDate: '2026-04-20',
+        at,
+      }),
+      envelope('credit.repayment-received', {
+        lineId,
+        partnerAppId: appId,
+        repaymentId: randomUUID(),
+        kind: 'auto_debit',
+        amountFen: 41_206,
+        principalFen: 39_406,
+        interestFen: 1_800,
+        feeFen: 0,
+        penaltyFen: 0,
+        businessDate: '2026-04-21',
+        at,
+      }),
+    ];
+    for (const e of sent) await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(e, em));
+    const rows = await db.admin((c) => c.query(`select event_type, body from webhook_deliveries where app_id = $1 order by created_at, event_type`, [appId]));
+    expect(rows.rows.map((r: { event_type: string }) => r.event_type).sort()).toEqual(sent.map((e) => e.type).sort());
+    const statement = rows.rows.find((r: { event_type: string }) => r.event_type === 'credit.statement-issued') as { body: string };
+    expect(JSON.parse(statement.body)).toMatchObject({
+      type: 'credit.statement-issued',
+      tenantId: OTHER_TENANT,
+      data: { lineId, totalDueFen: 41_206, minimumPaymentFen: 5_741 },
+    });
+    await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
+  });
+
   it('two dispatchers working at once attempt each due delivery exactly once', async () => {
     let openGate!: () => void;
     const rx = await receiver(0, new Promise<void>((r) => (openGate = r)));

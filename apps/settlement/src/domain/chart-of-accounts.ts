@@ -2,6 +2,13 @@
  * The chart of accounts of a tenant's ledger. Accounts are opened lazily, at their first
  * posting; a code names the account and, through its prefix, its type and normal side.
  */
+export const LOANS_RECEIVABLE = 'loans_receivable';
+export const CUSTOMER_DEPOSITS = 'customer_deposits';
+export const INTEREST_INCOME = 'interest_income';
+export const CREDIT_FEE_INCOME = 'credit_fee_income';
+export const PENALTY_INCOME = 'penalty_income';
+export const CREDIT_CLEARING = 'credit_clearing';
+
 export type AccountType = 'asset' | 'liability' | 'income';
 export type Direction = 'debit' | 'credit';
 
@@ -44,6 +51,15 @@ const PREFIXES: ReadonlyArray<readonly [string, AccountSpec]> = [
 const FIXED: ReadonlyMap<string, AccountSpec> = new Map([
   [FEE_INCOME, { type: 'income', normalSide: 'credit' }],
   [BANK_CLEARING, { type: 'asset', normalSide: 'debit' }],
+  // credit payment (ledger/credit-postings.ts): the county bank's loan book
+  [LOANS_RECEIVABLE, { type: 'asset', normalSide: 'debit' }],
+  /** the customers' deposits in core banking: debited by each repayment taken from a customer's account */
+  [CUSTOMER_DEPOSITS, { type: 'liability', normalSide: 'credit' }],
+  [INTEREST_INCOME, { type: 'income', normalSide: 'credit' }],
+  [CREDIT_FEE_INCOME, { type: 'income', normalSide: 'credit' }],
+  [PENALTY_INCOME, { type: 'income', normalSide: 'credit' }],
+  /** drawdowns paid to no named merchant, and repayments not yet applied */
+  [CREDIT_CLEARING, { type: 'liability', normalSide: 'credit' }],
 ]);
 
 /** The type and normal side of an account code; throws on a code outside the chart. */

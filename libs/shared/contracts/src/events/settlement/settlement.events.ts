@@ -2,7 +2,10 @@ import { IsIn, IsISO8601, IsOptional, IsUUID } from 'class-validator';
 import { defineEvent } from '../../envelope';
 import { IsAmountFen, type Fen } from '../../money';
 
-/** The money events the settlement ledger posts (the `type` of their envelope; `payout.succeeded` is the ledger's own payout). */
+/**
+ * The money events the settlement ledger posts (the `type` of their envelope; `payout.succeeded` is
+ * the ledger's own payout; `credit.*` are the credit service's loan book).
+ */
 export const SETTLEMENT_SOURCE_TYPES = [
   'payment.succeeded',
   'refund.succeeded',
@@ -10,6 +13,10 @@ export const SETTLEMENT_SOURCE_TYPES = [
   'split.succeeded',
   'split.released',
   'split.reversed',
+  'credit.drawdown-created',
+  'credit.drawdown-reversed',
+  'credit.drawdown-refunded',
+  'credit.repayment-received',
 ] as const;
 export type SettlementSourceType = (typeof SETTLEMENT_SOURCE_TYPES)[number];
 
@@ -33,8 +40,10 @@ export class SettlementPostedData {
   @IsUUID()
   refundId?: string;
 
+  /** absent for a credit entry with no merchant (a repayment, a drawdown paid to no named merchant) */
+  @IsOptional()
   @IsUUID()
-  merchantId!: string;
+  merchantId?: string;
 
   /** the payment or refund amount */
   @IsAmountFen()
@@ -49,4 +58,9 @@ export class SettlementPostedData {
 }
 
 /** Keyed by merchant: the order of a merchant's postings matters to its balance. */
-export const SettlementPostedV1 = defineEvent({ type: 'settlement.posted', version: 1, dataClass: SettlementPostedData, key: (d) => d.merchantId });
+export const SettlementPostedV1 = defineEvent({
+  type: 'settlement.posted',
+  version: 1,
+  dataClass: SettlementPostedData,
+  key: (d) => d.merchantId ?? d.orderId,
+});
