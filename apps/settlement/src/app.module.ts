@@ -1,11 +1,13 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentSucceededV1, RefundSucceededV1 } from '@countypay/contracts';
+import { PaymentClosedV1, PaymentFailedV1, PaymentSucceededV1, RefundFailedV1, RefundSucceededV1 } from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
 import { LedgerModule } from './ledger/ledger.module';
 import { LedgerService } from './ledger/ledger.service';
 import { PayoutsModule } from './payouts/payouts.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReportsModule } from './reports/reports.module';
 import { SettlementBatchesModule } from './settlement-batches/settlement-batches.module';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
@@ -17,16 +19,22 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
  */
 @Global()
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, ReconciliationModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,
-      useFactory: (ledger: LedgerService, tenants: OnboardingReadModel) => [
+      useFactory: (ledger: LedgerService, tenants: OnboardingReadModel, recon: ReconciliationService) => [
         ...tenants.subscriptions(),
         on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
         on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
+        // reconciliation's read model of the platform's movements (reconciliation.service.ts)
+        on(PaymentSucceededV1, async (event, em) => void (await recon.onPaymentSucceeded(event, em))),
+        on(PaymentClosedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),
+        on(PaymentFailedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),
+        on(RefundSucceededV1, async (event, em) => void (await recon.onRefund(event, em, 'succeeded'))),
+        on(RefundFailedV1, async (event, em) => void (await recon.onRefund(event, em, 'closed'))),
       ],
-      inject: [LedgerService, OnboardingReadModel],
+      inject: [LedgerService, OnboardingReadModel, ReconciliationService],
     },
   ],
   exports: [SUBSCRIPTIONS],
@@ -40,6 +48,7 @@ export class SettlementSubscriptionsModule {}
     SettlementBatchesModule,
     PayoutsModule,
     ReportsModule,
+    ReconciliationModule,
     SettlementSubscriptionsModule,
   ],
 })

@@ -5,6 +5,7 @@ import { Ledger1764202500000 } from './migrations/1764202500000-ledger';
 import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-ledger-merchant-index';
 import { SettlementBatches1765100000000 } from './migrations/1765100000000-settlement-batches';
 import { SettlementPayouts1765100200000 } from './migrations/1765100200000-settlement-payouts';
+import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   LedgerMerchantIndex1764202600000,
   SettlementBatches1765100000000,
   SettlementPayouts1765100200000,
+  Reconciliation1766400000000,
 ];
 export const entities = [];

@@ -2,7 +2,15 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import iconv from 'iconv-lite';
 import JSZip from 'jszip';
-import { alipayCsvName, alipayStatementZip, fenToYuan, statementFile, unionpayStatement, UNIONPAY_RECORD_WIDTH, type StatementEntry } from './statement-formats';
+import {
+  alipayCsvName,
+  alipayStatementZip,
+  fenToYuan,
+  statementFile,
+  unionpayStatement,
+  UNIONPAY_RECORD_WIDTH,
+  type StatementEntry,
+} from './statement-formats';
 import { applyInjections, StatementInjections } from './statement-injection';
 
 /**
@@ -103,7 +111,9 @@ describe('statement files in each channel’s own format (golden files)', () => 
     // GBK, not UTF-8: 交易 is 0xBD 0xBB 0xD2 0xD7
     expect(inside.includes(Buffer.from([0xbd, 0xbb, 0xd2, 0xd7]))).toBe(true);
     const text = iconv.decode(inside, 'gbk');
-    expect(text).toContain(`TRADE00000000000000000001,${ORDER_A},退款,TRADE_SUCCESS,2026-11-28 10:30:15,2026-11-28 10:30:15,-23.45,-23.45,${REFUND_A},REFUND0000000000000000001`);
+    expect(text).toContain(
+      `TRADE00000000000000000001,${ORDER_A},退款,TRADE_SUCCESS,2026-11-28 10:30:15,2026-11-28 10:30:15,-23.45,-23.45,${REFUND_A},REFUND0000000000000000001`,
+    );
     expect(text).toContain('#交易合计：2笔，退款合计：2笔');
   });
 

@@ -102,7 +102,18 @@ export function wechatStatement(entries: readonly StatementEntry[]): string {
 // ---------------------------------------------------------------------------------------------
 // Alipay
 
-export const ALIPAY_HEADER = ['支付宝交易号', '商户订单号', '业务类型', '交易状态', '创建时间', '完成时间', '订单金额（元）', '商家实收（元）', '退款批次号/请求号', '支付宝退款号'];
+export const ALIPAY_HEADER = [
+  '支付宝交易号',
+  '商户订单号',
+  '业务类型',
+  '交易状态',
+  '创建时间',
+  '完成时间',
+  '订单金额（元）',
+  '商家实收（元）',
+  '退款批次号/请求号',
+  '支付宝退款号',
+];
 const ALIPAY_TYPE: Record<EntryType, string> = { payment: '交易', refund: '退款', reversal: '撤销' };
 const ALIPAY_STATE: Record<EntryStatus, string> = { succeeded: 'TRADE_SUCCESS', failed: 'TRADE_FAILED', closed: 'TRADE_CLOSED', reversed: 'TRADE_CLOSED' };
 
@@ -209,9 +220,17 @@ const CORE_STATE: Record<EntryStatus, string> = { succeeded: 'S', failed: 'F', c
 export function coreBankingStatement(entries: readonly StatementEntry[], date: string): string {
   const total = entries.reduce((s, e) => s + e.amountFen, 0n);
   const lines = entries.map((e) =>
-    [date, CORE_TYPE[e.type], CORE_STATE[e.status], e.orderId, e.refundId ?? '', e.channelTradeNo, e.channelRefundNo ?? '', fenToYuan(e.amountFen), shanghaiDateTime(e.at)].join(
-      '|',
-    ),
+    [
+      date,
+      CORE_TYPE[e.type],
+      CORE_STATE[e.status],
+      e.orderId,
+      e.refundId ?? '',
+      e.channelTradeNo,
+      e.channelRefundNo ?? '',
+      fenToYuan(e.amountFen),
+      shanghaiDateTime(e.at),
+    ].join('|'),
   );
   return [`${date}|${entries.length}|${fenToYuan(total)}`, CORE_HEADER.join('|'), ...lines].join('\n') + '\n';
 }
@@ -233,8 +252,16 @@ export async function statementFile(channel: Channel, tenantId: string, date: st
     case 'alipay':
       return { body: await alipayStatementZip(entries, date), contentType: 'application/zip', filename: `alipay-${tenantId}-${ymd}.csv.zip` };
     case 'unionpay':
-      return { body: Buffer.from(unionpayStatement(entries, date, tenantId), 'ascii'), contentType: 'text/plain; charset=us-ascii', filename: `unionpay-${tenantId}-${ymd}.txt` };
+      return {
+        body: Buffer.from(unionpayStatement(entries, date, tenantId), 'ascii'),
+        contentType: 'text/plain; charset=us-ascii',
+        filename: `unionpay-${tenantId}-${ymd}.txt`,
+      };
     case 'county_bank':
-      return { body: Buffer.from(coreBankingStatement(entries, date), 'utf8'), contentType: 'text/plain; charset=utf-8', filename: `county_bank-${tenantId}-${ymd}.txt` };
+      return {
+        body: Buffer.from(coreBankingStatement(entries, date), 'utf8'),
+        contentType: 'text/plain; charset=utf-8',
+        filename: `county_bank-${tenantId}-${ymd}.txt`,
+      };
   }
 }

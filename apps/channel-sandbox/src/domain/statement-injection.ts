@@ -34,7 +34,12 @@ function targets(e: StatementEntry, i: { type: EntryType; orderId: string; refun
 }
 
 /** The statement entries with the injections applied, in order; an added row gets numbers of the channel's shape. */
-export function applyInjections(channel: Channel, entries: readonly StatementEntry[], injections: readonly StatementInjection[], dayEnd: Date): StatementEntry[] {
+export function applyInjections(
+  channel: Channel,
+  entries: readonly StatementEntry[],
+  injections: readonly StatementInjection[],
+  dayEnd: Date,
+): StatementEntry[] {
   let out = [...entries];
   for (const i of injections) {
     switch (i.kind) {

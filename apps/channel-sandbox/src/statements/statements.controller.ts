@@ -77,7 +77,13 @@ export class StatementInjectionsController {
         i = { kind: 'change_status', ...target, status: dto.status! };
         break;
       case 'add_row':
-        i = { kind: 'add_row', ...target, amountFen: BigInt(dto.amountFen!), status: dto.status!, ...(dto.channelTradeNo ? { channelTradeNo: dto.channelTradeNo } : {}) };
+        i = {
+          kind: 'add_row',
+          ...target,
+          amountFen: BigInt(dto.amountFen!),
+          status: dto.status!,
+          ...(dto.channelTradeNo ? { channelTradeNo: dto.channelTradeNo } : {}),
+        };
         break;
     }
     return injectionView(this.injections.add(dto.tenantId, dto.channel, dto.date, i));

@@ -46,7 +46,9 @@ describe('reconciliation: every class in each direction, payments and refunds', 
     ['refund', 'channel less', 300n, 299n],
   ] as const)('amount mismatch, %s, %s: each side’s amount kept on its side', (kind, _dir, platformFen, channelFen) => {
     const items = reconcile(
-      kind === 'payment' ? { platform: [pPay(4, platformFen)], channel: [cPay(4, channelFen)] } : { platform: [pRef(4, platformFen)], channel: [cRef(4, channelFen)] },
+      kind === 'payment'
+        ? { platform: [pPay(4, platformFen)], channel: [cPay(4, channelFen)] }
+        : { platform: [pRef(4, platformFen)], channel: [cRef(4, channelFen)] },
     );
     expect(items.map(brief)).toEqual([['amount_mismatch', kind, platformFen, channelFen, 'succeeded', 'succeeded']]);
   });

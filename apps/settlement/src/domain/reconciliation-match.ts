@@ -170,7 +170,9 @@ export function reconcile(input: ReconInput): ReconItem[] {
 /** The channel rows whose platform record is not among the day's: their keys, to look up on other days. */
 export function keysToLookUp(input: Pick<ReconInput, 'platform' | 'channel'>): Array<{ kind: TxnKind; key: string; channelTradeNo: string }> {
   const day = index(input.platform);
-  return input.channel.filter((c) => !day.has(`${c.kind}:${platformKey(c)}`)).map((c) => ({ kind: c.kind, key: platformKey(c), channelTradeNo: c.channelTradeNo }));
+  return input.channel
+    .filter((c) => !day.has(`${c.kind}:${platformKey(c)}`))
+    .map((c) => ({ kind: c.kind, key: platformKey(c), channelTradeNo: c.channelTradeNo }));
 }
 
 /** The platform movements of the day the statement lacks: to look for in the adjacent days' statements and by query. */
@@ -178,7 +180,8 @@ export function missingFromStatement(input: Pick<ReconInput, 'platform' | 'chann
   const onStatement = index(input.channel);
   const tradeNos = new Set(input.channel.filter((c) => c.kind === 'payment').map((c) => c.channelTradeNo));
   return input.platform.filter(
-    (p) => movedMoney(p.outcome) && !onStatement.has(`${p.kind}:${platformKey(p)}`) && !(p.kind === 'payment' && p.channelTradeNo && tradeNos.has(p.channelTradeNo)),
+    (p) =>
+      movedMoney(p.outcome) && !onStatement.has(`${p.kind}:${platformKey(p)}`) && !(p.kind === 'payment' && p.channelTradeNo && tradeNos.has(p.channelTradeNo)),
   );
 }
 

@@ -12,7 +12,15 @@ const ORDER_B = '7a2d3b5f-9e4c-4d6b-8f80-1b2c3d4e5f60';
 const REFUND_A = '0e3c9b1a-2f4d-4a6b-9c8d-7e6f5a4b3c2d';
 
 const EXPECTED: StatementRow[] = [
-  { type: 'payment', orderId: ORDER_A, refundId: null, channelTradeNo: 'TRADE00000000000000000001', channelRefundNo: null, amountFen: 12_345n, outcome: 'succeeded' },
+  {
+    type: 'payment',
+    orderId: ORDER_A,
+    refundId: null,
+    channelTradeNo: 'TRADE00000000000000000001',
+    channelRefundNo: null,
+    amountFen: 12_345n,
+    outcome: 'succeeded',
+  },
   {
     type: 'refund',
     orderId: ORDER_A,
@@ -22,8 +30,24 @@ const EXPECTED: StatementRow[] = [
     amountFen: 2_345n,
     outcome: 'succeeded',
   },
-  { type: 'payment', orderId: ORDER_B, refundId: null, channelTradeNo: 'TRADE00000000000000000002', channelRefundNo: null, amountFen: 5n, outcome: 'succeeded' },
-  { type: 'reversal', orderId: ORDER_B, refundId: null, channelTradeNo: 'TRADE00000000000000000002', channelRefundNo: null, amountFen: 5n, outcome: 'reversed' },
+  {
+    type: 'payment',
+    orderId: ORDER_B,
+    refundId: null,
+    channelTradeNo: 'TRADE00000000000000000002',
+    channelRefundNo: null,
+    amountFen: 5n,
+    outcome: 'succeeded',
+  },
+  {
+    type: 'reversal',
+    orderId: ORDER_B,
+    refundId: null,
+    channelTradeNo: 'TRADE00000000000000000002',
+    channelRefundNo: null,
+    amountFen: 5n,
+    outcome: 'reversed',
+  },
 ];
 
 describe('statement parsers (golden files of each channel)', () => {

@@ -79,8 +79,11 @@ export function parseWechat(body: Buffer): StatementRow[] {
         outcome: col(r, '退款状态') === 'SUCCESS' ? 'succeeded' : 'closed',
       };
     const paidFen = amount(ch, yuanToFen, col(r, '应结订单金额'), `row ${i + 1} 应结订单金额`);
-    if (state === 'REVOKED' && refundFen > 0n) return { ...base, type: 'reversal', refundId: null, channelRefundNo: null, amountFen: refundFen, outcome: 'reversed' };
-    const outcome: Outcome | undefined = ({ SUCCESS: 'succeeded', REVOKED: 'reversed', CLOSED: 'closed', PAYERROR: 'closed' } as Record<string, Outcome>)[state];
+    if (state === 'REVOKED' && refundFen > 0n)
+      return { ...base, type: 'reversal', refundId: null, channelRefundNo: null, amountFen: refundFen, outcome: 'reversed' };
+    const outcome: Outcome | undefined = ({ SUCCESS: 'succeeded', REVOKED: 'reversed', CLOSED: 'closed', PAYERROR: 'closed' } as Record<string, Outcome>)[
+      state
+    ];
     need(ch, outcome !== undefined, `row ${i + 1}: unknown 交易状态 ${state.slice(0, 20)}`);
     return { ...base, type: 'payment', refundId: null, channelRefundNo: null, amountFen: paidFen, outcome };
   });
@@ -111,7 +114,15 @@ export async function parseAlipay(body: Buffer): Promise<StatementRow[]> {
     need(ch, i >= 0, `missing column ${name}`);
     return i;
   };
-  const [tradeNo, orderNo, bizType, state, orderAmount, refundNo, channelRefundNo] = ['支付宝交易号', '商户订单号', '业务类型', '交易状态', '订单金额（元）', '退款批次号/请求号', '支付宝退款号'].map(idx);
+  const [tradeNo, orderNo, bizType, state, orderAmount, refundNo, channelRefundNo] = [
+    '支付宝交易号',
+    '商户订单号',
+    '业务类型',
+    '交易状态',
+    '订单金额（元）',
+    '退款批次号/请求号',
+    '支付宝退款号',
+  ].map(idx);
   return records.slice(1).map((r, i): StatementRow => {
     const signed = amount(ch, yuanToFen, r[orderAmount], `row ${i + 1} 订单金额`);
     const fen = signed < 0n ? -signed : signed;
@@ -172,7 +183,15 @@ export function parseUnionpay(body: Buffer): StatementRow[] {
     need(ch, outcome !== undefined, `record ${i + 2}: unknown response code`);
     const type = ({ '01': 'payment', '04': 'refund', '31': 'reversal' } as Record<string, RowType>)[f.txnType];
     need(ch, type !== undefined, `record ${i + 2}: unknown transaction type`);
-    return { type, orderId: f.orderId, refundId: empty(f.refundId), channelTradeNo: f.channelTradeNo, channelRefundNo: empty(f.channelRefundNo), amountFen: fen, outcome };
+    return {
+      type,
+      orderId: f.orderId,
+      refundId: empty(f.refundId),
+      channelTradeNo: f.channelTradeNo,
+      channelRefundNo: empty(f.channelRefundNo),
+      amountFen: fen,
+      outcome,
+    };
   });
   const trailer = records[records.length - 1];
   const count = Number(trailer.slice(1, 11));
@@ -231,21 +250,45 @@ export function foldStatement(rows: readonly StatementRow[]): ChannelTxn[] {
   const out: ChannelTxn[] = [];
   for (const r of rows) {
     if (r.type === 'refund') {
-      out.push({ kind: 'refund', orderId: r.orderId, refundId: r.refundId, channelTradeNo: r.channelTradeNo, channelRefundNo: r.channelRefundNo, amountFen: r.amountFen, outcome: r.outcome });
+      out.push({
+        kind: 'refund',
+        orderId: r.orderId,
+        refundId: r.refundId,
+        channelTradeNo: r.channelTradeNo,
+        channelRefundNo: r.channelRefundNo,
+        amountFen: r.amountFen,
+        outcome: r.outcome,
+      });
       continue;
     }
     const p = payments.get(r.orderId);
     if (r.type === 'reversal') {
       if (p) p.outcome = 'reversed';
       else {
-        const t: ChannelTxn = { kind: 'payment', orderId: r.orderId, refundId: null, channelTradeNo: r.channelTradeNo, channelRefundNo: null, amountFen: r.amountFen, outcome: 'reversed' };
+        const t: ChannelTxn = {
+          kind: 'payment',
+          orderId: r.orderId,
+          refundId: null,
+          channelTradeNo: r.channelTradeNo,
+          channelRefundNo: null,
+          amountFen: r.amountFen,
+          outcome: 'reversed',
+        };
         payments.set(r.orderId, t);
         out.push(t);
       }
       continue;
     }
     if (p) continue; // a payment listed twice counts once
-    const t: ChannelTxn = { kind: 'payment', orderId: r.orderId, refundId: null, channelTradeNo: r.channelTradeNo, channelRefundNo: null, amountFen: r.amountFen, outcome: r.outcome };
+    const t: ChannelTxn = {
+      kind: 'payment',
+      orderId: r.orderId,
+      refundId: null,
+      channelTradeNo: r.channelTradeNo,
+      channelRefundNo: null,
+      amountFen: r.amountFen,
+      outcome: r.outcome,
+    };
     payments.set(r.orderId, t);
     out.push(t);
   }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isBusinessDate } from '../domain/business-day';
+import { ReconciliationRepository } from '../reconciliation/reconciliation.repository';
 import { SettlementBatchesRepository } from '../settlement-batches/settlement-batches.repository';
 import type { DailyReport, DailyReportLine } from './dto/reports.dto';
 import { ReportsRepository } from './reports.repository';
@@ -28,6 +29,7 @@ export class ReportsService {
     private readonly ds: DataSource,
     private readonly repo: ReportsRepository,
     private readonly batches: SettlementBatchesRepository,
+    private readonly recon: ReconciliationRepository,
   ) {}
 
   async daily(tenantId: string, businessDate: string): Promise<DailyReport> {
@@ -78,6 +80,7 @@ export class ReportsService {
         reserveFen: n(b.reserveFen),
         ledger: { feeIncomeFen: n(ledger.feeIncomeFen), merchantPayableFen: n(ledger.merchantPayableFen), paidOutFen: n(paidOut), ties },
         currency: 'CNY',
+        openReconciliationCases: await this.recon.openCaseCount(em),
         generatedAt: new Date().toISOString(),
       };
     });
@@ -112,6 +115,7 @@ export class ReportsService {
       ['应付款(元) payouts planned (yuan)', yuan(r.payoutPlannedFen)],
       ['已付款(元) paid out (yuan)', yuan(r.paidOutFen)],
       ['付款失败 payouts failed', r.payoutsFailed],
+      ['未结差错 open reconciliation cases', r.openReconciliationCases],
     ]);
   }
 
@@ -126,6 +130,7 @@ export class ReportsService {
     ws.addRow(['应付款(元)', r.payoutPlannedFen / 100]);
     ws.addRow(['已付款(元)', r.paidOutFen / 100]);
     ws.addRow(['付款失败', r.payoutsFailed]);
+    ws.addRow(['未结差错', r.openReconciliationCases]);
     for (const c of [4, 6, 7, 8]) ws.getColumn(c).numFmt = '#,##0.00';
     return Buffer.from(await wb.xlsx.writeBuffer());
   }

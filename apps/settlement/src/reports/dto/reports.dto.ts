@@ -77,6 +77,7 @@ export class DailyReportLedgerCheck {
       reserveFen: 0,
       ledger: { feeIncomeFen: 38, merchantPayableFen: 9962, paidOutFen: 9962, ties: true },
       currency: 'CNY',
+      openReconciliationCases: 0,
       generatedAt: '2026-11-29T02:00:00.000Z',
     },
   ],
@@ -134,6 +135,11 @@ export class DailyReport {
 
   @IsIn(['CNY'])
   currency!: 'CNY';
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: "the county's reconciliation cases (差错) still open when the report was made, across every channel and date", examples: [0] })
+  openReconciliationCases!: number;
 
   @IsISO8601({ strict: true })
   generatedAt!: string;

@@ -3,7 +3,7 @@ import { defineEvent } from '../../envelope';
 import { IsAmountFen, type Fen } from '../../money';
 
 /** The money events the settlement ledger posts (the `type` of their envelope; `payout.succeeded` is the ledger's own payout). */
-export const SETTLEMENT_SOURCE_TYPES = ['payment.succeeded', 'refund.succeeded', 'payout.succeeded'] as const;
+export const SETTLEMENT_SOURCE_TYPES = ['payment.succeeded', 'refund.succeeded', 'payout.succeeded', 'reconciliation.adjustment'] as const;
 export type SettlementSourceType = (typeof SETTLEMENT_SOURCE_TYPES)[number];
 
 /** A journal entry was posted to the tenant's ledger for a money event (exactly once per source event). */
