@@ -146,6 +146,9 @@ export class ReconciliationService {
 
   async run(tenantId: string, channel: PaymentChannel, businessDate: string, actor: CaseActor): Promise<ReconciliationRun> {
     if (!isBusinessDate(businessDate)) throw new ApiError('invalid_request', 'businessDate must be a calendar date YYYY-MM-DD', 'businessDate');
+    // a statement exists for a day that has begun (and, on this platform, not before 2020)
+    if (businessDate < '2020-01-01' || businessDate > shanghaiDate(new Date()))
+      throw new ApiError('invalid_request', 'businessDate must be a day from 2020-01-01 to today (Asia/Shanghai)', 'businessDate');
     if (!PAYMENT_CHANNELS.includes(channel)) throw new ApiError('invalid_request', `channel must be one of ${PAYMENT_CHANNELS.join(', ')}`, 'channel');
     const statement = await this.statement(channel, tenantId, businessDate);
 

@@ -1709,6 +1709,163 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/reconciliation/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the county's reconciliation cases, newest first */
+        get: operations["listReconciliationCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a reconciliation case with its history */
+        get: operations["getReconciliationCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose an adjustment of the merchant's payable for a case in review (maker); a second operator approves it */
+        post: operations["proposeReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the proposed adjustment as a second county operator (checker): it is posted to the ledger once and the case resolved */
+        post: operations["approveReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the proposed adjustment: the case goes back to review */
+        post: operations["rejectReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/requery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform */
+        post: operations["requeryReconciliationCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case with a note (no posting) */
+        post: operations["resolveReconciliationCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile a channel's statement of one date against the platform's records; discrepancies become cases
+         * @description Fetches and parses the channel's statement file, matches payments and refunds by the platform's order and refund numbers and the channel's transaction id, consults the adjacent days before calling a movement one-sided, opens one case per discrepant movement and re-queries it at the channel. Idempotent: running a date again opens no second case for a movement and never doubles an adjustment.
+         */
+        post: operations["runReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's reconciliation settings */
+        get: operations["getReconciliationSettings"];
+        /** Choose what a late channel success on an order closed locally becomes: an automatic refund or a make-up order */
+        put: operations["putReconciliationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settlement/reports/daily": {
         parameters: {
             query?: never;
@@ -3448,6 +3605,7 @@ export type components = {
          *         "ties": true
          *       },
          *       "currency": "CNY",
+         *       "openReconciliationCases": 0,
          *       "generatedAt": "2026-11-29T02:00:00.000Z"
          *     }
          */
@@ -3464,6 +3622,11 @@ export type components = {
             /** @description by product and channel */
             lines: components["schemas"]["DailyReportLine"][];
             merchantCount: number;
+            /**
+             * @description the county's reconciliation cases (差错) still open when the report was made, across every channel and date
+             * @example 0
+             */
+            openReconciliationCases: number;
             /**
              * @description Σ payouts the bank made
              * @example 9962
@@ -3592,7 +3755,7 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -3757,7 +3920,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "reconciliation.adjustment";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -4202,6 +4365,18 @@ export type components = {
              */
             userId: "1234567812345678";
         };
+        ProposeAdjustmentRequest: {
+            /**
+             * @description the change of the merchant's payable in fen (positive: the merchant is owed more); see the case's suggestedAdjustmentFen
+             * @example 100
+             */
+            amountFen: number;
+            /**
+             * @description why (shown to the approving operator and kept in the history)
+             * @example 渠道实收多 1 元，经核实为渠道正确
+             */
+            reason: string;
+        };
         QrOrder: {
             /**
              * @description the amount in fen (分)
@@ -4567,6 +4742,255 @@ export type components = {
              */
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "3c9e2b71-5a4d-4f08-9b6e-2d7c1a0f8e53",
+         *       "channel": "wechat",
+         *       "kind": "payment",
+         *       "class": "amount_mismatch",
+         *       "status": "pending_review",
+         *       "businessDate": "2026-11-28",
+         *       "lastSeenDate": "2026-11-28",
+         *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+         *       "refundId": null,
+         *       "channelTradeNo": "42002026112812345678901234",
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "platformAmountFen": 10000,
+         *       "channelAmountFen": 10100,
+         *       "platformOutcome": "succeeded",
+         *       "channelOutcome": "succeeded",
+         *       "suggestedAdjustmentFen": 100,
+         *       "adjustmentFen": null,
+         *       "adjustmentReason": null,
+         *       "proposedBy": null,
+         *       "approvedBy": null,
+         *       "ledgerEntryId": null,
+         *       "resolution": null,
+         *       "requeryCount": 1,
+         *       "createdAt": "2026-11-29T02:00:00.000Z",
+         *       "updatedAt": "2026-11-29T02:00:01.000Z"
+         *     }
+         */
+        ReconciliationCase: {
+            adjustmentFen: number | null;
+            adjustmentReason: string | null;
+            approvedBy: string | null;
+            /**
+             * @description the statement date the discrepancy was first found on
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channelAmountFen: number | null;
+            /** @enum {string|null} */
+            channelOutcome: "succeeded" | "reversed" | "closed" | null;
+            channelTradeNo: string | null;
+            /**
+             * @description channel_only 长款, platform_only 短款, amount_mismatch 金额不符, status_mismatch 状态不符
+             * @example amount_mismatch
+             * @enum {string}
+             */
+            class: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /**
+             * @description the latest statement date it was seen on
+             * @example 2026-11-28
+             */
+            lastSeenDate: string;
+            /** Format: uuid */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string | null;
+            /**
+             * @description the platform's order number
+             * @example 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f
+             */
+            orderId: string;
+            platformAmountFen: number | null;
+            /** @enum {string|null} */
+            platformOutcome: "succeeded" | "reversed" | "closed" | null;
+            proposedBy: string | null;
+            refundId: string | null;
+            requeryCount: number;
+            /** @enum {string|null} */
+            resolution: "requery_matched" | "auto_refund" | "make_up_order" | "adjustment_posted" | "operator_resolved" | "matched_on_rerun" | null;
+            /**
+             * @description open → pending_review → pending_approval → resolved (a case stays open across days)
+             * @example pending_review
+             * @enum {string}
+             */
+            status: "open" | "pending_review" | "pending_approval" | "resolved";
+            /**
+             * @description for an amount mismatch: the change of the merchant's payable that would make the platform agree with the channel
+             * @example 100
+             */
+            suggestedAdjustmentFen: number | null;
+            updatedAt: string;
+        };
+        ReconciliationCaseDetail: {
+            adjustmentFen: number | null;
+            adjustmentReason: string | null;
+            approvedBy: string | null;
+            /**
+             * @description the statement date the discrepancy was first found on
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channelAmountFen: number | null;
+            /** @enum {string|null} */
+            channelOutcome: "succeeded" | "reversed" | "closed" | null;
+            channelTradeNo: string | null;
+            /**
+             * @description channel_only 长款, platform_only 短款, amount_mismatch 金额不符, status_mismatch 状态不符
+             * @example amount_mismatch
+             * @enum {string}
+             */
+            class: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+            createdAt: string;
+            /** @description the history, oldest first */
+            history: components["schemas"]["ReconciliationCaseEvent"][];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /**
+             * @description the latest statement date it was seen on
+             * @example 2026-11-28
+             */
+            lastSeenDate: string;
+            /** Format: uuid */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string | null;
+            /**
+             * @description the platform's order number
+             * @example 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f
+             */
+            orderId: string;
+            platformAmountFen: number | null;
+            /** @enum {string|null} */
+            platformOutcome: "succeeded" | "reversed" | "closed" | null;
+            proposedBy: string | null;
+            refundId: string | null;
+            requeryCount: number;
+            /** @enum {string|null} */
+            resolution: "requery_matched" | "auto_refund" | "make_up_order" | "adjustment_posted" | "operator_resolved" | "matched_on_rerun" | null;
+            /**
+             * @description open → pending_review → pending_approval → resolved (a case stays open across days)
+             * @example pending_review
+             * @enum {string}
+             */
+            status: "open" | "pending_review" | "pending_approval" | "resolved";
+            /**
+             * @description for an amount mismatch: the change of the merchant's payable that would make the platform agree with the channel
+             * @example 100
+             */
+            suggestedAdjustmentFen: number | null;
+            updatedAt: string;
+        };
+        ReconciliationCaseEvent: {
+            /**
+             * @description opened, to_review, requery, requery_matched, auto_refund, make_up_order, propose_adjustment, approve_adjustment, reject_adjustment, resolve, matched_on_rerun
+             * @example opened
+             */
+            action: string;
+            actorId: string;
+            /** @enum {string} */
+            actorType: "county" | "province" | "system";
+            at: string;
+            /** @enum {string|null} */
+            fromStatus: "open" | "pending_review" | "pending_approval" | "resolved" | null;
+            note: string | null;
+            /** @enum {string} */
+            toStatus: "open" | "pending_review" | "pending_approval" | "resolved";
+        };
+        /** @description A page of ReconciliationCase; pass nextCursor as cursor for the next page until it is null. */
+        ReconciliationCasePage: {
+            data: components["schemas"]["ReconciliationCase"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+         *       "channel": "wechat",
+         *       "businessDate": "2026-11-28",
+         *       "runCount": 1,
+         *       "statementRows": 120,
+         *       "platformRows": 121,
+         *       "matched": 118,
+         *       "channelOnly": 1,
+         *       "platformOnly": 1,
+         *       "amountMismatch": 1,
+         *       "statusMismatch": 0,
+         *       "createdAt": "2026-11-29T02:00:00.000Z",
+         *       "updatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        ReconciliationRun: {
+            amountMismatch: number;
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            /**
+             * @description 长款: on the statement, unknown to the platform
+             * @example 1
+             */
+            channelOnly: number;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            matched: number;
+            /**
+             * @description 短款: on the platform, missing from the statement (and from the adjacent days)
+             * @example 1
+             */
+            platformOnly: number;
+            /**
+             * @description the platform's movements of the date on this channel
+             * @example 121
+             */
+            platformRows: number;
+            /**
+             * @description how many times the date was reconciled (a run again changes no case it already has)
+             * @example 1
+             */
+            runCount: number;
+            /**
+             * @description movements on the channel's statement (a reversal folded into its payment)
+             * @example 120
+             */
+            statementRows: number;
+            statusMismatch: number;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "lateSuccessAction": "refund",
+         *       "updatedBy": null,
+         *       "updatedAt": null
+         *     }
+         */
+        ReconciliationSettings: {
+            /** @enum {string} */
+            lateSuccessAction: "refund" | "make_up_order";
+            updatedAt: (string) | null;
+            updatedBy: string | null;
+        };
+        ReconciliationSettingsRequest: {
+            /**
+             * @description what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order booked to the merchant
+             * @example refund
+             * @enum {string}
+             */
+            lateSuccessAction: "refund" | "make_up_order";
+        };
         RefundData: {
             amountFen: number;
             at: string;
@@ -4615,6 +5039,13 @@ export type components = {
             /** @constant */
             type: "refund.succeeded";
         };
+        RejectAdjustmentRequest: {
+            /**
+             * @description why the adjustment is rejected
+             * @example 金额有误，请重新核对
+             */
+            reason: string;
+        };
         RejectApplicationRequest: {
             /** @example 收入证明不足 */
             reason: string;
@@ -4626,11 +5057,18 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
             topic: string;
+        };
+        ResolveCaseRequest: {
+            /**
+             * @description why the case is closed (kept in its history)
+             * @example 渠道已确认重复记账，次日冲正
+             */
+            note: string;
         };
         RotateAppCredentialRequest: {
             /**
@@ -4650,6 +5088,19 @@ export type components = {
              * @example 2026-11-28
              */
             businessDate: string;
+        };
+        RunReconciliationRequest: {
+            /**
+             * @description the statement's day (Asia/Shanghai calendar day)
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /**
+             * @description the channel whose statement is reconciled
+             * @example wechat
+             * @enum {string}
+             */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
         };
         ScheduleLineView: {
             /** @example 2026-12-20 */
@@ -23119,7 +23570,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -30761,6 +31212,2298 @@ export interface operations {
             };
         };
     };
+    listReconciliationCases: {
+        parameters: {
+            query?: {
+                /** @description only cases of this channel */
+                channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+                /** @description only cases of this class */
+                class?: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description true: only unresolved cases */
+                open?: "true" | "false";
+                /** @description only cases in this status */
+                status?: "open" | "pending_review" | "pending_approval" | "resolved";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "3c9e2b71-5a4d-4f08-9b6e-2d7c1a0f8e53",
+                     *           "channel": "wechat",
+                     *           "kind": "payment",
+                     *           "class": "amount_mismatch",
+                     *           "status": "pending_review",
+                     *           "businessDate": "2026-11-28",
+                     *           "lastSeenDate": "2026-11-28",
+                     *           "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *           "refundId": null,
+                     *           "channelTradeNo": "42002026112812345678901234",
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "platformAmountFen": 10000,
+                     *           "channelAmountFen": 10100,
+                     *           "platformOutcome": "succeeded",
+                     *           "channelOutcome": "succeeded",
+                     *           "suggestedAdjustmentFen": 100,
+                     *           "adjustmentFen": null,
+                     *           "adjustmentReason": null,
+                     *           "proposedBy": null,
+                     *           "approvedBy": null,
+                     *           "ledgerEntryId": null,
+                     *           "resolution": null,
+                     *           "requeryCount": 1,
+                     *           "createdAt": "2026-11-29T02:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T02:00:01.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCasePage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    proposeReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amountFen": 100,
+                 *       "reason": "渠道实收多 1 元，经核实为渠道正确"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProposeAdjustmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approval_already_given, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "approval_already_given",
+                     *         "message": "approval already given",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "金额有误，请重新核对"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectAdjustmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requeryReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description statement_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "statement_unavailable",
+                     *         "message": "statement unavailable",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resolveReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "渠道已确认重复记账，次日冲正"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveCaseRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runReconciliation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "wechat",
+                 *       "businessDate": "2026-11-28"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RunReconciliationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+                     *       "channel": "wechat",
+                     *       "businessDate": "2026-11-28",
+                     *       "runCount": 1,
+                     *       "statementRows": 120,
+                     *       "platformRows": 121,
+                     *       "matched": 118,
+                     *       "channelOnly": 1,
+                     *       "platformOnly": 1,
+                     *       "amountMismatch": 1,
+                     *       "statusMismatch": 0,
+                     *       "createdAt": "2026-11-29T02:00:00.000Z",
+                     *       "updatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationRun"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description statement_unavailable, statement_malformed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "statement_unavailable",
+                     *         "message": "statement unavailable",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lateSuccessAction": "refund",
+                     *       "updatedBy": null,
+                     *       "updatedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationSettings"];
+                };
+            };
+            /** @description invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_tenant",
+                     *         "message": "invalid tenant",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putReconciliationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lateSuccessAction": "refund"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReconciliationSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lateSuccessAction": "refund",
+                     *       "updatedBy": null,
+                     *       "updatedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationSettings"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDailySettlementReport: {
         parameters: {
             query: {
@@ -30823,6 +33566,7 @@ export interface operations {
                      *         "ties": true
                      *       },
                      *       "currency": "CNY",
+                     *       "openReconciliationCases": 0,
                      *       "generatedAt": "2026-11-29T02:00:00.000Z"
                      *     }
                      */
