@@ -69,10 +69,10 @@ function channelOutcome(a: ChannelPaymentAnswer): Outcome {
  * consults the adjacent days for one-sided movements, and opens one case per discrepant movement
  * — once: a movement keeps its case across days and re-runs. A run's cases, their history rows
  * and their `reconciliation.*` events are one transaction. Then each new case is re-queried at the
- * channel: a statement the channel's own query contradicts is resolved; a late success on an
- * order the platform closed is refunded or made up (the tenant's choice); the rest go to
- * operator review, where an adjustment is proposed by one operator and approved by another, and
- * posted to the ledger once per case.
+ * channel: a one-sided or status case the channel's own query contradicts is resolved; a late
+ * success on an order the platform closed is refunded or made up (the tenant's choice); amount
+ * mismatches and the rest go to operator review, where an adjustment is proposed by one operator
+ * and approved by another, and posted to the ledger once per case.
  */
 @Injectable()
 export class ReconciliationService {
@@ -273,6 +273,11 @@ export class ReconciliationService {
         ? 'channel query: no such payment'
         : 'refunds are not queried';
 
+    // an amount mismatch is an operator's to review (the query's answer is kept as evidence)
+    if (c.class === 'amount_mismatch') {
+      await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried: c.kind === 'payment' });
+      return;
+    }
     // the channel's own record agrees with the platform: the statement line was wrong or late
     if (answer && c.platformOutcome && channelOutcome(answer) === c.platformOutcome && BigInt(answer.amountFen) === c.platformAmountFen) {
       await this.act(tenantId, caseId, 'requery_matched', SYSTEM, note, { requeried: true });
