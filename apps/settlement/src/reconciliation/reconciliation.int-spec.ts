@@ -340,6 +340,13 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect(malformed.body.error.code).toBe('statement_malformed');
     expect((await call('GET', `/settlement/reconciliation/cases/${randomUUID()}`, OP1)).status).toBe(404);
     expect((await call('GET', '/settlement/reconciliation/cases/not-a-uuid', OP1)).status).toBe(404);
+    const zero = await call('POST', `/settlement/reconciliation/cases/${randomUUID()}/adjustment`, OP1, { amountFen: 0, reason: 'x' });
+    expect({ status: zero.status, code: zero.body.error.code, param: zero.body.error.param }).toEqual({
+      status: 400,
+      code: 'invalid_request',
+      param: 'amountFen',
+    });
+    expect((await call('POST', '/settlement/reconciliation/runs', OP1, { channel: 'wechat', businessDate: '2999-01-01' })).status).toBe(400);
   });
 
   it('pages cases newest first across 999→1000 and 9999→10000 without loss or repeat', async () => {

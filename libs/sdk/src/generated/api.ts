@@ -4367,7 +4367,7 @@ export type components = {
         };
         ProposeAdjustmentRequest: {
             /**
-             * @description the change of the merchant's payable in fen (positive: the merchant is owed more); see the case's suggestedAdjustmentFen
+             * @description the change of the merchant's payable in fen (positive: the merchant is owed more; never 0); see the case's suggestedAdjustmentFen
              * @example 100
              */
             amountFen: number;

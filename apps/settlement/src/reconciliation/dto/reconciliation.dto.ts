@@ -1,20 +1,5 @@
 import { Type } from 'class-transformer';
-import {
-  IsArray,
-  IsIn,
-  IsInt,
-  IsISO8601,
-  IsOptional,
-  IsString,
-  IsUUID,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  MinLength,
-  NotEquals,
-  ValidateNested,
-} from 'class-validator';
+import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, Nullable, PageQuery } from '@countypay/service-kit';
 import { CASE_STATUSES, RESOLUTIONS, type CaseStatus, type Resolution } from '../../domain/recon-case-state';
@@ -74,11 +59,10 @@ export class ResolveCaseRequest {
 
 export class ProposeAdjustmentRequest {
   @IsInt()
-  @NotEquals(0)
   @Min(-MAX_FEN)
   @Max(MAX_FEN)
   @ApiSchema({
-    description: "the change of the merchant's payable in fen (positive: the merchant is owed more); see the case's suggestedAdjustmentFen",
+    description: "the change of the merchant's payable in fen (positive: the merchant is owed more; never 0); see the case's suggestedAdjustmentFen",
     examples: [100],
   })
   amountFen!: number;
