@@ -10,6 +10,8 @@ import { SettlementConfig } from '../config/settlement.config';
 import { migrations } from '../data-source';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerRepository } from '../ledger/ledger.repository';
+import type { DailyReport } from '../reports/dto/reports.dto';
+import { ReportsModule } from '../reports/reports.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { FakeChannel, type FakeStatementRow } from '../testing/fake-channel';
 import type { ReconciliationCase, ReconciliationCaseDetail, ReconciliationRun } from './dto/reconciliation.dto';
@@ -129,7 +131,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, ReconciliationModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, ReconciliationModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });
@@ -325,6 +327,16 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect((await payable(A)) - before).toBe(8_800n);
     await ok(call('POST', '/settlement/reconciliation/runs', OP1, { channel: 'county_bank', businessDate: D }));
     expect((await payable(A)) - before).toBe(8_800n);
+  });
+
+  it("the county's daily report counts its open cases (all channels and dates), in JSON and CSV", async () => {
+    const open = (await cases(OP1, 'open=true&limit=100')).length;
+    expect(open).toBeGreaterThan(0);
+    await ok(call('POST', '/settlement/cutoffs', OP1, { businessDate: D }));
+    const report = await ok<DailyReport>(call('GET', `/settlement/reports/daily?businessDate=${D}`, OP1));
+    expect(report.openReconciliationCases).toBe(open);
+    const csv = await call('GET', `/settlement/reports/daily.csv?businessDate=${D}`, OP1);
+    expect(String(csv.body)).toContain(`未结差错 open reconciliation cases,${open}`);
   });
 
   it('refuses a bad date, an unknown channel and a statement that does not parse with stable codes', async () => {
