@@ -21,6 +21,8 @@ describe('settlement API description (from the controllers)', () => {
       'GET /v1/settlement/reports/daily getDailySettlementReport',
       'GET /v1/settlement/reports/daily.csv getDailySettlementReportCsv',
       'GET /v1/settlement/reports/daily.xlsx getDailySettlementReportXlsx',
+      'GET /v1/settlement/reports/province getProvinceSettlementReport',
+      'GET /v1/settlement/reports/province.csv getProvinceSettlementReportCsv',
       'POST /v1/settlement/batches/{batchId}/abort abortSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/approvals approveSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/payouts startSettlementPayouts',
@@ -58,6 +60,8 @@ describe('settlement API description (from the controllers)', () => {
       getDailySettlementReport: operators,
       getDailySettlementReportCsv: operators,
       getDailySettlementReportXlsx: operators,
+      getProvinceSettlementReport: { kind: 'actors', actors: ['province'], scopes: [] },
+      getProvinceSettlementReportCsv: { kind: 'actors', actors: ['province'], scopes: [] },
       runReconciliation: operators,
       listReconciliationCases: operators,
       getReconciliationCase: operators,
@@ -75,7 +79,8 @@ describe('settlement API description (from the controllers)', () => {
   it('has a schema for every response (entries as a cursor page) and documents the query and path', () => {
     for (const op of api.operations) {
       // the report downloads are CSV and XLSX, every other answer a JSON schema
-      if (op.doc.operationId === 'getDailySettlementReportCsv') expect(op.response).toMatchObject({ contentType: 'text/csv' });
+      if (op.doc.operationId === 'getDailySettlementReportCsv' || op.doc.operationId === 'getProvinceSettlementReportCsv')
+        expect(op.response).toMatchObject({ contentType: 'text/csv' });
       else if (op.doc.operationId === 'getDailySettlementReportXlsx')
         expect(op.response).toMatchObject({ contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
       else expect('schemaName' in op.response).toBe(true);

@@ -10,7 +10,7 @@ import { SettlementConfig } from '../config/settlement.config';
 import { migrations } from '../data-source';
 import { LedgerModule } from '../ledger/ledger.module';
 import { LedgerRepository } from '../ledger/ledger.repository';
-import type { DailyReport } from '../reports/dto/reports.dto';
+import type { DailyReport, ProvinceReport } from '../reports/dto/reports.dto';
 import { ReportsModule } from '../reports/reports.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { FakeChannel, type FakeStatementRow } from '../testing/fake-channel';
@@ -18,9 +18,9 @@ import type { ReconciliationCase, ReconciliationCaseDetail, ReconciliationRun } 
 import { ReconciliationModule } from './reconciliation.module';
 import { ReconciliationService } from './reconciliation.service';
 
-const A = 't510122';
+const A = 't510181';
 const OTHER = 't511381';
-const PAGING = 't510123';
+const PAGING = 't510185';
 const D = '2026-11-20';
 const NEXT = '2026-11-21';
 const NOON = '2026-11-20T04:00:00.000Z'; // 12:00 in Shanghai
@@ -387,5 +387,31 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       expectedIds: ids,
     });
     expect(result.items).toBe(10_001);
+  });
+
+  it('the province roll-up lists all 99 counties with their figures and open cases, and sums them; counties may not read it', async () => {
+    const report = await ok<ProvinceReport>(call('GET', `/settlement/reports/province?businessDate=${D}`, testActors.province()));
+    expect(report.counties).toHaveLength(99);
+    const a = report.counties.find((c) => c.tenantId === A)!;
+    const own = await ok<DailyReport>(call('GET', `/settlement/reports/daily?businessDate=${D}`, OP1));
+    expect(a).toMatchObject({
+      batchStatus: own.batchStatus,
+      paymentsFen: own.totals.paymentsFen,
+      netFen: own.totals.netFen,
+      openReconciliationCases: own.openReconciliationCases,
+      ledgerTies: true,
+    });
+    expect(report.counties.find((c) => c.tenantId === PAGING)).toMatchObject({
+      batchStatus: null,
+      paymentCount: 0,
+      openReconciliationCases: 10_001,
+      ledgerTies: null,
+    });
+    expect(report.totals.openReconciliationCases).toBe(report.counties.reduce((t, c) => t + c.openReconciliationCases, 0));
+    expect(report.totals.countiesCutOff).toBe(1);
+    const csv = await call('GET', `/settlement/reports/province.csv?businessDate=${D}`, testActors.province());
+    expect(String(csv.body).trim().split('\n')).toHaveLength(1 + 99 + 1);
+    expect(String(csv.body)).toContain(`*,全省 province,,`);
+    expect((await call('GET', `/settlement/reports/province?businessDate=${D}`, OP1)).status).toBe(403);
   });
 });

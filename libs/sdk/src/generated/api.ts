@@ -1917,6 +1917,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/reports/province": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province roll-up of a business date: every county's payments, refunds, fees, net, payouts and open reconciliation cases, and the totals */
+        get: operations["getProvinceSettlementReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/province.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province roll-up as CSV (UTF-8, amounts in yuan) */
+        get: operations["getProvinceSettlementReportCsv"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/stores/{storeId}": {
         parameters: {
             query?: never;
@@ -4376,6 +4410,86 @@ export type components = {
              * @example 渠道实收多 1 元，经核实为渠道正确
              */
             reason: string;
+        };
+        /**
+         * @example {
+         *       "businessDate": "2026-11-28",
+         *       "counties": [
+         *         {
+         *           "tenantId": "t510121",
+         *           "name": "金堂农商行",
+         *           "batchStatus": "settled",
+         *           "paymentCount": 1,
+         *           "paymentsFen": 10000,
+         *           "refundCount": 0,
+         *           "refundsFen": 0,
+         *           "feesFen": 38,
+         *           "netFen": 9962,
+         *           "paidOutFen": 9962,
+         *           "openReconciliationCases": 0,
+         *           "ledgerTies": true
+         *         }
+         *       ],
+         *       "totals": {
+         *         "countiesCutOff": 1,
+         *         "paymentCount": 1,
+         *         "paymentsFen": 10000,
+         *         "refundCount": 0,
+         *         "refundsFen": 0,
+         *         "feesFen": 38,
+         *         "netFen": 9962,
+         *         "paidOutFen": 9962,
+         *         "openReconciliationCases": 0
+         *       },
+         *       "currency": "CNY",
+         *       "generatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        ProvinceReport: {
+            businessDate: string;
+            /** @description every county of the province, in the order of the reference list */
+            counties: components["schemas"]["ProvinceReportCounty"][];
+            /** @enum {string} */
+            currency: "CNY";
+            generatedAt: string;
+            totals: components["schemas"]["ProvinceReportTotals"];
+        };
+        ProvinceReportCounty: {
+            /**
+             * @description the date's batch status; null when the county has not cut the date off
+             * @example settled
+             */
+            batchStatus: string | null;
+            feesFen: number;
+            /**
+             * @description the county's report ties to its ledger (null without a batch)
+             * @example true
+             */
+            ledgerTies: boolean | null;
+            /**
+             * @description the county bank's short name
+             * @example 金堂农商行
+             */
+            name: string;
+            netFen: number;
+            openReconciliationCases: number;
+            paidOutFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            refundCount: number;
+            refundsFen: number;
+            tenantId: string;
+        };
+        ProvinceReportTotals: {
+            countiesCutOff: number;
+            feesFen: number;
+            netFen: number;
+            openReconciliationCases: number;
+            paidOutFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            refundCount: number;
+            refundsFen: number;
         };
         QrOrder: {
             /**
@@ -33855,6 +33969,324 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProvinceSettlementReport: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "businessDate": "2026-11-28",
+                     *       "counties": [
+                     *         {
+                     *           "tenantId": "t510121",
+                     *           "name": "金堂农商行",
+                     *           "batchStatus": "settled",
+                     *           "paymentCount": 1,
+                     *           "paymentsFen": 10000,
+                     *           "refundCount": 0,
+                     *           "refundsFen": 0,
+                     *           "feesFen": 38,
+                     *           "netFen": 9962,
+                     *           "paidOutFen": 9962,
+                     *           "openReconciliationCases": 0,
+                     *           "ledgerTies": true
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "countiesCutOff": 1,
+                     *         "paymentCount": 1,
+                     *         "paymentsFen": 10000,
+                     *         "refundCount": 0,
+                     *         "refundsFen": 0,
+                     *         "feesFen": 38,
+                     *         "netFen": 9962,
+                     *         "paidOutFen": 9962,
+                     *         "openReconciliationCases": 0
+                     *       },
+                     *       "currency": "CNY",
+                     *       "generatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProvinceReport"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProvinceSettlementReportCsv: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per county, then the province totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description invalid_request, unknown_field, invalid_tenant */
