@@ -90,7 +90,7 @@ export async function buildFuzzWorld(): Promise<FuzzWorld> {
       operatorId: victimOperator.operatorId,
       tenantId: FUZZ_TENANT,
       tenantCode: FUZZ_TENANT,
-      // acquiring cards, refunds and orders by number, settlement batches: ids of no object yet (the
+      // acquiring cards, refunds and orders by number, settlement batches, reconciliation cases: ids of no object yet (the
       // fuzzer checks the refusals' shape and codes; real objects are the harness's next step)
       agreementId: noSuchObject,
       orderId: noSuchObject,
@@ -98,6 +98,7 @@ export async function buildFuzzWorld(): Promise<FuzzWorld> {
       receiverId: noSuchObject,
       splitId: noSuchObject,
       batchId: noSuchObject,
+      caseId: noSuchObject,
       outTradeNo: 'FUZZ-NO-SUCH-ORDER',
     },
     sacrificial: { tenantId: SACRIFICIAL_TENANT, merchantId: pendingMerchant.merchantId, id: open.id },

@@ -292,6 +292,59 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
     expect(empty.text).toBe('channel_trade_no,order_id,type,amount_fen,status,at\n');
   });
 
+  it('serves the statement in the channel’s own format, with the day’s injected discrepancies on every download', async () => {
+    const kept = await pay('wechat', 12_345);
+    const dropped = await pay('wechat', 20_000);
+    const changed = await pay('wechat', 30_000);
+    const keptId = String(kept.json.orderId);
+    const refund = await call('POST', '/channels/wechat/refunds', { tenantId: TENANT, orderId: keptId, refundId: `rf-${keptId}`, amountFen: 345 });
+    expect(refund.json.status).toBe('succeeded');
+    const today = shanghaiIso(new Date()).slice(0, 10);
+    const inject = (body: Record<string, unknown>) =>
+      call('POST', '/admin/statement-injections', { tenantId: TENANT, channel: 'wechat', date: today, ...body });
+    expect((await inject({ kind: 'drop_row', type: 'payment', orderId: dropped.json.orderId })).status).toBe(201);
+    expect((await inject({ kind: 'change_amount', type: 'payment', orderId: changed.json.orderId, amountFen: '30001' })).status).toBe(201);
+    const ghost = randomUUID();
+    const added = await inject({ kind: 'add_row', type: 'payment', orderId: ghost, amountFen: '700', status: 'succeeded' });
+    expect(added.json).toMatchObject({ kind: 'add_row', orderId: ghost, amountFen: '700', channelTradeNo: expect.stringMatching(/^4200\d{22}$/) });
+    const bad = await inject({ kind: 'change_amount', type: 'payment', orderId: ghost, amountFen: '1.5' });
+    expect(bad.status).toBe(400);
+
+    const file = await call('GET', `/statements/wechat/${TENANT}/${today}/file`);
+    expect(file.status).toBe(200);
+    expect(file.type).toContain('text/csv');
+    const lines = file.text.split('\r\n');
+    expect(lines[0]).toBe('交易时间,微信订单号,商户订单号,交易状态,应结订单金额,微信退款单号,商户退款单号,退款金额,退款状态');
+    const of = (orderId: unknown) => lines.filter((l) => l.includes(`\`${String(orderId)},`));
+    expect(of(keptId).map((l) => l.split(',').slice(1, 9).join(','))).toEqual([
+      `\`${String(kept.json.channelTradeNo)},\`${keptId},\`SUCCESS,\`123.45,\`,\`,\`0.00,\``,
+      `\`${String(kept.json.channelTradeNo)},\`${keptId},\`REFUND,\`0.00,\`${String(refund.json.channelRefundNo)},\`rf-${keptId},\`3.45,\`SUCCESS`,
+    ]);
+    expect(of(dropped.json.orderId)).toEqual([]);
+    expect(of(changed.json.orderId)[0]).toContain(',`SUCCESS,`300.01,');
+    expect(of(ghost)[0]).toContain(',`SUCCESS,`7.00,');
+    // the same file on the next download; another tenant's statement has none of it
+    expect((await call('GET', `/statements/wechat/${TENANT}/${today}/file`)).text).toBe(file.text);
+    expect((await call('GET', `/statements/wechat/${OTHER_TENANT}/${today}/file`)).text).not.toContain(keptId);
+
+    const listed = await call('GET', `/admin/statement-injections?tenantId=${TENANT}&channel=wechat&date=${today}`);
+    expect((listed.json.data as unknown[]).length).toBe(3);
+    expect((await call('DELETE', `/admin/statement-injections?tenantId=${TENANT}&channel=wechat&date=${today}`)).json).toEqual({ cleared: 3 });
+    const clean = (await call('GET', `/statements/wechat/${TENANT}/${today}/file`)).text;
+    expect(clean).toContain(`\`${String(dropped.json.orderId)},\`SUCCESS,\`200.00,`);
+    expect(clean).not.toContain(ghost);
+
+    // Alipay: a zip of a GBK CSV
+    const zip = await fetch(`${base}/statements/alipay/${TENANT}/${today}/file`);
+    expect(zip.headers.get('content-type')).toBe('application/zip');
+    expect(
+      Buffer.from(await zip.arrayBuffer())
+        .subarray(0, 2)
+        .toString('latin1'),
+    ).toBe('PK');
+    expect((await call('GET', `/statements/wechat/${TENANT}/2026-02-30/file`)).status).toBe(400);
+  });
+
   it('names an unknown channel and a bad request', async () => {
     const unknown = await pay('paypal', 100);
     expect(unknown.status).toBe(404);

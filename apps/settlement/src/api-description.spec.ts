@@ -15,9 +15,14 @@ describe('settlement API description (from the controllers)', () => {
       'GET /v1/settlement/batches/{batchId} getSettlementBatch',
       'GET /v1/settlement/batches/{batchId}/items listSettlementBatchItems',
       'GET /v1/settlement/batches/{batchId}/payouts listSettlementPayouts',
+      'GET /v1/settlement/reconciliation/cases listReconciliationCases',
+      'GET /v1/settlement/reconciliation/cases/{caseId} getReconciliationCase',
+      'GET /v1/settlement/reconciliation/settings getReconciliationSettings',
       'GET /v1/settlement/reports/daily getDailySettlementReport',
       'GET /v1/settlement/reports/daily.csv getDailySettlementReportCsv',
       'GET /v1/settlement/reports/daily.xlsx getDailySettlementReportXlsx',
+      'GET /v1/settlement/reports/province getProvinceSettlementReport',
+      'GET /v1/settlement/reports/province.csv getProvinceSettlementReportCsv',
       'POST /v1/settlement/batches/{batchId}/abort abortSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/approvals approveSettlementBatch',
       'POST /v1/settlement/batches/{batchId}/payouts startSettlementPayouts',
@@ -26,6 +31,13 @@ describe('settlement API description (from the controllers)', () => {
       'POST /v1/settlement/merchants/{merchantId}/payout-account setMerchantPayoutAccount',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold holdMerchantPayouts',
       'POST /v1/settlement/merchants/{merchantId}/payout-hold/release releaseMerchantPayoutHold',
+      'POST /v1/settlement/reconciliation/cases/{caseId}/adjustment proposeReconciliationAdjustment',
+      'POST /v1/settlement/reconciliation/cases/{caseId}/adjustment/approve approveReconciliationAdjustment',
+      'POST /v1/settlement/reconciliation/cases/{caseId}/adjustment/reject rejectReconciliationAdjustment',
+      'POST /v1/settlement/reconciliation/cases/{caseId}/requery requeryReconciliationCase',
+      'POST /v1/settlement/reconciliation/cases/{caseId}/resolve resolveReconciliationCase',
+      'POST /v1/settlement/reconciliation/runs runReconciliation',
+      'PUT /v1/settlement/reconciliation/settings putReconciliationSettings',
     ]);
     const access = Object.fromEntries(api.operations.map((o) => [o.doc.operationId, o.access]));
     const operators = { kind: 'actors', actors: ['county', 'province'], scopes: [] };
@@ -48,19 +60,40 @@ describe('settlement API description (from the controllers)', () => {
       getDailySettlementReport: operators,
       getDailySettlementReportCsv: operators,
       getDailySettlementReportXlsx: operators,
+      getProvinceSettlementReport: { kind: 'actors', actors: ['province'], scopes: [] },
+      getProvinceSettlementReportCsv: { kind: 'actors', actors: ['province'], scopes: [] },
+      runReconciliation: operators,
+      listReconciliationCases: operators,
+      getReconciliationCase: operators,
+      requeryReconciliationCase: operators,
+      resolveReconciliationCase: operators,
+      // maker and checker are county operators (like a batch's approvals)
+      proposeReconciliationAdjustment: { kind: 'actors', actors: ['county'], scopes: [] },
+      approveReconciliationAdjustment: { kind: 'actors', actors: ['county'], scopes: [] },
+      rejectReconciliationAdjustment: { kind: 'actors', actors: ['county'], scopes: [] },
+      getReconciliationSettings: operators,
+      putReconciliationSettings: operators,
     });
   });
 
   it('has a schema for every response (entries as a cursor page) and documents the query and path', () => {
     for (const op of api.operations) {
       // the report downloads are CSV and XLSX, every other answer a JSON schema
-      if (op.doc.operationId === 'getDailySettlementReportCsv') expect(op.response).toMatchObject({ contentType: 'text/csv' });
+      if (op.doc.operationId === 'getDailySettlementReportCsv' || op.doc.operationId === 'getProvinceSettlementReportCsv')
+        expect(op.response).toMatchObject({ contentType: 'text/csv' });
       else if (op.doc.operationId === 'getDailySettlementReportXlsx')
         expect(op.response).toMatchObject({ contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' });
       else expect('schemaName' in op.response).toBe(true);
       if ('schemaName' in op.response) expect(api.schemas[op.response.schemaName]).toBeDefined();
       // an approval and a hold's release carry no body: the operator and the path say it all
-      const bodiless = ['approveSettlementBatch', 'releaseMerchantPayoutHold', 'startSettlementPayouts', 'retrySettlementPayouts'].includes(op.doc.operationId);
+      const bodiless = [
+        'approveSettlementBatch',
+        'releaseMerchantPayoutHold',
+        'startSettlementPayouts',
+        'retrySettlementPayouts',
+        'requeryReconciliationCase',
+        'approveReconciliationAdjustment',
+      ].includes(op.doc.operationId);
       if (['POST', 'PATCH', 'PUT'].includes(op.method) && !bodiless) expect(op.requestBody && api.schemas[op.requestBody.schemaName]).toBeDefined();
       if (bodiless) expect(op.requestBody).toBeUndefined();
     }

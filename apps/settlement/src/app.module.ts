@@ -4,7 +4,10 @@ import {
   CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
   CreditRepaymentReceivedV1,
+  PaymentClosedV1,
+  PaymentFailedV1,
   PaymentSucceededV1,
+  RefundFailedV1,
   RefundSucceededV1,
   SplitReleasedV1,
   SplitReversedV1,
@@ -16,6 +19,8 @@ import { entities, migrations } from './data-source';
 import { LedgerModule } from './ledger/ledger.module';
 import { LedgerService } from './ledger/ledger.service';
 import { PayoutsModule } from './payouts/payouts.module';
+import { ReconciliationModule } from './reconciliation/reconciliation.module';
+import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReportsModule } from './reports/reports.module';
 import { SettlementBatchesModule } from './settlement-batches/settlement-batches.module';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
@@ -27,11 +32,11 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
  */
 @Global()
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, ReconciliationModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,
-      useFactory: (ledger: LedgerService, tenants: OnboardingReadModel) => [
+      useFactory: (ledger: LedgerService, tenants: OnboardingReadModel, recon: ReconciliationService) => [
         ...tenants.subscriptions(),
         on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
         on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
@@ -43,8 +48,14 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         on(CreditDrawdownReversedV1, async (event, em) => void (await ledger.onCreditDrawdownReversed(event, em))),
         on(CreditDrawdownRefundedV1, async (event, em) => void (await ledger.onCreditDrawdownRefunded(event, em))),
         on(CreditRepaymentReceivedV1, async (event, em) => void (await ledger.onCreditRepaymentReceived(event, em))),
+        // reconciliation's read model of the platform's movements (reconciliation.service.ts)
+        on(PaymentSucceededV1, async (event, em) => void (await recon.onPaymentSucceeded(event, em))),
+        on(PaymentClosedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),
+        on(PaymentFailedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),
+        on(RefundSucceededV1, async (event, em) => void (await recon.onRefund(event, em, 'succeeded'))),
+        on(RefundFailedV1, async (event, em) => void (await recon.onRefund(event, em, 'closed'))),
       ],
-      inject: [LedgerService, OnboardingReadModel],
+      inject: [LedgerService, OnboardingReadModel, ReconciliationService],
     },
   ],
   exports: [SUBSCRIPTIONS],
@@ -58,6 +69,7 @@ export class SettlementSubscriptionsModule {}
     SettlementBatchesModule,
     PayoutsModule,
     ReportsModule,
+    ReconciliationModule,
     SettlementSubscriptionsModule,
   ],
 })

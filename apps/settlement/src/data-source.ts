@@ -7,6 +7,8 @@ import { SettlementBatches1765100000000 } from './migrations/1765100000000-settl
 import { SettlementPayouts1765100200000 } from './migrations/1765100200000-settlement-payouts';
 import { SplitSourceTypes1766200100000 } from './migrations/1766200100000-split-source-types';
 import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-ledger';
+import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
+import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledger-source-types';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -18,5 +20,7 @@ export const migrations = [
   SettlementPayouts1765100200000,
   SplitSourceTypes1766200100000,
   CreditLedger1766300000000,
+  Reconciliation1766400000000,
+  LedgerSourceTypes1766900000000,
 ];
 export const entities = [];

@@ -82,6 +82,7 @@ const PARAMS: Record<string, ParamRule> = {
   orderId: { id: () => NO_SUCH_OBJECT, visibility: { acquiring: 'tenant' } },
   outTradeNo: { id: () => 'SWEEP-NO-SUCH-ORDER', visibility: { acquiring: 'app' } },
   batchId: { id: () => NO_SUCH_OBJECT, visibility: { settlement: 'operators' } },
+  caseId: { id: () => NO_SUCH_OBJECT, visibility: { settlement: 'operators' } },
 };
 /** The `id` of an acquiring order or a credit object (no such object yet: see above). */
 const ID_BY_SERVICE: Record<string, () => string> = { acquiring: () => NO_SUCH_OBJECT, credit: () => NO_SUCH_OBJECT };

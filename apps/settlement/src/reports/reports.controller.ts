@@ -1,7 +1,7 @@
 import { Controller, Get, Header, Query, Res } from '@nestjs/common';
 import type { Response } from 'express';
 import { actorTenant, ApiOperation, Auth, Authenticated, type Actor } from '@countypay/service-kit';
-import { DailyReport, DailyReportQuery } from './dto/reports.dto';
+import { DailyReport, DailyReportQuery, ProvinceReport } from './dto/reports.dto';
 import { ReportsService } from './reports.service';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
@@ -49,5 +49,31 @@ export class ReportsController {
   async xlsx(@Auth() actor: Actor, @Query() q: DailyReportQuery, @Res() res: Response): Promise<void> {
     const body = await this.reports.dailyXlsx(actorTenant(actor), q.businessDate);
     res.type(XLSX).attachment(`settlement-${q.businessDate}.xlsx`).send(body);
+  }
+
+  @Get('province')
+  @Authenticated({ actors: ['province'] })
+  @ApiOperation({
+    operationId: 'getProvinceSettlementReport',
+    summary: "The province roll-up of a business date: every county's payments, refunds, fees, net, payouts and open reconciliation cases, and the totals",
+    tag: 'Settlement',
+    response: ProvinceReport,
+  })
+  province(@Query() q: DailyReportQuery): Promise<ProvinceReport> {
+    return this.reports.province(q.businessDate);
+  }
+
+  @Get('province.csv')
+  @Authenticated({ actors: ['province'] })
+  @Header('cache-control', 'no-store')
+  @ApiOperation({
+    operationId: 'getProvinceSettlementReportCsv',
+    summary: 'The province roll-up as CSV (UTF-8, amounts in yuan)',
+    tag: 'Settlement',
+    response: { contentType: 'text/csv', description: 'one row per county, then the province totals' },
+  })
+  async provinceCsv(@Query() q: DailyReportQuery, @Res() res: Response): Promise<void> {
+    const body = await this.reports.provinceCsv(q.businessDate);
+    res.type('text/csv; charset=utf-8').attachment(`settlement-province-${q.businessDate}.csv`).send(body);
   }
 }

@@ -2,11 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { stringify } from 'csv-stringify/sync';
 import ExcelJS from 'exceljs';
 import { DataSource } from 'typeorm';
-import { ApiError } from '@countypay/contracts';
+import { ApiError, COUNTIES } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isBusinessDate } from '../domain/business-day';
+import { ReconciliationRepository } from '../reconciliation/reconciliation.repository';
 import { SettlementBatchesRepository } from '../settlement-batches/settlement-batches.repository';
-import type { DailyReport, DailyReportLine } from './dto/reports.dto';
+import type { DailyReport, DailyReportLine, ProvinceReport, ProvinceReportCounty } from './dto/reports.dto';
 import { ReportsRepository } from './reports.repository';
 
 function n(v: bigint): number {
@@ -28,6 +29,7 @@ export class ReportsService {
     private readonly ds: DataSource,
     private readonly repo: ReportsRepository,
     private readonly batches: SettlementBatchesRepository,
+    private readonly recon: ReconciliationRepository,
   ) {}
 
   async daily(tenantId: string, businessDate: string): Promise<DailyReport> {
@@ -78,9 +80,92 @@ export class ReportsService {
         reserveFen: n(b.reserveFen),
         ledger: { feeIncomeFen: n(ledger.feeIncomeFen), merchantPayableFen: n(ledger.merchantPayableFen), paidOutFen: n(paidOut), ties },
         currency: 'CNY',
+        openReconciliationCases: await this.recon.openCaseCount(em),
         generatedAt: new Date().toISOString(),
       };
     });
+  }
+
+  /**
+   * The province roll-up of a business date: every county's figures from its own daily report (each
+   * read in that county's own transaction, row-level security as for its operators), a county
+   * without a batch for the date listed with zeros, and the province's totals.
+   */
+  async province(businessDate: string): Promise<ProvinceReport> {
+    if (!isBusinessDate(businessDate)) throw new ApiError('invalid_request', 'businessDate must be a calendar date YYYY-MM-DD', 'businessDate');
+    const counties: ProvinceReportCounty[] = [];
+    for (const c of COUNTIES) {
+      let r: DailyReport | undefined;
+      try {
+        r = await this.daily(c.tenantId, businessDate);
+      } catch (e) {
+        if (!(e instanceof ApiError && e.code === 'not_found')) throw e;
+      }
+      const open = r ? r.openReconciliationCases : await inTenantTransaction(this.ds, c.tenantId, (em) => this.recon.openCaseCount(em));
+      counties.push({
+        tenantId: c.tenantId,
+        name: c.shortName,
+        batchStatus: r?.batchStatus ?? null,
+        paymentCount: r?.totals.paymentCount ?? 0,
+        paymentsFen: r?.totals.paymentsFen ?? 0,
+        refundCount: r?.totals.refundCount ?? 0,
+        refundsFen: r?.totals.refundsFen ?? 0,
+        feesFen: r?.totals.feesFen ?? 0,
+        netFen: r?.totals.netFen ?? 0,
+        paidOutFen: r?.paidOutFen ?? 0,
+        openReconciliationCases: open,
+        ledgerTies: r ? r.ledger.ties : null,
+      });
+    }
+    const sum = (pick: (c: ProvinceReportCounty) => number): number => counties.reduce((t, c) => t + pick(c), 0);
+    return {
+      businessDate,
+      counties,
+      totals: {
+        countiesCutOff: counties.filter((c) => c.batchStatus !== null).length,
+        paymentCount: sum((c) => c.paymentCount),
+        paymentsFen: sum((c) => c.paymentsFen),
+        refundCount: sum((c) => c.refundCount),
+        refundsFen: sum((c) => c.refundsFen),
+        feesFen: sum((c) => c.feesFen),
+        netFen: sum((c) => c.netFen),
+        paidOutFen: sum((c) => c.paidOutFen),
+        openReconciliationCases: sum((c) => c.openReconciliationCases),
+      },
+      currency: 'CNY',
+      generatedAt: new Date().toISOString(),
+    };
+  }
+
+  async provinceCsv(businessDate: string): Promise<string> {
+    const r = await this.province(businessDate);
+    const header = [
+      '县 county',
+      '名称 name',
+      '批次状态 batch',
+      '支付笔数 payments',
+      '支付金额(元) payments (yuan)',
+      '退款笔数 refunds',
+      '退款金额(元) refunds (yuan)',
+      '手续费(元) fees (yuan)',
+      '净额(元) net (yuan)',
+      '已付款(元) paid out (yuan)',
+      '未结差错 open cases',
+    ];
+    const row = (c: Omit<ProvinceReportCounty, 'ledgerTies'>): Array<string | number> => [
+      c.tenantId,
+      c.name,
+      c.batchStatus ?? '',
+      c.paymentCount,
+      yuan(c.paymentsFen),
+      c.refundCount,
+      yuan(c.refundsFen),
+      yuan(c.feesFen),
+      yuan(c.netFen),
+      yuan(c.paidOutFen),
+      c.openReconciliationCases,
+    ];
+    return stringify([header, ...r.counties.map(row), row({ ...r.totals, tenantId: '*', name: '全省 province', batchStatus: null })]);
   }
 
   async dailyCsv(tenantId: string, businessDate: string): Promise<string> {
@@ -112,6 +197,7 @@ export class ReportsService {
       ['应付款(元) payouts planned (yuan)', yuan(r.payoutPlannedFen)],
       ['已付款(元) paid out (yuan)', yuan(r.paidOutFen)],
       ['付款失败 payouts failed', r.payoutsFailed],
+      ['未结差错 open reconciliation cases', r.openReconciliationCases],
     ]);
   }
 
@@ -126,6 +212,7 @@ export class ReportsService {
     ws.addRow(['应付款(元)', r.payoutPlannedFen / 100]);
     ws.addRow(['已付款(元)', r.paidOutFen / 100]);
     ws.addRow(['付款失败', r.payoutsFailed]);
+    ws.addRow(['未结差错', r.openReconciliationCases]);
     for (const c of [4, 6, 7, 8]) ws.getColumn(c).numFmt = '#,##0.00';
     return Buffer.from(await wb.xlsx.writeBuffer());
   }

@@ -855,23 +855,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/credit/drawdowns/{id}/refunds": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /** Refund a drawdown, full or partial, before or after billing: principal first (the billed installments, then the last ones), the interest on the refunded principal returned pro rata */
-        post: operations["refundCreditDrawdown"];
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/credit/drawdowns/{id}/reverse": {
         parameters: {
             query?: never;
@@ -889,23 +872,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/credit/lines": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** Credit lines, newest first (cursor pages): a partner app's own customers', or the county's for its operators */
-        get: operations["listCreditLines"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/credit/lines/{id}": {
         parameters: {
             query?: never;
@@ -915,23 +881,6 @@ export type paths = {
         };
         /** A credit line: limit, held, drawn and available credit */
         get: operations["getCreditLine"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/lines/{id}/drawdowns": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The drawdowns (loans) of a credit line with their schedules, newest first */
-        get: operations["listCreditDrawdowns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1008,40 +957,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/credit/lines/{id}/statements": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A credit line's statements, newest first (cursor pages) */
-        get: operations["listCreditStatements"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/overdue-loans": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The county's overdue loans, longest overdue first (operators) */
-        get: operations["listOverdueCreditLoans"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/credit/products": {
         parameters: {
             query?: never;
@@ -1077,23 +992,6 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
-    "/v1/credit/reports/classification": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** The county's loan book by five-category classification: counts and outstanding principal (operators) */
-        get: operations["getCreditClassificationReport"];
-        put?: never;
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "/v1/credit/settings": {
         parameters: {
             query?: never;
@@ -1105,23 +1003,6 @@ export type paths = {
         get: operations["getCreditSettings"];
         /** Change the county's APR ceiling, unsecured cap or freeze threshold (audited) */
         put: operations["updateCreditSettings"];
-        post?: never;
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "/v1/credit/statements/{id}": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        /** A statement: the installments billed, what is owed, the minimum payment and the due date */
-        get: operations["getCreditStatement"];
-        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1828,6 +1709,163 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/settlement/reconciliation/cases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the county's reconciliation cases, newest first */
+        get: operations["listReconciliationCases"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Get a reconciliation case with its history */
+        get: operations["getReconciliationCase"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Propose an adjustment of the merchant's payable for a case in review (maker); a second operator approves it */
+        post: operations["proposeReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment/approve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Approve the proposed adjustment as a second county operator (checker): it is posted to the ledger once and the case resolved */
+        post: operations["approveReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/adjustment/reject": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Reject the proposed adjustment: the case goes back to review */
+        post: operations["rejectReconciliationAdjustment"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/requery": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform */
+        post: operations["requeryReconciliationCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/cases/{caseId}/resolve": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Close a case with a note (no posting) */
+        post: operations["resolveReconciliationCase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/runs": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reconcile a channel's statement of one date against the platform's records; discrepancies become cases
+         * @description Fetches and parses the channel's statement file, matches payments and refunds by the platform's order and refund numbers and the channel's transaction id, consults the adjacent days before calling a movement one-sided, opens one case per discrepant movement and re-queries it at the channel. Idempotent: running a date again opens no second case for a movement and never doubles an adjustment.
+         */
+        post: operations["runReconciliation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reconciliation/settings": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's reconciliation settings */
+        get: operations["getReconciliationSettings"];
+        /** Choose what a late channel success on an order closed locally becomes: an automatic refund or a make-up order */
+        put: operations["putReconciliationSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/settlement/reports/daily": {
         parameters: {
             query?: never;
@@ -1871,6 +1909,40 @@ export type paths = {
         };
         /** The daily settlement report as an Excel workbook */
         get: operations["getDailySettlementReportXlsx"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/province": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province roll-up of a business date: every county's payments, refunds, fees, net, payouts and open reconciliation cases, and the totals */
+        get: operations["getProvinceSettlementReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/settlement/reports/province.csv": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The province roll-up as CSV (UTF-8, amounts in yuan) */
+        get: operations["getProvinceSettlementReportCsv"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1966,334 +2038,6 @@ export type paths = {
     };
 };
 export type webhooks = {
-    "credit.drawdown-created": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.drawdown-created, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditDrawdownCreatedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.drawdown-refunded": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.drawdown-refunded, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditDrawdownRefundedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.drawdown-reversed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.drawdown-reversed, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditDrawdownReversedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.line-changed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.line-changed, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditLineChangedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.line-opened": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.line-opened, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditLineOpenedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.repayment-failed": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.repayment-failed, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditRepaymentFailedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.repayment-received": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.repayment-received, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditRepaymentReceivedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
-    "credit.statement-issued": {
-        parameters: {
-            query?: never;
-            header?: never;
-            path?: never;
-            cookie?: never;
-        };
-        get?: never;
-        put?: never;
-        /**
-         * credit.statement-issued, POSTed to the app's callback URLs
-         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
-         */
-        post: {
-            parameters: {
-                query?: never;
-                header?: never;
-                path?: never;
-                cookie?: never;
-            };
-            requestBody: {
-                content: {
-                    "application/json": components["schemas"]["CreditStatementIssuedEvent"];
-                };
-            };
-            responses: {
-                /** @description received; anything else is retried on the published schedule */
-                "2XX": {
-                    headers: {
-                        [name: string]: unknown;
-                    };
-                    content?: never;
-                };
-            };
-        };
-        delete?: never;
-        options?: never;
-        head?: never;
-        patch?: never;
-        trace?: never;
-    };
     "payment.closed": {
         parameters: {
             query?: never;
@@ -2993,30 +2737,6 @@ export type components = {
             /** @example 金堂脐橙 5kg ×2 */
             subject: string;
         };
-        ClassificationCategory: {
-            /** @example Substandard */
-            labelEn: string;
-            /**
-             * @description 五级分类 (Chinese first)
-             * @example 次级
-             */
-            labelZh: string;
-            /**
-             * @example substandard
-             * @enum {string}
-             */
-            loanClass: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
-            /**
-             * @description active loans in the class
-             * @example 3
-             */
-            loans: number;
-            /**
-             * @description their outstanding principal, in fen
-             * @example 2400000
-             */
-            outstandingPrincipalFen: number;
-        };
         ConsentRequest: {
             /** @example 123456 */
             smsCode: string;
@@ -3632,24 +3352,6 @@ export type components = {
              */
             state: "awaiting_consent" | "pending" | "approved" | "rejected";
         };
-        /** @description The county's loan book by five-category classification (正常/关注/次级/可疑/损失): counts and balances */
-        CreditClassificationReport: {
-            /** @example 2026-12-01T08:00:00.000Z */
-            asOf: string;
-            /**
-             * @description the county's business date
-             * @example 2026-12-01
-             */
-            businessDate: string;
-            /** @description all five classes, in order, zero when empty */
-            categories: components["schemas"]["ClassificationCategory"][];
-            /** @example t510121 */
-            tenantId: string;
-            /** @example 42 */
-            totalLoans: number;
-            /** @example 52000000 */
-            totalOutstandingPrincipalFen: number;
-        };
         CreditDrawdown: {
             /** @example 18.00% */
             aprPercent: string;
@@ -3688,114 +3390,6 @@ export type components = {
             schedule: components["schemas"]["InstallmentView"][];
             /** @enum {string} */
             state: "active" | "paid_off" | "reversed";
-        };
-        /** @description The body of a credit.drawdown-created webhook */
-        CreditDrawdownCreatedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditDrawdownData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.drawdown-created";
-        };
-        CreditDrawdownData: {
-            aprPpm: number;
-            at: string;
-            businessDate: string;
-            /** @enum {string} */
-            caller: "credit" | "acquiring" | "qr-payment";
-            /** Format: uuid */
-            holdId: string;
-            installments: number;
-            /** Format: uuid */
-            lineId: string;
-            /** Format: uuid */
-            loanId: string;
-            /** Format: uuid */
-            merchantId?: string;
-            partnerAppId?: string;
-            paymentRef: string;
-            principalFen: number;
-        };
-        /** @description A page of CreditDrawdown; pass nextCursor as cursor for the next page until it is null. */
-        CreditDrawdownPage: {
-            data: components["schemas"]["CreditDrawdown"][];
-            nextCursor: string | null;
-        };
-        /** @description A refund of a drawdown, before or after billing: the principal refunded reduces the billed installments first (it credits the statement), then the last ones; the interest on it is returned pro rata */
-        CreditDrawdownRefund: {
-            /** @example 2026-04-05 */
-            businessDate: string;
-            /** @description the drawdown after the refund */
-            drawdown: components["schemas"]["CreditDrawdown"];
-            /**
-             * @description unpaid interest no longer owed, in fen
-             * @example 1809
-             */
-            interestReturnedFen: number;
-            /** @example SEED-20261129-0001-R1 */
-            outRefundNo: string;
-            /**
-             * @description principal refunded, in fen
-             * @example 60000
-             */
-            principalFen: number;
-            /**
-             * Format: uuid
-             * @example 6c5b4a39-2817-4f6e-8d5c-4b3a29180716
-             */
-            refundId: string;
-        };
-        CreditDrawdownRefundData: {
-            at: string;
-            businessDate: string;
-            interestReturnedFen: number;
-            /** Format: uuid */
-            lineId: string;
-            /** Format: uuid */
-            loanId: string;
-            /** Format: uuid */
-            merchantId?: string;
-            partnerAppId?: string;
-            principalFen: number;
-            /** Format: uuid */
-            refundId: string;
-        };
-        /** @description The body of a credit.drawdown-refunded webhook */
-        CreditDrawdownRefundedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditDrawdownRefundData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.drawdown-refunded";
-        };
-        /** @description The body of a credit.drawdown-reversed webhook */
-        CreditDrawdownReversedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditDrawdownData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.drawdown-reversed";
         };
         CreditLine: {
             /**
@@ -3841,53 +3435,6 @@ export type components = {
             state: "active" | "frozen" | "closed";
             /** @example 逾期冻结 */
             stateReason: string | null;
-        };
-        /** @description The body of a credit.line-changed webhook */
-        CreditLineChangedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditLineData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.line-changed";
-        };
-        CreditLineData: {
-            at: string;
-            customerRef: string;
-            expiresOn: string;
-            limitFen: number;
-            /** Format: uuid */
-            lineId: string;
-            partnerAppId: string;
-            reason?: string;
-            /** @enum {string} */
-            state: "active" | "frozen" | "closed";
-        };
-        /** @description The body of a credit.line-opened webhook */
-        CreditLineOpenedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditLineData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.line-opened";
-        };
-        /** @description A page of CreditLine; pass nextCursor as cursor for the next page until it is null. */
-        CreditLinePage: {
-            data: components["schemas"]["CreditLine"][];
-            nextCursor: string | null;
         };
         CreditProduct: {
             /**
@@ -4033,53 +3580,6 @@ export type components = {
             /** @example manual:RP-20261129-0001 */
             reference: string;
         };
-        CreditRepaymentData: {
-            amountFen: number;
-            at: string;
-            businessDate: string;
-            feeFen?: number;
-            interestFen?: number;
-            /** @enum {string} */
-            kind: "manual" | "payoff" | "auto_debit";
-            /** Format: uuid */
-            lineId: string;
-            partnerAppId?: string;
-            penaltyFen?: number;
-            principalFen?: number;
-            reason?: string;
-            /** Format: uuid */
-            repaymentId?: string;
-        };
-        /** @description The body of a credit.repayment-failed webhook */
-        CreditRepaymentFailedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditRepaymentData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.repayment-failed";
-        };
-        /** @description The body of a credit.repayment-received webhook */
-        CreditRepaymentReceivedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditRepaymentData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.repayment-received";
-        };
         CreditSettings: {
             /** @example 2400 */
             aprCeilingBp: number;
@@ -4097,131 +3597,6 @@ export type components = {
              * @example 20000000
              */
             unsecuredCapFen: number;
-        };
-        /** @description A credit line's statement of one cycle (账单): the installments it bills, what is owed, the minimum payment and the due date */
-        CreditStatement: {
-            /** @example 2026-12-01T00:00:03.120Z */
-            createdAt: string;
-            /**
-             * @description pay by this date (到期还款日)
-             * @example 2026-12-20
-             */
-            dueDate: string;
-            /** @example 0 */
-            feeFen: number;
-            /**
-             * Format: uuid
-             * @example 7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908
-             */
-            id: string;
-            /** @example 1800 */
-            interestFen: number;
-            items: components["schemas"]["CreditStatementItem"][];
-            /**
-             * Format: uuid
-             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
-             */
-            lineId: string;
-            /**
-             * @description the minimum payment (最低还款额): interest, fees and penalty plus the product's share of the principal
-             * @example 5741
-             */
-            minimumPaymentFen: number;
-            /**
-             * @description drawdowns made in the cycle
-             * @example 1
-             */
-            newDrawdownCount: number;
-            /**
-             * @description principal drawn in the cycle, in fen
-             * @example 120000
-             */
-            newDrawdownsFen: number;
-            /**
-             * @description penalty interest owed, in fen
-             * @example 0
-             */
-            penaltyFen: number;
-            /**
-             * @description the first day of the cycle
-             * @example 2026-11-02
-             */
-            periodStart: string;
-            /**
-             * @description principal owed as of the statement (billed and overdue installments), in fen
-             * @example 39406
-             */
-            principalFen: number;
-            /**
-             * @description the business date the statement was issued (账单日)
-             * @example 2026-12-01
-             */
-            statementDate: string;
-            /**
-             * @description everything owed as of the statement, in fen
-             * @example 41206
-             */
-            totalDueFen: number;
-        };
-        CreditStatementData: {
-            at: string;
-            dueDate: string;
-            /** Format: uuid */
-            lineId: string;
-            minimumPaymentFen: number;
-            newDrawdownsFen: number;
-            partnerAppId?: string;
-            statementDate: string;
-            /** Format: uuid */
-            statementId: string;
-            totalDueFen: number;
-        };
-        /** @description The body of a credit.statement-issued webhook */
-        CreditStatementIssuedEvent: {
-            /** @description unix seconds */
-            created: number;
-            data: components["schemas"]["CreditStatementData"];
-            /**
-             * Format: uuid
-             * @description the event id, also the webhook-id header: deduplicate on it
-             */
-            id: string;
-            /** @example t510121 */
-            tenantId: string;
-            /** @constant */
-            type: "credit.statement-issued";
-        };
-        CreditStatementItem: {
-            /** @example 2026-12-20 */
-            dueDate: string;
-            /**
-             * @description in fen
-             * @example 0
-             */
-            feeFen: number;
-            /**
-             * @description in fen (0 for an interest-free single-payment purchase)
-             * @example 1800
-             */
-            interestFen: number;
-            /**
-             * Format: uuid
-             * @description the drawdown (loan) the installment belongs to
-             * @example 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d
-             */
-            loanId: string;
-            /** @example 1 */
-            period: number;
-            /**
-             * @description in fen
-             * @example 39406
-             */
-            principalFen: number;
-        };
-        /** @description A page of CreditStatement; pass nextCursor as cursor for the next page until it is null. */
-        CreditStatementPage: {
-            data: components["schemas"]["CreditStatement"][];
-            nextCursor: string | null;
         };
         /**
          * @example {
@@ -4264,6 +3639,7 @@ export type components = {
          *         "ties": true
          *       },
          *       "currency": "CNY",
+         *       "openReconciliationCases": 0,
          *       "generatedAt": "2026-11-29T02:00:00.000Z"
          *     }
          */
@@ -4280,6 +3656,11 @@ export type components = {
             /** @description by product and channel */
             lines: components["schemas"]["DailyReportLine"][];
             merchantCount: number;
+            /**
+             * @description the county's reconciliation cases (差错) still open when the report was made, across every channel and date
+             * @example 0
+             */
+            openReconciliationCases: number;
             /**
              * @description Σ payouts the bank made
              * @example 9962
@@ -4408,7 +3789,7 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -4541,20 +3922,14 @@ export type components = {
             feeRateBp: number | null;
             /** Format: uuid */
             id: string;
-            /**
-             * Format: uuid
-             * @description the merchant; null for a credit entry without one (a repayment, a drawdown paid to no named merchant)
-             */
-            merchantId: string | null;
+            /** Format: uuid */
+            merchantId: string;
             /**
              * @description when the payment or refund succeeded
              * @example 2026-11-29T05:59:58.412Z
              */
             occurredAt: string;
-            /**
-             * Format: uuid
-             * @description the payment order; the payout for a payout; the loan (drawdown) or the repayment for a credit entry
-             */
+            /** Format: uuid */
             orderId: string;
             /**
              * @description when the entry was posted to the ledger
@@ -4579,7 +3954,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.repayment-received";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "reconciliation.adjustment";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -5024,6 +4399,98 @@ export type components = {
              */
             userId: "1234567812345678";
         };
+        ProposeAdjustmentRequest: {
+            /**
+             * @description the change of the merchant's payable in fen (positive: the merchant is owed more; never 0); see the case's suggestedAdjustmentFen
+             * @example 100
+             */
+            amountFen: number;
+            /**
+             * @description why (shown to the approving operator and kept in the history)
+             * @example 渠道实收多 1 元，经核实为渠道正确
+             */
+            reason: string;
+        };
+        /**
+         * @example {
+         *       "businessDate": "2026-11-28",
+         *       "counties": [
+         *         {
+         *           "tenantId": "t510121",
+         *           "name": "金堂农商行",
+         *           "batchStatus": "settled",
+         *           "paymentCount": 1,
+         *           "paymentsFen": 10000,
+         *           "refundCount": 0,
+         *           "refundsFen": 0,
+         *           "feesFen": 38,
+         *           "netFen": 9962,
+         *           "paidOutFen": 9962,
+         *           "openReconciliationCases": 0,
+         *           "ledgerTies": true
+         *         }
+         *       ],
+         *       "totals": {
+         *         "countiesCutOff": 1,
+         *         "paymentCount": 1,
+         *         "paymentsFen": 10000,
+         *         "refundCount": 0,
+         *         "refundsFen": 0,
+         *         "feesFen": 38,
+         *         "netFen": 9962,
+         *         "paidOutFen": 9962,
+         *         "openReconciliationCases": 0
+         *       },
+         *       "currency": "CNY",
+         *       "generatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        ProvinceReport: {
+            businessDate: string;
+            /** @description every county of the province, in the order of the reference list */
+            counties: components["schemas"]["ProvinceReportCounty"][];
+            /** @enum {string} */
+            currency: "CNY";
+            generatedAt: string;
+            totals: components["schemas"]["ProvinceReportTotals"];
+        };
+        ProvinceReportCounty: {
+            /**
+             * @description the date's batch status; null when the county has not cut the date off
+             * @example settled
+             */
+            batchStatus: string | null;
+            feesFen: number;
+            /**
+             * @description the county's report ties to its ledger (null without a batch)
+             * @example true
+             */
+            ledgerTies: boolean | null;
+            /**
+             * @description the county bank's short name
+             * @example 金堂农商行
+             */
+            name: string;
+            netFen: number;
+            openReconciliationCases: number;
+            paidOutFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            refundCount: number;
+            refundsFen: number;
+            tenantId: string;
+        };
+        ProvinceReportTotals: {
+            countiesCutOff: number;
+            feesFen: number;
+            netFen: number;
+            openReconciliationCases: number;
+            paidOutFen: number;
+            paymentCount: number;
+            paymentsFen: number;
+            refundCount: number;
+            refundsFen: number;
+        };
         QrOrder: {
             /**
              * @description the amount in fen (分)
@@ -5389,6 +4856,255 @@ export type components = {
              */
             reason: string;
         };
+        /**
+         * @example {
+         *       "id": "3c9e2b71-5a4d-4f08-9b6e-2d7c1a0f8e53",
+         *       "channel": "wechat",
+         *       "kind": "payment",
+         *       "class": "amount_mismatch",
+         *       "status": "pending_review",
+         *       "businessDate": "2026-11-28",
+         *       "lastSeenDate": "2026-11-28",
+         *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+         *       "refundId": null,
+         *       "channelTradeNo": "42002026112812345678901234",
+         *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+         *       "platformAmountFen": 10000,
+         *       "channelAmountFen": 10100,
+         *       "platformOutcome": "succeeded",
+         *       "channelOutcome": "succeeded",
+         *       "suggestedAdjustmentFen": 100,
+         *       "adjustmentFen": null,
+         *       "adjustmentReason": null,
+         *       "proposedBy": null,
+         *       "approvedBy": null,
+         *       "ledgerEntryId": null,
+         *       "resolution": null,
+         *       "requeryCount": 1,
+         *       "createdAt": "2026-11-29T02:00:00.000Z",
+         *       "updatedAt": "2026-11-29T02:00:01.000Z"
+         *     }
+         */
+        ReconciliationCase: {
+            adjustmentFen: number | null;
+            adjustmentReason: string | null;
+            approvedBy: string | null;
+            /**
+             * @description the statement date the discrepancy was first found on
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channelAmountFen: number | null;
+            /** @enum {string|null} */
+            channelOutcome: "succeeded" | "reversed" | "closed" | null;
+            channelTradeNo: string | null;
+            /**
+             * @description channel_only 长款, platform_only 短款, amount_mismatch 金额不符, status_mismatch 状态不符
+             * @example amount_mismatch
+             * @enum {string}
+             */
+            class: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /**
+             * @description the latest statement date it was seen on
+             * @example 2026-11-28
+             */
+            lastSeenDate: string;
+            /** Format: uuid */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string | null;
+            /**
+             * @description the platform's order number
+             * @example 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f
+             */
+            orderId: string;
+            platformAmountFen: number | null;
+            /** @enum {string|null} */
+            platformOutcome: "succeeded" | "reversed" | "closed" | null;
+            proposedBy: string | null;
+            refundId: string | null;
+            requeryCount: number;
+            /** @enum {string|null} */
+            resolution: "requery_matched" | "auto_refund" | "make_up_order" | "adjustment_posted" | "operator_resolved" | "matched_on_rerun" | null;
+            /**
+             * @description open → pending_review → pending_approval → resolved (a case stays open across days)
+             * @example pending_review
+             * @enum {string}
+             */
+            status: "open" | "pending_review" | "pending_approval" | "resolved";
+            /**
+             * @description for an amount mismatch: the change of the merchant's payable that would make the platform agree with the channel
+             * @example 100
+             */
+            suggestedAdjustmentFen: number | null;
+            updatedAt: string;
+        };
+        ReconciliationCaseDetail: {
+            adjustmentFen: number | null;
+            adjustmentReason: string | null;
+            approvedBy: string | null;
+            /**
+             * @description the statement date the discrepancy was first found on
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channelAmountFen: number | null;
+            /** @enum {string|null} */
+            channelOutcome: "succeeded" | "reversed" | "closed" | null;
+            channelTradeNo: string | null;
+            /**
+             * @description channel_only 长款, platform_only 短款, amount_mismatch 金额不符, status_mismatch 状态不符
+             * @example amount_mismatch
+             * @enum {string}
+             */
+            class: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+            createdAt: string;
+            /** @description the history, oldest first */
+            history: components["schemas"]["ReconciliationCaseEvent"][];
+            /** Format: uuid */
+            id: string;
+            /** @enum {string} */
+            kind: "payment" | "refund";
+            /**
+             * @description the latest statement date it was seen on
+             * @example 2026-11-28
+             */
+            lastSeenDate: string;
+            /** Format: uuid */
+            ledgerEntryId: string | null;
+            /** Format: uuid */
+            merchantId: string | null;
+            /**
+             * @description the platform's order number
+             * @example 6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f
+             */
+            orderId: string;
+            platformAmountFen: number | null;
+            /** @enum {string|null} */
+            platformOutcome: "succeeded" | "reversed" | "closed" | null;
+            proposedBy: string | null;
+            refundId: string | null;
+            requeryCount: number;
+            /** @enum {string|null} */
+            resolution: "requery_matched" | "auto_refund" | "make_up_order" | "adjustment_posted" | "operator_resolved" | "matched_on_rerun" | null;
+            /**
+             * @description open → pending_review → pending_approval → resolved (a case stays open across days)
+             * @example pending_review
+             * @enum {string}
+             */
+            status: "open" | "pending_review" | "pending_approval" | "resolved";
+            /**
+             * @description for an amount mismatch: the change of the merchant's payable that would make the platform agree with the channel
+             * @example 100
+             */
+            suggestedAdjustmentFen: number | null;
+            updatedAt: string;
+        };
+        ReconciliationCaseEvent: {
+            /**
+             * @description opened, to_review, requery, requery_matched, auto_refund, make_up_order, propose_adjustment, approve_adjustment, reject_adjustment, resolve, matched_on_rerun
+             * @example opened
+             */
+            action: string;
+            actorId: string;
+            /** @enum {string} */
+            actorType: "county" | "province" | "system";
+            at: string;
+            /** @enum {string|null} */
+            fromStatus: "open" | "pending_review" | "pending_approval" | "resolved" | null;
+            note: string | null;
+            /** @enum {string} */
+            toStatus: "open" | "pending_review" | "pending_approval" | "resolved";
+        };
+        /** @description A page of ReconciliationCase; pass nextCursor as cursor for the next page until it is null. */
+        ReconciliationCasePage: {
+            data: components["schemas"]["ReconciliationCase"][];
+            nextCursor: string | null;
+        };
+        /**
+         * @example {
+         *       "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+         *       "channel": "wechat",
+         *       "businessDate": "2026-11-28",
+         *       "runCount": 1,
+         *       "statementRows": 120,
+         *       "platformRows": 121,
+         *       "matched": 118,
+         *       "channelOnly": 1,
+         *       "platformOnly": 1,
+         *       "amountMismatch": 1,
+         *       "statusMismatch": 0,
+         *       "createdAt": "2026-11-29T02:00:00.000Z",
+         *       "updatedAt": "2026-11-29T02:00:00.000Z"
+         *     }
+         */
+        ReconciliationRun: {
+            amountMismatch: number;
+            businessDate: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            /**
+             * @description 长款: on the statement, unknown to the platform
+             * @example 1
+             */
+            channelOnly: number;
+            createdAt: string;
+            /** Format: uuid */
+            id: string;
+            matched: number;
+            /**
+             * @description 短款: on the platform, missing from the statement (and from the adjacent days)
+             * @example 1
+             */
+            platformOnly: number;
+            /**
+             * @description the platform's movements of the date on this channel
+             * @example 121
+             */
+            platformRows: number;
+            /**
+             * @description how many times the date was reconciled (a run again changes no case it already has)
+             * @example 1
+             */
+            runCount: number;
+            /**
+             * @description movements on the channel's statement (a reversal folded into its payment)
+             * @example 120
+             */
+            statementRows: number;
+            statusMismatch: number;
+            updatedAt: string;
+        };
+        /**
+         * @example {
+         *       "lateSuccessAction": "refund",
+         *       "updatedBy": null,
+         *       "updatedAt": null
+         *     }
+         */
+        ReconciliationSettings: {
+            /** @enum {string} */
+            lateSuccessAction: "refund" | "make_up_order";
+            updatedAt: (string) | null;
+            updatedBy: string | null;
+        };
+        ReconciliationSettingsRequest: {
+            /**
+             * @description what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order booked to the merchant
+             * @example refund
+             * @enum {string}
+             */
+            lateSuccessAction: "refund" | "make_up_order";
+        };
         RefundData: {
             amountFen: number;
             at: string;
@@ -5406,18 +5122,6 @@ export type components = {
             reason?: string;
             /** Format: uuid */
             refundId: string;
-        };
-        RefundDrawdownRequest: {
-            /**
-             * @description the amount refunded by the merchant, in fen (at most the unpaid principal)
-             * @example 60000
-             */
-            amountFen: number;
-            /**
-             * @description your refund number: the same number is the same refund
-             * @example SEED-20261129-0001-R1
-             */
-            outRefundNo: string;
         };
         /** @description The body of a refund.failed webhook */
         RefundFailedEvent: {
@@ -5449,6 +5153,13 @@ export type components = {
             /** @constant */
             type: "refund.succeeded";
         };
+        RejectAdjustmentRequest: {
+            /**
+             * @description why the adjustment is rejected
+             * @example 金额有误，请重新核对
+             */
+            reason: string;
+        };
         RejectApplicationRequest: {
             /** @example 收入证明不足 */
             reason: string;
@@ -5460,11 +5171,18 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
             topic: string;
+        };
+        ResolveCaseRequest: {
+            /**
+             * @description why the case is closed (kept in its history)
+             * @example 渠道已确认重复记账，次日冲正
+             */
+            note: string;
         };
         RotateAppCredentialRequest: {
             /**
@@ -5484,6 +5202,19 @@ export type components = {
              * @example 2026-11-28
              */
             businessDate: string;
+        };
+        RunReconciliationRequest: {
+            /**
+             * @description the statement's day (Asia/Shanghai calendar day)
+             * @example 2026-11-28
+             */
+            businessDate: string;
+            /**
+             * @description the channel whose statement is reconciled
+             * @example wechat
+             * @enum {string}
+             */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
         };
         ScheduleLineView: {
             /** @example 2026-12-20 */
@@ -6206,7 +5937,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -6229,7 +5960,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"];
     };
     responses: never;
     parameters: never;
@@ -19188,322 +18919,6 @@ export interface operations {
             };
         };
     };
-    refundCreditDrawdown: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
-                "Idempotency-Key"?: string;
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the drawdown's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody: {
-            content: {
-                /**
-                 * @example {
-                 *       "outRefundNo": "SEED-20261129-0001-R1",
-                 *       "amountFen": 60000
-                 *     }
-                 */
-                "application/json": components["schemas"]["RefundDrawdownRequest"];
-            };
-        };
-        responses: {
-            /** @description Created */
-            201: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "refundId": "6c5b4a39-2817-4f6e-8d5c-4b3a29180716",
-                     *       "outRefundNo": "SEED-20261129-0001-R1",
-                     *       "principalFen": 60000,
-                     *       "interestReturnedFen": 1809,
-                     *       "businessDate": "2026-04-05",
-                     *       "drawdown": {
-                     *         "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *         "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *         "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *         "principalFen": 120000,
-                     *         "installments": 3,
-                     *         "state": "active",
-                     *         "outstandingPrincipalFen": 120000,
-                     *         "loanClass": "normal",
-                     *         "daysPastDue": 0,
-                     *         "aprPpm": 180000,
-                     *         "aprPercent": "18.00%",
-                     *         "drawdownDate": "2026-11-29",
-                     *         "schedule": [
-                     *           {
-                     *             "penaltyFen": 0,
-                     *             "paidFen": 0,
-                     *             "state": "pending",
-                     *             "period": 1,
-                     *             "dueDate": "2026-12-20",
-                     *             "principalFen": 39406,
-                     *             "interestFen": 1800,
-                     *             "feeFen": 0,
-                     *             "totalFen": 41206
-                     *           }
-                     *         ]
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdownRefund"];
-                };
-            };
-            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant, refund_amount_invalid */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_request_in_progress, invalid_state_transition */
-            409: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "conflict_error",
-                     *         "code": "idempotency_request_in_progress",
-                     *         "message": "A request with this Idempotency-Key is still being processed.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description payload_too_large */
-            413: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "payload_too_large",
-                     *         "message": "The body is larger than the limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unsupported_media_type */
-            415: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "unsupported_media_type",
-                     *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description idempotency_key_reused, refund_exceeds_refundable */
-            422: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "idempotency_key_reused",
-                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     reverseCreditDrawdown: {
         parameters: {
             query?: never;
@@ -19803,207 +19218,6 @@ export interface operations {
             };
         };
     };
-    listCreditLines: {
-        parameters: {
-            query?: {
-                /** @description the previous page's nextCursor (opaque) */
-                cursor?: string;
-                /** @description only the line of this customer (the partner's own reference) */
-                customerRef?: string;
-                /** @description page size, 1-100 (default 20) */
-                limit?: number;
-                /** @description only lines of this credit product */
-                productId?: string;
-                /** @description only lines in this state */
-                state?: "active" | "frozen" | "closed";
-            };
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *           "customerRef": "cust-000123",
-                     *           "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
-                     *           "limitFen": 5000000,
-                     *           "heldFen": 0,
-                     *           "drawnFen": 120000,
-                     *           "availableFen": 4880000,
-                     *           "state": "active",
-                     *           "expiresOn": "2027-11-30",
-                     *           "stateReason": "逾期冻结",
-                     *           "createdAt": "2026-11-29T07:30:00.000Z"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "example"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditLinePage"];
-                };
-            };
-            /** @description invalid_request, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getCreditLine: {
         parameters: {
             query?: never;
@@ -20054,239 +19268,6 @@ export interface operations {
                 };
             };
             /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listCreditDrawdowns: {
-        parameters: {
-            query?: {
-                /** @description the previous page's nextCursor (opaque) */
-                cursor?: string;
-                /** @description page size, 1-100 (default 20) */
-                limit?: number;
-                /** @description only drawdowns in this state */
-                state?: "active" | "paid_off" | "reversed";
-            };
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *           "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *           "principalFen": 120000,
-                     *           "installments": 3,
-                     *           "state": "active",
-                     *           "outstandingPrincipalFen": 120000,
-                     *           "loanClass": "normal",
-                     *           "daysPastDue": 0,
-                     *           "aprPpm": 180000,
-                     *           "aprPercent": "18.00%",
-                     *           "drawdownDate": "2026-11-29",
-                     *           "schedule": [
-                     *             {
-                     *               "penaltyFen": 0,
-                     *               "paidFen": 0,
-                     *               "state": "pending",
-                     *               "period": 1,
-                     *               "dueDate": "2026-12-20",
-                     *               "principalFen": 39406,
-                     *               "interestFen": 1800,
-                     *               "feeFen": 0,
-                     *               "totalFen": 41206
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "nextCursor": "example"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdownPage"];
-                };
-            };
-            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -21590,416 +20571,6 @@ export interface operations {
             };
         };
     };
-    listCreditStatements: {
-        parameters: {
-            query?: {
-                /** @description the previous page's nextCursor (opaque) */
-                cursor?: string;
-                /** @description page size, 1-100 (default 20) */
-                limit?: number;
-            };
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit line's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
-                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *           "statementDate": "2026-12-01",
-                     *           "periodStart": "2026-11-02",
-                     *           "dueDate": "2026-12-20",
-                     *           "newDrawdownCount": 1,
-                     *           "newDrawdownsFen": 120000,
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0,
-                     *           "penaltyFen": 0,
-                     *           "totalDueFen": 41206,
-                     *           "minimumPaymentFen": 5741,
-                     *           "items": [
-                     *             {
-                     *               "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *               "period": 1,
-                     *               "dueDate": "2026-12-20",
-                     *               "principalFen": 39406,
-                     *               "interestFen": 1800,
-                     *               "feeFen": 0
-                     *             }
-                     *           ],
-                     *           "createdAt": "2026-12-01T00:00:03.120Z"
-                     *         }
-                     *       ],
-                     *       "nextCursor": "example"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditStatementPage"];
-                };
-            };
-            /** @description invalid_request, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    listOverdueCreditLoans: {
-        parameters: {
-            query?: {
-                /** @description the previous page's nextCursor (opaque) */
-                cursor?: string;
-                /** @description page size, 1-100 (default 20) */
-                limit?: number;
-                /** @description only loans of this five-category class */
-                loanClass?: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
-            };
-            header?: {
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "data": [
-                     *         {
-                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *           "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
-                     *           "principalFen": 120000,
-                     *           "installments": 3,
-                     *           "state": "active",
-                     *           "outstandingPrincipalFen": 120000,
-                     *           "loanClass": "normal",
-                     *           "daysPastDue": 0,
-                     *           "aprPpm": 180000,
-                     *           "aprPercent": "18.00%",
-                     *           "drawdownDate": "2026-11-29",
-                     *           "schedule": [
-                     *             {
-                     *               "penaltyFen": 0,
-                     *               "paidFen": 0,
-                     *               "state": "pending",
-                     *               "period": 1,
-                     *               "dueDate": "2026-12-20",
-                     *               "principalFen": 39406,
-                     *               "interestFen": 1800,
-                     *               "feeFen": 0,
-                     *               "totalFen": 41206
-                     *             }
-                     *           ]
-                     *         }
-                     *       ],
-                     *       "nextCursor": "example"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditDrawdownPage"];
-                };
-            };
-            /** @description invalid_request, unknown_field, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     listCreditProducts: {
         parameters: {
             query?: never;
@@ -22680,163 +21251,6 @@ export interface operations {
             };
         };
     };
-    getCreditClassificationReport: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-            };
-            path?: never;
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "tenantId": "t510121",
-                     *       "businessDate": "2026-12-01",
-                     *       "categories": [
-                     *         {
-                     *           "loanClass": "substandard",
-                     *           "labelZh": "次级",
-                     *           "labelEn": "Substandard",
-                     *           "loans": 3,
-                     *           "outstandingPrincipalFen": 2400000
-                     *         }
-                     *       ],
-                     *       "totalLoans": 42,
-                     *       "totalOutstandingPrincipalFen": 52000000,
-                     *       "asOf": "2026-12-01T08:00:00.000Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditClassificationReport"];
-                };
-            };
-            /** @description invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_tenant",
-                     *         "message": "invalid tenant",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "invalid_operator_token",
-                     *         "message": "The operator bearer token is missing or not valid.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
     getCreditSettings: {
         parameters: {
             query?: never;
@@ -23114,226 +21528,6 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description internal_error */
-            500: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "internal_error",
-                     *         "message": "An unexpected error; quote the request id to support.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description service_unavailable */
-            503: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description upstream_timeout */
-            504: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "api_error",
-                     *         "code": "upstream_timeout",
-                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-        };
-    };
-    getCreditStatement: {
-        parameters: {
-            query?: never;
-            header?: {
-                /** @description the app id issued at registration (signed app requests) */
-                "X-CP-App-Id"?: string;
-                /** @description unique per request (remembered 15 minutes) (signed app requests) */
-                "X-CP-Nonce"?: string;
-                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
-                "X-CP-Signature"?: string;
-                /** @description the app's registered algorithm (signed app requests) */
-                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
-                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
-                "X-CP-Tenant-Id"?: string;
-                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
-                "X-CP-Timestamp"?: string;
-            };
-            path: {
-                /** @description the credit statement's id; an id of another shape answers 404 not_found */
-                id: string;
-            };
-            cookie?: never;
-        };
-        requestBody?: never;
-        responses: {
-            /** @description OK */
-            200: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
-                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
-                     *       "statementDate": "2026-12-01",
-                     *       "periodStart": "2026-11-02",
-                     *       "dueDate": "2026-12-20",
-                     *       "newDrawdownCount": 1,
-                     *       "newDrawdownsFen": 120000,
-                     *       "principalFen": 39406,
-                     *       "interestFen": 1800,
-                     *       "feeFen": 0,
-                     *       "penaltyFen": 0,
-                     *       "totalDueFen": 41206,
-                     *       "minimumPaymentFen": 5741,
-                     *       "items": [
-                     *         {
-                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
-                     *           "period": 1,
-                     *           "dueDate": "2026-12-20",
-                     *           "principalFen": 39406,
-                     *           "interestFen": 1800,
-                     *           "feeFen": 0
-                     *         }
-                     *       ],
-                     *       "createdAt": "2026-12-01T00:00:03.120Z"
-                     *     }
-                     */
-                    "application/json": components["schemas"]["CreditStatement"];
-                };
-            };
-            /** @description invalid_request, invalid_tenant */
-            400: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "invalid_request_error",
-                     *         "code": "invalid_request",
-                     *         "message": "The request is malformed; `param` names the field or header.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
-            401: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "authentication_error",
-                     *         "code": "unknown_app",
-                     *         "message": "No app has this X-CP-App-Id.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
-            403: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "permission_error",
-                     *         "code": "forbidden_actor",
-                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description not_found */
-            404: {
-                headers: {
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "not_found_error",
-                     *         "code": "not_found",
-                     *         "message": "The object does not exist in your tenant.",
-                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
-                     *       }
-                     *     }
-                     */
-                    "application/json": components["schemas"]["Error"];
-                };
-            };
-            /** @description rate_limited */
-            429: {
-                headers: {
-                    /** @description seconds to wait */
-                    "Retry-After"?: number;
-                    [name: string]: unknown;
-                };
-                content: {
-                    /**
-                     * @example {
-                     *       "error": {
-                     *         "type": "rate_limit_error",
-                     *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25490,7 +23684,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -33132,6 +31326,2298 @@ export interface operations {
             };
         };
     };
+    listReconciliationCases: {
+        parameters: {
+            query?: {
+                /** @description only cases of this channel */
+                channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+                /** @description only cases of this class */
+                class?: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description true: only unresolved cases */
+                open?: "true" | "false";
+                /** @description only cases in this status */
+                status?: "open" | "pending_review" | "pending_approval" | "resolved";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "3c9e2b71-5a4d-4f08-9b6e-2d7c1a0f8e53",
+                     *           "channel": "wechat",
+                     *           "kind": "payment",
+                     *           "class": "amount_mismatch",
+                     *           "status": "pending_review",
+                     *           "businessDate": "2026-11-28",
+                     *           "lastSeenDate": "2026-11-28",
+                     *           "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *           "refundId": null,
+                     *           "channelTradeNo": "42002026112812345678901234",
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "platformAmountFen": 10000,
+                     *           "channelAmountFen": 10100,
+                     *           "platformOutcome": "succeeded",
+                     *           "channelOutcome": "succeeded",
+                     *           "suggestedAdjustmentFen": 100,
+                     *           "adjustmentFen": null,
+                     *           "adjustmentReason": null,
+                     *           "proposedBy": null,
+                     *           "approvedBy": null,
+                     *           "ledgerEntryId": null,
+                     *           "resolution": null,
+                     *           "requeryCount": 1,
+                     *           "createdAt": "2026-11-29T02:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T02:00:01.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCasePage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    proposeReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "amountFen": 100,
+                 *       "reason": "渠道实收多 1 元，经核实为渠道正确"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ProposeAdjustmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    approveReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description approval_already_given, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "approval_already_given",
+                     *         "message": "approval already given",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    rejectReconciliationAdjustment: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "reason": "金额有误，请重新核对"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RejectAdjustmentRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    requeryReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description statement_unavailable */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "statement_unavailable",
+                     *         "message": "statement unavailable",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resolveReconciliationCase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the reconciliation case's id; an id of another shape answers 404 not_found */
+                caseId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "note": "渠道已确认重复记账，次日冲正"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ResolveCaseRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "history": [
+                     *         {
+                     *           "action": "opened",
+                     *           "fromStatus": "open",
+                     *           "toStatus": "open",
+                     *           "actorType": "county",
+                     *           "actorId": "example",
+                     *           "note": "example",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "channel": "wechat",
+                     *       "kind": "payment",
+                     *       "class": "amount_mismatch",
+                     *       "status": "pending_review",
+                     *       "businessDate": "2026-11-28",
+                     *       "lastSeenDate": "2026-11-28",
+                     *       "orderId": "6f1c2a4e-8d3b-4c5a-9e7f-0a1b2c3d4e5f",
+                     *       "refundId": "example",
+                     *       "channelTradeNo": "example",
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "platformAmountFen": 100,
+                     *       "channelAmountFen": 100,
+                     *       "platformOutcome": "succeeded",
+                     *       "channelOutcome": "succeeded",
+                     *       "suggestedAdjustmentFen": 100,
+                     *       "adjustmentFen": 100,
+                     *       "adjustmentReason": "example",
+                     *       "proposedBy": "example",
+                     *       "approvedBy": "example",
+                     *       "ledgerEntryId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "resolution": "requery_matched",
+                     *       "requeryCount": 100,
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationCaseDetail"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "invalid_state_transition",
+                     *         "message": "invalid state transition",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    runReconciliation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "channel": "wechat",
+                 *       "businessDate": "2026-11-28"
+                 *     }
+                 */
+                "application/json": components["schemas"]["RunReconciliationRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+                     *       "channel": "wechat",
+                     *       "businessDate": "2026-11-28",
+                     *       "runCount": 1,
+                     *       "statementRows": 120,
+                     *       "platformRows": 121,
+                     *       "matched": 118,
+                     *       "channelOnly": 1,
+                     *       "platformOnly": 1,
+                     *       "amountMismatch": 1,
+                     *       "statusMismatch": 0,
+                     *       "createdAt": "2026-11-29T02:00:00.000Z",
+                     *       "updatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationRun"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description statement_unavailable, statement_malformed */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "statement_unavailable",
+                     *         "message": "statement unavailable",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getReconciliationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lateSuccessAction": "refund",
+                     *       "updatedBy": null,
+                     *       "updatedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationSettings"];
+                };
+            };
+            /** @description invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_tenant",
+                     *         "message": "invalid tenant",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    putReconciliationSettings: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "lateSuccessAction": "refund"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ReconciliationSettingsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "lateSuccessAction": "refund",
+                     *       "updatedBy": null,
+                     *       "updatedAt": null
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationSettings"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getDailySettlementReport: {
         parameters: {
             query: {
@@ -33194,6 +33680,7 @@ export interface operations {
                      *         "ties": true
                      *       },
                      *       "currency": "CNY",
+                     *       "openReconciliationCases": 0,
                      *       "generatedAt": "2026-11-29T02:00:00.000Z"
                      *     }
                      */
@@ -33482,6 +33969,324 @@ export interface operations {
                 };
                 content: {
                     "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProvinceSettlementReport: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "businessDate": "2026-11-28",
+                     *       "counties": [
+                     *         {
+                     *           "tenantId": "t510121",
+                     *           "name": "金堂农商行",
+                     *           "batchStatus": "settled",
+                     *           "paymentCount": 1,
+                     *           "paymentsFen": 10000,
+                     *           "refundCount": 0,
+                     *           "refundsFen": 0,
+                     *           "feesFen": 38,
+                     *           "netFen": 9962,
+                     *           "paidOutFen": 9962,
+                     *           "openReconciliationCases": 0,
+                     *           "ledgerTies": true
+                     *         }
+                     *       ],
+                     *       "totals": {
+                     *         "countiesCutOff": 1,
+                     *         "paymentCount": 1,
+                     *         "paymentsFen": 10000,
+                     *         "refundCount": 0,
+                     *         "refundsFen": 0,
+                     *         "feesFen": 38,
+                     *         "netFen": 9962,
+                     *         "paidOutFen": 9962,
+                     *         "openReconciliationCases": 0
+                     *       },
+                     *       "currency": "CNY",
+                     *       "generatedAt": "2026-11-29T02:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ProvinceReport"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getProvinceSettlementReportCsv: {
+        parameters: {
+            query: {
+                /** @description the business date (its batch must have been cut off) */
+                businessDate: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description one row per county, then the province totals */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "text/csv": string;
                 };
             };
             /** @description invalid_request, unknown_field, invalid_tenant */

@@ -109,6 +109,9 @@ export const ERROR_CODES = [
   'approval_already_given',
   'repayment_declined',
   'repayment_exceeds_due',
+  // settlement reconciliation (channel statements, cases)
+  'statement_unavailable',
+  'statement_malformed',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];
@@ -229,6 +232,8 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'invalid_notify_signature':
       return { status: 401, type: 'authentication_error' };
     case 'channel_error':
+    case 'statement_unavailable':
+    case 'statement_malformed':
       return { status: 502, type: 'api_error' };
     case 'invalid_credentials':
     case 'invalid_console_session':

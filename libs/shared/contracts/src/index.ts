@@ -12,6 +12,7 @@ export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';
 export * from './events/settlement/settlement.events';
 export * from './events/settlement/settlement-batch.events';
+export * from './events/settlement/reconciliation.events';
 export * from './events/credit/credit.events';
 export { COUNTIES, type County } from './reference/counties';
 export { OPENAPI_DOCUMENT } from './openapi/openapi-document';

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsBoolean, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
-import { ApiSchema } from '@countypay/service-kit';
+import { ApiSchema, Nullable } from '@countypay/service-kit';
 
 export class DailyReportQuery {
   @Matches(/^\d{4}-\d{2}-\d{2}$/, { message: '$property must be a date YYYY-MM-DD' })
@@ -77,6 +77,7 @@ export class DailyReportLedgerCheck {
       reserveFen: 0,
       ledger: { feeIncomeFen: 38, merchantPayableFen: 9962, paidOutFen: 9962, ties: true },
       currency: 'CNY',
+      openReconciliationCases: 0,
       generatedAt: '2026-11-29T02:00:00.000Z',
     },
   ],
@@ -131,6 +132,154 @@ export class DailyReport {
   @ValidateNested()
   @Type(() => DailyReportLedgerCheck)
   ledger!: DailyReportLedgerCheck;
+
+  @IsIn(['CNY'])
+  currency!: 'CNY';
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: "the county's reconciliation cases (差错) still open when the report was made, across every channel and date", examples: [0] })
+  openReconciliationCases!: number;
+
+  @IsISO8601({ strict: true })
+  generatedAt!: string;
+}
+
+/** One county's figures of a business date in the province roll-up. */
+export class ProvinceReportCounty {
+  @Matches(/^t\d{6}$/)
+  tenantId!: string;
+
+  @IsString()
+  @ApiSchema({ description: "the county bank's short name", examples: ['金堂农商行'] })
+  name!: string;
+
+  @Nullable()
+  @IsString()
+  @ApiSchema({ description: "the date's batch status; null when the county has not cut the date off", examples: ['settled'] })
+  batchStatus!: string | null;
+
+  @IsInt()
+  @Min(0)
+  paymentCount!: number;
+
+  @IsInt()
+  @Min(0)
+  paymentsFen!: number;
+
+  @IsInt()
+  @Min(0)
+  refundCount!: number;
+
+  @IsInt()
+  @Min(0)
+  refundsFen!: number;
+
+  @IsInt()
+  feesFen!: number;
+
+  @IsInt()
+  netFen!: number;
+
+  @IsInt()
+  @Min(0)
+  paidOutFen!: number;
+
+  @IsInt()
+  @Min(0)
+  openReconciliationCases!: number;
+
+  @Nullable()
+  @IsBoolean()
+  @ApiSchema({ description: "the county's report ties to its ledger (null without a batch)", examples: [true] })
+  ledgerTies!: boolean | null;
+}
+
+export class ProvinceReportTotals {
+  @IsInt()
+  @Min(0)
+  countiesCutOff!: number;
+
+  @IsInt()
+  @Min(0)
+  paymentCount!: number;
+
+  @IsInt()
+  @Min(0)
+  paymentsFen!: number;
+
+  @IsInt()
+  @Min(0)
+  refundCount!: number;
+
+  @IsInt()
+  @Min(0)
+  refundsFen!: number;
+
+  @IsInt()
+  feesFen!: number;
+
+  @IsInt()
+  netFen!: number;
+
+  @IsInt()
+  @Min(0)
+  paidOutFen!: number;
+
+  @IsInt()
+  @Min(0)
+  openReconciliationCases!: number;
+}
+
+@ApiSchema({
+  examples: [
+    {
+      businessDate: '2026-11-28',
+      counties: [
+        {
+          tenantId: 't510121',
+          name: '金堂农商行',
+          batchStatus: 'settled',
+          paymentCount: 1,
+          paymentsFen: 10000,
+          refundCount: 0,
+          refundsFen: 0,
+          feesFen: 38,
+          netFen: 9962,
+          paidOutFen: 9962,
+          openReconciliationCases: 0,
+          ledgerTies: true,
+        },
+      ],
+      totals: {
+        countiesCutOff: 1,
+        paymentCount: 1,
+        paymentsFen: 10000,
+        refundCount: 0,
+        refundsFen: 0,
+        feesFen: 38,
+        netFen: 9962,
+        paidOutFen: 9962,
+        openReconciliationCases: 0,
+      },
+      currency: 'CNY',
+      generatedAt: '2026-11-29T02:00:00.000Z',
+    },
+  ],
+})
+export class ProvinceReport {
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ProvinceReportCounty)
+  @ApiSchema({ description: 'every county of the province, in the order of the reference list' })
+  counties!: ProvinceReportCounty[];
+
+  @ValidateNested()
+  @Type(() => ProvinceReportTotals)
+  totals!: ProvinceReportTotals;
 
   @IsIn(['CNY'])
   currency!: 'CNY';

@@ -4,7 +4,8 @@ import { IsAmountFen, type Fen } from '../../money';
 
 /**
  * The money events the settlement ledger posts (the `type` of their envelope; `payout.succeeded` is
- * the ledger's own payout; `credit.*` are the credit service's loan book).
+ * the ledger's own payout; `split.*` profit sharing; `credit.*` the credit service's loan book;
+ * `reconciliation.adjustment` an approved reconciliation adjustment).
  */
 export const SETTLEMENT_SOURCE_TYPES = [
   'payment.succeeded',
@@ -17,6 +18,7 @@ export const SETTLEMENT_SOURCE_TYPES = [
   'credit.drawdown-reversed',
   'credit.drawdown-refunded',
   'credit.repayment-received',
+  'reconciliation.adjustment',
 ] as const;
 export type SettlementSourceType = (typeof SETTLEMENT_SOURCE_TYPES)[number];
 

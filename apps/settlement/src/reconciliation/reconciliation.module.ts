@@ -1,0 +1,22 @@
+import { Module } from '@nestjs/common';
+import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
+import { LedgerModule } from '../ledger/ledger.module';
+import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
+import { ChannelStatementClient } from './channel-statement.client';
+import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationRepository } from './reconciliation.repository';
+import { ReconciliationService } from './reconciliation.service';
+
+@Module({
+  // SettlementBatchesModule exports SettlementConfig (the channel call timeout)
+  imports: [LedgerModule, SettlementBatchesModule],
+  controllers: [ReconciliationController],
+  providers: [
+    { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
+    ChannelStatementClient,
+    ReconciliationRepository,
+    ReconciliationService,
+  ],
+  exports: [ReconciliationService, ReconciliationRepository],
+})
+export class ReconciliationModule {}
