@@ -189,6 +189,8 @@ export class LedgerService {
       channel: d.channel,
       occurredAt: new Date(event.occurredAt),
     };
+  }
+
   /** Consumer: `credit.drawdown-created` P → Dr loans receivable P; Cr merchant payable P (credit clearing without a merchant). */
   onCreditDrawdownCreated(event: EventEnvelope<CreditDrawdownData>, em: EntityManager): Promise<PostedEntry | undefined> {
     const d = event.data;
