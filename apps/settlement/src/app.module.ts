@@ -32,7 +32,7 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
  */
 @Global()
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, ReconciliationModule],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, ReconciliationModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,

@@ -9,6 +9,7 @@ import { SplitSourceTypes1766200100000 } from './migrations/1766200100000-split-
 import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-ledger';
 import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
 import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledger-source-types';
+import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merchants-read-model';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -22,5 +23,6 @@ export const migrations = [
   CreditLedger1766300000000,
   Reconciliation1766400000000,
   LedgerSourceTypes1766900000000,
+  MerchantsReadModel1766910000000,
 ];
 export const entities = [];

@@ -93,15 +93,6 @@ const ID_BY_SERVICE: Record<string, () => string> = { acquiring: () => NO_SUCH_O
  * app may not.
  */
 const BY_DESIGN: Record<string, Visibility> = { payQrOrder: 'tenant' };
-/**
- * KNOWN DEFECT (issue 10, open): settlement keeps no merchant read model, so a county operator of
- * county B who names county A's merchant in these routes is answered as if it were B's (a payout
- * account or a hold written in county B's own rows — county A's merchant and its payouts are not
- * touched, which the "changes nothing" check below still verifies). The fix is settlement keeping
- * onboarding's merchants (read-models `merchants: true`) and answering 404 for a merchant not of the
- * county; until then the sweep does not demand 404 from county B's operator here.
- */
-const KNOWN_GAPS_COUNTY_B_OPERATOR = new Set(['setMerchantPayoutAccount', 'holdMerchantPayouts', 'releaseMerchantPayoutHold']);
 /** operations whose order must still be open for the call to mean anything */
 const ON_OPEN_ORDER = new Set(['payQrOrder', 'closeQrOrder', 'getQrOrderPng', 'getQrOrderSvg']);
 
@@ -337,7 +328,6 @@ beforeAll(async () => {
     for (const caller of callers) {
       // without the scope only means something where the route admits apps with a scope
       if (caller.name === 'app of county A without the scope' && (op.scopes.length === 0 || !op.actors.includes('app'))) continue;
-      if (caller.name === 'county operator of county B' && KNOWN_GAPS_COUNTY_B_OPERATOR.has(op.operationId)) continue;
       const want = expected(op, caller, vis);
       if (want === 'visible by design') continue;
       const a = await call(op, caller);

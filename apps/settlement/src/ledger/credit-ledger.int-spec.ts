@@ -33,7 +33,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
       grants: 'as-migrated',
     });
     const kafka = testKafka();

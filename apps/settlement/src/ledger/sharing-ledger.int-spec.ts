@@ -29,7 +29,7 @@ describe('profit-sharing postings (real PostgreSQL)', () => {
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
       grants: 'as-migrated',
     });
     ledger = svc.app.get(LedgerService);
