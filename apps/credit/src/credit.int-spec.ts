@@ -781,4 +781,31 @@ describe('the loan book: lists and the five-category report', () => {
     expect((await svc.call('GET', '/credit/reports/classification', { actor: app })).status).toBe(403);
     expect((await svc.call('GET', '/credit/overdue-loans', { actor: testActors.county(TB) })).body.data).toEqual([]);
   });
+  it('an interest-free purchase not repaid in full by its due date loses the interest-free period (interest from the drawdown to the due date)', async () => {
+    const [product] = await svc.schema.adminQuery<{ id: string }>(`select id from credit_products where tenant_id = $1`, [TB]);
+    const ACCOUNT_LATE = '6222026000000000009';
+    county$.balances.set(ACCOUNT_LATE, 0n);
+    const tb = { app: bookApp, county: testActors.county(TB), productId: product!.id, region: '510126' };
+    const lineId = await openLine('free-late', 1_000_000, { tenant: tb, account: ACCOUNT_LATE });
+    const d = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
+      actor: bookApp,
+      body: { outTradeNo: 'FREE-LATE', amountFen: 100_000, installments: 1 },
+    });
+    expect(d.body.schedule[0]).toMatchObject({ dueDate: '2026-04-20', interestFen: 0 });
+    const advance = async (days: number) => (await svc.call('POST', '/credit/clock/advance', { actor: tb.county, body: { days } })).body.businessDate as string;
+    expect(await advance(41)).toBe('2026-04-20'); // due: the debit is declined, still interest-free
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({
+      state: 'billed',
+      interestFen: 0,
+    });
+    expect(await advance(1)).toBe('2026-04-21');
+    // 1,000.00 × 18 % × 41 days / 360 = 20.50
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({
+      state: 'overdue',
+      interestFen: 2_050,
+    });
+    // charged once: the next day adds penalty later, never the interest again
+    await advance(1);
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({ interestFen: 2_050 });
+  });
 });

@@ -85,6 +85,16 @@ const REPAYMENT = rowOf({
 export type RepaymentRecord = RowType<typeof REPAYMENT>;
 const OLDEST = rowOf({ loanId: col.uuid(), lineId: col.uuid(), oldestDue: col.date().nullable() });
 
+const LAPSED_FREE = rowOf({
+  loanId: col.uuid(),
+  period: col.int(),
+  principalFen: col.bigint(),
+  dueDate: col.date(),
+  drawdownDate: col.expr('l.drawdown_date', col.date()),
+  annualRateBp: col.expr('l.annual_rate_bp', col.int()),
+});
+export type LapsedFreeRecord = RowType<typeof LAPSED_FREE>;
+
 /** The only SQL of holds, loans and installments (inside the caller's tenant transaction). */
 const REFUND = rowOf({
   id: col.uuid(),
@@ -373,5 +383,24 @@ export class LoansRepository {
       [loanId, period, principalCutFen, interestCutFen],
     );
     return n > 0;
+  }
+
+  /**
+   * Interest-free single repayments not repaid in full by their due date (still billed, due before
+   * `businessDate`, no interest charged, a rate above zero), locked: they lose the interest-free period.
+   */
+  lapsedInterestFree(em: EntityManager, businessDate: string): Promise<LapsedFreeRecord[]> {
+    return many(
+      em,
+      LAPSED_FREE,
+      `select ${LAPSED_FREE.columns('i')} from loan_installments i join loans l on l.id = i.loan_id
+        where l.state = 'active' and l.method = 'single' and l.annual_rate_bp > 0 and i.state = 'billed' and i.due_date < $1 and i.interest_fen = 0
+        order by i.loan_id, i.period for update of i`,
+      [businessDate],
+    );
+  }
+
+  async chargeInterest(em: EntityManager, loanId: string, period: number, interestFen: bigint): Promise<void> {
+    await execute(em, `update loan_installments set interest_fen = interest_fen + $3 where loan_id = $1 and period = $2`, [loanId, period, interestFen]);
   }
 }

@@ -5,7 +5,7 @@ import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER } from '@countypay/service-kit';
 import { OutboxRelay } from '@countypay/messaging';
 import { classify, daysPastDue } from '../domain/classification';
-import { dailyPenaltyFen, penaltyDue } from '../domain/credit-rules';
+import { dailyPenaltyFen, lapsedInterestFreeFen, penaltyDue } from '../domain/credit-rules';
 import { LoansRepository } from '../holds/loans.repository';
 import { LinesRepository } from '../lines/lines.repository';
 import { LinesService } from '../lines/lines.service';
@@ -32,7 +32,9 @@ export interface DayRun {
  *   billing         pending installments whose statement date has come are billed
  *   statement       each line whose installments were billed gets its statement of the date (and
  *                   credit.statement-issued), in the billing's transaction
- *   overdue         billed installments past their due date become overdue
+ *   overdue         billed installments past their due date become overdue; an interest-free single
+ *                   repayment not repaid in full by its due date is charged the interest from the
+ *                   drawdown to the due date (the interest-free period is lost)
  *   auto-debit      what is due is debited from the customer's repayment account on the due date,
  *                   retried one and three days later (once per line and date, see RepaymentsService)
  *   penalty         one day of penalty interest on each overdue installment's unpaid principal,
@@ -64,8 +66,12 @@ export class DailyJobsService {
           r.statements = await this.statements.issue(em, tenantId, businessDate, billable);
         else r.skipped.push('statement');
       } else r.skipped.push('billing', 'statement');
-      if (await this.loans.claimJob(em, tenantId, businessDate, 'overdue')) await this.loans.markOverdue(em, businessDate);
-      else r.skipped.push('overdue');
+      if (await this.loans.claimJob(em, tenantId, businessDate, 'overdue')) {
+        // an interest-free single repayment not repaid in full by its due date owes the interest from the drawdown to the due date
+        for (const f of await this.loans.lapsedInterestFree(em, businessDate))
+          await this.loans.chargeInterest(em, f.loanId, f.period, lapsedInterestFreeFen(f.principalFen, f.annualRateBp, f.drawdownDate, f.dueDate));
+        await this.loans.markOverdue(em, businessDate);
+      } else r.skipped.push('overdue');
     });
     // the automatic debits call core banking: outside any transaction, each (line, date) attempted once
     const debits = await this.repayments.autoDebit(tenantId, businessDate);
