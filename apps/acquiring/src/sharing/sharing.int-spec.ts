@@ -60,6 +60,7 @@ function merchantEvent(
   merchantId: string,
   status: MerchantUpdatedData['status'],
   legalName = '金堂县农特产商城有限公司',
+  version = 1,
 ): EventEnvelope<MerchantUpdatedData> {
   return {
     id: randomUUID(),
@@ -67,7 +68,7 @@ function merchantEvent(
     version: 1,
     tenantId,
     occurredAt: new Date().toISOString(),
-    data: { merchantId, legalName, mcc: '5311', city: '成都市', status, riskLevel: 'low', stores: [], version: 1 },
+    data: { merchantId, legalName, mcc: '5311', city: '成都市', status, riskLevel: 'low', stores: [], version },
   };
 }
 
@@ -244,6 +245,30 @@ describe('splits', () => {
     expect((await split(id, [{ merchantId: MALL, amountFen: 1 }])).body.error.code).toBe('split_exceeds_available');
     const unshared = await paidSharedOrder(10_000, APP_T1, false);
     expect((await split(unshared, [{ merchantId: MALL, amountFen: 1 }])).body.error.code).toBe('order_not_splittable');
+  });
+
+  it('a receiver suspended after registration: the split fails (receiver_not_active), its shares go back to the escrow, split.failed', async () => {
+    const shop = randomUUID();
+    const readModel = svc.app.get(OnboardingReadModel);
+    await inTenantTransaction(svc.ds, T1, (em) => readModel.handleMerchantUpdated(merchantEvent(T1, shop, 'active', '金堂县特产小店'), em));
+    expect((await api('POST', '/acquiring/profit-sharing/receivers', { merchantId: shop, relation: 'store' })).status).toBe(201);
+    await inTenantTransaction(svc.ds, T1, (em) => readModel.handleMerchantUpdated(merchantEvent(T1, shop, 'suspended', '金堂县特产小店', 2), em));
+    const id = await paidSharedOrder(10_000);
+    const r = await split(id, [
+      { merchantId: shop, amountFen: 1_000 },
+      { merchantId: MALL, amountFen: 2_000 },
+    ]);
+    expect(r.status).toBe(201);
+    expect(r.body).toMatchObject({ status: 'failed', failureReason: 'receiver_not_active', totalFen: 3_000 });
+    expect((await api('GET', `/acquiring/orders/${id}/escrow`)).body).toMatchObject({
+      splitFen: 0,
+      escrowFen: 9_945,
+      splittableFen: 9_945,
+      receiverCapLeftFen: 3_000,
+    });
+    const events = await outbox(id);
+    expect(events.map((e) => e.type)).toEqual(['payment.succeeded', 'split.failed']);
+    expect(events[1]?.data).toMatchObject({ splitId: r.body.id, reason: 'receiver_not_active', amountFen: 3_000 });
   });
 
   it("another app's or another county's order or split is a 404", async () => {
