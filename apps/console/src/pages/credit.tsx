@@ -233,13 +233,9 @@ function LinesTab({ tenant }: { tenant: string | undefined }) {
           data-testid="line-state"
           options={(['active', 'frozen', 'closed'] as const).map((s) => ({ value: s, label: statusText(t, s) }))}
         />
-        <Input.Search
-          allowClear
-          placeholder={t.customerRef}
-          style={{ width: 260 }}
-          onSearch={(v) => setCustomerRef(v.trim() || undefined)}
-          data-testid="line-customer"
-        />
+        <span data-testid="line-customer">
+          <Input.Search allowClear placeholder={t.customerRef} style={{ width: 260 }} onSearch={(v) => setCustomerRef(v.trim() || undefined)} />
+        </span>
       </Space>
       <Table
         rowKey="id"
