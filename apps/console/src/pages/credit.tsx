@@ -416,7 +416,7 @@ function ClassificationChart({ t, report }: { t: Texts; report: Classification }
     chart.setOption({
       title: { text: t.classificationBalances, textStyle: { fontSize: 14 } },
       tooltip: { trigger: 'axis' },
-      legend: { top: 24, data: [t.outstanding, t.count] },
+      legend: { right: 0, top: 0, data: [t.outstanding, t.count] },
       grid: { top: 60 },
       xAxis: { type: 'category', data: report.categories.map((c) => t[`lc_${c.loanClass}`]) },
       yAxis: [

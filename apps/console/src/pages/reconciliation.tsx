@@ -4,6 +4,7 @@ import { Alert, App, Button, Card, DatePicker, Descriptions, Form, Input, Result
 import dayjs, { type Dayjs } from 'dayjs';
 import { api, ApiFailure, type Page } from '../api';
 import { statusText, useT, yuan, type Texts } from '../i18n';
+import { fenOf, yuanInput } from '../money';
 import { CountyPicker, useCounty } from './county-picker';
 import type { Session } from './index';
 
@@ -75,16 +76,6 @@ export function refusal(t: Texts, e: unknown): string {
   const key = `err_${e.code}` as keyof Texts;
   return key in t ? `${t[key]}（${e.code}）` : `${e.code}: ${e.message}`;
 }
-
-/** A yuan amount typed by an operator ("-1", "1.5", "12.34") as integer fen, without floating point; undefined when malformed. */
-export function fenOf(text: string): number | undefined {
-  const m = /^\s*(-?)(\d{1,13})(?:\.(\d{1,2}))?\s*$/.exec(text);
-  if (!m) return undefined;
-  const fen = Number(m[2]) * 100 + Number((m[3] ?? '').padEnd(2, '0'));
-  return m[1] === '-' ? -fen : fen;
-}
-
-const yuanText = (fen: number): string => yuan(fen).replace('¥', '');
 
 /** Run a channel's reconciliation for a date; the county's cases with filters and cursor pages. */
 export function ReconciliationPage({ session }: { session: Session }) {
@@ -245,7 +236,7 @@ export function ReconciliationCasePage({ session }: { session: Session }) {
     void api<CaseDetail>('GET', path, undefined, { tenantId: tenant }).then(
       (d) => {
         setCase(d);
-        if (d.suggestedAdjustmentFen !== null) setAdjYuan(yuanText(d.suggestedAdjustmentFen));
+        if (d.suggestedAdjustmentFen !== null) setAdjYuan(yuanInput(d.suggestedAdjustmentFen));
       },
       () => setCase(null),
     );
