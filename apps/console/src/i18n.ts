@@ -241,6 +241,20 @@ const zh = {
   err_approval_already_given: '调账须由发起人以外的另一位操作员复核',
   err_invalid_state_transition: '案例当前状态不允许此操作',
   err_not_found: '未找到：该对象不存在或不属于您的机构',
+  ra_opened: '发现差错',
+  ra_requery: '向渠道查询',
+  ra_to_review: '转人工审核',
+  ra_requery_matched: '查询后一致',
+  ra_auto_refund: '自动退款',
+  ra_make_up_order: '补单',
+  ra_matched_on_rerun: '重新对账后一致',
+  ra_resolve: '人工结案',
+  ra_propose_adjustment: '提交调账',
+  ra_approve_adjustment: '复核通过调账',
+  ra_reject_adjustment: '驳回调账',
+  actor_county: '县域操作员',
+  actor_province: '省联社操作员',
+  actor_system: '系统',
 } as const;
 
 const en: Record<keyof typeof zh, string> = {
@@ -481,6 +495,20 @@ const en: Record<keyof typeof zh, string> = {
   err_approval_already_given: 'A second, different operator must approve the adjustment',
   err_invalid_state_transition: 'The case is not in a state that allows this',
   err_not_found: 'Not found: it does not exist or is not in your county',
+  ra_opened: 'Found',
+  ra_requery: 'Channel re-queried',
+  ra_to_review: 'Sent for review',
+  ra_requery_matched: 'Matched on re-query',
+  ra_auto_refund: 'Refunded automatically',
+  ra_make_up_order: 'Order made up',
+  ra_matched_on_rerun: 'Matched on a re-run',
+  ra_resolve: 'Closed by an operator',
+  ra_propose_adjustment: 'Adjustment proposed',
+  ra_approve_adjustment: 'Adjustment approved',
+  ra_reject_adjustment: 'Adjustment rejected',
+  actor_county: 'county operator',
+  actor_province: 'province operator',
+  actor_system: 'system',
 };
 
 export type Texts = Record<keyof typeof zh, string>;

@@ -68,6 +68,8 @@ interface CaseDetail extends Case {
 const STATUS_COLOR: Record<CaseStatus, string> = { open: 'blue', pending_review: 'orange', pending_approval: 'gold', resolved: 'green' };
 const statusTag = (t: Texts, s: CaseStatus) => <Tag color={STATUS_COLOR[s]}>{t[`rc_${s}`]}</Tag>;
 const classTag = (t: Texts, c: CaseClass) => <Tag color={c === 'amount_mismatch' || c === 'status_mismatch' ? 'volcano' : 'purple'}>{t[`rc_${c}`]}</Tag>;
+/** A server value in the operator's language, the raw value when the console has no text for it. */
+const known = (t: Texts, prefix: string, v: string): string => (t as Record<string, string>)[`${prefix}${v}`] ?? v;
 const amount = (fen: number | null) => (fen === null ? '—' : yuan(fen));
 
 /** An API refusal in the operator's language (the code's own text when the console has one) and the server's words. */
@@ -302,7 +304,7 @@ export function ReconciliationCasePage({ session }: { session: Session }) {
         </Descriptions.Item>
         <Descriptions.Item label={t.proposedBy}>{c.proposedBy ?? '—'}</Descriptions.Item>
         <Descriptions.Item label={t.approvedBy}>{c.approvedBy ?? '—'}</Descriptions.Item>
-        <Descriptions.Item label={t.resolution}>{c.resolution ? (t[`rs_${c.resolution}` as keyof Texts] ?? c.resolution) : '—'}</Descriptions.Item>
+        <Descriptions.Item label={t.resolution}>{c.resolution ? known(t, 'rs_', c.resolution) : '—'}</Descriptions.Item>
         <Descriptions.Item label={t.requeryCount}>{c.requeryCount}</Descriptions.Item>
       </Descriptions>
       {county && workable && (
@@ -373,7 +375,7 @@ export function ReconciliationCasePage({ session }: { session: Session }) {
           data-testid="case-history"
           items={c.history.map((h) => ({
             color: h.toStatus === 'resolved' ? 'green' : 'blue',
-            children: `${h.at} ${h.action} ${h.fromStatus ? t[`rc_${h.fromStatus as CaseStatus}`] : ''} → ${t[`rc_${h.toStatus as CaseStatus}`]} (${h.actorType} ${h.actorId.slice(0, 8)})${h.note ? ` ${h.note}` : ''}`,
+            children: `${h.at} ${known(t, 'ra_', h.action)} ${h.fromStatus ? t[`rc_${h.fromStatus as CaseStatus}`] : ''} → ${t[`rc_${h.toStatus as CaseStatus}`]} (${known(t, 'actor_', h.actorType)} ${h.actorId.slice(0, 8)})${h.note ? ` ${h.note}` : ''}`,
           }))}
         />
       </Card>
