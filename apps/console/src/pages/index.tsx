@@ -1,6 +1,6 @@
 // The console's pages, one entry each: menu title, path, routes. Pages for later products plug in
-// here (acquiring orders, credit lines and overdue loans once credit lists them, reconciliation cases;
-// settlement batches, approvals and reports are in) — and their rows into the payment timeline (transactions.tsx).
+// here (acquiring orders next; settlement batches, approvals and reports, reconciliation cases, credit
+// lines, overdue loans and the classification report are in) — and their rows into the payment timeline (transactions.tsx).
 import type { ReactElement } from 'react';
 import type { Operator } from '../api';
 import type { Texts } from '../i18n';
@@ -9,6 +9,7 @@ import { DeadLettersPage } from './dead-letters';
 import { MerchantDetailPage, MerchantsPage } from './merchants';
 import { OverviewPage } from './overview';
 import { PartnersPage } from './partners';
+import { ReconciliationCasePage, ReconciliationPage } from './reconciliation';
 import { SettlementBatchesPage, SettlementBatchPage, SettlementReportsPage } from './settlement';
 import { TenantConfigPage } from './tenant-config';
 import { TransactionsPage } from './transactions';
@@ -45,6 +46,14 @@ export const CONSOLE_PAGES: ConsolePage[] = [
       { path: '', element: (s) => <SettlementBatchesPage session={s} /> },
       { path: '/batches/:batchId', element: (s) => <SettlementBatchPage session={s} /> },
       { path: '/reports', element: (s) => <SettlementReportsPage session={s} /> },
+    ],
+  },
+  {
+    path: 'reconciliation',
+    title: 'reconciliation',
+    routes: [
+      { path: '', element: (s) => <ReconciliationPage session={s} /> },
+      { path: '/cases/:caseId', element: (s) => <ReconciliationCasePage session={s} /> },
     ],
   },
   { path: 'credit', title: 'credit', routes: [{ path: '', element: (s) => <CreditPage session={s} /> }] },
