@@ -4,6 +4,8 @@ import {
   PaymentClosedV1,
   PaymentFailedV1,
   PaymentSucceededV1,
+  PayoutFailedV1,
+  PayoutSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
   type ErrorCode,
@@ -277,7 +279,7 @@ function rateLimitOf(op: DescribedOperation): Pick<OpenApiOperation, 'x-rate-lim
 }
 
 /** The events a partner receives as webhooks, each with the data class its Kafka event carries. */
-const WEBHOOK_EVENTS = [PaymentSucceededV1, PaymentFailedV1, PaymentClosedV1, RefundSucceededV1, RefundFailedV1] as const;
+const WEBHOOK_EVENTS = [PaymentSucceededV1, PaymentFailedV1, PaymentClosedV1, RefundSucceededV1, RefundFailedV1, PayoutSucceededV1, PayoutFailedV1] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */
 function eventSchemaName(type: string): string {

@@ -7,6 +7,8 @@ import {
   PaymentClosedV1,
   PaymentFailedV1,
   PaymentSucceededV1,
+  PayoutFailedV1,
+  PayoutSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
 } from '@countypay/contracts';
@@ -70,7 +72,7 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment or refund event → one delivery per callback URL of the partner app that started it. */
+  /** A payment, refund or payout event → one delivery per callback URL of the partner app it names. */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
@@ -104,6 +106,9 @@ export class WebhookEventsService {
       on(PaymentClosedV1, partner),
       on(RefundSucceededV1, partner),
       on(RefundFailedV1, partner),
+      // a settlement payout to a merchant of the partner (its data names the partner app)
+      on(PayoutSucceededV1, partner),
+      on(PayoutFailedV1, partner),
     ] as Subscription<object>[];
   }
 }

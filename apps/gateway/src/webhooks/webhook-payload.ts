@@ -12,7 +12,15 @@ export interface WebhookPayload<T extends object = object> {
 }
 
 /** The events partners receive, each in its own Kafka topic (see webhooks.module.ts). */
-export const WEBHOOK_EVENT_TYPES = ['payment.succeeded', 'payment.failed', 'payment.closed', 'refund.succeeded', 'refund.failed'] as const;
+export const WEBHOOK_EVENT_TYPES = [
+  'payment.succeeded',
+  'payment.failed',
+  'payment.closed',
+  'refund.succeeded',
+  'refund.failed',
+  'payout.succeeded',
+  'payout.failed',
+] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 
 export function webhookPayload<T extends object>(event: EventEnvelope<T>): WebhookPayload<T> {
