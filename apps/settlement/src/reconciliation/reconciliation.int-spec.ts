@@ -15,6 +15,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { FakeChannel, type FakeStatementRow } from '../testing/fake-channel';
 import type { ReconciliationCase, ReconciliationCaseDetail, ReconciliationRun } from './dto/reconciliation.dto';
+import { ReconciliationJob } from './reconciliation.job';
 import { ReconciliationModule } from './reconciliation.module';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -337,6 +338,16 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect(report.openReconciliationCases).toBe(open);
     const csv = await call('GET', `/settlement/reports/daily.csv?businessDate=${D}`, OP1);
     expect(String(csv.body)).toContain(`未结差错 open reconciliation cases,${open}`);
+  });
+
+  it('the daily job reconciles yesterday once per county and channel, and leaves a channel without a statement for the next poll', async () => {
+    const job = svc.app.get(ReconciliationJob);
+    const now = new Date('2026-11-21T02:00:00.000Z'); // 10:00 on the 21st in Shanghai: the 20th is over
+    const tenant = 't510116';
+    const first = await job.runDue([tenant], ['wechat', 'unionpay'], now);
+    // the fake channel has no UnionPay statement: that channel is tried again later
+    expect(first.map((r) => [r.tenantId, r.channel, r.businessDate])).toEqual([[tenant, 'wechat', D]]);
+    expect(await job.runDue([tenant], ['wechat', 'unionpay'], now)).toEqual([]);
   });
 
   it('refuses a bad date, an unknown channel and a statement that does not parse with stable codes', async () => {
