@@ -1,3 +1,5 @@
+// `npm run demo -- credit`: credit payment instead (tools/demo-credit.ts).
+// `npm run demo -- acquiring`: online acquiring instead — order, cashier, card quick pay with SMS codes (tools/demo-acquiring.ts).
 // `npm run demo`: one QR payment from a partner's point of view, against a RUNNING platform
 // (`npm start`). Onboards (or reuses, see .local/demo.json) a demo partner, app, county operator
 // and merchant; starts a webhook receiver on 127.0.0.1; creates a dynamic QR order, lets the
@@ -24,6 +26,8 @@ import {
   waitUntilPayable,
   yuan,
 } from '../test/load/platform-setup';
+import { acquiringDemo } from './demo-acquiring';
+import { creditDemo } from './demo-credit';
 
 const ROOT = join(__dirname, '..', '..');
 const STATE_FILE = join(ROOT, '.local', 'demo.json');
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
 
   const health = await fetch(`${baseUrl}/health/ready`).catch(() => undefined);
   if (!health || health.status !== 200) throw new Error(`the gateway at ${baseUrl} is not ready: start the platform with \`npm start\``);
+  if (process.argv[2] === 'credit') return creditDemo({ baseUrl, operatorToken, tenantId: TENANT, webhookPort: port });
+  if (process.argv[2] === 'acquiring') return acquiringDemo({ baseUrl, operatorToken, tenantId: TENANT, webhookPort: port });
 
   const hooks = new WebhookReceiver();
   await hooks.start(port);

@@ -37,7 +37,11 @@ const PROFILES = {
         ACQ_CHANNEL_TIMEOUT_MS: '2000',
         ACQ_SWEEP_MS: '1000',
         ACQ_REQUERY_AFTER_MS: '3000',
+        // profit sharing: escrows are released 45 s after payment instead of the county's days (the hold e2e test)
+        ACQ_SHARING_MAX_HOLD_SECONDS: '45',
         GATEWAY_RATE_LIMIT_APP_PER_MINUTE: '120',
+        // a rotated-out app credential is refused 20 s after the rotation (the console e2e test waits for it)
+        CREDENTIAL_ROTATION_GRACE_SECONDS: '20',
         // every e2e request comes from 127.0.0.1: the per-address limit of the public routes is tested in the gateway's pipeline int test
         GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: '10000',
         LOG_LEVEL: 'info',

@@ -1,7 +1,9 @@
-// A real single-node Apache Kafka broker in KRaft mode on the JVM.
+// A real Apache Kafka in KRaft mode on the JVM: one node by default, or a three-node cluster
+// (COUNTYPAY_KAFKA_NODES=3: every node broker and controller, topics with replication factor 3 and
+// min.insync.replicas 2; node i listens on COUNTYPAY_KAFKA_PORT + 2(i−1), its controller one above).
 // Jars come from Maven Central through deploy/local/kafka/pom.xml and are cached under
 // .local/kafka/jars (reused on the next run); storage is formatted with
-// kafka.tools.StorageTool; the broker is kafka.Kafka, started detached.
+// kafka.tools.StorageTool; each node is kafka.Kafka, started detached.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { randomUUID } from 'node:crypto';
@@ -13,12 +15,30 @@ const POM = join(repoRoot, 'deploy/local/kafka/pom.xml');
 const KAFKA_VERSION = /<kafka\.version>([^<]+)</.exec(readFileSync(POM, 'utf8'))[1];
 const dir = join(localDir, 'kafka');
 const jarsDir = join(dir, 'jars', KAFKA_VERSION);
-const dataDir = join(dir, 'data');
 const logDir = join(dir, 'logs');
-const pidFile = join(dir, 'broker.pid');
 export const KAFKA_PORT = Number(process.env.COUNTYPAY_KAFKA_PORT ?? 9092);
-const CONTROLLER_PORT = KAFKA_PORT + 1;
-export const kafkaLogFile = join(logDir, 'server.log');
+export const KAFKA_NODES = Number(process.env.COUNTYPAY_KAFKA_NODES ?? 1);
+if (KAFKA_NODES !== 1 && KAFKA_NODES !== 3) fail(`COUNTYPAY_KAFKA_NODES is ${process.env.COUNTYPAY_KAFKA_NODES}: 1 (the default) or 3`);
+/** node 1 keeps the single node's file names; the others are suffixed with their id */
+const suffix = (id) => (id === 1 ? '' : `-${id}`);
+/** one node of the cluster: its ports and files */
+export function kafkaNode(id) {
+  const port = KAFKA_PORT + 2 * (id - 1);
+  return {
+    id,
+    port,
+    controllerPort: port + 1,
+    dataDir: join(dir, `data${suffix(id)}`),
+    pidFile: join(dir, `broker${suffix(id)}.pid`),
+    logFile: join(logDir, `server${suffix(id)}.log`),
+    props: join(dir, `server${suffix(id)}.properties`),
+  };
+}
+const NODES = Array.from({ length: KAFKA_NODES }, (_, k) => kafkaNode(k + 1));
+/** replication of the declared topics: every node holds each partition, two must have a write */
+export const TOPIC_REPLICATION = KAFKA_NODES === 3 ? { replicationFactor: 3, minInsyncReplicas: 2 } : { replicationFactor: 1, minInsyncReplicas: 1 };
+export const kafkaLogFile = NODES[0].logFile;
+const nodesMarker = join(dir, 'nodes');
 
 function requireTools() {
   if (!hasCommand('java')) fail('Java not found: install a Java 17+ runtime (Debian: apt-get install openjdk-17-jre-headless)');
@@ -57,32 +77,38 @@ async function fetchJars() {
 
 function writeConfig() {
   mkdirSync(logDir, { recursive: true });
-  const props = join(dir, 'server.properties');
-  writeFileSync(
-    props,
-    [
-      'process.roles=broker,controller',
-      'node.id=1',
-      `controller.quorum.voters=1@127.0.0.1:${CONTROLLER_PORT}`,
-      `listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT},CONTROLLER://127.0.0.1:${CONTROLLER_PORT}`,
-      `advertised.listeners=PLAINTEXT://127.0.0.1:${KAFKA_PORT}`,
-      'controller.listener.names=CONTROLLER',
-      'inter.broker.listener.name=PLAINTEXT',
-      'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
-      `log.dirs=${dataDir}`,
-      'num.partitions=3',
-      'offsets.topic.replication.factor=1',
-      'offsets.topic.num.partitions=10',
-      'transaction.state.log.replication.factor=1',
-      'transaction.state.log.min.isr=1',
-      'share.coordinator.state.topic.replication.factor=1',
-      'share.coordinator.state.topic.min.isr=1',
-      'group.initial.rebalance.delay.ms=0',
-      'auto.create.topics.enable=false',
-      'log.retention.hours=168',
-      '',
-    ].join('\n'),
-  );
+  const rf = TOPIC_REPLICATION.replicationFactor;
+  const isr = TOPIC_REPLICATION.minInsyncReplicas;
+  const voters = NODES.map((n) => `${n.id}@127.0.0.1:${n.controllerPort}`).join(',');
+  for (const n of NODES) {
+    writeFileSync(
+      n.props,
+      [
+        'process.roles=broker,controller',
+        `node.id=${n.id}`,
+        `controller.quorum.voters=${voters}`,
+        `listeners=PLAINTEXT://127.0.0.1:${n.port},CONTROLLER://127.0.0.1:${n.controllerPort}`,
+        `advertised.listeners=PLAINTEXT://127.0.0.1:${n.port}`,
+        'controller.listener.names=CONTROLLER',
+        'inter.broker.listener.name=PLAINTEXT',
+        'listener.security.protocol.map=CONTROLLER:PLAINTEXT,PLAINTEXT:PLAINTEXT',
+        `log.dirs=${n.dataDir}`,
+        'num.partitions=3',
+        `default.replication.factor=${rf}`,
+        `min.insync.replicas=${isr}`,
+        `offsets.topic.replication.factor=${rf}`,
+        'offsets.topic.num.partitions=10',
+        `transaction.state.log.replication.factor=${rf}`,
+        `transaction.state.log.min.isr=${isr}`,
+        `share.coordinator.state.topic.replication.factor=${rf}`,
+        `share.coordinator.state.topic.min.isr=${isr}`,
+        'group.initial.rebalance.delay.ms=0',
+        'auto.create.topics.enable=false',
+        'log.retention.hours=168',
+        '',
+      ].join('\n'),
+    );
+  }
   const log4j = join(dir, 'log4j2.properties');
   writeFileSync(
     log4j,
@@ -103,7 +129,7 @@ function writeConfig() {
       '',
     ].join('\n'),
   );
-  return { props, log4j };
+  return { log4j };
 }
 
 function javaArgs(log4j, mainClass, args) {
@@ -121,13 +147,16 @@ function javaArgs(log4j, mainClass, args) {
   ];
 }
 
-function readPid() {
+function readPid(node = NODES[0]) {
   try {
-    return Number(readFileSync(pidFile, 'utf8').trim());
+    return Number(readFileSync(node.pidFile, 'utf8').trim());
   } catch {
     return 0;
   }
 }
+
+/** the pid of node `id` of our cluster (0 when none) — for the chaos suite's kills */
+export const kafkaNodePid = (id) => readPid(kafkaNode(id));
 
 /** Asks the broker for its metadata over the Kafka protocol (kafkajs admin). */
 async function brokerAnswers(brokers) {
@@ -135,8 +164,8 @@ async function brokerAnswers(brokers) {
   const admin = new Kafka({ clientId: 'countypay-infra', brokers, logLevel: logLevel.NOTHING, retry: { retries: 0 }, connectionTimeout: 1000 }).admin();
   try {
     await admin.connect();
-    await admin.describeCluster();
-    return true;
+    const { brokers: live } = await admin.describeCluster();
+    return live.length >= Math.min(brokers.length, KAFKA_NODES);
   } catch {
     return false;
   } finally {
@@ -145,59 +174,82 @@ async function brokerAnswers(brokers) {
 }
 
 export async function kafkaUp() {
-  const brokers = [`127.0.0.1:${KAFKA_PORT}`];
-  const pid = readPid();
-  if (pidAlive(pid) && (await brokerAnswers(brokers))) {
-    log(`kafka: broker already running (pid ${pid}) on 127.0.0.1:${KAFKA_PORT}, reusing it`);
+  const brokers = NODES.map((n) => `127.0.0.1:${n.port}`);
+  const running = NODES.filter((n) => pidAlive(readPid(n)));
+  if (running.length === NODES.length && (await brokerAnswers(brokers))) {
+    log(
+      `kafka: ${KAFKA_NODES === 1 ? `broker already running (pid ${readPid()})` : `${KAFKA_NODES} nodes already running`} on ${brokers.join(',')}, reusing ${KAFKA_NODES === 1 ? 'it' : 'them'}`,
+    );
     return { brokers: brokers.join(','), started: false };
   }
-  if (await portOpen(KAFKA_PORT)) {
+  if (running.length === 0 && KAFKA_NODES === 1 && (await portOpen(KAFKA_PORT))) {
     if (await brokerAnswers(brokers)) {
       log(`kafka: a broker already answers on 127.0.0.1:${KAFKA_PORT}, reusing it`);
       return { brokers: brokers.join(','), started: false };
     }
     fail(`kafka: port ${KAFKA_PORT} is taken by something that is not a Kafka broker; set COUNTYPAY_KAFKA_PORT`);
   }
+  const toStart = NODES.filter((n) => !running.includes(n));
+  for (const n of toStart)
+    if ((await portOpen(n.port)) || (await portOpen(n.controllerPort)))
+      fail(`kafka: port ${n.port} or ${n.controllerPort} (node ${n.id}) is taken by something that is not ours; set COUNTYPAY_KAFKA_PORT`);
   requireTools();
   await fetchJars();
-  const { props, log4j } = writeConfig();
-  if (!existsSync(join(dataDir, 'meta.properties'))) {
-    rmSync(dataDir, { recursive: true, force: true });
+  const { log4j } = writeConfig();
+  // storage: every node formatted with one cluster id; a cluster of another size starts afresh
+  const formattedFor = existsSync(nodesMarker)
+    ? Number(readFileSync(nodesMarker, 'utf8').trim())
+    : existsSync(join(NODES[0].dataDir, 'meta.properties'))
+      ? 1
+      : 0;
+  if (formattedFor !== KAFKA_NODES || NODES.some((n) => !existsSync(join(n.dataDir, 'meta.properties')))) {
+    if (running.length > 0) fail(`kafka: node(s) ${running.map((n) => n.id).join(',')} run on storage of another cluster; npm stop first`);
+    if (formattedFor !== 0 && formattedFor !== KAFKA_NODES)
+      log(`kafka: the local storage was a ${formattedFor}-node cluster; formatting a ${KAFKA_NODES}-node one (its events are dropped)`);
     const clusterId = Buffer.from(randomUUID().replace(/-/g, ''), 'hex').toString('base64url');
-    const r = spawnSync('java', javaArgs(log4j, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', props]), {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) fail(`kafka: storage format failed:\n${r.stdout}\n${r.stderr}`);
-    log(`kafka: storage formatted in ${dataDir} (cluster ${clusterId})`);
+    for (const n of NODES) {
+      rmSync(n.dataDir, { recursive: true, force: true });
+      const r = spawnSync('java', javaArgs(log4j, 'kafka.tools.StorageTool', ['format', '-t', clusterId, '-c', n.props]), { encoding: 'utf8' });
+      if (r.status !== 0) fail(`kafka: storage format of node ${n.id} failed:\n${r.stdout}\n${r.stderr}`);
+    }
+    writeFileSync(nodesMarker, String(KAFKA_NODES));
+    log(`kafka: storage formatted in ${NODES.map((n) => n.dataDir).join(', ')} (cluster ${clusterId})`);
   }
-  const out = openSync(kafkaLogFile, 'a');
-  const child = spawn('java', javaArgs(log4j, 'kafka.Kafka', [props]), { detached: true, stdio: ['ignore', out, out] });
-  writeFileSync(pidFile, String(child.pid));
-  child.unref();
-  await withProgress(`kafka: starting Apache Kafka ${KAFKA_VERSION} (KRaft) on 127.0.0.1:${KAFKA_PORT}, pid ${child.pid}`, async () => {
+  const pids = toStart.map((n) => {
+    const out = openSync(n.logFile, 'a');
+    const child = spawn('java', javaArgs(log4j, 'kafka.Kafka', [n.props]), { detached: true, stdio: ['ignore', out, out] });
+    writeFileSync(n.pidFile, String(child.pid));
+    child.unref();
+    return { n, pid: child.pid };
+  });
+  const what = toStart.length === 1 ? `node ${toStart[0].id}, pid ${pids[0].pid}` : `${toStart.length} nodes, pids ${pids.map((p) => p.pid).join(',')}`;
+  await withProgress(`kafka: starting Apache Kafka ${KAFKA_VERSION} (KRaft) on ${brokers.join(',')} (${what})`, async () => {
     const deadline = Date.now() + 120_000;
     while (Date.now() < deadline) {
-      if (!pidAlive(child.pid)) fail(`kafka: the broker exited during start; see ${kafkaLogFile}`);
+      for (const { n, pid } of pids) if (!pidAlive(pid)) fail(`kafka: node ${n.id} exited during start; see ${n.logFile}`);
       if (await brokerAnswers(brokers)) return;
       await sleep(500);
     }
-    fail(`kafka: the broker did not answer within 120 s; see ${kafkaLogFile}`);
+    fail(`kafka: the cluster did not answer within 120 s; see ${NODES.map((n) => n.logFile).join(', ')}`);
   });
   return { brokers: brokers.join(','), started: true };
 }
 
 export async function kafkaDown() {
-  const pid = readPid();
-  if (!pidAlive(pid)) {
+  const live = NODES.map((n) => ({ n, pid: readPid(n) })).filter(({ pid }) => pidAlive(pid));
+  if (live.length === 0) {
     log('kafka: no broker of ours is running');
-    rmSync(pidFile, { force: true });
+    for (const n of NODES) rmSync(n.pidFile, { force: true });
     return;
   }
-  process.kill(pid, 'SIGTERM');
-  await withProgress(`kafka: stopping broker (pid ${pid})`, async () => {
-    const deadline = Date.now() + 60_000;
-    while (pidAlive(pid) && Date.now() < deadline) await sleep(300);
-    if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
-  });
-  rmSync(pidFile, { force: true });
+  for (const { pid } of live) process.kill(pid, 'SIGTERM');
+  await withProgress(
+    `kafka: stopping ${live.length === 1 ? `broker (pid ${live[0].pid})` : `${live.length} nodes (pids ${live.map((l) => l.pid).join(',')})`}`,
+    async () => {
+      const deadline = Date.now() + 60_000;
+      while (live.some(({ pid }) => pidAlive(pid)) && Date.now() < deadline) await sleep(300);
+      for (const { pid } of live) if (pidAlive(pid)) process.kill(pid, 'SIGKILL');
+    },
+  );
+  for (const n of NODES) rmSync(n.pidFile, { force: true });
 }

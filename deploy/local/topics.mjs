@@ -2,6 +2,7 @@
 // partition count, and its dead-letter topic. Existing topics are left as they are.
 import { Kafka, logLevel } from 'kafkajs';
 import TOPICS from '../../libs/shared/contracts/src/topics.json' with { type: 'json' };
+import { TOPIC_REPLICATION } from './kafka.mjs';
 import { log } from './util.mjs';
 
 export async function ensureTopics(brokers) {
@@ -9,9 +10,12 @@ export async function ensureTopics(brokers) {
   await admin.connect();
   try {
     const existing = new Set(await admin.listTopics());
+    // our local cluster: 1 replica, or 3 with min.insync.replicas 2 (COUNTYPAY_KAFKA_NODES=3)
+    const ours = { replicationFactor: TOPIC_REPLICATION.replicationFactor };
+    const configEntries = [{ name: 'min.insync.replicas', value: String(TOPIC_REPLICATION.minInsyncReplicas) }];
     const wanted = TOPICS.flatMap((t) => [
-      { topic: t.name, numPartitions: t.partitions, replicationFactor: 1 },
-      { topic: `${t.name}.dlq`, numPartitions: 1, replicationFactor: 1 },
+      { topic: t.name, numPartitions: t.partitions, ...ours, configEntries },
+      { topic: `${t.name}.dlq`, numPartitions: 1, ...ours, configEntries },
     ]);
     const missing = wanted.filter((t) => !existing.has(t.topic));
     if (missing.length > 0) {

@@ -8,19 +8,31 @@ import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { infraUp } from '../../deploy/local/infra.mjs';
-import { kafkaDown, kafkaUp } from '../../deploy/local/kafka.mjs';
+import { KAFKA_NODES, kafkaDown, kafkaNodePid, kafkaUp } from '../../deploy/local/kafka.mjs';
 import { postgresDown, postgresUp } from '../../deploy/local/postgres.mjs';
 import { localDir, pidAlive, sleep } from '../../deploy/local/util.mjs';
 import { migrateAll } from '../../tools/migrate.mjs';
 import { localSecrets, secretsEnv } from '../../tools/secrets.mjs';
 import { SERVICES } from '../../tools/services.mjs';
 import { root } from '../../tools/swc-config.mjs';
-import { FaultProxy } from './tcp-proxy.mjs';
+import { FaultProxy, RoundRobinProxy } from './tcp-proxy.mjs';
 
 export const PG_PORT = Number(process.env.COUNTYPAY_EMBEDDED_PG_PORT);
 const BASE_PORT = Number(process.env.COUNTYPAY_BASE_PORT);
 /** each service's database proxy listens on PG_PORT + 10 + its offset */
 const proxyPort = (svc) => PG_PORT + 10 + svc.offset;
+/**
+ * Where a service is reached: its front port (BASE_PORT + offset). With one instance that is the
+ * instance itself; with several, a round-robin proxy in front of instance i on BASE_PORT + 20·i + offset.
+ */
+const frontPort = (svc) => BASE_PORT + svc.offset;
+const instancePort = (svc, i, instances) => (instances === 1 ? frontPort(svc) : BASE_PORT + 20 * i + svc.offset);
+/** `qr-payment` is instance 1, `qr-payment#2` instance 2 */
+export const instanceName = (name, i) => (i === 1 ? name : `${name}#${i}`);
+const parseInstance = (key) => {
+  const [name, i] = key.split('#');
+  return { svc: SERVICES.find((s) => s.name === name), i: i ? Number(i) : 1 };
+};
 const kafkaPidFile = join(localDir, 'kafka', 'broker.pid');
 
 /** clocks: the product's defaults, but webhook retries and sweeps fast enough to be seen within a scenario */
@@ -37,12 +49,16 @@ const CHAOS_ENV = {
 };
 
 export class ChaosPlatform {
-  constructor() {
+  /** @param {{ instances?: number }} [o] instances of every service (2: the scale-out scenarios) */
+  constructor(o = {}) {
+    this.instances = o.instances ?? 1;
     this.logDir = join(localDir, 'logs');
-    /** name → { url, port, pid, log, env } */
+    /** instance name (`gateway`, `gateway#2`) → { url, port, pid, log, env } */
     this.apps = {};
-    /** name → FaultProxy between the service and PostgreSQL */
+    /** name → FaultProxy between the service and PostgreSQL (shared by its instances) */
     this.proxies = {};
+    /** name → RoundRobinProxy in front of its instances (several instances only) */
+    this.fronts = {};
     this.groupPrefix = `countypay-chaos-${Date.now().toString(36)}`;
   }
 
@@ -59,20 +75,38 @@ export class ChaosPlatform {
     for (const svc of SERVICES) {
       this.proxies[svc.name] = await new FaultProxy({ listenPort: proxyPort(svc), targetPort: PG_PORT, label: `${svc.name}→postgres` }).start();
     }
-    for (const svc of SERVICES) this.spawn(svc.name);
-    await Promise.all(SERVICES.map((s) => this.waitReady(s.name, 180_000)));
-    log(`chaos platform up: ${SERVICES.map((s) => `${s.name} :${this.apps[s.name].port}`).join(', ')}; PostgreSQL :${PG_PORT}; Kafka ${this.kafkaBrokers}`);
+    if (this.instances > 1) {
+      for (const svc of SERVICES) {
+        const targetPorts = this.instanceNames(svc.name).map((_, k) => instancePort(svc, k + 1, this.instances));
+        this.fronts[svc.name] = await new RoundRobinProxy({ listenPort: frontPort(svc), targetPorts, label: `${svc.name} front` }).start();
+      }
+    }
+    const all = SERVICES.flatMap((s) => this.instanceNames(s.name));
+    for (const key of all) this.spawn(key);
+    await Promise.all(all.map((key) => this.waitReady(key, 180_000)));
+    log(`chaos platform up: ${all.map((k) => `${k} :${this.apps[k].port}`).join(', ')}; PostgreSQL :${PG_PORT}; Kafka ${this.kafkaBrokers}`);
+    if (this.instances > 1) log(`  ${this.instances} instances of every service, each behind a round-robin front on its usual port`);
   }
 
-  env(svc) {
+  /** the instance names of one service: [`gateway`] or [`gateway`, `gateway#2`] */
+  instanceNames(name) {
+    return Array.from({ length: this.instances }, (_, k) => instanceName(name, k + 1));
+  }
+
+  /** where callers reach a service (its front when it has several instances) */
+  frontUrl(name) {
+    return `http://127.0.0.1:${frontPort(SERVICES.find((s) => s.name === name))}`;
+  }
+
+  env(svc, i = 1) {
     const db = new URL(this.adminUrl);
     db.port = String(proxyPort(svc));
     db.username = `cp_${svc.schema}_app`;
     db.password = this.secrets.appDbPassword;
-    const url = (s) => `http://127.0.0.1:${BASE_PORT + s.offset}`;
+    const url = (s) => `http://127.0.0.1:${frontPort(s)}`;
     return {
       ...process.env,
-      PORT: String(BASE_PORT + svc.offset),
+      PORT: String(instancePort(svc, i, this.instances)),
       HOST: '127.0.0.1',
       DATABASE_URL: db.toString(),
       DATABASE_SCHEMA: svc.schema,
@@ -85,16 +119,22 @@ export class ChaosPlatform {
     };
   }
 
-  spawn(name) {
-    const svc = SERVICES.find((s) => s.name === name);
-    const logFile = join(this.logDir, `${name}.log`);
-    const child = spawn(process.execPath, ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, `dist/apps/${name}/src/main.js`)], {
-      env: this.env(svc),
-      detached: true,
-      stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
-    });
+  /** starts one instance (`settlement`, `settlement#2`) */
+  spawn(key) {
+    const { svc, i } = parseInstance(key);
+    const logFile = join(this.logDir, `${key.replace('#', '-')}.log`);
+    const child = spawn(
+      process.execPath,
+      ['--enable-source-maps', '--disable-warning=TimeoutNegativeWarning', join(root, `dist/apps/${svc.name}/src/main.js`)],
+      {
+        env: this.env(svc, i),
+        detached: true,
+        stdio: ['ignore', openSync(logFile, 'a'), openSync(logFile, 'a')],
+      },
+    );
     child.unref();
-    this.apps[name] = { url: `http://127.0.0.1:${BASE_PORT + svc.offset}`, port: BASE_PORT + svc.offset, pid: child.pid, log: logFile };
+    const port = instancePort(svc, i, this.instances);
+    this.apps[key] = { url: `http://127.0.0.1:${port}`, port, pid: child.pid, log: logFile };
     return child.pid;
   }
 
@@ -154,6 +194,19 @@ export class ChaosPlatform {
     await kafkaUp();
   }
 
+  /** how many Kafka nodes this platform runs (COUNTYPAY_KAFKA_NODES) */
+  get kafkaNodes() {
+    return KAFKA_NODES;
+  }
+
+  /** kill -9 of node `id` of our cluster */
+  async killKafkaNode(id) {
+    const pid = kafkaNodePid(id);
+    if (!pidAlive(pid)) throw new Error(`our Kafka node ${id} is not running`);
+    process.kill(pid, 'SIGKILL');
+    await this.waitGone(pid);
+  }
+
   /** a fast shutdown and a start of our embedded PostgreSQL (never the system's: COUNTYPAY_FORCE_EMBEDDED_PG=1) */
   async stopPostgres() {
     await postgresDown();
@@ -170,6 +223,7 @@ export class ChaosPlatform {
     while (Object.values(this.apps).some((a) => pidAlive(a.pid)) && Date.now() - t0 < 20_000) await sleep(200);
     for (const a of Object.values(this.apps)) if (pidAlive(a.pid)) process.kill(a.pid, 'SIGKILL');
     for (const p of Object.values(this.proxies)) await p.stop();
+    for (const p of Object.values(this.fronts)) await p.stop();
     await this.stopKafkaIfOurs();
     await postgresDown();
   }

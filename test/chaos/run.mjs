@@ -10,6 +10,10 @@
 //   --only a,b      run these scenarios only (names in the table; `baseline` always runs first)
 //   --rate N        payments per second (CHAOS_RATE, 10)
 //   --tenants N     counties (CHAOS_TENANTS, 5)
+//   --instances N   run N instances of every service behind round-robin fronts (CHAOS_INSTANCES, 1);
+//                   with 2 the scale-out scenarios run too (one instance of each killed mid-load)
+//   --kafka-nodes N 1 (default) or 3: a three-node KRaft cluster (replication factor 3,
+//                   min.insync.replicas 2); with 3 one broker is also killed and the load keeps going
 //   --list          print the scenarios and exit
 // Ports: COUNTYPAY_CHAOS_BASE_PORT (default COUNTYPAY_E2E_BASE_PORT + 30, else 4130: 7 services and
 // the webhook receiver at +9), COUNTYPAY_CHAOS_KAFKA_PORT (default COUNTYPAY_KAFKA_PORT + 2, else 9094;
@@ -22,12 +26,24 @@ import { parseArgs } from 'node:util';
 import { root } from '../../tools/swc-config.mjs';
 
 const { values } = parseArgs({
-  options: { only: { type: 'string' }, rate: { type: 'string' }, tenants: { type: 'string' }, list: { type: 'boolean', default: false } },
+  options: {
+    only: { type: 'string' },
+    rate: { type: 'string' },
+    tenants: { type: 'string' },
+    instances: { type: 'string' },
+    'kafka-nodes': { type: 'string' },
+    list: { type: 'boolean', default: false },
+  },
 });
 const num = (v, d) => (v === undefined || v === '' ? d : Number(v));
 const basePort = num(process.env.COUNTYPAY_CHAOS_BASE_PORT, process.env.COUNTYPAY_E2E_BASE_PORT ? Number(process.env.COUNTYPAY_E2E_BASE_PORT) + 30 : 4130);
 const kafkaPort = num(process.env.COUNTYPAY_CHAOS_KAFKA_PORT, process.env.COUNTYPAY_KAFKA_PORT ? Number(process.env.COUNTYPAY_KAFKA_PORT) + 2 : 9094);
 const pgPort = num(process.env.COUNTYPAY_CHAOS_PG_PORT, 5732);
+const kafkaNodes = num(values['kafka-nodes'] ?? process.env.CHAOS_KAFKA_NODES, 1);
+if (kafkaNodes !== 1 && kafkaNodes !== 3) {
+  process.stderr.write('--kafka-nodes takes 1 or 3\n');
+  process.exit(2);
+}
 const localDir = join(root, '.local', 'chaos');
 const sharedJars = join(process.env.COUNTYPAY_LOCAL_DIR ?? join(root, '.local'), 'kafka', 'jars');
 // the deploy scripts read these when they are imported: the chaos platform's own everything
@@ -36,6 +52,7 @@ Object.assign(process.env, {
   COUNTYPAY_FORCE_EMBEDDED_PG: '1',
   COUNTYPAY_EMBEDDED_PG_PORT: String(pgPort),
   COUNTYPAY_KAFKA_PORT: String(kafkaPort),
+  COUNTYPAY_KAFKA_NODES: String(kafkaNodes),
   COUNTYPAY_BASE_PORT: String(basePort),
   COUNTYPAY_DB_NAME: 'countypay_chaos',
   COUNTYPAY_TRACE_EXPORTER: 'none',
@@ -45,6 +62,11 @@ delete process.env.KAFKA_BROKERS;
 
 const rate = num(values.rate ?? process.env.CHAOS_RATE, 10);
 const tenants = num(values.tenants ?? process.env.CHAOS_TENANTS, 5);
+const instances = num(values.instances ?? process.env.CHAOS_INSTANCES, 1);
+if (!Number.isInteger(instances) || instances < 1 || instances > 3) {
+  process.stderr.write('--instances takes 1, 2 or 3\n');
+  process.exit(2);
+}
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stamp = () => new Date().toISOString().slice(11, 19);
 const log = (line) => process.stdout.write(`${stamp()} ${line}\n`);
@@ -65,7 +87,62 @@ const SERVICE_KILLS = ['gateway', 'qr-payment', 'settlement', 'channel-sandbox',
   },
 }));
 
+/** scale-out (several instances only): one instance of every service killed at once, mid-load, and restarted */
+const SCALE_OUT = [
+  {
+    name: 'kill-9 one of each',
+    what: 'kill -9 instance 1 of every service at once (the others keep serving), restarted',
+    minInstances: 2,
+    async inject(p) {
+      const keys = Object.keys(p.apps).filter((k) => !k.includes('#'));
+      const pids = keys.map((k) => p.apps[k].pid);
+      for (const k of keys) p.kill(k, 'SIGKILL');
+      await Promise.all(pids.map((pid) => p.waitGone(pid)));
+      const healedAt = Date.now();
+      for (const k of keys) p.spawn(k);
+      const ready = await Promise.all(keys.map((k) => p.waitReady(k, 120_000)));
+      return { healedAt, readyS: Math.max(...ready) };
+    },
+  },
+  {
+    name: 'kill-9 settlement#2 twice',
+    what: 'kill -9 the second settlement instance, restart, and again 10 s later (two rebalances of the ledger consumers)',
+    minInstances: 2,
+    async inject(p) {
+      let healedAt = 0;
+      for (let round = 0; round < 2; round++) {
+        const pid = p.apps['settlement#2'].pid;
+        p.kill('settlement#2', 'SIGKILL');
+        await p.waitGone(pid);
+        healedAt = Date.now();
+        p.spawn('settlement#2');
+        await p.waitReady('settlement#2', 120_000);
+        if (round === 0) await sleep(10_000);
+      }
+      return { healedAt };
+    },
+  },
+];
+
+/** a three-node cluster (--kafka-nodes 3): one broker dies, the load keeps going, it comes back */
+const KAFKA_CLUSTER = [
+  {
+    name: 'kill-9 broker 2 of 3',
+    what: 'kill -9 Kafka node 2 of 3 (replication 3, min.insync 2), down 20 s under load, restarted',
+    minKafkaNodes: 3,
+    async inject(p) {
+      await p.killKafkaNode(2);
+      await sleep(20_000);
+      const healedAt = Date.now();
+      await p.startKafka();
+      return { healedAt, readyS: (Date.now() - healedAt) / 1000 };
+    },
+  },
+];
+
 const SCENARIOS = [
+  ...SCALE_OUT,
+  ...KAFKA_CLUSTER,
   {
     name: 'kill-9 kafka',
     what: 'kill -9 the Kafka broker, down 10 s, restarted',
@@ -141,13 +218,17 @@ const SCENARIOS = [
 ];
 
 if (values.list) {
-  for (const s of [{ name: 'baseline', what: 'no fault' }, ...SCENARIOS]) process.stdout.write(`${s.name.padEnd(36)} ${s.what}\n`);
+  for (const s of [{ name: 'baseline', what: 'no fault' }, ...SCENARIOS])
+    process.stdout.write(
+      `${s.name.padEnd(36)} ${s.what}${s.minInstances ? ` (with --instances ${s.minInstances})` : ''}${s.minKafkaNodes ? ` (with --kafka-nodes ${s.minKafkaNodes})` : ''}\n`,
+    );
   process.exit(0);
 }
 const only = values.only ? values.only.split(',').map((s) => s.trim()) : undefined;
-const chosen = only ? SCENARIOS.filter((s) => only.includes(s.name)) : SCENARIOS;
+const runnable = SCENARIOS.filter((s) => (s.minInstances ?? 1) <= instances && (s.minKafkaNodes ?? 1) <= kafkaNodes);
+const chosen = only ? runnable.filter((s) => only.includes(s.name)) : runnable;
 if (only && chosen.length !== only.filter((n) => n !== 'baseline').length) {
-  process.stderr.write(`unknown scenario in --only (see --list)\n`);
+  process.stderr.write(`unknown scenario in --only, or one that needs more --instances (see --list)\n`);
   process.exit(2);
 }
 
@@ -159,8 +240,10 @@ const chaos = await import(join(root, 'dist/test/chaos/chaos-load.js'));
 const { ChaosDriver, formatTable } = chaos.default ?? chaos;
 
 seedKafkaJars(sharedJars);
-log(`chaos: base port ${basePort}, Kafka :${kafkaPort}, PostgreSQL :${PG_PORT} (embedded, ours), state in ${localDir}; ${rate}/s over ${tenants} counties`);
-const platform = new ChaosPlatform();
+log(
+  `chaos: base port ${basePort}, Kafka :${kafkaPort}, PostgreSQL :${PG_PORT} (embedded, ours), state in ${localDir}; ${rate}/s over ${tenants} counties; ${instances} instance(s) of every service; ${kafkaNodes} Kafka node(s)`,
+);
+const platform = new ChaosPlatform({ instances });
 let driver;
 let stopping = false;
 const shutdown = async (code) => {
@@ -181,8 +264,8 @@ try {
   const stateFile = join(localDir, 'state.json');
   if (existsSync(stateFile)) rmSync(stateFile); // a fresh database every run: a fresh set-up
   driver = new ChaosDriver({
-    baseUrl: platform.apps.gateway.url,
-    sandboxUrl: platform.apps['channel-sandbox'].url,
+    baseUrl: platform.frontUrl('gateway'),
+    sandboxUrl: platform.frontUrl('channel-sandbox'),
     adminUrl: platform.adminUrl,
     kafkaBrokers: platform.kafkaBrokers,
     operatorToken: platform.secrets.provinceOperatorToken,
@@ -233,7 +316,15 @@ try {
   await runOne({ name: 'baseline', what: `no fault, ${rate}/s for 20 s` });
   for (const s of chosen) await runOne(s);
   const failed = rows.filter((r) => formatTable([r]).includes('FAILED'));
-  process.stdout.write(`\n== chaos: ${rows.length} scenario(s), ${rate} payments/s over ${tenants} counties\n${formatTable(rows)}\n`);
+  process.stdout.write(
+    `\n== chaos: ${rows.length} scenario(s), ${rate} payments/s over ${tenants} counties, ${instances} instance(s) of every service, ${kafkaNodes} Kafka node(s)\n${formatTable(rows)}\n`,
+  );
+  if (instances > 1)
+    process.stdout.write(
+      `connections per instance through the fronts: ${Object.entries(platform.fronts)
+        .map(([n, f]) => `${n} ${Object.values(f.served).join('/')}`)
+        .join(', ')}\n`,
+    );
   process.stdout.write(`\nlogs: ${platform.logDir}\n`);
   await shutdown(failed.length ? 1 : 0);
 } catch (err) {

@@ -71,3 +71,62 @@ export class FaultProxy {
     await new Promise((r) => this.server?.close(() => r()) ?? r());
   }
 }
+
+/**
+ * A round-robin TCP front on loopback for a service run as several instances (the scale-out
+ * scenarios): each new connection goes to the next instance; one that refuses the connection (it
+ * was killed, or is restarting) is skipped for the next one, so callers see a dead instance only
+ * through the connections that were open to it.
+ */
+export class RoundRobinProxy {
+  /** @param {{ listenPort: number, targetPorts: number[], host?: string, label?: string }} o */
+  constructor(o) {
+    this.o = { host: '127.0.0.1', label: `:${o.listenPort}→${o.targetPorts.map((p) => `:${p}`).join('|')}`, ...o };
+    this.next = 0;
+    this.sockets = new Set();
+    /** connections per target port, for the run's report */
+    this.served = Object.fromEntries(o.targetPorts.map((p) => [p, 0]));
+  }
+
+  start() {
+    this.server = createServer((a) => this.accept(a));
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.o.listenPort, this.o.host, () => resolve(this));
+    });
+  }
+
+  accept(a, tries = 0) {
+    const ports = this.o.targetPorts;
+    if (tries >= ports.length) return void a.destroy();
+    const port = ports[this.next++ % ports.length];
+    a.pause();
+    const b = createConnection({ port, host: this.o.host });
+    const refused = () => {
+      b.destroy();
+      if (!a.destroyed) this.accept(a, tries + 1);
+    };
+    b.once('error', refused);
+    b.once('connect', () => {
+      b.off('error', refused);
+      this.served[port]++;
+      this.sockets.add(a).add(b);
+      const close = () => {
+        a.destroy();
+        b.destroy();
+        this.sockets.delete(a);
+        this.sockets.delete(b);
+      };
+      a.on('error', close).on('close', close);
+      b.on('error', close).on('close', close);
+      a.pipe(b);
+      b.pipe(a);
+      a.resume();
+    });
+  }
+
+  async stop() {
+    for (const s of [...this.sockets]) s.destroy();
+    await new Promise((r) => this.server?.close(() => r()) ?? r());
+  }
+}

@@ -95,6 +95,8 @@ export async function buildFuzzWorld(): Promise<FuzzWorld> {
       agreementId: noSuchObject,
       orderId: noSuchObject,
       refundId: noSuchObject,
+      receiverId: noSuchObject,
+      splitId: noSuchObject,
       batchId: noSuchObject,
       caseId: noSuchObject,
       outTradeNo: 'FUZZ-NO-SUCH-ORDER',

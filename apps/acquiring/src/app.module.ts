@@ -11,6 +11,7 @@ import { AcquiringReadModelModule } from './onboarding-read-model';
 import { OrdersModule } from './orders/orders.module';
 import { QuickpayModule } from './quickpay/quickpay.module';
 import { RefundsModule } from './refunds/refunds.module';
+import { SharingModule } from './sharing/sharing.module';
 
 @Module({
   imports: [
@@ -24,6 +25,7 @@ import { RefundsModule } from './refunds/refunds.module';
     RefundsModule,
     QuickpayModule,
     CashierModule,
+    SharingModule,
   ],
   providers: [
     // the onboarding read model's events (tenants, merchants) are this service's only subscriptions

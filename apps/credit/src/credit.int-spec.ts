@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import type { EventEnvelope } from '@countypay/contracts';
 import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
 import { ServiceAuth } from '@countypay/service-kit';
-import { startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
+import { assertKeysetPaging, startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
 import { CreditConfig } from './config/credit.config';
 import { CreditModule } from './credit.module';
 import { migrations } from './data-source';
@@ -429,7 +429,7 @@ describe('business clock and daily jobs', () => {
     const { DailyJobsService } = await import('./jobs/daily-jobs.service');
     const settings = (await svc.call('GET', '/credit/settings', { actor: county })).body.businessDate as string;
     const rerun = await svc.app.get(DailyJobsService).runDay(T, settings);
-    expect(rerun.skipped).toEqual(['billing', 'overdue', 'penalty', 'classification']);
+    expect(rerun.skipped).toEqual(['billing', 'statement', 'overdue', 'penalty', 'classification']);
     expect((await svc.call('GET', `/credit/drawdowns/${loanId}`, { actor: app })).body.schedule[0].penaltyFen).toBe(before);
     expect(
       (await svc.schema.adminQuery<{ n: string }>(`select count(*)::text as n from credit_job_runs where tenant_id = $1 and job = 'penalty'`, [T]))[0]!.n,
@@ -528,12 +528,111 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     expect(events.map((e) => [e.type, e.data.businessDate])).toEqual([
       ['credit.line-opened', undefined],
       ['credit.drawdown-created', '2026-03-10'],
+      ['credit.statement-issued', undefined],
       ['credit.repayment-failed', '2026-04-20'],
       ['credit.repayment-failed', '2026-04-21'],
       ['credit.repayment-received', '2026-04-23'],
     ]);
     expect(events.at(-1)!.data).toMatchObject({ amountFen: 103_015, principalFen: 98_515, interestFen: 4_500, kind: 'auto_debit' });
     expect(JSON.stringify(events)).not.toContain(POOR);
+  });
+
+  it('issues one statement per line per cycle on the statement date: installments billed, owed, minimum payment, due date; interest-free purchase bills no interest', async () => {
+    const list = await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: tr.app });
+    expect(list.status).toBe(200);
+    expect(list.body.data).toHaveLength(1);
+    const a = list.body.data[0];
+    // 12,000.00 in 3 at 18%: the first installment 3,940.60 + 180.00; minimum = interest + 10% of the principal (rounded up)
+    expect(a).toMatchObject({
+      lineId: lineA,
+      statementDate: '2026-04-01',
+      periodStart: '2026-03-10',
+      dueDate: '2026-04-20',
+      newDrawdownCount: 1,
+      newDrawdownsFen: 1_200_000,
+      principalFen: 394_060,
+      interestFen: 18_000,
+      feeFen: 0,
+      penaltyFen: 0,
+      totalDueFen: 412_060,
+      minimumPaymentFen: 18_000 + 39_406,
+    });
+    expect(a.items).toEqual([{ loanId: loanA, period: 1, dueDate: '2026-04-20', principalFen: 394_060, interestFen: 18_000, feeFen: 0 }]);
+    const one = await svc.call('GET', `/credit/statements/${a.id}`, { actor: tr.app });
+    expect(one.body).toEqual(a);
+    // the single-payment purchase inside its 50 interest-free days: billed without interest
+    const c = (await svc.call('GET', `/credit/lines/${lineC}/statements`, { actor: tr.app })).body.data;
+    expect(c).toHaveLength(1);
+    expect(c[0]).toMatchObject({ principalFen: 100_000, interestFen: 0, totalDueFen: 100_000, minimumPaymentFen: 10_000, dueDate: '2026-04-20' });
+    // the paid-off line D owed nothing on the statement date: no statement
+    expect((await svc.call('GET', `/credit/lines/${lineD}/statements`, { actor: tr.app })).body.data).toEqual([]);
+    // the statement job of a date runs once: running 04-01 again issues nothing
+    const { DailyJobsService } = await import('./jobs/daily-jobs.service');
+    const rerun = await svc.app.get(DailyJobsService).runDay(TR, '2026-04-01');
+    expect(rerun).toMatchObject({ statements: 0, billed: 0 });
+    expect((await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: tr.app })).body.data).toHaveLength(1);
+    const issued = (await outbox()).filter((e) => e.tenantId === TR && e.type === 'credit.statement-issued');
+    expect(issued.map((e) => [e.data.lineId, e.data.totalDueFen, e.data.minimumPaymentFen]).sort()).toEqual(
+      [
+        [lineA, 412_060, 57_406],
+        [lineB, 103_015, 4_500 + 9_852],
+        [lineC, 100_000, 10_000],
+      ].sort(),
+    );
+    // another county (and another county's app) sees nothing of it
+    expect((await svc.call('GET', `/credit/statements/${a.id}`, { actor: county })).status).toBe(404);
+    expect((await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: appT2 })).status).toBe(404);
+    expect((await svc.call('GET', '/credit/statements/not-a-uuid', { actor: tr.app })).status).toBe(404);
+  });
+  it('refunds after billing, partly then fully: principal spread over what is left, the interest on it returned pro rata, the line restored', async () => {
+    // loan A: 12,000.00 in 3; period 1 repaid on 04-20; periods 2 and 3 (3,999.71 + 120.89, 4,059.69 + 60.90) still to come
+    const refunder = testActors.app(TR, { scopes: ['credit:pay', 'refunds:write'] });
+    const refund = (no: string, amountFen: number, actor = refunder) =>
+      svc.call('POST', `/credit/drawdowns/${loanA}/refunds`, { actor, body: { outRefundNo: no, amountFen } });
+    const r1 = await refund('R-1', 600_000);
+    expect(r1.status).toBe(201);
+    // 6,000.00 of the 8,059.40 unpaid: 2,977.67 + 3,022.33; interest 120.89 × 6,000/8,059.40 = 90.00 and 60.90 × … = 45.34 returned
+    expect(r1.body).toMatchObject({ outRefundNo: 'R-1', principalFen: 600_000, interestReturnedFen: 9_000 + 4_534, businessDate: '2026-04-23' });
+    expect(r1.body.drawdown.outstandingPrincipalFen).toBe(205_940);
+    expect(
+      r1.body.drawdown.schedule.map((i: { principalFen: number; interestFen: number; state: string }) => [i.principalFen, i.interestFen, i.state]),
+    ).toEqual([
+      [394_060, 18_000, 'paid'],
+      [102_204, 3_089, 'pending'],
+      [103_736, 1_556, 'pending'],
+    ]);
+    expect(await line(lineA)).toMatchObject({ drawnFen: 205_940, availableFen: 2_000_000 - 205_940 });
+    // the same refund number is the same refund; with another amount it is refused
+    expect((await refund('R-1', 600_000)).body.refundId).toBe(r1.body.refundId);
+    expect((await refund('R-1', 1)).status).toBe(409);
+    // more than is unpaid, another county's app: refused
+    const over = await refund('R-2', 205_941);
+    expect(over.status).toBe(422);
+    expect(over.body.error.code).toBe('refund_exceeds_refundable');
+    expect((await refund('R-2', 1, testActors.app(T2, { scopes: ['credit:pay', 'refunds:write'] }))).status).toBe(404);
+    // the rest: every unpaid fen of interest is returned, the loan is settled, the line fully available
+    const r2 = await refund('R-2', 205_940);
+    expect(r2.body).toMatchObject({ principalFen: 205_940, interestReturnedFen: 3_089 + 1_556 });
+    expect(r2.body.drawdown).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    expect(r2.body.drawdown.schedule.map((i: { state: string }) => i.state)).toEqual(['paid', 'cancelled', 'cancelled']);
+    expect(await line(lineA)).toMatchObject({ drawnFen: 0, availableFen: 2_000_000 });
+    const events = (await outbox()).filter((e) => e.type === 'credit.drawdown-refunded' && e.data.loanId === loanA);
+    expect(events.map((e) => [e.data.principalFen, e.data.interestReturnedFen])).toEqual([
+      [600_000, 13_534],
+      [205_940, 4_645],
+    ]);
+    expect((await refund('R-3', 1)).body.error.code).toBe('invalid_state_transition');
+    // two refunds racing for the same principal: one is made, the other finds too little left
+    const racing = (await pay(lineC, 'C-RACE', 200_000, 3)).body.loanId as string;
+    const both = await Promise.all(
+      ['RACE-1', 'RACE-2'].map((no) =>
+        svc.call('POST', `/credit/drawdowns/${racing}/refunds`, { actor: refunder, body: { outRefundNo: no, amountFen: 150_000 } }),
+      ),
+    );
+    expect(both.map((r) => r.status).sort()).toEqual([201, 422]);
+    expect(both.find((r) => r.status === 422)!.body.error.code).toBe('refund_exceeds_refundable');
+    expect(await loan(racing)).toMatchObject({ outstandingPrincipalFen: 50_000 });
+    expect(await line(lineC)).toMatchObject({ drawnFen: 50_000 });
   });
 });
 
@@ -565,4 +664,148 @@ describe('daily jobs with the calendar clock', () => {
     expect(ran).toBeGreaterThanOrEqual(missed);
     expect(await scheduler.tick()).toBe(0);
   }, 120_000);
+});
+
+describe('the loan book: lists and the five-category report', () => {
+  const TB = 't510126';
+  const bookApp = testActors.app(TB, { scopes: ['credit:pay'] });
+  const otherApp = testActors.app(TB, { appId: 'app_bbbbbbbbbbbbbbbbbbbb', scopes: ['credit:pay'] });
+
+  it('pages every line of the county past 10,000 (999→1000, 9999→10000), newest first; a partner app sees only its own', async () => {
+    await svc.schema.adminQuery(`insert into credit_settings (tenant_id, business_date) values ($1, $2)`, [TB, START]);
+    const product = (await svc.call('POST', '/credit/products', { actor: testActors.county(TB), body: PRODUCT })).body.id as string;
+    await svc.schema.adminQuery(
+      `insert into credit_applications (id, tenant_id, app_id, customer_ref, customer_name_masked, mobile_masked, region, repayment_account_cipher, product_id, requested_limit_fen, state)
+       select gen_random_uuid(), $1, $2, 'bulk-' || g, '张*', '138****8000', '510126', 'x', $3, 100000, 'approved' from generate_series(1, 10050) g`,
+      [TB, bookApp.appId, product],
+    );
+    await svc.schema.adminQuery(
+      `insert into credit_lines (id, tenant_id, app_id, customer_ref, region, repayment_account_cipher, product_id, application_id, limit_fen, state, expires_on, created_at)
+       select gen_random_uuid(), a.tenant_id, a.app_id, a.customer_ref, a.region, 'x', a.product_id, a.id, 100000, case when a.customer_ref like '%7' then 'frozen' else 'active' end,
+              '2028-12-31', timestamptz '2026-03-01 00:00:00+08' + (interval '1 second' * (substr(a.customer_ref, 6)::int % 500))
+         from credit_applications a where a.tenant_id = $1`,
+      [TB],
+    );
+    const ids = (await svc.schema.adminQuery<{ id: string }>(`select id from credit_lines where tenant_id = $1`, [TB])).map((r) => r.id);
+    expect(ids).toHaveLength(10_050);
+    type Row = { id: string; createdAt: string };
+    const walked = await assertKeysetPaging<Row>({
+      fetchPage: async (cursor) =>
+        (await svc.call('GET', `/credit/lines?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { actor: testActors.county(TB) })).body,
+      id: (r) => r.id,
+      // newest first; the id (as PostgreSQL orders uuids: by their hex text) breaks ties
+      compare: (a, b) => (a.createdAt === b.createdAt ? (a.id < b.id ? 1 : -1) : a.createdAt < b.createdAt ? 1 : -1),
+      expectedIds: ids,
+    });
+    expect(walked).toEqual({ pages: 101, items: 10_050 });
+    const frozen = await svc.call('GET', '/credit/lines?state=frozen&limit=100', { actor: bookApp });
+    expect(frozen.body.data).toHaveLength(100);
+    expect(frozen.body.data.every((l: { state: string }) => l.state === 'frozen')).toBe(true);
+    const one = await svc.call('GET', '/credit/lines?customerRef=bulk-42', { actor: bookApp });
+    expect(one.body.data.map((l: { customerRef: string }) => l.customerRef)).toEqual(['bulk-42']);
+    expect((await svc.call('GET', '/credit/lines', { actor: otherApp })).body).toEqual({ data: [], nextCursor: null });
+    expect((await svc.call('GET', '/credit/lines?state=open', { actor: bookApp })).status).toBe(400);
+  }, 120_000);
+
+  it('pages the overdue loans past 10,000, longest overdue first (days past due compared as numbers: 999 before 1000)', async () => {
+    const [line] = await svc.schema.adminQuery<{ id: string; product_id: string }>(`select id, product_id from credit_lines where tenant_id = $1 limit 1`, [
+      TB,
+    ]);
+    await svc.schema.adminQuery(
+      `insert into credit_holds (id, tenant_id, line_id, caller, payment_ref, amount_fen, installments, state)
+       select gen_random_uuid(), $1, $2, 'credit', 'bulk-' || g, 100, 1, 'captured' from generate_series(1, 10050) g`,
+      [TB, line!.id],
+    );
+    // days past due 1..1200 (so 999 and 1000, and 99 and 100, sit on both sides of a text comparison), one loan already paid off
+    await svc.schema.adminQuery(
+      `insert into loans (id, tenant_id, line_id, hold_id, product_id, principal_fen, method, installments, annual_rate_bp, monthly_fee_bp, apr_ppm, drawdown_date,
+                          state, outstanding_principal_fen, loan_class, days_past_due)
+       select gen_random_uuid(), h.tenant_id, h.line_id, h.id, $2, 100, 'single', 1, 1800, 0, 0, '2026-03-10',
+              case when h.payment_ref = 'bulk-1' then 'paid_off' else 'active' end, 100, 'special_mention', (substr(h.payment_ref, 6)::int % 1200) + 1
+         from credit_holds h where h.tenant_id = $1 and h.payment_ref like 'bulk-%'`,
+      [TB, line!.product_id],
+    );
+    const ids = (await svc.schema.adminQuery<{ id: string }>(`select id from loans where tenant_id = $1 and state = 'active' and days_past_due > 0`, [TB])).map(
+      (r) => r.id,
+    );
+    expect(ids).toHaveLength(10_049);
+    type Row = { loanId: string; daysPastDue: number };
+    const walked = await assertKeysetPaging<Row>({
+      fetchPage: async (cursor) =>
+        (await svc.call('GET', `/credit/overdue-loans?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, { actor: testActors.county(TB) }))
+          .body,
+      id: (r) => r.loanId,
+      compare: (a, b) => (a.daysPastDue === b.daysPastDue ? (a.loanId < b.loanId ? 1 : -1) : b.daysPastDue - a.daysPastDue),
+      expectedIds: ids,
+    });
+    expect(walked).toEqual({ pages: 101, items: 10_049 });
+    // leave the county's book as the next test expects it: no overdue loans
+    await svc.schema.adminQuery(`update loans set state = 'paid_off' where tenant_id = $1`, [TB]);
+  }, 120_000);
+
+  it("lists a line's drawdowns with their schedules; the overdue loans and the classification report agree with the book", async () => {
+    const lineId = await openLine('book-1', 3_000_000);
+    const paid = [];
+    for (const [no, amountFen, n] of [
+      ['BOOK-1', 300_000, 3],
+      ['BOOK-2', 600_000, 6],
+      ['BOOK-3', 1_200_000, 12],
+    ] as const)
+      paid.push((await svc.call('POST', `/credit/lines/${lineId}/payments`, { actor: app, body: { outTradeNo: no, amountFen, installments: n } })).body.loanId);
+    const list = await svc.call('GET', `/credit/lines/${lineId}/drawdowns`, { actor: app });
+    expect(list.body.data.map((d: { loanId: string }) => d.loanId)).toEqual([...paid].reverse());
+    expect(list.body.data.map((d: { schedule: unknown[] }) => d.schedule.length)).toEqual([12, 6, 3]);
+    expect((await svc.call('GET', `/credit/lines/${lineId}/drawdowns`, { actor: appT2 })).status).toBe(404);
+
+    const report = await svc.call('GET', '/credit/reports/classification', { actor: county });
+    expect(report.status).toBe(200);
+    const expected = await svc.schema.adminQuery<{ c: string; n: number; p: string }>(
+      `select loan_class as c, count(*)::int as n, sum(outstanding_principal_fen)::text as p from loans where tenant_id = $1 and state = 'active' group by loan_class`,
+      [T],
+    );
+    expect(report.body.categories.map((c: { loanClass: string }) => c.loanClass)).toEqual(['normal', 'special_mention', 'substandard', 'doubtful', 'loss']);
+    expect(report.body.categories.find((c: { loanClass: string }) => c.loanClass === 'loss')).toMatchObject({ labelZh: '损失', labelEn: 'Loss' });
+    for (const c of report.body.categories as Array<{ loanClass: string; loans: number; outstandingPrincipalFen: number }>) {
+      const e = expected.find((x) => x.c === c.loanClass);
+      expect([c.loanClass, c.loans, c.outstandingPrincipalFen]).toEqual([c.loanClass, e?.n ?? 0, Number(e?.p ?? 0)]);
+    }
+    expect(report.body.categories.find((c: { loanClass: string }) => c.loanClass === 'loss').loans).toBeGreaterThanOrEqual(1);
+    const overdue = await svc.call('GET', '/credit/overdue-loans', { actor: county });
+    const dpd = overdue.body.data.map((d: { daysPastDue: number }) => d.daysPastDue);
+    expect(dpd.length).toBeGreaterThanOrEqual(1);
+    expect(dpd).toEqual([...dpd].sort((a: number, b: number) => b - a));
+    expect(dpd.every((d: number) => d > 0)).toBe(true);
+    const loss = await svc.call('GET', '/credit/overdue-loans?loanClass=loss', { actor: county });
+    expect(loss.body.data.every((d: { loanClass: string }) => d.loanClass === 'loss')).toBe(true);
+    // operators only, and each county its own
+    expect((await svc.call('GET', '/credit/reports/classification', { actor: app })).status).toBe(403);
+    expect((await svc.call('GET', '/credit/overdue-loans', { actor: testActors.county(TB) })).body.data).toEqual([]);
+  });
+  it('an interest-free purchase not repaid in full by its due date loses the interest-free period (interest from the drawdown to the due date)', async () => {
+    const [product] = await svc.schema.adminQuery<{ id: string }>(`select id from credit_products where tenant_id = $1`, [TB]);
+    const ACCOUNT_LATE = '6222026000000000009';
+    county$.balances.set(ACCOUNT_LATE, 0n);
+    const tb = { app: bookApp, county: testActors.county(TB), productId: product!.id, region: '510126' };
+    const lineId = await openLine('free-late', 1_000_000, { tenant: tb, account: ACCOUNT_LATE });
+    const d = await svc.call('POST', `/credit/lines/${lineId}/payments`, {
+      actor: bookApp,
+      body: { outTradeNo: 'FREE-LATE', amountFen: 100_000, installments: 1 },
+    });
+    expect(d.body.schedule[0]).toMatchObject({ dueDate: '2026-04-20', interestFen: 0 });
+    const advance = async (days: number) => (await svc.call('POST', '/credit/clock/advance', { actor: tb.county, body: { days } })).body.businessDate as string;
+    expect(await advance(41)).toBe('2026-04-20'); // due: the debit is declined, still interest-free
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({
+      state: 'billed',
+      interestFen: 0,
+    });
+    expect(await advance(1)).toBe('2026-04-21');
+    // 1,000.00 × 18 % × 41 days / 360 = 20.50
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({
+      state: 'overdue',
+      interestFen: 2_050,
+    });
+    // charged once: the next day adds penalty later, never the interest again
+    await advance(1);
+    expect((await svc.call('GET', `/credit/drawdowns/${d.body.loanId}`, { actor: bookApp })).body.schedule[0]).toMatchObject({ interestFen: 2_050 });
+  });
 });

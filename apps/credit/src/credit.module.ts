@@ -21,10 +21,16 @@ import { RepaymentsService } from './repayments/repayments.service';
 import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { LoansRepository } from './holds/loans.repository';
+import { BookController } from './book/book.controller';
+import { BookRepository } from './book/book.repository';
+import { BookService } from './book/book.service';
+import { StatementsController } from './statements/statements.controller';
+import { StatementsRepository } from './statements/statements.repository';
+import { StatementsService } from './statements/statements.service';
 
-/** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, daily jobs. */
+/** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, statements, daily jobs. */
 @Module({
-  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController],
+  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController, StatementsController, BookController],
   providers: [
     { provide: CreditConfig, useFactory: () => loadConfig(CreditConfig) },
     { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
@@ -41,6 +47,10 @@ import { LoansRepository } from './holds/loans.repository';
     RepaymentsService,
     LoansRepository,
     HoldsService,
+    StatementsRepository,
+    StatementsService,
+    BookRepository,
+    BookService,
     DailyJobsService,
     DailyJobsScheduler,
   ],

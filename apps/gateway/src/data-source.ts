@@ -4,7 +4,15 @@ import { GatewayTables1764202000000 } from './migrations/1764202000000-gateway-t
 import { Webhooks1764210000000 } from './migrations/1764210000000-webhooks';
 import { WebhookTrace1764210100000 } from './migrations/1764210100000-webhook-trace';
 import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gateway-admission';
+import { WebhookOps1766500000000 } from './migrations/1766500000000-webhook-ops';
 
 export const SCHEMA = 'gateway';
-export const migrations = [...PLATFORM_MIGRATIONS, GatewayTables1764202000000, Webhooks1764210000000, WebhookTrace1764210100000, GatewayAdmission1764500000000];
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  GatewayTables1764202000000,
+  Webhooks1764210000000,
+  WebhookTrace1764210100000,
+  GatewayAdmission1764500000000,
+  WebhookOps1766500000000,
+];
 export const entities = [];

@@ -1,5 +1,18 @@
 import { Global, Module } from '@nestjs/common';
-import { PaymentClosedV1, PaymentFailedV1, PaymentSucceededV1, RefundFailedV1, RefundSucceededV1 } from '@countypay/contracts';
+import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditRepaymentReceivedV1,
+  PaymentClosedV1,
+  PaymentFailedV1,
+  PaymentSucceededV1,
+  RefundFailedV1,
+  RefundSucceededV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
+} from '@countypay/contracts';
 import { on } from '@countypay/messaging';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { entities, migrations } from './data-source';
@@ -19,7 +32,7 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
  */
 @Global()
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, ReconciliationModule],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, ReconciliationModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,
@@ -27,6 +40,14 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         ...tenants.subscriptions(),
         on(PaymentSucceededV1, async (event, em) => void (await ledger.onPaymentSucceeded(event, em))),
         on(RefundSucceededV1, async (event, em) => void (await ledger.onRefundSucceeded(event, em))),
+        on(SplitSucceededV1, async (event, em) => void (await ledger.onSplitSucceeded(event, em))),
+        on(SplitReleasedV1, async (event, em) => void (await ledger.onSplitReleased(event, em))),
+        on(SplitReversedV1, async (event, em) => void (await ledger.onSplitReversed(event, em))),
+        // the credit loan book (credit-postings.ts); a failed repayment moves no money and posts nothing
+        on(CreditDrawdownCreatedV1, async (event, em) => void (await ledger.onCreditDrawdownCreated(event, em))),
+        on(CreditDrawdownReversedV1, async (event, em) => void (await ledger.onCreditDrawdownReversed(event, em))),
+        on(CreditDrawdownRefundedV1, async (event, em) => void (await ledger.onCreditDrawdownRefunded(event, em))),
+        on(CreditRepaymentReceivedV1, async (event, em) => void (await ledger.onCreditRepaymentReceived(event, em))),
         // reconciliation's read model of the platform's movements (reconciliation.service.ts)
         on(PaymentSucceededV1, async (event, em) => void (await recon.onPaymentSucceeded(event, em))),
         on(PaymentClosedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),

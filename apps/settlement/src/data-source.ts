@@ -5,7 +5,11 @@ import { Ledger1764202500000 } from './migrations/1764202500000-ledger';
 import { LedgerMerchantIndex1764202600000 } from './migrations/1764202600000-ledger-merchant-index';
 import { SettlementBatches1765100000000 } from './migrations/1765100000000-settlement-batches';
 import { SettlementPayouts1765100200000 } from './migrations/1765100200000-settlement-payouts';
+import { SplitSourceTypes1766200100000 } from './migrations/1766200100000-split-source-types';
+import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-ledger';
 import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
+import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledger-source-types';
+import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merchants-read-model';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -15,6 +19,10 @@ export const migrations = [
   LedgerMerchantIndex1764202600000,
   SettlementBatches1765100000000,
   SettlementPayouts1765100200000,
+  SplitSourceTypes1766200100000,
+  CreditLedger1766300000000,
   Reconciliation1766400000000,
+  LedgerSourceTypes1766900000000,
+  MerchantsReadModel1766910000000,
 ];
 export const entities = [];

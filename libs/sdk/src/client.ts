@@ -12,6 +12,12 @@ import { CountypaySignatureError } from './errors';
 import type { SignatureAlgorithm } from './signing';
 import { type FetchLike, type Query, type RawResponse, type RequestOptions, apiErrorOf, buildQuery, newIdempotencyKey, parseBody, seg, send } from './http';
 import type {
+  AddSharingReceiverRequest,
+  CreateSplitRequest,
+  EscrowPosition,
+  ListSharingReceiversQuery,
+  SharingReceiver,
+  Split,
   AcquiringOrder,
   AcquiringPayment,
   AcquiringRefund,
@@ -248,6 +254,26 @@ export class CountypayClient {
     /** card quick pay with the agreement and the SMS code */
     payByCard: (orderId: string, input: { agreementId: string; smsCode: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
       this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay`, input, o?.idempotencyKey),
+  };
+
+  /** Profit sharing (分账): receivers of your app, splits of your shared orders, finish. */
+  readonly profitSharing = {
+    /** 添加分账接收方: a merchant of your county */
+    addReceiver: (input: AddSharingReceiverRequest, o?: { idempotencyKey?: string }): Promise<SharingReceiver> =>
+      this.post('/v1/acquiring/profit-sharing/receivers', input, o?.idempotencyKey),
+    listReceivers: (query?: ListSharingReceiversQuery): Promise<Page<SharingReceiver>> => this.get('/v1/acquiring/profit-sharing/receivers', query),
+    removeReceiver: (receiverId: string, o?: { idempotencyKey?: string }): Promise<SharingReceiver> =>
+      this.post(`/v1/acquiring/profit-sharing/receivers/${seg(receiverId)}/remove`, undefined, o?.idempotencyKey),
+    /** 请求分账: the same outSplitNo (same receivers and amounts) is the same split */
+    split: (orderId: string, input: CreateSplitRequest, o?: { idempotencyKey?: string }): Promise<Split> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/splits`, input, o?.idempotencyKey),
+    listSplits: (orderId: string): Promise<{ data: Split[] }> => this.get(`/v1/acquiring/orders/${seg(orderId)}/splits`),
+    /** 查询分账结果 */
+    getSplit: (splitId: string): Promise<Split> => this.get(`/v1/acquiring/splits/${seg(splitId)}`),
+    /** 完结分账: the unsplit remainder goes to the order's merchant */
+    finish: (orderId: string, o?: { idempotencyKey?: string }): Promise<EscrowPosition> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/splits/finish`, undefined, o?.idempotencyKey),
+    escrow: (orderId: string): Promise<EscrowPosition> => this.get(`/v1/acquiring/orders/${seg(orderId)}/escrow`),
   };
 
   /** Card agreements of quick pay (绑卡 / 解约). */

@@ -62,6 +62,15 @@ export type CardAgreement = Schemas['CardAgreement'];
 export type CardBinding = Schemas['CardBinding'];
 export type SmsSent = Schemas['SmsSent'];
 
+// ---- profit sharing (分账) ----------------------------------------------------------------------
+export type SharingReceiver = Schemas['SharingReceiver'];
+export type AddSharingReceiverRequest = Schemas['AddSharingReceiverRequest'];
+export type ListSharingReceiversQuery = QueryOf<'listSharingReceivers'>;
+export type Split = Schemas['Split'];
+export type SplitStatus = Split['status'];
+export type CreateSplitRequest = Schemas['CreateSplitRequest'];
+export type EscrowPosition = Schemas['EscrowPositionView'];
+
 // ---- ledger -----------------------------------------------------------------------------------
 export type LedgerEntry = Schemas['LedgerEntry'];
 export type MerchantBalance = Schemas['MerchantBalance'];

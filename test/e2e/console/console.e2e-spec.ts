@@ -4,22 +4,19 @@
 // county operator cannot reach another county's merchant by URL (the 404 page, and the API call
 // behind it is a 404); five wrong passwords lock an account. A screenshot of every page is kept in
 // .local/test-artifacts/console/.
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync } from 'node:fs';
-import { join } from 'node:path';
 import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { CountypayOperatorClient, type CreatedQrOrder, type QrOrder } from '@countypay/sdk';
 import { deadLetter, decodeHeaders, HEADER, REPLAY_HEADER } from '@countypay/messaging';
 import { gatewayUrl, provinceToken } from '../support/platform';
 import { WebhookReceiver, onboardMerchant, onboardPartner, randomUscc, uniq, until, waitForLedger, waitUntilPayable } from '../../load/platform-setup';
+import { ARTIFACTS, CHROMIUM, consoleOperator, shot, signIn } from './console-helpers';
 
 jest.setTimeout(240_000);
 
 const COUNTY = 't510121';
 const OTHER_COUNTY = 't511381';
-const CHROMIUM = process.env.COUNTYPAY_CHROMIUM ?? '/usr/bin/chromium';
-const ARTIFACTS = join(process.cwd(), '.local', 'test-artifacts', 'console');
 const SUCCEEDED_TOPIC = 'countypay.payment.succeeded.v1';
 
 function kafka(): Kafka {
@@ -53,34 +50,6 @@ async function findMessage(topic: string, match: (m: KafkaMessage) => boolean, t
 }
 
 const header = (m: KafkaMessage, name: string): string | undefined => decodeHeaders(m.headers as Record<string, unknown>)[name];
-
-interface ConsoleLogin {
-  operatorId: string;
-  username: string;
-  password: string;
-}
-
-/** An operator with a console login, created by the province's automation token. */
-async function consoleOperator(province: CountypayOperatorClient, role: 'province' | 'county', tenantId?: string): Promise<ConsoleLogin> {
-  const op = await province.request<{ operatorId: string }>('POST', '/v1/admin/operators', {
-    body: { role, ...(tenantId ? { tenantId } : {}), name: `控制台 ${role} ${uniq()}` },
-  });
-  const username = `e2e.${role}.${uniq()}`.toLowerCase();
-  const password = `pw-${randomBytes(12).toString('base64url')}`;
-  await province.request('POST', `/v1/admin/operators/${op.operatorId}/console-login`, { body: { username, password } });
-  return { operatorId: op.operatorId, username, password };
-}
-
-async function shot(page: Page, name: string): Promise<void> {
-  await page.screenshot({ path: join(ARTIFACTS, `${name}.png`), fullPage: true });
-}
-
-async function signIn(page: Page, login: { username: string; password: string }): Promise<void> {
-  await page.goto(`${gatewayUrl()}/console/`);
-  await page.getByTestId('username').fill(login.username);
-  await page.getByTestId('password').fill(login.password);
-  await page.getByTestId('sign-in').click();
-}
 
 describe('ops console in a browser', () => {
   const hooks = new WebhookReceiver();

@@ -32,6 +32,16 @@ export class AcquiringConfig {
   @Max(86_400_000)
   ACQ_REQUERY_AFTER_MS = 180_000;
 
+  /**
+   * Profit sharing: when > 0, the escrow of a shared order is released this many seconds after
+   * payment instead of after the county's `profitSharing.maxHoldDays` (tests, drills); 0 = the county's rule.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(180 * 86_400)
+  ACQ_SHARING_MAX_HOLD_SECONDS = 0;
+
   /** where the channels send their notifications (this service's own base URL); empty: the acquiring entry of COUNTYPAY_SERVICE_URLS */
   @IsString()
   ACQ_NOTIFY_BASE_URL = '';

@@ -10,14 +10,26 @@ export type VerificationStrength = (typeof VERIFICATION_STRENGTHS)[number];
 export interface QuickPayLimits {
   twoFactorFen: bigint;
   singleFactorFen: bigint;
+  /** by agreement: null (or absent) is no platform limit */
+  certificateTwoFactorFen?: bigint | null;
 }
 
-export const DEFAULT_QUICKPAY_LIMITS: QuickPayLimits = { twoFactorFen: 500_000n, singleFactorFen: 100_000n };
+export const DEFAULT_QUICKPAY_LIMITS: QuickPayLimits = { twoFactorFen: 500_000n, singleFactorFen: 100_000n, certificateTwoFactorFen: null };
+
+/** A county's limits (tenant config `quickPayLimits`, JSON fen): lower than the platform's only, a higher value is capped at it. */
+export function quickPayLimitsOf(cfg: { twoFactorFen?: number; singleFactorFen?: number; certificateTwoFactorFen?: number } | undefined): QuickPayLimits {
+  const lower = (v: number | undefined, max: bigint): bigint => (v === undefined || BigInt(v) > max ? max : BigInt(v));
+  return {
+    twoFactorFen: lower(cfg?.twoFactorFen, DEFAULT_QUICKPAY_LIMITS.twoFactorFen),
+    singleFactorFen: lower(cfg?.singleFactorFen, DEFAULT_QUICKPAY_LIMITS.singleFactorFen),
+    certificateTwoFactorFen: cfg?.certificateTwoFactorFen === undefined ? null : BigInt(cfg.certificateTwoFactorFen),
+  };
+}
 
 export function dailyLimitFen(strength: VerificationStrength, limits: QuickPayLimits = DEFAULT_QUICKPAY_LIMITS): bigint | null {
   switch (strength) {
     case 'certificate_two_factor':
-      return null;
+      return limits.certificateTwoFactorFen ?? null;
     case 'two_factor':
       return limits.twoFactorFen;
     case 'single_factor':

@@ -15,6 +15,7 @@ import { fenToJson } from '@countypay/money';
 import { annotateActiveSpan, keepTrace } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isFinalOrderState, transition, type OrderEvent } from '../domain/order-state';
+import { Escrow } from '../sharing/escrow';
 import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
 
 export interface ApplyResult {
@@ -36,6 +37,7 @@ export class OrderStateService {
     private readonly ds: DataSource,
     private readonly repo: OrdersRepository,
     private readonly relay: OutboxRelay,
+    private readonly escrow: Escrow,
   ) {}
 
   async apply(tenantId: string, orderId: string, event: OrderEvent, change: OrderChange = {}): Promise<ApplyResult> {
@@ -54,6 +56,8 @@ export class OrderStateService {
     const updated = await this.repo.changeState(em, order.id, order.state, next.state, change);
     if (!updated) return { order: (await this.repo.findById(em, orderId)) ?? order, applied: false };
     if (updated.state === 'failed') keepTrace('payment_failed');
+    // profit sharing: the escrow's fee is fixed with the payment, under the plan settlement posts it with
+    if (updated.state === 'succeeded' && updated.profitSharing) await this.escrow.open(em, updated.id);
     if (isFinalOrderState(updated.state)) await this.announce(em, updated);
     return { order: updated, applied: true };
   }
@@ -83,7 +87,13 @@ export class OrderStateService {
         await addToOutbox(
           em,
           PaymentSucceededV1,
-          Object.assign(new PaymentSucceededData(), ref(), { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() }),
+          Object.assign(
+            new PaymentSucceededData(),
+            ref(),
+            { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() },
+            // profit sharing: the ledger holds the merchant's net in escrow until it is split or released
+            o.profitSharing ? { escrow: true } : {},
+          ),
           opts,
         );
         return;

@@ -3,6 +3,8 @@ import { ExceptionsRepository } from '../exceptions/exceptions.repository';
 import { AcquiringReadModelModule } from '../onboarding-read-model';
 import { RefundExecutor } from '../refunds/refund-executor.service';
 import { RefundsRepository } from '../refunds/refunds.repository';
+import { Escrow } from '../sharing/escrow';
+import { SharingRepository } from '../sharing/sharing.repository';
 import { ChannelOutcomeService } from './channel-outcome.service';
 import { OrderIntake } from './order-intake';
 import { OrderStateService } from './order-state.service';
@@ -23,6 +25,8 @@ const SHARED = [
   RefundExecutor,
   ExceptionsRepository,
   OrdersService,
+  SharingRepository,
+  Escrow,
 ];
 
 /** Online orders: repository, state table, channel sync, and what refunds and exceptions share with them. */

@@ -8,10 +8,11 @@ import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { blindIndex, FieldCipher, isValidBankCardNumber, isValidResidentId, maskPhone } from '@countypay/security';
 import { LOGGER } from '@countypay/service-kit';
+import { OnboardingReadModel } from '@countypay/read-models';
 import { AcquiringChannelClient, ChannelCallError, ChannelTimeoutError } from '../channel/channel.client';
 import { AcquiringConfig } from '../config/acquiring.config';
 import { transition } from '../domain/order-state';
-import { withinDailyLimit } from '../domain/quickpay-limits';
+import { quickPayLimitsOf, withinDailyLimit, type QuickPayLimits } from '../domain/quickpay-limits';
 import { checkCode, hashSmsCode, maySend, newSmsCode, SMS_CODE_TTL_MS, SMS_RESEND_AFTER_MS, smsBinding } from '../domain/sms-code';
 import type { AcquiringOrder } from '../orders/dto/acquiring-order.dto';
 import { OrderIntake } from '../orders/order-intake';
@@ -47,6 +48,7 @@ export class QuickpayService {
     private readonly sync: PaymentSyncService,
     private readonly channels: AcquiringChannelClient,
     private readonly config: AcquiringConfig,
+    private readonly readModel: OnboardingReadModel,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -143,10 +145,11 @@ export class QuickpayService {
     const started = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const locked = await this.orders.findById(em, orderId, { lock: true });
       if (!locked) throw new ApiError('not_found', `no acquiring order ${orderId}`);
+      const limits = await this.limitsOf(em);
       return this.intake.startPayment(em, locked, 'card_quickpay', 'county_bank', {
         payerRef: agreement.cardRef,
         limit: (x) => {
-          const d = withinDailyLimit(agreement.strength, x.alreadyPaidTodayFen, x.amountFen);
+          const d = withinDailyLimit(agreement.strength, x.alreadyPaidTodayFen, x.amountFen, limits);
           return d.ok ? allow(null) : refuse('quickpay_limit_exceeded', d.message, 'amountFen');
         },
       });
@@ -185,8 +188,13 @@ export class QuickpayService {
 
   private async checkLimit(em: EntityManager, a: AgreementRecord, order: OrderRecord): Promise<void> {
     const paid = await this.orders.paidTodayByPayerRef(em, shanghaiBusinessDay(new Date()), a.cardRef);
-    const d = withinDailyLimit(a.strength, paid, order.amountFen);
+    const d = withinDailyLimit(a.strength, paid, order.amountFen, await this.limitsOf(em));
     if (!d.ok) throw new ApiError('quickpay_limit_exceeded', d.message, 'amountFen');
+  }
+
+  /** The county's limits (tenant config `quickPayLimits`, lower than the platform's only). */
+  private async limitsOf(em: EntityManager): Promise<QuickPayLimits> {
+    return quickPayLimitsOf((await this.readModel.tenantConfig(em)).quickPayLimits);
   }
 
   private async issueCode(em: EntityManager, tenantId: string, cardRef: string, binding: string) {

@@ -10,6 +10,7 @@ import { AcquiringChannelClient, ChannelCallError, ChannelTimeoutError, type Cha
 import { reasonCode } from '../domain/channel-status';
 import { ExceptionsRepository } from '../exceptions/exceptions.repository';
 import { OrdersRepository } from '../orders/orders.repository';
+import { Escrow } from '../sharing/escrow';
 import { RefundsRepository, type RefundRecord } from './refunds.repository';
 
 /**
@@ -28,6 +29,7 @@ export class RefundExecutor {
     private readonly exceptions: ExceptionsRepository,
     private readonly channels: AcquiringChannelClient,
     private readonly relay: OutboxRelay,
+    private readonly escrow: Escrow,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -94,6 +96,8 @@ export class RefundExecutor {
     if (!order) throw new Error(`refund ${r.id} of a missing order ${r.orderId}`);
     if (r.state === 'succeeded' && !(await this.orders.addRefunded(em, order.id, r.amountFen)))
       throw new Error(`refund ${r.id} of ${r.amountFen} fen would exceed order ${order.id}`); // unreachable: decided before the call
+    // profit sharing: the escrow first, then 分账回退 of recent splits (their split.reversed events before this refund's), then the merchant's payable
+    const escrowFen = r.state === 'succeeded' && order.profitSharing ? await this.escrow.drawForRefund(em, order.id, r.id, r.amountFen, new Date()) : 0n;
     const data = Object.assign(new RefundData(), {
       orderId: order.id,
       merchantId: order.merchantId,
@@ -106,6 +110,7 @@ export class RefundExecutor {
       outRefundNo: r.outRefundNo,
       at: r.updatedAt.toISOString(),
       ...(r.state === 'failed' ? { reason: r.failureReason ?? 'channel_declined' } : {}),
+      ...(escrowFen > 0n ? { escrowFen: fenToJson(escrowFen) } : {}),
     });
     await addToOutbox(em, r.state === 'succeeded' ? RefundSucceededV1 : RefundFailedV1, data, { tenantId: r.tenantId });
   }

@@ -1,14 +1,18 @@
 // The console's pages, one entry each: menu title, path, routes. Pages for later products plug in
-// here (acquiring orders, credit lines and overdue loans, settlement batches and approvals,
-// reconciliation cases, reports) — and their rows into the payment timeline (transactions.tsx).
+// here (acquiring orders, credit lines and overdue loans once credit lists them, reconciliation cases;
+// settlement batches, approvals and reports are in) — and their rows into the payment timeline (transactions.tsx).
 import type { ReactElement } from 'react';
 import type { Operator } from '../api';
 import type { Texts } from '../i18n';
+import { CreditPage } from './credit';
 import { DeadLettersPage } from './dead-letters';
 import { MerchantDetailPage, MerchantsPage } from './merchants';
 import { OverviewPage } from './overview';
+import { PartnersPage } from './partners';
+import { SettlementBatchesPage, SettlementBatchPage, SettlementReportsPage } from './settlement';
 import { TenantConfigPage } from './tenant-config';
 import { TransactionsPage } from './transactions';
+import { WebhooksPage } from './webhooks';
 
 export interface Session {
   operator: Operator;
@@ -33,6 +37,18 @@ export const CONSOLE_PAGES: ConsolePage[] = [
       { path: '/:merchantId', element: () => <MerchantDetailPage /> },
     ],
   },
+  { path: 'partners', title: 'partners', routes: [{ path: '', element: (s) => <PartnersPage session={s} /> }] },
+  {
+    path: 'settlement',
+    title: 'settlement',
+    routes: [
+      { path: '', element: (s) => <SettlementBatchesPage session={s} /> },
+      { path: '/batches/:batchId', element: (s) => <SettlementBatchPage session={s} /> },
+      { path: '/reports', element: (s) => <SettlementReportsPage session={s} /> },
+    ],
+  },
+  { path: 'credit', title: 'credit', routes: [{ path: '', element: (s) => <CreditPage session={s} /> }] },
   { path: 'tenant-config', title: 'tenantConfig', routes: [{ path: '', element: (s) => <TenantConfigPage session={s} /> }] },
+  { path: 'webhooks', title: 'webhooks', routes: [{ path: '', element: (s) => <WebhooksPage session={s} /> }] },
   { path: 'dead-letters', title: 'deadLetters', provinceOnly: true, routes: [{ path: '', element: () => <DeadLettersPage /> }] },
 ];

@@ -29,6 +29,7 @@ interface CountyStats {
 interface Health {
   consumers: Array<{ group: string; lag: number }>;
   webhookBacklog: Array<{ tenantId: string; pending: number; oldestDueSeconds: number }>;
+  outboxLag: Array<{ service: string; status: 'ok' | 'unavailable'; pending: number | null; oldestPendingSeconds: number | null }>;
   deadLetters: Array<{ topic: string; count: number }> | null;
 }
 
@@ -127,7 +128,14 @@ export function OverviewPage({ session }: { session: Session }) {
         </Col>
         <Col span={5}>
           <Card>
-            <Statistic title={t.consumerLag} value={health ? health.consumers.reduce((n, c) => n + c.lag, 0) : '-'} />
+            <Statistic
+              title={`${t.consumerLag} / ${t.outboxOldest}`}
+              value={
+                health
+                  ? `${health.consumers.reduce((n, c) => n + c.lag, 0)} / ${Math.round(Math.max(0, ...health.outboxLag.map((o) => o.oldestPendingSeconds ?? 0)))} s`
+                  : '-'
+              }
+            />
           </Card>
         </Col>
         <Col span={5}>
@@ -177,14 +185,54 @@ export function OverviewPage({ session }: { session: Session }) {
       </div>
       {health && (
         <Card title={t.health} size="small">
+          <Row gutter={16}>
+            <Col span={12}>
+              <Table
+                rowKey="group"
+                size="small"
+                pagination={false}
+                dataSource={health.consumers}
+                columns={[
+                  { title: t.consumerGroup, dataIndex: 'group' },
+                  { title: t.consumerLag, dataIndex: 'lag', render: (n: number) => <Tag color={n > 0 ? 'orange' : 'green'}>{n}</Tag> },
+                ]}
+              />
+            </Col>
+            <Col span={12} data-testid="outbox-lag">
+              <Table
+                rowKey="service"
+                size="small"
+                pagination={false}
+                dataSource={health.outboxLag}
+                columns={[
+                  { title: t.service, dataIndex: 'service' },
+                  {
+                    title: t.outboxOldest,
+                    render: (_: unknown, o: Health['outboxLag'][number]) =>
+                      o.status === 'unavailable' ? (
+                        <Tag color="red">{t.unavailable}</Tag>
+                      ) : (
+                        <Tag color={(o.oldestPendingSeconds ?? 0) > 60 ? 'red' : (o.oldestPendingSeconds ?? 0) > 5 ? 'orange' : 'green'}>
+                          {Math.round(o.oldestPendingSeconds ?? 0)} s
+                        </Tag>
+                      ),
+                  },
+                  { title: t.outboxPending, dataIndex: 'pending', render: (n: number | null) => n ?? '-' },
+                ]}
+              />
+            </Col>
+          </Row>
           <Table
-            rowKey="group"
+            style={{ marginTop: 16 }}
+            rowKey="tenantId"
             size="small"
-            pagination={false}
-            dataSource={health.consumers}
+            pagination={{ pageSize: 10, hideOnSinglePage: true }}
+            dataSource={health.webhookBacklog}
+            data-testid="webhook-backlog"
             columns={[
-              { title: 'consumer group', dataIndex: 'group' },
-              { title: t.consumerLag, dataIndex: 'lag', render: (n: number) => <Tag color={n > 0 ? 'orange' : 'green'}>{n}</Tag> },
+              { title: t.county, dataIndex: 'tenantId', render: (id: string) => `${id} ${names.get(id) ?? ''}` },
+              { title: t.webhookBacklog, dataIndex: 'pending' },
+              { title: t.oldestDue, dataIndex: 'oldestDueSeconds', render: (n: number) => `${Math.round(n)} s` },
             ]}
           />
         </Card>

@@ -4,6 +4,7 @@ import type { Dayjs } from 'dayjs';
 import { api, type Page } from '../api';
 import { useT, yuan } from '../i18n';
 import { CountyPicker, useCounty } from './county-picker';
+import { attemptText, deliveryStatusTag, type Delivery } from './webhooks';
 import type { Session } from './index';
 
 interface Order {
@@ -33,6 +34,7 @@ export function TransactionsPage({ session }: { session: Session }) {
   const [rows, setRows] = useState<Order[]>([]);
   const [open, setOpen] = useState<Order>();
   const [ledger, setLedger] = useState<LedgerEntry[]>([]);
+  const [deliveries, setDeliveries] = useState<Delivery[]>([]);
   const [trace, setTrace] = useState<{ url: string | null; traceId: string | null; search: string }>();
   const [state, setState] = useState<string>();
   const [merchantId, setMerchantId] = useState('');
@@ -71,9 +73,17 @@ export function TransactionsPage({ session }: { session: Session }) {
   const openTimeline = async (o: Order) => {
     setOpen(o);
     setTrace(undefined);
+    setDeliveries([]);
     setLedger(
       (await api<Page<LedgerEntry>>('GET', `/v1/ledger/entries?orderId=${o.id}`, undefined, { tenantId: tenant }).catch(() => ({ data: [] as LedgerEntry[] })))
         .data,
+    );
+    setDeliveries(
+      (
+        await api<Page<Delivery>>('GET', `/v1/ops/webhooks/deliveries?orderId=${o.id}&limit=100`, undefined, { tenantId: tenant }).catch(() => ({
+          data: [] as Delivery[],
+        }))
+      ).data,
     );
     setTrace(await api('GET', `/console/api/payments/trace?orderId=${o.id}&tenantId=${tenant ?? ''}`));
   };
@@ -127,6 +137,20 @@ export function TransactionsPage({ session }: { session: Session }) {
                 ...ledger.map((e) => ({
                   color: 'green',
                   children: `${t.ledger}: ${e.sourceType} ${e.postedAt} (${e.postings.map((p) => `${p.direction === 'debit' ? 'Dr' : 'Cr'} ${p.account} ${yuan(p.amountFen)}`).join('; ')})`,
+                })),
+                // webhooks oldest first, each with its attempts
+                ...[...deliveries].reverse().map((d) => ({
+                  color: d.status === 'delivered' ? 'green' : d.status === 'failed' ? 'red' : 'blue',
+                  children: (
+                    <div data-testid={`timeline-delivery-${d.id}`}>
+                      {t.webhooks}: {d.eventType} → {d.url} {deliveryStatusTag(t, d.status)}
+                      {d.attempts.map((a) => (
+                        <div key={a.attemptNo} style={{ paddingLeft: 16, color: a.outcome === 'delivered' ? undefined : '#cf1322' }}>
+                          {attemptText(t, a)}
+                        </div>
+                      ))}
+                    </div>
+                  ),
                 })),
               ]}
             />

@@ -10,6 +10,7 @@ import {
   penaltyDue,
   sameRegion,
   validateProduct,
+  lapsedInterestFreeFen,
 } from './credit-rules';
 import { lineTransition, holdTransition, installmentTransition, applicationTransition } from './state-machines';
 import { addDays } from './business-date';
@@ -114,5 +115,12 @@ describe('credit rules', () => {
     expect(installmentTransition('billed', 'overdue')).toEqual({ ok: true, state: 'overdue' });
     expect(installmentTransition('paid', 'pay').ok).toBe(false);
     expect(applicationTransition('rejected', 'approve').ok).toBe(false);
+  });
+});
+
+describe('an interest-free single repayment not repaid in full by its due date', () => {
+  it('owes simple interest from the drawdown to the due date (1,000.00 × 18 % × 41 / 360 = 20.50)', () => {
+    expect(lapsedInterestFreeFen(100_000n, 1_800, '2026-03-10', '2026-04-20')).toBe(2_050n);
+    expect(lapsedInterestFreeFen(100_000n, 1_800, '2026-04-20', '2026-04-20')).toBe(0n);
   });
 });

@@ -185,6 +185,14 @@ export function earlyRepaymentInterestFen(
   return dailyInterestFen(outstandingPrincipalFen, annualRateBp, days);
 }
 
+/**
+ * An interest-free single repayment (免息) is free only if repaid in full by its due date; otherwise
+ * it owes simple interest on the principal from the drawdown to the due date (daily = annual / 360).
+ */
+export function lapsedInterestFreeFen(principalFen: bigint, annualRateBp: number, drawdownDate: BusinessDate, dueDate: BusinessDate): bigint {
+  return dailyInterestFen(principalFen, annualRateBp, Math.max(0, daysBetween(drawdownDate, dueDate)));
+}
+
 /** Refunded principal's share of interest returned pro rata: interest × refunded / principal, half up. */
 export function proRataFen(amountFen: bigint, partFen: bigint, wholeFen: bigint): bigint {
   if (wholeFen <= 0n) return 0n;

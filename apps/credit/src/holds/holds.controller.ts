@@ -3,12 +3,14 @@ import { ApiOperation, Auth, Authenticated, InternalRoute, uuidParam, type Actor
 import { lineScope } from '../lines/lines.controller';
 import {
   CreditDrawdown,
+  CreditDrawdownRefund,
   CreditHold,
   CreditQuote,
   CreditQuoteRequest,
   InternalHoldActionRequest,
   InternalHoldRequest,
   PayWithCreditRequest,
+  RefundDrawdownRequest,
 } from './dto/holds.dto';
 import { HoldsService } from './holds.service';
 
@@ -72,6 +74,20 @@ export class HoldsController {
   async reverse(@Auth() actor: Actor, @Param('id', uuidParam('drawdown')) id: string): Promise<CreditDrawdown> {
     await this.holds.drawdown(lineScope(actor), id);
     return this.holds.reverse(lineScope(actor).tenantId, id);
+  }
+
+  @Post('drawdowns/:id/refunds')
+  @Authenticated({ actors: ['app', 'county', 'province'], scopes: ['refunds:write'] })
+  @ApiOperation({
+    operationId: 'refundCreditDrawdown',
+    summary:
+      'Refund a drawdown, full or partial, before or after billing: principal first (the billed installments, then the last ones), the interest on the refunded principal returned pro rata',
+    tag: 'Credit',
+    response: CreditDrawdownRefund,
+    errors: ['refund_exceeds_refundable', 'refund_amount_invalid', 'invalid_state_transition'],
+  })
+  refund(@Auth() actor: Actor, @Param('id', uuidParam('drawdown')) id: string, @Body() dto: RefundDrawdownRequest): Promise<CreditDrawdownRefund> {
+    return this.holds.refund(lineScope(actor), id, dto);
   }
 
   // --- service to service: online acquiring and QR payment offer credit as a payment method ---

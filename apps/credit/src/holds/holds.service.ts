@@ -2,13 +2,21 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { DataSource } from 'typeorm';
-import { ApiError, CreditDrawdownCreatedV1, CreditDrawdownData, CreditDrawdownReversedV1 } from '@countypay/contracts';
+import {
+  ApiError,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownData,
+  CreditDrawdownRefundData,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+} from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { fenToJson } from '@countypay/money';
 import { inTenantTransaction } from '@countypay/persistence';
 import { ruleError } from '../common/credit-errors';
 import { formatAprPercent, scheduleAprPpm } from '../domain/apr';
 import { checkDrawdown, schedule as scheduleOf } from '../domain/credit-rules';
+import { planRefund } from '../domain/refund';
 import { periodDates, scheduleTotals, type ScheduleLine } from '../domain/schedule';
 import { holdTransition } from '../domain/state-machines';
 import type { LineScope } from '../lines/lines.service';
@@ -16,8 +24,17 @@ import { LinesRepository, type LineRecord } from '../lines/lines.repository';
 import { ProductsRepository } from '../products/products.repository';
 import { termsOf } from '../products/products.service';
 import { SettingsService } from '../settings/settings.service';
-import type { CreditDrawdown, CreditHold, CreditQuote, CreditQuoteRequest, InternalHoldRequest, PayWithCreditRequest } from './dto/holds.dto';
-import { LoansRepository, type HoldRecord, type InstallmentRecord, type LoanRecord } from './loans.repository';
+import type {
+  CreditDrawdown,
+  CreditDrawdownRefund,
+  CreditHold,
+  CreditQuote,
+  CreditQuoteRequest,
+  InternalHoldRequest,
+  PayWithCreditRequest,
+  RefundDrawdownRequest,
+} from './dto/holds.dto';
+import { LoansRepository, type HoldRecord, type InstallmentRecord, type LoanRecord, type RefundRecord } from './loans.repository';
 
 export type HoldCaller = 'credit' | 'acquiring' | 'qr-payment';
 
@@ -150,7 +167,7 @@ export class HoldsService {
       if (!(await this.lines.shift(em, line.id, -hold.amountFen, hold.amountFen))) throw new Error(`line ${line.id} refused the drawdown of its own hold`);
       if (!(await this.loans.moveHold(em, hold.id, 'held', 'captured', { loanId: loan.id })))
         throw new ApiError('conflict', `hold ${hold.id} changed meanwhile`);
-      await addToOutbox(em, CreditDrawdownCreatedV1, drawdownData(loan, hold), { tenantId });
+      await addToOutbox(em, CreditDrawdownCreatedV1, drawdownData(loan, hold, line.appId), { tenantId });
       return this.drawdownView(em, loan.id);
     });
     this.relay.wake();
@@ -186,12 +203,77 @@ export class HoldsService {
       if (loan.state !== 'active' || inst.some((i) => i.state !== 'pending'))
         throw new ApiError('invalid_state_transition', 'the drawdown has been billed; a refund now credits the statement');
       const hold = await this.loans.findHold(em, loan.holdId);
-      await this.lines.findLine(em, loan.lineId, { lock: true });
+      const line = await this.lines.findLine(em, loan.lineId, { lock: true });
+      if (!line) throw new Error(`line ${loan.lineId} vanished`);
       if (!(await this.lines.shift(em, loan.lineId, 0n, -loan.outstandingPrincipalFen))) throw new Error(`line ${loan.lineId} refused the reversal`);
       await this.loans.cancelOpenInstallments(em, loanId);
       await this.loans.setLoanState(em, loanId, 'active', 'reversed', 0n);
-      if (hold) await addToOutbox(em, CreditDrawdownReversedV1, drawdownData(loan, hold), { tenantId });
+      if (hold) await addToOutbox(em, CreditDrawdownReversedV1, drawdownData(loan, hold, line.appId), { tenantId });
       return this.drawdownView(em, loanId);
+    });
+    this.relay.wake();
+    return out;
+  }
+
+  /**
+   * A refund of a drawdown, full or partial, before or after billing (domain/refund): the billed
+   * installments' principal first (it credits the statement), then the last ones', the interest on
+   * the refunded principal returned pro rata; the line's drawn credit is restored by the principal.
+   * One transaction with its `credit.drawdown-refunded` event; the same refund number is the same refund.
+   */
+  async refund(scope: LineScope, loanId: string, dto: RefundDrawdownRequest): Promise<CreditDrawdownRefund> {
+    const out = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
+      // the line is locked before the loan, in the order repayments take them (line, then its loans' rows)
+      const peek = await this.loans.findLoan(em, loanId);
+      if (!peek) throw new ApiError('not_found', `no drawdown ${loanId}`);
+      const line = await this.ownLine(em, scope, peek.lineId, true).catch(() => {
+        throw new ApiError('not_found', `no drawdown ${loanId}`);
+      });
+      const loan = await this.loans.findLoan(em, loanId, { lock: true });
+      if (!loan) throw new Error(`loan ${loanId} vanished`);
+      const done = await this.loans.refundByNo(em, loanId, dto.outRefundNo);
+      if (done) {
+        if (done.principalFen !== BigInt(dto.amountFen))
+          throw new ApiError('conflict', `refund ${dto.outRefundNo} was made with another amount`, 'outRefundNo');
+        return refundView(done, await this.drawdownView(em, loanId));
+      }
+      if (loan.state !== 'active') throw new ApiError('invalid_state_transition', `the drawdown is ${loan.state}: nothing is left to refund`);
+      const plan = planRefund(await this.loans.installments(em, loanId), BigInt(dto.amountFen));
+      if (!plan.ok) throw new ApiError(plan.code, plan.message, 'amountFen');
+      for (const c of plan.cuts)
+        if (!(await this.loans.cutInstallment(em, loanId, c.period, c.principalCutFen, c.interestCutFen)))
+          throw new ApiError('conflict', `installment ${c.period} of drawdown ${loanId} changed meanwhile`);
+      await this.loans.settleLoan(em, loanId, plan.principalFen);
+      if (!(await this.lines.shift(em, line.id, 0n, -plan.principalFen))) throw new Error(`line ${line.id} refused the refund`);
+      const s = await this.settings.current(em, scope.tenantId);
+      const refund = {
+        id: randomUUID(),
+        tenantId: scope.tenantId,
+        loanId,
+        lineId: line.id,
+        outRefundNo: dto.outRefundNo,
+        principalFen: plan.principalFen,
+        interestReturnedFen: plan.interestReturnedFen,
+        businessDate: s.businessDate,
+      };
+      if (!(await this.loans.insertRefund(em, refund))) throw new ApiError('conflict', `refund ${dto.outRefundNo} is being made`, 'outRefundNo');
+      await addToOutbox(
+        em,
+        CreditDrawdownRefundedV1,
+        Object.assign(new CreditDrawdownRefundData(), {
+          refundId: refund.id,
+          loanId,
+          lineId: line.id,
+          partnerAppId: line.appId,
+          ...(loan.merchantId ? { merchantId: loan.merchantId } : {}),
+          principalFen: fenToJson(plan.principalFen),
+          interestReturnedFen: fenToJson(plan.interestReturnedFen),
+          businessDate: s.businessDate,
+          at: new Date().toISOString(),
+        }),
+        { tenantId: scope.tenantId },
+      );
+      return refundView({ ...refund, createdAt: new Date() }, await this.drawdownView(em, loanId));
     });
     this.relay.wake();
     return out;
@@ -230,10 +312,11 @@ export class HoldsService {
   }
 }
 
-function drawdownData(loan: LoanRecord, hold: HoldRecord): CreditDrawdownData {
+function drawdownData(loan: LoanRecord, hold: HoldRecord, partnerAppId: string): CreditDrawdownData {
   return Object.assign(new CreditDrawdownData(), {
     loanId: loan.id,
     lineId: loan.lineId,
+    partnerAppId,
     holdId: hold.id,
     caller: hold.caller,
     paymentRef: hold.paymentRef,
@@ -244,6 +327,17 @@ function drawdownData(loan: LoanRecord, hold: HoldRecord): CreditDrawdownData {
     businessDate: loan.drawdownDate,
     at: new Date().toISOString(),
   });
+}
+
+function refundView(r: RefundRecord, drawdown: CreditDrawdown): CreditDrawdownRefund {
+  return {
+    refundId: r.id,
+    outRefundNo: r.outRefundNo,
+    principalFen: fenToJson(r.principalFen),
+    interestReturnedFen: fenToJson(r.interestReturnedFen),
+    businessDate: r.businessDate,
+    drawdown,
+  };
 }
 
 function quoteView(principal: bigint, n: number, lines: ScheduleLine[], date: string): CreditQuote {

@@ -22,7 +22,7 @@ const HOLD = rowOf({
 });
 export type HoldRecord = RowType<typeof HOLD>;
 
-const LOAN = rowOf({
+export const LOAN = rowOf({
   id: col.uuid(),
   tenantId: col.text(),
   lineId: col.uuid(),
@@ -44,7 +44,7 @@ const LOAN = rowOf({
 });
 export type LoanRecord = RowType<typeof LOAN>;
 
-const INSTALLMENT = rowOf({
+export const INSTALLMENT = rowOf({
   loanId: col.uuid(),
   period: col.int(),
   statementDate: col.date(),
@@ -85,7 +85,29 @@ const REPAYMENT = rowOf({
 export type RepaymentRecord = RowType<typeof REPAYMENT>;
 const OLDEST = rowOf({ loanId: col.uuid(), lineId: col.uuid(), oldestDue: col.date().nullable() });
 
+const LAPSED_FREE = rowOf({
+  loanId: col.uuid(),
+  period: col.int(),
+  principalFen: col.bigint(),
+  dueDate: col.date(),
+  drawdownDate: col.expr('l.drawdown_date', col.date()),
+  annualRateBp: col.expr('l.annual_rate_bp', col.int()),
+});
+export type LapsedFreeRecord = RowType<typeof LAPSED_FREE>;
+
 /** The only SQL of holds, loans and installments (inside the caller's tenant transaction). */
+const REFUND = rowOf({
+  id: col.uuid(),
+  loanId: col.uuid(),
+  lineId: col.uuid(),
+  outRefundNo: col.text(),
+  principalFen: col.bigint(),
+  interestReturnedFen: col.bigint(),
+  businessDate: col.date(),
+  createdAt: col.timestamp(),
+});
+export type RefundRecord = RowType<typeof REFUND>;
+
 @Injectable()
 export class LoansRepository {
   findHold(em: EntityManager, id: string, o: { lock?: boolean } = {}): Promise<HoldRecord | undefined> {
@@ -329,5 +351,56 @@ export class LoansRepository {
       job,
     ]);
     return n > 0;
+  }
+
+  refundByNo(em: EntityManager, loanId: string, outRefundNo: string): Promise<RefundRecord | undefined> {
+    return one(em, REFUND, `select ${REFUND.columns('r')} from credit_refunds r where r.loan_id = $1 and r.out_refund_no = $2`, [loanId, outRefundNo]);
+  }
+
+  async insertRefund(em: EntityManager, r: Omit<RefundRecord, 'createdAt'> & { tenantId: string }): Promise<boolean> {
+    const n = await execute(
+      em,
+      `insert into credit_refunds (id, tenant_id, loan_id, line_id, out_refund_no, principal_fen, interest_returned_fen, business_date)
+       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (tenant_id, loan_id, out_refund_no) do nothing`,
+      [r.id, r.tenantId, r.loanId, r.lineId, r.outRefundNo, r.principalFen, r.interestReturnedFen, r.businessDate],
+    );
+    return n > 0;
+  }
+
+  /**
+   * A refund's cut of one open installment: its principal and interest shrink (never below what was
+   * paid: conditional); settled when nothing is left — cancelled if it was never touched, else paid.
+   */
+  async cutInstallment(em: EntityManager, loanId: string, period: number, principalCutFen: bigint, interestCutFen: bigint): Promise<boolean> {
+    const n = await execute(
+      em,
+      `update loan_installments set principal_fen = principal_fen - $3, interest_fen = interest_fen - $4,
+         state = case when principal_fen - $3 = paid_principal_fen and interest_fen - $4 = paid_interest_fen and fee_fen = paid_fee_fen and penalty_fen = paid_penalty_fen
+                      then case when state = 'pending' and paid_principal_fen = 0 and paid_interest_fen = 0 and paid_fee_fen = 0 then 'cancelled' else 'paid' end
+                      else state end
+       where loan_id = $1 and period = $2 and state in ('pending', 'billed', 'overdue')
+         and principal_fen - paid_principal_fen >= $3 and interest_fen - paid_interest_fen >= $4`,
+      [loanId, period, principalCutFen, interestCutFen],
+    );
+    return n > 0;
+  }
+
+  /**
+   * Interest-free single repayments not repaid in full by their due date (still billed, due before
+   * `businessDate`, no interest charged, a rate above zero), locked: they lose the interest-free period.
+   */
+  lapsedInterestFree(em: EntityManager, businessDate: string): Promise<LapsedFreeRecord[]> {
+    return many(
+      em,
+      LAPSED_FREE,
+      `select ${LAPSED_FREE.columns('i')} from loan_installments i join loans l on l.id = i.loan_id
+        where l.state = 'active' and l.method = 'single' and l.annual_rate_bp > 0 and i.state = 'billed' and i.due_date < $1 and i.interest_fen = 0
+        order by i.loan_id, i.period for update of i`,
+      [businessDate],
+    );
+  }
+
+  async chargeInterest(em: EntityManager, loanId: string, period: number, interestFen: bigint): Promise<void> {
+    await execute(em, `update loan_installments set interest_fen = interest_fen + $3 where loan_id = $1 and period = $2`, [loanId, period, interestFen]);
   }
 }

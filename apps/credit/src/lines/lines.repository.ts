@@ -27,7 +27,7 @@ const APPLICATION = rowOf({
 });
 export type ApplicationRecord = RowType<typeof APPLICATION>;
 
-const LINE = rowOf({
+export const LINE = rowOf({
   id: col.uuid(),
   tenantId: col.text(),
   appId: col.text(),

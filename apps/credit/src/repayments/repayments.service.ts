@@ -107,6 +107,7 @@ export class RepaymentsService {
             CreditRepaymentFailedV1,
             Object.assign(new CreditRepaymentData(), {
               lineId: line.id,
+              partnerAppId: line.appId,
               kind: 'auto_debit' as const,
               amountFen: fenToJson(amount),
               reason: debit.reason,
@@ -209,6 +210,7 @@ export class RepaymentsService {
       CreditRepaymentReceivedV1,
       Object.assign(new CreditRepaymentData(), {
         lineId: line.id,
+        partnerAppId: line.appId,
         repaymentId: id,
         kind,
         amountFen: fenToJson(amount),

@@ -1,11 +1,12 @@
 import { Module, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
-import { loadConfig } from '@countypay/config';
+import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
 import { PipelineModule } from '../pipeline/pipeline.module';
 import { ConsoleConfig, ConsoleEnv } from './console.config';
 import { ConsoleController } from './console.controller';
 import { ConsoleStaticMiddleware } from './console-static.middleware';
 import { DeadLettersController } from './dead-letters.controller';
 import { OpsHealthController } from './ops-health.controller';
+import { OUTBOX_LAG_SERVICE_URLS, OutboxLag } from './outbox-lag';
 import { TraceLinks } from './trace-links';
 
 /**
@@ -15,7 +16,13 @@ import { TraceLinks } from './trace-links';
 @Module({
   imports: [PipelineModule],
   controllers: [ConsoleController, DeadLettersController, OpsHealthController],
-  providers: [{ provide: ConsoleConfig, useFactory: () => new ConsoleConfig(loadConfig(ConsoleEnv)) }, TraceLinks, ConsoleStaticMiddleware],
+  providers: [
+    { provide: ConsoleConfig, useFactory: () => new ConsoleConfig(loadConfig(ConsoleEnv)) },
+    TraceLinks,
+    ConsoleStaticMiddleware,
+    { provide: OUTBOX_LAG_SERVICE_URLS, useFactory: () => loadConfig(ServiceUrlsConfig) },
+    OutboxLag,
+  ],
 })
 export class ConsoleModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {

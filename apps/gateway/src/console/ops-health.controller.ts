@@ -8,10 +8,11 @@ import { ApiOperation, Auth, Authenticated, KAFKA, type Actor } from '@countypay
 import { TOPICS_WITH_DLQ } from './dto/dead-letters.dto';
 import { OpsHealth, type ConsumerGroupLag, type CountyWebhookBacklog } from './dto/ops-health.dto';
 import { isPlatformGroup, topicLag } from './ops-health';
+import { OutboxLag } from './outbox-lag';
 
 const BACKLOG = rowOf({ tenantId: col.text(), pending: col.int(), oldestDueSeconds: col.float() });
 
-/** The platform's health for the ops console's overview: consumer lag, webhook backlog per county, dead letters. */
+/** The platform's health for the ops console's overview: consumer lag, outbox lag per service, webhook backlog per county, dead letters. */
 @Controller('v1/ops/health')
 @Authenticated({ actors: ['province', 'county'] })
 export class OpsHealthController {
@@ -19,20 +20,21 @@ export class OpsHealthController {
     @Inject(KAFKA) private readonly kafka: Kafka,
     private readonly kafkaConfig: KafkaConfig,
     private readonly ds: DataSource,
+    private readonly outbox: OutboxLag,
   ) {}
 
   @Get()
   @ApiOperation({
     operationId: 'getOpsHealth',
-    summary: "The platform's health: each consumer group's lag, the webhook backlog per county and the dead letters per topic",
+    summary: "The platform's health: each consumer group's lag, each service's outbox lag, the webhook backlog per county and the dead letters per topic",
     description: 'A county operator gets the consumer lag and its own county’s webhook backlog; dead letters are the province’s (null for a county operator).',
     tag: 'Operations',
     response: OpsHealth,
   })
   async health(@Auth() actor: Actor): Promise<OpsHealth> {
     const county = actor.type === 'county' ? actor.tenantId : undefined;
-    const [kafka, webhookBacklog] = await Promise.all([this.fromKafka(county === undefined), this.webhookBacklog(county)]);
-    return { consumers: kafka.consumers, webhookBacklog, deadLetters: kafka.deadLetters };
+    const [kafka, webhookBacklog, outboxLag] = await Promise.all([this.fromKafka(county === undefined), this.webhookBacklog(county), this.outbox.measure()]);
+    return { consumers: kafka.consumers, webhookBacklog, outboxLag, deadLetters: kafka.deadLetters };
   }
 
   private async fromKafka(withDeadLetters: boolean): Promise<{ consumers: ConsumerGroupLag[]; deadLetters: Array<{ topic: string; count: number }> | null }> {

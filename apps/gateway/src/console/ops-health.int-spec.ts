@@ -4,25 +4,33 @@
  * dead-letter topics).
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { Module } from '@nestjs/common';
-import { KafkaConfig } from '@countypay/config';
+import { KafkaConfig, ServiceUrlsConfig } from '@countypay/config';
 import { messagingTablesSql } from '@countypay/messaging';
 import { KAFKA } from '@countypay/service-kit';
 import { createTestTopic, startTestService, testActors, testKafka, type TestService } from '@countypay/testing';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { OpsHealthController } from './ops-health.controller';
+import { OUTBOX_LAG_SERVICE_URLS, OutboxLag } from './outbox-lag';
 
 const T1 = 't510121';
 const T2 = 't511381';
 const PREFIX = `opshealth${randomBytes(3).toString('hex')}`;
 const GROUP = `${PREFIX}.settlement`;
+/** Where the other services' /metrics answer: a real HTTP server (settlement with an outbox, channel-sandbox without), and a closed port (credit, down). */
+const serviceUrls = new ServiceUrlsConfig();
+let metricsServer: Server;
 
 @Module({
   controllers: [OpsHealthController],
   providers: [
     { provide: KAFKA, useFactory: () => testKafka('ops-health-it') },
     { provide: KafkaConfig, useFactory: () => Object.assign(new KafkaConfig(), { KAFKA_GROUP_PREFIX: PREFIX }) },
+    { provide: OUTBOX_LAG_SERVICE_URLS, useValue: serviceUrls },
+    OutboxLag,
   ],
 })
 class OpsHealthTestModule {}
@@ -32,6 +40,26 @@ describe('GET /v1/ops/health (real PostgreSQL and Kafka)', () => {
   let topic: string;
 
   beforeAll(async () => {
+    metricsServer = createServer((req, res) => {
+      res.setHeader('content-type', 'text/plain; version=0.0.4');
+      if (req.url === '/settlement/metrics')
+        res.end(
+          '# TYPE outbox_pending_events gauge\noutbox_pending_events{service="settlement"} 4\noutbox_oldest_pending_seconds{service="settlement"} 12.5\n',
+        );
+      else if (req.url === '/channel-sandbox/metrics') res.end('process_cpu_seconds_total{service="channel-sandbox"} 1\n');
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => metricsServer.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(metricsServer.address() as AddressInfo).port}`;
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const closedPort = (closed.address() as AddressInfo).port;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    serviceUrls.COUNTYPAY_SERVICE_URLS = JSON.stringify({
+      settlement: `${base}/settlement`,
+      'channel-sandbox': `${base}/channel-sandbox`,
+      credit: `http://127.0.0.1:${closedPort}`,
+    });
     svc = await startTestService({
       service: 'ops_health',
       ddl: [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()],
@@ -65,6 +93,7 @@ describe('GET /v1/ops/health (real PostgreSQL and Kafka)', () => {
 
   afterAll(async () => {
     await svc?.close();
+    await new Promise<void>((resolve) => (metricsServer ? metricsServer.close(() => resolve()) : resolve()));
   });
 
   it("gives the province every consumer group's lag, the webhook backlog per county and the dead letters per topic", async () => {
@@ -76,6 +105,17 @@ describe('GET /v1/ops/health (real PostgreSQL and Kafka)', () => {
     expect(res.body.webhookBacklog[0].oldestDueSeconds).toBeGreaterThanOrEqual(119);
     expect(res.body.webhookBacklog[1]).toMatchObject({ tenantId: T2, pending: 1 });
     expect(res.body.deadLetters).toEqual(expect.arrayContaining([{ topic: 'countypay.payment.succeeded.v1', count: expect.any(Number) }]));
+  });
+
+  it("gives each service's outbox lag: its own outbox, the others' gauges, a service that does not answer as unavailable", async () => {
+    // the gateway reads its own outbox (its relay publishes meanwhile: only the shape is fixed here)
+    const res = await svc.call('GET', '/v1/ops/health', { actor: testActors.county(T1) });
+    expect(res.status).toBe(200);
+    const byService = new Map((res.body.outboxLag as Array<{ service: string }>).map((o) => [o.service, o]));
+    expect([...byService.keys()]).toEqual(['credit', 'gateway', 'settlement']);
+    expect(byService.get('settlement')).toEqual({ service: 'settlement', status: 'ok', pending: 4, oldestPendingSeconds: 12.5 });
+    expect(byService.get('credit')).toEqual({ service: 'credit', status: 'unavailable', pending: null, oldestPendingSeconds: null });
+    expect(byService.get('gateway')).toEqual({ service: 'gateway', status: 'ok', pending: expect.any(Number), oldestPendingSeconds: expect.any(Number) });
   });
 
   it("gives a county operator its own county's backlog and no dead letters; a partner app is refused", async () => {

@@ -32,3 +32,41 @@ export function topicLag(offsets: readonly PartitionOffsets[], committed: readon
 export function isPlatformGroup(groupId: string, prefix: string): boolean {
   return groupId.startsWith(`${prefix}.`) && /^[a-z0-9-]+$/.test(groupId.slice(prefix.length + 1));
 }
+
+/** A service's outbox as its Prometheus exposition reports it (`outbox_pending_events`, `outbox_oldest_pending_seconds`). */
+export interface OutboxLagSample {
+  pending: number;
+  oldestPendingSeconds: number;
+}
+
+/**
+ * Reads the two outbox gauges every service registers (service-kit's MessagingLifecycle) from a
+ * Prometheus text exposition; undefined when the service exposes neither (it has no outbox).
+ * Labels are ignored: each service's registry carries only its own `service` label.
+ */
+export function outboxLagFromMetrics(text: string): OutboxLagSample | undefined {
+  const value = (name: string): number | undefined => {
+    const m = new RegExp(`^${name}(?:\\{[^}]*\\})?\\s+(\\S+)`, 'm').exec(text);
+    if (!m) return undefined;
+    const n = Number(m[1]);
+    return Number.isFinite(n) && n >= 0 ? n : undefined;
+  };
+  const pending = value('outbox_pending_events');
+  const age = value('outbox_oldest_pending_seconds');
+  if (pending === undefined && age === undefined) return undefined;
+  return { pending: Math.round(pending ?? 0), oldestPendingSeconds: age ?? 0 };
+}
+
+/** The service names of COUNTYPAY_SERVICE_URLS (`{ "onboarding": "http://…", … }`), sorted; none when it is not a JSON object. */
+export function serviceNames(serviceUrlsJson: string): string[] {
+  try {
+    const map = JSON.parse(serviceUrlsJson) as unknown;
+    if (typeof map !== 'object' || map === null || Array.isArray(map)) return [];
+    return Object.entries(map as Record<string, unknown>)
+      .filter(([, url]) => typeof url === 'string')
+      .map(([name]) => name)
+      .sort();
+  } catch {
+    return [];
+  }
+}

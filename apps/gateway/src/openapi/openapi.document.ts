@@ -1,4 +1,12 @@
 import {
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   ERROR_CODES,
   errorSpec,
   PaymentClosedV1,
@@ -9,6 +17,10 @@ import {
   RefundFailedV1,
   RefundSucceededV1,
   type ErrorCode,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
 } from '@countypay/contracts';
 import { DEFAULT_TIMESTAMP_TOLERANCE_SECONDS, SIGNATURE_ALGORITHMS } from '@countypay/security';
 import { describeClasses, type DescribedApi, type DescribedOperation, type JsonSchema } from '@countypay/service-kit';
@@ -279,7 +291,27 @@ function rateLimitOf(op: DescribedOperation): Pick<OpenApiOperation, 'x-rate-lim
 }
 
 /** The events a partner receives as webhooks, each with the data class its Kafka event carries. */
-const WEBHOOK_EVENTS = [PaymentSucceededV1, PaymentFailedV1, PaymentClosedV1, RefundSucceededV1, RefundFailedV1, PayoutSucceededV1, PayoutFailedV1] as const;
+const WEBHOOK_EVENTS = [
+  PaymentSucceededV1,
+  PaymentFailedV1,
+  PaymentClosedV1,
+  RefundSucceededV1,
+  RefundFailedV1,
+  SplitSucceededV1,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  CreditLineOpenedV1,
+  CreditLineChangedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownReversedV1,
+  CreditDrawdownRefundedV1,
+  CreditStatementIssuedV1,
+  CreditRepaymentReceivedV1,
+  CreditRepaymentFailedV1,
+  PayoutSucceededV1,
+  PayoutFailedV1,
+] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */
 function eventSchemaName(type: string): string {

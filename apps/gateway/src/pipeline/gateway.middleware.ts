@@ -104,10 +104,15 @@ export class GatewayMiddleware implements NestMiddleware {
   use(req: Request, res: Response, next: NextFunction): void {
     const { path } = splitRequestTarget(req.originalUrl);
     if (path !== '/v1' && !path.startsWith('/v1/')) return next();
-    this.handle(req, res, next, path).catch((err: unknown) => {
+    const ex: Exchange = { requestId: '', nonce: '' };
+    this.handle(req, res, next, path, ex).catch((err: unknown) => {
       if (res.headersSent) return this.logger.error({ err }, 'gateway pipeline failed after answering');
       if (isDatabaseUnavailable(err)) {
-        // an outage (a database restart): the documented, signed 503 with Retry-After, never a 500
+        // an outage (a database restart): the documented, signed 503 with Retry-After, never a 500.
+        // An app this gateway has not seen yet and that signs with SM2 or RSA gets the answer signed
+        // with the platform's key, as all its answers are (an HMAC app's needs its secret, in the database).
+        const alg = req.headers['x-cp-signature-alg'];
+        if (!ex.signing && (alg === 'SM2-SM3' || alg === 'RSA-SHA256')) ex.signing = { appAlg: alg };
         this.logger.warn({ err }, 'gateway database unavailable');
         res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
         return sendError(res, req, 'service_unavailable', 'the platform is briefly unavailable; retry after a few seconds');
@@ -117,10 +122,9 @@ export class GatewayMiddleware implements NestMiddleware {
     });
   }
 
-  private async handle(req: Request, res: Response, next: NextFunction, path: string): Promise<void> {
-    const requestId = requestIdOf(req, res);
-    res.setHeader(SIGNATURE_HEADERS.requestId, requestId);
-    const ex: Exchange = { requestId, nonce: '' };
+  private async handle(req: Request, res: Response, next: NextFunction, path: string, ex: Exchange): Promise<void> {
+    ex.requestId = requestIdOf(req, res);
+    res.setHeader(SIGNATURE_HEADERS.requestId, ex.requestId);
     interceptResponse(res, (status, body) => this.beforeSend(ex, req, res, status, body));
 
     const match = this.routes.match(req.method, path);
@@ -187,6 +191,11 @@ export class GatewayMiddleware implements NestMiddleware {
     // (or the app's first usable one); the partner's SDK can check them like any other.
     const credential = check.ok ? check.credential : usableCredentials(app.credentials, nowMs)[0];
     if (credential) ex.signing = this.signingFor(credential);
+    if (found.stale) {
+      // the registry could not be read (a database outage): answer the signed 503, admit nothing on old data
+      res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
+      return sendError(res, req, 'service_unavailable', 'the platform is briefly unavailable; retry after a few seconds');
+    }
     if (!check.ok) return this.refuse(req, res, new Refusal(check.code, check.message, check.param));
     if (app.status !== 'active') return this.refuse(req, res, new Refusal('app_suspended', 'this app is suspended'));
     if (tenantStatus !== 'active') return this.refuse(req, res, new Refusal('tenant_suspended', "the app's tenant is suspended"));

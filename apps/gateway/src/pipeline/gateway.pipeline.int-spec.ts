@@ -28,6 +28,7 @@ import { gatewayBodyParsing } from '../http/raw-body';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
 import { gatewayAdmissionSql } from '../migrations/1764500000000-gateway-admission';
 import { SERVICE_URLS } from '../proxy/upstream.client';
+import { RegistryRepository } from '../registry/registry.repository';
 import { RegistryService } from '../registry/registry.service';
 import { RouteTable, routesOf } from '../routing/route-table';
 import { AdmissionRepository } from './admission.repository';
@@ -92,6 +93,9 @@ const busyApp = generateAppId();
 const slowApp = generateAppId();
 const suspendedLater = generateAppId();
 const outageApp = generateAppId();
+const registryOutageApp = generateAppId();
+/** while set, the registry's reads fail as PostgreSQL's do during a restart */
+let registryDown = false;
 
 function appEvent(appId: string, over: Partial<AppUpdatedData> = {}): EventEnvelope<AppUpdatedData> {
   const data: AppUpdatedData = {
@@ -164,6 +168,17 @@ beforeAll(async () => {
         .overrideProvider(RouteTable)
         .useValue(new RouteTable(TEST_ROUTES))
         // the database "restarts" under one app's requests (PostgreSQL's own error for it)
+        .overrideProvider(RegistryRepository)
+        .useFactory({
+          factory: (ds: DataSource) => {
+            const real = new RegistryRepository(ds);
+            const down = () => Promise.reject(Object.assign(new Error('terminating connection due to administrator command'), { code: '57P01' }));
+            return Object.assign(real, {
+              tenantOfApp: (appId: string) => (registryDown ? down() : RegistryRepository.prototype.tenantOfApp.call(real, appId)),
+            });
+          },
+          inject: [DataSource],
+        })
         .overrideProvider(AdmissionRepository)
         .useFactory({
           factory: (ds: DataSource) => {
@@ -193,6 +208,7 @@ beforeAll(async () => {
     await registry.onAppUpdated(appEvent(slowApp), em);
     await registry.onAppUpdated(appEvent(suspendedLater), em);
     await registry.onAppUpdated(appEvent(outageApp), em);
+    await registry.onAppUpdated(appEvent(registryOutageApp), em);
   });
 }, 60_000);
 
@@ -466,6 +482,36 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(r.headers.get('retry-after')).toBe('2');
     expect(r.json.error).toMatchObject({ code: 'service_unavailable', type: 'api_error', requestId: r.headers.get('x-request-id') });
     expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);
+  });
+
+  it('signs the 503 of an outage that strikes the app registry: with the app secret it last read, with the platform key for an unknown SM2 app; admits nothing on old data', async () => {
+    // the gateway reads (and remembers) the app once while the database is up
+    expect((await send('GET', '/v1/qr/orders/o_3', { appId: registryOutageApp })).status).toBe(200);
+    // a change to the app drops it from the in-memory registry, then the database goes away
+    await inTenantTransaction(svc.ds, T1, (em) => svc.app.get(RegistryService).onAppUpdated(appEvent(registryOutageApp, { name: 'renamed', version: 2 }), em));
+    const callsBefore = upstreamCalls;
+    registryDown = true;
+    try {
+      const r = await eventually(
+        async () => {
+          const a = await send('GET', '/v1/qr/orders/o_3', { appId: registryOutageApp });
+          return a.status === 503 ? a : undefined;
+        },
+        'the invalidation to reach the gateway',
+        5000,
+      );
+      expect(r.headers.get('retry-after')).toBe('2');
+      expect(r.json.error).toMatchObject({ code: 'service_unavailable', requestId: r.headers.get('x-request-id') });
+      expect(responseVerifies(r, 'HMAC-SHA256', secret)).toBe(true);
+      // an app this gateway never read, signing with SM2: the answer is signed with the platform's key
+      const unknown = await send('GET', '/v1/qr/orders/o_3', { appId: generateAppId(), sm2: true });
+      expect(unknown.status).toBe(503);
+      expect(responseVerifies(unknown, 'SM2-SM3', platform.publicKey)).toBe(true);
+      expect(upstreamCalls).toBe(callsBefore);
+    } finally {
+      registryDown = false;
+    }
+    expect((await send('GET', '/v1/qr/orders/o_3', { appId: registryOutageApp })).status).toBe(200);
   });
 
   it('limits the public routes per client address (behind one trusted proxy), refusing with the documented 429 before forwarding', async () => {

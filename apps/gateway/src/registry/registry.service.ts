@@ -6,7 +6,7 @@ import { ServiceUrlsConfig } from '@countypay/config';
 import { AppUpdatedData, type EventEnvelope, type TenantUpdatedData } from '@countypay/contracts';
 import { LOGGER, ServiceAuth } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
-import { inTenantTransaction, PgListener } from '@countypay/persistence';
+import { inTenantTransaction, isDatabaseUnavailable, PgListener } from '@countypay/persistence';
 import { isTenantId } from '@countypay/tenancy';
 import { FieldCipher } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
@@ -35,7 +35,16 @@ export function credentialCipher(config: GatewayConfig): FieldCipher {
 const APP_CACHE_TTL_MS = 60_000;
 const APP_CACHE_MAX = 50_000;
 
-type FoundApp = { app: AppRecord; tenantStatus: 'active' | 'suspended' };
+type FoundApp = {
+  app: AppRecord;
+  tenantStatus: 'active' | 'suspended';
+  /**
+   * Set when the database could not be read and this is the last copy this gateway saw: good
+   * only for signing the outage's 503 (an HMAC app's answer is signed with its own secret), never
+   * for admitting the request.
+   */
+  stale?: true;
+};
 
 @Injectable()
 export class RegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -47,6 +56,11 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
    * reconnects. Without a listener (not yet connected, lost) nothing is served from memory.
    */
   private readonly cache = new Map<string, { found: FoundApp; at: number }>();
+  /**
+   * The last copy of each app read from the database, kept through invalidations and listener
+   * resets: only to sign the 503 of a database outage (see FoundApp.stale), never to admit.
+   */
+  private readonly lastKnown = new Map<string, FoundApp>();
   private readonly listener: PgListener;
   /** bumped by every invalidation: a read that started before one is not cached */
   private epoch = 0;
@@ -100,9 +114,21 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const epoch = this.epoch;
     const hit = this.cache.get(appId);
     if (hit && this.listener.connected && now - hit.at < APP_CACHE_TTL_MS) return hit.found;
-    const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
-    if (!tenantId) return undefined;
-    const found = await this.repo.findApp(tenantId, appId);
+    let found: FoundApp | undefined;
+    try {
+      const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
+      if (!tenantId) return undefined;
+      found = await this.repo.findApp(tenantId, appId);
+    } catch (err) {
+      // a database outage: the caller still gets the documented, signed 503 if this gateway has seen the app
+      const last = this.lastKnown.get(appId);
+      if (last && isDatabaseUnavailable(err)) return { ...last, stale: true };
+      throw err;
+    }
+    if (found) {
+      if (this.lastKnown.size >= APP_CACHE_MAX) this.lastKnown.clear();
+      this.lastKnown.set(appId, found);
+    }
     if (found && this.listener.connected && epoch === this.epoch) {
       if (this.cache.size >= APP_CACHE_MAX) this.cache.clear();
       this.cache.set(appId, { found, at: now });

@@ -3,6 +3,14 @@ import type { EntityManager } from 'typeorm';
 import {
   type AppUpdatedData,
   AppUpdatedV1,
+  CreditDrawdownCreatedV1,
+  CreditDrawdownRefundedV1,
+  CreditDrawdownReversedV1,
+  CreditLineChangedV1,
+  CreditLineOpenedV1,
+  CreditRepaymentFailedV1,
+  CreditRepaymentReceivedV1,
+  CreditStatementIssuedV1,
   type EventEnvelope,
   PaymentClosedV1,
   PaymentFailedV1,
@@ -11,6 +19,10 @@ import {
   PayoutSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
+  SplitFailedV1,
+  SplitReleasedV1,
+  SplitReversedV1,
+  SplitSucceededV1,
 } from '@countypay/contracts';
 import { on, type Subscription } from '@countypay/messaging';
 import { LOGGER } from '@countypay/service-kit';
@@ -20,7 +32,7 @@ import { isDeliverableUrl, webhookBody } from './webhook-payload';
 import { RegistryService } from '../registry/registry.service';
 import { WebhooksRepository } from './webhooks.repository';
 
-/** The data of every event partners receive: all carry the partner app that started the payment, if any. */
+/** The data of every event partners receive: all carry the partner app that started the payment (or owns the credit line), if any. */
 interface PartnerEventData {
   partnerAppId?: string;
   orderId?: string;
@@ -72,7 +84,7 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment, refund or payout event → one delivery per callback URL of the partner app it names. */
+  /** A payment, refund, payout, split or credit event → one delivery per callback URL of the partner app it names (that started it, owns the line, or whose merchant is paid). */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
@@ -106,6 +118,18 @@ export class WebhookEventsService {
       on(PaymentClosedV1, partner),
       on(RefundSucceededV1, partner),
       on(RefundFailedV1, partner),
+      on(SplitSucceededV1, partner),
+      on(SplitFailedV1, partner),
+      on(SplitReleasedV1, partner),
+      on(SplitReversedV1, partner),
+      on(CreditLineOpenedV1, partner),
+      on(CreditLineChangedV1, partner),
+      on(CreditDrawdownCreatedV1, partner),
+      on(CreditDrawdownReversedV1, partner),
+      on(CreditDrawdownRefundedV1, partner),
+      on(CreditStatementIssuedV1, partner),
+      on(CreditRepaymentReceivedV1, partner),
+      on(CreditRepaymentFailedV1, partner),
       // a settlement payout to a merchant of the partner (its data names the partner app)
       on(PayoutSucceededV1, partner),
       on(PayoutFailedV1, partner),

@@ -11,13 +11,26 @@ export interface WebhookPayload<T extends object = object> {
   data: T;
 }
 
-/** The events partners receive, each in its own Kafka topic (see webhooks.module.ts). */
+/** The events partners receive, each in its own Kafka topic (see webhook-events.service.ts). */
 export const WEBHOOK_EVENT_TYPES = [
   'payment.succeeded',
   'payment.failed',
   'payment.closed',
   'refund.succeeded',
   'refund.failed',
+  'split.succeeded',
+  'split.failed',
+  'split.released',
+  'split.reversed',
+  // credit payment: the partner app that owns the customer's credit line
+  'credit.line-opened',
+  'credit.line-changed',
+  'credit.drawdown-created',
+  'credit.drawdown-reversed',
+  'credit.drawdown-refunded',
+  'credit.statement-issued',
+  'credit.repayment-received',
+  'credit.repayment-failed',
   'payout.succeeded',
   'payout.failed',
 ] as const;

@@ -7,6 +7,7 @@ import { assertKeysetPaging, startTestService, testActors, type TestService } fr
 import { GatewayConfig } from '../config/gateway.config';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
+import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { CREDENTIAL_CIPHER, REGISTRY_SERVICE_URLS, RegistryService } from '../registry/registry.service';
 import { WebhooksConfig } from './webhooks.config';
 import { WebhooksModule } from './webhooks.module';
@@ -16,6 +17,8 @@ const TENANT = 't510121';
 const OTHER_TENANT = 't511381';
 const APP = 'app_webhookctrltest00001';
 const BULK_APP = 'app_webhookbulkpaging001';
+const OTHER_APP = 'app_webhookotherapp0001';
+const ORDER = randomUUID();
 
 describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
   let svc: TestService;
@@ -26,7 +29,7 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
   beforeAll(async () => {
     svc = await startTestService({
       service: 'webhooks_api',
-      ddl: [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()],
+      ddl: [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql()],
       imports: [WebhooksModule],
       override: (b) =>
         b
@@ -52,6 +55,21 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     });
     const rows = await svc.schema.adminQuery<{ id: string }>(`select id from webhook_deliveries order by seq desc`);
     ids.push(...rows.map((r) => r.id));
+    // another app of the same county: one payment's success to two URLs (the ops console's view)
+    await inTenantTransaction(svc.ds, TENANT, async (em) => {
+      const body = JSON.stringify({
+        id: randomUUID(),
+        type: 'payment.succeeded',
+        created: 1767225600,
+        tenantId: TENANT,
+        data: { orderId: ORDER, amountFen: '1200' },
+      });
+      const eventId = randomUUID();
+      await repo.insertDeliveries(em, [
+        { tenantId: TENANT, appId: OTHER_APP, eventId, eventType: 'payment.succeeded', url: 'https://other.example/a', body },
+        { tenantId: TENANT, appId: OTHER_APP, eventId, eventType: 'payment.succeeded', url: 'https://other.example/b', body },
+      ]);
+    });
   });
 
   afterAll(async () => {
@@ -102,6 +120,92 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     expect((await svc.call('POST', `/v1/webhooks/deliveries/${ids[1]}/resend`, { actor: asApp('app_someoneelse000000000') })).status).toBe(404);
   });
 
+  describe('operators (the ops console)', () => {
+    const county = testActors.county(TENANT);
+    const otherCounty = testActors.county(OTHER_TENANT);
+
+    it('list every app’s deliveries of the county, newest first, filtered by order, app, status and event type', async () => {
+      const all = await get('/v1/ops/webhooks/deliveries?limit=100', county);
+      expect(all.status).toBe(200);
+      expect(all.body.data).toHaveLength(5);
+      expect(new Set(all.body.data.map((d: { appId: string }) => d.appId))).toEqual(new Set([APP, OTHER_APP]));
+      expect(all.body.data.every((d: { tenantId: string }) => d.tenantId === TENANT)).toBe(true);
+
+      const byOrder = await get(`/v1/ops/webhooks/deliveries?orderId=${ORDER}`, county);
+      expect(byOrder.body.data.map((d: { url: string }) => d.url).sort()).toEqual(['https://other.example/a', 'https://other.example/b']);
+      expect(byOrder.body.data[0]).toMatchObject({ appId: OTHER_APP, eventType: 'payment.succeeded', status: 'pending', attempts: [] });
+      expect((await get(`/v1/ops/webhooks/deliveries?appId=${APP}`, county)).body.data).toHaveLength(3);
+      expect((await get(`/v1/ops/webhooks/deliveries?orderId=${randomUUID()}`, county)).body.data).toHaveLength(0);
+      const eventId = byOrder.body.data[0].eventId as string;
+      expect((await get(`/v1/ops/webhooks/deliveries?eventId=${eventId}`, county)).body.data).toHaveLength(2);
+      expect((await get('/v1/ops/webhooks/deliveries?eventType=refund.failed', county)).body.data).toHaveLength(0);
+
+      // a province operator sees the county it names, and must name one
+      const province = await get(`/v1/ops/webhooks/deliveries?orderId=${ORDER}`, testActors.province(TENANT));
+      expect(province.body.data).toHaveLength(2);
+      const unnamed = await get('/v1/ops/webhooks/deliveries', testActors.province());
+      expect(unnamed.status).toBe(400);
+      expect(unnamed.body.error.code).toBe('invalid_tenant');
+      // another county sees none of them
+      expect((await get(`/v1/ops/webhooks/deliveries?orderId=${ORDER}`, otherCounty)).body.data).toHaveLength(0);
+    });
+
+    it('validates the filters and refuses apps', async () => {
+      for (const [q, param] of [
+        ['orderId=42', 'orderId'],
+        ['appId=APP', 'appId'],
+        ['eventType=payment.lost', 'eventType'],
+        ['status=lost', 'status'],
+      ] as const) {
+        const bad = await get(`/v1/ops/webhooks/deliveries?${q}`, county);
+        expect(bad.status).toBe(400);
+        expect(bad.body.error.param).toBe(param);
+      }
+      // an app-list cursor is not an ops-list cursor
+      const appPage = await get('/v1/webhooks/deliveries?limit=1');
+      const crossed = await get(`/v1/ops/webhooks/deliveries?cursor=${appPage.body.nextCursor}`, county);
+      expect(crossed.status).toBe(400);
+      expect(crossed.body.error.param).toBe('cursor');
+      expect((await get('/v1/ops/webhooks/deliveries', asApp())).body.error.code).toBe('forbidden_actor');
+    });
+
+    it('get and resend answer 404 for another county’s delivery and change nothing there', async () => {
+      const id = ids[2]!;
+      expect((await get(`/v1/ops/webhooks/deliveries/${id}`, otherCounty)).status).toBe(404);
+      expect((await get(`/v1/ops/webhooks/deliveries/${id}`, testActors.province(OTHER_TENANT))).status).toBe(404);
+      expect((await get(`/v1/ops/webhooks/deliveries/${id}`, county)).body).toMatchObject({ id, appId: APP, tenantId: TENANT });
+      await svc.schema.adminQuery(`update webhook_deliveries set status = 'failed', next_attempt_at = null where id = $1`, [id]);
+      const refused = await svc.call('POST', `/v1/ops/webhooks/deliveries/${id}/resend`, { actor: otherCounty });
+      expect(refused.status).toBe(404);
+      expect(refused.body.error.code).toBe('not_found');
+      const [still] = await svc.schema.adminQuery(`select status from webhook_deliveries where id = $1`, [id]);
+      expect(still).toEqual({ status: 'failed' });
+      expect(await svc.schema.adminQuery(`select * from webhook_resends where delivery_id = $1`, [id])).toEqual([]);
+    });
+
+    it('resend queues one attempt now and records which operator asked', async () => {
+      const id = ids[2]!;
+      await svc.schema.adminQuery(`update webhook_deliveries set status = 'failed', next_attempt_at = null where id = $1`, [id]);
+      const res = await svc.call('POST', `/v1/ops/webhooks/deliveries/${id}/resend`, { actor: county, headers: { 'x-request-id': 'req-ops-resend-1' } });
+      expect(res.status).toBe(202);
+      expect(res.body).toMatchObject({ id, status: 'pending', appId: APP, tenantId: TENANT });
+      const [row] = await svc.schema.adminQuery(
+        `select retry_on_failure, resend_requested, next_attempt_at <= now() as due from webhook_deliveries where id = $1`,
+        [id],
+      );
+      expect(row).toEqual({ retry_on_failure: false, resend_requested: true, due: true });
+      const audit = await svc.schema.adminQuery(`select tenant_id, actor_type, actor_id, request_id from webhook_resends where delivery_id = $1`, [id]);
+      expect(audit).toEqual([{ tenant_id: TENANT, actor_type: 'county', actor_id: county.id, request_id: 'req-ops-resend-1' }]);
+    });
+
+    it('records a partner’s own resend too', async () => {
+      const res = await svc.call('POST', `/v1/webhooks/deliveries/${ids[0]}/resend`, { actor: asApp() });
+      expect(res.status).toBe(202);
+      const audit = await svc.schema.adminQuery(`select actor_type, actor_id from webhook_resends where delivery_id = $1`, [ids[0]]);
+      expect(audit).toEqual([{ actor_type: 'app', actor_id: asApp().id }]);
+    });
+  });
+
   it('pages more than 10,000 deliveries whose sequence crosses 999→1000 and 9999→10000: ordered, disjoint, complete', async () => {
     const insert = (from: number, to: number, tenant = TENANT, app = BULK_APP) =>
       svc.schema.adminQuery(
@@ -128,5 +232,15 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
       expectedIds: expected.map((r) => r.id),
     });
     expect(result).toEqual({ pages: 101, items: 10_050 });
-  }, 120_000);
+
+    // the ops console's list of the county, narrowed to the bulk app: the same rows, its own cursor
+    const ops = await assertKeysetPaging<{ id: string }>({
+      fetchPage: async (cursor) =>
+        (await get(`/v1/ops/webhooks/deliveries?appId=${BULK_APP}&limit=100${cursor ? `&cursor=${cursor}` : ''}`, testActors.county(TENANT))).body,
+      id: (d) => d.id,
+      compare: (a, b) => (seqOf.get(a.id)! > seqOf.get(b.id)! ? -1 : 1),
+      expectedIds: expected.map((r) => r.id),
+    });
+    expect(ops).toEqual({ pages: 101, items: 10_050 });
+  }, 240_000);
 });

@@ -1,7 +1,7 @@
 import { Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { APP_SCOPES } from '@countypay/contracts';
 import type { Page } from '@countypay/persistence';
-import { ApiOperation, appActorOf, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
+import { ApiOperation, appActorOf, Auth, Authenticated, RequestId, uuidParam, type Actor } from '@countypay/service-kit';
 import { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
 import { WebhookDelivery } from './dto/webhook-delivery.dto';
 import { WebhooksService } from './webhooks.service';
@@ -39,7 +39,7 @@ export class WebhooksController {
     response: WebhookDelivery,
     responseDescription: 'Accepted: the delivery is queued for an attempt now',
   })
-  resend(@Auth() actor: Actor, @Param('deliveryId', uuidParam('webhook delivery')) id: string): Promise<WebhookDelivery> {
-    return this.webhooks.resend(appActorOf(actor), id);
+  resend(@Auth() actor: Actor, @Param('deliveryId', uuidParam('webhook delivery')) id: string, @RequestId() requestId?: string): Promise<WebhookDelivery> {
+    return this.webhooks.resend(appActorOf(actor), id, requestId);
   }
 }

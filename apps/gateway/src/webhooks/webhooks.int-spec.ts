@@ -12,6 +12,7 @@ import { createTestSchema, createTestTopic, eventually, testActors, testKafka, t
 import { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
+import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
@@ -32,23 +33,31 @@ interface Hit {
 }
 
 /** A partner's receiver on 127.0.0.1: answers 500 to the first `failures` requests of a path, then 200. */
-async function receiver(failures: number): Promise<{ server: Server; base: string; hits: Hit[] }> {
+/** `gate`: every request waits for it before being answered (a receiver that holds a dispatcher mid-round) */
+async function receiver(failures: number, gate?: Promise<void>): Promise<{ server: Server; base: string; hits: Hit[]; pending: () => number }> {
   const hits: Hit[] = [];
   const seen = new Map<string, number>();
+  let waiting = 0;
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
+    req.on('end', () => void answer());
+    const answer = async (): Promise<void> => {
+      if (gate) {
+        waiting++;
+        await gate;
+        waiting--;
+      }
       const path = req.url ?? '';
       const n = (seen.get(path) ?? 0) + 1;
       seen.set(path, n);
       const status = n <= failures ? 500 : 200;
       hits.push({ path, headers: req.headers, body: Buffer.concat(chunks).toString('utf8'), status });
       res.writeHead(status, { 'content-type': 'text/plain' }).end(status === 200 ? 'ok' : 'try again');
-    });
+    };
   });
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits };
+  return { server, base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, hits, pending: () => waiting };
 }
 
 function config(key: string): WebhooksConfig {
@@ -76,7 +85,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
 
   beforeAll(async () => {
-    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql()]);
+    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql()]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);
@@ -299,8 +308,94 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
   });
 
+  it('tells the partner app that owns a credit line about its line, drawdowns, statements and repayments', async () => {
+    const topics = events.subscriptions().map((sub) => sub.event.topic);
+    for (const t of [
+      'countypay.credit.line-opened.v1',
+      'countypay.credit.line-changed.v1',
+      'countypay.credit.drawdown-created.v1',
+      'countypay.credit.drawdown-reversed.v1',
+      'countypay.credit.statement-issued.v1',
+      'countypay.credit.repayment-received.v1',
+      'countypay.credit.repayment-failed.v1',
+    ])
+      expect(topics).toContain(t);
+
+    const appId = 'app_webhookcredit0000001';
+    const urls = ['http://127.0.0.1:9/credit'];
+    const at = new Date().toISOString();
+    await inTenantTransaction(ds, OTHER_TENANT, (em) =>
+      events.onAppUpdated(
+        { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: OTHER_TENANT, occurredAt: at, data: appUpdated(urls, 1, appId) },
+        em,
+      ),
+    );
+    const lineId = randomUUID();
+    const envelope = (type: string, data: object) => ({ id: randomUUID(), type, version: 1, tenantId: OTHER_TENANT, occurredAt: at, data });
+    const sent = [
+      envelope('credit.line-opened', { lineId, partnerAppId: appId, customerRef: 'cust-1', limitFen: 5_000_000, state: 'active', expiresOn: '2028-12-31', at }),
+      envelope('credit.drawdown-created', {
+        loanId: randomUUID(),
+        lineId,
+        partnerAppId: appId,
+        holdId: randomUUID(),
+        caller: 'credit',
+        paymentRef: 'SEED-1',
+        principalFen: 120_000,
+        installments: 3,
+        aprPpm: 180_000,
+        businessDate: '2026-03-10',
+        at,
+      }),
+      envelope('credit.statement-issued', {
+        statementId: randomUUID(),
+        lineId,
+        partnerAppId: appId,
+        statementDate: '2026-04-01',
+        dueDate: '2026-04-20',
+        totalDueFen: 41_206,
+        minimumPaymentFen: 5_741,
+        newDrawdownsFen: 120_000,
+        at,
+      }),
+      envelope('credit.repayment-failed', {
+        lineId,
+        partnerAppId: appId,
+        kind: 'auto_debit',
+        amountFen: 41_206,
+        reason: 'insufficient_funds',
+        businessDate: '2026-04-20',
+        at,
+      }),
+      envelope('credit.repayment-received', {
+        lineId,
+        partnerAppId: appId,
+        repaymentId: randomUUID(),
+        kind: 'auto_debit',
+        amountFen: 41_206,
+        principalFen: 39_406,
+        interestFen: 1_800,
+        feeFen: 0,
+        penaltyFen: 0,
+        businessDate: '2026-04-21',
+        at,
+      }),
+    ];
+    for (const e of sent) await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(e, em));
+    const rows = await db.admin((c) => c.query(`select event_type, body from webhook_deliveries where app_id = $1 order by created_at, event_type`, [appId]));
+    expect(rows.rows.map((r: { event_type: string }) => r.event_type).sort()).toEqual(sent.map((e) => e.type).sort());
+    const statement = rows.rows.find((r: { event_type: string }) => r.event_type === 'credit.statement-issued') as { body: string };
+    expect(JSON.parse(statement.body)).toMatchObject({
+      type: 'credit.statement-issued',
+      tenantId: OTHER_TENANT,
+      data: { lineId, totalDueFen: 41_206, minimumPaymentFen: 5_741 },
+    });
+    await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where tenant_id = $1`, [OTHER_TENANT]));
+  });
+
   it('two dispatchers working at once attempt each due delivery exactly once', async () => {
-    const rx = await receiver(0);
+    let openGate!: () => void;
+    const rx = await receiver(0, new Promise<void>((r) => (openGate = r)));
     const tenant = 't510181';
     const appId = 'app_webhookinttest000003';
     await inTenantTransaction(ds, tenant, (em) =>
@@ -344,7 +439,17 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
           await new Promise((r) => setTimeout(r, 20));
         }
       };
-      const [a, b] = await Promise.all([drain(d1), drain(d2)]);
+      // the first dispatcher's round is held at the receiver with its batch claimed; the second
+      // must claim other deliveries meanwhile (and wait for the receiver too), never the held ones
+      const first = d1.runOnce();
+      await eventually(async () => rx.pending() === 4 || undefined, 'the first round (a batch of 4) to reach the receiver', 5000);
+      const second = d2.runOnce();
+      await eventually(async () => rx.pending() === 8 || undefined, 'the second round (4 others) to reach the receiver', 5000);
+      openGate();
+      const [a0, b0] = await Promise.all([first, second]);
+      // a round claims one batch, never more (an UPDATE … FROM a LIMIT … SKIP LOCKED subquery once claimed them all)
+      expect([a0, b0]).toEqual([4, 4]);
+      const [a, b] = (await Promise.all([drain(d1), drain(d2)])).map((n, i) => n + [a0, b0][i]!);
       expect(a + b).toBe(N);
       expect(a).toBeGreaterThan(0);
       expect(b).toBeGreaterThan(0);

@@ -5,6 +5,7 @@ import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
+import { OpsWebhooksController } from './ops-webhooks.controller';
 import { WebhooksController } from './webhooks.controller';
 import { WebhooksRepository } from './webhooks.repository';
 import { WebhooksService } from './webhooks.service';
@@ -17,7 +18,7 @@ import { WebhooksService } from './webhooks.service';
  */
 @Module({
   imports: [RegistryModule],
-  controllers: [WebhooksController],
+  controllers: [WebhooksController, OpsWebhooksController],
   providers: [
     { provide: WebhooksConfig, useFactory: () => loadConfig(WebhooksConfig) },
     WebhooksRepository,

@@ -33,6 +33,16 @@ export interface NewDelivery {
   traceparent?: string;
 }
 
+/** The ops console's filters over a county's deliveries (undefined: any). */
+export interface TenantDeliveryFilter {
+  tenantId: string;
+  appId?: string;
+  status?: DeliveryStatus;
+  eventType?: string;
+  eventId?: string;
+  orderId?: string;
+}
+
 /** A delivery claimed by one dispatcher for one attempt. */
 const CLAIMED = rowOf({
   id: col.uuid(),
@@ -82,6 +92,8 @@ export type AttemptRow = RowType<typeof ATTEMPT>;
 
 /** An app's deliveries, newest first. */
 const NEWEST_FIRST = new Keyset('webhook-deliveries', [{ sql: 'd.seq', type: 'bigint' }], 'desc');
+/** A county's deliveries (the ops console), newest first: its own list name, so another list's cursor is refused. */
+const COUNTY_NEWEST_FIRST = new Keyset('ops-webhook-deliveries', [{ sql: 'd.seq', type: 'bigint' }], 'desc');
 
 const BACKLOG = rowOf({ pending: col.int(), oldestDueSeconds: col.float() });
 const NEXT_DUE = rowOf({ ms: col.float().nullable() });
@@ -146,13 +158,18 @@ export class WebhooksRepository {
       updateReturning(
         em,
         CLAIMED,
-        `update webhook_deliveries d
+        // a MATERIALIZED CTE: a LIMIT … SKIP LOCKED subquery joined in UPDATE … FROM may be rescanned by
+        // the plan (a nested loop), each scan locking further rows — one round then claimed every due
+        // delivery instead of a batch (found by the two-dispatcher test)
+        `with due as materialized (
+           select id from webhook_deliveries
+            where status = 'pending' and next_attempt_at <= now()
+            order by next_attempt_at
+            limit $1
+            for update skip locked)
+         update webhook_deliveries d
             set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
-           from (select id from webhook_deliveries
-                  where status = 'pending' and next_attempt_at <= now()
-                  order by next_attempt_at
-                  limit $1
-                  for update skip locked) due
+           from due
           where d.id = due.id
         returning ${CLAIMED.columns('d')}`,
         [limit, leaseSeconds],
@@ -217,13 +234,41 @@ export class WebhooksRepository {
     return pageQuery(em, DELIVERY, { from: 'webhook_deliveries d', where, keyset: NEWEST_FIRST, page: q.page });
   }
 
-  getDelivery(em: EntityManager, tenantId: string, appId: string, id: string, forUpdate = false): Promise<DeliveryRow | undefined> {
+  /**
+   * A county's deliveries, newest first, whatever the app (the ops console): filtered by app,
+   * status, event type, event id and the payment's order id (the payload's `data.orderId`, indexed).
+   */
+  listTenantDeliveries(em: EntityManager, q: TenantDeliveryFilter & { page: PageRequest }): Promise<Page<DeliveryRow>> {
+    const where = new Where()
+      .add('d.tenant_id = ?', q.tenantId)
+      .add('d.app_id = ?', q.appId)
+      .add('d.status = ?', q.status)
+      .add('d.event_type = ?', q.eventType)
+      .add('d.event_id = ?::uuid', q.eventId)
+      .add(`(d.body::jsonb -> 'data' ->> 'orderId') = ?`, q.orderId);
+    return pageQuery(em, DELIVERY, { from: 'webhook_deliveries d', where, keyset: COUNTY_NEWEST_FIRST, page: q.page });
+  }
+
+  /** One delivery of a tenant; `appId` narrows it to one app's (the partner API), undefined for any app (operators). */
+  getDelivery(em: EntityManager, tenantId: string, appId: string | undefined, id: string, forUpdate = false): Promise<DeliveryRow | undefined> {
     return one(
       em,
       DELIVERY,
-      `select ${DELIVERY.columns('d')} from webhook_deliveries d where d.tenant_id = $1 and d.app_id = $2 and d.id = $3${forUpdate ? ' for update' : ''}`,
-      [tenantId, appId, id],
+      `select ${DELIVERY.columns('d')} from webhook_deliveries d
+        where d.tenant_id = $1 and ($2::text is null or d.app_id = $2) and d.id = $3${forUpdate ? ' for update' : ''}`,
+      [tenantId, appId ?? null, id],
     );
+  }
+
+  /** Who asked for a manual resend: written in the resend's transaction (append-only). */
+  async recordResend(em: EntityManager, r: { tenantId: string; deliveryId: string; actorType: string; actorId: string; requestId?: string }): Promise<void> {
+    await execute(em, `insert into webhook_resends (tenant_id, delivery_id, actor_type, actor_id, request_id) values ($1, $2, $3, $4, $5)`, [
+      r.tenantId,
+      r.deliveryId,
+      r.actorType,
+      r.actorId,
+      r.requestId ?? null,
+    ]);
   }
 
   attemptsOf(em: EntityManager, deliveryIds: readonly string[]): Promise<AttemptRow[]> {
@@ -236,14 +281,14 @@ export class WebhooksRepository {
    * failed) gets exactly one attempt, with no automatic retries after it. If an attempt is in
    * flight, its lease is dropped: its outcome is still logged but no longer moves the delivery.
    */
-  async requestResend(em: EntityManager, tenantId: string, appId: string, id: string): Promise<boolean> {
+  async requestResend(em: EntityManager, tenantId: string, appId: string | undefined, id: string): Promise<boolean> {
     const n = await execute(
       em,
       `update webhook_deliveries
           set retry_on_failure = case when status = 'pending' then retry_on_failure else false end,
               status = 'pending', next_attempt_at = now(), lease_token = null, resend_requested = true, updated_at = now()
-        where tenant_id = $1 and app_id = $2 and id = $3`,
-      [tenantId, appId, id],
+        where tenant_id = $1 and ($2::text is null or app_id = $2) and id = $3`,
+      [tenantId, appId ?? null, id],
     );
     return n > 0;
   }

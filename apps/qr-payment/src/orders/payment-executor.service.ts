@@ -131,17 +131,30 @@ export class PaymentExecutor {
 
   /** Reverses at the channel and closes the order (reason `reversed`) once the channel confirms. */
   async reverse(order: OrderRecord, channel: PaymentChannel): Promise<OrderRecord> {
+    let unknownToChannel = false;
     try {
       const r = await this.channels.reverse(channel, order.tenantId, order.id);
       if (r.status === 'reversed' || r.status === 'closed')
         return (await this.state.apply(order.tenantId, order.id, 'reverse', { channel, closeReason: 'reversed' })).order;
     } catch (err) {
       if (!(err instanceof ChannelTimeoutError || err instanceof ChannelCallError)) throw err;
+      unknownToChannel = err instanceof ChannelCallError && err.status === 404;
       this.logger.warn({ orderId: order.id, channel, err }, 'reversal not confirmed by the channel');
     }
     // the channel refused to reverse (e.g. the payment has just succeeded): take what it says now
-    const q = await this.channels.query(channel, order.tenantId, order.id).catch(() => undefined);
-    if (q && orderEventOfChannelStatus(q.status)) return this.handleStatus(order, channel, q.status, q, false);
+    let q: Awaited<ReturnType<ChannelClient['query']>> | 'no_answer';
+    try {
+      q = await this.channels.query(channel, order.tenantId, order.id);
+    } catch {
+      q = 'no_answer';
+    }
+    if (q !== 'no_answer' && q && orderEventOfChannelStatus(q.status)) return this.handleStatus(order, channel, q.status, q, false);
+    if (unknownToChannel && q === undefined) {
+      // the channel answers, and has no payment of this order at all (the pay call never reached it,
+      // e.g. it was killed mid-call): nothing was taken, nothing to reverse — the order closes
+      this.logger.warn({ orderId: order.id, channel }, 'the channel has no payment of this order; closed as reversed');
+      return (await this.state.apply(order.tenantId, order.id, 'reverse', { channel, closeReason: 'reversed' })).order;
+    }
     this.logger.error({ orderId: order.id, channel }, 'payment outcome still unknown after a reversal attempt; left in paying');
     return this.current(order);
   }

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
  * | 11/12/13  | failed: insufficient_funds / card_frozen / risk_rejected   |
  * | 21        | user_paying, then succeeded from the second query on       |
  * | 22        | user_paying for ever (the payer never confirms)            |
- * | 31        | 504 after 300 ms, never recorded (a query answers 404)     |
+ * | 31        | 504 after 300 ms, never recorded (query and reverse: 404)  |
  * | otherwise | succeeded                                                  |
  */
 interface FakePayment {
@@ -81,7 +81,9 @@ export class FakeChannels {
     }
     if (req.method === 'POST' && parts[2] === 'payments' && (parts[4] === 'reverse' || parts[4] === 'close')) {
       const p = this.payments.get(parts[3]!);
-      if (p) p.status = 'reversed';
+      // as the sandbox (and WeChat's ORDERNOTEXIST): a payment the channel never received cannot be reversed
+      if (!p) return send(404, { error: { code: 'payment_not_found' } });
+      p.status = 'reversed';
       return send(200, { status: 'reversed' });
     }
     if (req.method === 'POST' && parts[2] === 'refunds') {

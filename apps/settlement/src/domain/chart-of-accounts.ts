@@ -2,6 +2,13 @@
  * The chart of accounts of a tenant's ledger. Accounts are opened lazily, at their first
  * posting; a code names the account and, through its prefix, its type and normal side.
  */
+export const LOANS_RECEIVABLE = 'loans_receivable';
+export const CUSTOMER_DEPOSITS = 'customer_deposits';
+export const INTEREST_INCOME = 'interest_income';
+export const CREDIT_FEE_INCOME = 'credit_fee_income';
+export const PENALTY_INCOME = 'penalty_income';
+export const CREDIT_CLEARING = 'credit_clearing';
+
 export type AccountType = 'asset' | 'liability' | 'income';
 export type Direction = 'debit' | 'credit';
 
@@ -21,6 +28,14 @@ export function merchantPayable(merchantId: string): string {
   return `merchant_payable:${merchantId}`;
 }
 
+/**
+ * profit sharing (分账): a merchant's net of orders flagged for sharing, held until the partner
+ * splits it to receivers or the remainder is released to the merchant's payable
+ */
+export function merchantEscrow(merchantId: string): string {
+  return `merchant_escrow:${merchantId}`;
+}
+
 /** the tenant's fee income */
 export const FEE_INCOME = 'fee_income';
 
@@ -30,11 +45,21 @@ export const BANK_CLEARING = 'bank_clearing';
 const PREFIXES: ReadonlyArray<readonly [string, AccountSpec]> = [
   ['channel_receivable:', { type: 'asset', normalSide: 'debit' }],
   ['merchant_payable:', { type: 'liability', normalSide: 'credit' }],
+  ['merchant_escrow:', { type: 'liability', normalSide: 'credit' }],
 ];
 
 const FIXED: ReadonlyMap<string, AccountSpec> = new Map([
   [FEE_INCOME, { type: 'income', normalSide: 'credit' }],
   [BANK_CLEARING, { type: 'asset', normalSide: 'debit' }],
+  // credit payment (ledger/credit-postings.ts): the county bank's loan book
+  [LOANS_RECEIVABLE, { type: 'asset', normalSide: 'debit' }],
+  /** the customers' deposits in core banking: debited by each repayment taken from a customer's account */
+  [CUSTOMER_DEPOSITS, { type: 'liability', normalSide: 'credit' }],
+  [INTEREST_INCOME, { type: 'income', normalSide: 'credit' }],
+  [CREDIT_FEE_INCOME, { type: 'income', normalSide: 'credit' }],
+  [PENALTY_INCOME, { type: 'income', normalSide: 'credit' }],
+  /** drawdowns paid to no named merchant, and repayments not yet applied */
+  [CREDIT_CLEARING, { type: 'liability', normalSide: 'credit' }],
 ]);
 
 /** The type and normal side of an account code; throws on a code outside the chart. */

@@ -1,5 +1,5 @@
-import { feeFen } from '@countypay/money';
-import { FEE_INCOME, channelReceivable, merchantPayable, type Direction } from './chart-of-accounts';
+import { feeFen, selectFeeRule, type FeeRuleLike } from '@countypay/money';
+import { FEE_INCOME, channelReceivable, merchantEscrow, merchantPayable, type Direction } from './chart-of-accounts';
 
 /**
  * Posting rules: which journal lines a money event produces. Pure; amounts are bigint fen.
@@ -13,6 +13,15 @@ import { FEE_INCOME, channelReceivable, merchantPayable, type Direction } from '
  *                                Dr merchant_payable:<merchant>   R − f
  *                                Dr fee_income                    f
  *                                Cr channel_receivable:<channel> R
+ *
+ *
+ * Profit sharing (分账), an order flagged for sharing:
+ *   payment.succeeded, escrow:   as above, but Cr merchant_escrow:<merchant> A − F
+ *   split.succeeded S = Σ sᵢ:    Dr merchant_escrow:<merchant>  S;  Cr merchant_payable:<receiverᵢ> sᵢ
+ *   split.released X:            Dr merchant_escrow:<merchant>  X;  Cr merchant_payable:<merchant> X
+ *   split.reversed (回退) Σ rᵢ:  Dr merchant_payable:<receiverᵢ> rᵢ; Cr merchant_escrow:<merchant> Σ rᵢ
+ *   refund.succeeded R, e from escrow: the merchant_payable debit is split: Dr merchant_escrow e,
+ *                                Dr merchant_payable R − f − e (f: the returned fee, if any)
  *
  * A line of 0 fen is left out (a posting is always > 0). Every entry balances.
  */
@@ -37,18 +46,8 @@ export interface EntryPlan {
   readonly lines: readonly PostingLine[];
 }
 
-/** A fee-plan rule as the tenant config carries it (amounts as JSON fen). */
-export interface FeeRuleLike {
-  readonly product: string;
-  readonly channel: string;
-  readonly rateBp: number;
-  readonly minFeeFen: number;
-}
-
-/** The most specific rule of the plan for (product, channel): the exact channel beats `*`; the first of equals wins. */
-export function selectFeeRule(plan: readonly FeeRuleLike[], product: string, channel: string): FeeRuleLike | undefined {
-  return plan.find((r) => r.product === product && r.channel === channel) ?? plan.find((r) => r.product === product && r.channel === '*');
-}
+// the fee-rule selection is the money lib's (acquiring's profit sharing computes the same fee)
+export { selectFeeRule, type FeeRuleLike };
 
 export interface PaymentInput {
   readonly amountFen: bigint;
@@ -56,6 +55,8 @@ export interface PaymentInput {
   readonly channel: string;
   readonly merchantId: string;
   readonly feePlan: readonly FeeRuleLike[];
+  /** profit sharing: the net is held in the merchant's escrow */
+  readonly escrow?: boolean;
 }
 
 export function paymentSucceededEntry(p: PaymentInput): EntryPlan {
@@ -69,7 +70,7 @@ export function paymentSucceededEntry(p: PaymentInput): EntryPlan {
     feeRule: applied,
     lines: nonZero([
       { account: channelReceivable(p.channel), direction: 'debit', amountFen: p.amountFen },
-      { account: merchantPayable(p.merchantId), direction: 'credit', amountFen: p.amountFen - fee },
+      { account: p.escrow ? merchantEscrow(p.merchantId) : merchantPayable(p.merchantId), direction: 'credit', amountFen: p.amountFen - fee },
       { account: FEE_INCOME, direction: 'credit', amountFen: fee },
     ]),
   };
@@ -81,18 +82,23 @@ export interface RefundInput {
   readonly merchantId: string;
   /** the part of the payment's fee this refund gives back to the merchant (0 when the tenant keeps fees) */
   readonly returnedFeeFen?: bigint;
+  /** profit sharing: the part of the refund taken from the order's escrow (at most R − f) */
+  readonly escrowFen?: bigint;
 }
 
 export function refundSucceededEntry(r: RefundInput): EntryPlan {
   if (r.amountFen <= 0n) throw new RangeError('a refund amount must be positive');
   const f = r.returnedFeeFen ?? 0n;
   if (f < 0n || f > r.amountFen) throw new RangeError('a returned fee lies between 0 and the refund amount');
+  const e = r.escrowFen ?? 0n;
+  if (e < 0n || e > r.amountFen - f) throw new RangeError('the escrow part of a refund lies between 0 and the refund amount less the returned fee');
   return {
     amountFen: r.amountFen,
     feeFen: f,
     feeRule: null,
     lines: nonZero([
-      { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen - f },
+      { account: merchantEscrow(r.merchantId), direction: 'debit', amountFen: e },
+      { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen - f - e },
       { account: FEE_INCOME, direction: 'debit', amountFen: f },
       { account: channelReceivable(r.channel), direction: 'credit', amountFen: r.amountFen },
     ]),
@@ -115,6 +121,63 @@ export function proRataReturnedFee(p: {
   const refunded = p.refundedBeforeFen + p.refundFen > p.paymentFen ? p.paymentFen : p.refundedBeforeFen + p.refundFen;
   const due = (p.paymentFeeFen * refunded) / p.paymentFen - p.returnedBeforeFen;
   return due > 0n ? (due > p.refundFen ? p.refundFen : due) : 0n;
+}
+
+export interface Share {
+  readonly merchantId: string;
+  readonly amountFen: bigint;
+}
+
+function shareTotal(shares: readonly Share[]): bigint {
+  if (shares.length === 0) throw new RangeError('a split has at least one receiver');
+  let t = 0n;
+  for (const s of shares) {
+    if (s.amountFen <= 0n) throw new RangeError('a share must be positive');
+    t += s.amountFen;
+  }
+  return t;
+}
+
+/** split.succeeded: escrow of the order's merchant → each receiver's payable. */
+export function splitSucceededEntry(merchantId: string, shares: readonly Share[]): EntryPlan {
+  const total = shareTotal(shares);
+  return {
+    amountFen: total,
+    feeFen: 0n,
+    feeRule: null,
+    lines: [
+      { account: merchantEscrow(merchantId), direction: 'debit', amountFen: total },
+      ...shares.map((s): PostingLine => ({ account: merchantPayable(s.merchantId), direction: 'credit', amountFen: s.amountFen })),
+    ],
+  };
+}
+
+/** split.released: the unsplit remainder, escrow → the merchant's payable. */
+export function splitReleasedEntry(merchantId: string, amountFen: bigint): EntryPlan {
+  if (amountFen <= 0n) throw new RangeError('a release must be positive');
+  return {
+    amountFen,
+    feeFen: 0n,
+    feeRule: null,
+    lines: [
+      { account: merchantEscrow(merchantId), direction: 'debit', amountFen },
+      { account: merchantPayable(merchantId), direction: 'credit', amountFen },
+    ],
+  };
+}
+
+/** split.reversed (分账回退): each receiver's payable → the order's escrow. */
+export function splitReversedEntry(merchantId: string, shares: readonly Share[]): EntryPlan {
+  const total = shareTotal(shares);
+  return {
+    amountFen: total,
+    feeFen: 0n,
+    feeRule: null,
+    lines: [
+      ...shares.map((s): PostingLine => ({ account: merchantPayable(s.merchantId), direction: 'debit', amountFen: s.amountFen })),
+      { account: merchantEscrow(merchantId), direction: 'credit', amountFen: total },
+    ],
+  };
 }
 
 export function totals(lines: readonly PostingLine[]): { debitsFen: bigint; creditsFen: bigint } {

@@ -4,6 +4,8 @@
  *   credit.drawdown-created P:       Dr loans_receivable                P
  *                                    Cr merchant_payable:<merchant>     P   (credit_clearing when no merchant is named)
  *   credit.drawdown-reversed P:      the drawdown's entry reversed (refund before billing)
+ *   credit.drawdown-refunded R:      Dr merchant_payable:<merchant> R   (credit_clearing when no merchant is named)
+ *                                    Cr loans_receivable                R   (the interest returned was never recognised: cash basis)
  *   credit.repayment-received A:     Dr customer_deposits               A   (debited from the customer's county account)
  *                                    Cr loans_receivable                principal
  *                                    Cr interest_income                 interest
@@ -14,9 +16,21 @@
  * Interest is recognised when repaid (cash basis): billing posts nothing yet. A line of 0 fen is
  * left out; every entry balances (property-tested).
  *
- * Not wired yet: the ledger consumer, its source types and the chart-of-accounts prefixes need
- * registering (apps/settlement/src/app.module.ts, domain/chart-of-accounts.ts) — see the credit report.
+ * Wired in LedgerService.onCreditDrawdownCreated/…Reversed/onCreditRepaymentReceived (the
+ * settlement consumer's subscriptions, app.module.ts); accounts in domain/chart-of-accounts.ts.
  */
+import {
+  CREDIT_CLEARING,
+  CREDIT_FEE_INCOME,
+  CUSTOMER_DEPOSITS,
+  INTEREST_INCOME,
+  LOANS_RECEIVABLE,
+  merchantPayable,
+  PENALTY_INCOME,
+} from '../domain/chart-of-accounts';
+
+export { CREDIT_CLEARING, CREDIT_FEE_INCOME, CUSTOMER_DEPOSITS, INTEREST_INCOME, LOANS_RECEIVABLE, PENALTY_INCOME };
+
 export type CreditDirection = 'debit' | 'credit';
 
 export interface CreditPostingLine {
@@ -24,15 +38,6 @@ export interface CreditPostingLine {
   readonly direction: CreditDirection;
   readonly amountFen: bigint;
 }
-
-export const LOANS_RECEIVABLE = 'loans_receivable';
-export const CUSTOMER_DEPOSITS = 'customer_deposits';
-export const INTEREST_INCOME = 'interest_income';
-export const CREDIT_FEE_INCOME = 'credit_fee_income';
-export const PENALTY_INCOME = 'penalty_income';
-export const CREDIT_CLEARING = 'credit_clearing';
-
-const merchantPayable = (merchantId: string): string => `merchant_payable:${merchantId}`;
 
 function lines(...all: CreditPostingLine[]): CreditPostingLine[] {
   for (const l of all) if (l.amountFen < 0n) throw new RangeError(`negative posting on ${l.account}`);
@@ -50,6 +55,11 @@ export function drawdownEntry(d: { principalFen: bigint; merchantId?: string | n
 
 export function drawdownReversedEntry(d: { principalFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
   return drawdownEntry(d).map((l) => ({ ...l, direction: l.direction === 'debit' ? 'credit' : 'debit' }));
+}
+
+/** A refund of R fen of a drawdown's principal (before or after billing): the drawdown's entry for R, reversed. */
+export function drawdownRefundedEntry(r: { refundFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
+  return drawdownReversedEntry({ principalFen: r.refundFen, merchantId: r.merchantId });
 }
 
 export function repaymentEntry(r: { amountFen: bigint; principalFen: bigint; interestFen: bigint; feeFen: bigint; penaltyFen: bigint }): CreditPostingLine[] {

@@ -20,7 +20,7 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
       grants: 'as-migrated',
     });
     producer = testKafka().producer();

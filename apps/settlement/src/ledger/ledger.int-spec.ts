@@ -66,7 +66,7 @@ function startLedger(): Promise<TestService> {
   return startTestService({
     service: 'settlement',
     migrations,
-    imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule],
+    imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
     grants: 'as-migrated',
   });
 }

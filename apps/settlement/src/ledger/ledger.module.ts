@@ -7,7 +7,7 @@ import { LedgerService } from './ledger.service';
 
 @Module({
   // the tenants' fee plans, from onboarding.tenant-updated (settlement keeps no merchants)
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false })],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: true })],
   controllers: [LedgerController],
   providers: [LedgerRepository, LedgerService, LedgerMetrics],
   exports: [LedgerService, LedgerRepository],

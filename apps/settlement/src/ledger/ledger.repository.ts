@@ -17,7 +17,8 @@ export interface NewEntry {
   sourceRef: string;
   orderId: string;
   refundId: string | null;
-  merchantId: string;
+  /** null only for a credit entry without a merchant (a repayment; a drawdown paid to no named merchant) */
+  merchantId: string | null;
   partnerAppId: string | null;
   product: string;
   channel: string;
@@ -36,7 +37,7 @@ const ENTRY = rowOf({
   sourceType: col.text<SettlementSourceType>(),
   orderId: col.uuid(),
   refundId: col.uuid().nullable(),
-  merchantId: col.uuid(),
+  merchantId: col.uuid().nullable(),
   product: col.text<PaymentProduct | 'settlement'>(),
   channel: col.text<PaymentChannel>(),
   amountFen: col.bigint(),

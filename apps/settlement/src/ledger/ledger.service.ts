@@ -6,10 +6,16 @@ import {
   defaultTenantConfig,
   SettlementPostedData,
   SettlementPostedV1,
+  type CreditDrawdownData,
+  type CreditDrawdownRefundData,
+  type CreditRepaymentData,
   type EventEnvelope,
   type PaymentSucceededData,
   type RefundData,
   type SettlementSourceType,
+  type SplitData,
+  type SplitReleasedData,
+  type SplitReversedData,
 } from '@countypay/contracts';
 import { addToOutbox, OutboxRelay } from '@countypay/messaging';
 import { fenToJson, toFen } from '@countypay/money';
@@ -17,8 +23,19 @@ import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
-import { isBalanced, paymentSucceededEntry, proRataReturnedFee, refundSucceededEntry, type EntryPlan, type FeeRuleLike } from '../domain/posting-rules';
+import {
+  isBalanced,
+  paymentSucceededEntry,
+  proRataReturnedFee,
+  refundSucceededEntry,
+  splitReleasedEntry,
+  splitReversedEntry,
+  splitSucceededEntry,
+  type EntryPlan,
+  type FeeRuleLike,
+} from '../domain/posting-rules';
 import { settlementPolicyOf } from '../domain/settlement-policy';
+import { drawdownEntry, drawdownRefundedEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { gatherPostings } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
@@ -42,7 +59,7 @@ interface Source {
   ref: string;
   orderId: string;
   refundId: string | null;
-  merchantId: string;
+  merchantId: string | null;
   partnerAppId: string | null;
   product: string;
   channel: string;
@@ -69,7 +86,14 @@ export class LedgerService {
   async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<PostedEntry | undefined> {
     const d = event.data;
     const feePlan = await feePlanOf(this.tenants, em);
-    const plan = paymentSucceededEntry({ amountFen: toFen(d.amountFen), product: d.product, channel: d.channel, merchantId: d.merchantId, feePlan });
+    const plan = paymentSucceededEntry({
+      amountFen: toFen(d.amountFen),
+      product: d.product,
+      channel: d.channel,
+      merchantId: d.merchantId,
+      feePlan,
+      escrow: d.escrow === true,
+    });
     return this.post(em, event, plan, {
       eventId: event.id,
       type: 'payment.succeeded',
@@ -103,7 +127,10 @@ export class LedgerService {
           refundFen: amountFen,
         });
     }
-    const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen });
+    // profit sharing: the part acquiring took from the order's escrow (never more than the refund less a returned fee)
+    const asked = d.escrowFen === undefined ? 0n : toFen(d.escrowFen);
+    const escrowFen = asked > amountFen - returnedFeeFen ? amountFen - returnedFeeFen : asked;
+    const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen, escrowFen });
     return this.post(em, event, plan, {
       eventId: event.id,
       type: 'refund.succeeded',
@@ -118,10 +145,120 @@ export class LedgerService {
     });
   }
 
+  /** Consumer: `split.succeeded` → Dr merchant escrow S; Cr each receiver's payable sᵢ. */
+  async onSplitSucceeded(event: EventEnvelope<SplitData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const plan = splitSucceededEntry(
+      d.merchantId,
+      d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
+    );
+    return this.post(em, event, plan, this.sharingSource(event, 'split.succeeded', d.splitId));
+  }
+
+  /** Consumer: `split.released` → Dr merchant escrow X; Cr merchant payable X. */
+  async onSplitReleased(event: EventEnvelope<SplitReleasedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    return this.post(em, event, splitReleasedEntry(d.merchantId, toFen(d.amountFen)), this.sharingSource(event, 'split.released', d.releaseId));
+  }
+
+  /** Consumer: `split.reversed` (分账回退) → Dr each receiver's payable rᵢ; Cr merchant escrow Σ rᵢ. */
+  async onSplitReversed(event: EventEnvelope<SplitReversedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const plan = splitReversedEntry(
+      d.merchantId,
+      d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
+    );
+    return this.post(em, event, plan, { ...this.sharingSource(event, 'split.reversed', d.reversalId), refundId: d.refundId });
+  }
+
+  private sharingSource(
+    event: EventEnvelope<SplitData | SplitReleasedData | SplitReversedData>,
+    type: 'split.succeeded' | 'split.released' | 'split.reversed',
+    ref: string,
+  ): Source {
+    const d = event.data;
+    return {
+      eventId: event.id,
+      type,
+      ref,
+      orderId: d.orderId,
+      refundId: null,
+      merchantId: d.merchantId,
+      partnerAppId: d.partnerAppId ?? null,
+      product: d.product,
+      channel: d.channel,
+      occurredAt: new Date(event.occurredAt),
+    };
+  }
+
+  /** Consumer: `credit.drawdown-created` P → Dr loans receivable P; Cr merchant payable P (credit clearing without a merchant). */
+  onCreditDrawdownCreated(event: EventEnvelope<CreditDrawdownData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const principalFen = toFen(d.principalFen);
+    const lines = drawdownEntry({ principalFen, merchantId: d.merchantId ?? null });
+    return this.post(
+      em,
+      event,
+      { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId),
+    );
+  }
+
+  /** Consumer: `credit.drawdown-reversed` P (a refund before billing) → the drawdown's entry reversed. */
+  onCreditDrawdownReversed(event: EventEnvelope<CreditDrawdownData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const principalFen = toFen(d.principalFen);
+    const lines = drawdownReversedEntry({ principalFen, merchantId: d.merchantId ?? null });
+    return this.post(
+      em,
+      event,
+      { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId),
+    );
+  }
+
+  /** Consumer: `credit.drawdown-refunded` R (before or after billing) → Dr merchant payable R; Cr loans receivable R. */
+  onCreditDrawdownRefunded(event: EventEnvelope<CreditDrawdownRefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const refundFen = toFen(d.principalFen);
+    const lines = drawdownRefundedEntry({ refundFen, merchantId: d.merchantId ?? null });
+    return this.post(
+      em,
+      event,
+      { amountFen: refundFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId),
+    );
+  }
+
+  /**
+   * Consumer: `credit.repayment-received` A → Dr customer deposits A; Cr loans receivable (principal),
+   * interest income, credit fee income, penalty income; any unapplied remainder to credit clearing.
+   */
+  onCreditRepaymentReceived(event: EventEnvelope<CreditRepaymentData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const amountFen = toFen(d.amountFen);
+    const part = (v: CreditRepaymentData['principalFen']): bigint => (v === undefined ? 0n : toFen(v));
+    const lines = repaymentEntry({
+      amountFen,
+      principalFen: part(d.principalFen),
+      interestFen: part(d.interestFen),
+      feeFen: part(d.feeFen),
+      penaltyFen: part(d.penaltyFen),
+    });
+    // the repayment is the business key; an event without one is keyed by its own id (posted once all the same)
+    const ref = d.repaymentId ?? event.id;
+    return this.post(
+      em,
+      event,
+      { amountFen, feeFen: 0n, feeRule: null, lines },
+      creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId),
+    );
+  }
+
   private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {
     const tenantId = event.tenantId;
     if (!isBalanced(plan.lines)) throw new Error(`posting rule for ${src.type} produced an unbalanced entry`); // unreachable: property-tested
-    annotateActiveSpan({ 'merchant.id': src.merchantId, 'payment.id': src.orderId });
+    annotateActiveSpan({ ...(src.merchantId ? { 'merchant.id': src.merchantId } : {}), 'payment.id': src.orderId });
     const entryId = randomUUID();
     const postedAt = new Date();
     const inserted = await this.repo.insertEntry(em, {
@@ -159,7 +296,7 @@ export class LedgerService {
       sourceType: src.type,
       orderId: src.orderId,
       ...(src.refundId ? { refundId: src.refundId } : {}),
-      merchantId: src.merchantId,
+      ...(src.merchantId ? { merchantId: src.merchantId } : {}),
       amountFen: fenToJson(plan.amountFen),
       feeFen: fenToJson(plan.feeFen),
       postedAt: postedAt.toISOString(),
@@ -205,6 +342,22 @@ export class LedgerService {
     }));
     return trialBalanceOf(rows, asOf);
   }
+}
+
+/** A credit event's source: the loan (or the repayment) is the order and the business key; the county bank's own book. */
+function creditSource(event: EventEnvelope, type: SettlementSourceType, ref: string, merchantId: string | undefined, partnerAppId: string | undefined): Source {
+  return {
+    eventId: event.id,
+    type,
+    ref,
+    orderId: ref,
+    refundId: null,
+    merchantId: merchantId ?? null,
+    partnerAppId: partnerAppId ?? null,
+    product: 'credit',
+    channel: 'county_bank',
+    occurredAt: new Date(event.occurredAt),
+  };
 }
 
 /** The trial balance: each account's balance in its debit or credit column; the columns' totals must agree. */

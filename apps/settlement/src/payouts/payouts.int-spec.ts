@@ -16,6 +16,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { LedgerService } from '../ledger/ledger.service';
 import type { SettlementBatchDetail } from '../settlement-batches/dto/settlement-batches.dto';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
+import { seedMerchants } from '../testing/merchants';
 import { FakeCoreBanking } from '../testing/fake-core-banking';
 import type { DailyReport } from '../reports/dto/reports.dto';
 import { ReportsModule } from '../reports/reports.module';
@@ -86,6 +87,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
   const merchant = async (tenantId: string, holderName: string, platformName = holderName): Promise<{ id: string; accountNo: string }> => {
     const m = { id: randomUUID(), accountNo: accountNo() };
     bankServer.openAccount(tenantId, m.accountNo, holderName);
+    await seedMerchants(svc.ds, svc.app.get(OnboardingReadModel), tenantId, [m.id]);
     await ok(call('POST', `/settlement/merchants/${m.id}/payout-account`, testActors.county(tenantId), { accountNo: m.accountNo, accountName: platformName }));
     return m;
   };
@@ -111,7 +113,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, PayoutsModule, ReportsModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule, PayoutsModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });

@@ -6,6 +6,7 @@ import { fenToJson } from '@countypay/money';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { FieldCipher } from '@countypay/security';
+import { OnboardingReadModel } from '@countypay/read-models';
 import { LOGGER, pageRequest, type PageQuery } from '@countypay/service-kit';
 import { PII_KEY_ID, SettlementConfig } from '../config/settlement.config';
 import { LedgerRepository } from '../ledger/ledger.repository';
@@ -38,6 +39,7 @@ export class PayoutsService {
     private readonly ledger: LedgerRepository,
     private readonly batches: SettlementBatchesService,
     private readonly bank: CoreBankingPayoutClient,
+    private readonly merchants: OnboardingReadModel,
     config: SettlementConfig,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {
@@ -45,15 +47,17 @@ export class PayoutsService {
   }
 
   async setAccount(tenantId: string, merchantId: string, dto: SetPayoutAccountRequest, actor: BatchActor): Promise<MerchantPayoutAccount> {
-    const r = await inTenantTransaction(this.ds, tenantId, (em) =>
-      this.repo.upsertAccount(em, tenantId, {
+    const r = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      // a merchant of this county only (another county's merchant is a 404, never a row here)
+      await this.merchants.merchant(em, merchantId);
+      return this.repo.upsertAccount(em, tenantId, {
         merchantId,
         accountNoCiphertext: this.cipher.encrypt(dto.accountNo, ctx('account_no', merchantId)),
         accountNameCiphertext: this.cipher.encrypt(dto.accountName.trim(), ctx('account_name', merchantId)),
         accountNoLast4: dto.accountNo.slice(-4),
         updatedBy: actor.id,
-      }),
-    );
+      });
+    });
     return { merchantId: r.merchantId, accountNoLast4: r.accountNoLast4, updatedBy: r.updatedBy, updatedAt: r.updatedAt.toISOString() };
   }
 

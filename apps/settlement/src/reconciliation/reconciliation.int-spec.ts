@@ -132,7 +132,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule, ReconciliationModule, ReportsModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule, ReconciliationModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });

@@ -10,6 +10,7 @@ import {
 } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
+import { seedMerchants } from '../testing/merchants';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
 import { generateFieldKey } from '@countypay/security';
@@ -125,7 +126,7 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: false }), LedgerModule, SettlementBatchesModule],
+      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(SettlementConfig).useValue(Object.assign(new SettlementConfig(), { COUNTYPAY_PII_KEY: generateFieldKey() })),
     });
@@ -311,6 +312,12 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     const held = randomUUID();
     const late = randomUUID();
     const fine = randomUUID();
+    // a merchant the county does not have (another county's, or none): 404, and no hold is written
+    const stranger = await call('POST', `/settlement/merchants/${held}/payout-hold`, op, { reason: '涉嫌套现，暂缓结算' });
+    expect(stranger.status).toBe(404);
+    expect(stranger.body.error.code).toBe('not_found');
+    expect((await call('POST', `/settlement/merchants/${held}/payout-hold/release`, op)).status).toBe(404);
+    await seedMerchants(svc.ds, svc.app.get(OnboardingReadModel), HOLD_TENANT, [held, late, fine]);
     const h = await call('POST', `/settlement/merchants/${held}/payout-hold`, op, { reason: '涉嫌套现，暂缓结算' });
     expect(h.status).toBe(201);
     expect(h.body).toMatchObject({ merchantId: held, reason: '涉嫌套现，暂缓结算', heldBy: 'op-chen', releasedAt: null });

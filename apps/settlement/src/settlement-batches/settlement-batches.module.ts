@@ -9,7 +9,7 @@ import { SettlementBatchesService } from './settlement-batches.service';
 
 @Module({
   // the tenants' cut-off, cycle, reserve and approval threshold, from onboarding.tenant-updated
-  imports: [OnboardingReadModelModule.forRoot({ merchants: false })],
+  imports: [OnboardingReadModelModule.forRoot({ merchants: true })],
   controllers: [SettlementBatchesController],
   providers: [{ provide: SettlementConfig, useFactory: () => loadConfig(SettlementConfig) }, SettlementBatchesRepository, SettlementBatchesService, CutoffJob],
   exports: [SettlementBatchesService, SettlementBatchesRepository, SettlementConfig],

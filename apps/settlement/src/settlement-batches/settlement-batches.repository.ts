@@ -147,7 +147,8 @@ export class SettlementBatchesRepository {
    * Claims for the batch every journal entry of the tenant that occurred before the window's end
    * and is in no batch yet (late postings of an earlier window included), and returns each
    * merchant's activity over the claimed entries — one statement, so a concurrent posting is
-   * either claimed and counted or left for the next window, never half.
+   * either claimed and counted or left for the next window, never half. Orders of profit sharing
+   * (an escrow posting) are left out (ADR 0013).
    */
   claimEntries(em: EntityManager, tenantId: string, batchId: string, windowEnd: Date): Promise<Array<Omit<MerchantActivity, 'broughtForwardFen'>>> {
     return many(
@@ -159,6 +160,11 @@ export class SettlementBatchesRepository {
           where j.occurred_at < $3
             and j.source_type in ('payment.succeeded', 'refund.succeeded')
             and not exists (select 1 from settlement_batch_entries e where e.entry_id = j.id)
+            -- profit sharing (ADR 0013): an order whose net went to escrow is not cleared by batches yet
+            -- (its split, release and reversal move payables of several merchants); its entries stay
+            -- unclaimed — nothing escrowed is paid out early, nothing is dropped
+            and not exists (select 1 from journal_entries s join postings p on p.tenant_id = s.tenant_id and p.entry_id = s.id
+                             where s.tenant_id = j.tenant_id and s.order_id = j.order_id and p.account like 'merchant_escrow:%')
          on conflict do nothing
          returning entry_id)
        select ${ACTIVITY.columns('j')}

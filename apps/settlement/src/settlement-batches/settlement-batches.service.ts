@@ -152,6 +152,8 @@ export class SettlementBatchesService {
    */
   async hold(tenantId: string, merchantId: string, reason: string, actor: BatchActor): Promise<MerchantPayoutHold> {
     return inTenantTransaction(this.ds, tenantId, async (em) => {
+      // a merchant of this county only (another county's merchant is a 404, never a hold here)
+      await this.tenants.merchant(em, merchantId);
       const inserted = await this.repo.insertHold(em, tenantId, { id: randomUUID(), merchantId, reason, heldBy: actor.id });
       if (!inserted) throw new ApiError('conflict', `merchant ${merchantId} is already held`, 'merchantId');
       for (const batchId of await this.repo.unpaidBatchesWithPayable(em, merchantId)) {
@@ -174,7 +176,10 @@ export class SettlementBatchesService {
   }
 
   async release(tenantId: string, merchantId: string, actor: BatchActor): Promise<MerchantPayoutHold> {
-    const h = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.releaseHold(em, merchantId, actor.id));
+    const h = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      await this.tenants.merchant(em, merchantId);
+      return this.repo.releaseHold(em, merchantId, actor.id);
+    });
     if (!h) throw new ApiError('not_found', `merchant ${merchantId} has no payout hold`, 'merchantId');
     return holdView(h);
   }

@@ -204,6 +204,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/orders/{id}/escrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Where the money of a shared order is: fee, split, released, refunded and still held in escrow */
+        get: operations["getEscrowPosition"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/orders/{id}/pay": {
         parameters: {
             query?: never;
@@ -282,6 +299,47 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/orders/{id}/splits": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An order's splits, oldest first */
+        get: operations["listSplits"];
+        put?: never;
+        /**
+         * Split a paid order’s escrow among receivers (请求分账)
+         * @description Only for orders created with `profitSharing: true` and paid. Shares in fen, 1 to 50 receivers (registered receivers, or the order’s own merchant); the total never exceeds the amount less the fee, earlier splits and refunds; receivers other than the order’s merchant get at most the county’s cap (default 30% of the amount) over all splits. Answers 201 with the split (200 when `outSplitNo` repeats the same split); its final status is also sent as the `split.succeeded` / `split.failed` webhook.
+         */
+        post: operations["createSplit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/orders/{id}/splits/finish": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Finish profit sharing of an order (完结分账): the unsplit remainder is released to its merchant
+         * @description Without it, the county releases the remainder when its maximum hold (default 30 days after payment) passes. Sent as the `split.released` webhook.
+         */
+        post: operations["finishSplits"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/orders/by-out-trade-no/{outTradeNo}": {
         parameters: {
             query?: never;
@@ -299,6 +357,47 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/profit-sharing/receivers": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List profit-sharing receivers, newest first
+         * @description A partner app sees its own receivers; county and province operators every app's of the county.
+         */
+        get: operations["listSharingReceivers"];
+        put?: never;
+        /**
+         * Register a profit-sharing receiver (添加分账接收方): a merchant of your county
+         * @description Answers 201 with the receiver, 200 when the merchant is already a receiver of your app. A merchant of another county is a 404.
+         */
+        post: operations["addSharingReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/profit-sharing/receivers/{receiverId}/remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Remove a profit-sharing receiver (删除分账接收方); splits already made stay */
+        post: operations["removeSharingReceiver"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/refunds/{refundId}": {
         parameters: {
             query?: never;
@@ -308,6 +407,23 @@ export type paths = {
         };
         /** Query a refund (退款查询); a pending one is resolved with the channel first */
         get: operations["getAcquiringRefund"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/splits/{splitId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Query a split (查询分账结果) */
+        get: operations["getSplit"];
         put?: never;
         post?: never;
         delete?: never;
@@ -855,6 +971,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/drawdowns/{id}/refunds": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Refund a drawdown, full or partial, before or after billing: principal first (the billed installments, then the last ones), the interest on the refunded principal returned pro rata */
+        post: operations["refundCreditDrawdown"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/drawdowns/{id}/reverse": {
         parameters: {
             query?: never;
@@ -872,6 +1005,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/lines": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Credit lines, newest first (cursor pages): a partner app's own customers', or the county's for its operators */
+        get: operations["listCreditLines"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/lines/{id}": {
         parameters: {
             query?: never;
@@ -881,6 +1031,23 @@ export type paths = {
         };
         /** A credit line: limit, held, drawn and available credit */
         get: operations["getCreditLine"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/lines/{id}/drawdowns": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The drawdowns (loans) of a credit line with their schedules, newest first */
+        get: operations["listCreditDrawdowns"];
         put?: never;
         post?: never;
         delete?: never;
@@ -957,6 +1124,40 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/lines/{id}/statements": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A credit line's statements, newest first (cursor pages) */
+        get: operations["listCreditStatements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/overdue-loans": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's overdue loans, longest overdue first (operators) */
+        get: operations["listOverdueCreditLoans"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/products": {
         parameters: {
             query?: never;
@@ -992,6 +1193,23 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/credit/reports/classification": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The county's loan book by five-category classification: counts and outstanding principal (operators) */
+        get: operations["getCreditClassificationReport"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/credit/settings": {
         parameters: {
             query?: never;
@@ -1003,6 +1221,23 @@ export type paths = {
         get: operations["getCreditSettings"];
         /** Change the county's APR ceiling, unsecured cap or freeze threshold (audited) */
         put: operations["updateCreditSettings"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/credit/statements/{id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A statement: the installments billed, what is owed, the minimum payment and the due date */
+        get: operations["getCreditStatement"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -1179,12 +1414,63 @@ export type paths = {
             cookie?: never;
         };
         /**
-         * The platform's health: each consumer group's lag, the webhook backlog per county and the dead letters per topic
+         * The platform's health: each consumer group's lag, each service's outbox lag, the webhook backlog per county and the dead letters per topic
          * @description A county operator gets the consumer lag and its own county’s webhook backlog; dead letters are the province’s (null for a county operator).
          */
         get: operations["getOpsHealth"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A county's webhook deliveries of every app, newest first, with every attempt; filtered by app, status, event type, event id or the payment's order id */
+        get: operations["listOpsWebhookDeliveries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries/{deliveryId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A webhook delivery of the county and its attempts (another county's is a 404) */
+        get: operations["getOpsWebhookDelivery"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/ops/webhooks/deliveries/{deliveryId}/resend": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Send a delivery of the county again now (one attempt; a pending delivery keeps its schedule); recorded with the operator who asked */
+        post: operations["resendOpsWebhookDelivery"];
         delete?: never;
         options?: never;
         head?: never;
@@ -2038,6 +2324,334 @@ export type paths = {
     };
 };
 export type webhooks = {
+    "credit.drawdown-created": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.drawdown-created, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditDrawdownCreatedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.drawdown-refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.drawdown-refunded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditDrawdownRefundedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.drawdown-reversed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.drawdown-reversed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditDrawdownReversedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.line-changed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.line-changed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditLineChangedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.line-opened": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.line-opened, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditLineOpenedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.repayment-failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.repayment-failed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditRepaymentFailedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.repayment-received": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.repayment-received, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditRepaymentReceivedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.statement-issued": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.statement-issued, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditStatementIssuedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "payment.closed": {
         parameters: {
             query?: never;
@@ -2325,6 +2939,170 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "split.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.failed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitFailedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.released": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.released, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitReleasedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.reversed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.reversed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitReversedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "split.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * split.succeeded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["SplitSucceededEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 };
 export type components = {
     schemas: {
@@ -2497,6 +3275,25 @@ export type components = {
         };
         AcquiringRefundList: {
             data: components["schemas"]["AcquiringRefund"][];
+        };
+        AddSharingReceiverRequest: {
+            /**
+             * @description your own note
+             * @example 金堂县脐橙合作社
+             */
+            description?: string;
+            /**
+             * Format: uuid
+             * @description the receiving merchant; it must be a merchant of your county (another county’s is a 404)
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description the receiver's relation to your platform
+             * @example supplier
+             * @enum {string}
+             */
+            relation: "partner" | "supplier" | "distributor" | "service_provider" | "store" | "other";
         };
         AdvanceClockRequest: {
             /**
@@ -2818,6 +3615,30 @@ export type components = {
             status: "created" | "paying" | "succeeded" | "failed" | "closed";
             /** @example 金堂脐橙 5kg ×2 */
             subject: string;
+        };
+        ClassificationCategory: {
+            /** @example Substandard */
+            labelEn: string;
+            /**
+             * @description 五级分类 (Chinese first)
+             * @example 次级
+             */
+            labelZh: string;
+            /**
+             * @example substandard
+             * @enum {string}
+             */
+            loanClass: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
+            /**
+             * @description active loans in the class
+             * @example 3
+             */
+            loans: number;
+            /**
+             * @description their outstanding principal, in fen
+             * @example 2400000
+             */
+            outstandingPrincipalFen: number;
         };
         ConsentRequest: {
             /** @example 123456 */
@@ -3384,6 +4205,15 @@ export type components = {
              */
             outRepaymentNo: string;
         };
+        CreateSplitRequest: {
+            /**
+             * @description your split number, unique per app: repeating it answers the same split
+             * @example SP20261129-0001
+             */
+            outSplitNo: string;
+            /** @description 1 to 50 receivers, each once */
+            receivers: components["schemas"]["SplitShareInput"][];
+        };
         CreateStoreRequest: {
             /** @example 城关店 */
             name: string;
@@ -3434,6 +4264,24 @@ export type components = {
              */
             state: "awaiting_consent" | "pending" | "approved" | "rejected";
         };
+        /** @description The county's loan book by five-category classification (正常/关注/次级/可疑/损失): counts and balances */
+        CreditClassificationReport: {
+            /** @example 2026-12-01T08:00:00.000Z */
+            asOf: string;
+            /**
+             * @description the county's business date
+             * @example 2026-12-01
+             */
+            businessDate: string;
+            /** @description all five classes, in order, zero when empty */
+            categories: components["schemas"]["ClassificationCategory"][];
+            /** @example t510121 */
+            tenantId: string;
+            /** @example 42 */
+            totalLoans: number;
+            /** @example 52000000 */
+            totalOutstandingPrincipalFen: number;
+        };
         CreditDrawdown: {
             /** @example 18.00% */
             aprPercent: string;
@@ -3472,6 +4320,114 @@ export type components = {
             schedule: components["schemas"]["InstallmentView"][];
             /** @enum {string} */
             state: "active" | "paid_off" | "reversed";
+        };
+        /** @description The body of a credit.drawdown-created webhook */
+        CreditDrawdownCreatedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditDrawdownData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.drawdown-created";
+        };
+        CreditDrawdownData: {
+            aprPpm: number;
+            at: string;
+            businessDate: string;
+            /** @enum {string} */
+            caller: "credit" | "acquiring" | "qr-payment";
+            /** Format: uuid */
+            holdId: string;
+            installments: number;
+            /** Format: uuid */
+            lineId: string;
+            /** Format: uuid */
+            loanId: string;
+            /** Format: uuid */
+            merchantId?: string;
+            partnerAppId?: string;
+            paymentRef: string;
+            principalFen: number;
+        };
+        /** @description A page of CreditDrawdown; pass nextCursor as cursor for the next page until it is null. */
+        CreditDrawdownPage: {
+            data: components["schemas"]["CreditDrawdown"][];
+            nextCursor: string | null;
+        };
+        /** @description A refund of a drawdown, before or after billing: the principal refunded reduces the billed installments first (it credits the statement), then the last ones; the interest on it is returned pro rata */
+        CreditDrawdownRefund: {
+            /** @example 2026-04-05 */
+            businessDate: string;
+            /** @description the drawdown after the refund */
+            drawdown: components["schemas"]["CreditDrawdown"];
+            /**
+             * @description unpaid interest no longer owed, in fen
+             * @example 1809
+             */
+            interestReturnedFen: number;
+            /** @example SEED-20261129-0001-R1 */
+            outRefundNo: string;
+            /**
+             * @description principal refunded, in fen
+             * @example 60000
+             */
+            principalFen: number;
+            /**
+             * Format: uuid
+             * @example 6c5b4a39-2817-4f6e-8d5c-4b3a29180716
+             */
+            refundId: string;
+        };
+        CreditDrawdownRefundData: {
+            at: string;
+            businessDate: string;
+            interestReturnedFen: number;
+            /** Format: uuid */
+            lineId: string;
+            /** Format: uuid */
+            loanId: string;
+            /** Format: uuid */
+            merchantId?: string;
+            partnerAppId?: string;
+            principalFen: number;
+            /** Format: uuid */
+            refundId: string;
+        };
+        /** @description The body of a credit.drawdown-refunded webhook */
+        CreditDrawdownRefundedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditDrawdownRefundData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.drawdown-refunded";
+        };
+        /** @description The body of a credit.drawdown-reversed webhook */
+        CreditDrawdownReversedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditDrawdownData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.drawdown-reversed";
         };
         CreditLine: {
             /**
@@ -3517,6 +4473,53 @@ export type components = {
             state: "active" | "frozen" | "closed";
             /** @example 逾期冻结 */
             stateReason: string | null;
+        };
+        /** @description The body of a credit.line-changed webhook */
+        CreditLineChangedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditLineData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.line-changed";
+        };
+        CreditLineData: {
+            at: string;
+            customerRef: string;
+            expiresOn: string;
+            limitFen: number;
+            /** Format: uuid */
+            lineId: string;
+            partnerAppId: string;
+            reason?: string;
+            /** @enum {string} */
+            state: "active" | "frozen" | "closed";
+        };
+        /** @description The body of a credit.line-opened webhook */
+        CreditLineOpenedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditLineData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.line-opened";
+        };
+        /** @description A page of CreditLine; pass nextCursor as cursor for the next page until it is null. */
+        CreditLinePage: {
+            data: components["schemas"]["CreditLine"][];
+            nextCursor: string | null;
         };
         CreditProduct: {
             /**
@@ -3662,6 +4665,53 @@ export type components = {
             /** @example manual:RP-20261129-0001 */
             reference: string;
         };
+        CreditRepaymentData: {
+            amountFen: number;
+            at: string;
+            businessDate: string;
+            feeFen?: number;
+            interestFen?: number;
+            /** @enum {string} */
+            kind: "manual" | "payoff" | "auto_debit";
+            /** Format: uuid */
+            lineId: string;
+            partnerAppId?: string;
+            penaltyFen?: number;
+            principalFen?: number;
+            reason?: string;
+            /** Format: uuid */
+            repaymentId?: string;
+        };
+        /** @description The body of a credit.repayment-failed webhook */
+        CreditRepaymentFailedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditRepaymentData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.repayment-failed";
+        };
+        /** @description The body of a credit.repayment-received webhook */
+        CreditRepaymentReceivedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditRepaymentData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.repayment-received";
+        };
         CreditSettings: {
             /** @example 2400 */
             aprCeilingBp: number;
@@ -3679,6 +4729,131 @@ export type components = {
              * @example 20000000
              */
             unsecuredCapFen: number;
+        };
+        /** @description A credit line's statement of one cycle (账单): the installments it bills, what is owed, the minimum payment and the due date */
+        CreditStatement: {
+            /** @example 2026-12-01T00:00:03.120Z */
+            createdAt: string;
+            /**
+             * @description pay by this date (到期还款日)
+             * @example 2026-12-20
+             */
+            dueDate: string;
+            /** @example 0 */
+            feeFen: number;
+            /**
+             * Format: uuid
+             * @example 7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908
+             */
+            id: string;
+            /** @example 1800 */
+            interestFen: number;
+            items: components["schemas"]["CreditStatementItem"][];
+            /**
+             * Format: uuid
+             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
+             */
+            lineId: string;
+            /**
+             * @description the minimum payment (最低还款额): interest, fees and penalty plus the product's share of the principal
+             * @example 5741
+             */
+            minimumPaymentFen: number;
+            /**
+             * @description drawdowns made in the cycle
+             * @example 1
+             */
+            newDrawdownCount: number;
+            /**
+             * @description principal drawn in the cycle, in fen
+             * @example 120000
+             */
+            newDrawdownsFen: number;
+            /**
+             * @description penalty interest owed, in fen
+             * @example 0
+             */
+            penaltyFen: number;
+            /**
+             * @description the first day of the cycle
+             * @example 2026-11-02
+             */
+            periodStart: string;
+            /**
+             * @description principal owed as of the statement (billed and overdue installments), in fen
+             * @example 39406
+             */
+            principalFen: number;
+            /**
+             * @description the business date the statement was issued (账单日)
+             * @example 2026-12-01
+             */
+            statementDate: string;
+            /**
+             * @description everything owed as of the statement, in fen
+             * @example 41206
+             */
+            totalDueFen: number;
+        };
+        CreditStatementData: {
+            at: string;
+            dueDate: string;
+            /** Format: uuid */
+            lineId: string;
+            minimumPaymentFen: number;
+            newDrawdownsFen: number;
+            partnerAppId?: string;
+            statementDate: string;
+            /** Format: uuid */
+            statementId: string;
+            totalDueFen: number;
+        };
+        /** @description The body of a credit.statement-issued webhook */
+        CreditStatementIssuedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditStatementData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.statement-issued";
+        };
+        CreditStatementItem: {
+            /** @example 2026-12-20 */
+            dueDate: string;
+            /**
+             * @description in fen
+             * @example 0
+             */
+            feeFen: number;
+            /**
+             * @description in fen (0 for an interest-free single-payment purchase)
+             * @example 1800
+             */
+            interestFen: number;
+            /**
+             * Format: uuid
+             * @description the drawdown (loan) the installment belongs to
+             * @example 5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d
+             */
+            loanId: string;
+            /** @example 1 */
+            period: number;
+            /**
+             * @description in fen
+             * @example 39406
+             */
+            principalFen: number;
+        };
+        /** @description A page of CreditStatement; pass nextCursor as cursor for the next page until it is null. */
+        CreditStatementPage: {
+            data: components["schemas"]["CreditStatement"][];
+            nextCursor: string | null;
         };
         /**
          * @example {
@@ -3871,7 +5046,27 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "receiver_not_registered" | "order_not_splittable" | "split_exceeds_available" | "split_receiver_cap_exceeded" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
+        EscrowPositionView: {
+            amountFen: number;
+            /** @description still held in escrow */
+            escrowFen: number;
+            /** @description the fee under the county’s plan */
+            feeFen: number;
+            finishedAt: (string) | null;
+            /** Format: uuid */
+            orderId: string;
+            /** @description false: the order was not flagged for profit sharing (everything below is 0) */
+            profitSharing: boolean;
+            /** @description the most receivers other than the order’s merchant may still get (the county’s cap) */
+            receiverCapLeftFen: number;
+            refundedFromEscrowFen: number;
+            releasedFen: number;
+            /** @description shares of processing and succeeded splits, net of reversals */
+            splitFen: number;
+            /** @description what a new split may still move (pending refunds kept back) */
+            splittableFen: number;
+        };
         FeeRule: {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
@@ -4004,14 +5199,20 @@ export type components = {
             feeRateBp: number | null;
             /** Format: uuid */
             id: string;
-            /** Format: uuid */
-            merchantId: string;
+            /**
+             * Format: uuid
+             * @description the merchant; null for a credit entry without one (a repayment, a drawdown paid to no named merchant)
+             */
+            merchantId: string | null;
             /**
              * @description when the payment or refund succeeded
              * @example 2026-11-29T05:59:58.412Z
              */
             occurredAt: string;
-            /** Format: uuid */
+            /**
+             * Format: uuid
+             * @description the payment order; the payout for a payout; the loan (drawdown) or the repayment for a credit entry
+             */
             orderId: string;
             /**
              * @description when the entry was posted to the ledger
@@ -4036,7 +5237,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "reconciliation.adjustment";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "split.succeeded" | "split.released" | "split.reversed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.repayment-received" | "reconciliation.adjustment";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -4280,8 +5481,47 @@ export type components = {
             consumers: components["schemas"]["ConsumerGroupLag"][];
             /** @description dead letters per topic (province only: null for a county operator) */
             deadLetters: components["schemas"]["DeadLetterCount"][] | null;
+            /** @description outbox lag per service: the oldest unpublished outbox event of each service with an outbox */
+            outboxLag: components["schemas"]["ServiceOutboxLag"][];
             /** @description per county with a backlog (a county operator: its own only) */
             webhookBacklog: components["schemas"]["CountyWebhookBacklog"][];
+        };
+        OpsWebhookDelivery: {
+            /** @example app_7k2m9q4x8c1v5b3n6z0p */
+            appId: string;
+            attemptCount: number;
+            attempts: components["schemas"]["WebhookAttempt"][];
+            createdAt: string;
+            deliveredAt: (string) | null;
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header and the payload's id
+             */
+            eventId: string;
+            /** @enum {string} */
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
+            /** Format: uuid */
+            id: string;
+            lastAttemptAt: (string) | null;
+            lastErrorClass: string | null;
+            lastStatusCode: number | null;
+            nextAttemptAt: (string) | null;
+            /** @enum {string} */
+            object: "webhook_delivery";
+            /** @enum {string} */
+            status: "pending" | "delivered" | "failed";
+            /** @example t510121 */
+            tenantId: string;
+            /**
+             * Format: uri
+             * @example https://mall.example/countypay/webhooks
+             */
+            url: string;
+        };
+        /** @description A page of OpsWebhookDelivery; pass nextCursor as cursor for the next page until it is null. */
+        OpsWebhookDeliveryPage: {
+            data: components["schemas"]["OpsWebhookDelivery"][];
+            nextCursor: string | null;
         };
         Partner: {
             createdAt: string;
@@ -4392,6 +5632,7 @@ export type components = {
             channel: "wechat" | "alipay" | "unionpay" | "county_bank";
             channelTradeNo: string;
             currency: string;
+            escrow?: boolean;
             /** Format: uuid */
             merchantId: string;
             /** Format: uuid */
@@ -4526,6 +5767,11 @@ export type components = {
              * @enum {string}
              */
             userId: "1234567812345678";
+        };
+        ProfitSharingConfig: {
+            maxHoldDays?: number;
+            receiverCapBp?: number;
+            reverseWindowDays?: number;
         };
         ProposeAdjustmentRequest: {
             /**
@@ -4969,6 +6215,11 @@ export type components = {
              */
             smsCode: string;
         };
+        QuickPayLimitConfig: {
+            certificateTwoFactorFen?: number;
+            singleFactorFen?: number;
+            twoFactorFen?: number;
+        };
         QuickPaySmsRequest: {
             /**
              * Format: uuid
@@ -5239,6 +6490,7 @@ export type components = {
             /** @enum {string} */
             channel: "wechat" | "alipay" | "unionpay" | "county_bank";
             currency: string;
+            escrowFen?: number;
             /** Format: uuid */
             merchantId: string;
             /** Format: uuid */
@@ -5250,6 +6502,18 @@ export type components = {
             reason?: string;
             /** Format: uuid */
             refundId: string;
+        };
+        RefundDrawdownRequest: {
+            /**
+             * @description the amount refunded by the merchant, in fen (at most the unpaid principal)
+             * @example 60000
+             */
+            amountFen: number;
+            /**
+             * @description your refund number: the same number is the same refund
+             * @example SEED-20261129-0001-R1
+             */
+            outRefundNo: string;
         };
         /** @description The body of a refund.failed webhook */
         RefundFailedEvent: {
@@ -5299,7 +6563,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -5369,6 +6633,19 @@ export type components = {
              * @example 41206
              */
             totalFen: number;
+        };
+        ServiceOutboxLag: {
+            /** @description age of the oldest unpublished outbox event, seconds (0: none waiting) */
+            oldestPendingSeconds: number | null;
+            /** @description outbox events not yet published */
+            pending: number | null;
+            /** @example qr-payment */
+            service: string;
+            /**
+             * @description `unavailable`: the service did not answer (its numbers are null)
+             * @enum {string}
+             */
+            status: "ok" | "unavailable";
         };
         SetConsoleLoginRequest: {
             /**
@@ -5728,6 +7005,29 @@ export type components = {
             data: components["schemas"]["SettlementPayout"][];
             nextCursor: string | null;
         };
+        SharingReceiver: {
+            createdAt: string;
+            description: string | null;
+            /** Format: uuid */
+            id: string;
+            /**
+             * Format: uuid
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description the merchant’s legal name, as onboarding knows it
+             * @example 金堂县脐橙专业合作社
+             */
+            merchantName: string;
+            /** @enum {string} */
+            relation: "partner" | "supplier" | "distributor" | "service_provider" | "store" | "other";
+        };
+        /** @description A page of SharingReceiver; pass nextCursor as cursor for the next page until it is null. */
+        SharingReceiverPage: {
+            data: components["schemas"]["SharingReceiver"][];
+            nextCursor: string | null;
+        };
         SmsCodeRequest: {
             /**
              * @description the 6-digit code the payer received by SMS
@@ -5741,6 +7041,179 @@ export type components = {
             resendAfter: string;
             /** @example 138****8000 */
             sentTo: string;
+        };
+        Split: {
+            createdAt: string;
+            /** @example receiver_not_active */
+            failureReason: string | null;
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @example SP20261129-0001 */
+            outSplitNo: string;
+            receivers: components["schemas"]["SplitShare"][];
+            /**
+             * @description processing → succeeded | failed
+             * @enum {string}
+             */
+            status: "processing" | "succeeded" | "failed";
+            /** @example 1500 */
+            totalFen: number;
+            updatedAt: string;
+        };
+        SplitData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            outSplitNo: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            reason?: string;
+            receivers: components["schemas"]["SplitReceiverShare"][];
+            /** Format: uuid */
+            splitId: string;
+        };
+        /** @description The body of a split.failed webhook */
+        SplitFailedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.failed";
+        };
+        SplitList: {
+            data: components["schemas"]["Split"][];
+        };
+        SplitReceiverShare: {
+            amountFen: number;
+            /** Format: uuid */
+            merchantId: string;
+        };
+        SplitReleasedData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            /** @enum {string} */
+            reason: "finished" | "hold_expired";
+            /** Format: uuid */
+            releaseId: string;
+        };
+        /** @description The body of a split.released webhook */
+        SplitReleasedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitReleasedData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.released";
+        };
+        SplitReversedData: {
+            amountFen: number;
+            at: string;
+            /** @enum {string} */
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            currency: string;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            partnerAppId?: string;
+            /** @enum {string} */
+            product: "acquiring";
+            receivers: components["schemas"]["SplitReceiverShare"][];
+            /** Format: uuid */
+            refundId: string;
+            /** Format: uuid */
+            reversalId: string;
+            /** Format: uuid */
+            splitId: string;
+        };
+        /** @description The body of a split.reversed webhook */
+        SplitReversedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitReversedData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.reversed";
+        };
+        SplitShare: {
+            /** @example 1500 */
+            amountFen: number;
+            /**
+             * Format: uuid
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+            /**
+             * @description what refunds took back from this share (分账回退)
+             * @example 0
+             */
+            reversedFen: number;
+        };
+        SplitShareInput: {
+            /**
+             * @description the share in fen
+             * @example 1500
+             */
+            amountFen: number;
+            /**
+             * Format: uuid
+             * @description a registered receiver (its merchant id), or the order’s own merchant
+             * @example 6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e
+             */
+            merchantId: string;
+        };
+        /** @description The body of a split.succeeded webhook */
+        SplitSucceededEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["SplitData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "split.succeeded";
         };
         Store: {
             createdAt: string;
@@ -5814,6 +7287,8 @@ export type components = {
             enabledChannels: ("wechat" | "alipay" | "unionpay" | "county_bank")[];
             enabledProducts: ("qr" | "acquiring" | "credit")[];
             feePlan: components["schemas"]["FeeRule"][];
+            profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /** @enum {string} */
             refundFeePolicy?: "kept" | "returned_pro_rata";
             settlementAccounts: components["schemas"]["SettlementAccount"][];
@@ -6018,6 +7493,10 @@ export type components = {
             enabledProducts?: ("qr" | "acquiring" | "credit")[];
             /** @description the whole fee plan (replaces the current one) */
             feePlan?: components["schemas"]["FeeRule"][];
+            /** @description profit sharing (分账): receiverCapBp (default 3000), maxHoldDays (default 30), reverseWindowDays (default 180); replaces the current ones whole */
+            profitSharing?: components["schemas"]["ProfitSharingConfig"];
+            /** @description card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole */
+            quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
             /**
              * @description on a refund the fee is kept by the county or returned to the merchant pro rata
              * @enum {string}
@@ -6065,7 +7544,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "payout.succeeded" | "payout.failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -6088,7 +7567,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["PayoutSucceededEvent"] | components["schemas"]["PayoutFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"] | components["schemas"]["PayoutSucceededEvent"] | components["schemas"]["PayoutFailedEvent"];
     };
     responses: never;
     parameters: never;
@@ -9118,6 +10597,213 @@ export interface operations {
             };
         };
     };
+    getEscrowPosition: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "profitSharing": true,
+                     *       "amountFen": 100,
+                     *       "feeFen": 100,
+                     *       "splitFen": 100,
+                     *       "releasedFen": 100,
+                     *       "refundedFromEscrowFen": 100,
+                     *       "escrowFen": 100,
+                     *       "splittableFen": 100,
+                     *       "receiverCapLeftFen": 100,
+                     *       "finishedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EscrowPositionView"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     payAcquiringOrder: {
         parameters: {
             query?: never;
@@ -10579,6 +12265,806 @@ export interface operations {
             };
         };
     };
+    listSplits: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "outSplitNo": "SP20261129-0001",
+                     *           "totalFen": 1500,
+                     *           "status": "processing",
+                     *           "failureReason": "receiver_not_active",
+                     *           "receivers": [
+                     *             {
+                     *               "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *               "amountFen": 1500,
+                     *               "reversedFen": 0
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-11-29",
+                     *           "updatedAt": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SplitList"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    createSplit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outSplitNo": "SP20261129-0001",
+                 *       "receivers": [
+                 *         {
+                 *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                 *           "amountFen": 1500
+                 *         }
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["CreateSplitRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "outSplitNo": "SP20261129-0001",
+                     *       "totalFen": 1500,
+                     *       "status": "processing",
+                     *       "failureReason": "receiver_not_active",
+                     *       "receivers": [
+                     *         {
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "amountFen": 1500,
+                     *           "reversedFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Split"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, order_not_splittable, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, receiver_not_registered, split_exceeds_available, split_receiver_cap_exceeded */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    finishSplits: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "profitSharing": true,
+                     *       "amountFen": 100,
+                     *       "feeFen": 100,
+                     *       "splitFen": 100,
+                     *       "releasedFen": 100,
+                     *       "refundedFromEscrowFen": 100,
+                     *       "escrowFen": 100,
+                     *       "splittableFen": 100,
+                     *       "receiverCapLeftFen": 100,
+                     *       "finishedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EscrowPositionView"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, order_not_splittable, conflict */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAcquiringOrderByOutTradeNo: {
         parameters: {
             query?: never;
@@ -10807,6 +13293,762 @@ export interface operations {
             };
         };
     };
+    listSharingReceivers: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only the registration of this merchant */
+                merchantId?: string;
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "merchantName": "金堂县脐橙专业合作社",
+                     *           "relation": "partner",
+                     *           "description": "example",
+                     *           "createdAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiverPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    addSharingReceiver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                 *       "relation": "supplier",
+                 *       "description": "金堂县脐橙合作社"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AddSharingReceiverRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *       "merchantName": "金堂县脐橙专业合作社",
+                     *       "relation": "partner",
+                     *       "description": "example",
+                     *       "createdAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiver"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, merchant_not_active */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    removeSharingReceiver: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the profit-sharing receiver's id; an id of another shape answers 404 not_found */
+                receiverId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *       "merchantName": "金堂县脐橙专业合作社",
+                     *       "relation": "partner",
+                     *       "description": "example",
+                     *       "createdAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SharingReceiver"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getAcquiringRefund: {
         parameters: {
             query?: never;
@@ -10853,6 +14095,217 @@ export interface operations {
                      *     }
                      */
                     "application/json": components["schemas"]["AcquiringRefund"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getSplit: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the split's id; an id of another shape answers 404 not_found */
+                splitId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "outSplitNo": "SP20261129-0001",
+                     *       "totalFen": 1500,
+                     *       "status": "processing",
+                     *       "failureReason": "receiver_not_active",
+                     *       "receivers": [
+                     *         {
+                     *           "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *           "amountFen": 1500,
+                     *           "reversedFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Split"];
                 };
             };
             /** @description invalid_request, invalid_tenant */
@@ -16138,6 +19591,16 @@ export interface operations {
                      *             "settlementReserveBp": 100,
                      *             "settlementApprovalThresholdFen": 100,
                      *             "refundFeePolicy": "kept",
+                     *             "quickPayLimits": {
+                     *               "certificateTwoFactorFen": 100,
+                     *               "twoFactorFen": 100,
+                     *               "singleFactorFen": 100
+                     *             },
+                     *             "profitSharing": {
+                     *               "receiverCapBp": 100,
+                     *               "maxHoldDays": 100,
+                     *               "reverseWindowDays": 100
+                     *             },
                      *             "countyBankPayerCodePrefix": "88"
                      *           },
                      *           "defaultConfig": true,
@@ -16336,6 +19799,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -16531,6 +20004,16 @@ export interface operations {
                  *       "settlementReserveBp": 500,
                  *       "settlementApprovalThresholdFen": 50000000,
                  *       "refundFeePolicy": "kept",
+                 *       "quickPayLimits": {
+                 *         "certificateTwoFactorFen": 100,
+                 *         "twoFactorFen": 100,
+                 *         "singleFactorFen": 100
+                 *       },
+                 *       "profitSharing": {
+                 *         "receiverCapBp": 100,
+                 *         "maxHoldDays": 100,
+                 *         "reverseWindowDays": 100
+                 *       },
                  *       "countyBankPayerCodePrefix": "88"
                  *     }
                  */
@@ -16592,6 +20075,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -16847,6 +20340,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -17121,6 +20624,16 @@ export interface operations {
                      *         "settlementReserveBp": 100,
                      *         "settlementApprovalThresholdFen": 100,
                      *         "refundFeePolicy": "kept",
+                     *         "quickPayLimits": {
+                     *           "certificateTwoFactorFen": 100,
+                     *           "twoFactorFen": 100,
+                     *           "singleFactorFen": 100
+                     *         },
+                     *         "profitSharing": {
+                     *           "receiverCapBp": 100,
+                     *           "maxHoldDays": 100,
+                     *           "reverseWindowDays": 100
+                     *         },
                      *         "countyBankPayerCodePrefix": "88"
                      *       },
                      *       "defaultConfig": true,
@@ -19047,6 +22560,322 @@ export interface operations {
             };
         };
     };
+    refundCreditDrawdown: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the drawdown's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "outRefundNo": "SEED-20261129-0001-R1",
+                 *       "amountFen": 60000
+                 *     }
+                 */
+                "application/json": components["schemas"]["RefundDrawdownRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "refundId": "6c5b4a39-2817-4f6e-8d5c-4b3a29180716",
+                     *       "outRefundNo": "SEED-20261129-0001-R1",
+                     *       "principalFen": 60000,
+                     *       "interestReturnedFen": 1809,
+                     *       "businessDate": "2026-04-05",
+                     *       "drawdown": {
+                     *         "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *         "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *         "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
+                     *         "principalFen": 120000,
+                     *         "installments": 3,
+                     *         "state": "active",
+                     *         "outstandingPrincipalFen": 120000,
+                     *         "loanClass": "normal",
+                     *         "daysPastDue": 0,
+                     *         "aprPpm": 180000,
+                     *         "aprPercent": "18.00%",
+                     *         "drawdownDate": "2026-11-29",
+                     *         "schedule": [
+                     *           {
+                     *             "penaltyFen": 0,
+                     *             "paidFen": 0,
+                     *             "state": "pending",
+                     *             "period": 1,
+                     *             "dueDate": "2026-12-20",
+                     *             "principalFen": 39406,
+                     *             "interestFen": 1800,
+                     *             "feeFen": 0,
+                     *             "totalFen": 41206
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditDrawdownRefund"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required, invalid_tenant, refund_amount_invalid */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, invalid_state_transition */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, refund_exceeds_refundable */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     reverseCreditDrawdown: {
         parameters: {
             query?: never;
@@ -19346,6 +23175,207 @@ export interface operations {
             };
         };
     };
+    listCreditLines: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description only the line of this customer (the partner's own reference) */
+                customerRef?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only lines of this credit product */
+                productId?: string;
+                /** @description only lines in this state */
+                state?: "active" | "frozen" | "closed";
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "customerRef": "cust-000123",
+                     *           "productId": "6f1c2b9e-3d4a-4e5f-8a7b-9c0d1e2f3a4b",
+                     *           "limitFen": 5000000,
+                     *           "heldFen": 0,
+                     *           "drawnFen": 120000,
+                     *           "availableFen": 4880000,
+                     *           "state": "active",
+                     *           "expiresOn": "2027-11-30",
+                     *           "stateReason": "逾期冻结",
+                     *           "createdAt": "2026-11-29T07:30:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditLinePage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCreditLine: {
         parameters: {
             query?: never;
@@ -19396,6 +23426,239 @@ export interface operations {
                 };
             };
             /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listCreditDrawdowns: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only drawdowns in this state */
+                state?: "active" | "paid_off" | "reversed";
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the credit line's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
+                     *           "principalFen": 120000,
+                     *           "installments": 3,
+                     *           "state": "active",
+                     *           "outstandingPrincipalFen": 120000,
+                     *           "loanClass": "normal",
+                     *           "daysPastDue": 0,
+                     *           "aprPpm": 180000,
+                     *           "aprPercent": "18.00%",
+                     *           "drawdownDate": "2026-11-29",
+                     *           "schedule": [
+                     *             {
+                     *               "penaltyFen": 0,
+                     *               "paidFen": 0,
+                     *               "state": "pending",
+                     *               "period": 1,
+                     *               "dueDate": "2026-12-20",
+                     *               "principalFen": 39406,
+                     *               "interestFen": 1800,
+                     *               "feeFen": 0,
+                     *               "totalFen": 41206
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditDrawdownPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
             400: {
                 headers: {
                     [name: string]: unknown;
@@ -20699,6 +24962,416 @@ export interface operations {
             };
         };
     };
+    listCreditStatements: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+            };
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the credit line's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
+                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "statementDate": "2026-12-01",
+                     *           "periodStart": "2026-11-02",
+                     *           "dueDate": "2026-12-20",
+                     *           "newDrawdownCount": 1,
+                     *           "newDrawdownsFen": 120000,
+                     *           "principalFen": 39406,
+                     *           "interestFen": 1800,
+                     *           "feeFen": 0,
+                     *           "penaltyFen": 0,
+                     *           "totalDueFen": 41206,
+                     *           "minimumPaymentFen": 5741,
+                     *           "items": [
+                     *             {
+                     *               "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *               "period": 1,
+                     *               "dueDate": "2026-12-20",
+                     *               "principalFen": 39406,
+                     *               "interestFen": 1800,
+                     *               "feeFen": 0
+                     *             }
+                     *           ],
+                     *           "createdAt": "2026-12-01T00:00:03.120Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditStatementPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOverdueCreditLoans: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only loans of this five-category class */
+                loanClass?: "normal" | "special_mention" | "substandard" | "doubtful" | "loss";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *           "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "holdId": "3d5f7b9c-1e2a-4b4c-9d6e-8f0a1b2c3d4e",
+                     *           "principalFen": 120000,
+                     *           "installments": 3,
+                     *           "state": "active",
+                     *           "outstandingPrincipalFen": 120000,
+                     *           "loanClass": "normal",
+                     *           "daysPastDue": 0,
+                     *           "aprPpm": 180000,
+                     *           "aprPercent": "18.00%",
+                     *           "drawdownDate": "2026-11-29",
+                     *           "schedule": [
+                     *             {
+                     *               "penaltyFen": 0,
+                     *               "paidFen": 0,
+                     *               "state": "pending",
+                     *               "period": 1,
+                     *               "dueDate": "2026-12-20",
+                     *               "principalFen": 39406,
+                     *               "interestFen": 1800,
+                     *               "feeFen": 0,
+                     *               "totalFen": 41206
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditDrawdownPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     listCreditProducts: {
         parameters: {
             query?: never;
@@ -21379,6 +26052,163 @@ export interface operations {
             };
         };
     };
+    getCreditClassificationReport: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "tenantId": "t510121",
+                     *       "businessDate": "2026-12-01",
+                     *       "categories": [
+                     *         {
+                     *           "loanClass": "substandard",
+                     *           "labelZh": "次级",
+                     *           "labelEn": "Substandard",
+                     *           "loans": 3,
+                     *           "outstandingPrincipalFen": 2400000
+                     *         }
+                     *       ],
+                     *       "totalLoans": 42,
+                     *       "totalOutstandingPrincipalFen": 52000000,
+                     *       "asOf": "2026-12-01T08:00:00.000Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditClassificationReport"];
+                };
+            };
+            /** @description invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_tenant",
+                     *         "message": "invalid tenant",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     getCreditSettings: {
         parameters: {
             query?: never;
@@ -21656,6 +26486,226 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getCreditStatement: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description the app id issued at registration (signed app requests) */
+                "X-CP-App-Id"?: string;
+                /** @description unique per request (remembered 15 minutes) (signed app requests) */
+                "X-CP-Nonce"?: string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string (signed app requests) */
+                "X-CP-Signature"?: string;
+                /** @description the app's registered algorithm (signed app requests) */
+                "X-CP-Signature-Alg"?: "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+                /** @description unix seconds, within ±300 s of the platform clock (signed app requests) */
+                "X-CP-Timestamp"?: string;
+            };
+            path: {
+                /** @description the credit statement's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "7e6d5c4b-3a29-4817-9f6e-5d4c3b2a1908",
+                     *       "lineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "statementDate": "2026-12-01",
+                     *       "periodStart": "2026-11-02",
+                     *       "dueDate": "2026-12-20",
+                     *       "newDrawdownCount": 1,
+                     *       "newDrawdownsFen": 120000,
+                     *       "principalFen": 39406,
+                     *       "interestFen": 1800,
+                     *       "feeFen": 0,
+                     *       "penaltyFen": 0,
+                     *       "totalDueFen": 41206,
+                     *       "minimumPaymentFen": 5741,
+                     *       "items": [
+                     *         {
+                     *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
+                     *           "period": 1,
+                     *           "dueDate": "2026-12-20",
+                     *           "principalFen": 39406,
+                     *           "interestFen": 1800,
+                     *           "feeFen": 0
+                     *         }
+                     *       ],
+                     *       "createdAt": "2026-12-01T00:00:03.120Z"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CreditStatement"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused, invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23812,7 +28862,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -24193,6 +29243,14 @@ export interface operations {
                      *           "oldestDueSeconds": 100
                      *         }
                      *       ],
+                     *       "outboxLag": [
+                     *         {
+                     *           "service": "qr-payment",
+                     *           "status": "ok",
+                     *           "pending": 100,
+                     *           "oldestPendingSeconds": 100
+                     *         }
+                     *       ],
                      *       "deadLetters": [
                      *         {
                      *           "topic": "example",
@@ -24254,6 +29312,559 @@ export interface operations {
                      *         "type": "permission_error",
                      *         "code": "forbidden_actor",
                      *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listOpsWebhookDeliveries: {
+        parameters: {
+            query?: {
+                /** @description only this app's deliveries */
+                appId?: string;
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description only the deliveries of this event (the webhook-id header) */
+                eventId?: string;
+                /** @description only deliveries of this event type */
+                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only the deliveries about this payment (the payload's data.orderId) */
+                orderId?: string;
+                status?: "pending" | "delivered" | "failed";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *           "tenantId": "t510121",
+                     *           "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "object": "webhook_delivery",
+                     *           "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "eventType": "payment.succeeded",
+                     *           "url": "https://mall.example/countypay/webhooks",
+                     *           "status": "pending",
+                     *           "attemptCount": 100,
+                     *           "nextAttemptAt": "2026-11-29",
+                     *           "lastAttemptAt": "2026-11-29",
+                     *           "lastStatusCode": 100,
+                     *           "lastErrorClass": "example",
+                     *           "deliveredAt": "2026-11-29",
+                     *           "createdAt": "2026-11-29",
+                     *           "attempts": [
+                     *             {
+                     *               "attemptNo": 100,
+                     *               "triggeredBy": "schedule",
+                     *               "statusCode": 100,
+                     *               "durationMs": 100,
+                     *               "errorClass": "http_status",
+                     *               "outcome": "delivered",
+                     *               "at": "2026-11-29"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDeliveryPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getOpsWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the webhook delivery's id; an id of another shape answers 404 not_found */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *       "tenantId": "t510121",
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "object": "webhook_delivery",
+                     *       "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "eventType": "payment.succeeded",
+                     *       "url": "https://mall.example/countypay/webhooks",
+                     *       "status": "pending",
+                     *       "attemptCount": 100,
+                     *       "nextAttemptAt": "2026-11-29",
+                     *       "lastAttemptAt": "2026-11-29",
+                     *       "lastStatusCode": 100,
+                     *       "lastErrorClass": "example",
+                     *       "deliveredAt": "2026-11-29",
+                     *       "createdAt": "2026-11-29",
+                     *       "attempts": [
+                     *         {
+                     *           "attemptNo": 100,
+                     *           "triggeredBy": "schedule",
+                     *           "statusCode": 100,
+                     *           "durationMs": 100,
+                     *           "errorClass": "http_status",
+                     *           "outcome": "delivered",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDelivery"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    resendOpsWebhookDelivery: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description required on every POST of a signed app request, optional for operators: 1-255 visible ASCII characters; kept 24 h */
+                "Idempotency-Key"?: string;
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the webhook delivery's id; an id of another shape answers 404 not_found */
+                deliveryId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Accepted: the delivery is queued for an attempt now */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "appId": "app_7k2m9q4x8c1v5b3n6z0p",
+                     *       "tenantId": "t510121",
+                     *       "id": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "object": "webhook_delivery",
+                     *       "eventId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "eventType": "payment.succeeded",
+                     *       "url": "https://mall.example/countypay/webhooks",
+                     *       "status": "pending",
+                     *       "attemptCount": 100,
+                     *       "nextAttemptAt": "2026-11-29",
+                     *       "lastAttemptAt": "2026-11-29",
+                     *       "lastStatusCode": 100,
+                     *       "lastErrorClass": "example",
+                     *       "deliveredAt": "2026-11-29",
+                     *       "createdAt": "2026-11-29",
+                     *       "attempts": [
+                     *         {
+                     *           "attemptNo": 100,
+                     *           "triggeredBy": "schedule",
+                     *           "statusCode": 100,
+                     *           "durationMs": 100,
+                     *           "errorClass": "http_status",
+                     *           "outcome": "delivered",
+                     *           "at": "2026-11-29"
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["OpsWebhookDelivery"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }

@@ -82,6 +82,11 @@ export const ERROR_CODES = [
   'sms_code_locked',
   'sms_resend_too_soon',
   'sms_send_limit_reached',
+  // profit sharing (receivers, splits)
+  'receiver_not_registered',
+  'order_not_splittable',
+  'split_exceeds_available',
+  'split_receiver_cap_exceeded',
   // ops console (operator sign-in and sessions)
   'invalid_credentials',
   'account_locked',
@@ -208,7 +213,12 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'sms_code_expired':
     case 'sms_code_used':
     case 'sms_code_locked':
+    case 'receiver_not_registered':
+    case 'split_exceeds_available':
+    case 'split_receiver_cap_exceeded':
       return { status: 422, type: 'invalid_request_error' };
+    case 'order_not_splittable':
+      return { status: 409, type: 'conflict_error' };
     case 'agreement_not_active':
       return { status: 409, type: 'conflict_error' };
     case 'sms_resend_too_soon':

@@ -7,6 +7,7 @@ export { ApiError, ERROR_CODES, errorSpec, type ErrorBody, type ErrorCode, type 
 export { IsAmountFen, type Fen } from './money';
 export { INSTANT_PATTERN, IsInstant } from './instant';
 export * from './events/payment/payment.events';
+export * from './events/sharing/sharing.events';
 export * from './events/onboarding/tenant-config';
 export * from './events/onboarding/onboarding.events';
 export * from './events/settlement/settlement.events';

@@ -12,6 +12,25 @@ export function feeFen(amountFen: bigint, rateBp: number, minFeeFen: bigint): bi
   return withMin > amountFen ? amountFen : withMin;
 }
 
+/** A fee-plan rule as the tenant config carries it (amounts as JSON fen). */
+export interface FeeRuleLike {
+  readonly product: string;
+  readonly channel: string;
+  readonly rateBp: number;
+  readonly minFeeFen: number;
+}
+
+/** The most specific rule of the plan for (product, channel): the exact channel beats `*`; the first of equals wins. */
+export function selectFeeRule<R extends FeeRuleLike>(plan: readonly R[], product: string, channel: string): R | undefined {
+  return plan.find((r) => r.product === product && r.channel === channel) ?? plan.find((r) => r.product === product && r.channel === '*');
+}
+
+/** The fee of a payment under a tenant's plan (0 when the plan has no rule for the product). */
+export function planFeeFen(plan: readonly FeeRuleLike[], product: string, channel: string, amountFen: bigint): bigint {
+  const rule = selectFeeRule(plan, product, channel);
+  return rule ? feeFen(amountFen, rule.rateBp, BigInt(rule.minFeeFen)) : 0n;
+}
+
 /** Formats fen as yuan for people (`12345n` → `123.45`); never parse this back. */
 export function formatYuan(fen: bigint): string {
   const sign = fen < 0n ? '-' : '';

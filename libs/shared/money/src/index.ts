@@ -1,1 +1,1 @@
-export { feeFen, fenToJson, formatYuan, toFen } from './fee';
+export { feeFen, fenToJson, formatYuan, planFeeFen, selectFeeRule, toFen, type FeeRuleLike } from './fee';

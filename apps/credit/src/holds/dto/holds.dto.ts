@@ -207,3 +207,44 @@ export class InstallmentView extends ScheduleLineView {
   @IsIn(['pending', 'billed', 'overdue', 'paid', 'cancelled'])
   state!: 'pending' | 'billed' | 'overdue' | 'paid' | 'cancelled';
 }
+
+export class RefundDrawdownRequest {
+  @Matches(/^[A-Za-z0-9_\-|*.]{1,64}$/, { message: 'outRefundNo must be 1-64 of A-Z a-z 0-9 _ - | * .' })
+  @ApiSchema({ description: 'your refund number: the same number is the same refund', examples: ['SEED-20261129-0001-R1'] })
+  outRefundNo!: string;
+
+  @IsAmountFen()
+  @ApiSchema({ description: 'the amount refunded by the merchant, in fen (at most the unpaid principal)', examples: [60000] })
+  amountFen!: Fen;
+}
+
+@ApiSchema({
+  description:
+    'A refund of a drawdown, before or after billing: the principal refunded reduces the billed installments first (it credits the statement), then the last ones; the interest on it is returned pro rata',
+})
+export class CreditDrawdownRefund {
+  @IsUUID()
+  @ApiSchema({ examples: ['6c5b4a39-2817-4f6e-8d5c-4b3a29180716'] })
+  refundId!: string;
+
+  @IsString()
+  @ApiSchema({ examples: ['SEED-20261129-0001-R1'] })
+  outRefundNo!: string;
+
+  @IsInt()
+  @ApiSchema({ description: 'principal refunded, in fen', examples: [60000] })
+  principalFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'unpaid interest no longer owed, in fen', examples: [1809] })
+  interestReturnedFen!: number;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  @ApiSchema({ examples: ['2026-04-05'] })
+  businessDate!: string;
+
+  @ValidateNested()
+  @Type(() => CreditDrawdown)
+  @ApiSchema({ description: 'the drawdown after the refund' })
+  drawdown!: CreditDrawdown;
+}

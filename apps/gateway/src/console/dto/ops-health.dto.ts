@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsNumber, IsString, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsNumber, IsString, Min, ValidateNested } from 'class-validator';
 import { ApiSchema, Nullable } from '@countypay/service-kit';
 import { DeadLetterCount } from './dead-letters.dto';
 
@@ -39,6 +39,29 @@ export class CountyWebhookBacklog {
   oldestDueSeconds!: number;
 }
 
+/** One service's outbox: events written but not yet published to Kafka. */
+export class ServiceOutboxLag {
+  @IsString()
+  @ApiSchema({ examples: ['qr-payment'] })
+  service!: string;
+
+  @IsIn(['ok', 'unavailable'])
+  @ApiSchema({ description: '`unavailable`: the service did not answer (its numbers are null)' })
+  status!: 'ok' | 'unavailable';
+
+  @Nullable()
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'outbox events not yet published' })
+  pending!: number | null;
+
+  @Nullable()
+  @IsNumber()
+  @Min(0)
+  @ApiSchema({ description: 'age of the oldest unpublished outbox event, seconds (0: none waiting)' })
+  oldestPendingSeconds!: number | null;
+}
+
 export class OpsHealth {
   @IsArray()
   @ValidateNested({ each: true })
@@ -51,6 +74,12 @@ export class OpsHealth {
   @Type(() => CountyWebhookBacklog)
   @ApiSchema({ description: 'per county with a backlog (a county operator: its own only)' })
   webhookBacklog!: CountyWebhookBacklog[];
+
+  @IsArray()
+  @ValidateNested({ each: true })
+  @Type(() => ServiceOutboxLag)
+  @ApiSchema({ description: 'outbox lag per service: the oldest unpublished outbox event of each service with an outbox' })
+  outboxLag!: ServiceOutboxLag[];
 
   @Nullable()
   @IsArray()

@@ -7,6 +7,8 @@ import {
   type Fen,
   PAYMENT_CHANNELS,
   PAYMENT_PRODUCTS,
+  ProfitSharingConfig,
+  QuickPayLimitConfig,
   SettlementAccount,
   TenantConfig,
   type PaymentChannel,
@@ -84,6 +86,26 @@ export class UpdateTenantConfigRequest {
   @IsIn(['kept', 'returned_pro_rata'])
   @ApiSchema({ description: 'on a refund the fee is kept by the county or returned to the merchant pro rata' })
   refundFeePolicy?: 'kept' | 'returned_pro_rata';
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => QuickPayLimitConfig)
+  @ApiSchema({
+    description:
+      'card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole',
+  })
+  quickPayLimits?: QuickPayLimitConfig;
+
+  @IsOptional()
+  @IsObject()
+  @ValidateNested()
+  @Type(() => ProfitSharingConfig)
+  @ApiSchema({
+    description:
+      'profit sharing (分账): receiverCapBp (default 3000), maxHoldDays (default 30), reverseWindowDays (default 180); replaces the current ones whole',
+  })
+  profitSharing?: ProfitSharingConfig;
 
   @IsOptional()
   @Matches(/^\d{2}$/)

@@ -86,15 +86,13 @@ export class ListQrOrdersQuery extends PageQuery {
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsAmountFen()
   @ApiSchema({ description: 'only orders of at least this amount, fen (分)', examples: [1000] })
   minAmountFen?: number;
 
   @IsOptional()
   @Type(() => Number)
-  @IsInt()
-  @Min(1)
+  @IsAmountFen()
   @ApiSchema({ description: 'only orders of at most this amount, fen (分)', examples: [100000] })
   maxAmountFen?: number;
 

@@ -99,6 +99,7 @@ export class LedgerEntry {
   sourceType!: SettlementSourceType;
 
   @IsUUID()
+  @ApiSchema({ description: 'the payment order; the payout for a payout; the loan (drawdown) or the repayment for a credit entry' })
   orderId!: string;
 
   @Nullable()
@@ -106,8 +107,10 @@ export class LedgerEntry {
   @ApiSchema({ description: 'the refund, for a refund entry; null for a payment', examples: [null] })
   refundId!: string | null;
 
+  @Nullable()
   @IsUUID()
-  merchantId!: string;
+  @ApiSchema({ description: 'the merchant; null for a credit entry without one (a repayment, a drawdown paid to no named merchant)' })
+  merchantId!: string | null;
 
   @IsIn([...PAYMENT_PRODUCTS, 'settlement'])
   @ApiSchema({ description: "the product of the payment or refund; 'settlement' for a merchant payout (its orderId is the payout id)" })

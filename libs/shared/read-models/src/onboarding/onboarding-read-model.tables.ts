@@ -28,23 +28,29 @@ export function onboardingReadModelTablesSql(opts: OnboardingReadModelOptions): 
       updated_at timestamptz not null default now()
     )`,
     ...tenantRlsSql('tenant_configs'),
-    ...(opts.merchants
-      ? [
-          `create table merchants (
-            tenant_id text not null,
-            merchant_id uuid not null,
-            legal_name text not null,
-            mcc char(4) not null,
-            city text not null,
-            status text not null,
-            stores jsonb not null default '[]'::jsonb,
-            version int not null check (version >= 1),
-            source_event_id uuid not null,
-            updated_at timestamptz not null default now(),
-            primary key (tenant_id, merchant_id)
-          )`,
-          ...tenantRlsSql('merchants'),
-        ]
-      : []),
+    ...(opts.merchants ? onboardingMerchantsTableSql() : []),
+  ];
+}
+
+/**
+ * The `merchants` table alone: for a service that kept tenant configurations only and now keeps
+ * merchants too (a new migration of that service).
+ */
+export function onboardingMerchantsTableSql(): string[] {
+  return [
+    `create table merchants (
+      tenant_id text not null,
+      merchant_id uuid not null,
+      legal_name text not null,
+      mcc char(4) not null,
+      city text not null,
+      status text not null,
+      stores jsonb not null default '[]'::jsonb,
+      version int not null check (version >= 1),
+      source_event_id uuid not null,
+      updated_at timestamptz not null default now(),
+      primary key (tenant_id, merchant_id)
+    )`,
+    ...tenantRlsSql('merchants'),
   ];
 }

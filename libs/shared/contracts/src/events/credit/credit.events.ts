@@ -44,6 +44,12 @@ export class CreditDrawdownData {
   @IsUUID()
   lineId!: string;
 
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
   @IsUUID()
   holdId!: string;
 
@@ -83,9 +89,58 @@ export const CreditLineChangedV1 = defineEvent({ type: 'credit.line-changed', ve
 export const CreditDrawdownCreatedV1 = defineEvent({ type: 'credit.drawdown-created', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
 export const CreditDrawdownReversedV1 = defineEvent({ type: 'credit.drawdown-reversed', version: 1, dataClass: CreditDrawdownData, key: (d) => d.lineId });
 
+/** A refund of a drawdown, before or after billing (principal first; the interest on it returned pro rata). */
+export class CreditDrawdownRefundData {
+  @IsUUID()
+  refundId!: string;
+
+  @IsUUID()
+  loanId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  merchantId?: string;
+
+  /** the principal refunded (the merchant gives it back; the loan shrinks by it) */
+  @IsAmountFen()
+  principalFen!: Fen;
+
+  /** unpaid interest no longer owed (interest on the refunded principal, pro rata) */
+  @IsAmountFen({ allowZero: true })
+  interestReturnedFen!: Fen;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditDrawdownRefundedV1 = defineEvent({
+  type: 'credit.drawdown-refunded',
+  version: 1,
+  dataClass: CreditDrawdownRefundData,
+  key: (d) => d.lineId,
+});
+
 export class CreditRepaymentData {
   @IsUUID()
   lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
 
   @IsOptional()
   @IsUUID()
@@ -128,3 +183,40 @@ export class CreditRepaymentData {
 
 export const CreditRepaymentReceivedV1 = defineEvent({ type: 'credit.repayment-received', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });
 export const CreditRepaymentFailedV1 = defineEvent({ type: 'credit.repayment-failed', version: 1, dataClass: CreditRepaymentData, key: (d) => d.lineId });
+
+/** A line's statement of a cycle (账单) was issued by the statement job of a business date. */
+export class CreditStatementData {
+  @IsUUID()
+  statementId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  statementDate!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  dueDate!: string;
+
+  /** what the line owes as of the statement (billed and overdue installments, unpaid parts) */
+  @IsAmountFen({ allowZero: true })
+  totalDueFen!: Fen;
+
+  @IsAmountFen({ allowZero: true })
+  minimumPaymentFen!: Fen;
+
+  /** drawdowns made in the cycle */
+  @IsAmountFen({ allowZero: true })
+  newDrawdownsFen!: Fen;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditStatementIssuedV1 = defineEvent({ type: 'credit.statement-issued', version: 1, dataClass: CreditStatementData, key: (d) => d.lineId });

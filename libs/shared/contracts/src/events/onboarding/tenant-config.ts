@@ -59,6 +59,49 @@ export class SettlementAccount {
   bankName!: string;
 }
 
+/**
+ * A county's daily card quick-pay limits per payer per card by verification strength (PBoC 2015
+ * No. 43 style). A county may lower the platform's (two factors ¥5,000, fewer ¥1,000), never
+ * raise them; two factors including a digital certificate are by agreement (absent: no platform limit).
+ */
+export class QuickPayLimitConfig {
+  @IsOptional()
+  @IsAmountFen()
+  certificateTwoFactorFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen()
+  twoFactorFen?: Fen;
+
+  @IsOptional()
+  @IsAmountFen()
+  singleFactorFen?: Fen;
+}
+
+/** Profit sharing (分账) rules of a county; every field has a default. */
+export class ProfitSharingConfig {
+  /** at most this share of an order (basis points of its amount) goes to receivers other than the order's merchant (default 3000 = 30%) */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10_000)
+  receiverCapBp?: number;
+
+  /** the escrow of an order is released to its merchant this many days after payment at the latest (default 30) */
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(180)
+  maxHoldDays?: number;
+
+  /** a refund reverses splits (分账回退) made within this many days (default 180) */
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(365)
+  reverseWindowDays?: number;
+}
+
 export class TenantConfig {
   @IsArray()
   @ArrayUnique()
@@ -108,6 +151,18 @@ export class TenantConfig {
   @IsOptional()
   @IsIn(['kept', 'returned_pro_rata'])
   refundFeePolicy?: 'kept' | 'returned_pro_rata';
+
+  /** card quick-pay daily limits by verification strength (lower than the platform's only) */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => QuickPayLimitConfig)
+  quickPayLimits?: QuickPayLimitConfig;
+
+  /** profit sharing: receiver cap, maximum hold, reversal window (defaults when absent) */
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => ProfitSharingConfig)
+  profitSharing?: ProfitSharingConfig;
 
   /** the county bank's own payer-code prefix (2 digits) and length, for POS routing */
   @IsOptional()

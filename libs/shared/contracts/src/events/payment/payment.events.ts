@@ -1,4 +1,4 @@
-import { IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsBoolean, IsIn, IsISO8601, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
 import { defineEvent } from '../../envelope';
 import { IsAmountFen, type Fen } from '../../money';
 
@@ -50,6 +50,14 @@ export class PaymentSucceededData extends PaymentRef {
 
   @IsISO8601({ strict: true })
   paidAt!: string;
+
+  /**
+   * Profit sharing (分账): the merchant's net is held in escrow (the ledger's pending account)
+   * until the partner splits or finishes it. Absent (older producers) means false.
+   */
+  @IsOptional()
+  @IsBoolean()
+  escrow?: boolean;
 }
 
 export class PaymentFailedData extends PaymentRef {
@@ -96,6 +104,14 @@ export class RefundData extends OrderMoneyRef {
   @IsOptional()
   @Matches(/^[a-z_]+$/)
   reason?: string;
+
+  /**
+   * Profit sharing: the part of the refund taken from the order's escrow (the rest from the
+   * merchant's payable). Absent (older producers, unshared orders) means 0.
+   */
+  @IsOptional()
+  @IsAmountFen({ allowZero: true })
+  escrowFen?: Fen;
 }
 
 export const PaymentSucceededV1 = defineEvent({ type: 'payment.succeeded', version: 1, dataClass: PaymentSucceededData, key: (d) => d.orderId });

@@ -1,0 +1,14 @@
+import { Module } from '@nestjs/common';
+import { OrdersModule } from '../orders/orders.module';
+import { ReceiversService } from './receivers.service';
+import { SharingReceiversController, SplitsController } from './sharing.controller';
+import { SplitsService } from './splits.service';
+
+/** Profit sharing (分账): receivers, splits, finish; the escrow itself is shared with refunds through OrdersModule. */
+@Module({
+  imports: [OrdersModule],
+  controllers: [SharingReceiversController, SplitsController],
+  providers: [ReceiversService, SplitsService],
+  exports: [SplitsService],
+})
+export class SharingModule {}
