@@ -12,6 +12,8 @@ import {
   PaymentClosedV1,
   PaymentFailedV1,
   PaymentSucceededV1,
+  PayoutFailedV1,
+  PayoutSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
   type ErrorCode,
@@ -307,6 +309,8 @@ const WEBHOOK_EVENTS = [
   CreditStatementIssuedV1,
   CreditRepaymentReceivedV1,
   CreditRepaymentFailedV1,
+  PayoutSucceededV1,
+  PayoutFailedV1,
 ] as const;
 
 /** `payment.succeeded` → `PaymentSucceededEvent` */

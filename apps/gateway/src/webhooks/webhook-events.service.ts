@@ -15,6 +15,8 @@ import {
   PaymentClosedV1,
   PaymentFailedV1,
   PaymentSucceededV1,
+  PayoutFailedV1,
+  PayoutSucceededV1,
   RefundFailedV1,
   RefundSucceededV1,
   SplitFailedV1,
@@ -82,7 +84,7 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment, refund or credit event → one delivery per callback URL of the partner app that started it (or owns the line). */
+  /** A payment, refund, payout, split or credit event → one delivery per callback URL of the partner app it names (that started it, owns the line, or whose merchant is paid). */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
     const appId = event.data.partnerAppId;
     if (!appId) return; // not started by a partner app: nobody to tell
@@ -128,6 +130,9 @@ export class WebhookEventsService {
       on(CreditStatementIssuedV1, partner),
       on(CreditRepaymentReceivedV1, partner),
       on(CreditRepaymentFailedV1, partner),
+      // a settlement payout to a merchant of the partner (its data names the partner app)
+      on(PayoutSucceededV1, partner),
+      on(PayoutFailedV1, partner),
     ] as Subscription<object>[];
   }
 }

@@ -31,6 +31,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'credit.statement-issued',
   'credit.repayment-received',
   'credit.repayment-failed',
+  'payout.succeeded',
+  'payout.failed',
 ] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

@@ -268,6 +268,29 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const rows = await db.admin((c) => c.query(`select url, event_id from webhook_deliveries where tenant_id = $1 order by url`, [OTHER_TENANT]));
     expect(rows.rows).toEqual(urls.map((url) => ({ url, event_id: payment.id })));
 
+    // a settlement payout to the partner's merchant: delivered to the app the payout event names
+    const payout = {
+      id: randomUUID(),
+      type: 'payout.succeeded',
+      version: 1,
+      tenantId: OTHER_TENANT,
+      occurredAt: new Date().toISOString(),
+      data: {
+        payoutId: randomUUID(),
+        batchId: randomUUID(),
+        merchantId: randomUUID(),
+        instructionId: 'po-1-1',
+        attempt: 1,
+        amountFen: 99_800,
+        status: 'succeeded',
+        partnerAppId: appId,
+        at: new Date().toISOString(),
+      },
+    };
+    await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(payout, em));
+    const payoutRows = await db.admin((c) => c.query(`select url, event_type from webhook_deliveries where event_id = $1 order by url`, [payout.id]));
+    expect(payoutRows.rows).toEqual(urls.map((url) => ({ url, event_type: 'payout.succeeded' })));
+
     // an app nobody knows (not even onboarding): no delivery, and the partition is not blocked
     const unknown = { ...payment, id: randomUUID(), data: paymentSucceeded('app_unknownappunknown000') };
     await inTenantTransaction(ds, OTHER_TENANT, (em) => events.onPartnerEvent(unknown, em));

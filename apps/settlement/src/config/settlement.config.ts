@@ -29,6 +29,18 @@ export class SettlementConfig {
   @Min(1_000)
   @Max(3_600_000)
   SETTLEMENT_CUTOFF_POLL_MS = 60_000;
+
+  /** reconcile each county's channels by itself, the day after (off: operators run it through the API) */
+  @Type(() => String)
+  @Matches(/^(true|false)$/, { message: 'SETTLEMENT_AUTO_RECONCILE must be true or false' })
+  SETTLEMENT_AUTO_RECONCILE = 'false';
+
+  /** how often the reconciliation job looks for a finished day not reconciled yet */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1_000)
+  @Max(86_400_000)
+  SETTLEMENT_RECONCILE_POLL_MS = 600_000;
 }
 
 export const PII_KEY_ID = 'pii1';

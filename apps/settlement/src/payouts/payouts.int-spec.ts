@@ -34,7 +34,7 @@ function envelope<T extends object>(tenantId: string, type: string, data: T, occ
   return { id: randomUUID(), type, version: 1, tenantId, occurredAt: new Date(occurredAt).toISOString(), data };
 }
 
-function payment(tenantId: string, merchantId: string, amountFen: number, at = NOON_20TH): EventEnvelope<PaymentSucceededData> {
+function payment(tenantId: string, merchantId: string, amountFen: number, at = NOON_20TH, partnerAppId?: string): EventEnvelope<PaymentSucceededData> {
   return envelope(
     tenantId,
     'payment.succeeded',
@@ -48,6 +48,7 @@ function payment(tenantId: string, merchantId: string, amountFen: number, at = N
       currency: 'CNY',
       channelTradeNo: `C${randomUUID().slice(0, 8)}`,
       paidAt: new Date(at).toISOString(),
+      ...(partnerAppId ? { partnerAppId } : {}),
     },
     at,
   );
@@ -135,7 +136,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     bankServer.timeoutNext(A, lostAnswer.accountNo, 'after');
     await ok(call('POST', `/settlement/merchants/${held.id}/payout-hold`, OP1, { reason: '涉嫌套现' }), 201);
     await post([
-      payment(A, good.id, 100_000),
+      payment(A, good.id, 100_000, NOON_20TH, 'app_payoutpartner000001'),
       payment(A, renamed.id, 50_000),
       payment(A, closed.id, 30_000),
       payment(A, lostAnswer.id, 20_000),
@@ -189,6 +190,21 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
         { topic: 'countypay.payout.failed.v1', merchantId: closed.id, status: 'failed', failureReason: 'account_closed' },
       ].sort((x, y) => (x.merchantId < y.merchantId ? -1 : 1)),
     );
+    // the payout event names the partner app the merchant was paid through (the gateway's webhook recipient); none otherwise
+    const apps = await inTenantTransaction(svc.ds, A, async (em) =>
+      (
+        (await em.query(
+          `select payload->'data'->>'merchantId' as m, payload->'data'->>'partnerAppId' as app from outbox where topic like 'countypay.payout.%'`,
+        )) as Array<{
+          m: string;
+          app: string | null;
+        }>
+      ).filter((r) => r.m === good.id || r.m === renamed.id),
+    );
+    expect(apps.map((r) => [r.m === good.id ? 'good' : 'renamed', r.app]).sort()).toEqual([
+      ['good', 'app_payoutpartner000001'],
+      ['renamed', null],
+    ]);
     // once a payout is committed the batch cannot be aborted
     const abort = await call('POST', `/settlement/batches/${batch.id}/abort`, OP1, { reason: 'too late' });
     expect(abort.status).toBe(409);

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { col, execute, Keyset, many, one, pageQuery, rowOf, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
+import { col, execute, Keyset, many, one, pageQuery, query, rowOf, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
 
 export type PayoutStatus = 'pending' | 'unknown' | 'succeeded' | 'failed';
 
@@ -99,6 +99,19 @@ export class PayoutsRepository {
       batchId,
       statuses,
     ]);
+  }
+
+  /** The partner app of the merchant's latest payment that came through one (the payout webhook's recipient). */
+  async merchantPartnerApp(em: EntityManager, merchantId: string): Promise<string | undefined> {
+    const r = await query(
+      em,
+      `select j.partner_app_id from journal_entries j
+        where j.merchant_id = $1 and j.partner_app_id is not null and j.source_type = 'payment.succeeded'
+        order by j.seq desc limit 1`,
+      [merchantId],
+    );
+    const app = r.rows[0]?.['partner_app_id'];
+    return typeof app === 'string' ? app : undefined;
   }
 
   findPayout(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<PayoutRecord | undefined> {

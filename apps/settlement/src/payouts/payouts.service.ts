@@ -152,6 +152,7 @@ export class PayoutsService {
   }
 
   private async emit(em: EntityManager, tenantId: string, p: PayoutRecord, answer: BankPayoutAnswer, at: Date): Promise<void> {
+    const partnerAppId = await this.repo.merchantPartnerApp(em, p.merchantId);
     const data = Object.assign(new PayoutResultData(), {
       payoutId: p.id,
       batchId: p.batchId,
@@ -161,6 +162,7 @@ export class PayoutsService {
       amountFen: fenToJson(p.amountFen),
       status: answer.status,
       ...(answer.status === 'failed' ? { failureReason: answer.failureReason ?? 'unknown' } : {}),
+      ...(partnerAppId ? { partnerAppId } : {}),
       at: at.toISOString(),
     });
     await addToOutbox(em, answer.status === 'succeeded' ? PayoutSucceededV1 : PayoutFailedV1, data, { tenantId, occurredAt: at });

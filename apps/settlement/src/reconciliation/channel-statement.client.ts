@@ -8,6 +8,8 @@ export interface ChannelPaymentAnswer {
   status: 'user_paying' | 'succeeded' | 'failed' | 'reversed' | 'closed';
   channelTradeNo: string;
   amountFen: number;
+  /** what the channel has given back of it so far (refunds) */
+  refundedFen?: number;
 }
 
 export interface ChannelRefundAnswer {

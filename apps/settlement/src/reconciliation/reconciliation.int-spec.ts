@@ -15,6 +15,7 @@ import { ReportsModule } from '../reports/reports.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { FakeChannel, type FakeStatementRow } from '../testing/fake-channel';
 import type { ReconciliationCase, ReconciliationCaseDetail, ReconciliationRun } from './dto/reconciliation.dto';
+import { ReconciliationJob } from './reconciliation.job';
 import { ReconciliationModule } from './reconciliation.module';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -151,6 +152,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     const more = await paid(A, 'wechat', 30_000); // the channel says 301.00
     const less = await paid(A, 'wechat', 40_000); // the channel says 399.00
     const lateSuccess = await closedLocally(A, 'wechat', 50_000); // closed here, succeeded at the channel
+    const lateRefunded = await closedLocally(A, 'wechat', 51_000); // closed here, succeeded at the channel and already refunded there
     const statusWrong = await paid(A, 'wechat', 60_000); // the statement says CLOSED, the query says SUCCESS
     const acrossMidnight = await paid(A, 'wechat', 70_000, '2026-11-20T15:59:59.900Z'); // the channel booked it on the 21st
     const unknownOrder = randomUUID(); // 长款
@@ -165,6 +167,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       pay(more.orderId, more.tradeNo, 30_100n),
       pay(less.orderId, less.tradeNo, 39_900n),
       pay(lateSuccess, '4200000000000000000000LATE', 50_000n),
+      pay(lateRefunded, '420000000000000000000LATE2', 51_000n),
       pay(statusWrong.orderId, statusWrong.tradeNo, 60_000n, 'closed'),
       pay(unknownOrder, '4200000000000000000000000X', 5_500n),
       ref(matched.orderId, refundOk, matched.tradeNo, 1_000n),
@@ -178,6 +181,12 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     channel.setPayment('wechat', A, more.orderId, { status: 'succeeded', channelTradeNo: more.tradeNo, amountFen: 30_100 });
     channel.setPayment('wechat', A, less.orderId, { status: 'succeeded', channelTradeNo: less.tradeNo, amountFen: 39_900 });
     channel.setPayment('wechat', A, lateSuccess, { status: 'succeeded', channelTradeNo: '4200000000000000000000LATE', amountFen: 50_000 });
+    channel.setPayment('wechat', A, lateRefunded, {
+      status: 'succeeded',
+      channelTradeNo: '420000000000000000000LATE2',
+      amountFen: 51_000,
+      refundedFen: 51_000,
+    });
     channel.setPayment('wechat', A, statusWrong.orderId, { status: 'succeeded', channelTradeNo: statusWrong.tradeNo, amountFen: 60_000 });
     channel.setPayment('wechat', A, unknownOrder, { status: 'succeeded', channelTradeNo: '4200000000000000000000000X', amountFen: 5_500 });
 
@@ -186,16 +195,16 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       channel: 'wechat',
       businessDate: D,
       runCount: 1,
-      statementRows: 10,
+      statementRows: 11,
       matched: 3, // matched payment, matched refund, the payment on the next day's statement
       channelOnly: 2,
       platformOnly: 3,
       amountMismatch: 3,
-      statusMismatch: 3,
+      statusMismatch: 4,
     });
 
     const all = await cases(OP1);
-    expect(all).toHaveLength(11);
+    expect(all).toHaveLength(12);
     const byKey = (id: string): ReconciliationCase => {
       const c = all.find((x) => (x.kind === 'payment' && x.orderId === id) || x.refundId === id);
       if (!c) throw new Error(`no case for ${id}`);
@@ -231,6 +240,8 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       status: 'resolved',
       resolution: 'auto_refund',
     });
+    // a late success the channel already refunded in full is not refunded a second time
+    expect(byKey(lateRefunded)).toMatchObject({ class: 'status_mismatch', status: 'resolved', resolution: 'requery_matched' });
     expect(byKey(statusWrong.orderId)).toMatchObject({
       class: 'status_mismatch',
       platformOutcome: 'succeeded',
@@ -302,7 +313,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     const snapshot = await cases(OP1);
     const historyBefore = await inA(A, (em) => em.query(`select count(*)::int as n from recon_case_history`));
     const rerun = await ok<ReconciliationRun>(call('POST', '/settlement/reconciliation/runs', OP2, { channel: 'wechat', businessDate: D }));
-    expect(rerun).toMatchObject({ id: run.id, runCount: 2, matched: 3, channelOnly: 2, platformOnly: 3, amountMismatch: 3, statusMismatch: 3 });
+    expect(rerun).toMatchObject({ id: run.id, runCount: 2, matched: 3, channelOnly: 2, platformOnly: 3, amountMismatch: 3, statusMismatch: 4 });
     expect(await cases(OP1)).toEqual(snapshot.map((c) => ({ ...c, updatedAt: expect.any(String) })));
     expect(await inA(A, (em) => em.query(`select count(*)::int as n from recon_case_history`))).toEqual(historyBefore);
     expect(channel.refunds.size).toBe(1);
@@ -337,6 +348,16 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect(report.openReconciliationCases).toBe(open);
     const csv = await call('GET', `/settlement/reports/daily.csv?businessDate=${D}`, OP1);
     expect(String(csv.body)).toContain(`未结差错 open reconciliation cases,${open}`);
+  });
+
+  it('the daily job reconciles yesterday once per county and channel, and leaves a channel without a statement for the next poll', async () => {
+    const job = svc.app.get(ReconciliationJob);
+    const now = new Date('2026-11-21T02:00:00.000Z'); // 10:00 on the 21st in Shanghai: the 20th is over
+    const tenant = 't510116';
+    const first = await job.runDue([tenant], ['wechat', 'unionpay'], now);
+    // the fake channel has no UnionPay statement: that channel is tried again later
+    expect(first.map((r) => [r.tenantId, r.channel, r.businessDate])).toEqual([[tenant, 'wechat', D]]);
+    expect(await job.runDue([tenant], ['wechat', 'unionpay'], now)).toEqual([]);
   });
 
   it('refuses a bad date, an unknown channel and a statement that does not parse with stable codes', async () => {

@@ -4,6 +4,7 @@ import { LedgerModule } from '../ledger/ledger.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { ChannelStatementClient } from './channel-statement.client';
 import { ReconciliationController } from './reconciliation.controller';
+import { ReconciliationJob } from './reconciliation.job';
 import { ReconciliationRepository } from './reconciliation.repository';
 import { ReconciliationService } from './reconciliation.service';
 
@@ -16,6 +17,7 @@ import { ReconciliationService } from './reconciliation.service';
     ChannelStatementClient,
     ReconciliationRepository,
     ReconciliationService,
+    ReconciliationJob,
   ],
   exports: [ReconciliationService, ReconciliationRepository],
 })

@@ -211,6 +211,10 @@ export class ReconciliationRepository {
     return row;
   }
 
+  findRun(em: EntityManager, channel: string, businessDate: string): Promise<RunRecord | undefined> {
+    return one(em, RUN, `select ${RUN.columns('r')} from recon_runs r where r.channel = $1 and r.business_date = $2`, [channel, businessDate]);
+  }
+
   /** Opens a case for a discrepancy unless its movement already has one: the new case, or undefined (then `seen` updates the old). */
   async insertCase(em: EntityManager, tenantId: string, id: string, channel: string, businessDate: string, item: ReconItem): Promise<CaseRecord | undefined> {
     const rows = await updateReturning(

@@ -285,12 +285,20 @@ export class ReconciliationService {
     }
     // a late success: the channel took the money of an order the platform closed
     if (answer?.status === 'succeeded' && c.class === 'status_mismatch' && c.platformOutcome === 'closed' && c.merchantId) {
+      const kept = BigInt(answer.amountFen) - BigInt(answer.refundedFen ?? 0);
+      if (kept <= 0n) {
+        // already given back in full at the channel (e.g. by the payment service's own late-payment handling)
+        await this.act(tenantId, caseId, 'requery_matched', SYSTEM, `${note}; already refunded in full at the channel`, { requeried: true });
+        return;
+      }
       const policy = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.settings(em));
       if ((policy?.lateSuccessAction ?? 'refund') === 'refund') {
         try {
-          const r = await this.channels.refund(c.channel as PaymentChannel, tenantId, c.orderId, `recon-${c.id}`, BigInt(answer.amountFen));
+          const r = await this.channels.refund(c.channel as PaymentChannel, tenantId, c.orderId, `recon-${c.id}`, kept);
           if (r.status === 'succeeded') {
-            await this.act(tenantId, caseId, 'auto_refund', SYSTEM, `${note}; refunded in full (${r.channelRefundNo})`, { requeried: true });
+            await this.act(tenantId, caseId, 'auto_refund', SYSTEM, `${note}; refunded ${kept} fen, all the channel kept (${r.channelRefundNo})`, {
+              requeried: true,
+            });
             return;
           }
           await this.act(tenantId, caseId, 'to_review', SYSTEM, `${note}; the automatic refund failed: ${r.reason ?? 'unknown'}`, { requeried: true });
@@ -303,7 +311,7 @@ export class ReconciliationService {
       }
       await this.act(tenantId, caseId, 'make_up_order', SYSTEM, `${note}; made up: the payment is booked to the merchant`, {
         requeried: true,
-        post: BigInt(answer.amountFen),
+        post: kept,
       });
       return;
     }

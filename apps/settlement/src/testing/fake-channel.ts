@@ -26,6 +26,7 @@ export interface FakePaymentRecord {
   status: 'succeeded' | 'closed' | 'reversed' | 'failed';
   channelTradeNo: string;
   amountFen: number;
+  refundedFen?: number;
 }
 
 const yuan = (fen: bigint): string => {

@@ -2775,6 +2775,88 @@ export type webhooks = {
         patch?: never;
         trace?: never;
     };
+    "payout.failed": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.failed, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PayoutFailedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "payout.succeeded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * payout.succeeded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["PayoutSucceededEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "refund.failed": {
         parameters: {
             query?: never;
@@ -5417,7 +5499,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -5575,6 +5657,52 @@ export type components = {
             tenantId: string;
             /** @constant */
             type: "payment.succeeded";
+        };
+        /** @description The body of a payout.failed webhook */
+        PayoutFailedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["PayoutResultData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "payout.failed";
+        };
+        PayoutResultData: {
+            amountFen: number;
+            at: string;
+            attempt: number;
+            /** Format: uuid */
+            batchId: string;
+            failureReason?: string;
+            instructionId: string;
+            /** Format: uuid */
+            merchantId: string;
+            partnerAppId?: string;
+            /** Format: uuid */
+            payoutId: string;
+            /** @enum {string} */
+            status: "succeeded" | "failed";
+        };
+        /** @description The body of a payout.succeeded webhook */
+        PayoutSucceededEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["PayoutResultData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "payout.succeeded";
         };
         PayQrOrderRequest: {
             /**
@@ -7416,7 +7544,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -7439,7 +7567,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"] | components["schemas"]["PayoutSucceededEvent"] | components["schemas"]["PayoutFailedEvent"];
     };
     responses: never;
     parameters: never;
@@ -29243,7 +29371,7 @@ export interface operations {
                 /** @description only the deliveries of this event (the webhook-id header) */
                 eventId?: string;
                 /** @description only deliveries of this event type */
-                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed";
+                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
                 /** @description page size, 1-100 (default 20) */
                 limit?: number;
                 /** @description only the deliveries about this payment (the payload's data.orderId) */

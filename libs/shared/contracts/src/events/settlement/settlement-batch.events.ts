@@ -77,6 +77,15 @@ export class PayoutResultData {
   @IsIn(PAYOUT_STATUSES)
   status!: (typeof PAYOUT_STATUSES)[number];
 
+  /**
+   * the partner app the merchant's latest payment came through (the partner whose merchant is paid:
+   * the gateway sends it the payout webhook); absent for a merchant paid through no partner app
+   */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
   /** the bank's reason for a failure: account_not_found, account_closed, account_frozen, name_mismatch, no_payout_account */
   @IsOptional()
   @IsString()
