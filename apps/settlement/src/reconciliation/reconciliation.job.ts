@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { COUNTIES, PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
+import { PollingLoop } from '@countypay/messaging';
 import { LOGGER } from '@countypay/service-kit';
 import { SettlementConfig } from '../config/settlement.config';
 import { addDays } from '../domain/business-day';
@@ -18,8 +19,7 @@ import { ReconciliationService, shanghaiDate } from './reconciliation.service';
  */
 @Injectable()
 export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ds: DataSource,
@@ -27,26 +27,23 @@ export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationS
     private readonly repo: ReconciliationRepository,
     private readonly config: SettlementConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // one round at a time, every poll; a failed round is logged and tried again at the next poll
+    this.loop = new PollingLoop({
+      round: async () => (await this.runDue(COUNTIES.map((c) => c.tenantId))).length,
+      batchSize: Number.MAX_SAFE_INTEGER,
+      pollMs: this.config.SETTLEMENT_RECONCILE_POLL_MS,
+      maxBackoffMs: this.config.SETTLEMENT_RECONCILE_POLL_MS,
+      onError: (err) => this.logger.error({ err }, 'reconciliation job: a round failed'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.SETTLEMENT_AUTO_RECONCILE !== 'true') return;
-    this.timer = setInterval(() => void this.tick(), this.config.SETTLEMENT_RECONCILE_POLL_MS);
-    this.timer.unref();
+    if (this.config.SETTLEMENT_AUTO_RECONCILE === 'true') this.loop.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.runDue(COUNTIES.map((c) => c.tenantId));
-    } finally {
-      this.running = false;
-    }
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
   }
 
   /** Reconciles yesterday (Shanghai) for each tenant and channel without a run of it; returns the runs made. */

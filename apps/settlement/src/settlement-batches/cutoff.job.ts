@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { COUNTIES } from '@countypay/contracts';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
+import { PollingLoop } from '@countypay/messaging';
 import { LOGGER } from '@countypay/service-kit';
 import { SettlementConfig } from '../config/settlement.config';
 import { lastClosedBusinessDate } from '../domain/business-day';
@@ -17,8 +18,7 @@ import { SettlementBatchesService } from './settlement-batches.service';
  */
 @Injectable()
 export class CutoffJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | undefined;
-  private running = false;
+  private readonly loop: PollingLoop;
 
   constructor(
     private readonly ds: DataSource,
@@ -26,26 +26,23 @@ export class CutoffJob implements OnApplicationBootstrap, OnApplicationShutdown 
     private readonly repo: SettlementBatchesRepository,
     private readonly config: SettlementConfig,
     @Inject(LOGGER) private readonly logger: Logger,
-  ) {}
+  ) {
+    // one round at a time, every poll; a failed round is logged and tried again at the next poll
+    this.loop = new PollingLoop({
+      round: async () => (await this.runDue(COUNTIES.map((c) => c.tenantId))).length,
+      batchSize: Number.MAX_SAFE_INTEGER,
+      pollMs: this.config.SETTLEMENT_CUTOFF_POLL_MS,
+      maxBackoffMs: this.config.SETTLEMENT_CUTOFF_POLL_MS,
+      onError: (err) => this.logger.error({ err }, 'cut-off job: a round failed'),
+    });
+  }
 
   onApplicationBootstrap(): void {
-    if (this.config.SETTLEMENT_AUTO_CUTOFF !== 'true') return;
-    this.timer = setInterval(() => void this.tick(), this.config.SETTLEMENT_CUTOFF_POLL_MS);
-    this.timer.unref();
+    if (this.config.SETTLEMENT_AUTO_CUTOFF === 'true') this.loop.start();
   }
 
-  onApplicationShutdown(): void {
-    if (this.timer) clearInterval(this.timer);
-  }
-
-  private async tick(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    try {
-      await this.runDue(COUNTIES.map((c) => c.tenantId));
-    } finally {
-      this.running = false;
-    }
+  async onApplicationShutdown(): Promise<void> {
+    await this.loop.stop();
   }
 
   /** Cuts off, for each tenant, its last closed business date when it has no batch yet; returns the batches made. */
