@@ -6,7 +6,7 @@ import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { luhnCheckDigit, residentIdCheckCharacter } from '@countypay/security';
-import { e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -45,15 +45,6 @@ const CHANNEL_OF: Record<OnlinePaymentMethod, string> = {
   alipay_page: 'alipay',
   unionpay_online: 'unionpay',
 };
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 /** The simulated payer on the channel's page. */
 async function payer(channel: string, orderId: string, action: 'pay' | 'decline', reason?: string, notify = true): Promise<{ status: string }> {

@@ -4,7 +4,7 @@
 // splits move it to receivers, the county's maximum hold (ACQ_SHARING_MAX_HOLD_SECONDS in the e2e
 // profile) releases what is left, a refund after a split reverses it first. Amounts are exact fen.
 import { CountypayApiError, type AcquiringOrder } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -31,15 +31,6 @@ let mall: OnboardedMerchant;
 let farm: OnboardedMerchant;
 let coop: OnboardedMerchant;
 let elsewhere: OnboardedMerchant;
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 /** A profit-sharing order of `amountFen`, paid by the sandbox's simulated WeChat payer. */
 async function paidSharedOrder(a: OnboardedApp, amountFen: number): Promise<AcquiringOrder> {

@@ -4,7 +4,7 @@
 // deposit account is not touched. A county of its own, so the other suites keep the platform's limits.
 import { CountypayApiError, type AcquiringOrder } from '@countypay/sdk';
 import { luhnCheckDigit } from '@countypay/security';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -28,15 +28,6 @@ let app: OnboardedApp;
 let shop: OnboardedMerchant;
 
 const sandbox = (): string => serviceUrl('channel-sandbox');
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 function setLimits(quickPayLimits: Record<string, number>) {
   return on.province.request('PATCH', `/v1/admin/tenants/${TENANT}/config`, { body: { quickPayLimits } });

@@ -3,8 +3,8 @@
 // and the channel sandbox's SMS gateway and core banking behind it. The business clock of the county
 // (manual in the e2e profile) is advanced through the operator API; every daily job runs for every
 // date passed. Amounts are exact fen everywhere. One county's timeline, its tests in order.
-import { CountypayApiError } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { type CountypayApiError } from '@countypay/sdk';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import { type Onboarded, type OnboardedApp, WebhookReceiver, onboardPartner, openCountyAccount, randomDigits, uniq, until } from '../../load/platform-setup';
 
 jest.setTimeout(180_000);
@@ -65,15 +65,6 @@ const PRODUCT = {
   penaltyMultiplierBp: 15_000,
   minPaymentPrincipalBp: 1_000,
 };
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 const county = () => on.county;
 const businessDate = async (): Promise<string> => (await county().request<{ businessDate: string }>('GET', '/v1/credit/settings')).businessDate;

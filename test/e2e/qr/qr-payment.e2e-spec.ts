@@ -2,9 +2,9 @@
 // partner would (province operator onboards the partner and its apps, the app registers a
 // merchant with a store and a terminal, the county operator approves it), against the whole
 // platform with the channel sandbox behind it. Amounts are exact fen everywhere.
-import { CountypayApiError, type CreatedQrOrder, type QrOrder } from '@countypay/sdk';
+import { type CreatedQrOrder, type QrOrder } from '@countypay/sdk';
 import { crc16CcittFalse, decodeMpm } from '@countypay/emvco';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -50,15 +50,6 @@ let expiring: CreatedQrOrder;
 let account: string;
 
 const sandbox = (): string => serviceUrl('channel-sandbox');
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 /** The order once final (a POS payment answers when final; a QR payment may still be paying). */
 function finalOrder(a: OnboardedApp, id: string, timeoutMs = 30_000): Promise<QrOrder> {

@@ -7,7 +7,7 @@
 // channel finds no case for this day's movements. Another county's operator sees none of it (404).
 // Amounts are exact fen.
 import { CountypayApiError, CountypayOperatorClient, type QrOrder } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type Onboarded,
   type OnboardedMerchant,
@@ -85,15 +85,6 @@ let checker: CountypayOperatorClient;
 let otherCounty: CountypayOperatorClient;
 let province: CountypayOperatorClient;
 const sandbox = (): string => serviceUrl('channel-sandbox');
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
-}
 
 /** HH:mm in Asia/Shanghai of an instant */
 const shanghaiTime = (ms: number): string => new Date(ms + SHANGHAI_MS).toISOString().slice(11, 16);

@@ -4,8 +4,8 @@
 // by a county operator, the cases worked (re-query, adjustment proposed by one operator and approved
 // by another, resolution with a note), and a re-run that changes nothing. Amounts are exact fen.
 import { randomUUID } from 'node:crypto';
-import { CountypayOperatorClient, CountypayApiError, type QrOrder } from '@countypay/sdk';
-import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { CountypayOperatorClient, type QrOrder } from '@countypay/sdk';
+import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type LedgerEntry,
   type Onboarded,
@@ -75,15 +75,6 @@ async function inject(channel: string, body: Record<string, unknown>): Promise<v
     body: JSON.stringify({ tenantId: TENANT, channel, date: today(), ...body }),
   });
   if (res.status !== 201) throw new Error(`injection refused: ${res.status} ${await res.text()}`);
-}
-
-async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
-  return err;
 }
 
 const run = (channel: string, op = on.county): Promise<Run> =>

@@ -1,4 +1,6 @@
-// What the e2e global setup tells the tests about the platform it booted.
+// What the e2e global setup tells the tests about the platform it booted, and the helpers every suite shares.
+import { CountypayApiError } from '@countypay/sdk';
+
 export interface AppInfo {
   url: string;
   port: number;
@@ -32,4 +34,14 @@ export function serviceUrl(name: string): string {
   const s = e2eApps()[name];
   if (!s) throw new Error(`no app ${name}`);
   return s.url;
+}
+
+/** The platform's refusal of a call that must fail (the documented error shape, as the SDK reads it); anything else fails the test. */
+export async function apiError(p: Promise<unknown>): Promise<CountypayApiError> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(err instanceof CountypayApiError)) throw new Error(`expected a CountypayApiError, got ${String(err)}`);
+  return err;
 }
