@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ServiceUrlsConfig } from '@countypay/config';
+import { callChannel, ChannelCallError, ChannelTimeoutError } from '@countypay/payment-intake';
 import type { PaymentChannel } from '@countypay/contracts';
 import { AcquiringConfig } from '../config/acquiring.config';
 import type { ChannelPaymentStatus } from '../domain/channel-status';
@@ -40,25 +41,8 @@ export interface ChannelRefundAnswer {
   reason?: string;
 }
 
-/** The channel did not answer in time (or answered 504): the outcome of the call is unknown. */
-export class ChannelTimeoutError extends Error {
-  constructor(readonly what: string) {
-    super(`channel call timed out: ${what}`);
-    this.name = 'ChannelTimeoutError';
-  }
-}
-
-/** The channel answered with an error other than a timeout. */
-export class ChannelCallError extends Error {
-  constructor(
-    readonly what: string,
-    readonly status: number,
-    readonly body: string,
-  ) {
-    super(`channel call failed: ${what} answered ${status}: ${body.slice(0, 300)}`);
-    this.name = 'ChannelCallError';
-  }
-}
+// the errors of a channel call are the shared ones (payment-intake's channel-http), re-exported for this service's callers
+export { ChannelCallError, ChannelTimeoutError };
 
 /** HTTP client of the online payment channels (the channel sandbox locally). */
 @Injectable()
@@ -130,26 +114,7 @@ export class AcquiringChannelClient {
     return this.call<ChannelQueryAnswer>('POST', `/channels/county_bank/online/quickpay`, body);
   }
 
-  private async call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
-    const what = `${method} ${path.split('?')[0]}`;
-    let res: Response;
-    try {
-      res = await fetch(`${this.urls.url('channel-sandbox')}${path}`, {
-        method,
-        headers: body ? { 'content-type': 'application/json' } : {},
-        body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.config.ACQ_CHANNEL_TIMEOUT_MS),
-      });
-    } catch (e) {
-      throw Object.assign(new ChannelTimeoutError(what), { cause: e });
-    }
-    const text = await res.text().catch(() => '');
-    if (res.status === 504) throw new ChannelTimeoutError(what);
-    if (!res.ok) throw new ChannelCallError(what, res.status, text);
-    try {
-      return JSON.parse(text) as T;
-    } catch {
-      throw new ChannelCallError(what, res.status, `not JSON: ${text.slice(0, 100)}`);
-    }
+  private call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
+    return callChannel<T>(this.urls.url('channel-sandbox'), this.config.ACQ_CHANNEL_TIMEOUT_MS, method, path, body);
   }
 }

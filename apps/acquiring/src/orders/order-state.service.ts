@@ -1,17 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
-import {
-  ApiError,
-  PaymentClosedData,
-  PaymentClosedV1,
-  PaymentFailedData,
-  PaymentFailedV1,
-  PaymentSucceededData,
-  PaymentSucceededV1,
-  type PaymentRef,
-} from '@countypay/contracts';
-import { addToOutbox, OutboxRelay } from '@countypay/messaging';
-import { fenToJson } from '@countypay/money';
+import { ApiError } from '@countypay/contracts';
+import { OutboxRelay } from '@countypay/messaging';
+import { announcePaymentOutcome } from '@countypay/payment-intake';
 import { annotateActiveSpan, keepTrace } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isFinalOrderState, transition, type OrderEvent } from '../domain/order-state';
@@ -58,63 +49,12 @@ export class OrderStateService {
     if (updated.state === 'failed') keepTrace('payment_failed');
     // profit sharing: the escrow's fee is fixed with the payment, under the plan settlement posts it with
     if (updated.state === 'succeeded' && updated.profitSharing) await this.escrow.open(em, updated.id);
-    if (isFinalOrderState(updated.state)) await this.announce(em, updated);
+    // profit sharing: the ledger holds the merchant's net in escrow until it is split or released
+    if (isFinalOrderState(updated.state)) await announcePaymentOutcome(em, 'acquiring', updated, updated.profitSharing ? { escrow: true } : {});
     return { order: updated, applied: true };
   }
 
   wake(): void {
     this.relay.wake();
-  }
-
-  private async announce(em: EntityManager, o: OrderRecord): Promise<void> {
-    const base = {
-      orderId: o.id,
-      outTradeNo: o.outTradeNo,
-      merchantId: o.merchantId,
-      ...(o.appId ? { partnerAppId: o.appId } : {}),
-      product: 'acquiring' as const,
-      amountFen: fenToJson(o.amountFen),
-      currency: 'CNY' as const,
-    };
-    const ref = (): PaymentRef => {
-      if (!o.channel) throw new Error(`order ${o.id} is ${o.state} without a channel`);
-      return { ...base, channel: o.channel };
-    };
-    const at = o.updatedAt.toISOString();
-    const opts = { tenantId: o.tenantId };
-    switch (o.state) {
-      case 'succeeded':
-        await addToOutbox(
-          em,
-          PaymentSucceededV1,
-          Object.assign(
-            new PaymentSucceededData(),
-            ref(),
-            { channelTradeNo: o.channelTradeNo ?? o.id, paidAt: (o.paidAt ?? o.updatedAt).toISOString() },
-            // profit sharing: the ledger holds the merchant's net in escrow until it is split or released
-            o.profitSharing ? { escrow: true } : {},
-          ),
-          opts,
-        );
-        return;
-      case 'failed':
-        await addToOutbox(
-          em,
-          PaymentFailedV1,
-          Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }),
-          opts,
-        );
-        return;
-      case 'closed':
-        await addToOutbox(
-          em,
-          PaymentClosedV1,
-          Object.assign(new PaymentClosedData(), base, o.channel ? { channel: o.channel } : {}, { reason: o.closeReason ?? 'closed_by_partner', closedAt: at }),
-          opts,
-        );
-        return;
-      default:
-        return;
-    }
   }
 }

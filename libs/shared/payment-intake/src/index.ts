@@ -1,3 +1,5 @@
+export { announcePaymentOutcome, type FinalOrder } from './announce';
+export { callChannel, ChannelCallError, ChannelTimeoutError } from './channel-http';
 export { shanghaiBusinessDay } from './business-day';
 export { advisoryPayerLock, payerLockKey, type PayerLock } from './payer-lock';
 export {
