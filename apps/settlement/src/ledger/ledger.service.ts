@@ -196,12 +196,7 @@ export class LedgerService {
     const d = event.data;
     const principalFen = toFen(d.principalFen);
     const lines = drawdownEntry({ principalFen, merchantId: d.merchantId ?? null });
-    return this.post(
-      em,
-      event,
-      { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId),
-    );
+    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId));
   }
 
   /** Consumer: `credit.drawdown-reversed` P (a refund before billing) → the drawdown's entry reversed. */
@@ -209,12 +204,7 @@ export class LedgerService {
     const d = event.data;
     const principalFen = toFen(d.principalFen);
     const lines = drawdownReversedEntry({ principalFen, merchantId: d.merchantId ?? null });
-    return this.post(
-      em,
-      event,
-      { amountFen: principalFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId),
-    );
+    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId));
   }
 
   /** Consumer: `credit.drawdown-refunded` R (before or after billing) → Dr merchant payable R; Cr loans receivable R. */
@@ -222,12 +212,7 @@ export class LedgerService {
     const d = event.data;
     const refundFen = toFen(d.principalFen);
     const lines = drawdownRefundedEntry({ refundFen, merchantId: d.merchantId ?? null });
-    return this.post(
-      em,
-      event,
-      { amountFen: refundFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId),
-    );
+    return this.postCredit(em, event, refundFen, lines, creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId));
   }
 
   /**
@@ -247,12 +232,12 @@ export class LedgerService {
     });
     // the repayment is the business key; an event without one is keyed by its own id (posted once all the same)
     const ref = d.repaymentId ?? event.id;
-    return this.post(
-      em,
-      event,
-      { amountFen, feeFen: 0n, feeRule: null, lines },
-      creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId),
-    );
+    return this.postCredit(em, event, amountFen, lines, creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId));
+  }
+
+  /** A credit entry: no fee on the loan book's movements (interest and fees are their own lines). */
+  private postCredit(em: EntityManager, event: EventEnvelope, amountFen: bigint, lines: EntryPlan['lines'], src: Source): Promise<PostedEntry | undefined> {
+    return this.post(em, event, { amountFen, feeFen: 0n, feeRule: null, lines }, src);
   }
 
   private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {

@@ -5834,6 +5834,10 @@ export type components = {
              * @example settled
              */
             batchStatus: string | null;
+            /**
+             * @description fees charged, less fees returned on refunds
+             * @example 38
+             */
             feesFen: number;
             /**
              * @description the county's report ties to its ledger (null without a batch)
@@ -5845,6 +5849,10 @@ export type components = {
              * @example 金堂农商行
              */
             name: string;
+            /**
+             * @description payments − refunds − fees
+             * @example 9962
+             */
             netFen: number;
             openReconciliationCases: number;
             paidOutFen: number;
@@ -5856,7 +5864,15 @@ export type components = {
         };
         ProvinceReportTotals: {
             countiesCutOff: number;
+            /**
+             * @description fees charged, less fees returned on refunds
+             * @example 38
+             */
             feesFen: number;
+            /**
+             * @description payments − refunds − fees
+             * @example 9962
+             */
             netFen: number;
             openReconciliationCases: number;
             paidOutFen: number;

@@ -8,15 +8,8 @@ export class DailyReportQuery {
   businessDate!: string;
 }
 
-export class DailyReportLine {
-  @IsString()
-  @ApiSchema({ description: 'qr, acquiring, credit', examples: ['qr'] })
-  product!: string;
-
-  @IsString()
-  @ApiSchema({ description: 'wechat, alipay, unionpay, county_bank', examples: ['wechat'] })
-  channel!: string;
-
+/** The money figures of a report row: a product and channel's day, a county's day, the province's day. */
+export class ReportFigures {
   @IsInt()
   @Min(0)
   paymentCount!: number;
@@ -40,6 +33,16 @@ export class DailyReportLine {
   @IsInt()
   @ApiSchema({ description: 'payments − refunds − fees', examples: [9962] })
   netFen!: number;
+}
+
+export class DailyReportLine extends ReportFigures {
+  @IsString()
+  @ApiSchema({ description: 'qr, acquiring, credit', examples: ['qr'] })
+  product!: string;
+
+  @IsString()
+  @ApiSchema({ description: 'wechat, alipay, unionpay, county_bank', examples: ['wechat'] })
+  channel!: string;
 }
 
 export class DailyReportLedgerCheck {
@@ -146,7 +149,7 @@ export class DailyReport {
 }
 
 /** One county's figures of a business date in the province roll-up. */
-export class ProvinceReportCounty {
+export class ProvinceReportCounty extends ReportFigures {
   @Matches(/^t\d{6}$/)
   tenantId!: string;
 
@@ -158,28 +161,6 @@ export class ProvinceReportCounty {
   @IsString()
   @ApiSchema({ description: "the date's batch status; null when the county has not cut the date off", examples: ['settled'] })
   batchStatus!: string | null;
-
-  @IsInt()
-  @Min(0)
-  paymentCount!: number;
-
-  @IsInt()
-  @Min(0)
-  paymentsFen!: number;
-
-  @IsInt()
-  @Min(0)
-  refundCount!: number;
-
-  @IsInt()
-  @Min(0)
-  refundsFen!: number;
-
-  @IsInt()
-  feesFen!: number;
-
-  @IsInt()
-  netFen!: number;
 
   @IsInt()
   @Min(0)
@@ -195,32 +176,10 @@ export class ProvinceReportCounty {
   ledgerTies!: boolean | null;
 }
 
-export class ProvinceReportTotals {
+export class ProvinceReportTotals extends ReportFigures {
   @IsInt()
   @Min(0)
   countiesCutOff!: number;
-
-  @IsInt()
-  @Min(0)
-  paymentCount!: number;
-
-  @IsInt()
-  @Min(0)
-  paymentsFen!: number;
-
-  @IsInt()
-  @Min(0)
-  refundCount!: number;
-
-  @IsInt()
-  @Min(0)
-  refundsFen!: number;
-
-  @IsInt()
-  feesFen!: number;
-
-  @IsInt()
-  netFen!: number;
 
   @IsInt()
   @Min(0)
