@@ -31,12 +31,14 @@ export class PaymentPasswordService {
 
   /** The SMS code that confirms setting (or resetting) the payment password of an active agreement. */
   async sendSetCode(scope: OrderScope, agreementId: string): Promise<SmsSent> {
+    await this.quickpay.get(scope, agreementId); // another app's or county's agreement: 404 first
     await this.ensureEnabled(scope.tenantId);
     return this.quickpay.sendAgreementCode(scope, agreementId, 'password', '设置支付密码');
   }
 
   /** Sets the password (a locked one is unlocked): the code first, the hash stored, the wrong tries cleared. */
   async set(scope: OrderScope, agreementId: string, dto: SetPaymentPasswordRequest): Promise<CardAgreement> {
+    await this.quickpay.get(scope, agreementId);
     await this.ensureEnabled(scope.tenantId);
     if (isWeakPaymentPassword(dto.paymentPassword))
       throw new ApiError('invalid_request', 'paymentPassword is too easy to guess (one digit six times, or a run like 123456)', 'paymentPassword');
@@ -53,8 +55,11 @@ export class PaymentPasswordService {
 
   /** Pays an order with the agreement and its payment password instead of an SMS code. */
   async pay(scope: OrderScope, orderId: string, dto: QuickPayPasswordRequest): Promise<AcquiringOrder> {
-    await this.ensureEnabled(scope.tenantId);
-    return this.quickpay.payWith(scope, orderId, dto.agreementId, (_order, agreement) => this.check(scope.tenantId, agreement.id, dto.paymentPassword));
+    // order, agreement (404s first) and limit are checked by payWith before the password
+    return this.quickpay.payWith(scope, orderId, dto.agreementId, async (_order, agreement) => {
+      await this.ensureEnabled(scope.tenantId);
+      await this.check(scope.tenantId, agreement.id, dto.paymentPassword);
+    });
   }
 
   /** One try, serialised on the agreement's row: a wrong try is counted (and commits) before the refusal. */
