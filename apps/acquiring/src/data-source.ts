@@ -6,7 +6,11 @@ import { ProfitSharing1766200000000 } from './migrations/1766200000000-profit-sh
 import { AgreementRevocationAndPassword1767600100000 } from './migrations/1767600100000-agreement-revocation-and-password';
 
 export const SCHEMA = 'acquiring';
-export const migrations = [...PLATFORM_MIGRATIONS, AcquiringTables1764520000000, Quickpay1764710000000, ProfitSharing1766200000000,
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  AcquiringTables1764520000000,
+  Quickpay1764710000000,
+  ProfitSharing1766200000000,
   AgreementRevocationAndPassword1767600100000,
 ];
 export const entities = [];

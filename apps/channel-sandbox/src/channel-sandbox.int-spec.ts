@@ -354,7 +354,15 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
     expect((await call('POST', `/core/${T}/accounts`, { accountNo: cardNo, holderName: '赵六', balanceFen: 50_000 })).status).toBe(201);
     const agreementId = randomUUID();
     const quickPay = (amountFen: number, extra: Record<string, unknown> = {}) =>
-      call('POST', '/channels/county_bank/online/quickpay', { tenantId: T, orderId: randomUUID(), merchantId: 'm-qp', amountFen, cardNo, agreementId, ...extra });
+      call('POST', '/channels/county_bank/online/quickpay', {
+        tenantId: T,
+        orderId: randomUUID(),
+        merchantId: 'm-qp',
+        amountFen,
+        cardNo,
+        agreementId,
+        ...extra,
+      });
 
     const signed = await call('POST', '/channels/county_bank/online/agreements', { tenantId: T, agreementId, cardNo });
     expect(signed.json).toMatchObject({ agreementId, status: 'active', revokedAt: null });

@@ -255,11 +255,8 @@ export class CountypayClient {
     payByCard: (orderId: string, input: { agreementId: string; smsCode: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
       this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay`, input, o?.idempotencyKey),
     /** card quick pay with the agreement and its payment password instead of an SMS code (where the county allows it) */
-    payByCardPassword: (
-      orderId: string,
-      input: { agreementId: string; paymentPassword: string },
-      o?: { idempotencyKey?: string },
-    ): Promise<AcquiringOrder> => this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay/password`, input, o?.idempotencyKey),
+    payByCardPassword: (orderId: string, input: { agreementId: string; paymentPassword: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay/password`, input, o?.idempotencyKey),
   };
 
   /** Profit sharing (分账): receivers of your app, splits of your shared orders, finish. */

@@ -30,9 +30,7 @@ export class AgreementRevocationAndPassword1767600100000 implements MigrationInt
     await q.query(`drop policy if exists province_scope on acq_card_agreements`);
     await q.query(`drop index if exists acq_card_agreements_unbinding`);
     await q.query(`update acq_card_agreements set status = 'active' where status = 'unbinding'`);
-    await q.query(
-      `alter table acq_card_agreements drop column pay_password_hash, drop column pay_password_wrong_tries, drop column pay_password_set_at`,
-    );
+    await q.query(`alter table acq_card_agreements drop column pay_password_hash, drop column pay_password_wrong_tries, drop column pay_password_set_at`);
     await q.query(`alter table acq_card_agreements drop constraint acq_card_agreements_status_check`);
     await q.query(`alter table acq_card_agreements add constraint acq_card_agreements_status_check check (status in ('pending', 'active', 'revoked'))`);
   }

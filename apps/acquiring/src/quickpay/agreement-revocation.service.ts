@@ -67,9 +67,7 @@ export class AgreementRevocationService implements OnApplicationBootstrap, OnApp
 
   /** One round of the job: agreements still `unbinding` a channel timeout after their last attempt. */
   async retryUnconfirmed(now = new Date()): Promise<number> {
-    const due = await inProvinceTransaction(this.ds, (em) =>
-      this.repo.findUnbinding(em, new Date(now.getTime() - this.config.ACQ_CHANNEL_TIMEOUT_MS), BATCH),
-    );
+    const due = await inProvinceTransaction(this.ds, (em) => this.repo.findUnbinding(em, new Date(now.getTime() - this.config.ACQ_CHANNEL_TIMEOUT_MS), BATCH));
     for (const ref of due) {
       try {
         const a = await inTenantTransaction(this.ds, ref.tenantId, async (em) => {

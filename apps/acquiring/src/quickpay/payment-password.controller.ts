@@ -43,11 +43,7 @@ export class PaymentPasswordController {
     response: CardAgreement,
     errors: [...CODE_ERRORS, 'payment_password_not_enabled', 'agreement_not_active'],
   })
-  set(
-    @Auth() actor: Actor,
-    @Param('agreementId', uuidParam('card agreement')) id: string,
-    @Body() dto: SetPaymentPasswordRequest,
-  ): Promise<CardAgreement> {
+  set(@Auth() actor: Actor, @Param('agreementId', uuidParam('card agreement')) id: string, @Body() dto: SetPaymentPasswordRequest): Promise<CardAgreement> {
     return this.passwords.set(orderScope(actor), id, dto);
   }
 
@@ -61,7 +57,15 @@ export class PaymentPasswordController {
       'Only where the county accepts payment passwords. Agreement + password is two factors: the same daily limit as with an SMS code (¥5,000 per card, per tenant config), refused before any bank call. 5 wrong passwords in a row lock it.',
     tag: TAG,
     response: AcquiringOrder,
-    errors: [...PASSWORD_ERRORS, 'agreement_not_active', 'quickpay_limit_exceeded', 'order_not_payable', 'order_expired', 'channel_not_enabled', 'channel_error'],
+    errors: [
+      ...PASSWORD_ERRORS,
+      'agreement_not_active',
+      'quickpay_limit_exceeded',
+      'order_not_payable',
+      'order_expired',
+      'channel_not_enabled',
+      'channel_error',
+    ],
   })
   pay(@Auth() actor: Actor, @Param('id', uuidParam('acquiring order')) id: string, @Body() dto: QuickPayPasswordRequest): Promise<AcquiringOrder> {
     return this.passwords.pay(orderScope(actor), id, dto);

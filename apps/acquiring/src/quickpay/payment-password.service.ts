@@ -46,7 +46,8 @@ export class PaymentPasswordService {
     const hash = await hashPassword(dto.paymentPassword);
     const updated = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const locked = await this.repo.findAgreement(em, a.id, { lock: true });
-      if (locked?.status !== 'active') throw new ApiError('agreement_not_active', `card agreement ${agreementId} is ${locked?.status ?? 'gone'}`, 'agreementId');
+      if (locked?.status !== 'active')
+        throw new ApiError('agreement_not_active', `card agreement ${agreementId} is ${locked?.status ?? 'gone'}`, 'agreementId');
       return this.repo.setPayPassword(em, a.id, hash);
     });
     if (!updated) throw new ApiError('not_found', `no card agreement ${agreementId}`);
@@ -67,7 +68,11 @@ export class PaymentPasswordService {
     const result = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const a = await this.repo.findAgreement(em, agreementId, { lock: true });
       if (!a?.payPasswordHash)
-        return { ok: false as const, code: 'payment_password_not_set' as const, message: 'no payment password is set for this card: set one first, or pay with an SMS code' };
+        return {
+          ok: false as const,
+          code: 'payment_password_not_set' as const,
+          message: 'no payment password is set for this card: set one first, or pay with an SMS code',
+        };
       const matched = a.payPasswordWrongTries < PAY_PASSWORD_MAX_WRONG_TRIES && (await verifyPassword(entered, a.payPasswordHash));
       const r = afterPasswordTry(a.payPasswordWrongTries, matched);
       if (r.wrongTries !== a.payPasswordWrongTries) await this.repo.recordPayPasswordTry(em, a.id, r.wrongTries);

@@ -38,7 +38,7 @@ let bank: FakeQuickpayBank;
 const api = (method: string, path: string, body?: object, actor: Actor = APP_T1) => svc.call(method, path, { actor, ...(body ? { body } : {}) });
 const tenantOf = (actor: Actor): string => (actor as { tenantId: string }).tenantId;
 
-function event<T>(tenantId: string, type: string, data: T): EventEnvelope<T> {
+function event<T extends object>(tenantId: string, type: string, data: T): EventEnvelope<T> {
   return { id: randomUUID(), type, version: 1, tenantId, occurredAt: new Date().toISOString(), data };
 }
 
@@ -46,7 +46,12 @@ function event<T>(tenantId: string, type: string, data: T): EventEnvelope<T> {
 async function boundCard(actor: Actor = APP_T1): Promise<{ agreementId: string; mobile: string }> {
   const body = `622848${String(randomInt(0, 10 ** 12)).padStart(12, '0')}`;
   const mobile = `139${String(randomInt(0, 10 ** 8)).padStart(8, '0')}`;
-  const b = await api('POST', '/acquiring/cards', { cardNo: `${body}${luhnCheckDigit(body)}`, holderName: '李四', idNumber: '11010519491231002X', mobile }, actor);
+  const b = await api(
+    'POST',
+    '/acquiring/cards',
+    { cardNo: `${body}${luhnCheckDigit(body)}`, holderName: '李四', idNumber: '11010519491231002X', mobile },
+    actor,
+  );
   if (b.status !== 201) throw new Error(JSON.stringify(b.body));
   const agreementId = b.body.agreementId as string;
   const c = await api('POST', `/acquiring/cards/${agreementId}/confirm`, { smsCode: bank.latestCode(mobile) }, actor);
@@ -63,7 +68,12 @@ async function withPassword(actor: Actor = APP_T1): Promise<{ agreementId: strin
 }
 
 async function newOrder(amountFen = 12_800, actor: Actor = APP_T1): Promise<string> {
-  const r = await api('POST', '/acquiring/orders', { merchantId: SHOP[tenantOf(actor)], outTradeNo: `QP-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙' }, actor);
+  const r = await api(
+    'POST',
+    '/acquiring/orders',
+    { merchantId: SHOP[tenantOf(actor)], outTradeNo: `QP-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙' },
+    actor,
+  );
   if (r.status !== 201) throw new Error(JSON.stringify(r.body));
   return r.body.id as string;
 }
@@ -90,7 +100,10 @@ beforeAll(async () => {
   for (const tenantId of [T1, T2])
     await inTenantTransaction(svc.ds, tenantId, async (em) => {
       const config = Object.assign(defaultTenantConfig(), tenantId === T1 ? { quickPayPassword: true } : {});
-      await readModel.handleTenantUpdated(event<TenantUpdatedData>(tenantId, 'onboarding.tenant-updated', { tenantId, name: tenantId, status: 'active', config, version: 1 }), em);
+      await readModel.handleTenantUpdated(
+        event<TenantUpdatedData>(tenantId, 'onboarding.tenant-updated', { tenantId, name: tenantId, status: 'active', config, version: 1 }),
+        em,
+      );
       await readModel.handleMerchantUpdated(
         event<MerchantUpdatedData>(tenantId, 'onboarding.merchant-updated', {
           merchantId: SHOP[tenantId]!,
@@ -121,11 +134,16 @@ describe('payment password (支付密码)', () => {
     expect(bank.sms.at(-1)?.text).toContain('设置支付密码');
     const weak = await api('POST', `/acquiring/cards/${card.agreementId}/password`, { smsCode: code, paymentPassword: '123456' });
     expect([weak.status, weak.body.error.code, weak.body.error.param]).toEqual([400, 'invalid_request', 'paymentPassword']);
-    const wrongCode = await api('POST', `/acquiring/cards/${card.agreementId}/password`, { smsCode: code === '000000' ? '000001' : '000000', paymentPassword: PASSWORD });
+    const wrongCode = await api('POST', `/acquiring/cards/${card.agreementId}/password`, {
+      smsCode: code === '000000' ? '000001' : '000000',
+      paymentPassword: PASSWORD,
+    });
     expect(wrongCode.body.error.code).toBe('sms_code_invalid');
     const set = await api('POST', `/acquiring/cards/${card.agreementId}/password`, { smsCode: code, paymentPassword: PASSWORD });
     expect([set.status, set.body.paymentPassword, JSON.stringify(set.body).includes(PASSWORD)]).toEqual([200, 'set', false]);
-    const [stored] = await svc.schema.adminQuery<{ pay_password_hash: string }>(`select pay_password_hash from acq_card_agreements where id = $1`, [card.agreementId]);
+    const [stored] = await svc.schema.adminQuery<{ pay_password_hash: string }>(`select pay_password_hash from acq_card_agreements where id = $1`, [
+      card.agreementId,
+    ]);
     expect(stored?.pay_password_hash).toMatch(/^scrypt\$32768\$8\$1\$/);
     expect(stored?.pay_password_hash).not.toContain(PASSWORD);
 

@@ -416,7 +416,9 @@ describe("operators' escrow positions per merchant", () => {
       expect.objectContaining({ orderId: finished, amountFen: 20_000, feeFen: 110, heldFen: 0, splitFen: 0, releasedFen: 19_890, reversedFen: 0 }),
       expect.objectContaining({ orderId: held, amountFen: 10_000, feeFen: 55, heldFen: 8_945, splitFen: 1_000, releasedFen: 0, finishedAt: null }),
     ]);
-    expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&position=held`)).body.data.map((x: { orderId: string }) => x.orderId)).toEqual([held]);
+    expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&position=held`)).body.data.map((x: { orderId: string }) => x.orderId)).toEqual([
+      held,
+    ]);
     expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&position=finished`)).body.data.map((x: { orderId: string }) => x.orderId)).toEqual([
       finished,
     ]);
@@ -497,10 +499,12 @@ describe("operators' escrow positions per merchant", () => {
       compare: (x, y) => Date.parse(y.paidAt) - Date.parse(x.paidAt) || (y.orderId < x.orderId ? -1 : y.orderId > x.orderId ? 1 : 0),
       expectedIds: [
         ...ids,
-        ...(await svc.schema.adminQuery<{ id: string }>(
-          `select id from acq_orders where tenant_id = $1 and profit_sharing and state = 'succeeded' and sharing_finished_at is not null and merchant_id <> $2`,
-          [T1, merchant],
-        )).map((x) => x.id),
+        ...(
+          await svc.schema.adminQuery<{ id: string }>(
+            `select id from acq_orders where tenant_id = $1 and profit_sharing and state = 'succeeded' and sharing_finished_at is not null and merchant_id <> $2`,
+            [T1, merchant],
+          )
+        ).map((x) => x.id),
       ],
     });
     expect(r.items).toBeGreaterThanOrEqual(rows);

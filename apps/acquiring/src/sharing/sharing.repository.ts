@@ -250,11 +250,7 @@ export class SharingRepository {
 
   /** Shared paid orders of the county, newest paid first; `position` held (not finished) or finished. */
   listEscrows(em: EntityManager, f: { merchantId?: string; position?: 'held' | 'finished' }, page: PageRequest): Promise<Page<ListedEscrowRecord>> {
-    const where = new Where()
-      .add('o.profit_sharing')
-      .add("o.state = 'succeeded'")
-      .add('o.paid_at is not null')
-      .add('o.merchant_id = ?', f.merchantId);
+    const where = new Where().add('o.profit_sharing').add("o.state = 'succeeded'").add('o.paid_at is not null').add('o.merchant_id = ?', f.merchantId);
     if (f.position === 'held') where.add('o.sharing_finished_at is null');
     if (f.position === 'finished') where.add('o.sharing_finished_at is not null');
     return pageQuery(em, ESCROW_LISTED, {

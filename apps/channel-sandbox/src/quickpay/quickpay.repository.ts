@@ -60,12 +60,9 @@ export class QuickpayRepository {
   }
 
   findAgreement(em: EntityManager, agreementId: string, opts: { lock?: boolean } = {}): Promise<BankAgreementRecord | undefined> {
-    return one(
-      em,
-      AGREEMENT,
-      `select ${AGREEMENT.columns('g')} from core_quickpay_agreements g where g.agreement_id = $1${opts.lock ? ' for update' : ''}`,
-      [agreementId],
-    );
+    return one(em, AGREEMENT, `select ${AGREEMENT.columns('g')} from core_quickpay_agreements g where g.agreement_id = $1${opts.lock ? ' for update' : ''}`, [
+      agreementId,
+    ]);
   }
 
   /** active → revoked, once; undefined when it was not active. */
