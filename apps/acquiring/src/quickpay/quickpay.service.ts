@@ -221,7 +221,7 @@ export class QuickpayService {
   }
 
   private async checkLimit(em: EntityManager, a: AgreementRecord, order: OrderRecord): Promise<void> {
-    const paid = await this.orders.paidTodayByPayerRef(em, shanghaiBusinessDay(new Date()), a.cardRef);
+    const paid = await this.orders.paidTodayByPayerRef(em, order.tenantId, shanghaiBusinessDay(new Date()), a.cardRef);
     const d = withinDailyLimit(a.strength, paid, order.amountFen, await this.limitsOf(em));
     if (!d.ok) throw new ApiError('quickpay_limit_exceeded', d.message, 'amountFen');
   }
