@@ -86,7 +86,13 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
 
   beforeAll(async () => {
-    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql(), ...webhookResendInFlightSql()]);
+    db = await createTestSchema('webhooks', [
+      ...messagingTablesSql(),
+      ...webhookTablesSql(),
+      ...webhookTraceSql(),
+      ...webhookOpsSql(),
+      ...webhookResendInFlightSql(),
+    ]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);
@@ -478,7 +484,14 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       const eventId = randomUUID();
       await inTenantTransaction(ds, tenant, async (em) => {
         await events.onAppUpdated(
-          { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: appUpdated([url], version, appId) },
+          {
+            id: randomUUID(),
+            type: AppUpdatedV1.type,
+            version: 1,
+            tenantId: tenant,
+            occurredAt: new Date().toISOString(),
+            data: appUpdated([url], version, appId),
+          },
           em,
         );
         await events.onPartnerEvent(
