@@ -3,8 +3,8 @@
 // are refused with `quickpay_limit_exceeded` before any call to the county bank — the card's
 // deposit account is not touched. A county of its own, so the other suites keep the platform's limits.
 import { CountypayApiError, type AcquiringOrder } from '@countypay/sdk';
-import { luhnCheckDigit } from '@countypay/security';
 import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { balanceOf as balance, latestCode as sms, openCard as openCountyCard, untilAcquiringKnows } from './acquiring-support';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -27,40 +27,13 @@ let on: Onboarded;
 let app: OnboardedApp;
 let shop: OnboardedMerchant;
 
-const sandbox = (): string => serviceUrl('channel-sandbox');
-
 function setLimits(quickPayLimits: Record<string, number>) {
   return on.province.request('PATCH', `/v1/admin/tenants/${TENANT}/config`, { body: { quickPayLimits } });
 }
 
-async function openCard(balanceFen: number): Promise<string> {
-  const body = `622848${randomDigits(12)}`;
-  const card = `${body}${luhnCheckDigit(body)}`;
-  const acct = await fetch(`${sandbox()}/core/${TENANT}/accounts`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ accountNo: card, holderName: holder.holderName, balanceFen }),
-  });
-  expect(acct.status).toBe(201);
-  const h = await fetch(`${sandbox()}/core/${TENANT}/cards`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ cardNo: card, idNumber: holder.idNumber, mobile: holder.mobile }),
-  });
-  expect(h.status).toBe(201);
-  return card;
-}
-
-async function latestCode(): Promise<string> {
-  const r = (await (await fetch(`${sandbox()}/admin/sms?tenantId=${TENANT}&mobile=${holder.mobile}`)).json()) as { data: Array<{ text: string }> };
-  const m = /验证码 (\d{6})/.exec(r.data[0]?.text ?? '');
-  if (!m?.[1]) throw new Error(`no SMS code for ${holder.mobile}`);
-  return m[1];
-}
-
-async function balanceOf(card: string): Promise<number> {
-  return ((await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${card}`)).json()) as { balanceFen: number }).balanceFen;
-}
+const openCard = (balanceFen: number): Promise<string> => openCountyCard(TENANT, holder, balanceFen);
+const latestCode = (): Promise<string> => sms(TENANT, holder.mobile);
+const balanceOf = (card: string): Promise<number> => balance(TENANT, card);
 
 function newOrder(amountFen: number): Promise<AcquiringOrder> {
   return app.client.acquiringOrders.create({ merchantId: shop.merchantId, outTradeNo: `ql-${uniq()}`, amountFen, subject: '金堂脐橙 礼盒' });
@@ -77,19 +50,7 @@ beforeAll(async () => {
   app = on.apps[0]!;
   hooks.secrets.set(app.appId, app.webhookSecret);
   shop = await onboardMerchant(on, app, `金堂县e2e限额商户${uniq()}`);
-  await until(
-    'acquiring to know the merchant',
-    async () => {
-      try {
-        return await newOrder(100);
-      } catch (err) {
-        if (err instanceof CountypayApiError && (err.code === 'merchant_not_active' || err.code === 'not_found')) return undefined;
-        throw err;
-      }
-    },
-    60_000,
-    500,
-  );
+  await untilAcquiringKnows('acquiring to know the merchant', () => newOrder(100));
 });
 
 afterAll(async () => {

@@ -6,8 +6,8 @@
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CountypayApiError, type AcquiringOrder } from '@countypay/sdk';
-import { luhnCheckDigit } from '@countypay/security';
 import { apiError, e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { balanceOf as balance, bankAgreementStatus, latestCode as sms, openCard, postToSandbox, untilAcquiringKnows } from './acquiring-support';
 import {
   type Onboarded,
   type OnboardedApp,
@@ -31,35 +31,13 @@ let on: Onboarded;
 let app: OnboardedApp;
 let shop: OnboardedMerchant;
 
-const sandbox = (): string => serviceUrl('channel-sandbox');
-const post = (url: string, body: object) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
-
-async function openCard(balanceFen: number, mobile: string): Promise<string> {
-  const body = `622848${randomDigits(12)}`;
-  const card = `${body}${luhnCheckDigit(body)}`;
-  expect((await post(`${sandbox()}/core/${TENANT}/accounts`, { accountNo: card, holderName: holder.holderName, balanceFen })).status).toBe(201);
-  expect((await post(`${sandbox()}/core/${TENANT}/cards`, { cardNo: card, idNumber: holder.idNumber, mobile })).status).toBe(201);
-  return card;
-}
-
-async function latestCode(mobile: string): Promise<string> {
-  const r = (await (await fetch(`${sandbox()}/admin/sms?tenantId=${TENANT}&mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
-  const m = /验证码 (\d{6})/.exec(r.data[0]?.text ?? '');
-  if (!m?.[1]) throw new Error(`no SMS code for ${mobile}`);
-  return m[1];
-}
-
-async function balanceOf(card: string): Promise<number> {
-  return ((await (await fetch(`${sandbox()}/core/${TENANT}/accounts/${card}`)).json()) as { balanceFen: number }).balanceFen;
-}
-
-async function bankAgreement(agreementId: string): Promise<string> {
-  return ((await (await fetch(`${sandbox()}/channels/county_bank/online/agreements/${agreementId}?tenantId=${TENANT}`)).json()) as { status: string }).status;
-}
+const latestCode = (mobile: string): Promise<string> => sms(TENANT, mobile);
+const balanceOf = (card: string): Promise<number> => balance(TENANT, card);
+const bankAgreement = (agreementId: string): Promise<string> => bankAgreementStatus(TENANT, agreementId);
 
 async function boundCard(balanceFen = 1_000_000): Promise<{ card: string; mobile: string; agreementId: string }> {
   const mobile = `136${randomDigits(8)}`;
-  const card = await openCard(balanceFen, mobile);
+  const card = await openCard(TENANT, { ...holder, mobile }, balanceFen);
   const b = await app.client.acquiringCards.bind({ ...holder, mobile, cardNo: card });
   const agreementId = (await app.client.acquiringCards.confirm(b.agreementId, await latestCode(mobile))).agreementId;
   return { card, mobile, agreementId };
@@ -80,19 +58,7 @@ beforeAll(async () => {
   app = on.apps[0]!;
   hooks.secrets.set(app.appId, app.webhookSecret);
   shop = await onboardMerchant(on, app, `e2e密码支付商户${uniq()}`);
-  await until(
-    'acquiring to know the merchant',
-    async () => {
-      try {
-        return await newOrder(100);
-      } catch (err) {
-        if (err instanceof CountypayApiError && (err.code === 'merchant_not_active' || err.code === 'not_found')) return undefined;
-        throw err;
-      }
-    },
-    60_000,
-    500,
-  );
+  await untilAcquiringKnows('acquiring to know the merchant', () => newOrder(100));
 });
 
 afterAll(async () => {
@@ -172,7 +138,7 @@ describe('unbinding (解约) revokes the agreement at the county bank', () => {
 
   it('a revocation the bank does not answer in time stays unbinding (unpayable) until the job has the bank confirm it', async () => {
     const { agreementId } = await boundCard();
-    expect((await post(`${sandbox()}/admin/quickpay/agreements/${agreementId}/scenario`, { scenario: 'timeout_before_revoke' })).status).toBe(200);
+    expect((await postToSandbox(`/admin/quickpay/agreements/${agreementId}/scenario`, { scenario: 'timeout_before_revoke' })).status).toBe(200);
     const first = await app.client.acquiringCards.unbind(agreementId);
     expect(first.status).toBe('unbinding');
     const err = await apiError(app.client.acquiringOrders.sendQuickPayCode((await newOrder(300)).id, agreementId));

@@ -6,9 +6,10 @@
 // Screenshots are kept in .local/test-artifacts/console/.
 import { existsSync, mkdirSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
-import { CountypayApiError, CountypayOperatorClient, type AcquiringOrder } from '@countypay/sdk';
+import { CountypayOperatorClient, type AcquiringOrder } from '@countypay/sdk';
 import { gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import { type OnboardedApp, type OnboardedMerchant, onboardMerchant, onboardPartner, uniq, until } from '../../load/platform-setup';
+import { untilAcquiringKnows } from '../acquiring/acquiring-support';
 import { ARTIFACTS, CHROMIUM, consoleOperator, shot, signIn } from './console-helpers';
 
 jest.setTimeout(240_000);
@@ -68,18 +69,8 @@ describe('ops console: profit sharing', () => {
     app = on.apps[0]!;
     mall = await onboardMerchant(on, app, `e2e分账商城${uniq()}`);
     farm = await onboardMerchant(on, app, `e2e脐橙合作社${uniq()}`);
-    await until(
-      `acquiring to know merchant ${farm.merchantId}`,
-      async () => {
-        try {
-          return await app.client.profitSharing.addReceiver({ merchantId: farm.merchantId, relation: 'supplier', description: '合作社供货' });
-        } catch (err) {
-          if (err instanceof CountypayApiError && (err.code === 'not_found' || err.code === 'merchant_not_active')) return undefined;
-          throw err;
-        }
-      },
-      60_000,
-      500,
+    await untilAcquiringKnows(`acquiring to know merchant ${farm.merchantId}`, () =>
+      app.client.profitSharing.addReceiver({ merchantId: farm.merchantId, relation: 'supplier', description: '合作社供货' }),
     );
   });
 

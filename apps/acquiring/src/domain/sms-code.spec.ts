@@ -13,6 +13,15 @@ const stored = (over: Partial<StoredCode> = {}): StoredCode => ({
 });
 
 describe('SMS codes', () => {
+  it('a code for setting a payment password is bound to its agreement: it confirms neither a payment nor another agreement', () => {
+    const forPassword = smsBinding({ purpose: 'password', agreementId: 'a1' });
+    expect(forPassword).toBe('password:a1');
+    const code = { ...stored(), binding: forPassword, codeHash: hashSmsCode('123456', forPassword, KEY) };
+    expect(checkCode(T0, code, '123456', KEY)).toEqual({ ok: true });
+    expect(checkCode(T0, { ...code, binding: smsBinding({ purpose: 'password', agreementId: 'a2' }) }, '123456', KEY)).toMatchObject({ ok: false });
+    expect(checkCode(T0, { ...code, binding }, '123456', KEY)).toMatchObject({ ok: false });
+  });
+
   it('are 6 digits and stored only as a hash bound to order, amount and card', () => {
     expect(newSmsCode()).toMatch(/^\d{6}$/);
     expect(stored().codeHash).not.toContain('123456');

@@ -90,6 +90,25 @@ async function paidSharedOrder(amountFen = 10_000, actor: Actor = APP_T1, profit
   return id;
 }
 
+/** A partner refund of a shared order recorded and drawn on its escrow (escrow, then reversals of splits), as the refund service does. */
+function refundDrawingOnEscrow(orderId: string, amountFen: bigint, outRefundNo = `RF-${randomUUID().slice(0, 8)}`): Promise<bigint> {
+  return inTenantTransaction(svc.ds, T1, async (em) => {
+    const r = await svc.app.get(RefundsRepository).insert(em, {
+      id: randomUUID(),
+      tenantId: T1,
+      orderId,
+      appId: APP,
+      channel: 'wechat',
+      outRefundNo,
+      amountFen,
+      reason: null,
+      automatic: false,
+    });
+    if (!r) throw new Error('refund not inserted');
+    return svc.app.get(Escrow).drawForRefund(em, orderId, r.id, amountFen, new Date());
+  });
+}
+
 const split = (
   orderId: string,
   receivers: Array<{ merchantId: string; amountFen: number }>,
@@ -324,23 +343,7 @@ describe('splits', () => {
       { merchantId: MALL, amountFen: 1_000 },
     ]);
     await api('POST', `/acquiring/orders/${id}/splits/finish`); // releases 5_945
-    const refunds = svc.app.get(RefundsRepository);
-    const escrow = svc.app.get(Escrow);
-    const drawn = await inTenantTransaction(svc.ds, T1, async (em) => {
-      const r = await refunds.insert(em, {
-        id: randomUUID(),
-        tenantId: T1,
-        orderId: id,
-        appId: APP,
-        channel: 'wechat',
-        outRefundNo: 'RF-1',
-        amountFen: 2_500n,
-        reason: null,
-        automatic: false,
-      });
-      if (!r) throw new Error('refund not inserted');
-      return escrow.drawForRefund(em, id, r.id, 2_500n, new Date());
-    });
+    const drawn = await refundDrawingOnEscrow(id, 2_500n, 'RF-1');
     // nothing held after the release: 1_000 back from COOP and 1_000 from MALL (the newest split), then 500 from FARM
     expect(drawn).toBe(2_500n);
     const splits = (await api('GET', `/acquiring/orders/${id}/splits`)).body.data;
@@ -446,23 +449,7 @@ describe("operators' escrow positions per merchant", () => {
     expect((await api('POST', `/acquiring/orders/${id}/splits/finish`)).status).toBe(200);
     const before = (await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`)).body;
     // the escrow is empty (finished): a refund of 500 reverses the split
-    const refunds = svc.app.get(RefundsRepository);
-    const escrow = svc.app.get(Escrow);
-    await inTenantTransaction(svc.ds, T1, async (em) => {
-      const r = await refunds.insert(em, {
-        id: randomUUID(),
-        tenantId: T1,
-        orderId: id,
-        appId: APP,
-        channel: 'wechat',
-        outRefundNo: `RF-${randomUUID().slice(0, 8)}`,
-        amountFen: 500n,
-        reason: null,
-        automatic: false,
-      });
-      if (!r) throw new Error('refund not inserted');
-      return escrow.drawForRefund(em, id, r.id, 500n, new Date());
-    });
+    await refundDrawingOnEscrow(id, 500n);
     const row = (await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&limit=1`)).body.data[0];
     expect(row).toMatchObject({ orderId: id, splitFen: 1_500, reversedFen: 500, heldFen: 0, releasedFen: 7_945 });
     const after = (await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`)).body;

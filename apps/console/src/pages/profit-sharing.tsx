@@ -18,10 +18,8 @@ interface Receiver {
   createdAt: string;
 }
 
-interface EscrowRow {
-  orderId: string;
-  outTradeNo: string;
-  merchantId: string;
+/** Where the money of shared paid orders is (one order's, or a merchant's over all of them). */
+interface EscrowAmounts {
   amountFen: number;
   feeFen: number;
   heldFen: number;
@@ -29,22 +27,21 @@ interface EscrowRow {
   releasedFen: number;
   reversedFen: number;
   refundedFromEscrowFen: number;
+}
+
+interface EscrowRow extends EscrowAmounts {
+  orderId: string;
+  outTradeNo: string;
+  merchantId: string;
   paidAt: string;
   finishedAt: string | null;
 }
 
-interface MerchantEscrow {
+interface MerchantEscrow extends EscrowAmounts {
   merchantId: string;
   merchantName: string;
   orders: number;
   heldOrders: number;
-  amountFen: number;
-  feeFen: number;
-  heldFen: number;
-  splitFen: number;
-  releasedFen: number;
-  reversedFen: number;
-  refundedFromEscrowFen: number;
 }
 
 interface Split {

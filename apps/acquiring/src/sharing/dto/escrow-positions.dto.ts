@@ -15,18 +15,8 @@ export class ListEscrowPositionsQuery extends PageQuery {
   position?: 'held' | 'finished';
 }
 
-/** One shared paid order's escrow, as operators see it. */
-export class EscrowPositionRow {
-  @IsUUID()
-  orderId!: string;
-
-  @IsString()
-  @ApiSchema({ examples: ['MALL-20261129-0001'] })
-  outTradeNo!: string;
-
-  @IsUUID()
-  merchantId!: string;
-
+/** Where the money of shared paid orders is (one order's, or a merchant's over all of them). */
+export class EscrowAmounts {
   @IsInt()
   @Min(0)
   amountFen!: number;
@@ -60,6 +50,19 @@ export class EscrowPositionRow {
   @Min(0)
   @ApiSchema({ description: 'refunded straight from the escrow' })
   refundedFromEscrowFen!: number;
+}
+
+/** One shared paid order's escrow, as operators see it. */
+export class EscrowPositionRow extends EscrowAmounts {
+  @IsUUID()
+  orderId!: string;
+
+  @IsString()
+  @ApiSchema({ examples: ['MALL-20261129-0001'] })
+  outTradeNo!: string;
+
+  @IsUUID()
+  merchantId!: string;
 
   @IsISO8601()
   paidAt!: string;
@@ -71,7 +74,7 @@ export class EscrowPositionRow {
 }
 
 /** A merchant's escrow over all its shared paid orders. */
-export class MerchantEscrowSummary {
+export class MerchantEscrowSummary extends EscrowAmounts {
   @IsUUID()
   merchantId!: string;
 
@@ -88,32 +91,4 @@ export class MerchantEscrowSummary {
   @Min(0)
   @ApiSchema({ description: 'of which still held (not finished)' })
   heldOrders!: number;
-
-  @IsInt()
-  @Min(0)
-  amountFen!: number;
-
-  @IsInt()
-  @Min(0)
-  feeFen!: number;
-
-  @IsInt()
-  @Min(0)
-  heldFen!: number;
-
-  @IsInt()
-  @Min(0)
-  splitFen!: number;
-
-  @IsInt()
-  @Min(0)
-  releasedFen!: number;
-
-  @IsInt()
-  @Min(0)
-  reversedFen!: number;
-
-  @IsInt()
-  @Min(0)
-  refundedFromEscrowFen!: number;
 }
