@@ -4870,6 +4870,9 @@ export type components = {
          *           "refundCount": 0,
          *           "refundsFen": 0,
          *           "feesFen": 38,
+         *           "splitsFen": 0,
+         *           "creditSalesFen": 0,
+         *           "adjustmentsFen": 0,
          *           "netFen": 9962
          *         }
          *       ],
@@ -4881,6 +4884,9 @@ export type components = {
          *         "refundCount": 0,
          *         "refundsFen": 0,
          *         "feesFen": 38,
+         *         "splitsFen": 0,
+         *         "creditSalesFen": 0,
+         *         "adjustmentsFen": 0,
          *         "netFen": 9962
          *       },
          *       "merchantCount": 1,
@@ -4945,7 +4951,7 @@ export type components = {
              */
             feeIncomeFen: number;
             /**
-             * @description net merchant payable posted by the day's payments and refunds (from the postings)
+             * @description net merchant payable posted by the entries the day's batch cleared (from the postings)
              * @example 9962
              */
             merchantPayableFen: number;
@@ -4962,17 +4968,27 @@ export type components = {
         };
         DailyReportLine: {
             /**
+             * @description reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
              * @description wechat, alipay, unionpay, county_bank
              * @example wechat
              */
             channel: string;
+            /**
+             * @description credit drawdowns paid to merchants, less their reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
             /**
              * @description fees charged, less fees returned on refunds
              * @example 38
              */
             feesFen: number;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -4985,6 +5001,11 @@ export type components = {
             product: string;
             refundCount: number;
             refundsFen: number;
+            /**
+             * @description profit sharing: splits in (escrow → payable, shares and releases) − splits out (reversals)
+             * @example 0
+             */
+            splitsFen: number;
         };
         DeadLetterCount: {
             count: number;
@@ -5850,7 +5871,7 @@ export type components = {
              */
             name: string;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -5870,7 +5891,7 @@ export type components = {
              */
             feesFen: number;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -6783,6 +6804,43 @@ export type components = {
              */
             operatorId: string;
         };
+        SettlementBatchClearing: {
+            /**
+             * @description Σ reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
+             * @description Σ credit drawdowns paid to merchants, less reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
+            /**
+             * @description Σ fees (charged on payments, less those refunds returned)
+             * @example 380
+             */
+            feesFen: number;
+            /**
+             * @description Σ payments (gross) of QR and acquiring
+             * @example 100000
+             */
+            paymentsFen: number;
+            /**
+             * @description Σ refunds (less the parts taken from escrow)
+             * @example 10000
+             */
+            refundsFen: number;
+            /**
+             * @description Σ profit-sharing escrow → payable: shares received and remainders released
+             * @example 0
+             */
+            splitsInFen: number;
+            /**
+             * @description Σ profit-sharing reversals (回退): payable → escrow
+             * @example 0
+             */
+            splitsOutFen: number;
+        };
         SettlementBatchDetail: {
             approvals: components["schemas"]["SettlementBatchApproval"][];
             /**
@@ -6800,6 +6858,8 @@ export type components = {
              * @example 2026-11-28
              */
             businessDate: string;
+            /** @description the clearing's parts over every merchant of the batch: payments − refunds − fees + splits in − splits out + credit sales + adjustments */
+            clearing: components["schemas"]["SettlementBatchClearing"];
             createdAt: string;
             /** @enum {string} */
             currency: "CNY";
@@ -6859,6 +6919,10 @@ export type components = {
          *       "refundCount": 1,
          *       "refundsFen": 10000,
          *       "feesFen": 380,
+         *       "splitsInFen": 0,
+         *       "splitsOutFen": 0,
+         *       "creditSalesFen": 0,
+         *       "adjustmentsFen": 0,
          *       "broughtForwardFen": 0,
          *       "grossFen": 90000,
          *       "netFen": 89620,
@@ -6870,13 +6934,23 @@ export type components = {
          */
         SettlementBatchItem: {
             /**
+             * @description reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
              * @description held or carried nets and reserves of the merchant's earlier batches
              * @example 0
              */
             broughtForwardFen: number;
+            /**
+             * @description credit drawdowns paid to the merchant, less their reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
             feesFen: number;
             /**
-             * @description payments − refunds
+             * @description payments − refunds + splits in − splits out + credit sales + adjustments
              * @example 90000
              */
             grossFen: number;
@@ -6884,7 +6958,7 @@ export type components = {
             /** Format: uuid */
             merchantId: string;
             /**
-             * @description gross − fees: what the county bank owes the merchant for the window
+             * @description gross − fees + brought forward: what the county bank owes the merchant
              * @example 89620
              */
             netFen: number;
@@ -6894,6 +6968,16 @@ export type components = {
             refundCount: number;
             refundsFen: number;
             reserveFen: number;
+            /**
+             * @description profit sharing, escrow → this payable: shares received and the remainder of its own orders released
+             * @example 0
+             */
+            splitsInFen: number;
+            /**
+             * @description profit sharing reversals (回退), this payable → escrow
+             * @example 0
+             */
+            splitsOutFen: number;
             /**
              * @description payable (paid out), held by an operator (stays payable), carried (net ≤ 0, left in the payable)
              * @example payable
@@ -6928,7 +7012,7 @@ export type components = {
              */
             carriedFen: number;
             /**
-             * @description Σ clearing: payments − refunds of the entries cleared, summed from the ledger
+             * @description Σ clearing: every movement of the merchants' payables by the entries cleared (payments − refunds ± splits ± credit sales ± adjustments) plus their fees, summed from the ledger's postings
              * @example 90000
              */
             clearingFen: number;
@@ -34528,6 +34612,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -34746,6 +34839,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -35010,6 +35112,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -35287,6 +35398,10 @@ export interface operations {
                      *           "refundCount": 1,
                      *           "refundsFen": 10000,
                      *           "feesFen": 380,
+                     *           "splitsInFen": 0,
+                     *           "splitsOutFen": 0,
+                     *           "creditSalesFen": 0,
+                     *           "adjustmentsFen": 0,
                      *           "broughtForwardFen": 0,
                      *           "grossFen": 90000,
                      *           "netFen": 89620,
@@ -35652,6 +35767,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -35918,6 +36042,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -36190,6 +36323,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -39409,6 +39551,9 @@ export interface operations {
                      *           "refundCount": 0,
                      *           "refundsFen": 0,
                      *           "feesFen": 38,
+                     *           "splitsFen": 0,
+                     *           "creditSalesFen": 0,
+                     *           "adjustmentsFen": 0,
                      *           "netFen": 9962
                      *         }
                      *       ],
@@ -39420,6 +39565,9 @@ export interface operations {
                      *         "refundCount": 0,
                      *         "refundsFen": 0,
                      *         "feesFen": 38,
+                     *         "splitsFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0,
                      *         "netFen": 9962
                      *       },
                      *       "merchantCount": 1,
