@@ -3,6 +3,7 @@ import type { Page } from '@countypay/persistence';
 import { actorTenant, ApiOperation, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
 import {
   ListReconciliationCasesQuery,
+  ListReconciliationRunsQuery,
   ProposeAdjustmentRequest,
   ReconciliationCase,
   ReconciliationCaseDetail,
@@ -43,6 +44,18 @@ export class ReconciliationController {
   })
   run(@Auth() actor: Actor, @Body() dto: RunReconciliationRequest): Promise<ReconciliationRun> {
     return this.recon.run(actorTenant(actor), dto.channel, dto.businessDate, operator(actor));
+  }
+
+  @Get('runs')
+  @Authenticated({ actors: ['county', 'province'] })
+  @ApiOperation({
+    operationId: 'listReconciliationRuns',
+    summary: "List the county's past reconciliation runs, newest first (one per channel and business date; a re-run counts in runCount)",
+    tag: 'Reconciliation',
+    response: { page: ReconciliationRun },
+  })
+  runs(@Auth() actor: Actor, @Query() q: ListReconciliationRunsQuery): Promise<Page<ReconciliationRun>> {
+    return this.recon.runs(actorTenant(actor), q);
   }
 
   @Get('cases')

@@ -410,6 +410,54 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect(result.items).toBe(10_001);
   });
 
+  it('lists past runs newest first, filtered by channel and date, paging 10,004 runs across 999→1000 and 9999→10000; another county sees none', async () => {
+    // 2,501 business dates × 4 channels of the paging county (one run per channel and date), plus A's own runs of the suite
+    const ids: string[] = await inA(PAGING, async (em) => {
+      const rows = (await em.query(
+        `insert into recon_runs (tenant_id, id, channel, business_date, statement_rows, platform_rows, matched, channel_only, platform_only, amount_mismatch, status_mismatch, created_by)
+         select $1, gen_random_uuid(), c, date '2020-01-01' + d, 1, 1, 1, 0, 0, 0, 0, 'county:op-li'
+           from generate_series(0, 2500) d, unnest(array['wechat', 'alipay', 'unionpay', 'county_bank']) c
+         returning id`,
+        [PAGING],
+      )) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    });
+    expect(ids).toHaveLength(10_004);
+    const op = testActors.county(PAGING);
+    const seqOf = new Map<string, number>();
+    await inA(PAGING, async (em) => {
+      for (const r of (await em.query(`select id, seq from recon_runs`)) as Array<{ id: string; seq: string }>) seqOf.set(r.id, Number(r.seq));
+    });
+    type Page = { data: ReconciliationRun[]; nextCursor: string | null };
+    const result = await assertKeysetPaging<ReconciliationRun>({
+      fetchPage: async (cursor) =>
+        ok<Page>(call('GET', `/settlement/reconciliation/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, op)),
+      id: (r) => r.id,
+      compare: (a, b) => seqOf.get(b.id)! - seqOf.get(a.id)!,
+      expectedIds: ids,
+    });
+    expect(result.items).toBe(10_004);
+
+    // filters: one channel over a date range (inclusive), newest first
+    const some = await ok<Page>(call('GET', '/settlement/reconciliation/runs?channel=alipay&from=2020-01-02&to=2020-01-04&limit=10', op));
+    expect(some.data.map((r) => [r.channel, r.businessDate])).toEqual([
+      ['alipay', '2020-01-04'],
+      ['alipay', '2020-01-03'],
+      ['alipay', '2020-01-02'],
+    ]);
+    expect(some.nextCursor).toBeNull();
+    const oneDay = await ok<Page>(call('GET', '/settlement/reconciliation/runs?from=2026-11-20&to=2026-11-20&limit=10', OP1));
+    expect(oneDay.data.length).toBeGreaterThan(0);
+    expect(oneDay.data.every((r) => r.businessDate === '2026-11-20')).toBe(true);
+
+    // another county's operator sees none of these runs; bad filters are 400 with the parameter named
+    expect((await ok<Page>(call('GET', '/settlement/reconciliation/runs?channel=alipay&to=2020-12-31&limit=100', OP1))).data).toEqual([]);
+    const bad = await call('GET', '/settlement/reconciliation/runs?from=2026-02-30', op);
+    expect({ status: bad.status, code: bad.body.error.code, param: bad.body.error.param }).toEqual({ status: 400, code: 'invalid_request', param: 'from' });
+    expect((await call('GET', '/settlement/reconciliation/runs?channel=paypal', op)).status).toBe(400);
+    expect((await call('GET', '/settlement/reconciliation/runs?cursor=bm90LWEtY3Vyc29y', op)).status).toBe(400);
+  });
+
   it('the province roll-up lists all 99 counties with their figures and open cases, and sums them; counties may not read it', async () => {
     const report = await ok<ProvinceReport>(call('GET', `/settlement/reports/province?businessDate=${D}`, testActors.province()));
     expect(report.counties).toHaveLength(99);

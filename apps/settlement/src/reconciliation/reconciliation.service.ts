@@ -36,6 +36,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { ChannelStatementClient, type ChannelPaymentAnswer } from './channel-statement.client';
 import type {
   ListReconciliationCasesQuery,
+  ListReconciliationRunsQuery,
   ReconciliationCase,
   ReconciliationCaseDetail,
   ReconciliationRun,
@@ -404,6 +405,17 @@ export class ReconciliationService {
       return { c, history: await this.repo.history(em, caseId) };
     });
     return { ...caseView(c), history: history.map(historyView) };
+  }
+
+  /** Past runs, newest first (a re-run of a date updates its run: one per channel and date). */
+  async runs(tenantId: string, q: ListReconciliationRunsQuery): Promise<Page<ReconciliationRun>> {
+    for (const [param, v] of [
+      ['from', q.from],
+      ['to', q.to],
+    ] as const)
+      if (v !== undefined && !isBusinessDate(v)) throw new ApiError('invalid_request', `${param} must be a calendar date YYYY-MM-DD`, param);
+    const page = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.listRuns(em, { channel: q.channel, from: q.from, to: q.to }, pageRequest(q)));
+    return { data: page.data.map(runView), nextCursor: page.nextCursor };
   }
 
   async list(tenantId: string, q: ListReconciliationCasesQuery): Promise<Page<ReconciliationCase>> {

@@ -2121,7 +2121,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List the county's past reconciliation runs, newest first (one per channel and business date; a re-run counts in runCount) */
+        get: operations["listReconciliationRuns"];
         put?: never;
         /**
          * Reconcile a channel's statement of one date against the platform's records; discrepancies become cases
@@ -6499,6 +6500,11 @@ export type components = {
             statementRows: number;
             statusMismatch: number;
             updatedAt: string;
+        };
+        /** @description A page of ReconciliationRun; pass nextCursor as cursor for the next page until it is null. */
+        ReconciliationRunPage: {
+            data: components["schemas"]["ReconciliationRun"][];
+            nextCursor: string | null;
         };
         /**
          * @example {
@@ -38883,6 +38889,178 @@ export interface operations {
                      *         "type": "invalid_request_error",
                      *         "code": "unsupported_media_type",
                      *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listReconciliationRuns: {
+        parameters: {
+            query?: {
+                /** @description only runs of this channel */
+                channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description only runs of this business date or later */
+                from?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only runs of this business date or earlier (from = to: one date) */
+                to?: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+                     *           "channel": "wechat",
+                     *           "businessDate": "2026-11-28",
+                     *           "runCount": 1,
+                     *           "statementRows": 120,
+                     *           "platformRows": 121,
+                     *           "matched": 118,
+                     *           "channelOnly": 1,
+                     *           "platformOnly": 1,
+                     *           "amountMismatch": 1,
+                     *           "statusMismatch": 0,
+                     *           "createdAt": "2026-11-29T02:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T02:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationRunPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
