@@ -87,7 +87,7 @@ export class ReconciliationController {
   @Authenticated({ actors: ['county', 'province'] })
   @ApiOperation({
     operationId: 'requeryReconciliationCase',
-    summary: "Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform",
+    summary: "Query the channel again about a case's payment or refund; resolves the case when the channel now agrees with the platform",
     tag: 'Reconciliation',
     response: ReconciliationCaseDetail,
     errors: ['invalid_state_transition', 'statement_unavailable'],

@@ -2089,7 +2089,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform */
+        /** Query the channel again about a case's payment or refund; resolves the case when the channel now agrees with the platform */
         post: operations["requeryReconciliationCase"];
         delete?: never;
         options?: never;
