@@ -163,6 +163,17 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
     const rest = await call('POST', '/channels/unionpay/refunds', { tenantId: TENANT, orderId, refundId: 'r-3', amountFen: 4_000 });
     expect(rest.json.status).toBe('succeeded');
     expect((await call('GET', `/channels/unionpay/payments/${orderId}?tenantId=${TENANT}`)).json).toMatchObject({ amountFen: 10_000, refundedFen: 10_000 });
+    // 退款查询: the channel's record of each refund, succeeded or failed; an unknown refund is a 404, a malformed id a 400
+    expect((await call('GET', `/channels/unionpay/refunds/r-1?tenantId=${TENANT}`)).json).toEqual(first.json);
+    expect((await call('GET', `/channels/unionpay/refunds/r-2?tenantId=${TENANT}`)).json).toMatchObject({
+      status: 'failed',
+      reason: 'refund_exceeds_paid',
+      amountFen: 4_001,
+    });
+    const unknown = await call('GET', `/channels/unionpay/refunds/r-404?tenantId=${TENANT}`);
+    expect({ status: unknown.status, code: (unknown.json.error as { code: string }).code }).toEqual({ status: 404, code: 'payment_not_found' });
+    expect((await call('GET', `/channels/alipay/refunds/r-1?tenantId=${TENANT}`)).status).toBe(404); // another channel's refund
+    expect((await call('GET', `/channels/unionpay/refunds/${'x'.repeat(65)}?tenantId=${TENANT}`)).status).toBe(400);
   });
 
   it('county core banking: a payer code debits the account once, refuses a short balance and a frozen account', async () => {

@@ -10,6 +10,8 @@ import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-led
 import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
 import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledger-source-types';
 import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merchants-read-model';
+import { ClearingEveryProduct1767200000000 } from './migrations/1767200000000-clearing-every-product';
+import { ReconRunsSeq1767200100000 } from './migrations/1767200100000-recon-runs-seq';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -24,5 +26,7 @@ export const migrations = [
   Reconciliation1766400000000,
   LedgerSourceTypes1766900000000,
   MerchantsReadModel1766910000000,
+  ClearingEveryProduct1767200000000,
+  ReconRunsSeq1767200100000,
 ];
 export const entities = [];

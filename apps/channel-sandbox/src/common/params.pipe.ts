@@ -26,3 +26,12 @@ export class TenantIdPipe implements PipeTransform<string, string> {
 export function orderIdPipe(): ParseUUIDPipe {
   return new ParseUUIDPipe({ exceptionFactory: () => new ApiError('invalid_request', 'orderId must be a UUID', 'orderId') });
 }
+
+/** `:refundId` in a route: the platform's refund id as a refund request takes it (1 to 64 of A-Z a-z 0-9 _.:-), else 400 `invalid_request`. */
+@Injectable()
+export class RefundIdPipe implements PipeTransform<string, string> {
+  transform(value: string): string {
+    if (!/^[A-Za-z0-9_.:-]{1,64}$/.test(value)) throw new ApiError('invalid_request', 'refundId must be 1 to 64 letters, digits or _.:-', 'refundId');
+    return value;
+  }
+}

@@ -165,17 +165,8 @@ export class OnlineService implements OnApplicationShutdown {
   }
 
   /** 退款查询. */
-  async queryRefund(channel: Channel, tenantId: string, refundId: string): Promise<RefundAnswer> {
-    const r = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findRefund(em, channel, refundId));
-    if (!r) throw new ApiError('payment_not_found', `no ${channel} refund ${refundId}`, 'refundId');
-    return {
-      status: r.status === 'succeeded' ? 'succeeded' : 'failed',
-      channelRefundNo: r.channelRefundNo,
-      ...(r.reason ? { reason: r.reason } : {}),
-      refundId: r.refundId,
-      orderId: r.orderId,
-      amountFen: Number(r.amountFen),
-    };
+  queryRefund(channel: Channel, tenantId: string, refundId: string): Promise<RefundAnswer> {
+    return this.payments.queryRefund(channel, tenantId, refundId);
   }
 
   async find(channel: Channel, tenantId: string, orderId: string): Promise<PaymentRow | undefined> {

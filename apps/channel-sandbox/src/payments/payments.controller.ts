@@ -1,5 +1,5 @@
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ChannelPipe, orderIdPipe } from '../common/params.pipe';
+import { ChannelPipe, orderIdPipe, RefundIdPipe } from '../common/params.pipe';
 import type { Channel } from '../domain/channels';
 import { CreatePaymentDto, CreateRefundDto, TenantBodyDto, TenantQueryDto } from './dto/payment.dto';
 import { PaymentsService, type PaymentAnswer, type PaymentView, type RefundAnswer } from './payments.service';
@@ -33,6 +33,16 @@ export class PaymentsController {
   @HttpCode(200)
   close(@Param('channel', ChannelPipe) channel: Channel, @Param('orderId', orderIdPipe()) orderId: string, @Body() dto: TenantBodyDto): Promise<PaymentView> {
     return this.payments.close(channel, dto.tenantId, orderId);
+  }
+
+  /** 退款查询 (the query reconciliation sends about a refund case). */
+  @Get('refunds/:refundId')
+  queryRefund(
+    @Param('channel', ChannelPipe) channel: Channel,
+    @Param('refundId', RefundIdPipe) refundId: string,
+    @Query() q: TenantQueryDto,
+  ): Promise<RefundAnswer> {
+    return this.payments.queryRefund(channel, q.tenantId, refundId);
   }
 
   @Post('refunds')

@@ -219,6 +219,13 @@ export class PaymentsService implements OnApplicationShutdown {
     return refundAnswer(row);
   }
 
+  /** 退款查询: the channel's record of a refund (of an in-store or an online payment), 404 `payment_not_found` when it has none. */
+  async queryRefund(channel: Channel, tenantId: string, refundId: string): Promise<RefundAnswer> {
+    const r = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findRefund(em, channel, refundId));
+    if (!r) throw new ApiError('payment_not_found', `no ${channel} refund ${refundId}`, 'refundId');
+    return refundAnswer(r);
+  }
+
   onApplicationShutdown(): void {
     for (const t of this.timers) {
       clearTimeout(t.timer);

@@ -1,15 +1,14 @@
 import fc from 'fast-check';
-import { approvalsRequired, clearItem, clearWindow, tieOut, type ClearingPolicy, type MerchantActivity } from './clearing';
+import { approvalsRequired, clearItem, clearWindow, grossOf, noActivity, tieOut, type ClearingPolicy, type MerchantActivity } from './clearing';
 
 const T1: ClearingPolicy = { cycle: 'T1', reserveBp: 0, holds: new Map() };
 const act = (merchantId: string, paymentsFen: bigint, refundsFen: bigint, feesFen: bigint): MerchantActivity => ({
-  merchantId,
+  ...noActivity(merchantId),
   paymentCount: 1,
   paymentsFen,
   refundCount: refundsFen > 0n ? 1 : 0,
   refundsFen,
   feesFen,
-  broughtForwardFen: 0n,
 });
 
 describe('clearing', () => {
@@ -60,6 +59,33 @@ describe('clearing', () => {
     expect(tieOut(items, 35_701n).balanced).toBe(false);
   });
 
+  it('clears every product: 100.00 paid (0.38 fee), 20.00 refunded, 30.00 split in, 5.00 reversed out, 80.00 credit sales, −1.50 adjusted → 183.12', () => {
+    const a: MerchantActivity = {
+      ...act('m1', 10_000n, 2_000n, 38n),
+      splitsInFen: 3_000n,
+      splitsOutFen: 500n,
+      creditSalesFen: 8_000n,
+      adjustmentsFen: -150n,
+    };
+    expect(grossOf(a)).toBe(18_350n);
+    expect(clearItem(a, T1)).toMatchObject({ grossFen: 18_350n, netFen: 18_312n, payoutFen: 18_312n, status: 'payable' });
+  });
+
+  it('pays a receiver of a split who sold nothing itself: splits in only', () => {
+    const receiver: MerchantActivity = { ...noActivity('r1'), splitsInFen: 1_234n };
+    expect(clearItem(receiver, T1)).toMatchObject({ grossFen: 1_234n, netFen: 1_234n, payoutFen: 1_234n, status: 'payable' });
+  });
+
+  it('carries a merchant whose credit sales were refunded and adjusted below zero', () => {
+    const m: MerchantActivity = { ...noActivity('m2'), creditSalesFen: -3_000n, adjustmentsFen: 1_000n };
+    expect(clearItem(m, T1)).toMatchObject({ grossFen: -2_000n, netFen: -2_000n, payoutFen: 0n, status: 'carried' });
+  });
+
+  it('refuses a negative split in or out (those are directions, not signs)', () => {
+    expect(() => clearItem({ ...noActivity('m'), splitsOutFen: -1n }, T1)).toThrow(RangeError);
+    expect(() => clearItem({ ...noActivity('m'), splitsInFen: -1n }, T1)).toThrow(RangeError);
+  });
+
   it('ties out for any activity and policy (property)', () => {
     const activity = fc.record({
       merchantId: fc.string({ minLength: 1, maxLength: 4 }),
@@ -67,7 +93,11 @@ describe('clearing', () => {
       paymentsFen: fc.bigInt(0n, 10n ** 12n),
       refundCount: fc.nat(100),
       refundsFen: fc.bigInt(0n, 10n ** 12n),
-      feesFen: fc.bigInt(0n, 10n ** 9n),
+      feesFen: fc.bigInt(-(10n ** 6n), 10n ** 9n),
+      splitsInFen: fc.bigInt(0n, 10n ** 12n),
+      splitsOutFen: fc.bigInt(0n, 10n ** 12n),
+      creditSalesFen: fc.bigInt(-(10n ** 12n), 10n ** 12n),
+      adjustmentsFen: fc.bigInt(-(10n ** 9n), 10n ** 9n),
       broughtForwardFen: fc.bigInt(-(10n ** 9n), 10n ** 9n),
     });
     fc.assert(
@@ -78,7 +108,8 @@ describe('clearing', () => {
         (acts, cycle, reserveBp) => {
           const holds = new Map(acts.filter((_, i) => i % 3 === 0).map((a) => [a.merchantId, 'held'] as const));
           const items = clearWindow(acts, { cycle, reserveBp, holds });
-          const clearing = acts.reduce((s, a) => s + a.paymentsFen - a.refundsFen, 0n);
+          // the clearing total as the ledger gives it: each merchant's payable movement plus its fees
+          const clearing = acts.reduce((s, a) => s + a.paymentsFen - a.refundsFen + a.splitsInFen - a.splitsOutFen + a.creditSalesFen + a.adjustmentsFen, 0n);
           const t = tieOut(items, clearing);
           expect(t.balanced).toBe(true);
           expect(t.broughtForwardFen).toBe(acts.reduce((s, a) => s + a.broughtForwardFen, 0n));

@@ -1,10 +1,21 @@
 /**
  * Clearing (pure): each merchant's net for a settlement window, and the batch's tie-out.
  *
- *   gross   = payments − refunds                 (what the channels owe for the merchant)
+ * Clearing is every movement of the merchant's payable account (`merchant_payable:<merchant>`) in
+ * the window, whatever product produced it (ADR 0014) — payouts aside, which are clearing's result.
+ * Each movement is told apart by the journal entry that made it:
+ *
+ *   gross   = payments − refunds + splits in − splits out + credit sales + adjustments
  *   net     = gross − fees + brought forward     (what the county bank owes the merchant)
  *   reserve = ⌊net × reserveBp / 10 000⌋          (D+0 only, kept back to the next batch)
  *   payout  = net − reserve                      (when net > 0 and the merchant is not held)
+ *
+ * payments/refunds/fees: QR and acquiring payments (gross, their fee) and refunds (less any part taken
+ * from escrow; the fee a refund returns counts against fees). Splits in: escrow → payable (shares a
+ * receiver got, the remainder released to the order's own merchant); splits out: reversals (回退,
+ * payable → escrow). Money in escrow is no merchant's payable, so it is cleared only once split or
+ * released. Credit sales: drawdowns paid to the merchant less their reversals/refunds (signed).
+ * Adjustments: approved reconciliation adjustments and make-up orders (signed).
  *
  * A held merchant's net stays payable (held); a net ≤ 0 (refunds beyond payments) is carried.
  * Held and carried nets and reserves are brought forward into the merchant's next batch, so
@@ -18,8 +29,40 @@ export interface MerchantActivity {
   readonly refundCount: number;
   readonly refundsFen: bigint;
   readonly feesFen: bigint;
+  /** escrow → payable: profit-sharing shares received and remainders released */
+  readonly splitsInFen: bigint;
+  /** payable → escrow: profit-sharing reversals (回退) */
+  readonly splitsOutFen: bigint;
+  /** credit drawdowns paid to the merchant, less their reversals and refunds (signed) */
+  readonly creditSalesFen: bigint;
+  /** reconciliation adjustments and make-up orders (signed) */
+  readonly adjustmentsFen: bigint;
   /** held or carried nets and reserves of the merchant's earlier batches, not yet paid */
   readonly broughtForwardFen: bigint;
+}
+
+/** A merchant with no movement in the window (only amounts brought forward). */
+export function noActivity(merchantId: string, broughtForwardFen = 0n): MerchantActivity {
+  return {
+    merchantId,
+    paymentCount: 0,
+    paymentsFen: 0n,
+    refundCount: 0,
+    refundsFen: 0n,
+    feesFen: 0n,
+    splitsInFen: 0n,
+    splitsOutFen: 0n,
+    creditSalesFen: 0n,
+    adjustmentsFen: 0n,
+    broughtForwardFen,
+  };
+}
+
+/** payments − refunds + splits in − splits out + credit sales + adjustments: the merchant's clearing before fees. */
+export function grossOf(
+  a: Pick<MerchantActivity, 'paymentsFen' | 'refundsFen' | 'splitsInFen' | 'splitsOutFen' | 'creditSalesFen' | 'adjustmentsFen'>,
+): bigint {
+  return a.paymentsFen - a.refundsFen + a.splitsInFen - a.splitsOutFen + a.creditSalesFen + a.adjustmentsFen;
 }
 
 export type ItemStatus = 'payable' | 'held' | 'carried';
@@ -55,8 +98,9 @@ export interface TieOut {
 
 export function clearItem(a: MerchantActivity, policy: ClearingPolicy): ClearingItem {
   // fees may be negative: a refund can return (pro rata) part of a fee charged in an earlier window
-  if (a.paymentsFen < 0n || a.refundsFen < 0n) throw new RangeError('payments and refunds are never negative');
-  const grossFen = a.paymentsFen - a.refundsFen;
+  if (a.paymentsFen < 0n || a.refundsFen < 0n || a.splitsInFen < 0n || a.splitsOutFen < 0n)
+    throw new RangeError('payments, refunds and splits in or out are never negative');
+  const grossFen = grossOf(a);
   const netFen = grossFen - a.feesFen + a.broughtForwardFen;
   const holdReason = policy.holds.get(a.merchantId) ?? null;
   if (netFen <= 0n) return { ...a, grossFen, netFen, reserveFen: 0n, payoutFen: 0n, status: 'carried', holdReason };

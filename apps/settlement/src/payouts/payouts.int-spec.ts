@@ -258,7 +258,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     expect(csv.headers.get('content-type')).toMatch(/^text\/csv/);
     const rows = parse(csv.body as string, { relaxColumnCount: true }) as string[][];
     expect(rows[0]![0]).toBe('产品 product');
-    expect(rows[1]).toEqual(['qr', 'county_bank', '5', '2800.00', '0', '0.00', '5.60', '2794.40']);
+    expect(rows[1]).toEqual(['qr', 'county_bank', '5', '2800.00', '0', '0.00', '5.60', '0.00', '0.00', '0.00', '2794.40']);
     expect(rows.find((x) => x[0]?.startsWith('已付款'))?.[1]).toBe('1996.00');
 
     const xlsx = await fetch(`${svc.base}/settlement/reports/daily.xlsx?businessDate=2026-11-20`, {
@@ -268,7 +268,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     const wb = new ExcelJS.Workbook();
     await wb.xlsx.load(Buffer.from(await xlsx.arrayBuffer()) as never);
     const ws = wb.worksheets[0]!;
-    expect(ws.getRow(2).values).toEqual([undefined, 'qr', 'county_bank', 5, 2800, 0, 0, 5.6, 2794.4]);
+    expect(ws.getRow(2).values).toEqual([undefined, 'qr', 'county_bank', 5, 2800, 0, 0, 5.6, 0, 0, 0, 2794.4]);
 
     expect((await call('GET', '/settlement/reports/daily?businessDate=2026-11-20', testActors.county(OTHER))).status).toBe(404);
     expect((await call('GET', '/settlement/reports/daily?businessDate=2026-11-19', OP1)).status).toBe(404);

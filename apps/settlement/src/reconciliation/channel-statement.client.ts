@@ -18,9 +18,17 @@ export interface ChannelRefundAnswer {
   reason?: string;
 }
 
+/** The channel's answer to a refund query (退款查询). */
+export interface ChannelRefundQueryAnswer {
+  status: 'succeeded' | 'failed';
+  channelRefundNo: string;
+  amountFen: number;
+  reason?: string;
+}
+
 /**
  * HTTP client of the channels' reconciliation interfaces (the channel sandbox locally): the daily
- * statement file in the channel's own format, the payment query, and the refund a late success
+ * statement file in the channel's own format, the payment and refund queries, and the refund a late success
  * is sent back with. A channel that does not answer is `statement_unavailable` (502).
  */
 @Injectable()
@@ -47,6 +55,18 @@ export class ChannelStatementClient {
     if (res.status === 404) return undefined;
     if (!res.ok) throw new ApiError('statement_unavailable', `the ${channel} payment query answered HTTP ${res.status}`, 'channel');
     return (await res.json()) as ChannelPaymentAnswer;
+  }
+
+  /** The channel's record of a refund, or undefined when it has none. */
+  async queryRefund(channel: PaymentChannel, tenantId: string, refundId: string): Promise<ChannelRefundQueryAnswer | undefined> {
+    const res = await this.fetch(
+      `/channels/${channel}/refunds/${encodeURIComponent(refundId)}?tenantId=${tenantId}`,
+      { method: 'GET' },
+      `${channel} refund query`,
+    );
+    if (res.status === 404) return undefined;
+    if (!res.ok) throw new ApiError('statement_unavailable', `the ${channel} refund query answered HTTP ${res.status}`, 'channel');
+    return (await res.json()) as ChannelRefundQueryAnswer;
   }
 
   /** Refunds a payment in full through the channel, once per refund id (a repeat answers the first result). */

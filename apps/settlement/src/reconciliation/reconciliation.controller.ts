@@ -3,6 +3,7 @@ import type { Page } from '@countypay/persistence';
 import { actorTenant, ApiOperation, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
 import {
   ListReconciliationCasesQuery,
+  ListReconciliationRunsQuery,
   ProposeAdjustmentRequest,
   ReconciliationCase,
   ReconciliationCaseDetail,
@@ -45,6 +46,18 @@ export class ReconciliationController {
     return this.recon.run(actorTenant(actor), dto.channel, dto.businessDate, operator(actor));
   }
 
+  @Get('runs')
+  @Authenticated({ actors: ['county', 'province'] })
+  @ApiOperation({
+    operationId: 'listReconciliationRuns',
+    summary: "List the county's past reconciliation runs, newest first (one per channel and business date; a re-run counts in runCount)",
+    tag: 'Reconciliation',
+    response: { page: ReconciliationRun },
+  })
+  runs(@Auth() actor: Actor, @Query() q: ListReconciliationRunsQuery): Promise<Page<ReconciliationRun>> {
+    return this.recon.runs(actorTenant(actor), q);
+  }
+
   @Get('cases')
   @Authenticated({ actors: ['county', 'province'] })
   @ApiOperation({
@@ -74,7 +87,7 @@ export class ReconciliationController {
   @Authenticated({ actors: ['county', 'province'] })
   @ApiOperation({
     operationId: 'requeryReconciliationCase',
-    summary: "Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform",
+    summary: "Query the channel again about a case's payment or refund; resolves the case when the channel now agrees with the platform",
     tag: 'Reconciliation',
     response: ReconciliationCaseDetail,
     errors: ['invalid_state_transition', 'statement_unavailable'],

@@ -189,6 +189,9 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     });
     channel.setPayment('wechat', A, statusWrong.orderId, { status: 'succeeded', channelTradeNo: statusWrong.tradeNo, amountFen: 60_000 });
     channel.setPayment('wechat', A, unknownOrder, { status: 'succeeded', channelTradeNo: '4200000000000000000000000X', amountFen: 5_500 });
+    // the refund query (退款查询): the dropped refund was made at the channel (the statement was wrong); the failed one the channel does not know
+    channel.setRefund('wechat', A, refundMissing, { status: 'succeeded', amountFen: 2_000, orderId: more.orderId });
+    channel.setRefund('wechat', A, unknownRefund, { status: 'succeeded', amountFen: 500, orderId: matched.orderId });
 
     const run = await ok<ReconciliationRun>(call('POST', '/settlement/reconciliation/runs', OP1, { channel: 'wechat', businessDate: D }));
     expect(run).toMatchObject({
@@ -256,7 +259,15 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       merchantId: null,
       status: 'pending_review',
     });
-    expect(byKey(refundMissing)).toMatchObject({ kind: 'refund', class: 'platform_only', platformAmountFen: 2_000, status: 'pending_review' });
+    // refund cases are queried at the channel too: the one the channel confirms is resolved, the others go to review with its answer
+    expect(byKey(refundMissing)).toMatchObject({
+      kind: 'refund',
+      class: 'platform_only',
+      platformAmountFen: 2_000,
+      status: 'resolved',
+      resolution: 'requery_matched',
+      requeryCount: 1,
+    });
     expect(byKey(refundMore)).toMatchObject({
       kind: 'refund',
       class: 'amount_mismatch',
@@ -264,8 +275,20 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       channelAmountFen: 3_001,
       suggestedAdjustmentFen: -1,
     });
-    expect(byKey(refundFailed)).toMatchObject({ kind: 'refund', class: 'status_mismatch', platformOutcome: 'succeeded', channelOutcome: 'closed' });
-    expect(byKey(unknownRefund)).toMatchObject({ kind: 'refund', class: 'channel_only', channelAmountFen: 500 });
+    expect(byKey(refundFailed)).toMatchObject({
+      kind: 'refund',
+      class: 'status_mismatch',
+      platformOutcome: 'succeeded',
+      channelOutcome: 'closed',
+      status: 'pending_review',
+      requeryCount: 1,
+    });
+    expect(byKey(unknownRefund)).toMatchObject({ kind: 'refund', class: 'channel_only', channelAmountFen: 500, status: 'pending_review', requeryCount: 1 });
+    const refundNotes = async (id: string): Promise<Array<string | null>> =>
+      (await ok<ReconciliationCaseDetail>(call('GET', `/settlement/reconciliation/cases/${byKey(id).id}`, OP1))).history.map((h) => h.note);
+    expect(await refundNotes(refundMissing)).toContain('channel refund query: succeeded 2000 fen');
+    expect(await refundNotes(refundFailed)).toContain('channel refund query: no such refund');
+    expect(await refundNotes(unknownRefund)).toContain('channel refund query: succeeded 500 fen');
     expect(all.some((c) => c.orderId === acrossMidnight.orderId)).toBe(false);
     // the late success was refunded in full at the channel, once
     expect([...channel.refunds.values()]).toEqual([{ channel: 'wechat', tenantId: A, orderId: lateSuccess, amountFen: 50_000 }]);
@@ -298,6 +321,11 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     const requeried = await ok<ReconciliationCaseDetail>(call('POST', `/settlement/reconciliation/cases/${lostCase.id}/requery`, OP1));
     expect(requeried.status).toBe('pending_review');
     expect(requeried.history.at(-1)).toMatchObject({ action: 'requery', note: 'channel query: no such payment' });
+    // an operator's re-query of a refund case: the channel now reports the refund made (its record was late) → resolved
+    channel.setRefund('wechat', A, refundFailed, { status: 'succeeded', amountFen: 4_000, orderId: statusWrong.orderId });
+    const refundRequeried = await ok<ReconciliationCaseDetail>(call('POST', `/settlement/reconciliation/cases/${byKey(refundFailed).id}/requery`, OP1));
+    expect(refundRequeried).toMatchObject({ status: 'resolved', resolution: 'requery_matched' });
+    expect(refundRequeried.history.at(-1)).toMatchObject({ note: 'channel refund query: succeeded 4000 fen' });
     await ok(call('POST', `/settlement/reconciliation/cases/${byKey(unknownOrder).id}/resolve`, OP2, { note: '渠道重复记账，已联系渠道冲正' }));
 
     // ---- another county sees none of it (404), and a county operator cannot run another county's reconciliation
@@ -322,7 +350,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     // ---- the case stays open across days: the next day's run sees the same movement and keeps its one case
     const open = await cases(OP1, 'open=true&limit=100');
     expect(open.map((c) => c.orderId).sort()).toEqual(
-      [lost.orderId, less.orderId, less.orderId, statusWrong.orderId, matched.orderId, more.orderId].sort(), // lost, less, refundMore, refundFailed, unknownRefund, refundMissing
+      [lost.orderId, less.orderId, less.orderId, matched.orderId].sort(), // lost, less, refundMore, unknownRefund
     );
   });
 
@@ -408,6 +436,54 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
       expectedIds: ids,
     });
     expect(result.items).toBe(10_001);
+  });
+
+  it('lists past runs newest first, filtered by channel and date, paging 10,004 runs across 999→1000 and 9999→10000; another county sees none', async () => {
+    // 2,501 business dates × 4 channels of the paging county (one run per channel and date), plus A's own runs of the suite
+    const ids: string[] = await inA(PAGING, async (em) => {
+      const rows = (await em.query(
+        `insert into recon_runs (tenant_id, id, channel, business_date, statement_rows, platform_rows, matched, channel_only, platform_only, amount_mismatch, status_mismatch, created_by)
+         select $1, gen_random_uuid(), c, date '2020-01-01' + d, 1, 1, 1, 0, 0, 0, 0, 'county:op-li'
+           from generate_series(0, 2500) d, unnest(array['wechat', 'alipay', 'unionpay', 'county_bank']) c
+         returning id`,
+        [PAGING],
+      )) as Array<{ id: string }>;
+      return rows.map((r) => r.id);
+    });
+    expect(ids).toHaveLength(10_004);
+    const op = testActors.county(PAGING);
+    const seqOf = new Map<string, number>();
+    await inA(PAGING, async (em) => {
+      for (const r of (await em.query(`select id, seq from recon_runs`)) as Array<{ id: string; seq: string }>) seqOf.set(r.id, Number(r.seq));
+    });
+    type Page = { data: ReconciliationRun[]; nextCursor: string | null };
+    const result = await assertKeysetPaging<ReconciliationRun>({
+      fetchPage: async (cursor) =>
+        ok<Page>(call('GET', `/settlement/reconciliation/runs?limit=100${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`, op)),
+      id: (r) => r.id,
+      compare: (a, b) => seqOf.get(b.id)! - seqOf.get(a.id)!,
+      expectedIds: ids,
+    });
+    expect(result.items).toBe(10_004);
+
+    // filters: one channel over a date range (inclusive), newest first
+    const some = await ok<Page>(call('GET', '/settlement/reconciliation/runs?channel=alipay&from=2020-01-02&to=2020-01-04&limit=10', op));
+    expect(some.data.map((r) => [r.channel, r.businessDate])).toEqual([
+      ['alipay', '2020-01-04'],
+      ['alipay', '2020-01-03'],
+      ['alipay', '2020-01-02'],
+    ]);
+    expect(some.nextCursor).toBeNull();
+    const oneDay = await ok<Page>(call('GET', '/settlement/reconciliation/runs?from=2026-11-20&to=2026-11-20&limit=10', OP1));
+    expect(oneDay.data.length).toBeGreaterThan(0);
+    expect(oneDay.data.every((r) => r.businessDate === '2026-11-20')).toBe(true);
+
+    // another county's operator sees none of these runs; bad filters are 400 with the parameter named
+    expect((await ok<Page>(call('GET', '/settlement/reconciliation/runs?channel=alipay&to=2020-12-31&limit=100', OP1))).data).toEqual([]);
+    const bad = await call('GET', '/settlement/reconciliation/runs?from=2026-02-30', op);
+    expect({ status: bad.status, code: bad.body.error.code, param: bad.body.error.param }).toEqual({ status: 400, code: 'invalid_request', param: 'from' });
+    expect((await call('GET', '/settlement/reconciliation/runs?channel=paypal', op)).status).toBe(400);
+    expect((await call('GET', '/settlement/reconciliation/runs?cursor=bm90LWEtY3Vyc29y', op)).status).toBe(400);
   });
 
   it('the province roll-up lists all 99 counties with their figures and open cases, and sums them; counties may not read it', async () => {

@@ -95,6 +95,8 @@ const COUNT = rowOf({ n: col.int() });
 
 /** Cases newest first (by creation sequence, compared as the bigint it is). */
 export const CASES_NEWEST_FIRST = new Keyset('reconciliation-cases', [{ sql: 'c.seq', type: 'bigint' }], 'desc');
+/** Runs newest first (by creation sequence, compared as the bigint it is). */
+export const RUNS_NEWEST_FIRST = new Keyset('reconciliation-runs', [{ sql: 'r.seq', type: 'bigint' }], 'desc');
 
 export interface PlatformTxnUpsert {
   tenantId: string;
@@ -346,6 +348,12 @@ export class ReconciliationRepository {
 
   history(em: EntityManager, caseId: string): Promise<CaseHistoryRecord[]> {
     return many(em, HISTORY, `select ${HISTORY.columns('h')} from recon_case_history h where h.case_id = $1 order by h.seq`, [caseId]);
+  }
+
+  /** Past runs of the tenant, newest first; a channel, a business-date range (inclusive). */
+  listRuns(em: EntityManager, f: { channel?: string; from?: string; to?: string }, page: PageRequest): Promise<Page<RunRecord>> {
+    const where = new Where().add('r.channel = ?', f.channel).add('r.business_date >= ?::date', f.from).add('r.business_date <= ?::date', f.to);
+    return pageQuery(em, RUN, { from: 'recon_runs r', where, keyset: RUNS_NEWEST_FIRST, page });
   }
 
   listCases(em: EntityManager, f: { status?: CaseStatus; class?: string; channel?: string; open?: boolean }, page: PageRequest): Promise<Page<CaseRecord>> {

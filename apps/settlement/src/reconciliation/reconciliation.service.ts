@@ -36,6 +36,7 @@ import { LedgerRepository } from '../ledger/ledger.repository';
 import { ChannelStatementClient, type ChannelPaymentAnswer } from './channel-statement.client';
 import type {
   ListReconciliationCasesQuery,
+  ListReconciliationRunsQuery,
   ReconciliationCase,
   ReconciliationCaseDetail,
   ReconciliationRun,
@@ -55,6 +56,15 @@ const SYSTEM: CaseActor = { type: 'system', id: 'reconciliation' };
 /** The Asia/Shanghai calendar day of an instant (UTC+8, no daylight saving): the channels' statement day. */
 export function shanghaiDate(at: Date): string {
   return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
+}
+
+/** A channel's query answer about a case's movement, in the platform's terms. */
+interface ChannelQueryAnswer {
+  outcome: Outcome;
+  amountFen: bigint;
+  note: string;
+  /** the payment query's own answer (a late success is refunded from it); undefined for a refund */
+  payment: ChannelPaymentAnswer | undefined;
 }
 
 function channelOutcome(a: ChannelPaymentAnswer): Outcome {
@@ -250,42 +260,68 @@ export class ReconciliationService {
   // ---- the workflow ----
 
   /**
-   * The automatic re-query of a new case: the channel's own answer about the payment decides
-   * whether the statement was wrong (resolved), whether a late success must be refunded or made
-   * up (the tenant's choice), or whether an operator must look (pending review).
+   * What the channel's own query (查询订单 / 退款查询) says about a case's movement: its outcome and
+   * amount as the channel has them, `undefined` when the channel has no such movement, `null` when
+   * the case names nothing the channel can be asked about (a refund known only by the channel's
+   * own refund number). Throws `statement_unavailable` when the channel does not answer.
+   */
+  private async queryAtChannel(tenantId: string, c: CaseRecord): Promise<ChannelQueryAnswer | undefined | null> {
+    const channel = c.channel as PaymentChannel;
+    if (c.kind === 'payment') {
+      const a = await this.channels.queryPayment(channel, tenantId, c.orderId);
+      return a && { outcome: channelOutcome(a), amountFen: BigInt(a.amountFen), note: `channel query: ${a.status} ${a.amountFen} fen`, payment: a };
+    }
+    if (!c.refundId) return null;
+    const r = await this.channels.queryRefund(channel, tenantId, c.refundId);
+    return (
+      r && {
+        outcome: r.status === 'succeeded' ? 'succeeded' : 'closed',
+        amountFen: BigInt(r.amountFen),
+        note: `channel refund query: ${r.status} ${r.amountFen} fen`,
+        payment: undefined,
+      }
+    );
+  }
+
+  private static queryNote(c: CaseRecord, answer: ChannelQueryAnswer | undefined | null): string {
+    if (answer) return answer.note;
+    if (answer === null) return 'channel refund query: the refund has no platform refund number to query by';
+    return c.kind === 'payment' ? 'channel query: no such payment' : 'channel refund query: no such refund';
+  }
+
+  /**
+   * The automatic re-query of a new case: the channel's own answer about the payment or refund
+   * decides whether the statement was wrong (resolved), whether a late success must be refunded or
+   * made up (the tenant's choice), or whether an operator must look (pending review).
    */
   async autoHandle(tenantId: string, caseId: string): Promise<void> {
     const c = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findCase(em, caseId));
     if (!c || c.status !== 'open') return;
-    let answer: ChannelPaymentAnswer | undefined;
-    if (c.kind === 'payment') {
-      try {
-        answer = await this.channels.queryPayment(c.channel as PaymentChannel, tenantId, c.orderId);
-      } catch (e) {
-        this.logger.warn({ caseId, error: e instanceof Error ? e.message : String(e) }, 'reconciliation re-query failed');
-        await this.act(tenantId, caseId, 'to_review', SYSTEM, 'the channel did not answer the re-query', { requeried: true });
-        return;
-      }
+    let answer: ChannelQueryAnswer | undefined | null;
+    try {
+      answer = await this.queryAtChannel(tenantId, c);
+    } catch (e) {
+      this.logger.warn({ caseId, error: e instanceof Error ? e.message : String(e) }, 'reconciliation re-query failed');
+      await this.act(tenantId, caseId, 'to_review', SYSTEM, 'the channel did not answer the re-query', { requeried: true });
+      return;
     }
-    const note = answer
-      ? `channel query: ${answer.status} ${answer.amountFen} fen`
-      : c.kind === 'payment'
-        ? 'channel query: no such payment'
-        : 'refunds are not queried';
+    const requeried = answer !== null;
+    const note = ReconciliationService.queryNote(c, answer);
 
     // an amount mismatch is an operator's to review (the query's answer is kept as evidence)
     if (c.class === 'amount_mismatch') {
-      await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried: c.kind === 'payment' });
+      await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried });
       return;
     }
     // the channel's own record agrees with the platform: the statement line was wrong or late
-    if (answer && c.platformOutcome && channelOutcome(answer) === c.platformOutcome && BigInt(answer.amountFen) === c.platformAmountFen) {
+    if (answer && c.platformOutcome && answer.outcome === c.platformOutcome && answer.amountFen === c.platformAmountFen) {
       await this.act(tenantId, caseId, 'requery_matched', SYSTEM, note, { requeried: true });
       return;
     }
     // a late success: the channel took the money of an order the platform closed
-    if (answer?.status === 'succeeded' && c.class === 'status_mismatch' && c.platformOutcome === 'closed' && c.merchantId) {
-      const kept = BigInt(answer.amountFen) - BigInt(answer.refundedFen ?? 0);
+    const paid = answer?.payment;
+    if (paid?.status === 'succeeded' && c.class === 'status_mismatch' && c.platformOutcome === 'closed' && c.merchantId) {
+      const kept = BigInt(paid.amountFen) - BigInt(paid.refundedFen ?? 0);
       if (kept <= 0n) {
         // already given back in full at the channel (e.g. by the payment service's own late-payment handling)
         await this.act(tenantId, caseId, 'requery_matched', SYSTEM, `${note}; already refunded in full at the channel`, { requeried: true });
@@ -315,18 +351,22 @@ export class ReconciliationService {
       });
       return;
     }
-    await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried: c.kind === 'payment' });
+    await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried });
   }
 
-  /** An operator's re-query of a case in review: resolves it when the channel now agrees with the platform. */
+  /** An operator's re-query of a case in review (a payment or a refund): resolves it when the channel now agrees with the platform. */
   async requery(tenantId: string, caseId: string, actor: CaseActor): Promise<ReconciliationCaseDetail> {
     const c = await this.mustFind(tenantId, caseId);
     if (c.status === 'resolved') throw new ApiError('invalid_state_transition', `case ${caseId} is resolved`, 'caseId');
-    if (c.kind !== 'payment')
-      throw new ApiError('invalid_state_transition', 'only payments can be queried at the channel; resolve a refund case with a note', 'caseId');
-    const answer = await this.channels.queryPayment(c.channel as PaymentChannel, tenantId, c.orderId);
-    const note = answer ? `channel query: ${answer.status} ${answer.amountFen} fen` : 'channel query: no such payment';
-    const agrees = !!answer && !!c.platformOutcome && channelOutcome(answer) === c.platformOutcome && BigInt(answer.amountFen) === c.platformAmountFen;
+    const answer = await this.queryAtChannel(tenantId, c);
+    if (answer === null)
+      throw new ApiError(
+        'invalid_state_transition',
+        'the refund has no platform refund number to query the channel by; resolve the case with a note',
+        'caseId',
+      );
+    const note = ReconciliationService.queryNote(c, answer);
+    const agrees = !!answer && !!c.platformOutcome && answer.outcome === c.platformOutcome && answer.amountFen === c.platformAmountFen;
     if (agrees && c.status !== 'pending_approval') await this.act(tenantId, caseId, 'requery_matched', actor, note, { requeried: true });
     else
       await inTenantTransaction(this.ds, tenantId, async (em) => {
@@ -404,6 +444,17 @@ export class ReconciliationService {
       return { c, history: await this.repo.history(em, caseId) };
     });
     return { ...caseView(c), history: history.map(historyView) };
+  }
+
+  /** Past runs, newest first (a re-run of a date updates its run: one per channel and date). */
+  async runs(tenantId: string, q: ListReconciliationRunsQuery): Promise<Page<ReconciliationRun>> {
+    for (const [param, v] of [
+      ['from', q.from],
+      ['to', q.to],
+    ] as const)
+      if (v !== undefined && !isBusinessDate(v)) throw new ApiError('invalid_request', `${param} must be a calendar date YYYY-MM-DD`, param);
+    const page = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.listRuns(em, { channel: q.channel, from: q.from, to: q.to }, pageRequest(q)));
+    return { data: page.data.map(runView), nextCursor: page.nextCursor };
   }
 
   async list(tenantId: string, q: ListReconciliationCasesQuery): Promise<Page<ReconciliationCase>> {

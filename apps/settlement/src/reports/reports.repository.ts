@@ -1,16 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { col, many, one, rowOf, type RowType } from '@countypay/persistence';
+import { BREAKDOWN, payableMovesSql } from '../settlement-batches/settlement-batches.repository';
 
-const LINE = rowOf({
-  product: col.text(),
-  channel: col.text(),
-  paymentCount: col.int(),
-  paymentsFen: col.bigint(),
-  refundCount: col.int(),
-  refundsFen: col.bigint(),
-  feesFen: col.bigint(),
-});
+const LINE = rowOf({ product: col.text(), channel: col.text(), ...BREAKDOWN });
 export type LineRecord = RowType<typeof LINE>;
 
 const LEDGER = rowOf({ feeIncomeFen: col.bigint(), merchantPayableFen: col.bigint() });
@@ -19,21 +12,16 @@ const PAID = rowOf({ paidOutFen: col.bigint() });
 /** Every query runs in the caller's tenant transaction: row-level security scopes it to that tenant. */
 @Injectable()
 export class ReportsRepository {
-  /** The batch's cleared entries by product and channel (from the journal entries). */
+  /** The batch's clearing by product and channel: the movements of merchants' payables by its entries, told apart as clearing does (ADR 0014). */
   lines(em: EntityManager, batchId: string): Promise<LineRecord[]> {
     return many(
       em,
       LINE,
-      `select j.product, j.channel,
-              (count(*) filter (where j.source_type = 'payment.succeeded'))::int as payment_count,
-              coalesce(sum(j.amount_fen) filter (where j.source_type = 'payment.succeeded'), 0) as payments_fen,
-              (count(*) filter (where j.source_type = 'refund.succeeded'))::int as refund_count,
-              coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0) as refunds_fen,
-              coalesce(sum(case when j.source_type = 'payment.succeeded' then j.fee_fen else -j.fee_fen end), 0) as fees_fen
-         from settlement_batch_entries e join journal_entries j on j.id = e.entry_id
-        where e.batch_id = $1
-        group by j.product, j.channel
-        order by j.product, j.channel`,
+      `with m as (${payableMovesSql('(select e.entry_id from settlement_batch_entries e where e.batch_id = $1)')})
+       select ${LINE.columns('m')}
+         from m
+        group by m.product, m.channel
+        order by m.product, m.channel`,
       [batchId],
     );
   }

@@ -5,6 +5,7 @@ import { DataSource } from 'typeorm';
 import { ApiError, COUNTIES } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isBusinessDate } from '../domain/business-day';
+import { grossOf } from '../domain/clearing';
 import { ReconciliationRepository } from '../reconciliation/reconciliation.repository';
 import { SettlementBatchesRepository } from '../settlement-batches/settlement-batches.repository';
 import type { DailyReport, DailyReportLine, ProvinceReport, ProvinceReportCounty } from './dto/reports.dto';
@@ -47,7 +48,10 @@ export class ReportsService {
         refundCount: r.refundCount,
         refundsFen: n(r.refundsFen),
         feesFen: n(r.feesFen),
-        netFen: n(r.paymentsFen - r.refundsFen - r.feesFen),
+        splitsFen: n(r.splitsInFen - r.splitsOutFen),
+        creditSalesFen: n(r.creditSalesFen),
+        adjustmentsFen: n(r.adjustmentsFen),
+        netFen: n(grossOf(r) - r.feesFen),
       }));
       const totals = lines.reduce(
         (t, l) => ({
@@ -57,9 +61,24 @@ export class ReportsService {
           refundCount: t.refundCount + l.refundCount,
           refundsFen: t.refundsFen + l.refundsFen,
           feesFen: t.feesFen + l.feesFen,
+          splitsFen: t.splitsFen + l.splitsFen,
+          creditSalesFen: t.creditSalesFen + l.creditSalesFen,
+          adjustmentsFen: t.adjustmentsFen + l.adjustmentsFen,
           netFen: t.netFen + l.netFen,
         }),
-        { product: '*', channel: '*', paymentCount: 0, paymentsFen: 0, refundCount: 0, refundsFen: 0, feesFen: 0, netFen: 0 },
+        {
+          product: '*',
+          channel: '*',
+          paymentCount: 0,
+          paymentsFen: 0,
+          refundCount: 0,
+          refundsFen: 0,
+          feesFen: 0,
+          splitsFen: 0,
+          creditSalesFen: 0,
+          adjustmentsFen: 0,
+          netFen: 0,
+        },
       );
       const ledger = await this.repo.ledger(em, b.id);
       const paidOut = await this.repo.paidOut(em, b.id);
@@ -178,6 +197,9 @@ export class ReportsService {
       '退款笔数 refunds',
       '退款金额(元) refunds (yuan)',
       '手续费(元) fees (yuan)',
+      '分账(元) splits (yuan)',
+      '信用付(元) credit sales (yuan)',
+      '调账(元) adjustments (yuan)',
       '净额(元) net (yuan)',
     ];
     const rows = [...r.lines, r.totals].map((l) => [
@@ -188,6 +210,9 @@ export class ReportsService {
       l.refundCount,
       yuan(l.refundsFen),
       yuan(l.feesFen),
+      yuan(l.splitsFen),
+      yuan(l.creditSalesFen),
+      yuan(l.adjustmentsFen),
       yuan(l.netFen),
     ]);
     return stringify([
@@ -205,15 +230,27 @@ export class ReportsService {
     const r = await this.daily(tenantId, businessDate);
     const wb = new ExcelJS.Workbook();
     const ws = wb.addWorksheet(`结算日报 ${businessDate}`);
-    ws.addRow(['产品', '渠道', '支付笔数', '支付金额(元)', '退款笔数', '退款金额(元)', '手续费(元)', '净额(元)']);
+    ws.addRow(['产品', '渠道', '支付笔数', '支付金额(元)', '退款笔数', '退款金额(元)', '手续费(元)', '分账(元)', '信用付(元)', '调账(元)', '净额(元)']);
     for (const l of [...r.lines, r.totals])
-      ws.addRow([l.product, l.channel, l.paymentCount, l.paymentsFen / 100, l.refundCount, l.refundsFen / 100, l.feesFen / 100, l.netFen / 100]);
+      ws.addRow([
+        l.product,
+        l.channel,
+        l.paymentCount,
+        l.paymentsFen / 100,
+        l.refundCount,
+        l.refundsFen / 100,
+        l.feesFen / 100,
+        l.splitsFen / 100,
+        l.creditSalesFen / 100,
+        l.adjustmentsFen / 100,
+        l.netFen / 100,
+      ]);
     ws.addRow([]);
     ws.addRow(['应付款(元)', r.payoutPlannedFen / 100]);
     ws.addRow(['已付款(元)', r.paidOutFen / 100]);
     ws.addRow(['付款失败', r.payoutsFailed]);
     ws.addRow(['未结差错', r.openReconciliationCases]);
-    for (const c of [4, 6, 7, 8]) ws.getColumn(c).numFmt = '#,##0.00';
+    for (const c of [4, 6, 7, 8, 9, 10, 11]) ws.getColumn(c).numFmt = '#,##0.00';
     return Buffer.from(await wb.xlsx.writeBuffer());
   }
 }

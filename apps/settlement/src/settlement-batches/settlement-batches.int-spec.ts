@@ -209,7 +209,17 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
           },
         ]
           .sort((a, b) => (a.merchantId < b.merchantId ? -1 : 1))
-          .map((i) => ({ ...i, broughtForwardFen: 0, reserveFen: 0, status: 'payable', holdReason: null })),
+          .map((i) => ({
+            ...i,
+            splitsInFen: 0,
+            splitsOutFen: 0,
+            creditSalesFen: 0,
+            adjustmentsFen: 0,
+            broughtForwardFen: 0,
+            reserveFen: 0,
+            status: 'payable',
+            holdReason: null,
+          })),
       );
       expect(await batchEvents(T1_TENANT, batch.id)).toEqual([
         { action: 'close', status: 'closed' },

@@ -43,6 +43,10 @@ const ITEM = rowOf({
   refundCount: col.int(),
   refundsFen: col.bigint(),
   feesFen: col.bigint(),
+  splitsInFen: col.bigint(),
+  splitsOutFen: col.bigint(),
+  creditSalesFen: col.bigint(),
+  adjustmentsFen: col.bigint(),
   broughtForwardFen: col.bigint(),
   grossFen: col.bigint(),
   netFen: col.bigint(),
@@ -53,15 +57,50 @@ const ITEM = rowOf({
 });
 export type ItemRecord = RowType<typeof ITEM>;
 
-const ACTIVITY = rowOf({
-  merchantId: col.uuid(),
-  paymentCount: col.expr(`count(*) filter (where j.source_type = 'payment.succeeded')`, col.int()),
-  paymentsFen: col.expr(`coalesce(sum(j.amount_fen) filter (where j.source_type = 'payment.succeeded'), 0)`, col.bigint()),
-  refundCount: col.expr(`count(*) filter (where j.source_type = 'refund.succeeded')`, col.int()),
-  refundsFen: col.expr(`coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0)`, col.bigint()),
+/**
+ * The movements of merchants' payables made by a set of journal entries (`entries`: a relation with
+ * an `entry_id` column): one row per entry and merchant, with the entry's source type, product,
+ * channel, amount and fee, and `move` = credits − debits on `merchant_payable:<merchant>` (ADR 0014).
+ * The breakdown below tells the movements apart by source type; clearing and the daily report read
+ * both through it.
+ */
+export function payableMovesSql(entries: string): string {
+  return `select j.id as entry_id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen,
+                 substr(p.account, ${'merchant_payable:'.length + 1})::uuid as merchant_id,
+                 sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end) as move
+            from ${entries} x
+            join journal_entries j on j.id = x.entry_id
+            join postings p on p.tenant_id = j.tenant_id and p.entry_id = j.id and p.account like 'merchant_payable:%'
+           group by j.id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen, p.account`;
+}
+
+/**
+ * Each part of clearing over rows of `payableMovesSql` (alias m). A payment's payable movement is its
+ * amount less its fee; a refund's is its amount less the escrow part and the fee it returns (so
+ * refunds = −move + returned fee); splits, credit sales and adjustments are their movement. Any other
+ * source type touching a payable counts as an adjustment: gross − fees = Σ move, whatever comes.
+ */
+export const BREAKDOWN = {
+  paymentCount: col.expr(`(count(*) filter (where m.source_type = 'payment.succeeded'))::int`, col.int()),
+  paymentsFen: col.expr(`coalesce(sum(m.amount_fen) filter (where m.source_type = 'payment.succeeded'), 0)`, col.bigint()),
+  refundCount: col.expr(`(count(*) filter (where m.source_type = 'refund.succeeded'))::int`, col.int()),
+  refundsFen: col.expr(`coalesce(sum(m.fee_fen - m.move) filter (where m.source_type = 'refund.succeeded'), 0)`, col.bigint()),
   // a payment charges its fee; a refund's fee_fen is the part of it returned (pro rata tenants)
-  feesFen: col.expr(`coalesce(sum(case when j.source_type = 'payment.succeeded' then j.fee_fen else -j.fee_fen end), 0)`, col.bigint()),
-});
+  feesFen: col.expr(
+    `coalesce(sum(case m.source_type when 'payment.succeeded' then m.fee_fen when 'refund.succeeded' then -m.fee_fen else 0 end), 0)`,
+    col.bigint(),
+  ),
+  splitsInFen: col.expr(`coalesce(sum(m.move) filter (where m.source_type in ('split.succeeded', 'split.released')), 0)`, col.bigint()),
+  splitsOutFen: col.expr(`coalesce(sum(-m.move) filter (where m.source_type = 'split.reversed'), 0)`, col.bigint()),
+  creditSalesFen: col.expr(`coalesce(sum(m.move) filter (where m.source_type like 'credit.%'), 0)`, col.bigint()),
+  adjustmentsFen: col.expr(
+    `coalesce(sum(m.move) filter (where m.source_type not in ('payment.succeeded', 'refund.succeeded', 'split.succeeded', 'split.released', 'split.reversed')
+                                    and m.source_type not like 'credit.%'), 0)`,
+    col.bigint(),
+  ),
+};
+
+const ACTIVITY = rowOf({ merchantId: col.uuid(), ...BREAKDOWN });
 
 const APPROVAL = rowOf({ operatorId: col.text(), approvedAt: col.timestamp() });
 export type ApprovalRecord = RowType<typeof APPROVAL>;
@@ -89,6 +128,16 @@ const HOLD = rowOf({
 export type HoldRecord = RowType<typeof HOLD>;
 
 const SUM = rowOf({ total: col.bigint() });
+const PARTS = rowOf({
+  paymentsFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  refundsFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  feesFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  splitsInFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  splitsOutFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  creditSalesFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+  adjustmentsFen: col.expr('coalesce(sum({c}), 0)', col.bigint()),
+});
+export type ClearingParts = RowType<typeof PARTS>;
 const BALANCED = rowOf({ balanced: col.boolean() });
 
 /** Batches newest first (by creation sequence, compared as the bigint it is). */
@@ -144,11 +193,14 @@ export class SettlementBatchesRepository {
   }
 
   /**
-   * Claims for the batch every journal entry of the tenant that occurred before the window's end
-   * and is in no batch yet (late postings of an earlier window included), and returns each
-   * merchant's activity over the claimed entries — one statement, so a concurrent posting is
-   * either claimed and counted or left for the next window, never half. Orders of profit sharing
-   * (an escrow posting) are left out (ADR 0013).
+   * Claims for the batch every journal entry of the tenant that occurred before the window's end,
+   * moved a merchant's payable (ADR 0014: payments, refunds, splits, credit sales, adjustments —
+   * payouts aside, they are clearing's result) and is in no batch yet (late postings of an earlier
+   * window included), and returns each merchant's activity over the claimed entries — one
+   * statement, so a concurrent posting is either claimed and counted or left for the next window,
+   * never half. An entry is claimed once with all its merchants' movements (a split to several
+   * receivers is one entry in one batch). Money in escrow moves no payable: it is cleared when split
+   * or released.
    */
   claimEntries(em: EntityManager, tenantId: string, batchId: string, windowEnd: Date): Promise<Array<Omit<MerchantActivity, 'broughtForwardFen'>>> {
     return many(
@@ -158,30 +210,32 @@ export class SettlementBatchesRepository {
          insert into settlement_batch_entries (tenant_id, entry_id, batch_id)
          select $1, j.id, $2 from journal_entries j
           where j.occurred_at < $3
-            and j.source_type in ('payment.succeeded', 'refund.succeeded')
+            and j.source_type <> 'payout.succeeded'
+            and exists (select 1 from postings p where p.tenant_id = j.tenant_id and p.entry_id = j.id and p.account like 'merchant_payable:%')
             and not exists (select 1 from settlement_batch_entries e where e.entry_id = j.id)
-            -- profit sharing (ADR 0013): an order whose net went to escrow is not cleared by batches yet
-            -- (its split, release and reversal move payables of several merchants); its entries stay
-            -- unclaimed — nothing escrowed is paid out early, nothing is dropped
-            and not exists (select 1 from journal_entries s join postings p on p.tenant_id = s.tenant_id and p.entry_id = s.id
-                             where s.tenant_id = j.tenant_id and s.order_id = j.order_id and p.account like 'merchant_escrow:%')
          on conflict do nothing
-         returning entry_id)
-       select ${ACTIVITY.columns('j')}
-         from journal_entries j join claimed c on c.entry_id = j.id
-        group by j.merchant_id
-        order by j.merchant_id`,
+         returning entry_id),
+       m as (${payableMovesSql('claimed')})
+       select ${ACTIVITY.columns('m')}
+         from m
+        group by m.merchant_id
+        order by m.merchant_id`,
       [tenantId, batchId, windowEnd],
     );
   }
 
-  /** Σ clearing (payments − refunds) recomputed from the ledger's entries the batch claimed: the tie-out's independent side. */
+  /**
+   * Σ clearing recomputed from the ledger's postings of the entries the batch claimed — their
+   * movements of merchants' payables plus of fee income (the fees the clearing nets off) — the
+   * tie-out's independent side.
+   */
   async clearingFromLedger(em: EntityManager, batchId: string): Promise<{ clearingFen: bigint; entryCount: number }> {
     const r = await query(
       em,
-      `select coalesce(sum(case when j.source_type = 'payment.succeeded' then j.amount_fen else -j.amount_fen end), 0)::text as clearing, count(*)::int as n
-         from settlement_batch_entries e join journal_entries j on j.id = e.entry_id
-        where e.batch_id = $1`,
+      `select (select coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end), 0)
+                 from settlement_batch_entries e join postings p on p.tenant_id = e.tenant_id and p.entry_id = e.entry_id
+                where e.batch_id = $1 and (p.account like 'merchant_payable:%' or p.account = 'fee_income'))::text as clearing,
+              (select count(*) from settlement_batch_entries e where e.batch_id = $1)::int as n`,
       [batchId],
     );
     return { clearingFen: BigInt(String(r.rows[0]?.['clearing'] ?? '0')), entryCount: Number(r.rows[0]?.['n'] ?? 0) };
@@ -218,9 +272,10 @@ export class SettlementBatchesRepository {
     await execute(
       em,
       `insert into settlement_batch_items (tenant_id, batch_id, merchant_id, payment_count, payments_fen, refund_count, refunds_fen, fees_fen,
-         gross_fen, net_fen, reserve_fen, payout_fen, status, hold_reason, brought_forward_fen)
+         gross_fen, net_fen, reserve_fen, payout_fen, status, hold_reason, brought_forward_fen,
+         splits_in_fen, splits_out_fen, credit_sales_fen, adjustments_fen)
        select $1, $2, i.* from unnest($3::uuid[], $4::int[], $5::bigint[], $6::int[], $7::bigint[], $8::bigint[], $9::bigint[], $10::bigint[], $11::bigint[],
-         $12::bigint[], $13::text[], $14::text[], $15::bigint[]) as i`,
+         $12::bigint[], $13::text[], $14::text[], $15::bigint[], $16::bigint[], $17::bigint[], $18::bigint[], $19::bigint[]) as i`,
       [
         tenantId,
         batchId,
@@ -237,12 +292,23 @@ export class SettlementBatchesRepository {
         items.map((i) => i.status),
         items.map((i) => i.holdReason),
         items.map((i) => i.broughtForwardFen),
+        items.map((i) => i.splitsInFen),
+        items.map((i) => i.splitsOutFen),
+        items.map((i) => i.creditSalesFen),
+        items.map((i) => i.adjustmentsFen),
       ],
     );
   }
 
   findItems(em: EntityManager, batchId: string): Promise<ItemRecord[]> {
     return many(em, ITEM, `select ${ITEM.columns('i')} from settlement_batch_items i where i.batch_id = $1 order by i.merchant_id`, [batchId]);
+  }
+
+  /** The batch's clearing parts over its items (where its clearing came from). */
+  async clearingParts(em: EntityManager, batchId: string): Promise<ClearingParts> {
+    const r = await one(em, PARTS, `select ${PARTS.columns('i')} from settlement_batch_items i where i.batch_id = $1`, [batchId]);
+    if (!r) throw new Error('an aggregate returns one row'); // unreachable
+    return r;
   }
 
   pageItems(em: EntityManager, batchId: string, page: PageRequest): Promise<Page<ItemRecord>> {

@@ -10,7 +10,7 @@ import { OnboardingReadModel } from '@countypay/read-models';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { nextBatchStatus, type BatchAction, type BatchStatus } from '../domain/batch-state';
 import { businessWindow, isBusinessDate, settlementDate } from '../domain/business-day';
-import { clearWindow, type MerchantActivity } from '../domain/clearing';
+import { clearWindow, noActivity, type MerchantActivity } from '../domain/clearing';
 import { settlementPolicyOf, type SettlementPolicy } from '../domain/settlement-policy';
 import type { ListSettlementBatchesQuery, MerchantPayoutHold, SettlementBatch, SettlementBatchDetail, SettlementBatchItem } from './dto/settlement-batches.dto';
 import type { PageQuery } from '@countypay/service-kit';
@@ -97,9 +97,7 @@ export class SettlementBatchesService {
       const activity = await this.repo.claimEntries(em, tenantId, id, window.end);
       const leftovers = await this.repo.claimLeftovers(em, id);
       const byMerchant = new Map<string, MerchantActivity>(activity.map((a) => [a.merchantId, { ...a, broughtForwardFen: leftovers.get(a.merchantId) ?? 0n }]));
-      for (const [merchantId, amount] of leftovers)
-        if (!byMerchant.has(merchantId))
-          byMerchant.set(merchantId, { merchantId, paymentCount: 0, paymentsFen: 0n, refundCount: 0, refundsFen: 0n, feesFen: 0n, broughtForwardFen: amount });
+      for (const [merchantId, amount] of leftovers) if (!byMerchant.has(merchantId)) byMerchant.set(merchantId, noActivity(merchantId, amount));
       const items = clearWindow([...byMerchant.values()], { cycle: policy.cycle, reserveBp: policy.reserveBp, holds: await this.repo.activeHolds(em) });
       await this.repo.insertItems(em, tenantId, id, items);
       const { clearingFen, entryCount } = await this.repo.clearingFromLedger(em, id);
@@ -185,12 +183,30 @@ export class SettlementBatchesService {
   }
 
   async detail(tenantId: string, batchId: string): Promise<SettlementBatchDetail> {
-    const { b, approvals, history } = await inTenantTransaction(this.ds, tenantId, async (em) => {
+    const { b, approvals, history, clearing } = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const b = await this.repo.findBatch(em, batchId);
       if (!b) throw notFound(batchId);
-      return { b, approvals: await this.repo.findApprovals(em, batchId), history: await this.repo.findHistory(em, batchId) };
+      return {
+        b,
+        approvals: await this.repo.findApprovals(em, batchId),
+        history: await this.repo.findHistory(em, batchId),
+        clearing: await this.repo.clearingParts(em, batchId),
+      };
     });
-    return { ...batchView(b, approvals), history: history.map(historyView) };
+    const c = clearing;
+    return {
+      ...batchView(b, approvals),
+      clearing: {
+        paymentsFen: n(c.paymentsFen),
+        refundsFen: n(c.refundsFen),
+        feesFen: n(c.feesFen),
+        splitsInFen: n(c.splitsInFen),
+        splitsOutFen: n(c.splitsOutFen),
+        creditSalesFen: n(c.creditSalesFen),
+        adjustmentsFen: n(c.adjustmentsFen),
+      },
+      history: history.map(historyView),
+    };
   }
 
   async list(tenantId: string, q: ListSettlementBatchesQuery): Promise<Page<SettlementBatch>> {
@@ -313,6 +329,10 @@ export function itemView(i: ItemRecord): SettlementBatchItem {
     refundCount: i.refundCount,
     refundsFen: n(i.refundsFen),
     feesFen: n(i.feesFen),
+    splitsInFen: n(i.splitsInFen),
+    splitsOutFen: n(i.splitsOutFen),
+    creditSalesFen: n(i.creditSalesFen),
+    adjustmentsFen: n(i.adjustmentsFen),
     broughtForwardFen: n(i.broughtForwardFen),
     grossFen: n(i.grossFen),
     netFen: n(i.netFen),

@@ -8,7 +8,7 @@ import { stringify } from 'csv-stringify/sync';
  * channel is an external system, so the tests run a local node:http server in its place (an app
  * never imports another). It serves the statement file of a tenant and day in the channel's own
  * format (WeChat's backtick CSV or the county core banking's pipe text, written from the rows the
- * test gives), answers payment queries from the records the test gives, and makes refunds once
+ * test gives), answers payment and refund queries from the records the test gives, and makes refunds once
  * per refund id.
  */
 export interface FakeStatementRow {
@@ -96,6 +96,7 @@ export class FakeChannel {
   readonly calls: Array<{ method: string; path: string }> = [];
   private readonly statements = new Map<string, FakeStatementRow[]>();
   private readonly payments = new Map<string, FakePaymentRecord>();
+  private readonly refundRecords = new Map<string, { status: 'succeeded' | 'failed'; amountFen: number; orderId: string }>();
   private readonly raw = new Map<string, string>();
   private server!: Server;
   url = '';
@@ -118,6 +119,11 @@ export class FakeChannel {
   /** Serves these bytes as the statement (e.g. a file that does not read as its format). */
   setRawStatement(channel: string, tenantId: string, date: string, body: string): void {
     this.raw.set(`${channel}/${tenantId}/${date}`, body);
+  }
+
+  /** What the channel answers to a refund query (退款查询) of `refundId`; refunds it made itself are answered too. */
+  setRefund(channel: string, tenantId: string, refundId: string, r: { status: 'succeeded' | 'failed'; amountFen: number; orderId: string }): void {
+    this.refundRecords.set(`${channel}/${tenantId}/${refundId}`, r);
   }
 
   setPayment(channel: string, tenantId: string, orderId: string, p: FakePaymentRecord | undefined): void {
@@ -147,6 +153,17 @@ export class FakeChannel {
     if (req.method === 'GET' && m) {
       const p = this.payments.get(`${m[1]}/${url.searchParams.get('tenantId')}/${m[2]}`);
       return p ? send(200, { ...p, orderId: m[2] }) : send(404, { error: { code: 'payment_not_found', message: 'no such order' } });
+    }
+    m = /^\/channels\/([a-z_]+)\/refunds\/([A-Za-z0-9_.:-]{1,64})$/.exec(url.pathname);
+    if (req.method === 'GET' && m) {
+      const tenantId = url.searchParams.get('tenantId');
+      const made = this.refunds.get(m[2]);
+      const r =
+        this.refundRecords.get(`${m[1]}/${tenantId}/${m[2]}`) ??
+        (made && made.channel === m[1] && made.tenantId === tenantId ? { ...made, status: 'succeeded' } : undefined);
+      return r
+        ? send(200, { status: r.status, channelRefundNo: `RF${m[2].slice(-12)}`, refundId: m[2], orderId: r.orderId, amountFen: r.amountFen })
+        : send(404, { error: { code: 'payment_not_found', message: 'no such refund' } });
     }
     m = /^\/channels\/([a-z_]+)\/refunds$/.exec(url.pathname);
     if (req.method === 'POST' && m) {

@@ -2192,7 +2192,7 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Query the channel again about a case's payment; resolves the case when the channel now agrees with the platform */
+        /** Query the channel again about a case's payment or refund; resolves the case when the channel now agrees with the platform */
         post: operations["requeryReconciliationCase"];
         delete?: never;
         options?: never;
@@ -2224,7 +2224,8 @@ export type paths = {
             path?: never;
             cookie?: never;
         };
-        get?: never;
+        /** List the county's past reconciliation runs, newest first (one per channel and business date; a re-run counts in runCount) */
+        get: operations["listReconciliationRuns"];
         put?: never;
         /**
          * Reconcile a channel's statement of one date against the platform's records; discrepancies become cases
@@ -4983,6 +4984,9 @@ export type components = {
          *           "refundCount": 0,
          *           "refundsFen": 0,
          *           "feesFen": 38,
+         *           "splitsFen": 0,
+         *           "creditSalesFen": 0,
+         *           "adjustmentsFen": 0,
          *           "netFen": 9962
          *         }
          *       ],
@@ -4994,6 +4998,9 @@ export type components = {
          *         "refundCount": 0,
          *         "refundsFen": 0,
          *         "feesFen": 38,
+         *         "splitsFen": 0,
+         *         "creditSalesFen": 0,
+         *         "adjustmentsFen": 0,
          *         "netFen": 9962
          *       },
          *       "merchantCount": 1,
@@ -5058,7 +5065,7 @@ export type components = {
              */
             feeIncomeFen: number;
             /**
-             * @description net merchant payable posted by the day's payments and refunds (from the postings)
+             * @description net merchant payable posted by the entries the day's batch cleared (from the postings)
              * @example 9962
              */
             merchantPayableFen: number;
@@ -5075,17 +5082,27 @@ export type components = {
         };
         DailyReportLine: {
             /**
+             * @description reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
              * @description wechat, alipay, unionpay, county_bank
              * @example wechat
              */
             channel: string;
+            /**
+             * @description credit drawdowns paid to merchants, less their reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
             /**
              * @description fees charged, less fees returned on refunds
              * @example 38
              */
             feesFen: number;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -5098,6 +5115,11 @@ export type components = {
             product: string;
             refundCount: number;
             refundsFen: number;
+            /**
+             * @description profit sharing: splits in (escrow → payable, shares and releases) − splits out (reversals)
+             * @example 0
+             */
+            splitsFen: number;
         };
         DeadLetterCount: {
             count: number;
@@ -6008,7 +6030,7 @@ export type components = {
              */
             name: string;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -6028,7 +6050,7 @@ export type components = {
              */
             feesFen: number;
             /**
-             * @description payments − refunds − fees
+             * @description payments − refunds − fees (a day: + splits + credit sales + adjustments)
              * @example 9962
              */
             netFen: number;
@@ -6650,6 +6672,11 @@ export type components = {
             statusMismatch: number;
             updatedAt: string;
         };
+        /** @description A page of ReconciliationRun; pass nextCursor as cursor for the next page until it is null. */
+        ReconciliationRunPage: {
+            data: components["schemas"]["ReconciliationRun"][];
+            nextCursor: string | null;
+        };
         /**
          * @example {
          *       "lateSuccessAction": "refund",
@@ -6966,6 +6993,43 @@ export type components = {
              */
             operatorId: string;
         };
+        SettlementBatchClearing: {
+            /**
+             * @description Σ reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
+             * @description Σ credit drawdowns paid to merchants, less reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
+            /**
+             * @description Σ fees (charged on payments, less those refunds returned)
+             * @example 380
+             */
+            feesFen: number;
+            /**
+             * @description Σ payments (gross) of QR and acquiring
+             * @example 100000
+             */
+            paymentsFen: number;
+            /**
+             * @description Σ refunds (less the parts taken from escrow)
+             * @example 10000
+             */
+            refundsFen: number;
+            /**
+             * @description Σ profit-sharing escrow → payable: shares received and remainders released
+             * @example 0
+             */
+            splitsInFen: number;
+            /**
+             * @description Σ profit-sharing reversals (回退): payable → escrow
+             * @example 0
+             */
+            splitsOutFen: number;
+        };
         SettlementBatchDetail: {
             approvals: components["schemas"]["SettlementBatchApproval"][];
             /**
@@ -6983,6 +7047,8 @@ export type components = {
              * @example 2026-11-28
              */
             businessDate: string;
+            /** @description the clearing's parts over every merchant of the batch: payments − refunds − fees + splits in − splits out + credit sales + adjustments */
+            clearing: components["schemas"]["SettlementBatchClearing"];
             createdAt: string;
             /** @enum {string} */
             currency: "CNY";
@@ -7042,6 +7108,10 @@ export type components = {
          *       "refundCount": 1,
          *       "refundsFen": 10000,
          *       "feesFen": 380,
+         *       "splitsInFen": 0,
+         *       "splitsOutFen": 0,
+         *       "creditSalesFen": 0,
+         *       "adjustmentsFen": 0,
          *       "broughtForwardFen": 0,
          *       "grossFen": 90000,
          *       "netFen": 89620,
@@ -7053,13 +7123,23 @@ export type components = {
          */
         SettlementBatchItem: {
             /**
+             * @description reconciliation adjustments and make-up orders (signed)
+             * @example 0
+             */
+            adjustmentsFen: number;
+            /**
              * @description held or carried nets and reserves of the merchant's earlier batches
              * @example 0
              */
             broughtForwardFen: number;
+            /**
+             * @description credit drawdowns paid to the merchant, less their reversals and refunds
+             * @example 0
+             */
+            creditSalesFen: number;
             feesFen: number;
             /**
-             * @description payments − refunds
+             * @description payments − refunds + splits in − splits out + credit sales + adjustments
              * @example 90000
              */
             grossFen: number;
@@ -7067,7 +7147,7 @@ export type components = {
             /** Format: uuid */
             merchantId: string;
             /**
-             * @description gross − fees: what the county bank owes the merchant for the window
+             * @description gross − fees + brought forward: what the county bank owes the merchant
              * @example 89620
              */
             netFen: number;
@@ -7077,6 +7157,16 @@ export type components = {
             refundCount: number;
             refundsFen: number;
             reserveFen: number;
+            /**
+             * @description profit sharing, escrow → this payable: shares received and the remainder of its own orders released
+             * @example 0
+             */
+            splitsInFen: number;
+            /**
+             * @description profit sharing reversals (回退), this payable → escrow
+             * @example 0
+             */
+            splitsOutFen: number;
             /**
              * @description payable (paid out), held by an operator (stays payable), carried (net ≤ 0, left in the payable)
              * @example payable
@@ -7111,7 +7201,7 @@ export type components = {
              */
             carriedFen: number;
             /**
-             * @description Σ clearing: payments − refunds of the entries cleared, summed from the ledger
+             * @description Σ clearing: every movement of the merchants' payables by the entries cleared (payments − refunds ± splits ± credit sales ± adjustments) plus their fees, summed from the ledger's postings
              * @example 90000
              */
             clearingFen: number;
@@ -35985,6 +36075,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -36203,6 +36302,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -36467,6 +36575,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -36744,6 +36861,10 @@ export interface operations {
                      *           "refundCount": 1,
                      *           "refundsFen": 10000,
                      *           "feesFen": 380,
+                     *           "splitsInFen": 0,
+                     *           "splitsOutFen": 0,
+                     *           "creditSalesFen": 0,
+                     *           "adjustmentsFen": 0,
                      *           "broughtForwardFen": 0,
                      *           "grossFen": 90000,
                      *           "netFen": 89620,
@@ -37109,6 +37230,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -37375,6 +37505,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -37647,6 +37786,15 @@ export interface operations {
                 content: {
                     /**
                      * @example {
+                     *       "clearing": {
+                     *         "paymentsFen": 100000,
+                     *         "refundsFen": 10000,
+                     *         "feesFen": 380,
+                     *         "splitsInFen": 0,
+                     *         "splitsOutFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0
+                     *       },
                      *       "history": [
                      *         {
                      *           "action": "approve",
@@ -40266,6 +40414,178 @@ export interface operations {
             };
         };
     };
+    listReconciliationRuns: {
+        parameters: {
+            query?: {
+                /** @description only runs of this channel */
+                channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description only runs of this business date or later */
+                from?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only runs of this business date or earlier (from = to: one date) */
+                to?: string;
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "5d0e7c3a-1b2f-4e6d-8a9c-0f1e2d3c4b5a",
+                     *           "channel": "wechat",
+                     *           "businessDate": "2026-11-28",
+                     *           "runCount": 1,
+                     *           "statementRows": 120,
+                     *           "platformRows": 121,
+                     *           "matched": 118,
+                     *           "channelOnly": 1,
+                     *           "platformOnly": 1,
+                     *           "amountMismatch": 1,
+                     *           "statusMismatch": 0,
+                     *           "createdAt": "2026-11-29T02:00:00.000Z",
+                     *           "updatedAt": "2026-11-29T02:00:00.000Z"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["ReconciliationRunPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     runReconciliation: {
         parameters: {
             query?: never;
@@ -40866,6 +41186,9 @@ export interface operations {
                      *           "refundCount": 0,
                      *           "refundsFen": 0,
                      *           "feesFen": 38,
+                     *           "splitsFen": 0,
+                     *           "creditSalesFen": 0,
+                     *           "adjustmentsFen": 0,
                      *           "netFen": 9962
                      *         }
                      *       ],
@@ -40877,6 +41200,9 @@ export interface operations {
                      *         "refundCount": 0,
                      *         "refundsFen": 0,
                      *         "feesFen": 38,
+                     *         "splitsFen": 0,
+                     *         "creditSalesFen": 0,
+                     *         "adjustmentsFen": 0,
                      *         "netFen": 9962
                      *       },
                      *       "merchantCount": 1,

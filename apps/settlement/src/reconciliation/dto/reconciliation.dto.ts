@@ -27,6 +27,23 @@ export class RunReconciliationRequest {
   businessDate!: string;
 }
 
+export class ListReconciliationRunsQuery extends PageQuery {
+  @IsOptional()
+  @IsIn(PAYMENT_CHANNELS)
+  @ApiSchema({ description: 'only runs of this channel', examples: ['wechat'] })
+  channel?: PaymentChannel;
+
+  @IsOptional()
+  @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @ApiSchema({ description: 'only runs of this business date or later', examples: ['2026-11-01'] })
+  from?: string;
+
+  @IsOptional()
+  @Matches(DATE, { message: '$property must be a date YYYY-MM-DD' })
+  @ApiSchema({ description: 'only runs of this business date or earlier (from = to: one date)', examples: ['2026-11-30'] })
+  to?: string;
+}
+
 export class ListReconciliationCasesQuery extends PageQuery {
   @IsOptional()
   @IsIn(CASE_STATUSES)

@@ -31,11 +31,23 @@ export class ReportFigures {
   feesFen!: number;
 
   @IsInt()
-  @ApiSchema({ description: 'payments − refunds − fees', examples: [9962] })
+  @ApiSchema({ description: 'payments − refunds − fees (a day: + splits + credit sales + adjustments)', examples: [9962] })
   netFen!: number;
 }
 
 export class DailyReportLine extends ReportFigures {
+  @IsInt()
+  @ApiSchema({ description: 'profit sharing: splits in (escrow → payable, shares and releases) − splits out (reversals)', examples: [0] })
+  splitsFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'credit drawdowns paid to merchants, less their reversals and refunds', examples: [0] })
+  creditSalesFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'reconciliation adjustments and make-up orders (signed)', examples: [0] })
+  adjustmentsFen!: number;
+
   @IsString()
   @ApiSchema({ description: 'qr, acquiring, credit', examples: ['qr'] })
   product!: string;
@@ -51,7 +63,7 @@ export class DailyReportLedgerCheck {
   feeIncomeFen!: number;
 
   @IsInt()
-  @ApiSchema({ description: "net merchant payable posted by the day's payments and refunds (from the postings)", examples: [9962] })
+  @ApiSchema({ description: "net merchant payable posted by the entries the day's batch cleared (from the postings)", examples: [9962] })
   merchantPayableFen!: number;
 
   @IsInt()
@@ -70,8 +82,34 @@ export class DailyReportLedgerCheck {
       settlementDate: '2026-11-29',
       batchId: '6a1f3c2e-9b7d-4e21-8c55-0f3e7a9d2b41',
       batchStatus: 'settled',
-      lines: [{ product: 'qr', channel: 'wechat', paymentCount: 1, paymentsFen: 10000, refundCount: 0, refundsFen: 0, feesFen: 38, netFen: 9962 }],
-      totals: { product: '*', channel: '*', paymentCount: 1, paymentsFen: 10000, refundCount: 0, refundsFen: 0, feesFen: 38, netFen: 9962 },
+      lines: [
+        {
+          product: 'qr',
+          channel: 'wechat',
+          paymentCount: 1,
+          paymentsFen: 10000,
+          refundCount: 0,
+          refundsFen: 0,
+          feesFen: 38,
+          splitsFen: 0,
+          creditSalesFen: 0,
+          adjustmentsFen: 0,
+          netFen: 9962,
+        },
+      ],
+      totals: {
+        product: '*',
+        channel: '*',
+        paymentCount: 1,
+        paymentsFen: 10000,
+        refundCount: 0,
+        refundsFen: 0,
+        feesFen: 38,
+        splitsFen: 0,
+        creditSalesFen: 0,
+        adjustmentsFen: 0,
+        netFen: 9962,
+      },
       merchantCount: 1,
       payoutPlannedFen: 9962,
       paidOutFen: 9962,

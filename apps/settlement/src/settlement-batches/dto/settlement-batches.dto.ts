@@ -34,7 +34,11 @@ export class ListSettlementBatchesQuery extends PageQuery {
 
 export class SettlementBatchTieOut {
   @IsInt()
-  @ApiSchema({ description: 'Σ clearing: payments − refunds of the entries cleared, summed from the ledger', examples: [90000] })
+  @ApiSchema({
+    description:
+      "Σ clearing: every movement of the merchants' payables by the entries cleared (payments − refunds ± splits ± credit sales ± adjustments) plus their fees, summed from the ledger's postings",
+    examples: [90000],
+  })
   clearingFen!: number;
 
   @IsInt()
@@ -205,7 +209,49 @@ export class SettlementBatch {
   updatedAt!: string;
 }
 
+/** Where a batch's clearing came from: its items' parts summed (ADR 0014). */
+export class SettlementBatchClearing {
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'Σ payments (gross) of QR and acquiring', examples: [100000] })
+  paymentsFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'Σ refunds (less the parts taken from escrow)', examples: [10000] })
+  refundsFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'Σ fees (charged on payments, less those refunds returned)', examples: [380] })
+  feesFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'Σ profit-sharing escrow → payable: shares received and remainders released', examples: [0] })
+  splitsInFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'Σ profit-sharing reversals (回退): payable → escrow', examples: [0] })
+  splitsOutFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'Σ credit drawdowns paid to merchants, less reversals and refunds', examples: [0] })
+  creditSalesFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'Σ reconciliation adjustments and make-up orders (signed)', examples: [0] })
+  adjustmentsFen!: number;
+}
+
 export class SettlementBatchDetail extends SettlementBatch {
+  @ValidateNested()
+  @Type(() => SettlementBatchClearing)
+  @ApiSchema({
+    description: "the clearing's parts over every merchant of the batch: payments − refunds − fees + splits in − splits out + credit sales + adjustments",
+  })
+  clearing!: SettlementBatchClearing;
+
   @IsArray()
   @ValidateNested({ each: true })
   @Type(() => SettlementBatchEvent)
@@ -222,6 +268,10 @@ export class SettlementBatchDetail extends SettlementBatch {
       refundCount: 1,
       refundsFen: 10000,
       feesFen: 380,
+      splitsInFen: 0,
+      splitsOutFen: 0,
+      creditSalesFen: 0,
+      adjustmentsFen: 0,
       broughtForwardFen: 0,
       grossFen: 90000,
       netFen: 89620,
@@ -256,15 +306,33 @@ export class SettlementBatchItem {
   feesFen!: number;
 
   @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'profit sharing, escrow → this payable: shares received and the remainder of its own orders released', examples: [0] })
+  splitsInFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'profit sharing reversals (回退), this payable → escrow', examples: [0] })
+  splitsOutFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'credit drawdowns paid to the merchant, less their reversals and refunds', examples: [0] })
+  creditSalesFen!: number;
+
+  @IsInt()
+  @ApiSchema({ description: 'reconciliation adjustments and make-up orders (signed)', examples: [0] })
+  adjustmentsFen!: number;
+
+  @IsInt()
   @ApiSchema({ description: "held or carried nets and reserves of the merchant's earlier batches", examples: [0] })
   broughtForwardFen!: number;
 
   @IsInt()
-  @ApiSchema({ description: 'payments − refunds', examples: [90000] })
+  @ApiSchema({ description: 'payments − refunds + splits in − splits out + credit sales + adjustments', examples: [90000] })
   grossFen!: number;
 
   @IsInt()
-  @ApiSchema({ description: 'gross − fees: what the county bank owes the merchant for the window', examples: [89620] })
+  @ApiSchema({ description: 'gross − fees + brought forward: what the county bank owes the merchant', examples: [89620] })
   netFen!: number;
 
   @IsInt()
