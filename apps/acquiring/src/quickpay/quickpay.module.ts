@@ -4,5 +4,5 @@ import { QuickpayController } from './quickpay.controller';
 import { QuickpayRepository } from './quickpay.repository';
 import { QuickpayService } from './quickpay.service';
 
-@Module({ imports: [OrdersModule], controllers: [QuickpayController], providers: [QuickpayRepository, QuickpayService] })
+@Module({ imports: [OrdersModule], controllers: [QuickpayController], providers: [QuickpayRepository, QuickpayService], exports: [QuickpayService] })
 export class QuickpayModule {}

@@ -23,6 +23,16 @@ export function channelReceivable(channel: string): string {
   return `channel_receivable:${channel}`;
 }
 
+/**
+ * The account a payment of `channel` is owed on: the channel's receivable, except county credit
+ * (ADR 0015), whose payments are funded by the county's loan book: the drawdown credited
+ * credit_clearing (acquiring's holds name no merchant) and the payment debits it, so the pair nets
+ * to zero and the merchant is credited once, by the payment, net of its fee.
+ */
+export function paymentChannelAccount(channel: string): string {
+  return channel === 'county_credit' ? CREDIT_CLEARING : channelReceivable(channel);
+}
+
 /** what the tenant owes the merchant: payments net of fees, less refunds (and, later, payouts) */
 export function merchantPayable(merchantId: string): string {
   return `merchant_payable:${merchantId}`;

@@ -241,6 +241,9 @@ export async function parseStatement(channel: PaymentChannel, body: Buffer): Pro
       return parseUnionpay(body);
     case 'county_bank':
       return parseCoreBanking(body);
+    case 'county_credit':
+      // the county's own loan book (ADR 0015): no channel statement; never in STATEMENT_CHANNELS
+      throw new RangeError('county credit has no channel statement to reconcile');
   }
 }
 
