@@ -8,11 +8,11 @@ describe('cashier methods', () => {
     expect(cashierMethods(all, 'desktop')).toEqual(['wechat_native', 'alipay_page', 'unionpay_online', 'card_quickpay']);
     expect(cashierMethods(['alipay'], 'mobile')).toEqual(['alipay_wap']);
   });
-  it("lists the county bank's card quick pay and county credit only when the county enabled their channels", () => {
+  it("lists the county bank's card quick pay with its channel and county credit with the county's credit product", () => {
     expect(cashierMethods(['county_bank'], 'mobile')).toEqual(['card_quickpay']);
-    expect(cashierMethods(['county_credit'], 'wechat')).toEqual(['county_credit']);
-    expect(cashierMethods(['unionpay', 'county_credit', 'county_bank'], 'desktop')).toEqual(['unionpay_online', 'card_quickpay', 'county_credit']);
-    expect(cashierMethods([], 'desktop')).toEqual([]);
+    expect(cashierMethods([], 'wechat', { credit: true })).toEqual(['county_credit']);
+    expect(cashierMethods(['unionpay', 'county_bank'], 'desktop', { credit: true })).toEqual(['unionpay_online', 'card_quickpay', 'county_credit']);
+    expect(cashierMethods(['county_credit'], 'desktop')).toEqual([]);
   });
   it('tells WeChat, mobile and desktop browsers apart', () => {
     expect(environmentOf('Mozilla/5.0 (iPhone) AppleWebKit Mobile MicroMessenger/8.0.49')).toBe('wechat');

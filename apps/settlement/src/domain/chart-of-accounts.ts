@@ -24,12 +24,13 @@ export function channelReceivable(channel: string): string {
 }
 
 /**
- * The account a payment of `channel` is owed on: the channel's receivable, except county credit
- * (ADR 0015), whose payments are funded by the county's loan book: the drawdown credited
- * credit_clearing (acquiring's holds name no merchant) and the payment debits it, so the pair nets
- * to zero and the merchant is credited once, by the payment, net of its fee.
+ * The account a payment's money comes from, by channel: an external channel owes it
+ * (`channel_receivable:<channel>`); a payment with the payer's county credit line
+ * (`county_credit`) comes from the loan book — the drawdown credits `credit_clearing` (it names
+ * no merchant) and the payment debits it, so the merchant's payable is credited once, by the
+ * payment, with its fee (ADR 0016).
  */
-export function paymentChannelAccount(channel: string): string {
+export function paymentSourceAccount(channel: string): string {
   return channel === 'county_credit' ? CREDIT_CLEARING : channelReceivable(channel);
 }
 

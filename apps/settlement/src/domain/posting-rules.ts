@@ -1,13 +1,12 @@
 import { feeFen, selectFeeRule, type FeeRuleLike } from '@countypay/money';
-import { FEE_INCOME, merchantEscrow, merchantPayable, paymentChannelAccount, type Direction } from './chart-of-accounts';
+import { FEE_INCOME, merchantEscrow, merchantPayable, paymentSourceAccount, type Direction } from './chart-of-accounts';
 
 /**
  * Posting rules: which journal lines a money event produces. Pure; amounts are bigint fen.
  *
- *   payment.succeeded A, fee F:  Dr channel_receivable:<channel> A
+ *   payment.succeeded A, fee F:  Dr channel_receivable:<channel> A   (credit_clearing for county_credit: paymentSourceAccount)
  *                                Cr merchant_payable:<merchant>   A − F
  *                                Cr fee_income                    F
- *   (channel county_credit: credit_clearing instead of channel_receivable, ADR 0015)
  *   refund.succeeded R:          Dr merchant_payable:<merchant>   R
  *                                Cr channel_receivable:<channel> R   (the fee is kept: the default)
  *   refund.succeeded R, fee returned pro rata f:
@@ -70,7 +69,7 @@ export function paymentSucceededEntry(p: PaymentInput): EntryPlan {
     feeFen: fee,
     feeRule: applied,
     lines: nonZero([
-      { account: paymentChannelAccount(p.channel), direction: 'debit', amountFen: p.amountFen },
+      { account: paymentSourceAccount(p.channel), direction: 'debit', amountFen: p.amountFen },
       { account: p.escrow ? merchantEscrow(p.merchantId) : merchantPayable(p.merchantId), direction: 'credit', amountFen: p.amountFen - fee },
       { account: FEE_INCOME, direction: 'credit', amountFen: fee },
     ]),
@@ -101,7 +100,7 @@ export function refundSucceededEntry(r: RefundInput): EntryPlan {
       { account: merchantEscrow(r.merchantId), direction: 'debit', amountFen: e },
       { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen - f - e },
       { account: FEE_INCOME, direction: 'debit', amountFen: f },
-      { account: paymentChannelAccount(r.channel), direction: 'credit', amountFen: r.amountFen },
+      { account: paymentSourceAccount(r.channel), direction: 'credit', amountFen: r.amountFen },
     ]),
   };
 }

@@ -242,8 +242,7 @@ export async function parseStatement(channel: PaymentChannel, body: Buffer): Pro
     case 'county_bank':
       return parseCoreBanking(body);
     case 'county_credit':
-      // the county's own loan book (ADR 0015): no channel statement; never in STATEMENT_CHANNELS
-      throw new RangeError('county credit has no channel statement to reconcile');
+      throw new Error('county credit is the county bank’s own loan book: it has no channel statement');
   }
 }
 

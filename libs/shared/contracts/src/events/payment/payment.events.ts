@@ -6,14 +6,14 @@ export const PAYMENT_PRODUCTS = ['qr', 'acquiring', 'credit'] as const;
 export type PaymentProduct = (typeof PAYMENT_PRODUCTS)[number];
 
 /**
- * The routes money takes: the wallets, UnionPay, the county bank (its cards and accounts) and
- * county credit (a drawdown of the payer's credit line with the county bank, ADR 0015).
+ * `county_credit`: the payer's credit line at the county bank (a hold when the payment is confirmed,
+ * a drawdown when it succeeds) — a method of the county bank's own app, not an external channel.
  */
 export const PAYMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank', 'county_credit'] as const;
 export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
 
-/** The channels that send a daily statement to reconcile against (county credit is the county's own loan book). */
-export const STATEMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const satisfies readonly PaymentChannel[];
+/** The channels that are external systems with a daily statement to reconcile (not the county's own credit lines). */
+export const RECONCILED_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const satisfies readonly PaymentChannel[];
 
 /** What every payment and refund event says about the money's order, merchant and route. */
 export class OrderMoneyRef {
