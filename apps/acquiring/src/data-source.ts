@@ -3,7 +3,14 @@ import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { AcquiringTables1764520000000 } from './migrations/1764520000000-acquiring-tables';
 import { Quickpay1764710000000 } from './migrations/1764710000000-quickpay';
 import { ProfitSharing1766200000000 } from './migrations/1766200000000-profit-sharing';
+import { CreditPayments1767300000000 } from './migrations/1767300000000-credit-payments';
 
 export const SCHEMA = 'acquiring';
-export const migrations = [...PLATFORM_MIGRATIONS, AcquiringTables1764520000000, Quickpay1764710000000, ProfitSharing1766200000000];
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  AcquiringTables1764520000000,
+  Quickpay1764710000000,
+  ProfitSharing1766200000000,
+  CreditPayments1767300000000,
+];
 export const entities = [];

@@ -32,8 +32,11 @@ export function channelOfMethod(method: OnlineMethod): PaymentChannel {
 export const ORDER_METHODS = [...ONLINE_METHODS, 'card_quickpay', 'county_credit'] as const;
 export type OrderMethod = (typeof ORDER_METHODS)[number];
 
-/** What the cashier does with a method's answer: call the wallet's JS bridge, redirect, or show a QR code. */
-export type CashierAction = 'js_bridge' | 'redirect' | 'qr_code';
+/**
+ * What the cashier does with a method's answer: call the wallet's JS bridge, redirect, or show a
+ * QR code; `none` when the answer is already the result (county credit: held and captured at once).
+ */
+export type CashierAction = 'js_bridge' | 'redirect' | 'qr_code' | 'none';
 
 export function cashierActionOf(method: OnlineMethod): CashierAction {
   switch (method) {
