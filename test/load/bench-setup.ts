@@ -186,11 +186,12 @@ export async function ensureSetup(o: SetupOptions): Promise<Setup> {
       for (const id of o.tenantIds) if (!byTenant.has(id)) redo.add(id);
     }
   }
-  const needsOperator = !state || redo.size > 0;
-  const province = new CountypayOperatorClient({ baseUrl: o.baseUrl, token: needsOperator ? o.operatorToken() : 'unused' });
+  // the operator client is only made when the set-up onboards something (its token is checked when made)
+  let operator: CountypayOperatorClient | undefined;
+  const provinceClient = (): CountypayOperatorClient => (operator ??= new CountypayOperatorClient({ baseUrl: o.baseUrl, token: o.operatorToken() }));
   if (!state) {
     o.log(`  onboarding ${o.tenantIds.length} counties (no usable saved state: ${why}) …`);
-    const partner = await province.request<{ partnerId: string }>('POST', '/v1/admin/partners', {
+    const partner = await provinceClient().request<{ partnerId: string }>('POST', '/v1/admin/partners', {
       body: { name: `Bench partner ${uniq()}`, kind: 'ecommerce_platform' },
     });
     state = { version: 1, baseUrl: o.baseUrl, callbackUrl: o.callbackUrl, partnerId: partner.partnerId, createdAt: new Date().toISOString(), tenants: [] };
@@ -203,7 +204,7 @@ export async function ensureSetup(o: SetupOptions): Promise<Setup> {
     const started = performance.now();
     const made = await pool(list, 6, async (id) => {
       try {
-        return await onboardTenant(o, province, partnerId, id);
+        return await onboardTenant(o, provinceClient(), partnerId, id);
       } catch (err) {
         if (!(err instanceof SuspendedTenant)) throw err;
         excluded.set(id, `tenant_suspended: ${err.message}`);

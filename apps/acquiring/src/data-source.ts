@@ -4,6 +4,7 @@ import { AcquiringTables1764520000000 } from './migrations/1764520000000-acquiri
 import { Quickpay1764710000000 } from './migrations/1764710000000-quickpay';
 import { ProfitSharing1766200000000 } from './migrations/1766200000000-profit-sharing';
 import { CreditPayments1767300000000 } from './migrations/1767300000000-credit-payments';
+import { AgreementRevocationAndPassword1767600100000 } from './migrations/1767600100000-agreement-revocation-and-password';
 
 export const SCHEMA = 'acquiring';
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   Quickpay1764710000000,
   ProfitSharing1766200000000,
   CreditPayments1767300000000,
+  AgreementRevocationAndPassword1767600100000,
 ];
 export const entities = [];

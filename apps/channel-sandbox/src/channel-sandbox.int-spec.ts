@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { INestApplication } from '@nestjs/common';
@@ -42,6 +42,9 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
 
   const pay = (channel: string, amountFen: number, extra: Record<string, unknown> = {}) =>
     call('POST', `/channels/${channel}/payments`, { tenantId: TENANT, orderId: randomUUID(), merchantId: 'm-1001', amountFen, kind: 'qr_dynamic', ...extra });
+
+  /** a 19-digit debit card number (the deposit account of a quick-pay card) */
+  const cardNumber = () => `622848${String(randomInt(0, 10 ** 12)).padStart(12, '0')}1`;
 
   const notificationsOf = (orderId: string) => received.filter((r) => r.body.orderId === orderId);
 
@@ -343,6 +346,65 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
         .toString('latin1'),
     ).toBe('PK');
     expect((await call('GET', `/statements/wechat/${TENANT}/2026-02-30/file`)).status).toBe(400);
+  });
+
+  it('quick pay: the county bank refuses a payment on an agreement it revoked (解约) or never signed, whatever the platform sends', async () => {
+    const T = OTHER_TENANT;
+    const cardNo = cardNumber();
+    expect((await call('POST', `/core/${T}/accounts`, { accountNo: cardNo, holderName: '赵六', balanceFen: 50_000 })).status).toBe(201);
+    const agreementId = randomUUID();
+    const quickPay = (amountFen: number, extra: Record<string, unknown> = {}) =>
+      call('POST', '/channels/county_bank/online/quickpay', {
+        tenantId: T,
+        orderId: randomUUID(),
+        merchantId: 'm-qp',
+        amountFen,
+        cardNo,
+        agreementId,
+        ...extra,
+      });
+
+    const signed = await call('POST', '/channels/county_bank/online/agreements', { tenantId: T, agreementId, cardNo });
+    expect(signed.json).toMatchObject({ agreementId, status: 'active', revokedAt: null });
+    // signing again is idempotent; the same agreement for another card is refused
+    expect((await call('POST', '/channels/county_bank/online/agreements', { tenantId: T, agreementId, cardNo })).json.status).toBe('active');
+    const otherCard = cardNumber();
+    await call('POST', `/core/${T}/accounts`, { accountNo: otherCard, holderName: '赵六', balanceFen: 0 });
+    const mismatch = await call('POST', '/channels/county_bank/online/agreements', { tenantId: T, agreementId, cardNo: otherCard });
+    expect([mismatch.status, (mismatch.json.error as { code: string }).code]).toEqual([409, 'reference_mismatch']);
+
+    expect((await quickPay(1_000)).json).toMatchObject({ status: 'succeeded', payerId: cardNo });
+    expect((await call('GET', `/core/${T}/accounts/${cardNo}`)).json.balanceFen).toBe(49_000);
+
+    const revoked = await call('POST', `/channels/county_bank/online/agreements/${agreementId}/revoke`, { tenantId: T });
+    expect(revoked.json).toMatchObject({ agreementId, status: 'revoked' });
+    const again = await call('POST', `/channels/county_bank/online/agreements/${agreementId}/revoke`, { tenantId: T });
+    expect(again.json).toMatchObject({ status: 'revoked', revokedAt: revoked.json.revokedAt });
+
+    // the platform's record might still say active: the bank declines all the same and debits nothing
+    expect((await quickPay(2_000)).json).toMatchObject({ status: 'failed', reason: 'agreement_revoked' });
+    expect((await quickPay(2_000, { agreementId: randomUUID() })).json).toMatchObject({ status: 'failed', reason: 'agreement_unknown' });
+    expect((await call('GET', `/core/${T}/accounts/${cardNo}`)).json.balanceFen).toBe(49_000);
+    // another county does not see the agreement
+    expect((await call('GET', `/channels/county_bank/online/agreements/${agreementId}?tenantId=${TENANT}`)).status).toBe(404);
+    expect((await call('POST', `/channels/county_bank/online/agreements/${agreementId}/revoke`, { tenantId: TENANT })).status).toBe(404);
+  });
+
+  it('quick pay: a revocation that times out after revoking answers 504, and a query tells the outcome', async () => {
+    const T = OTHER_TENANT;
+    const cardNo = cardNumber();
+    await call('POST', `/core/${T}/accounts`, { accountNo: cardNo, holderName: '钱七', balanceFen: 10_000 });
+    const late = randomUUID();
+    const early = randomUUID();
+    for (const id of [late, early]) await call('POST', '/channels/county_bank/online/agreements', { tenantId: T, agreementId: id, cardNo });
+    await call('POST', `/admin/quickpay/agreements/${late}/scenario`, { scenario: 'timeout_after_revoke' });
+    await call('POST', `/admin/quickpay/agreements/${early}/scenario`, { scenario: 'timeout_before_revoke' });
+    expect((await call('POST', `/channels/county_bank/online/agreements/${late}/revoke`, { tenantId: T })).status).toBe(504);
+    expect((await call('POST', `/channels/county_bank/online/agreements/${early}/revoke`, { tenantId: T })).status).toBe(504);
+    expect((await call('GET', `/channels/county_bank/online/agreements/${late}?tenantId=${T}`)).json.status).toBe('revoked');
+    expect((await call('GET', `/channels/county_bank/online/agreements/${early}?tenantId=${T}`)).json.status).toBe('active');
+    // the scenario is used once: the retry revokes
+    expect((await call('POST', `/channels/county_bank/online/agreements/${early}/revoke`, { tenantId: T })).json.status).toBe('revoked');
   });
 
   it('names an unknown channel and a bad request', async () => {

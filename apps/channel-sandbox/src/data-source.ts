@@ -4,6 +4,7 @@ import { ChannelSandbox1764210000000 } from './migrations/1764210000000-channel-
 import { OnlinePayments1764700000000 } from './migrations/1764700000000-online-payments';
 import { QuickpayCards1764710000000 } from './migrations/1764710000000-quickpay-cards';
 import { SandboxSettlementPayouts1765100100000 } from './migrations/1765100100000-settlement-payouts';
+import { QuickpayAgreements1767600000000 } from './migrations/1767600000000-quickpay-agreements';
 
 export const SCHEMA = 'channel_sandbox';
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   OnlinePayments1764700000000,
   QuickpayCards1764710000000,
   SandboxSettlementPayouts1765100100000,
+  QuickpayAgreements1767600000000,
 ];
 export const entities = [];

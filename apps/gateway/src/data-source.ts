@@ -5,6 +5,7 @@ import { Webhooks1764210000000 } from './migrations/1764210000000-webhooks';
 import { WebhookTrace1764210100000 } from './migrations/1764210100000-webhook-trace';
 import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gateway-admission';
 import { WebhookOps1766500000000 } from './migrations/1766500000000-webhook-ops';
+import { WebhookResendInFlight1767100000000 } from './migrations/1767100000000-webhook-resend-in-flight';
 
 export const SCHEMA = 'gateway';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   WebhookTrace1764210100000,
   GatewayAdmission1764500000000,
   WebhookOps1766500000000,
+  WebhookResendInFlight1767100000000,
 ];
 export const entities = [];

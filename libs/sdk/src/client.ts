@@ -254,6 +254,9 @@ export class CountypayClient {
     /** card quick pay with the agreement and the SMS code */
     payByCard: (orderId: string, input: { agreementId: string; smsCode: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
       this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay`, input, o?.idempotencyKey),
+    /** card quick pay with the agreement and its payment password instead of an SMS code (where the county allows it) */
+    payByCardPassword: (orderId: string, input: { agreementId: string; paymentPassword: string }, o?: { idempotencyKey?: string }): Promise<AcquiringOrder> =>
+      this.post(`/v1/acquiring/orders/${seg(orderId)}/quickpay/password`, input, o?.idempotencyKey),
   };
 
   /** Profit sharing (分账): receivers of your app, splits of your shared orders, finish. */
@@ -284,8 +287,15 @@ export class CountypayClient {
     confirm: (agreementId: string, smsCode: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
       this.post(`/v1/acquiring/cards/${seg(agreementId)}/confirm`, { smsCode }, o?.idempotencyKey),
     get: (agreementId: string): Promise<CardAgreement> => this.get(`/v1/acquiring/cards/${seg(agreementId)}`),
+    /** 解约: `revoked` once the county bank confirmed, else `unbinding` (retried by the platform) */
     unbind: (agreementId: string, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
       this.post(`/v1/acquiring/cards/${seg(agreementId)}/unbind`, undefined, o?.idempotencyKey),
+    /** the SMS code that confirms setting the payment password */
+    sendPasswordCode: (agreementId: string, o?: { idempotencyKey?: string }): Promise<SmsSent> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/password/sms`, undefined, o?.idempotencyKey),
+    /** 设置支付密码 (6 digits) with the SMS code; unlocks a locked one */
+    setPassword: (agreementId: string, input: { smsCode: string; paymentPassword: string }, o?: { idempotencyKey?: string }): Promise<CardAgreement> =>
+      this.post(`/v1/acquiring/cards/${seg(agreementId)}/password`, input, o?.idempotencyKey),
   };
 
   readonly webhookDeliveries = {

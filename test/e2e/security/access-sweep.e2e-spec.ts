@@ -60,7 +60,8 @@ let world: {
 
 /** Every path parameter name of the document → the object of county A it names. */
 const PARAMS: Record<string, ParamRule> = {
-  merchantId: { id: () => world.merchantId, visibility: { onboarding: 'partner', 'qr-payment': 'tenant', settlement: 'app' } },
+  // acquiring: an operator's read of a merchant's escrow (分账), the county's merchants only
+  merchantId: { id: () => world.merchantId, visibility: { onboarding: 'partner', 'qr-payment': 'tenant', settlement: 'app', acquiring: 'tenant' } },
   storeId: { id: () => world.storeId, visibility: { onboarding: 'partner', 'qr-payment': 'tenant' } },
   // the paid order for reads and refunds, the open one for paying and closing (below)
   id: { id: () => world.paidOrder, visibility: { 'qr-payment': 'app', acquiring: 'app', credit: 'app' } },

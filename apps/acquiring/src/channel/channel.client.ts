@@ -42,6 +42,12 @@ export interface ChannelRefundAnswer {
   reason?: string;
 }
 
+/** A quick-pay agreement as the county bank holds it. */
+export interface BankAgreementAnswer {
+  agreementId: string;
+  status: 'active' | 'revoked';
+}
+
 // the errors of a channel call are the shared ones (payment-intake's channel-http), re-exported for this service's callers
 export { ChannelCallError, ChannelTimeoutError };
 
@@ -107,16 +113,45 @@ export class AcquiringChannelClient {
     return this.call('POST', `/sms/${tenantId}/messages`, { mobile, text });
   }
 
-  /** 协议支付: debits the bound card's deposit account at the county bank. */
+  /** 协议支付: debits the bound card's deposit account at the county bank (which refuses a revoked or unknown agreement). */
   quickPay(body: {
     tenantId: string;
     orderId: string;
     merchantId: string;
     amountFen: number;
     cardNo: string;
+    agreementId?: string;
     notifyUrl?: string;
   }): Promise<ChannelQueryAnswer> {
     return this.call<ChannelQueryAnswer>('POST', `/channels/county_bank/online/quickpay`, body);
+  }
+
+  /** 签约: the county bank records the agreement for the card (idempotent). */
+  signAgreement(body: { tenantId: string; agreementId: string; cardNo: string }): Promise<BankAgreementAnswer> {
+    return this.call<BankAgreementAnswer>('POST', '/channels/county_bank/online/agreements', body);
+  }
+
+  /** 解约 at the county bank (idempotent); undefined when the bank never signed the agreement (404). */
+  async revokeAgreement(tenantId: string, agreementId: string): Promise<BankAgreementAnswer | undefined> {
+    try {
+      return await this.call<BankAgreementAnswer>('POST', `/channels/county_bank/online/agreements/${encodeURIComponent(agreementId)}/revoke`, { tenantId });
+    } catch (e) {
+      if (e instanceof ChannelCallError && e.status === 404) return undefined;
+      throw e;
+    }
+  }
+
+  /** The agreement as the county bank holds it; undefined when it never signed it. */
+  async queryAgreement(tenantId: string, agreementId: string): Promise<BankAgreementAnswer | undefined> {
+    try {
+      return await this.call<BankAgreementAnswer>(
+        'GET',
+        `/channels/county_bank/online/agreements/${encodeURIComponent(agreementId)}?tenantId=${encodeURIComponent(tenantId)}`,
+      );
+    } catch (e) {
+      if (e instanceof ChannelCallError && e.status === 404) return undefined;
+      throw e;
+    }
   }
 
   private call<T>(method: 'GET' | 'POST', path: string, body?: object): Promise<T> {

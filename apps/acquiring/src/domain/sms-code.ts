@@ -15,9 +15,21 @@ export function newSmsCode(): string {
   return String(randomInt(0, 1_000_000)).padStart(6, '0');
 }
 
-/** What a code is bound to: a binding, or one payment of one order with one card. */
-export function smsBinding(b: { purpose: 'bind'; bindingId: string } | { purpose: 'pay'; orderId: string; amountFen: bigint; cardRef: string }): string {
-  return b.purpose === 'bind' ? `bind:${b.bindingId}` : `pay:${b.orderId}:${b.amountFen}:${b.cardRef}`;
+/** What a code is bound to: a binding, one payment of one order with one card, or setting an agreement's payment password. */
+export function smsBinding(
+  b:
+    | { purpose: 'bind'; bindingId: string }
+    | { purpose: 'pay'; orderId: string; amountFen: bigint; cardRef: string }
+    | { purpose: 'password'; agreementId: string },
+): string {
+  switch (b.purpose) {
+    case 'bind':
+      return `bind:${b.bindingId}`;
+    case 'pay':
+      return `pay:${b.orderId}:${b.amountFen}:${b.cardRef}`;
+    case 'password':
+      return `password:${b.agreementId}`;
+  }
 }
 
 /** HMAC-SHA256 of the code and what it is bound to (a code for another order, amount or card never matches). */

@@ -46,7 +46,7 @@ export class OrderIntake {
       tenants: readModel,
       payers: {
         // only card quick pay has a platform-side payer limit (wallets and UnionPay apply theirs): by the card's blind index
-        paidToday: (em, q) => repo.paidTodayByPayerRef(em, q.businessDay, q.payer.payerRef),
+        paidToday: (em, q) => repo.paidTodayByPayerRef(em, q.tenantId, q.businessDay, q.payer.payerRef),
       },
       transition,
     });
@@ -54,7 +54,7 @@ export class OrderIntake {
 
   /** A new order, waiting in `created` for its payer (a taken `outTradeNo` is `duplicate_out_trade_no`). */
   async open(em: EntityManager, req: OpenOrder): Promise<OrderRecord> {
-    if (await this.repo.findByOutTradeNo(em, req.appId, req.outTradeNo)) throw duplicateOutTradeNo(req.outTradeNo);
+    if (await this.repo.findByOutTradeNo(em, req.tenantId, req.appId, req.outTradeNo)) throw duplicateOutTradeNo(req.outTradeNo);
     const started = await this.intake.start(em, {
       tenantId: req.tenantId,
       merchantId: req.merchantId,

@@ -140,8 +140,13 @@ export class OrdersRepository {
     return one(em, ORDER, `select ${ORDER.columns('o')} from acq_orders o where o.id = $1${opts.lock ? ' for update' : ''}`, [id]);
   }
 
-  findByOutTradeNo(em: EntityManager, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
-    return one(em, ORDER, `select ${ORDER.columns('o')} from acq_orders o where o.app_id = $1 and o.out_trade_no = $2`, [appId, outTradeNo]);
+  /** The tenant is named in the statement: RLS's `tenant OR province` condition drives no index (issue 14). */
+  findByOutTradeNo(em: EntityManager, tenantId: string, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
+    return one(em, ORDER, `select ${ORDER.columns('o')} from acq_orders o where o.tenant_id = $1 and o.app_id = $2 and o.out_trade_no = $3`, [
+      tenantId,
+      appId,
+      outTradeNo,
+    ]);
   }
 
   /** Moves the order from `from` to `to` with its details (conditional UPDATE: a concurrent change wins once, the loser gets undefined). */
@@ -181,13 +186,13 @@ export class OrdersRepository {
   }
 
   /** What a card paid (or is paying) by quick pay on `businessDay` (the daily limit's sum). */
-  async paidTodayByPayerRef(em: EntityManager, businessDay: string, payerRef: string): Promise<bigint> {
+  async paidTodayByPayerRef(em: EntityManager, tenantId: string, businessDay: string, payerRef: string): Promise<bigint> {
     const r = await one(
       em,
       TOTAL,
       `select coalesce(sum(o.amount_fen), 0)::bigint as total from acq_orders o
-        where o.business_day = $1 and o.payer_ref = $2 and o.state in ('paying', 'succeeded')`,
-      [businessDay, payerRef],
+        where o.tenant_id = $1 and o.business_day = $2 and o.payer_ref = $3 and o.state in ('paying', 'succeeded')`,
+      [tenantId, businessDay, payerRef],
     );
     return r?.total ?? 0n;
   }

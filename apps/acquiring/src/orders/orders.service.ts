@@ -70,7 +70,7 @@ export class OrdersService {
       if (other) throw new ApiError('invalid_request', `several apps use outTradeNo '${outTradeNo}'; list orders with outTradeNo to see them`, 'outTradeNo');
       return orderView(only);
     }
-    const o = await inTenantTransaction(this.ds, scope.tenantId, (em) => this.repo.findByOutTradeNo(em, scope.appId, outTradeNo));
+    const o = await inTenantTransaction(this.ds, scope.tenantId, (em) => this.repo.findByOutTradeNo(em, scope.tenantId, scope.appId, outTradeNo));
     if (!o) throw new ApiError('not_found', `no acquiring order with outTradeNo '${outTradeNo}'`, 'outTradeNo');
     return orderView(o);
   }

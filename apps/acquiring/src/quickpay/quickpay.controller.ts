@@ -4,6 +4,7 @@ import type { ErrorCode } from '@countypay/contracts';
 import { AcquiringOrder } from '../orders/dto/acquiring-order.dto';
 import { orderScope } from '../orders/order-scope';
 import { BindCardRequest, CardAgreement, CardBinding, QuickPayConfirmRequest, QuickPaySmsRequest, SmsCodeRequest, SmsSent } from './dto/quickpay.dto';
+import { AgreementRevocationService } from './agreement-revocation.service';
 import { QuickpayService } from './quickpay.service';
 
 const TAG = 'Online acquiring';
@@ -14,7 +15,10 @@ const SEND_ERRORS: ErrorCode[] = ['sms_resend_too_soon', 'sms_send_limit_reached
 /** Bank-card quick pay with agreement signing (快捷/协议支付). */
 @Controller('acquiring')
 export class QuickpayController {
-  constructor(private readonly quickpay: QuickpayService) {}
+  constructor(
+    private readonly quickpay: QuickpayService,
+    private readonly revocation: AgreementRevocationService,
+  ) {}
 
   @Post('cards')
   @Authenticated(ACTS)
@@ -71,12 +75,14 @@ export class QuickpayController {
   @Authenticated(ACTS)
   @ApiOperation({
     operationId: 'unbindAcquiringCard',
-    summary: 'Unbind a card (解约): the agreement is revoked and cannot pay any more',
+    summary: 'Unbind a card (解约): the agreement is revoked at the county bank and cannot pay any more',
+    description:
+      'Paying is refused from this call on. The answer is `revoked` once the county bank confirmed the revocation, else `unbinding` (the bank did not answer in time): the platform retries until the bank confirms. Repeating the call is harmless.',
     tag: TAG,
     response: CardAgreement,
   })
   unbind(@Auth() actor: Actor, @Param('agreementId', uuidParam('card agreement')) id: string): Promise<CardAgreement> {
-    return this.quickpay.unbind(orderScope(actor), id);
+    return this.revocation.unbind(orderScope(actor), id);
   }
 
   @Post('orders/:id/quickpay/sms')

@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { col, execute, one, rowOf, updateReturning, type RowType } from '@countypay/persistence';
+import { col, execute, many, one, rowOf, updateReturning, type RowType } from '@countypay/persistence';
 import type { VerificationStrength } from '../domain/quickpay-limits';
+
+export type AgreementStatus = 'pending' | 'active' | 'unbinding' | 'revoked';
 
 const AGREEMENT = rowOf({
   id: col.uuid(),
@@ -14,7 +16,10 @@ const AGREEMENT = rowOf({
   mobileCipher: col.text(),
   mobileMasked: col.text(),
   strength: col.text<VerificationStrength>(),
-  status: col.text<'pending' | 'active' | 'revoked'>(),
+  status: col.text<AgreementStatus>(),
+  payPasswordHash: col.text().nullable(),
+  payPasswordWrongTries: col.int(),
+  payPasswordSetAt: col.timestamp().nullable(),
   createdAt: col.timestamp(),
   updatedAt: col.timestamp(),
 });
@@ -32,11 +37,15 @@ const CODE = rowOf({
 });
 export type SmsCodeRecord = RowType<typeof CODE>;
 const COUNT = rowOf({ n: col.int() });
+const REF = rowOf({ id: col.uuid(), tenantId: col.text() });
 
 /** The only SQL of card agreements and SMS codes. */
 @Injectable()
 export class QuickpayRepository {
-  async insertAgreement(em: EntityManager, a: Omit<AgreementRecord, 'createdAt' | 'updatedAt'>): Promise<AgreementRecord> {
+  async insertAgreement(
+    em: EntityManager,
+    a: Omit<AgreementRecord, 'createdAt' | 'updatedAt' | 'payPasswordHash' | 'payPasswordWrongTries' | 'payPasswordSetAt'>,
+  ): Promise<AgreementRecord> {
     const [row] = await updateReturning(
       em,
       AGREEMENT,
@@ -52,7 +61,7 @@ export class QuickpayRepository {
     return one(em, AGREEMENT, `select ${AGREEMENT.columns('a')} from acq_card_agreements a where a.id = $1${opts.lock ? ' for update' : ''}`, [id]);
   }
 
-  async setAgreementStatus(em: EntityManager, id: string, from: 'pending' | 'active', to: 'active' | 'revoked'): Promise<AgreementRecord | undefined> {
+  async setAgreementStatus(em: EntityManager, id: string, from: AgreementStatus, to: AgreementStatus): Promise<AgreementRecord | undefined> {
     const [row] = await updateReturning(
       em,
       AGREEMENT,
@@ -95,5 +104,37 @@ export class QuickpayRepository {
 
   async recordTry(em: EntityManager, id: string, wrongTries: number, used: boolean): Promise<void> {
     await execute(em, `update acq_sms_codes set wrong_tries = $2, used_at = case when $3 then now() else used_at end where id = $1`, [id, wrongTries, used]);
+  }
+
+  // ---- unbinding (解约) and the payment password
+
+  /** Agreements whose revocation the county bank has not confirmed since before `before`, across tenants (province scope). */
+  findUnbinding(em: EntityManager, before: Date, limit: number): Promise<Array<RowType<typeof REF>>> {
+    return many(
+      em,
+      REF,
+      `select a.id, a.tenant_id from acq_card_agreements a where a.status = 'unbinding' and a.updated_at <= $1 order by a.updated_at limit $2`,
+      [before, limit],
+    );
+  }
+
+  /** Notes another revocation attempt (the job's next try waits from here). */
+  async touch(em: EntityManager, id: string): Promise<void> {
+    await execute(em, `update acq_card_agreements set updated_at = now() where id = $1`, [id]);
+  }
+
+  async setPayPassword(em: EntityManager, id: string, hash: string): Promise<AgreementRecord | undefined> {
+    const [row] = await updateReturning(
+      em,
+      AGREEMENT,
+      `update acq_card_agreements a set pay_password_hash = $2, pay_password_wrong_tries = 0, pay_password_set_at = now(), updated_at = now()
+        where a.id = $1 returning ${AGREEMENT.columns('a')}`,
+      [id, hash],
+    );
+    return row;
+  }
+
+  async recordPayPasswordTry(em: EntityManager, id: string, wrongTries: number): Promise<void> {
+    await execute(em, `update acq_card_agreements set pay_password_wrong_tries = $2 where id = $1`, [id, wrongTries]);
   }
 }

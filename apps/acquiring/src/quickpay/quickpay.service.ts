@@ -20,13 +20,22 @@ import type { OrderScope } from '../orders/order-scope';
 import { orderView } from '../orders/order-view';
 import { OrdersRepository, type OrderRecord } from '../orders/orders.repository';
 import { PaymentSyncService } from '../orders/payment-sync.service';
+import { paymentPasswordState } from '../domain/payment-password';
 import type { BindCardRequest, CardAgreement, QuickPayConfirmRequest, SmsSent } from './dto/quickpay.dto';
 import { QuickpayRepository, type AgreementRecord } from './quickpay.repository';
 
 const PII_KEY_ID = 'pii1';
 
-function agreementView(a: AgreementRecord): CardAgreement {
-  return { agreementId: a.id, status: a.status, cardBin: a.cardBin, cardLast4: a.cardLast4, mobileMasked: a.mobileMasked, strength: a.strength };
+export function agreementView(a: AgreementRecord): CardAgreement {
+  return {
+    agreementId: a.id,
+    status: a.status,
+    cardBin: a.cardBin,
+    cardLast4: a.cardLast4,
+    mobileMasked: a.mobileMasked,
+    strength: a.strength,
+    paymentPassword: paymentPasswordState(a),
+  };
 }
 
 /**
@@ -59,6 +68,8 @@ export class QuickpayService {
     if (!check.matched)
       throw new ApiError('card_verification_failed', `the county bank did not confirm the card and its holder (${check.reason ?? 'mismatch'})`, 'cardNo');
     const id = randomUUID();
+    // 签约 at the county bank: it pays only on agreements it holds as active (a revoked one is refused there)
+    await this.channelCall(() => this.channels.signAgreement({ tenantId: scope.tenantId, agreementId: id, cardNo: dto.cardNo }));
     const cardRef = this.cardRef(dto.cardNo);
     const { agreement, sent } = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const agreement = await this.repo.insertAgreement(em, {
@@ -110,15 +121,21 @@ export class QuickpayService {
     return agreementView(await inTenantTransaction(this.ds, scope.tenantId, (em) => this.visibleAgreement(em, scope, agreementId)));
   }
 
-  /** 解约: the token is revoked; paying with it is refused afterwards. */
-  async unbind(scope: OrderScope, agreementId: string): Promise<CardAgreement> {
-    return inTenantTransaction(this.ds, scope.tenantId, async (em) => {
-      const a = await this.visibleAgreement(em, scope, agreementId, true);
-      if (a.status === 'revoked') return agreementView(a);
-      const revoked = await this.repo.setAgreementStatus(em, a.id, a.status, 'revoked');
-      if (!revoked) throw new ApiError('conflict', `agreement ${agreementId} changed concurrently`);
-      return agreementView(revoked);
+  /** An SMS code for something of an active agreement other than a payment (setting its payment password). */
+  async sendAgreementCode(scope: OrderScope, agreementId: string, purpose: 'password', what: string): Promise<SmsSent> {
+    const { agreement, sent } = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
+      const a = await this.activeAgreement(em, scope, agreementId);
+      return { agreement: a, sent: await this.issueCode(em, scope.tenantId, a.cardRef, smsBinding({ purpose, agreementId: a.id })) };
     });
+    await this.deliver(scope.tenantId, this.mobileOf(agreement), sent.code, what);
+    return { sentTo: agreement.mobileMasked, expiresAt: sent.expiresAt.toISOString(), resendAfter: sent.resendAfter.toISOString() };
+  }
+
+  /** Checks (and uses up) the code sent by {@link sendAgreementCode}; the agreement must still be active. */
+  async consumeAgreementCode(scope: OrderScope, agreementId: string, purpose: 'password', smsCode: string): Promise<AgreementRecord> {
+    const a = await inTenantTransaction(this.ds, scope.tenantId, (em) => this.activeAgreement(em, scope, agreementId));
+    await this.consumeCode(scope.tenantId, smsBinding({ purpose, agreementId: a.id }), smsCode);
+    return a;
   }
 
   /** The SMS code of one payment: bound to this order, its amount and the card; the limit is checked first. */
@@ -135,13 +152,29 @@ export class QuickpayService {
 
   /** Pays with the agreement and the SMS code: limit (before any channel call), code, then the county bank's debit. */
   async pay(scope: OrderScope, orderId: string, dto: QuickPayConfirmRequest): Promise<AcquiringOrder> {
+    return this.payWith(scope, orderId, dto.agreementId, (order, agreement) =>
+      this.consumeCode(scope.tenantId, this.payBinding(order, agreement), dto.smsCode),
+    );
+  }
+
+  /**
+   * A quick payment once the payer proves it: order payable, agreement active and the daily limit
+   * by the agreement's verification strength (before any channel call), then `verify` (the SMS
+   * code, or the payment password — agreement + either is two factors), then the bank's debit.
+   */
+  async payWith(
+    scope: OrderScope,
+    orderId: string,
+    agreementId: string,
+    verify: (order: OrderRecord, agreement: AgreementRecord) => Promise<void>,
+  ): Promise<AcquiringOrder> {
     const { order, agreement } = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const order = await this.payableOrder(em, scope, orderId);
-      const agreement = await this.activeAgreement(em, scope, dto.agreementId);
+      const agreement = await this.activeAgreement(em, scope, agreementId);
       await this.checkLimit(em, agreement, order);
       return { order, agreement };
     });
-    await this.consumeCode(scope.tenantId, this.payBinding(order, agreement), dto.smsCode);
+    await verify(order, agreement);
     const started = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
       const locked = await this.orders.findById(em, orderId, { lock: true });
       if (!locked) throw new ApiError('not_found', `no acquiring order ${orderId}`);
@@ -161,6 +194,7 @@ export class QuickpayService {
         merchantId: started.merchantId,
         amountFen: Number(started.amountFen),
         cardNo: this.cipher().decrypt(agreement.cardCipher, `acq_card_agreements.card:${agreement.id}`),
+        agreementId: agreement.id,
       });
       return orderView(
         await this.sync.report(scope.tenantId, orderId, {
@@ -187,7 +221,7 @@ export class QuickpayService {
   }
 
   private async checkLimit(em: EntityManager, a: AgreementRecord, order: OrderRecord): Promise<void> {
-    const paid = await this.orders.paidTodayByPayerRef(em, shanghaiBusinessDay(new Date()), a.cardRef);
+    const paid = await this.orders.paidTodayByPayerRef(em, order.tenantId, shanghaiBusinessDay(new Date()), a.cardRef);
     const d = withinDailyLimit(a.strength, paid, order.amountFen, await this.limitsOf(em));
     if (!d.ok) throw new ApiError('quickpay_limit_exceeded', d.message, 'amountFen');
   }

@@ -36,6 +36,7 @@ const FARM = randomUUID();
 const COOP = randomUUID();
 const SUSPENDED = randomUUID();
 const OTHER_COUNTY = randomUUID();
+const SHOP = randomUUID();
 const HOLD_SECONDS = 3600;
 
 let svc: TestService;
@@ -73,11 +74,11 @@ function merchantEvent(
 }
 
 /** A shared order of `amountFen`, paid by WeChat (the channel's success applied as a notification would). */
-async function paidSharedOrder(amountFen = 10_000, actor: Actor = APP_T1, profitSharing = true): Promise<string> {
+async function paidSharedOrder(amountFen = 10_000, actor: Actor = APP_T1, profitSharing = true, merchantId = MALL): Promise<string> {
   const r = await api(
     'POST',
     '/acquiring/orders',
-    { merchantId: MALL, outTradeNo: `SH-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙', profitSharing },
+    { merchantId, outTradeNo: `SH-${randomUUID().slice(0, 8)}`, amountFen, subject: '金堂脐橙', profitSharing },
     actor,
   );
   expect(r.status).toBe(201);
@@ -111,6 +112,7 @@ beforeAll(async () => {
     await readModel.handleMerchantUpdated(merchantEvent(T1, FARM, 'active', '金堂县脐橙专业合作社'), em);
     await readModel.handleMerchantUpdated(merchantEvent(T1, COOP, 'active', '金堂县物流服务有限公司'), em);
     await readModel.handleMerchantUpdated(merchantEvent(T1, SUSPENDED, 'suspended'), em);
+    await readModel.handleMerchantUpdated(merchantEvent(T1, SHOP, 'active', '金堂县e2e山货铺'), em);
   });
   await inTenantTransaction(svc.ds, T2, (em) => readModel.handleMerchantUpdated(merchantEvent(T2, OTHER_COUNTY, 'active'), em));
   for (const m of [FARM, COOP]) {
@@ -392,5 +394,120 @@ describe('receiver pages', () => {
     expect(
       (await api('GET', '/acquiring/profit-sharing/receivers?limit=100', undefined, testActors.app(T2, { appId: app, scopes: SCOPES }))).body.data,
     ).toEqual([]);
+  }, 180_000);
+});
+
+describe("operators' escrow positions per merchant", () => {
+  const COUNTY_T1 = testActors.county(T1);
+  const COUNTY_T2 = testActors.county(T2);
+  const op = (path: string, actor: Actor = COUNTY_T1) => api('GET', path, undefined, actor);
+
+  it('lists each shared order (held, split, released, reversed) and sums them per merchant; filters held and finished', async () => {
+    const held = await paidSharedOrder(10_000, APP_T1, true, SHOP);
+    expect((await split(held, [{ merchantId: FARM, amountFen: 1_000 }])).status).toBe(201);
+    const finished = await paidSharedOrder(20_000, APP_T1, true, SHOP);
+    expect((await api('POST', `/acquiring/orders/${finished}/splits/finish`)).status).toBe(200);
+    await paidSharedOrder(5_000, APP_T1, false, SHOP); // not shared: not an escrow
+
+    const list = await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}`);
+    expect(list.status).toBe(200);
+    // fee 0.55% (min 1 fen): 55 and 110
+    expect(list.body.data).toEqual([
+      expect.objectContaining({ orderId: finished, amountFen: 20_000, feeFen: 110, heldFen: 0, splitFen: 0, releasedFen: 19_890, reversedFen: 0 }),
+      expect.objectContaining({ orderId: held, amountFen: 10_000, feeFen: 55, heldFen: 8_945, splitFen: 1_000, releasedFen: 0, finishedAt: null }),
+    ]);
+    expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&position=held`)).body.data.map((x: { orderId: string }) => x.orderId)).toEqual([
+      held,
+    ]);
+    expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&position=finished`)).body.data.map((x: { orderId: string }) => x.orderId)).toEqual([
+      finished,
+    ]);
+    const summary = await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`);
+    expect(summary.body).toEqual({
+      merchantId: SHOP,
+      merchantName: '金堂县e2e山货铺',
+      orders: 2,
+      heldOrders: 1,
+      amountFen: 30_000,
+      feeFen: 165,
+      heldFen: 8_945,
+      splitFen: 1_000,
+      releasedFen: 19_890,
+      reversedFen: 0,
+      refundedFromEscrowFen: 0,
+    });
+    // the province reads the county it names
+    expect((await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`, testActors.province(T1))).body.heldFen).toBe(8_945);
+  });
+
+  it("shows a refund's reversal of a split (分账回退) in the merchant's position", async () => {
+    const id = await paidSharedOrder(10_000, APP_T1, true, SHOP);
+    expect((await split(id, [{ merchantId: FARM, amountFen: 2_000 }])).status).toBe(201);
+    expect((await api('POST', `/acquiring/orders/${id}/splits/finish`)).status).toBe(200);
+    const before = (await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`)).body;
+    // the escrow is empty (finished): a refund of 500 reverses the split
+    const refunds = svc.app.get(RefundsRepository);
+    const escrow = svc.app.get(Escrow);
+    await inTenantTransaction(svc.ds, T1, async (em) => {
+      const r = await refunds.insert(em, {
+        id: randomUUID(),
+        tenantId: T1,
+        orderId: id,
+        appId: APP,
+        channel: 'wechat',
+        outRefundNo: `RF-${randomUUID().slice(0, 8)}`,
+        amountFen: 500n,
+        reason: null,
+        automatic: false,
+      });
+      if (!r) throw new Error('refund not inserted');
+      return escrow.drawForRefund(em, id, r.id, 500n, new Date());
+    });
+    const row = (await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}&limit=1`)).body.data[0];
+    expect(row).toMatchObject({ orderId: id, splitFen: 1_500, reversedFen: 500, heldFen: 0, releasedFen: 7_945 });
+    const after = (await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`)).body;
+    expect([after.reversedFen - before.reversedFen, after.splitFen - before.splitFen, after.heldFen - before.heldFen]).toEqual([500, -500, 0]);
+  });
+
+  it("another county's merchant is a 404 to a county operator; apps do not read these routes", async () => {
+    expect((await op(`/acquiring/profit-sharing/merchants/${SHOP}/escrow`, COUNTY_T2)).status).toBe(404);
+    expect((await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}`, COUNTY_T2)).status).toBe(404);
+    expect((await op(`/acquiring/profit-sharing/merchants/${OTHER_COUNTY}/escrow`)).status).toBe(404);
+    const byApp = await op(`/acquiring/profit-sharing/escrows?merchantId=${SHOP}`, APP_T1);
+    expect(byApp.status).toBe(403);
+    expect((await op('/acquiring/profit-sharing/escrows?position=open')).status).toBe(400);
+  });
+
+  it('pages of 100 cross 999→1000 and 9999→10000 in order, disjoint and complete; another county sees none', async () => {
+    const merchant = randomUUID();
+    const rows = 10_050;
+    await svc.schema.adminQuery(
+      `insert into acq_orders (id, tenant_id, app_id, out_trade_no, merchant_id, amount_fen, subject, profit_sharing, state, channel, business_day, expires_at,
+                               paid_at, sharing_fee_fen, released_fen, sharing_finished_at)
+       select gen_random_uuid(), $1, $2, 'PG-' || i, $3, 1000, '分页', true, 'succeeded', 'wechat', date '2026-11-01', timestamptz '2026-11-02 00:00:00+00',
+              timestamptz '2026-11-01 00:00:00+00' + (i / 3) * interval '1 millisecond', 6, 994, timestamptz '2026-11-03 00:00:00+00'
+         from generate_series(1, $4) as i`,
+      [T1, APP, merchant, rows],
+    );
+    const ids = (await svc.schema.adminQuery<{ id: string }>(`select id from acq_orders where merchant_id = $1`, [merchant])).map((r) => r.id);
+    type Row = { orderId: string; paidAt: string };
+    // the filter by merchant needs the merchant in the county's read model; the unfiltered list holds these and the earlier orders
+    const r = await assertKeysetPaging<Row>({
+      fetchPage: async (cursor) =>
+        (await op(`/acquiring/profit-sharing/escrows?limit=100&position=finished${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`)).body,
+      id: (o) => o.orderId,
+      compare: (x, y) => Date.parse(y.paidAt) - Date.parse(x.paidAt) || (y.orderId < x.orderId ? -1 : y.orderId > x.orderId ? 1 : 0),
+      expectedIds: [
+        ...ids,
+        ...(
+          await svc.schema.adminQuery<{ id: string }>(
+            `select id from acq_orders where tenant_id = $1 and profit_sharing and state = 'succeeded' and sharing_finished_at is not null and merchant_id <> $2`,
+            [T1, merchant],
+          )
+        ).map((x) => x.id),
+      ],
+    });
+    expect(r.items).toBeGreaterThanOrEqual(rows);
+    expect((await op('/acquiring/profit-sharing/escrows?limit=100', COUNTY_T2)).body.data).toEqual([]);
   }, 180_000);
 });

@@ -69,6 +69,34 @@ const SHARE = rowOf({
 });
 export type ShareRecord = RowType<typeof SHARE>;
 
+/** A shared paid order in an operator's list of escrow positions: its escrow columns, partner order number and reversals. */
+const ESCROW_LISTED = rowOf({ ...ESCROW.spec, outTradeNo: col.text(), reversedFen: col.bigint() });
+export type ListedEscrowRecord = RowType<typeof ESCROW_LISTED>;
+
+const ESCROWS_NEWEST_PAID_FIRST = new Keyset(
+  'escrow-positions',
+  [
+    { sql: 'o.paid_at', type: 'timestamp' },
+    { sql: 'o.id', type: 'uuid' },
+  ],
+  'desc',
+);
+
+const REVERSED_OF_ORDER = `(select coalesce(sum(v.amount_fen), 0) from acq_split_reversals v where v.order_id = o.id)::bigint as reversed_fen`;
+
+const MERCHANT_ESCROW = rowOf({
+  orders: col.int(),
+  held: col.int(),
+  amountFen: col.bigint(),
+  fixedFeeFen: col.bigint(),
+  splitFen: col.bigint(),
+  releasedFen: col.bigint(),
+  refundedFen: col.bigint(),
+  reversedFen: col.bigint(),
+});
+export type MerchantEscrowTotals = RowType<typeof MERCHANT_ESCROW>;
+const UNFIXED_FEE = rowOf({ channel: col.text<PaymentChannel>().nullable(), amountFen: col.bigint() });
+
 const TOTAL = rowOf({ total: col.bigint() });
 const REF = rowOf({ id: col.uuid(), tenantId: col.text() });
 
@@ -215,6 +243,53 @@ export class SharingRepository {
         where o.profit_sharing and o.state = 'succeeded' and o.sharing_finished_at is null and o.paid_at <= $1
         order by o.paid_at limit $2`,
       [paidBefore, limit],
+    );
+  }
+
+  // ---- operators' escrow positions (per merchant)
+
+  /** Shared paid orders of the county, newest paid first; `position` held (not finished) or finished. */
+  listEscrows(em: EntityManager, f: { merchantId?: string; position?: 'held' | 'finished' }, page: PageRequest): Promise<Page<ListedEscrowRecord>> {
+    const where = new Where().add('o.profit_sharing').add("o.state = 'succeeded'").add('o.paid_at is not null').add('o.merchant_id = ?', f.merchantId);
+    if (f.position === 'held') where.add('o.sharing_finished_at is null');
+    if (f.position === 'finished') where.add('o.sharing_finished_at is not null');
+    return pageQuery(em, ESCROW_LISTED, {
+      select: `${ESCROW.columns('o')}, o.out_trade_no, ${REVERSED_OF_ORDER}`,
+      from: 'acq_orders o',
+      where,
+      keyset: ESCROWS_NEWEST_PAID_FIRST,
+      page,
+    });
+  }
+
+  /** The totals of a merchant's shared paid orders (the fee where the first sharing step fixed it). */
+  async merchantEscrowTotals(em: EntityManager, merchantId: string): Promise<MerchantEscrowTotals> {
+    const row = await one(
+      em,
+      MERCHANT_ESCROW,
+      `select count(*)::int as orders,
+              count(*) filter (where o.sharing_finished_at is null)::int as held,
+              coalesce(sum(o.amount_fen), 0)::bigint as amount_fen,
+              coalesce(sum(o.sharing_fee_fen), 0)::bigint as fixed_fee_fen,
+              coalesce(sum(o.split_fen), 0)::bigint as split_fen,
+              coalesce(sum(o.released_fen), 0)::bigint as released_fen,
+              coalesce(sum(o.escrow_refunded_fen), 0)::bigint as refunded_fen,
+              coalesce(sum((select coalesce(sum(v.amount_fen), 0) from acq_split_reversals v where v.order_id = o.id)), 0)::bigint as reversed_fen
+         from acq_orders o where o.profit_sharing and o.state = 'succeeded' and o.paid_at is not null and o.merchant_id = $1`,
+      [merchantId],
+    );
+    if (!row) throw new Error('an aggregate always answers a row');
+    return row;
+  }
+
+  /** The merchant's shared paid orders whose fee no sharing step fixed yet (the caller prices them under the county's plan). */
+  unfixedFees(em: EntityManager, merchantId: string): Promise<Array<RowType<typeof UNFIXED_FEE>>> {
+    return many(
+      em,
+      UNFIXED_FEE,
+      `select o.channel, o.amount_fen from acq_orders o
+        where o.profit_sharing and o.state = 'succeeded' and o.paid_at is not null and o.merchant_id = $1 and o.sharing_fee_fen is null`,
+      [merchantId],
     );
   }
 

@@ -3,7 +3,7 @@
  * order (or for the channel's next call) wins, else the amount's last two digits (the "magic
  * amounts" of README.md), else an immediate success.
  */
-export const DECLINE_REASONS = ['insufficient_funds', 'card_frozen', 'risk_rejected'] as const;
+export const DECLINE_REASONS = ['insufficient_funds', 'card_frozen', 'risk_rejected', 'agreement_revoked', 'agreement_unknown'] as const;
 export type DeclineReason = (typeof DECLINE_REASONS)[number];
 
 export const BEHAVIOURS = [
@@ -11,6 +11,9 @@ export const BEHAVIOURS = [
   'decline:insufficient_funds',
   'decline:card_frozen',
   'decline:risk_rejected',
+  // card quick pay on an agreement the county bank revoked (解约) or never signed: chosen by the bank, not by amount
+  'decline:agreement_revoked',
+  'decline:agreement_unknown',
   'user_paying_then_success',
   'user_paying_forever',
   'timeout',
@@ -58,6 +61,8 @@ export function planFor(behaviour: Behaviour): PaymentPlan {
     case 'decline:insufficient_funds':
     case 'decline:card_frozen':
     case 'decline:risk_rejected':
+    case 'decline:agreement_revoked':
+    case 'decline:agreement_unknown':
       return { outcome: { status: 'failed', reason: behaviour.slice('decline:'.length) as DeclineReason }, hang: false, notify: 'once' };
     case 'user_paying_then_success':
       return { outcome: { status: 'user_paying', settles: true }, hang: false, notify: 'once' };

@@ -7,7 +7,7 @@ import { LOGGER } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { ChannelSandboxConfig } from '../config/channel-sandbox.config';
 import { CoreBankingService } from '../core-banking/core-banking.service';
-import { behaviourForAmount, payerHasConfirmed, planFor } from '../domain/behaviour';
+import { behaviourForAmount, payerHasConfirmed, planFor, type Behaviour } from '../domain/behaviour';
 import { newRefundNo, newTradeNo, type Channel } from '../domain/channels';
 import { derivePayerId } from '../domain/payer';
 import { nextStatus, type PaymentStatus } from '../domain/payment-state';
@@ -78,13 +78,14 @@ export class PaymentsService implements OnApplicationShutdown {
   ) {}
 
   /** Takes a payment. A repeat of an order answers its current state (and never hangs). */
-  async pay(channel: Channel, dto: CreatePaymentDto): Promise<PaymentAnswer> {
+  async pay(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<PaymentAnswer> {
     const key: PaymentKey = { channel, orderId: dto.orderId };
     const tenantId = dto.tenantId;
     const existing = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.find(em, key));
     if (existing) return answer(this.sameOrder(existing, dto));
 
-    const behaviour = this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
+    // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
+    const behaviour = decided ?? this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
     const plan = planFor(behaviour);
     const outcome = await inTenantTransaction(this.ds, tenantId, async (em) => {
       let payerId = derivePayerId(channel, dto);

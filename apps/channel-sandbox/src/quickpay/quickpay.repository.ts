@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { col, one, rowOf, updateReturning, type RowType } from '@countypay/persistence';
 
 export interface CardRecord {
   holderName: string;
@@ -8,7 +9,16 @@ export interface CardRecord {
   mobile: string | null;
 }
 
-/** The only SQL of the core banking's card holders. */
+const AGREEMENT = rowOf({
+  agreementId: col.uuid(),
+  cardNo: col.text(),
+  status: col.text<'active' | 'revoked'>(),
+  signedAt: col.timestamp(),
+  revokedAt: col.timestamp().nullable(),
+});
+export type BankAgreementRecord = RowType<typeof AGREEMENT>;
+
+/** The only SQL of the core banking's card holders and quick-pay agreements. */
 @Injectable()
 export class QuickpayRepository {
   async accountExists(em: EntityManager, accountNo: string): Promise<boolean> {
@@ -33,5 +43,37 @@ export class QuickpayRepository {
     );
     const r = rows[0];
     return r && { holderName: r.holder_name, status: r.status, idNumber: r.id_number, mobile: r.mobile };
+  }
+
+  /** Signs (agreement, card) once; a repeat answers the agreement as it is (the caller checks the card). */
+  async signAgreement(em: EntityManager, tenantId: string, agreementId: string, cardNo: string): Promise<BankAgreementRecord> {
+    const [inserted] = await updateReturning(
+      em,
+      AGREEMENT,
+      `insert into core_quickpay_agreements (tenant_id, agreement_id, card_no, status) values ($1, $2, $3, 'active')
+       on conflict (tenant_id, agreement_id) do nothing returning ${AGREEMENT.columns()}`,
+      [tenantId, agreementId, cardNo],
+    );
+    const row = inserted ?? (await this.findAgreement(em, agreementId));
+    if (!row) throw new Error(`agreement ${agreementId} vanished`);
+    return row;
+  }
+
+  findAgreement(em: EntityManager, agreementId: string, opts: { lock?: boolean } = {}): Promise<BankAgreementRecord | undefined> {
+    return one(em, AGREEMENT, `select ${AGREEMENT.columns('g')} from core_quickpay_agreements g where g.agreement_id = $1${opts.lock ? ' for update' : ''}`, [
+      agreementId,
+    ]);
+  }
+
+  /** active → revoked, once; undefined when it was not active. */
+  async revokeAgreement(em: EntityManager, agreementId: string): Promise<BankAgreementRecord | undefined> {
+    const [row] = await updateReturning(
+      em,
+      AGREEMENT,
+      `update core_quickpay_agreements g set status = 'revoked', revoked_at = now() where g.agreement_id = $1 and g.status = 'active'
+       returning ${AGREEMENT.columns('g')}`,
+      [agreementId],
+    );
+    return row;
   }
 }

@@ -9,6 +9,7 @@ import { DeadLettersPage } from './dead-letters';
 import { MerchantDetailPage, MerchantsPage } from './merchants';
 import { OverviewPage } from './overview';
 import { PartnersPage } from './partners';
+import { OrderSplitsPage, ProfitSharingPage } from './profit-sharing';
 import { ReconciliationCasePage, ReconciliationPage } from './reconciliation';
 import { SettlementBatchesPage, SettlementBatchPage, SettlementReportsPage } from './settlement';
 import { TenantConfigPage } from './tenant-config';
@@ -54,6 +55,14 @@ export const CONSOLE_PAGES: ConsolePage[] = [
     routes: [
       { path: '', element: (s) => <ReconciliationPage session={s} /> },
       { path: '/cases/:caseId', element: (s) => <ReconciliationCasePage session={s} /> },
+    ],
+  },
+  {
+    path: 'profit-sharing',
+    title: 'profitSharing',
+    routes: [
+      { path: '', element: (s) => <ProfitSharingPage session={s} /> },
+      { path: '/orders/:orderId', element: () => <OrderSplitsPage /> },
     ],
   },
   { path: 'credit', title: 'credit', routes: [{ path: '', element: (s) => <CreditPage session={s} /> }] },

@@ -13,6 +13,7 @@ import { ListWebhookDeliveriesQuery } from './dto/list-deliveries.dto';
 import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
+import { webhookResendInFlightSql } from '../migrations/1767100000000-webhook-resend-in-flight';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEventsService } from './webhook-events.service';
 import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
@@ -85,7 +86,13 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
 
   beforeAll(async () => {
-    db = await createTestSchema('webhooks', [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql()]);
+    db = await createTestSchema('webhooks', [
+      ...messagingTablesSql(),
+      ...webhookTablesSql(),
+      ...webhookTraceSql(),
+      ...webhookOpsSql(),
+      ...webhookResendInFlightSql(),
+    ]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);
@@ -461,6 +468,84 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       rx.server.close();
     }
   });
+  it('a resend while an attempt is in flight: one attempt at a time, and the delivery ends as its attempts did', async () => {
+    const tenant = 't510182';
+    const appId = 'app_webhookinttest000005';
+    // receivers held mid-attempt: `failing` answers its first request 500, `ok` answers 200
+    let openFailing!: () => void;
+    let openOk!: () => void;
+    const failing = await receiver(1, new Promise<void>((r) => (openFailing = r)));
+    const ok = await receiver(0, new Promise<void>((r) => (openOk = r)));
+    const cfg = config(credentialKey);
+    const d = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-resend'), logger);
+    const api = new WebhooksService(ds, repo, d);
+    const actor = testActors.app(tenant, { appId });
+    const deliveryTo = async (url: string, version: number): Promise<string> => {
+      const eventId = randomUUID();
+      await inTenantTransaction(ds, tenant, async (em) => {
+        await events.onAppUpdated(
+          {
+            id: randomUUID(),
+            type: AppUpdatedV1.type,
+            version: 1,
+            tenantId: tenant,
+            occurredAt: new Date().toISOString(),
+            data: appUpdated([url], version, appId),
+          },
+          em,
+        );
+        await events.onPartnerEvent(
+          { id: eventId, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) },
+          em,
+        );
+      });
+      const page = await api.list(actor, new ListWebhookDeliveriesQuery());
+      return page.data.find((x) => x.eventId === eventId)!.id;
+    };
+    try {
+      // 1. the in-flight attempt fails: the resend goes out next, once, marked as the resend
+      const first = await deliveryTo(`${failing.base}/hook`, 1);
+      const round = d.runOnce();
+      await eventually(async () => failing.pending() === 1 || undefined, 'the attempt to reach the receiver', 5000);
+      expect((await api.resend(actor, first)).status).toBe('pending');
+      // the running attempt keeps its lease: another round meanwhile does not attempt the same delivery
+      const meanwhile = d.runOnce();
+      openFailing();
+      await Promise.all([round, meanwhile]);
+      expect(failing.hits.map((h) => h.status)).toEqual([500]);
+      const queued = await api.get(actor, first);
+      expect([queued.status, queued.attemptCount]).toEqual(['pending', 1]);
+      expect(new Date(queued.nextAttemptAt!).getTime()).toBeLessThanOrEqual(Date.now());
+      await d.runOnce();
+      const done = await api.get(actor, first);
+      expect([done.status, done.attempts.map((a) => [a.triggeredBy, a.outcome])]).toEqual([
+        'delivered',
+        [
+          ['schedule', 'failed'],
+          ['resend', 'delivered'],
+        ],
+      ]);
+      expect(failing.hits.map((h) => h.status)).toEqual([500, 200]);
+
+      // 2. the in-flight attempt delivers: the resend is satisfied by it — delivered, no second call
+      const second = await deliveryTo(`${ok.base}/hook`, 2);
+      const round2 = d.runOnce();
+      await eventually(async () => ok.pending() === 1 || undefined, 'the attempt to reach the receiver', 5000);
+      await api.resend(actor, second);
+      openOk();
+      await round2;
+      const delivered = await api.get(actor, second);
+      expect([delivered.status, delivered.attemptCount]).toEqual(['delivered', 1]);
+      await d.runOnce();
+      expect(ok.hits).toHaveLength(1);
+    } finally {
+      for (const rx of [failing, ok]) {
+        rx.server.closeAllConnections();
+        rx.server.close();
+      }
+    }
+  });
+
   it('a restart loses nothing (a new dispatcher continues from PostgreSQL), and a URL the app removed is not called again', async () => {
     const rx = await receiver(1);
     const tenant = 't510118';

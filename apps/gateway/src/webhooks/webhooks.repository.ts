@@ -168,7 +168,7 @@ export class WebhooksRepository {
             limit $1
             for update skip locked)
          update webhook_deliveries d
-            set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), updated_at = now()
+            set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), leased_at = now(), updated_at = now()
            from due
           where d.id = due.id
         returning ${CLAIMED.columns('d')}`,
@@ -215,11 +215,18 @@ export class WebhooksRepository {
        values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
       [a.deliveryId, a.tenantId, a.attemptNo, a.triggeredBy, a.statusCode, a.durationMs, a.errorClass, a.outcome, a.at],
     );
+    // a resend asked for during this lease (see requestResend) is honoured here: unless this attempt
+    // delivered, the resend attempt is queued now (and marked as one) instead of the schedule's next
+    const resendNow = `(resend_requested_at > leased_at and $3 <> 'delivered')`;
     const moved = await execute(
       em,
       `update webhook_deliveries
-          set attempt_count = attempt_count + 1, status = $3, next_attempt_at = $4, lease_token = null,
-              resend_requested = false, retry_on_failure = case when $3 = 'pending' then retry_on_failure else true end,
+          set attempt_count = attempt_count + 1,
+              status = case when ${resendNow} then 'pending' else $3 end,
+              next_attempt_at = case when ${resendNow} then now() else $4 end,
+              resend_requested = coalesce(${resendNow}, false),
+              retry_on_failure = case when ${resendNow} or $3 = 'pending' then retry_on_failure else true end,
+              lease_token = null,
               last_attempt_at = $5, last_status_code = $6, last_error_class = $7,
               delivered_at = case when $3 = 'delivered' then $5 else delivered_at end, updated_at = now()
         where id = $1 and lease_token = $2`,
@@ -279,14 +286,20 @@ export class WebhooksRepository {
   /**
    * Queues an attempt now. A pending delivery keeps its schedule; a finished one (delivered or
    * failed) gets exactly one attempt, with no automatic retries after it. If an attempt is in
-   * flight, its lease is dropped: its outcome is still logged but no longer moves the delivery.
+   * flight (a live lease), it keeps its lease and the resend is remembered: recording that attempt
+   * finishes the delivery if it delivered, else queues the resend at once (never two attempts of
+   * one delivery at a time, never a delivered attempt that leaves its delivery pending).
    */
   async requestResend(em: EntityManager, tenantId: string, appId: string | undefined, id: string): Promise<boolean> {
+    const inFlight = `(lease_token is not null and next_attempt_at > now())`;
     const n = await execute(
       em,
       `update webhook_deliveries
           set retry_on_failure = case when status = 'pending' then retry_on_failure else false end,
-              status = 'pending', next_attempt_at = now(), lease_token = null, resend_requested = true, updated_at = now()
+              status = 'pending',
+              next_attempt_at = case when ${inFlight} then next_attempt_at else now() end,
+              lease_token = case when ${inFlight} then lease_token else null end,
+              resend_requested = true, resend_requested_at = clock_timestamp(), updated_at = now()
         where tenant_id = $1 and ($2::text is null or app_id = $2) and id = $3`,
       [tenantId, appId ?? null, id],
     );

@@ -1,12 +1,14 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { hashPassword } from '@countypay/security';
 
 /**
  * Console sign-in rules, pure (no I/O): the password hash (scrypt, memory-hard), the lock-out
  * after repeated failures and the session and CSRF tokens.
  */
 
-/** scrypt cost: N = 2^15, r = 8 (32 MiB of memory per hash), p = 1 — OWASP's minimum for scrypt. */
-export const SCRYPT = { N: 2 ** 15, r: 8, p: 1, keyLength: 32, saltLength: 16 } as const;
+// the password hash is the platform's one (libs/shared/security), re-exported for the console's callers
+export { hashPassword, SCRYPT, verifyPassword } from '@countypay/security';
+
 /** Consecutive wrong passwords that lock an account, and for how long. */
 export const LOCK_AFTER_FAILURES = 5;
 export const LOCK_MINUTES = 15;
@@ -17,31 +19,6 @@ export const SESSION_ABSOLUTE_HOURS = 12;
 export const USERNAME_PATTERN = /^[a-z0-9][a-z0-9._-]{2,63}$/;
 export const PASSWORD_MIN_LENGTH = 12;
 export const SESSION_TOKEN_PATTERN = /^cps_[A-Za-z0-9_-]{43}$/;
-
-function scryptAsync(password: string, salt: Buffer, keyLength: number, opts: { N: number; r: number; p: number }): Promise<Buffer> {
-  return new Promise((resolve, reject) =>
-    scrypt(password.normalize('NFKC'), salt, keyLength, { ...opts, maxmem: 128 * opts.N * opts.r * 2 }, (err, key) => (err ? reject(err) : resolve(key))),
-  );
-}
-
-/** `scrypt$N$r$p$salt$hash` (base64url), self-describing so the cost can be raised later. */
-export async function hashPassword(password: string, params: { N: number; r: number; p: number } = SCRYPT): Promise<string> {
-  const salt = randomBytes(SCRYPT.saltLength);
-  const key = await scryptAsync(password, salt, SCRYPT.keyLength, params);
-  return ['scrypt', params.N, params.r, params.p, salt.toString('base64url'), key.toString('base64url')].join('$');
-}
-
-/** Constant-time check of a password against a stored hash; false for a malformed hash. */
-export async function verifyPassword(password: string, stored: string): Promise<boolean> {
-  const parts = stored.split('$');
-  if (parts.length !== 6 || parts[0] !== 'scrypt') return false;
-  const [N, r, p] = parts.slice(1, 4).map(Number) as [number, number, number];
-  if (![N, r, p].every((n) => Number.isInteger(n) && n > 0) || N > 2 ** 20) return false;
-  const salt = Buffer.from(parts[4]!, 'base64url');
-  const expected = Buffer.from(parts[5]!, 'base64url');
-  const key = await scryptAsync(password, salt, expected.length, { N, r, p });
-  return key.length === expected.length && timingSafeEqual(key, expected);
-}
 
 /** A hash nobody's password matches, checked when the user name is unknown so both cases cost the same. */
 let decoy: Promise<string> | undefined;

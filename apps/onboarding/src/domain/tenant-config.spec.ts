@@ -46,6 +46,12 @@ describe('tenant config', () => {
     expect(failure(patch)).toMatchObject({ code: 'invalid_request', param });
   });
 
+  it('the quick-pay payment password is off by default, switched on by a boolean only', () => {
+    expect(defaultTenantConfig().quickPayPassword).toBeUndefined();
+    expect(applyTenantConfigPatch(defaultTenantConfig(), { quickPayPassword: true }).quickPayPassword).toBe(true);
+    expect(failure({ quickPayPassword: 'yes' })).toMatchObject({ code: 'invalid_request', param: 'quickPayPassword' });
+  });
+
   it('refuses an unknown field', () => {
     expect(failure({ colour: 'red' })).toMatchObject({ code: 'unknown_field', param: 'colour' });
   });

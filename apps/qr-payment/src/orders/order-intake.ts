@@ -62,7 +62,7 @@ export class OrderIntake {
       payers: {
         paidToday: (em, q) => {
           if (!q.channel) throw new Error('a QR payer is counted per channel: the intake chose none');
-          return repo.paidTodayByPayer(em, q.businessDay, { ...q.payer, channel: q.channel });
+          return repo.paidTodayByPayer(em, q.tenantId, q.businessDay, { ...q.payer, channel: q.channel });
         },
       },
       transition,
@@ -77,7 +77,8 @@ export class OrderIntake {
   /** A new order: the intake's checks, then the insert (a taken `outTradeNo` is `duplicate_out_trade_no`). */
   async open(em: EntityManager, req: OpenOrderRequest): Promise<Started<TenantConfig, MerchantView, QrPayer, OrderState, OrderRecord>> {
     // a repeated order number answers as such, whatever else is wrong with the repeat
-    if (req.outTradeNo !== undefined && (await this.repo.findByOutTradeNo(em, req.appId, req.outTradeNo))) throw duplicateOutTradeNo(req.outTradeNo);
+    if (req.outTradeNo !== undefined && (await this.repo.findByOutTradeNo(em, req.tenantId, req.appId, req.outTradeNo)))
+      throw duplicateOutTradeNo(req.outTradeNo);
     const id = randomUUID();
     const outTradeNo = req.outTradeNo ?? `st_${compactUuid(id)}`;
     return this.intake.start(em, {

@@ -129,8 +129,16 @@ export class OrdersRepository {
     return one(em, ORDER, `select ${ORDER.columns('o')} from payment_orders o where o.id = $1${opts.lock ? ' for update' : ''}`, [id]);
   }
 
-  findByOutTradeNo(em: EntityManager, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
-    return one(em, ORDER, `select ${ORDER.columns('o')} from payment_orders o where o.app_id = $1 and o.out_trade_no = $2`, [appId, outTradeNo]);
+  /**
+   * The tenant is named in the statement, not only by RLS: the policies' `tenant OR province`
+   * condition cannot drive an index, so without it every lookup read the whole table (issue 14).
+   */
+  findByOutTradeNo(em: EntityManager, tenantId: string, appId: string, outTradeNo: string): Promise<OrderRecord | undefined> {
+    return one(em, ORDER, `select ${ORDER.columns('o')} from payment_orders o where o.tenant_id = $1 and o.app_id = $2 and o.out_trade_no = $3`, [
+      tenantId,
+      appId,
+      outTradeNo,
+    ]);
   }
 
   /**
@@ -169,25 +177,34 @@ export class OrdersRepository {
   /**
    * What the payer has paid (or is paying) by barcode on `businessDay` under this tenant:
    * orders in `paying` or `succeeded` whose payer key matches, or whose channel payer id
-   * matches the given one or one the channel already reported for this payer key.
+   * matches the given one or one the channel already reported for this payer key. Each of the
+   * three ways to match is its own indexed lookup under the named tenant (an OR of them, with
+   * the tenant left to RLS, read every order of the day, or the whole table: issue 14).
    */
   async paidTodayByPayer(
     em: EntityManager,
+    tenantId: string,
     businessDay: string,
     payer: { payerKey?: string | null; channel: PaymentChannel; payerId?: string | null },
   ): Promise<bigint> {
     const r = await one(
       em,
       TOTAL,
-      `select coalesce(sum(o.amount_fen), 0)::bigint as total from payment_orders o
-        where o.business_day = $1 and o.state in ('paying', 'succeeded') and o.kind in ('static', 'payer_code')
-          and (
-            ($2::text is not null and o.payer_key = $2)
-            or (o.channel = $3 and $4::text is not null and o.payer_id = $4)
-            or (o.channel = $3 and $2::text is not null and o.payer_id in (
-                 select k.payer_id from payment_orders k where k.payer_key = $2 and k.payer_id is not null and k.channel = $3))
-          )`,
-      [businessDay, payer.payerKey ?? null, payer.channel, payer.payerId ?? null],
+      `select coalesce(sum(x.amount_fen), 0)::bigint as total from (
+         select a.id, a.amount_fen from payment_orders a
+          where $3::text is not null and a.tenant_id = $1 and a.business_day = $2 and a.payer_key = $3
+            and a.state in ('paying', 'succeeded') and a.kind in ('static', 'payer_code')
+         union
+         select b.id, b.amount_fen from payment_orders b
+          where b.tenant_id = $1 and b.business_day = $2 and b.channel = $4
+            and b.state in ('paying', 'succeeded') and b.kind in ('static', 'payer_code')
+            and b.payer_id in (
+              select $5::text where $5::text is not null
+              union
+              select k.payer_id from payment_orders k
+               where $3::text is not null and k.tenant_id = $1 and k.payer_key = $3 and k.payer_id is not null and k.channel = $4)
+       ) x`,
+      [tenantId, businessDay, payer.payerKey ?? null, payer.channel, payer.payerId ?? null],
     );
     return r?.total ?? 0n;
   }

@@ -55,6 +55,46 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/cards/{agreementId}/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Set (or reset) a card agreement's 6-digit payment password with the SMS code; a locked password is unlocked
+         * @description The password is kept only as a slow salted hash and never shown again. One digit six times or a run like 123456 is refused.
+         */
+        post: operations["setAcquiringCardPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/cards/{agreementId}/password/sms": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Send the SMS code that confirms setting a card agreement's payment password (设置支付密码)
+         * @description Only where the county accepts payment passwords (tenant config `quickPayPassword`). The code goes to the card's bank-reserved mobile.
+         */
+        post: operations["sendAcquiringCardPasswordCode"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/cards/{agreementId}/sms": {
         parameters: {
             query?: never;
@@ -81,7 +121,10 @@ export type paths = {
         };
         get?: never;
         put?: never;
-        /** Unbind a card (解约): the agreement is revoked and cannot pay any more */
+        /**
+         * Unbind a card (解约): the agreement is revoked at the county bank and cannot pay any more
+         * @description Paying is refused from this call on. The answer is `revoked` once the county bank confirmed the revocation, else `unbinding` (the bank did not answer in time): the platform retries until the bank confirms. Repeating the call is harmless.
+         */
         post: operations["unbindAcquiringCard"];
         delete?: never;
         options?: never;
@@ -261,6 +304,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/acquiring/orders/{id}/quickpay/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pay an order by card quick pay with the agreement and its payment password instead of an SMS code (密码支付)
+         * @description Only where the county accepts payment passwords. Agreement + password is two factors: the same daily limit as with an SMS code (¥5,000 per card, per tenant config), refused before any bank call. 5 wrong passwords in a row lock it.
+         */
+        post: operations["payAcquiringOrderByCardPassword"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/acquiring/orders/{id}/quickpay/sms": {
         parameters: {
             query?: never;
@@ -349,6 +412,46 @@ export type paths = {
         };
         /** Get an online order by your order number */
         get: operations["getAcquiringOrderByOutTradeNo"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/profit-sharing/escrows": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List the escrow of shared paid orders (held, split, released, reversed, refunded), newest paid first
+         * @description County and province operators. With `merchantId`, that merchant's orders only (another county's merchant is a 404).
+         */
+        get: operations["listEscrowPositions"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/acquiring/profit-sharing/merchants/{merchantId}/escrow": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * A merchant's escrow over its shared paid orders: held, split, released, reversed and refunded
+         * @description County and province operators; another county's merchant is a 404.
+         */
+        get: operations["getMerchantEscrowSummary"];
         put?: never;
         post?: never;
         delete?: never;
@@ -3518,12 +3621,17 @@ export type components = {
              */
             mobileMasked: string;
             /**
-             * @description pending until the SMS code confirms the binding; revoked once unbound
+             * @description the payment password of this agreement: none, set, or locked after 5 wrong tries (set it again to unlock)
              * @enum {string}
              */
-            status: "pending" | "active" | "revoked";
+            paymentPassword: "none" | "set" | "locked";
             /**
-             * @description decides the daily limit: two_factor (agreement + SMS code) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement
+             * @description pending until the SMS code confirms the binding; unbinding once the payer asked to unbind and until the county bank confirms the revocation (paying is refused already); revoked once the bank revoked it
+             * @enum {string}
+             */
+            status: "pending" | "active" | "unbinding" | "revoked";
+            /**
+             * @description decides the daily limit: two_factor (agreement + SMS code or payment password) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement
              * @enum {string}
              */
             strength: "certificate_two_factor" | "two_factor" | "single_factor";
@@ -3544,16 +3652,21 @@ export type components = {
              * @example 138****8000
              */
             mobileMasked: string;
+            /**
+             * @description the payment password of this agreement: none, set, or locked after 5 wrong tries (set it again to unlock)
+             * @enum {string}
+             */
+            paymentPassword: "none" | "set" | "locked";
             resendAfter: string;
             /** @example 138****8000 */
             sentTo: string;
             /**
-             * @description pending until the SMS code confirms the binding; revoked once unbound
+             * @description pending until the SMS code confirms the binding; unbinding once the payer asked to unbind and until the county bank confirms the revocation (paying is refused already); revoked once the bank revoked it
              * @enum {string}
              */
-            status: "pending" | "active" | "revoked";
+            status: "pending" | "active" | "unbinding" | "revoked";
             /**
-             * @description decides the daily limit: two_factor (agreement + SMS code) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement
+             * @description decides the daily limit: two_factor (agreement + SMS code or payment password) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement
              * @enum {string}
              */
             strength: "certificate_two_factor" | "two_factor" | "single_factor";
@@ -5046,7 +5159,35 @@ export type components = {
          * @description stable codes; see x-error-codes for statuses
          * @enum {string}
          */
-        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "receiver_not_registered" | "order_not_splittable" | "split_exceeds_available" | "split_receiver_cap_exceeded" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
+        ErrorCode: "invalid_request" | "invalid_json" | "unknown_field" | "payload_too_large" | "unsupported_media_type" | "invalid_tenant" | "not_found" | "route_not_found" | "method_not_allowed" | "conflict" | "invalid_state_transition" | "invalid_uscc" | "invalid_id_number" | "invalid_bank_account" | "invalid_phone" | "invalid_public_key" | "merchant_exists" | "terminal_exists" | "invalid_operator_token" | "invalid_service_assertion" | "forbidden_actor" | "tenant_suspended" | "partner_suspended" | "unknown_app" | "invalid_signature" | "signature_algorithm_mismatch" | "timestamp_out_of_window" | "nonce_reused" | "app_suspended" | "ip_not_allowed" | "missing_scope" | "idempotency_key_required" | "idempotency_key_reused" | "idempotency_request_in_progress" | "rate_limited" | "upstream_timeout" | "service_unavailable" | "internal_error" | "unknown_channel" | "payment_not_found" | "account_not_found" | "account_exists" | "channel_order_mismatch" | "reference_mismatch" | "channel_timeout" | "merchant_not_active" | "channel_not_enabled" | "payer_code_unrecognised" | "barcode_limit_exceeded" | "order_expired" | "order_not_payable" | "order_not_refundable" | "refund_exceeds_refundable" | "refund_amount_invalid" | "wallet_not_supported" | "duplicate_out_trade_no" | "invalid_notify_signature" | "channel_error" | "refund_count_exceeded" | "refund_window_expired" | "card_verification_failed" | "agreement_not_active" | "quickpay_limit_exceeded" | "sms_code_invalid" | "sms_code_expired" | "sms_code_used" | "sms_code_locked" | "sms_resend_too_soon" | "sms_send_limit_reached" | "payment_password_not_enabled" | "payment_password_not_set" | "payment_password_invalid" | "payment_password_locked" | "receiver_not_registered" | "order_not_splittable" | "split_exceeds_available" | "split_receiver_cap_exceeded" | "invalid_credentials" | "account_locked" | "invalid_console_session" | "invalid_csrf_token" | "credit_product_invalid" | "apr_above_ceiling" | "installments_not_allowed" | "credit_line_not_active" | "credit_line_expired" | "credit_line_exists" | "credit_insufficient" | "out_of_region" | "limit_above_unsecured_cap" | "consent_code_invalid" | "consent_expired" | "business_day_not_closed" | "approval_already_given" | "repayment_declined" | "repayment_exceeds_due" | "statement_unavailable" | "statement_malformed";
+        EscrowPositionRow: {
+            amountFen: number;
+            /** @description the fee under the county’s plan */
+            feeFen: number;
+            finishedAt: (string) | null;
+            /** @description still held in escrow */
+            heldFen: number;
+            /** Format: uuid */
+            merchantId: string;
+            /** Format: uuid */
+            orderId: string;
+            /** @example MALL-20261129-0001 */
+            outTradeNo: string;
+            paidAt: string;
+            /** @description refunded straight from the escrow */
+            refundedFromEscrowFen: number;
+            /** @description released to the order’s merchant */
+            releasedFen: number;
+            /** @description taken back from splits by refunds (分账回退) */
+            reversedFen: number;
+            /** @description split to receivers, net of reversals */
+            splitFen: number;
+        };
+        /** @description A page of EscrowPositionRow; pass nextCursor as cursor for the next page until it is null. */
+        EscrowPositionRowPage: {
+            data: components["schemas"]["EscrowPositionRow"][];
+            nextCursor: string | null;
+        };
         EscrowPositionView: {
             amountFen: number;
             /** @description still held in escrow */
@@ -5347,6 +5488,23 @@ export type components = {
              * @example 9962
              */
             payableFen: number;
+        };
+        MerchantEscrowSummary: {
+            amountFen: number;
+            feeFen: number;
+            heldFen: number;
+            /** @description of which still held (not finished) */
+            heldOrders: number;
+            /** Format: uuid */
+            merchantId: string;
+            /** @example 金堂县农特产商城有限公司 */
+            merchantName: string;
+            /** @description shared paid orders */
+            orders: number;
+            refundedFromEscrowFen: number;
+            releasedFen: number;
+            reversedFen: number;
+            splitFen: number;
         };
         /** @description A page of Merchant; pass nextCursor as cursor for the next page until it is null. */
         MerchantPage: {
@@ -6236,6 +6394,19 @@ export type components = {
             singleFactorFen?: number;
             twoFactorFen?: number;
         };
+        QuickPayPasswordRequest: {
+            /**
+             * Format: uuid
+             * @description the card agreement
+             * @example 5d1f0e9b-8a7c-4b2e-9c1a-4f3d4e8ba6c5
+             */
+            agreementId: string;
+            /**
+             * @description the agreement's 6-digit payment password
+             * @example 480615
+             */
+            paymentPassword: string;
+        };
         QuickPaySmsRequest: {
             /**
              * Format: uuid
@@ -6674,6 +6845,18 @@ export type components = {
              * @example jintang.ops
              */
             username: string;
+        };
+        SetPaymentPasswordRequest: {
+            /**
+             * @description the new 6-digit payment password (not one digit six times, not a run like 123456); kept only as a slow salted hash, never shown again
+             * @example 480615
+             */
+            paymentPassword: string;
+            /**
+             * @description the 6-digit code the payer received by SMS
+             * @example 123456
+             */
+            smsCode: string;
         };
         SetPayoutAccountRequest: {
             /**
@@ -7305,6 +7488,7 @@ export type components = {
             feePlan: components["schemas"]["FeeRule"][];
             profitSharing?: components["schemas"]["ProfitSharingConfig"];
             quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
+            quickPayPassword?: boolean;
             /** @enum {string} */
             refundFeePolicy?: "kept" | "returned_pro_rata";
             settlementAccounts: components["schemas"]["SettlementAccount"][];
@@ -7513,6 +7697,8 @@ export type components = {
             profitSharing?: components["schemas"]["ProfitSharingConfig"];
             /** @description card quick-pay daily limits per card in fen by verification strength: twoFactorFen (at most 500000), singleFactorFen (at most 100000), certificateTwoFactorFen (by agreement); replaces the current ones whole */
             quickPayLimits?: components["schemas"]["QuickPayLimitConfig"];
+            /** @description card quick pay may be confirmed with the payer's 6-digit payment password (set per card agreement, SMS-confirmed) instead of an SMS code; default false */
+            quickPayPassword?: boolean;
             /**
              * @description on a refund the fee is kept by the county or returned to the merchant pro rata
              * @enum {string}
@@ -7643,7 +7829,8 @@ export interface operations {
                      *       "cardBin": "622848",
                      *       "cardLast4": "0018",
                      *       "mobileMasked": "138****8000",
-                     *       "strength": "certificate_two_factor"
+                     *       "strength": "certificate_two_factor",
+                     *       "paymentPassword": "none"
                      *     }
                      */
                     "application/json": components["schemas"]["CardBinding"];
@@ -7919,7 +8106,8 @@ export interface operations {
                      *       "cardBin": "622848",
                      *       "cardLast4": "0018",
                      *       "mobileMasked": "138****8000",
-                     *       "strength": "certificate_two_factor"
+                     *       "strength": "certificate_two_factor",
+                     *       "paymentPassword": "none"
                      *     }
                      */
                     "application/json": components["schemas"]["CardAgreement"];
@@ -8130,7 +8318,8 @@ export interface operations {
                      *       "cardBin": "622848",
                      *       "cardLast4": "0018",
                      *       "mobileMasked": "138****8000",
-                     *       "strength": "certificate_two_factor"
+                     *       "strength": "certificate_two_factor",
+                     *       "paymentPassword": "none"
                      *     }
                      */
                     "application/json": components["schemas"]["CardAgreement"];
@@ -8289,6 +8478,570 @@ export interface operations {
                 };
             };
             /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    setAcquiringCardPassword: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the card agreement's id; an id of another shape answers 404 not_found */
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "paymentPassword": "480615",
+                 *       "smsCode": "123456"
+                 *     }
+                 */
+                "application/json": components["schemas"]["SetPaymentPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "agreementId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "status": "pending",
+                     *       "cardBin": "622848",
+                     *       "cardLast4": "0018",
+                     *       "mobileMasked": "138****8000",
+                     *       "strength": "certificate_two_factor",
+                     *       "paymentPassword": "none"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["CardAgreement"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, agreement_not_active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, sms_code_invalid, sms_code_expired, sms_code_used, sms_code_locked, payment_password_not_enabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    sendAcquiringCardPasswordCode: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the card agreement's id; an id of another shape answers 404 not_found */
+                agreementId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "sentTo": "138****8000",
+                     *       "expiresAt": "2026-11-29",
+                     *       "resendAfter": "2026-11-29"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["SmsSent"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, agreement_not_active */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, payment_password_not_enabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited, sms_resend_too_soon, sms_send_limit_reached */
             429: {
                 headers: {
                     /** @description seconds to wait */
@@ -8683,7 +9436,8 @@ export interface operations {
                      *       "cardBin": "622848",
                      *       "cardLast4": "0018",
                      *       "mobileMasked": "138****8000",
-                     *       "strength": "certificate_two_factor"
+                     *       "strength": "certificate_two_factor",
+                     *       "paymentPassword": "none"
                      *     }
                      */
                     "application/json": components["schemas"]["CardAgreement"];
@@ -11494,6 +12248,339 @@ export interface operations {
             };
         };
     };
+    payAcquiringOrderByCardPassword: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the acquiring order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "agreementId": "5d1f0e9b-8a7c-4b2e-9c1a-4f3d4e8ba6c5",
+                 *       "paymentPassword": "480615"
+                 *     }
+                 */
+                "application/json": components["schemas"]["QuickPayPasswordRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "id": "9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "outTradeNo": "MALL20261129-000123",
+                     *       "merchantId": "6f1c2d3e-4a5b-4c6d-8e7f-901a2b3c4d5e",
+                     *       "amountFen": 12800,
+                     *       "currency": "CNY",
+                     *       "subject": "金堂县农特产商城 订单MALL20261129-000123",
+                     *       "goods": [
+                     *         {
+                     *           "goodsId": "SKU-10086",
+                     *           "name": "金堂脐橙 5kg",
+                     *           "quantity": 2,
+                     *           "priceFen": 6400
+                     *         }
+                     *       ],
+                     *       "profitSharing": false,
+                     *       "status": "created",
+                     *       "refundStatus": "none",
+                     *       "refundedFen": 0,
+                     *       "method": "wechat_jsapi",
+                     *       "channel": "wechat",
+                     *       "channelTradeNo": "4200002026112912345678901234",
+                     *       "payerId": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+                     *       "failureReason": "insufficient_funds",
+                     *       "closeReason": "expired",
+                     *       "notifyUrl": "https://mall.example/countypay/notify",
+                     *       "returnUrl": "https://mall.example/orders/MALL20261129-000123",
+                     *       "cashierPath": "/v1/acquiring/cashier/t510121/9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "expiresAt": "2026-11-29",
+                     *       "paidAt": "2026-11-29",
+                     *       "createdAt": "2026-11-29",
+                     *       "updatedAt": "2026-11-29",
+                     *       "version": 100
+                     *     }
+                     */
+                    "application/json": components["schemas"]["AcquiringOrder"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, payment_password_not_set, agreement_not_active, order_not_payable, order_expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, payment_password_not_enabled, payment_password_invalid, payment_password_locked, quickpay_limit_exceeded, channel_not_enabled */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description channel_error */
+            502: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "channel_error",
+                     *         "message": "channel error",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     sendAcquiringQuickPayCode: {
         parameters: {
             query?: never;
@@ -13241,6 +14328,370 @@ export interface operations {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
                      *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    listEscrowPositions: {
+        parameters: {
+            query?: {
+                /** @description the previous page's nextCursor (opaque) */
+                cursor?: string;
+                /** @description page size, 1-100 (default 20) */
+                limit?: number;
+                /** @description only this merchant's orders (a merchant of another county is a 404) */
+                merchantId?: string;
+                /** @description held: something may still be split or released; finished: the remainder was released */
+                position?: "held" | "finished";
+            };
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "outTradeNo": "MALL-20261129-0001",
+                     *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "amountFen": 100,
+                     *           "feeFen": 100,
+                     *           "heldFen": 100,
+                     *           "splitFen": 100,
+                     *           "releasedFen": 100,
+                     *           "reversedFen": 100,
+                     *           "refundedFromEscrowFen": 100,
+                     *           "paidAt": "2026-11-29",
+                     *           "finishedAt": "2026-11-29"
+                     *         }
+                     *       ],
+                     *       "nextCursor": "example"
+                     *     }
+                     */
+                    "application/json": components["schemas"]["EscrowPositionRowPage"];
+                };
+            };
+            /** @description invalid_request, unknown_field, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
+    getMerchantEscrowSummary: {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description province operators: the county the request acts in (apps and county operators act in their own) */
+                "X-CP-Tenant-Id"?: string;
+            };
+            path: {
+                /** @description the merchant's id; an id of another shape answers 404 not_found */
+                merchantId: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *       "merchantName": "金堂县农特产商城有限公司",
+                     *       "orders": 100,
+                     *       "heldOrders": 100,
+                     *       "amountFen": 100,
+                     *       "feeFen": 100,
+                     *       "heldFen": 100,
+                     *       "splitFen": 100,
+                     *       "releasedFen": 100,
+                     *       "reversedFen": 100,
+                     *       "refundedFromEscrowFen": 100
+                     *     }
+                     */
+                    "application/json": components["schemas"]["MerchantEscrowSummary"];
+                };
+            };
+            /** @description invalid_request, invalid_tenant */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description invalid_operator_token */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "invalid_operator_token",
+                     *         "message": "The operator bearer token is missing or not valid.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -19612,6 +21063,7 @@ export interface operations {
                      *               "twoFactorFen": 100,
                      *               "singleFactorFen": 100
                      *             },
+                     *             "quickPayPassword": true,
                      *             "profitSharing": {
                      *               "receiverCapBp": 100,
                      *               "maxHoldDays": 100,
@@ -19820,6 +21272,7 @@ export interface operations {
                      *           "twoFactorFen": 100,
                      *           "singleFactorFen": 100
                      *         },
+                     *         "quickPayPassword": true,
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -20025,6 +21478,7 @@ export interface operations {
                  *         "twoFactorFen": 100,
                  *         "singleFactorFen": 100
                  *       },
+                 *       "quickPayPassword": true,
                  *       "profitSharing": {
                  *         "receiverCapBp": 100,
                  *         "maxHoldDays": 100,
@@ -20096,6 +21550,7 @@ export interface operations {
                      *           "twoFactorFen": 100,
                      *           "singleFactorFen": 100
                      *         },
+                     *         "quickPayPassword": true,
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -20361,6 +21816,7 @@ export interface operations {
                      *           "twoFactorFen": 100,
                      *           "singleFactorFen": 100
                      *         },
+                     *         "quickPayPassword": true,
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,
@@ -20645,6 +22101,7 @@ export interface operations {
                      *           "twoFactorFen": 100,
                      *           "singleFactorFen": 100
                      *         },
+                     *         "quickPayPassword": true,
                      *         "profitSharing": {
                      *           "receiverCapBp": 100,
                      *           "maxHoldDays": 100,

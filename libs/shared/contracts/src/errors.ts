@@ -82,6 +82,10 @@ export const ERROR_CODES = [
   'sms_code_locked',
   'sms_resend_too_soon',
   'sms_send_limit_reached',
+  'payment_password_not_enabled',
+  'payment_password_not_set',
+  'payment_password_invalid',
+  'payment_password_locked',
   // profit sharing (receivers, splits)
   'receiver_not_registered',
   'order_not_splittable',
@@ -213,6 +217,9 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'sms_code_expired':
     case 'sms_code_used':
     case 'sms_code_locked':
+    case 'payment_password_not_enabled':
+    case 'payment_password_invalid':
+    case 'payment_password_locked':
     case 'receiver_not_registered':
     case 'split_exceeds_available':
     case 'split_receiver_cap_exceeded':
@@ -220,6 +227,7 @@ export function errorSpec(code: ErrorCode): { status: number; type: ErrorType } 
     case 'order_not_splittable':
       return { status: 409, type: 'conflict_error' };
     case 'agreement_not_active':
+    case 'payment_password_not_set':
       return { status: 409, type: 'conflict_error' };
     case 'sms_resend_too_soon':
     case 'sms_send_limit_reached':

@@ -71,6 +71,8 @@ export interface TenantPort<C, M> {
 }
 
 export interface PaidTodayQuery<P> {
+  /** the tenant of the transaction, to be named in the product's statement (RLS alone drives no index) */
+  tenantId: string;
   /** the product's identity of the payer (what its orders record about the payer) */
   payer: P;
   /** YYYY-MM-DD, Asia/Shanghai */
@@ -220,7 +222,7 @@ export class PaymentIntake<C, M, P, S extends string, E extends string> {
     if (payer) {
       await this.lockPayer(em, payerLockKey(req.tenantId, payer.ref));
       if (req.limit) {
-        paidTodayFen = await this.ports.payers.paidToday(em, { payer: payer.identity, businessDay, channel: admission.channel });
+        paidTodayFen = await this.ports.payers.paidToday(em, { tenantId: req.tenantId, payer: payer.identity, businessDay, channel: admission.channel });
         unwrap(
           req.limit({
             config: admission.config,

@@ -44,6 +44,10 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     logging: false,
     applicationName: opts.applicationName,
     poolSize: opts.poolSize ?? 10,
-    extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES },
+    // Two connections stay open when idle (pg-pool's `min`): a poller or a trickle of requests
+    // every > 10 s (the idle timeout) otherwise forked a new backend each time — SCRAM
+    // authentication and a cold catalog cache, several ms of PostgreSQL CPU per connection
+    // (issue 14: the idle platform's PostgreSQL CPU). Above two, idle connections still close.
+    extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES, min: 2 },
   });
 }

@@ -22,31 +22,63 @@ export type TransactionScope = { tenantId: string } | 'province' | { role: Syste
 export const SYSTEM_ROLES = ['outbox_relay', 'webhook_dispatcher'] as const;
 export type SystemRole = (typeof SYSTEM_ROLES)[number];
 
-/** Sets the scope of the current transaction (a migration's query runner or a transaction's manager). */
-export async function setScope(q: Queryable, scope: TransactionScope): Promise<void> {
-  if (scope === 'province') {
-    await execute(q, `select set_config('app.scope', 'province', true)`);
-  } else if ('tenantId' in scope) {
-    await execute(q, `select set_config('app.tenant_id', $1, true)`, [assertTenantId(scope.tenantId)]);
-  } else {
-    if (!SYSTEM_ROLES.includes(scope.role)) throw new Error(`unknown system role ${String(scope.role)}`);
-    await execute(q, `select set_config($1, 'on', true)`, [`app.${scope.role}`]);
-  }
+/** The `set_config` statement of a scope; every value in it is checked (a tenant id's pattern, a known role), so it may be inlined. */
+function scopeStatement(scope: TransactionScope): { sql: string; params: string[] } {
+  if (scope === 'province') return { sql: `select set_config('app.scope', 'province', true)`, params: [] };
+  if ('tenantId' in scope) return { sql: `select set_config('app.tenant_id', $1, true)`, params: [assertTenantId(scope.tenantId)] };
+  if (!SYSTEM_ROLES.includes(scope.role)) throw new Error(`unknown system role ${String(scope.role)}`);
+  return { sql: `select set_config($1, 'on', true)`, params: [`app.${scope.role}`] };
 }
 
-/** Runs `fn` in one database transaction in `scope`. */
+/** Sets the scope of the current transaction (a migration's query runner or a transaction's manager). */
+export async function setScope(q: Queryable, scope: TransactionScope): Promise<void> {
+  const { sql, params } = scopeStatement(scope);
+  await execute(q, sql, params);
+}
+
+/**
+ * `start transaction` and the scope's `set_config` as ONE simple-protocol message — one round
+ * trip instead of two for every transaction of the platform (issue 14). The values are checked
+ * literals (a tenant id matches `t` + six digits, a role is one of SYSTEM_ROLES), quoted anyway.
+ */
+function beginStatement(scope: TransactionScope): string {
+  const { sql, params } = scopeStatement(scope);
+  const literal = (v: string): string => `'${v.replace(/'/g, "''")}'`;
+  return `start transaction; ${sql.replace(/\$(\d)/g, (_, i: string) => literal(params[Number(i) - 1]!))}`;
+}
+
+/** TypeORM's own bookkeeping of a transaction it did not start itself (its commit and rollback check it). */
+interface TransactionState {
+  isTransactionActive: boolean;
+  transactionDepth: number;
+}
+
+/**
+ * Runs `fn` in one database transaction in `scope`: like `DataSource.transaction`, except that
+ * the transaction begins and gets its scope in one round trip (see beginStatement).
+ */
 export async function inScope<T>(ds: DataSource, scope: TransactionScope, fn: (em: EntityManager) => Promise<T>): Promise<T> {
-  if (typeof scope === 'object' && 'tenantId' in scope) assertTenantId(scope.tenantId);
-  return ds.transaction(async (em) => {
+  const begin = beginStatement(scope);
+  const runner = ds.createQueryRunner();
+  try {
+    // marked started before the statement runs: if it fails half-way, the rollback below still ends what began
+    Object.assign(runner as unknown as TransactionState, { isTransactionActive: true, transactionDepth: 1 });
+    await runner.query(begin);
+    const result = await fn(runner.manager);
+    await runBeforeCommit(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
     try {
-      await setScope(em, scope);
-      const result = await fn(em);
-      await runBeforeCommit(em);
-      return result;
-    } finally {
-      discardBeforeCommit(em);
+      await runner.rollbackTransaction();
+    } catch {
+      // the original error is the one that matters
     }
-  });
+    throw err;
+  } finally {
+    discardBeforeCommit(runner.manager);
+    await runner.release();
+  }
 }
 
 /**

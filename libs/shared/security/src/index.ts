@@ -105,3 +105,4 @@ export {
   type ServiceAssertionClaims,
   type TrustedServiceKeys,
 } from './service-assertion';
+export { hashPassword, SCRYPT, verifyPassword } from './password-hash';

@@ -59,6 +59,7 @@ export const PERSONAL_DATA_FIELDS: Readonly<Record<string, PersonalDataKind>> = 
   email: 'email',
   contactemail: 'email',
   password: 'secret',
+  paymentpassword: 'secret',
   secret: 'secret',
   appsecret: 'secret',
   clientsecret: 'secret',

@@ -47,9 +47,12 @@ export class CardAgreement {
   @ApiSchema({ description: 'the agreement token' })
   agreementId!: string;
 
-  @IsIn(['pending', 'active', 'revoked'])
-  @ApiSchema({ description: 'pending until the SMS code confirms the binding; revoked once unbound' })
-  status!: 'pending' | 'active' | 'revoked';
+  @IsIn(['pending', 'active', 'unbinding', 'revoked'])
+  @ApiSchema({
+    description:
+      'pending until the SMS code confirms the binding; unbinding once the payer asked to unbind and until the county bank confirms the revocation (paying is refused already); revoked once the bank revoked it',
+  })
+  status!: 'pending' | 'active' | 'unbinding' | 'revoked';
 
   @Matches(/^\d{6}$/)
   @ApiSchema({ examples: ['622848'] })
@@ -64,8 +67,15 @@ export class CardAgreement {
   mobileMasked!: string;
 
   @IsIn(VERIFICATION_STRENGTHS)
-  @ApiSchema({ description: 'decides the daily limit: two_factor (agreement + SMS code) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement' })
+  @ApiSchema({
+    description:
+      'decides the daily limit: two_factor (agreement + SMS code or payment password) ¥5,000, single_factor ¥1,000, certificate_two_factor by agreement',
+  })
   strength!: VerificationStrength;
+
+  @IsIn(['none', 'set', 'locked'])
+  @ApiSchema({ description: 'the payment password of this agreement: none, set, or locked after 5 wrong tries (set it again to unlock)' })
+  paymentPassword!: 'none' | 'set' | 'locked';
 }
 
 /** An SMS code was sent. */

@@ -1,4 +1,4 @@
-import { IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsNotEmpty, IsOptional, IsString, IsUrl, IsUUID, Matches, MaxLength } from 'class-validator';
 import { IsAmountFen, type Fen } from '@countypay/contracts';
 
 const TENANT = { message: 'tenantId must be t followed by six digits' };
@@ -57,8 +57,38 @@ export class QuickPayDto {
   @Matches(/^\d{16,19}$/, { message: 'cardNo must be 16 to 19 digits' })
   cardNo!: string;
 
+  /** the agreement (协议号) the payment is made on: the bank refuses a revoked or unknown one */
+  @IsOptional()
+  @IsUUID()
+  agreementId?: string;
+
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   @MaxLength(512)
   notifyUrl?: string;
+}
+
+/** 签约: the platform registers the agreement it confirmed with the payer. */
+export class SignAgreementDto {
+  @Matches(/^t\d{6}$/, TENANT)
+  tenantId!: string;
+
+  @IsUUID()
+  agreementId!: string;
+
+  @Matches(/^\d{16,19}$/, { message: 'cardNo must be 16 to 19 digits' })
+  cardNo!: string;
+}
+
+export class TenantBodyDto {
+  @Matches(/^t\d{6}$/, TENANT)
+  tenantId!: string;
+}
+
+export const REVOKE_SCENARIOS = ['timeout_before_revoke', 'timeout_after_revoke'] as const;
+export type RevokeScenario = (typeof REVOKE_SCENARIOS)[number];
+
+export class RevokeScenarioDto {
+  @IsIn(REVOKE_SCENARIOS)
+  scenario!: RevokeScenario;
 }

@@ -98,6 +98,14 @@ export class UpdateTenantConfigRequest {
   quickPayLimits?: QuickPayLimitConfig;
 
   @IsOptional()
+  @IsBoolean()
+  @ApiSchema({
+    description:
+      "card quick pay may be confirmed with the payer's 6-digit payment password (set per card agreement, SMS-confirmed) instead of an SMS code; default false",
+  })
+  quickPayPassword?: boolean;
+
+  @IsOptional()
   @IsObject()
   @ValidateNested()
   @Type(() => ProfitSharingConfig)

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { ArrayUnique, IsArray, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
+import { ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { JSONSchema } from 'class-validator-jsonschema';
 import { IsAmountFen, type Fen } from '../../money';
 import { PAYMENT_CHANNELS, PAYMENT_PRODUCTS, type PaymentChannel, type PaymentProduct } from '../payment/payment.events';
@@ -157,6 +157,11 @@ export class TenantConfig {
   @ValidateNested()
   @Type(() => QuickPayLimitConfig)
   quickPayLimits?: QuickPayLimitConfig;
+
+  /** card quick pay may be confirmed with the payer's 6-digit payment password instead of an SMS code (default off) */
+  @IsOptional()
+  @IsBoolean()
+  quickPayPassword?: boolean;
 
   /** profit sharing: receiver cap, maximum hold, reversal window (defaults when absent) */
   @IsOptional()
