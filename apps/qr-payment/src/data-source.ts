@@ -2,7 +2,8 @@
 import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { QrPaymentTables1764300000000 } from './migrations/1764300000000-qr-payment-tables';
 import { QrReadModelEventIds1764480000000 } from './migrations/1764480000000-read-model-event-ids';
+import { QrCountyCredit1767500000000 } from './migrations/1767500000000-qr-county-credit';
 
 export const SCHEMA = 'qr_payment';
-export const migrations = [...PLATFORM_MIGRATIONS, QrPaymentTables1764300000000, QrReadModelEventIds1764480000000];
+export const migrations = [...PLATFORM_MIGRATIONS, QrPaymentTables1764300000000, QrReadModelEventIds1764480000000, QrCountyCredit1767500000000];
 export const entities = [];
