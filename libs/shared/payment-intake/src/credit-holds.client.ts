@@ -86,6 +86,8 @@ export interface CreditDrawdownView {
 export interface CreditPurchase {
   tenantId: string;
   lineId: string;
+  /** the payer's app (the county bank's own app, `app_…`): credit answers `not_found` for a line of another app */
+  appId?: string;
   /** integer fen, > 0 */
   amountFen: number;
   installments: number;
@@ -129,7 +131,11 @@ export class CreditHoldsClient {
 
   /** The schedule and APR of a purchase on the line, to show before the customer confirms. */
   quote(p: CreditPurchase, requestId?: string): Promise<CreditQuoteView> {
-    return this.call('/credit/internal/quote', { tenantId: p.tenantId, lineId: p.lineId, amountFen: p.amountFen, installments: p.installments }, requestId);
+    return this.call(
+      '/credit/internal/quote',
+      { tenantId: p.tenantId, lineId: p.lineId, ...(p.appId ? { appId: p.appId } : {}), amountFen: p.amountFen, installments: p.installments },
+      requestId,
+    );
   }
 
   /** The authorisation hold at confirmation (idempotent per caller and paymentRef). */
@@ -139,6 +145,7 @@ export class CreditHoldsClient {
       {
         tenantId: r.tenantId,
         lineId: r.lineId,
+        ...(r.appId ? { appId: r.appId } : {}),
         amountFen: r.amountFen,
         installments: r.installments,
         caller: this.opts.caller,
