@@ -10,13 +10,16 @@ const file = join(localDir, 'secrets.json');
 
 /**
  * The secrets as one app's environment variables (see each app's config class). Every app trusts
- * the gateway's service-assertion key; only the gateway holds the private half (it calls the
- * others). `service` undefined: the variables every app shares.
+ * the service-assertion keys of the services that call others — the gateway, and qr-payment and
+ * acquiring (they call credit for holds); each of those holds its own private half.
+ * `service` undefined: the variables every app shares.
  */
 export function secretsEnv(s = localSecrets(), service = undefined) {
+  const callers = { gateway: s.gatewayS2s, 'qr-payment': s.qrPaymentS2s, acquiring: s.acquiringS2s };
+  const own = callers[service];
   return {
-    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({ [s.gatewayS2s.kid]: { issuer: 'gateway', publicKey: s.gatewayS2s.publicKey } }),
-    ...(service === 'gateway' ? { COUNTYPAY_S2S_SIGNING_KEY: s.gatewayS2s.privateKey, COUNTYPAY_S2S_KEY_ID: s.gatewayS2s.kid } : {}),
+    COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify(Object.fromEntries(Object.entries(callers).map(([issuer, k]) => [k.kid, { issuer, publicKey: k.publicKey }]))),
+    ...(own ? { COUNTYPAY_S2S_SIGNING_KEY: own.privateKey, COUNTYPAY_S2S_KEY_ID: own.kid } : {}),
     COUNTYPAY_PII_KEY: s.piiKey,
     COUNTYPAY_BLIND_INDEX_KEY: s.blindIndexKey,
     COUNTYPAY_CREDENTIAL_KEY: s.credentialKey,
@@ -25,6 +28,15 @@ export function secretsEnv(s = localSecrets(), service = undefined) {
     SANDBOX_NOTIFY_SECRET: s.sandboxNotifySecret,
     COUNTYPAY_BOOTSTRAP_OPERATOR_TOKEN: s.provinceOperatorToken,
     COUNTYPAY_BOOTSTRAP_CONSOLE_PASSWORD: s.provinceConsolePassword,
+  };
+}
+
+function s2sKey(prefix) {
+  const { privateKey, publicKey } = generateKeyPairSync('ed25519');
+  return {
+    kid: `${prefix}-${randomBytes(4).toString('hex')}`,
+    privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
   };
 }
 
@@ -39,14 +51,9 @@ export function localSecrets() {
     provinceConsolePassword: () => randomBytes(12).toString('base64url'),
     sandboxNotifySecret: () => randomBytes(24).toString('base64url'),
     platformSm2: () => createRequire(import.meta.url)('sm-crypto-v2').sm2.generateKeyPairHex(),
-    gatewayS2s: () => {
-      const { privateKey, publicKey } = generateKeyPairSync('ed25519');
-      return {
-        kid: `gw-${randomBytes(4).toString('hex')}`,
-        privateKey: privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
-        publicKey: publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
-      };
-    },
+    gatewayS2s: () => s2sKey('gw'),
+    qrPaymentS2s: () => s2sKey('qr'),
+    acquiringS2s: () => s2sKey('acq'),
   };
   const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   let changed = false;

@@ -8,6 +8,8 @@ import type { RenderOutput } from '../k8s/src/render';
 /** Made-up values for every key of the app Secret. */
 export function fakeAppSecret(): Record<AppSecretKey, string> {
   const s2s = generateKeyPairSync('ed25519');
+  const qrS2s = generateKeyPairSync('ed25519');
+  const acqS2s = generateKeyPairSync('ed25519');
   const b64 = () => randomBytes(32).toString('base64');
   const secret: Record<AppSecretKey, string> = {
     'app-db-password': randomBytes(18).toString('hex'),
@@ -21,9 +23,15 @@ export function fakeAppSecret(): Record<AppSecretKey, string> {
     'bootstrap-console-password': randomBytes(12).toString('base64url'),
     's2s-trusted-keys': JSON.stringify({
       'gw-test': { issuer: 'gateway', publicKey: s2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+      'qr-test': { issuer: 'qr-payment', publicKey: qrS2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+      'acq-test': { issuer: 'acquiring', publicKey: acqS2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
     }),
     's2s-gateway-signing-key': s2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     's2s-gateway-key-id': 'gw-test',
+    's2s-qr-payment-signing-key': qrS2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    's2s-qr-payment-key-id': 'qr-test',
+    's2s-acquiring-signing-key': acqS2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    's2s-acquiring-key-id': 'acq-test',
   };
   const missing = Object.keys(APP_SECRET_KEYS).filter((k) => !(k in secret));
   if (missing.length > 0) throw new Error(`fakeAppSecret: no value for ${missing.join(', ')}`);

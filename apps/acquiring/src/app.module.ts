@@ -3,6 +3,7 @@ import { OnboardingReadModel } from '@countypay/read-models';
 import { ServiceKitModule, SUBSCRIPTIONS } from '@countypay/service-kit';
 import { CashierModule } from './cashier/cashier.module';
 import { AcquiringChannelModule } from './channel/channel.module';
+import { CreditPaymentModule } from './credit/credit-payment.module';
 import { entities, migrations } from './data-source';
 import { ExceptionsModule } from './exceptions/exceptions.module';
 import { JobsModule } from './jobs/jobs.module';
@@ -25,6 +26,7 @@ import { SharingModule } from './sharing/sharing.module';
     RefundsModule,
     QuickpayModule,
     CashierModule,
+    CreditPaymentModule,
     SharingModule,
   ],
   providers: [

@@ -3,6 +3,7 @@ import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { AcquiringTables1764520000000 } from './migrations/1764520000000-acquiring-tables';
 import { Quickpay1764710000000 } from './migrations/1764710000000-quickpay';
 import { ProfitSharing1766200000000 } from './migrations/1766200000000-profit-sharing';
+import { CreditPayments1767300000000 } from './migrations/1767300000000-credit-payments';
 import { AgreementRevocationAndPassword1767600100000 } from './migrations/1767600100000-agreement-revocation-and-password';
 
 export const SCHEMA = 'acquiring';
@@ -11,6 +12,7 @@ export const migrations = [
   AcquiringTables1764520000000,
   Quickpay1764710000000,
   ProfitSharing1766200000000,
+  CreditPayments1767300000000,
   AgreementRevocationAndPassword1767600100000,
 ];
 export const entities = [];

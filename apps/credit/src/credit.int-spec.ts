@@ -5,10 +5,11 @@
  * outbox is checked in PostgreSQL (the relay does not publish here).
  */
 import { randomBytes } from 'node:crypto';
-import type { EventEnvelope } from '@countypay/contracts';
+import { ApiError, type EventEnvelope } from '@countypay/contracts';
+import { CreditCallError, CreditHoldsClient } from '@countypay/payment-intake';
 import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
 import { ServiceAuth } from '@countypay/service-kit';
-import { assertKeysetPaging, startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
+import { assertKeysetPaging, startTestService, testActors, testServiceAuth, testServiceAuthEnv, type TestService } from '@countypay/testing';
 import { CreditConfig } from './config/credit.config';
 import { CreditModule } from './credit.module';
 import { migrations } from './data-source';
@@ -27,14 +28,18 @@ const START = '2026-03-10';
 // online acquiring, as a payment service calling credit with its own service assertion
 const acquiringKeys = generateServiceKeyPair();
 const acquiring = new ServiceAssertionSigner('acquiring', 'it-acquiring', acquiringKeys.privateKey);
+// QR payment, calling credit through the shared CreditHoldsClient with its own ServiceAuth
+const qrKeys = generateServiceKeyPair();
 const creditAuthEnv = testServiceAuthEnv('credit');
 const creditAuth = new ServiceAuth('credit', {
   ...creditAuthEnv,
   COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({
     ...(JSON.parse(creditAuthEnv.COUNTYPAY_S2S_TRUSTED_KEYS) as object),
     'it-acquiring': { issuer: 'acquiring', publicKey: acquiringKeys.publicKey },
+    'it-qr': { issuer: 'qr-payment', publicKey: qrKeys.publicKey },
   }),
 });
+const qrAuth = new ServiceAuth('qr-payment', { ...testServiceAuthEnv('qr-payment'), COUNTYPAY_S2S_SIGNING_KEY: qrKeys.privateKey, COUNTYPAY_S2S_KEY_ID: 'it-qr' });
 
 async function asAcquiring(path: string, body: object) {
   const res = await fetch(`${svc.base}${path}`, {
@@ -348,6 +353,41 @@ describe('paying with credit', () => {
     // a captured hold cannot be released
     expect((await asAcquiring(`/credit/internal/holds/${second.body.id as string}/release`, { tenantId: T })).status).toBe(409);
     expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 0, drawnFen: 300_000 });
+  });
+
+  it("QR payment's CreditHoldsClient: quote and hold only on the payer app's own line, credit's refusals as the same ApiError, one hold per order", async () => {
+    const lineId = await openLine('cust-qr-credit', 500_000);
+    const qr = new CreditHoldsClient({ baseUrl: svc.base, caller: 'qr-payment', auth: qrAuth });
+    const purchase = { tenantId: T, lineId, appId: app.appId, amountFen: 300_000, installments: 3 };
+    const quote = await qr.quote(purchase);
+    expect(quote).toMatchObject({ principalFen: 300_000, installments: 3, aprPercent: '18.00%' });
+    expect(quote.schedule.reduce((s, l) => s + l.principalFen, 0)).toBe(300_000);
+    // another app of the county names the line: it is not its customer's
+    const notMine = await qr.quote({ ...purchase, appId: 'app_bbbbbbbbbbbbbbbbbbbb' }).catch((e: unknown) => e);
+    expect(notMine).toBeInstanceOf(ApiError);
+    expect((notMine as ApiError).code).toBe('not_found');
+    const notMineHold = await qr.hold({ ...purchase, appId: 'app_bbbbbbbbbbbbbbbbbbbb', paymentRef: 'qr-order-0' }).catch((e: unknown) => e);
+    expect((notMineHold as ApiError).code).toBe('not_found');
+    // the same order twice is one hold; the line holds it once
+    const hold = await qr.hold({ ...purchase, paymentRef: 'qr-order-1' });
+    expect(await qr.hold({ ...purchase, paymentRef: 'qr-order-1' })).toEqual(hold);
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 300_000, availableFen: 200_000 });
+    const short = await qr.hold({ ...purchase, paymentRef: 'qr-order-2', amountFen: 200_001 }).catch((e: unknown) => e);
+    expect([(short as ApiError).code, (short as ApiError).message]).toEqual(['credit_insufficient', 'the amount exceeds the available credit']);
+    const drawn = await qr.capture(T, hold.id);
+    expect(drawn).toMatchObject({ holdId: hold.id, principalFen: 300_000, state: 'active' });
+    expect(await qr.capture(T, hold.id)).toEqual(drawn);
+    const late = await qr.release(T, hold.id).catch((e: unknown) => e);
+    expect((late as ApiError).code).toBe('invalid_state_transition');
+    // the drawdown names no merchant (QR's payment.succeeded credits the merchant, ADR 0016)
+    const created = (await outbox()).find((e) => e.type === 'credit.drawdown-created' && e.data.loanId === drawn.loanId);
+    expect(created?.data.merchantId ?? null).toBeNull();
+    // reversed before billing: the line is whole again
+    expect(await qr.reverseDrawdown(T, drawn.loanId)).toMatchObject({ state: 'reversed' });
+    expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ heldFen: 0, drawnFen: 0, availableFen: 500_000 });
+    // a call not signed by a payment service credit trusts is not the payer's problem: CreditCallError
+    const stranger = new CreditHoldsClient({ baseUrl: svc.base, caller: 'qr-payment', auth: testServiceAuth('qr-payment') });
+    await expect(stranger.quote(purchase)).rejects.toBeInstanceOf(CreditCallError);
   });
 
   it('refuses a drawdown above a lowered APR ceiling', async () => {

@@ -22,6 +22,8 @@ import { HoldsController } from './holds/holds.controller';
 import { HoldsService } from './holds/holds.service';
 import { LoansRepository } from './holds/loans.repository';
 import { BookController } from './book/book.controller';
+import { PayerLinesController } from './cashier/payer-lines.controller';
+import { PayerLinesRepository } from './cashier/payer-lines.repository';
 import { BookRepository } from './book/book.repository';
 import { BookService } from './book/book.service';
 import { StatementsController } from './statements/statements.controller';
@@ -30,7 +32,16 @@ import { StatementsService } from './statements/statements.service';
 
 /** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, statements, daily jobs. */
 @Module({
-  controllers: [SettingsController, ProductsController, LinesController, HoldsController, RepaymentsController, StatementsController, BookController],
+  controllers: [
+    SettingsController,
+    ProductsController,
+    LinesController,
+    HoldsController,
+    RepaymentsController,
+    StatementsController,
+    BookController,
+    PayerLinesController,
+  ],
   providers: [
     { provide: CreditConfig, useFactory: () => loadConfig(CreditConfig) },
     { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
@@ -53,6 +64,7 @@ import { StatementsService } from './statements/statements.service';
     BookService,
     DailyJobsService,
     DailyJobsScheduler,
+    PayerLinesRepository,
   ],
   exports: [HoldsService, DailyJobsService, SettingsService],
 })

@@ -158,6 +158,10 @@ describe('response classes match the views', () => {
     paidAt: null,
     createdAt: new Date('2026-11-29T06:00:00.123Z'),
     updatedAt: new Date('2026-11-29T06:00:00.123Z'),
+    creditLineId: null,
+    creditInstallments: null,
+    creditAppId: null,
+    creditHoldId: null,
     version: 1,
   };
 

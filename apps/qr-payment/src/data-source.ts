@@ -2,8 +2,15 @@
 import { PLATFORM_MIGRATIONS } from '@countypay/service-kit';
 import { QrPaymentTables1764300000000 } from './migrations/1764300000000-qr-payment-tables';
 import { QrReadModelEventIds1764480000000 } from './migrations/1764480000000-read-model-event-ids';
+import { QrCountyCredit1767500000000 } from './migrations/1767500000000-qr-county-credit';
 import { QrPayerKeyLookup1767700000000 } from './migrations/1767700000000-payer-key-lookup';
 
 export const SCHEMA = 'qr_payment';
-export const migrations = [...PLATFORM_MIGRATIONS, QrPaymentTables1764300000000, QrReadModelEventIds1764480000000, QrPayerKeyLookup1767700000000];
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  QrPaymentTables1764300000000,
+  QrReadModelEventIds1764480000000,
+  QrCountyCredit1767500000000,
+  QrPayerKeyLookup1767700000000,
+];
 export const entities = [];

@@ -20,6 +20,10 @@ export const APP_SECRET_KEYS = {
   's2s-trusted-keys': 'COUNTYPAY_S2S_TRUSTED_KEYS: JSON { "<key id>": { "issuer": "gateway", "publicKey": "<base64 Ed25519 SPKI>" } } (every service)',
   's2s-gateway-signing-key': 'COUNTYPAY_S2S_SIGNING_KEY: the gateway’s base64 PKCS#8 Ed25519 private key (signs its calls to the services)',
   's2s-gateway-key-id': 'COUNTYPAY_S2S_KEY_ID: the id of that key, as named in s2s-trusted-keys',
+  's2s-qr-payment-signing-key': 'COUNTYPAY_S2S_SIGNING_KEY of qr-payment: base64 PKCS#8 Ed25519 private key (signs its calls to credit: credit holds)',
+  's2s-qr-payment-key-id': 'COUNTYPAY_S2S_KEY_ID of qr-payment: the id of that key, as named in s2s-trusted-keys (issuer "qr-payment")',
+  's2s-acquiring-signing-key': 'COUNTYPAY_S2S_SIGNING_KEY of acquiring: base64 PKCS#8 Ed25519 private key (signs its calls to credit: credit holds)',
+  's2s-acquiring-key-id': 'COUNTYPAY_S2S_KEY_ID of acquiring: the id of that key, as named in s2s-trusted-keys (issuer "acquiring")',
 } as const;
 export type AppSecretKey = keyof typeof APP_SECRET_KEYS;
 
@@ -76,18 +80,26 @@ export const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'qr-payment',
     schema: 'qr_payment',
-    // the payment channels: the sandbox in staging, the province's channel front in production
-    calls: ['channel-sandbox'],
-    secretEnv: { ...SERVICE_AUTH, SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' } },
+    // the payment channels: the sandbox in staging, the province's channel front in production; credit (holds of county credit payments)
+    calls: ['channel-sandbox', 'credit'],
+    secretEnv: {
+      ...SERVICE_AUTH,
+      SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' },
+      // it calls credit: it signs its assertions
+      COUNTYPAY_S2S_SIGNING_KEY: { key: 's2s-qr-payment-signing-key' },
+      COUNTYPAY_S2S_KEY_ID: { key: 's2s-qr-payment-key-id' },
+    },
   },
   {
     name: 'acquiring',
     schema: 'acquiring',
     // the online channels (wallets, UnionPay online, card quick pay): the sandbox in staging, the channel front in production
-    calls: ['channel-sandbox'],
-    // bound cards: the card number encrypted, its blind index for look-ups
+    calls: ['channel-sandbox', 'credit'],
+    // bound cards: the card number encrypted, its blind index for look-ups; it calls credit (holds): it signs its assertions
     secretEnv: {
       ...SERVICE_AUTH,
+      COUNTYPAY_S2S_SIGNING_KEY: { key: 's2s-acquiring-signing-key' },
+      COUNTYPAY_S2S_KEY_ID: { key: 's2s-acquiring-key-id' },
       SANDBOX_NOTIFY_SECRET: { key: 'sandbox-notify-secret' },
       COUNTYPAY_PII_KEY: { key: 'pii-key' },
       COUNTYPAY_BLIND_INDEX_KEY: { key: 'blind-index-key' },

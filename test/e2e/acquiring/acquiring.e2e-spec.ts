@@ -493,6 +493,8 @@ describe('hosted cashier (收银台) in a real browser', () => {
         'wechat_h5',
         'alipay_wap',
         'unionpay_online',
+        'card_quickpay',
+        'county_credit',
       ]);
       expect(await page.textContent('#status')).toBe('待支付');
       expect(await page.textContent('#remaining')).toMatch(/^\d\d:\d\d$/);
@@ -528,7 +530,11 @@ describe('hosted cashier (收银台) in a real browser', () => {
       headers: { accept: 'application/json', 'user-agent': 'Mozilla/5.0 (X11; Linux x86_64) Chrome/126.0' },
     });
     const v = (await desktop.json()) as { methods: string[]; amountFen: number; merchantName: string };
-    expect(v).toMatchObject({ amountFen: 1_234, merchantName: shop.legalName, methods: ['wechat_native', 'alipay_page', 'unionpay_online'] });
+    expect(v).toMatchObject({
+      amountFen: 1_234,
+      merchantName: shop.legalName,
+      methods: ['wechat_native', 'alipay_page', 'unionpay_online', 'card_quickpay', 'county_credit'],
+    });
     const other = await fetch(`${gatewayUrl()}/v1/acquiring/cashier/${OTHER_TENANT}/${order.id}`, { headers: { accept: 'application/json' } });
     expect(other.status).toBe(404);
   });

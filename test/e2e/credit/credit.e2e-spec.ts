@@ -5,7 +5,18 @@
 // date passed. Amounts are exact fen everywhere. One county's timeline, its tests in order.
 import { type CountypayApiError } from '@countypay/sdk';
 import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
-import { type Onboarded, type OnboardedApp, WebhookReceiver, onboardPartner, openCountyAccount, randomDigits, uniq, until } from '../../load/platform-setup';
+import {
+  type Onboarded,
+  type OnboardedApp,
+  WebhookReceiver,
+  onboardMerchant,
+  onboardPartner,
+  openCountyAccount,
+  randomDigits,
+  uniq,
+  until,
+  waitUntilPayable,
+} from '../../load/platform-setup';
 
 jest.setTimeout(180_000);
 
@@ -405,5 +416,112 @@ describe('credit payment through the gateway', () => {
     expect(r).toMatchObject({ amountFen: 600_000 + 300 * days, principalFen: 600_000, interestFen: 300 * days });
     expect(before - (await balance(rich))).toBe(600_000 + 300 * days);
     expect(await drawdown(app.early, d.loanId)).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+  });
+});
+
+interface QrOrderView {
+  id: string;
+  status: string;
+  channel: string | null;
+  channelTradeNo: string | null;
+  failureReason: string | null;
+  amountFen: number;
+}
+interface EntryView {
+  sourceType: string;
+  amountFen: number;
+  postings: Array<{ account: string; direction: string; amountFen: number }>;
+}
+
+describe('county credit as a method of QR payment (the county bank’s own app)', () => {
+  it('quotes, holds and draws the payer’s line for a dynamic code; payment.succeeded (county_credit) credits the merchant once; a refusal leaves the order payable', async () => {
+    // the county bank's own app: QR payments and credit payment; its customer's line; a merchant of the county
+    const bank = await onboardPartner(
+      { baseUrl: gatewayUrl(), operatorToken: provinceToken() },
+      {
+        tenantId: TENANT,
+        name: `e2e county bank app ${uniq()}`,
+        appCount: 1,
+        callbackUrl: hooks.url,
+        scopes: ['qr:pay', 'credit:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
+      },
+    );
+    const bankApp = bank.apps[0]!;
+    hooks.secrets.set(bankApp.appId, bankApp.webhookSecret);
+    const shop = await onboardMerchant(bank, bankApp, `e2e 赊购农资店 ${uniq()}`);
+    const payerLine = await openLine(bankApp, 500_000, rich);
+    const newOrder = (amountFen: number) =>
+      bankApp.client.request<QrOrderView>('POST', '/v1/qr/orders', { body: { merchantId: shop.merchantId, outTradeNo: `qc-${uniq()}`, amountFen } });
+    const order = await waitUntilPayable(bankApp, shop.merchantId, () => newOrder(300_000));
+    expect(order.status).toBe('created');
+
+    // the schedule and APR before the payer confirms (nothing held)
+    const quote = await bankApp.client.request<{ orderId: string; principalFen: number; aprPercent: string; schedule: Array<{ principalFen: number }> }>(
+      'POST',
+      `/v1/qr/orders/${order.id}/credit-quote`,
+      { body: { creditLineId: payerLine, installments: 3 } },
+    );
+    expect(quote).toMatchObject({ orderId: order.id, principalFen: 300_000, aprPercent: '18.00%' });
+    expect(quote.schedule.reduce((s, l) => s + l.principalFen, 0)).toBe(300_000);
+    expect(await line(bankApp, payerLine)).toMatchObject({ heldFen: 0, drawnFen: 0 });
+
+    // another app's customer line is not this app's to draw: 404, the order stays payable
+    const foreign = await apiError(
+      bankApp.client.request('POST', `/v1/qr/orders/${order.id}/pay`, { body: { channel: 'county_credit', creditLineId: lineA, installments: 3 } }),
+    );
+    expect([foreign.status, foreign.code]).toEqual([404, 'not_found']);
+    // more than the line has: refused before the order moves
+    const big = await newOrder(600_000);
+    const short = await apiError(
+      bankApp.client.request('POST', `/v1/qr/orders/${big.id}/pay`, { body: { channel: 'county_credit', creditLineId: payerLine, installments: 3 } }),
+    );
+    expect([short.status, short.code]).toEqual([422, 'credit_insufficient']);
+    expect((await bankApp.client.request<QrOrderView>('GET', `/v1/qr/orders/${big.id}`)).status).toBe('created');
+
+    // the payer confirms: held, drawn in 3 installments, the order succeeds with the drawdown as its channel trade number
+    const paid = await bankApp.client.request<QrOrderView>('POST', `/v1/qr/orders/${order.id}/pay`, {
+      body: { channel: 'county_credit', creditLineId: payerLine, installments: 3 },
+    });
+    expect(paid).toMatchObject({ status: 'succeeded', channel: 'county_credit', amountFen: 300_000 });
+    const loan = await drawdown(bankApp, paid.channelTradeNo!);
+    expect(loan).toMatchObject({ lineId: payerLine, principalFen: 300_000, state: 'active', aprPercent: '18.00%' });
+    expect(loan.schedule.map((i) => i.principalFen)).toEqual(quote.schedule.map((l) => l.principalFen));
+    expect(await line(bankApp, payerLine)).toMatchObject({ heldFen: 0, drawnFen: 300_000, availableFen: 200_000 });
+    // paying again is refused: the order is final, nothing more is drawn
+    const again = await apiError(
+      bankApp.client.request('POST', `/v1/qr/orders/${order.id}/pay`, { body: { channel: 'county_credit', creditLineId: payerLine, installments: 3 } }),
+    );
+    expect(again.code).toBe('order_not_payable');
+    expect(await line(bankApp, payerLine)).toMatchObject({ heldFen: 0, drawnFen: 300_000 });
+
+    // the ledger: the payment credits the merchant (net of the fee) from credit clearing; the drawdown debits the loan book into it
+    const entriesOf = (orderId: string, n: number) =>
+      until(
+        `the ledger to post ${orderId}`,
+        async () => {
+          const r = await bank.county.request<{ data: EntryView[] }>('GET', '/v1/ledger/entries', { query: { orderId } });
+          return r.data.length >= n ? r.data : undefined;
+        },
+        30_000,
+        500,
+      );
+    const [payment] = await entriesOf(order.id, 1);
+    expect(payment!.sourceType).toBe('payment.succeeded');
+    const lines = payment!.postings.map((p) => [p.account, p.direction, p.amountFen] as const);
+    const fee = lines.find(([a]) => a === 'fee_income')?.[2] ?? 0;
+    expect(fee).toBeGreaterThan(0);
+    expect(lines).toEqual(
+      expect.arrayContaining([
+        ['credit_clearing', 'debit', 300_000],
+        [`merchant_payable:${shop.merchantId}`, 'credit', 300_000 - fee],
+      ]),
+    );
+    const [drawn] = await entriesOf(loan.loanId, 1);
+    expect(drawn!.postings.map((p) => [p.account, p.direction, p.amountFen])).toEqual([
+      ['loans_receivable', 'debit', 300_000],
+      ['credit_clearing', 'credit', 300_000],
+    ]);
+    const tb = await bank.county.request<{ balanced: boolean }>('GET', '/v1/ledger/trial-balance');
+    expect(tb.balanced).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 import { IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Min } from 'class-validator';
 import { ApiSchema, Nullable } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../domain/order-state';
-import { ONLINE_METHODS, type CashierAction, type OnlineMethod } from '../domain/payment-methods';
+import { ONLINE_METHODS, ORDER_METHODS, type CashierAction, type OnlineMethod, type OrderMethod } from '../domain/payment-methods';
 
 /** What the hosted cashier shows the payer (no partner details: the order id is the only capability). */
 export class CashierView {
@@ -32,9 +32,12 @@ export class CashierView {
   @ApiSchema({ description: 'seconds left to pay', examples: [1740] })
   remainingSeconds!: number;
 
-  @IsIn(ONLINE_METHODS, { each: true })
-  @ApiSchema({ description: "the methods the county enabled, in the form that works in the payer's browser" })
-  methods!: OnlineMethod[];
+  @IsIn(ORDER_METHODS, { each: true })
+  @ApiSchema({
+    description:
+      "the methods the county enabled, in the form that works in the payer's browser; card_quickpay and county_credit run through the cashier's own card and credit steps",
+  })
+  methods!: OrderMethod[];
 
   @Nullable()
   @IsString()

@@ -26,7 +26,8 @@ export class CashierService {
       if (!o) throw new ApiError('not_found', `no order ${orderId}`);
       const config = await this.readModel.tenantConfig(em);
       const merchant = await this.readModel.merchant(em, o.merchantId);
-      const enabled = config.enabledProducts.includes('acquiring') ? config.enabledChannels : [];
+      const acquiring = config.enabledProducts.includes('acquiring');
+      const enabled = acquiring ? config.enabledChannels : [];
       return {
         orderId: o.id,
         merchantName: merchant.legalName,
@@ -35,7 +36,7 @@ export class CashierService {
         status: o.state,
         expiresAt: o.expiresAt.toISOString(),
         remainingSeconds: Math.max(0, Math.floor((o.expiresAt.getTime() - Date.now()) / 1000)),
-        methods: cashierMethods(enabled, environmentOf(userAgent)),
+        methods: cashierMethods(enabled, environmentOf(userAgent), { credit: acquiring && config.enabledProducts.includes('credit') }),
         returnUrl: o.returnUrl,
       };
     });

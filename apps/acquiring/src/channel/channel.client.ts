@@ -3,6 +3,7 @@ import { ServiceUrlsConfig } from '@countypay/config';
 import { callChannel, ChannelCallError, ChannelTimeoutError } from '@countypay/payment-intake';
 import type { PaymentChannel } from '@countypay/contracts';
 import { AcquiringConfig } from '../config/acquiring.config';
+import { CreditChannel } from '../credit/credit-channel';
 import type { ChannelPaymentStatus } from '../domain/channel-status';
 import type { OnlineMethod } from '../domain/payment-methods';
 
@@ -56,6 +57,7 @@ export class AcquiringChannelClient {
   constructor(
     private readonly urls: ServiceUrlsConfig,
     private readonly config: AcquiringConfig,
+    private readonly credit: CreditChannel,
   ) {}
 
   /** 统一下单: the channel's prepay order for the chosen method (repeating it answers the same order). */
@@ -65,6 +67,7 @@ export class AcquiringChannelClient {
 
   /** undefined when the channel does not know the payment (404) */
   async query(channel: PaymentChannel, tenantId: string, orderId: string): Promise<ChannelQueryAnswer | undefined> {
+    if (channel === 'county_credit') return this.credit.query(tenantId, orderId);
     try {
       return await this.call<ChannelQueryAnswer>(
         'GET',
@@ -78,6 +81,8 @@ export class AcquiringChannelClient {
 
   /** 关单; a 409 means the channel's order is already paid (or failed) and cannot be closed. */
   close(channel: PaymentChannel, tenantId: string, orderId: string): Promise<{ status: ChannelPaymentStatus }> {
+    // county credit: the hold is released (a captured one answers 409 like a paid channel order)
+    if (channel === 'county_credit') return this.credit.close(tenantId, orderId);
     return this.call('POST', `/channels/${channel}/payments/${encodeURIComponent(orderId)}/close`, { tenantId });
   }
 

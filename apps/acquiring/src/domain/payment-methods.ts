@@ -25,12 +25,18 @@ export function channelOfMethod(method: OnlineMethod): PaymentChannel {
   }
 }
 
-/** Every method an order can be paid with: the online ones and the county bank's card quick pay (协议支付). */
-export const ORDER_METHODS = [...ONLINE_METHODS, 'card_quickpay'] as const;
+/**
+ * Every method an order can be paid with: the online ones, the county bank's card quick pay (协议支付)
+ * and county credit payment (信用付: a hold on the payer's credit line, captured into a drawdown).
+ */
+export const ORDER_METHODS = [...ONLINE_METHODS, 'card_quickpay', 'county_credit'] as const;
 export type OrderMethod = (typeof ORDER_METHODS)[number];
 
-/** What the cashier does with a method's answer: call the wallet's JS bridge, redirect, or show a QR code. */
-export type CashierAction = 'js_bridge' | 'redirect' | 'qr_code';
+/**
+ * What the cashier does with a method's answer: call the wallet's JS bridge, redirect, or show a
+ * QR code; `none` when the answer is already the result (county credit: held and captured at once).
+ */
+export type CashierAction = 'js_bridge' | 'redirect' | 'qr_code' | 'none';
 
 export function cashierActionOf(method: OnlineMethod): CashierAction {
   switch (method) {

@@ -1,9 +1,11 @@
+import { ModuleRef } from '@nestjs/core';
 import { Body, Controller, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import type { Page } from '@countypay/persistence';
 import { ApiOperation, Auth, Authenticated, IdParam, uuidParam, type Actor } from '@countypay/service-kit';
 import { AcquiringOrder, AcquiringPayment } from './dto/acquiring-order.dto';
 import { CreateAcquiringOrderRequest, ListAcquiringOrdersQuery, OUT_NO_PATTERN, PayAcquiringOrderRequest } from './dto/orders.dto';
 import { orderScope } from './order-scope';
+import { CreditPaymentService } from '../credit/credit-payment.service';
 import { OrdersService } from './orders.service';
 
 const TAG = 'Online acquiring';
@@ -13,7 +15,10 @@ const READS = { actors: ['app', 'county', 'province'], scopes: ['acquiring:pay']
 
 @Controller('acquiring/orders')
 export class OrdersController {
-  constructor(private readonly orders: OrdersService) {}
+  constructor(
+    private readonly orders: OrdersService,
+    private readonly moduleRef: ModuleRef,
+  ) {}
 
   @Post()
   @Authenticated(ACTS)
@@ -85,7 +90,8 @@ export class OrdersController {
     summary: 'Start paying an online order with a method: answers what the cashier needs (pay parameters, redirect URL or QR payload)',
     description:
       'The order moves to `paying`; the payer finishes at the wallet or UnionPay, whose notification (or a query) makes it `succeeded` or `failed`. ' +
-      'Calling again with another method switches the payment (the previous channel order is closed first).',
+      'Calling again with another method switches the payment (the previous channel order is closed first). ' +
+      "county_credit: the hold on the customer's credit line is placed and drawn at once; the answer is the result (`next.action` none).",
     tag: TAG,
     response: AcquiringPayment,
     errors: [
@@ -97,10 +103,20 @@ export class OrdersController {
       'tenant_suspended',
       'channel_timeout',
       'channel_error',
+      'credit_insufficient',
+      'credit_line_not_active',
+      'credit_line_expired',
+      'out_of_region',
+      'installments_not_allowed',
+      'apr_above_ceiling',
     ],
   })
   pay(@Auth() actor: Actor, @Param('id', uuidParam('acquiring order')) id: string, @Body() dto: PayAcquiringOrderRequest): Promise<AcquiringPayment> {
     const scope = orderScope(actor);
-    return this.orders.pay(scope.tenantId, id, dto, scope);
+    const method = dto.method;
+    if (method === 'county_credit')
+      // the credit feature sits above orders (it uses quick pay's SMS codes): resolved at the call, not imported
+      return this.moduleRef.get(CreditPaymentService, { strict: false }).payS2S(scope, id, dto.creditLineId ?? '', dto.installments ?? 1);
+    return this.orders.pay(scope.tenantId, id, { method, ...(dto.payerId ? { payerId: dto.payerId } : {}) }, scope);
   }
 }

@@ -8,14 +8,20 @@ import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { AcquiringConfig } from '../config/acquiring.config';
 import { AcquiringChannelClient, ChannelCallError, ChannelTimeoutError, type OnlineOrderAnswer } from '../channel/channel.client';
 import { transition } from '../domain/order-state';
-import { cashierActionOf, channelOfMethod } from '../domain/payment-methods';
+import { cashierActionOf, channelOfMethod, type OnlineMethod } from '../domain/payment-methods';
 import type { AcquiringOrder, AcquiringPayment } from './dto/acquiring-order.dto';
-import type { CreateAcquiringOrderRequest, ListAcquiringOrdersQuery, PayAcquiringOrderRequest } from './dto/orders.dto';
+import type { CreateAcquiringOrderRequest, ListAcquiringOrdersQuery } from './dto/orders.dto';
 import { OrderIntake } from './order-intake';
 import type { OrderScope } from './order-scope';
 import { orderView } from './order-view';
 import { OrdersRepository, type OrderRecord } from './orders.repository';
 import { PaymentSyncService } from './payment-sync.service';
+
+/** A payment by a wallet or UnionPay online (county credit goes through CreditPaymentService). */
+export interface OnlinePayRequest {
+  method: OnlineMethod;
+  payerId?: string;
+}
 
 /** Online orders: create, query, list, close, and the payer's choice of method. */
 @Injectable()
@@ -108,7 +114,7 @@ export class OrdersService {
    * county), the channel's prepay order is created, and the cashier gets what it needs. Paying
    * never makes the order succeeded: the channel's notification or an active query does.
    */
-  async pay(tenantId: string, id: string, dto: PayAcquiringOrderRequest, scope?: OrderScope): Promise<AcquiringPayment> {
+  async pay(tenantId: string, id: string, dto: OnlinePayRequest, scope?: OrderScope): Promise<AcquiringPayment> {
     const channel = channelOfMethod(dto.method);
     const now = new Date();
     const current = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));

@@ -11,5 +11,6 @@ import { QuickpayService } from './quickpay.service';
   imports: [OrdersModule],
   controllers: [QuickpayController, PaymentPasswordController],
   providers: [QuickpayRepository, QuickpayService, AgreementRevocationService, PaymentPasswordService],
+  exports: [QuickpayService],
 })
 export class QuickpayModule {}

@@ -231,7 +231,8 @@ export class QuickpayService {
     return quickPayLimitsOf((await this.readModel.tenantConfig(em)).quickPayLimits);
   }
 
-  private async issueCode(em: EntityManager, tenantId: string, cardRef: string, binding: string) {
+  /** A new code for `binding` (resend and daily limits per `cardRef`), stored as its keyed hash; the caller delivers it. */
+  async issueCode(em: EntityManager, tenantId: string, cardRef: string, binding: string) {
     const now = new Date();
     const day = shanghaiBusinessDay(now);
     const last = await this.repo.latestCode(em, binding);
@@ -259,7 +260,7 @@ export class QuickpayService {
   }
 
   /** Checks the latest code of `binding`; a wrong try is recorded (and commits) before the refusal. */
-  private async consumeCode(tenantId: string, binding: string, entered: string): Promise<void> {
+  async consumeCode(tenantId: string, binding: string, entered: string): Promise<void> {
     const result = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const stored = await this.repo.latestCode(em, binding, { lock: true });
       if (!stored) return { ok: false as const, code: 'sms_code_invalid' as const, message: 'no code was sent for this; ask for one' };
@@ -279,7 +280,7 @@ export class QuickpayService {
     if (!result.ok) throw new ApiError(result.code, result.message, 'smsCode');
   }
 
-  private async deliver(tenantId: string, mobile: string, code: string, what: string): Promise<void> {
+  async deliver(tenantId: string, mobile: string, code: string, what: string): Promise<void> {
     try {
       await this.channels.sendSms(tenantId, mobile, `【县域支付】验证码 ${code}，用于${what}，5分钟内有效。请勿告诉他人。`);
     } catch (e) {

@@ -9,6 +9,7 @@ import {
   CreditQuoteRequest,
   InternalHoldActionRequest,
   InternalHoldRequest,
+  InternalQuoteRequest,
   PayWithCreditRequest,
   RefundDrawdownRequest,
 } from './dto/holds.dto';
@@ -91,6 +92,13 @@ export class HoldsController {
   }
 
   // --- service to service: online acquiring and QR payment offer credit as a payment method ---
+
+  @Post('internal/quote')
+  @HttpCode(200)
+  @InternalRoute({ callers: ['acquiring', 'qr-payment'] })
+  quoteInternal(@Body() dto: InternalQuoteRequest): Promise<CreditQuote> {
+    return this.holds.internalQuote(dto);
+  }
 
   @Post('internal/holds')
   @InternalRoute({ callers: ['acquiring', 'qr-payment'] })

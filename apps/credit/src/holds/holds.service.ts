@@ -31,6 +31,7 @@ import type {
   CreditQuote,
   CreditQuoteRequest,
   InternalHoldRequest,
+  InternalQuoteRequest,
   PayWithCreditRequest,
   RefundDrawdownRequest,
 } from './dto/holds.dto';
@@ -116,14 +117,23 @@ export class HoldsService {
   }
 
   internalHold(dto: InternalHoldRequest): Promise<CreditHold> {
-    return this.hold(dto.tenantId, {
-      lineId: dto.lineId,
-      caller: dto.caller,
-      paymentRef: dto.paymentRef,
-      merchantId: dto.merchantId ?? null,
-      amountFen: dto.amountFen,
-      installments: dto.installments,
-    });
+    return this.hold(
+      dto.tenantId,
+      {
+        lineId: dto.lineId,
+        caller: dto.caller,
+        paymentRef: dto.paymentRef,
+        merchantId: dto.merchantId ?? null,
+        amountFen: dto.amountFen,
+        installments: dto.installments,
+      },
+      internalScope(dto),
+    );
+  }
+
+  /** A payment service's quote: the line of the payer's app when it names one (another app's line is `not_found`). */
+  internalQuote(dto: InternalQuoteRequest): Promise<CreditQuote> {
+    return this.quote(internalScope(dto) ?? { tenantId: dto.tenantId, appId: '', seesAllApps: true }, dto.lineId, dto);
   }
 
   /** The payment succeeded: the hold becomes a drawdown (loan + schedule from the business date). */
@@ -398,4 +408,9 @@ export function loanView(loan: LoanRecord, inst: InstallmentRecord[]): CreditDra
       state: i.state,
     })),
   };
+}
+
+/** The scope of a payment service's call: the payer's app when it names one. */
+function internalScope(dto: InternalQuoteRequest): LineScope | undefined {
+  return dto.appId ? { tenantId: dto.tenantId, appId: dto.appId, seesAllApps: false } : undefined;
 }

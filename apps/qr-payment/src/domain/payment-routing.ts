@@ -70,6 +70,7 @@ export const CHANNEL_NAMES: Readonly<Record<PaymentChannel, string>> = {
   alipay: 'Alipay',
   unionpay: 'UnionPay (Cloud QuickPass)',
   county_bank: 'the county bank app',
+  county_credit: 'county credit (the county bank app)',
 };
 
 export type ChannelPaymentStatus = 'succeeded' | 'failed' | 'user_paying' | 'reversed' | 'closed';

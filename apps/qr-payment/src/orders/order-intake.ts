@@ -15,7 +15,7 @@ import {
 import { OnboardingReadModel, type MerchantView } from '@countypay/read-models';
 import { transition, type OrderEvent, type OrderState } from '../domain/order-state';
 import { compactUuid } from '../domain/payment-routing';
-import { OrdersRepository, type OrderKind, type OrderRecord } from './orders.repository';
+import { OrdersRepository, type CreditTerms, type OrderKind, type OrderRecord } from './orders.repository';
 
 /** What QR payment knows of a payer before the channel names it: a hashed payer code, or a wallet's payer id. */
 export interface QrPayer {
@@ -110,8 +110,8 @@ export class OrderIntake {
     });
   }
 
-  /** A dynamic order waiting in `created` starts its payment through the wallet's channel. */
-  async startPayment(em: EntityManager, order: OrderRecord, channel: PaymentChannel, payerId: string): Promise<OrderRecord> {
+  /** A dynamic order waiting in `created` starts its payment through the wallet's channel (county credit: with the payer's terms). */
+  async startPayment(em: EntityManager, order: OrderRecord, channel: PaymentChannel, payerId: string, credit?: CreditTerms): Promise<OrderRecord> {
     const started = await this.intake.start(em, {
       tenantId: order.tenantId,
       merchantId: order.merchantId,
@@ -121,7 +121,7 @@ export class OrderIntake {
       event: 'start_payment',
       notAllowed: () => refuse('order_not_payable', `order ${order.id} is ${order.state}; only a created order can be paid`),
       persist: async (tx, i) => {
-        const moved = await this.repo.changeState(tx, order.id, order.state, i.state, { channel, payerId });
+        const moved = await this.repo.changeState(tx, order.id, order.state, i.state, { channel, payerId, ...(credit ? { credit } : {}) });
         if (!moved) throw new ApiError('conflict', `order ${order.id} changed concurrently; retry`);
         return moved;
       },

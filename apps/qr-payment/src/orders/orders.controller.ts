@@ -2,12 +2,14 @@ import { Body, Controller, Get, Header, HttpCode, Param, Post, Query, Res } from
 import type { Response } from 'express';
 import type { Page } from '@countypay/persistence';
 import { ApiOperation, Auth, Authenticated, uuidParam, type Actor } from '@countypay/service-kit';
-import { CreateQrOrderRequest, ListQrOrdersQuery, PayQrOrderRequest } from './dto/orders.dto';
-import { CreatedQrOrder, QrOrder } from './dto/qr-order.dto';
+import { CreateQrOrderRequest, ListQrOrdersQuery, PayQrOrderRequest, QrCreditTermsRequest } from './dto/orders.dto';
+import { CreatedQrOrder, QrCreditQuote, QrOrder } from './dto/qr-order.dto';
 import { orderScope } from './order-scope';
 import { OrdersService } from './orders.service';
 
 const TAG = 'QR payments';
+/** what credit may refuse a county credit payment for */
+const CREDIT_ERRORS = ['credit_insufficient', 'credit_line_not_active', 'credit_line_expired', 'out_of_region', 'installments_not_allowed', 'apr_above_ceiling'] as const;
 /** partners and county operators act on orders; the province reads them (naming the county) */
 const ACTS = { actors: ['app', 'county'], scopes: ['qr:pay'] } as const;
 const READS = { actors: ['app', 'county', 'province'], scopes: ['qr:pay'] } as const;
@@ -106,9 +108,35 @@ export class OrdersController {
       "Starts the payment through the wallet's channel and answers the order: `succeeded` or `failed` when the channel answers at once, `paying` while the payer still confirms in the wallet (the channel's notification finishes it).",
     tag: TAG,
     response: QrOrder,
-    errors: ['channel_not_enabled', 'merchant_not_active', 'order_not_payable', 'order_expired', 'conflict', 'tenant_suspended'],
+    errors: [
+      'channel_not_enabled',
+      'merchant_not_active',
+      'order_not_payable',
+      'order_expired',
+      'conflict',
+      'tenant_suspended',
+      'missing_scope',
+      'forbidden_actor',
+      ...CREDIT_ERRORS,
+    ],
   })
   pay(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string, @Body() dto: PayQrOrderRequest): Promise<QrOrder> {
-    return this.orders.payDynamic(orderScope(actor).tenantId, id, dto);
+    return this.orders.payDynamic(actor, id, dto);
+  }
+
+  @Post(':id/credit-quote')
+  @HttpCode(200)
+  @Authenticated({ actors: ['app'], scopes: ['credit:pay'] })
+  @ApiOperation({
+    operationId: 'quoteQrOrderCredit',
+    summary: "The repayment schedule and APR of paying a QR order with the payer's county credit line, to show before the payer confirms",
+    description:
+      "For the county bank's own app, after the payer scanned a dynamic code: the order's amount on the payer's line (one of your app's lines) in `installments`; nothing is held. Then `POST /v1/qr/orders/{id}/pay` with channel `county_credit` and the same line and installments.",
+    tag: TAG,
+    response: QrCreditQuote,
+    errors: ['order_not_payable', 'missing_scope', ...CREDIT_ERRORS],
+  })
+  creditQuote(@Auth() actor: Actor, @Param('id', uuidParam('payment order')) id: string, @Body() dto: QrCreditTermsRequest): Promise<QrCreditQuote> {
+    return this.orders.creditQuote(actor, id, dto);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { QrReadModelModule } from '../onboarding-read-model';
+import { CreditPaymentService } from './credit-payment.service';
 import { OrderExpiryService } from './order-expiry.service';
 import { OrderIntake } from './order-intake';
 import { OrdersController } from './orders.controller';
@@ -12,7 +13,7 @@ import { PaymentStateService } from './payment-state.service';
 @Module({
   imports: [QrReadModelModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, OrdersService, OrderExpiryService],
+  providers: [OrdersRepository, OrderIntake, PaymentStateService, CreditPaymentService, PaymentExecutor, OrdersService, OrderExpiryService],
   exports: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, QrReadModelModule],
 })
 export class OrdersModule {}

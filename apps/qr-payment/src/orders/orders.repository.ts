@@ -28,6 +28,11 @@ const ORDER = rowOf({
   businessDay: col.date(),
   expiresAt: col.timestamp().nullable(),
   paidAt: col.timestamp().nullable(),
+  /** county credit (channel county_credit): the payer's line, installments, app and credit's hold */
+  creditLineId: col.uuid().nullable(),
+  creditInstallments: col.int().nullable(),
+  creditAppId: col.text().nullable(),
+  creditHoldId: col.uuid().nullable(),
   createdAt: col.timestamp(),
   updatedAt: col.timestamp(),
   version: col.int(),
@@ -74,6 +79,15 @@ export interface OrderChange {
   failureReason?: string | null;
   closeReason?: CloseReason | null;
   paidAt?: Date | null;
+  /** county credit: the terms the payer chose (written with the channel when the payment starts) */
+  credit?: CreditTerms;
+}
+
+/** A county credit payment's terms: the payer's line, the installments, the payer's app (the line's owner). */
+export interface CreditTerms {
+  lineId: string;
+  installments: number;
+  appId: string;
 }
 
 export interface OrderListFilter {
@@ -156,12 +170,33 @@ export class OrdersRepository {
          failure_reason = coalesce($7, o.failure_reason),
          close_reason = coalesce($8, o.close_reason),
          paid_at = coalesce($9, o.paid_at),
+         credit_line_id = coalesce($10, o.credit_line_id),
+         credit_installments = coalesce($11, o.credit_installments),
+         credit_app_id = coalesce($12, o.credit_app_id),
          updated_at = now(), version = o.version + 1
        where o.id = $1 and o.state = $2
        returning ${ORDER.columns('o')}`,
-      [id, from, to, c.channel ?? null, c.payerId ?? null, c.channelTradeNo ?? null, c.failureReason ?? null, c.closeReason ?? null, c.paidAt ?? null],
+      [
+        id,
+        from,
+        to,
+        c.channel ?? null,
+        c.payerId ?? null,
+        c.channelTradeNo ?? null,
+        c.failureReason ?? null,
+        c.closeReason ?? null,
+        c.paidAt ?? null,
+        c.credit?.lineId ?? null,
+        c.credit?.installments ?? null,
+        c.credit?.appId ?? null,
+      ],
     );
     return moved;
+  }
+
+  /** Records credit's hold of a county credit payment (no state change). */
+  async recordCreditHold(em: EntityManager, id: string, holdId: string): Promise<void> {
+    await execute(em, `update payment_orders set credit_hold_id = $2, updated_at = now() where id = $1 and channel = 'county_credit'`, [id, holdId]);
   }
 
   /** Records what the channel said about a payment still in progress (no state change). */

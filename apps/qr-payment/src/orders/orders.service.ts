@@ -4,17 +4,18 @@ import { ApiError, type PaymentChannel } from '@countypay/contracts';
 import { annotateActiveSpan } from '@countypay/observability';
 import { inTenantTransaction, type Page } from '@countypay/persistence';
 import { OnboardingReadModel } from '@countypay/read-models';
-import { pageRequest } from '@countypay/service-kit';
+import { actorTenant, pageRequest, type Actor } from '@countypay/service-kit';
 import { renderQrPng, renderQrSvg } from '@countypay/emvco';
 import { transition } from '../domain/order-state';
 import { placeOfPayment } from '../domain/store-terminal';
 import { QrPaymentConfig } from '../config/qr-payment.config';
-import type { CreateQrOrderRequest, ListQrOrdersQuery, PayQrOrderRequest } from './dto/orders.dto';
-import type { CreatedQrOrder, QrOrder } from './dto/qr-order.dto';
+import type { CreateQrOrderRequest, ListQrOrdersQuery, PayQrOrderRequest, QrCreditTermsRequest } from './dto/orders.dto';
+import type { CreatedQrOrder, QrCreditQuote, QrOrder } from './dto/qr-order.dto';
+import { CreditPaymentService } from './credit-payment.service';
 import { OrderIntake } from './order-intake';
 import type { OrderScope } from './order-scope';
 import { orderView } from './order-view';
-import { OrdersRepository, type OrderRecord } from './orders.repository';
+import { OrdersRepository, type CreditTerms, type OrderRecord } from './orders.repository';
 import { PaymentExecutor } from './payment-executor.service';
 import { PaymentStateService } from './payment-state.service';
 import { dynamicOrderPayload } from './qr-payload';
@@ -30,6 +31,7 @@ export class OrdersService {
     private readonly state: PaymentStateService,
     private readonly executor: PaymentExecutor,
     private readonly config: QrPaymentConfig,
+    private readonly credit: CreditPaymentService,
   ) {}
 
   /**
@@ -97,8 +99,35 @@ export class OrdersService {
     return orderView(r.order);
   }
 
-  /** A wallet pays a dynamic code it scanned: through its channel, finished by the channel's answer or notification. */
-  async payDynamic(tenantId: string, id: string, dto: PayQrOrderRequest): Promise<QrOrder> {
+  /**
+   * The schedule and APR of paying a created dynamic order with the payer's county credit line (the
+   * county bank's own app shows them before the payer confirms; nothing is held).
+   */
+  async creditQuote(actor: Actor, id: string, dto: QrCreditTermsRequest): Promise<QrCreditQuote> {
+    const terms = creditTermsOf(actor, dto);
+    const tenantId = actorTenant(actor);
+    const order = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));
+    if (!order || order.kind !== 'dynamic') throw new ApiError('not_found', `no dynamic payment order ${id}`);
+    if (order.state !== 'created') throw new ApiError('order_not_payable', `order ${id} is ${order.state}; only a created order can be paid`);
+    return { orderId: order.id, ...(await this.credit.quote(tenantId, terms, order.amountFen)) };
+  }
+
+  /**
+   * A wallet pays a dynamic code it scanned: through its channel, finished by the channel's answer
+   * or notification; or the county bank's own app pays it with the payer's credit line (held,
+   * drawn, finished at once — CreditPaymentService).
+   */
+  async payDynamic(actor: Actor, id: string, dto: PayQrOrderRequest): Promise<QrOrder> {
+    const tenantId = actorTenant(actor);
+    const credit = dto.channel === 'county_credit' ? creditTermsOf(actor, { creditLineId: dto.creditLineId ?? '', installments: dto.installments ?? 0 }) : undefined;
+    if (dto.channel !== 'county_credit' && (dto.creditLineId !== undefined || dto.installments !== undefined))
+      throw new ApiError('invalid_request', 'creditLineId and installments are for channel county_credit only', dto.creditLineId !== undefined ? 'creditLineId' : 'installments');
+    if (credit) {
+      // refused before the order moves (not the payer's line, out of region, APR above the ceiling, not enough credit…): the order stays payable
+      const peek = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));
+      if (peek?.kind === 'dynamic' && peek.state === 'created') await this.credit.quote(tenantId, credit, peek.amountFen);
+    }
+    const payerId = credit ? credit.lineId : (dto.payerId ?? '');
     const now = new Date();
     const started = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const order = await this.repo.findById(em, id, { lock: true });
@@ -107,17 +136,18 @@ export class OrdersService {
         await this.state.applyIn(em, id, 'expire', { closeReason: 'expired' });
         return { expired: true as const, order };
       }
-      return { expired: false as const, order: await this.intake.startPayment(em, order, dto.channel, dto.payerId) };
+      return { expired: false as const, order: await this.intake.startPayment(em, order, dto.channel, payerId, credit) };
     });
     if (started.expired) {
       this.state.wake();
       throw new ApiError('order_expired', `order ${id} expired at ${started.order.expiresAt?.toISOString()}; create a new order`);
     }
     annotateActiveSpan({ 'payment.id': id, 'merchant.id': started.order.merchantId, 'tenant.id': tenantId });
+    if (credit) return orderView(await this.credit.pay(started.order));
     const channel: PaymentChannel = dto.channel;
     const done = await this.executor.execute(started.order, channel, {
       kind: 'qr_dynamic',
-      payerId: dto.payerId,
+      payerId,
       ...(started.order.description ? { description: started.order.description } : {}),
       waitForFinal: false,
     });
@@ -140,4 +170,15 @@ export class OrdersService {
     annotateActiveSpan({ 'payment.id': o.id, 'merchant.id': o.merchantId, 'tenant.id': scope.tenantId });
     return o;
   }
+}
+
+/**
+ * County credit is paid from the county bank's own app: an app granted `credit:pay` (the province
+ * grants it to the county bank's apps) paying with one of its own lines — credit checks the line is
+ * the app's (`not_found` otherwise).
+ */
+function creditTermsOf(actor: Actor, t: { creditLineId: string; installments: number }): CreditTerms {
+  if (actor.type !== 'app') throw new ApiError('forbidden_actor', "county credit is paid from the county bank's own app, not by an operator");
+  if (!actor.scopes.includes('credit:pay')) throw new ApiError('missing_scope', 'paying with county credit needs the app scope credit:pay', 'credit:pay');
+  return { lineId: t.creditLineId, installments: t.installments, appId: actor.appId };
 }

@@ -9,6 +9,7 @@ import { isTerminalOrderState } from '../domain/order-state';
 import { orderEventOfChannelStatus, pollSchedule, reasonCode, type ChannelPaymentStatus } from '../domain/payment-routing';
 import { ChannelCallError, ChannelClient, ChannelTimeoutError, type ChannelPaymentKind } from '../channel/channel.client';
 import { QrPaymentConfig } from '../config/qr-payment.config';
+import { CreditPaymentService } from './credit-payment.service';
 import { OrdersRepository, type OrderRecord } from './orders.repository';
 import { PaymentStateService } from './payment-state.service';
 
@@ -37,6 +38,7 @@ export class PaymentExecutor {
     private readonly state: PaymentStateService,
     private readonly channels: ChannelClient,
     private readonly config: QrPaymentConfig,
+    private readonly credit: CreditPaymentService,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -124,6 +126,7 @@ export class PaymentExecutor {
    */
   async settleStale(order: OrderRecord): Promise<OrderRecord> {
     if (order.state !== 'paying' || !order.channel) return order;
+    if (order.channel === 'county_credit') return this.credit.resume(order);
     const q = await this.channels.query(order.channel, order.tenantId, order.id).catch(() => undefined);
     if (q && orderEventOfChannelStatus(q.status)) return this.handleStatus(order, order.channel, q.status, q, false);
     return this.reverse(order, order.channel);
@@ -131,6 +134,8 @@ export class PaymentExecutor {
 
   /** Reverses at the channel and closes the order (reason `reversed`) once the channel confirms. */
   async reverse(order: OrderRecord, channel: PaymentChannel): Promise<OrderRecord> {
+    // the payer's credit line: no channel to reverse at, credit's hold is released
+    if (channel === 'county_credit') return this.credit.cancel(order);
     let unknownToChannel = false;
     try {
       const r = await this.channels.reverse(channel, order.tenantId, order.id);

@@ -23,6 +23,17 @@ export function channelReceivable(channel: string): string {
   return `channel_receivable:${channel}`;
 }
 
+/**
+ * The account a payment's money comes from, by channel: an external channel owes it
+ * (`channel_receivable:<channel>`); a payment with the payer's county credit line
+ * (`county_credit`) comes from the loan book — the drawdown credits `credit_clearing` (it names
+ * no merchant) and the payment debits it, so the merchant's payable is credited once, by the
+ * payment, with its fee (ADR 0016).
+ */
+export function paymentSourceAccount(channel: string): string {
+  return channel === 'county_credit' ? CREDIT_CLEARING : channelReceivable(channel);
+}
+
 /** what the tenant owes the merchant: payments net of fees, less refunds (and, later, payouts) */
 export function merchantPayable(merchantId: string): string {
   return `merchant_payable:${merchantId}`;

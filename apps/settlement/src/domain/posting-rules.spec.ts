@@ -41,6 +41,21 @@ describe('posting rules', () => {
     expect(e.lines[1]).toEqual({ account: `merchant_payable:${M}`, direction: 'credit', amountFen: 9_980n });
   });
 
+  it('a 3,000.00 yuan QR payment with county credit comes from credit clearing (the drawdown credits it): the merchant gets 2,988.60 once, the fee 11.40', () => {
+    const e = paymentSucceededEntry({ amountFen: 300_000n, product: 'qr', channel: 'county_credit', merchantId: M, feePlan: plan });
+    expect(e.lines).toEqual([
+      { account: 'credit_clearing', direction: 'debit', amountFen: 300_000n },
+      { account: `merchant_payable:${M}`, direction: 'credit', amountFen: 298_860n },
+      { account: 'fee_income', direction: 'credit', amountFen: 1_140n },
+    ]);
+    // its refund goes back to credit clearing (the drawdown's refund takes it out of the loan book)
+    const r = refundSucceededEntry({ amountFen: 100_000n, channel: 'county_credit', merchantId: M });
+    expect(r.lines).toEqual([
+      { account: `merchant_payable:${M}`, direction: 'debit', amountFen: 100_000n },
+      { account: 'credit_clearing', direction: 'credit', amountFen: 100_000n },
+    ]);
+  });
+
   it('a 0.01 yuan payment at the minimum fee 0.01 leaves the merchant nothing: two lines, no zero posting', () => {
     const e = paymentSucceededEntry({ amountFen: 1n, product: 'qr', channel: 'alipay', merchantId: M, feePlan: plan });
     expect(e.feeFen).toBe(1n);

@@ -1,10 +1,10 @@
 import { feeFen, selectFeeRule, type FeeRuleLike } from '@countypay/money';
-import { FEE_INCOME, channelReceivable, merchantEscrow, merchantPayable, type Direction } from './chart-of-accounts';
+import { FEE_INCOME, merchantEscrow, merchantPayable, paymentSourceAccount, type Direction } from './chart-of-accounts';
 
 /**
  * Posting rules: which journal lines a money event produces. Pure; amounts are bigint fen.
  *
- *   payment.succeeded A, fee F:  Dr channel_receivable:<channel> A
+ *   payment.succeeded A, fee F:  Dr channel_receivable:<channel> A   (credit_clearing for county_credit: paymentSourceAccount)
  *                                Cr merchant_payable:<merchant>   A − F
  *                                Cr fee_income                    F
  *   refund.succeeded R:          Dr merchant_payable:<merchant>   R
@@ -69,7 +69,7 @@ export function paymentSucceededEntry(p: PaymentInput): EntryPlan {
     feeFen: fee,
     feeRule: applied,
     lines: nonZero([
-      { account: channelReceivable(p.channel), direction: 'debit', amountFen: p.amountFen },
+      { account: paymentSourceAccount(p.channel), direction: 'debit', amountFen: p.amountFen },
       { account: p.escrow ? merchantEscrow(p.merchantId) : merchantPayable(p.merchantId), direction: 'credit', amountFen: p.amountFen - fee },
       { account: FEE_INCOME, direction: 'credit', amountFen: fee },
     ]),
@@ -100,7 +100,7 @@ export function refundSucceededEntry(r: RefundInput): EntryPlan {
       { account: merchantEscrow(r.merchantId), direction: 'debit', amountFen: e },
       { account: merchantPayable(r.merchantId), direction: 'debit', amountFen: r.amountFen - f - e },
       { account: FEE_INCOME, direction: 'debit', amountFen: f },
-      { account: channelReceivable(r.channel), direction: 'credit', amountFen: r.amountFen },
+      { account: paymentSourceAccount(r.channel), direction: 'credit', amountFen: r.amountFen },
     ]),
   };
 }

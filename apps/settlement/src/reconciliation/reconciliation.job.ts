@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { COUNTIES, PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
+import { COUNTIES, RECONCILED_CHANNELS, type PaymentChannel } from '@countypay/contracts';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { PollingLoop } from '@countypay/messaging';
@@ -49,7 +49,7 @@ export class ReconciliationJob implements OnApplicationBootstrap, OnApplicationS
   /** Reconciles yesterday (Shanghai) for each tenant and channel without a run of it; returns the runs made. */
   async runDue(
     tenantIds: readonly string[],
-    channels: readonly PaymentChannel[] = PAYMENT_CHANNELS,
+    channels: readonly PaymentChannel[] = RECONCILED_CHANNELS,
     now = new Date(),
   ): Promise<Array<{ tenantId: string; channel: PaymentChannel; businessDate: string; runId: string }>> {
     const date = addDays(shanghaiDate(now), -1);

@@ -3,7 +3,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import {
   ApiError,
-  PAYMENT_CHANNELS,
+  RECONCILED_CHANNELS,
   ReconciliationCaseChangedData,
   ReconciliationCaseChangedV1,
   ReconciliationRunCompletedData,
@@ -159,7 +159,8 @@ export class ReconciliationService {
     // a statement exists for a day that has begun (and, on this platform, not before 2020)
     if (businessDate < '2020-01-01' || businessDate > shanghaiDate(new Date()))
       throw new ApiError('invalid_request', 'businessDate must be a day from 2020-01-01 to today (Asia/Shanghai)', 'businessDate');
-    if (!PAYMENT_CHANNELS.includes(channel)) throw new ApiError('invalid_request', `channel must be one of ${PAYMENT_CHANNELS.join(', ')}`, 'channel');
+    if (!(RECONCILED_CHANNELS as readonly string[]).includes(channel))
+      throw new ApiError('invalid_request', `channel must be one of ${RECONCILED_CHANNELS.join(', ')}`, 'channel');
     const statement = await this.statement(channel, tenantId, businessDate);
 
     const { platform, platformElsewhere } = await inTenantTransaction(this.ds, tenantId, async (em) => {

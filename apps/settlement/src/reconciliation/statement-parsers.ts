@@ -241,6 +241,8 @@ export async function parseStatement(channel: PaymentChannel, body: Buffer): Pro
       return parseUnionpay(body);
     case 'county_bank':
       return parseCoreBanking(body);
+    case 'county_credit':
+      throw new Error('county credit is the county bank’s own loan book: it has no channel statement');
   }
 }
 

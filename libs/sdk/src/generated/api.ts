@@ -1709,6 +1709,26 @@ export type paths = {
         patch?: never;
         trace?: never;
     };
+    "/v1/qr/orders/{id}/credit-quote": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * The repayment schedule and APR of paying a QR order with the payer's county credit line, to show before the payer confirms
+         * @description For the county bank's own app, after the payer scanned a dynamic code: the order's amount on the payer's line (one of your app's lines) in `installments`; nothing is held. Then `POST /v1/qr/orders/{id}/pay` with channel `county_credit` and the same line and installments.
+         */
+        post: operations["quoteQrOrderCredit"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/qr/orders/{id}/pay": {
         parameters: {
             query?: never;
@@ -3217,7 +3237,7 @@ export type components = {
              */
             amountFen: number;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             /** @example 4200002026112912345678901234 */
             channelTradeNo: string;
             createdAt: string;
@@ -3265,7 +3285,7 @@ export type components = {
              * @description the channel of that method
              * @enum {string|null}
              */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | null;
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit" | null;
             /**
              * @description the channel's transaction number, once known
              * @example 4200002026112912345678901234
@@ -4077,9 +4097,9 @@ export type components = {
              * @description the channel paying it (null until a wallet is chosen)
              * @enum {string|null}
              */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | null;
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit" | null;
             /**
-             * @description the channel's transaction number, once known
+             * @description the channel's transaction number, once known (county_credit: the drawdown's id at credit)
              * @example 4200002101202611290123456789
              */
             channelTradeNo: string | null;
@@ -5232,7 +5252,7 @@ export type components = {
         };
         FeeRule: {
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "*";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit" | "*";
             minFeeFen: number;
             /** @enum {string} */
             product: "qr" | "acquiring" | "credit";
@@ -5347,7 +5367,7 @@ export type components = {
              */
             amountFen: number;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             /** @enum {string} */
             currency: "CNY";
             /**
@@ -5740,7 +5760,7 @@ export type components = {
         PaymentClosedData: {
             amountFen: number;
             /** @enum {string} */
-            channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel?: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             closedAt: string;
             currency: string;
             /** Format: uuid */
@@ -5772,7 +5792,7 @@ export type components = {
         PaymentFailedData: {
             amountFen: number;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             currency: string;
             failedAt: string;
             /** Format: uuid */
@@ -5809,7 +5829,7 @@ export type components = {
         PaymentSucceededData: {
             amountFen: number;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             channelTradeNo: string;
             currency: string;
             escrow?: boolean;
@@ -5886,16 +5906,27 @@ export type components = {
         };
         PayQrOrderRequest: {
             /**
-             * @description the channel of the payer's wallet (enabled for the county)
+             * @description the channel of the payer's wallet (enabled for the county); `county_credit`: the payer's county credit line, from the county bank's own app (an app with the `credit:pay` scope that owns the line; credit payment enabled for the county) — show the schedule and APR of `POST /v1/qr/orders/{id}/credit-quote` before the payer confirms
              * @example wechat
              * @enum {string}
              */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             /**
-             * @description the payer's id in the wallet (e.g. a WeChat openid)
+             * Format: uuid
+             * @description county_credit only: the payer's credit line (one of your app's lines)
+             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
+             */
+            creditLineId?: string;
+            /**
+             * @description county_credit only: the installments the payer chose (one of the credit product’s counts)
+             * @example 3
+             */
+            installments?: number;
+            /**
+             * @description the payer's id in the wallet (e.g. a WeChat openid); county_credit: not needed (the line is the payer)
              * @example oUpF8uMuAJO_M2pxb1Q9zNjWeS6o
              */
-            payerId: string;
+            payerId?: string;
         };
         PayQrStaticCodeRequest: {
             /**
@@ -6061,6 +6092,75 @@ export type components = {
             refundCount: number;
             refundsFen: number;
         };
+        QrCreditQuote: {
+            /**
+             * @description the annualised rate as disclosed to the payer (年化利率)
+             * @example 18.00%
+             */
+            aprPercent: string;
+            /**
+             * @description the annualised rate (IRR-based APR) in ppm per annum: 180000 = 18.00%
+             * @example 180000
+             */
+            aprPpm: number;
+            /**
+             * @description interest and fees over the whole schedule, in fen
+             * @example 3618
+             */
+            costFen: number;
+            /** @example 3 */
+            installments: number;
+            /**
+             * Format: uuid
+             * @example 9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c
+             */
+            orderId: string;
+            /**
+             * @description the order's amount, drawn on the line, in fen
+             * @example 120000
+             */
+            principalFen: number;
+            schedule: components["schemas"]["QrCreditScheduleLine"][];
+        };
+        QrCreditScheduleLine: {
+            /** @example 2026-12-20 */
+            dueDate: string;
+            /**
+             * @description flat-fee products only, in fen
+             * @example 0
+             */
+            feeFen: number;
+            /**
+             * @description in fen
+             * @example 1800
+             */
+            interestFen: number;
+            /** @example 1 */
+            period: number;
+            /**
+             * @description in fen
+             * @example 39406
+             */
+            principalFen: number;
+            /**
+             * @description in fen
+             * @example 41206
+             */
+            totalFen: number;
+        };
+        QrCreditTermsRequest: {
+            /**
+             * Format: uuid
+             * @description the payer's credit line (one of your app's lines)
+             * @example 0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4
+             */
+            creditLineId: string;
+            /**
+             * @description installments (one of the credit product’s counts; 1 is a single repayment)
+             * @example 3
+             */
+            installments: number;
+        };
         QrOrder: {
             /**
              * @description the amount in fen (分)
@@ -6071,9 +6171,9 @@ export type components = {
              * @description the channel paying it (null until a wallet is chosen)
              * @enum {string|null}
              */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | null;
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit" | null;
             /**
-             * @description the channel's transaction number, once known
+             * @description the channel's transaction number, once known (county_credit: the drawdown's id at credit)
              * @example 4200002101202611290123456789
              */
             channelTradeNo: string | null;
@@ -6384,7 +6484,7 @@ export type components = {
              * @example wechat
              * @enum {string}
              */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             /** @example 金堂县赵镇便民超市有限公司 */
             merchantName: string;
             /**
@@ -6483,7 +6583,7 @@ export type components = {
              */
             businessDate: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             channelAmountFen: number | null;
             /** @enum {string|null} */
             channelOutcome: "succeeded" | "reversed" | "closed" | null;
@@ -6544,7 +6644,7 @@ export type components = {
              */
             businessDate: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             channelAmountFen: number | null;
             /** @enum {string|null} */
             channelOutcome: "succeeded" | "reversed" | "closed" | null;
@@ -6639,7 +6739,7 @@ export type components = {
             amountMismatch: number;
             businessDate: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             /**
              * @description 长款: on the statement, unknown to the platform
              * @example 1
@@ -6702,7 +6802,7 @@ export type components = {
             amountFen: number;
             at: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             currency: string;
             escrowFen?: number;
             /** Format: uuid */
@@ -7355,7 +7455,7 @@ export type components = {
             amountFen: number;
             at: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             currency: string;
             /** Format: uuid */
             merchantId: string;
@@ -7397,7 +7497,7 @@ export type components = {
             amountFen: number;
             at: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             currency: string;
             /** Format: uuid */
             merchantId: string;
@@ -7430,7 +7530,7 @@ export type components = {
             amountFen: number;
             at: string;
             /** @enum {string} */
-            channel: "wechat" | "alipay" | "unionpay" | "county_bank";
+            channel: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
             currency: string;
             /** Format: uuid */
             merchantId: string;
@@ -7573,7 +7673,7 @@ export type components = {
              * @example 23:00
              */
             cutoffTime: string;
-            enabledChannels: ("wechat" | "alipay" | "unionpay" | "county_bank")[];
+            enabledChannels: ("wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit")[];
             enabledProducts: ("qr" | "acquiring" | "credit")[];
             feePlan: components["schemas"]["FeeRule"][];
             profitSharing?: components["schemas"]["ProfitSharingConfig"];
@@ -7779,7 +7879,7 @@ export type components = {
              * @example 22:00
              */
             cutoffTime?: string;
-            enabledChannels?: ("wechat" | "alipay" | "unionpay" | "county_bank")[];
+            enabledChannels?: ("wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit")[];
             enabledProducts?: ("qr" | "acquiring" | "credit")[];
             /** @description the whole fee plan (replaces the current one) */
             feePlan?: components["schemas"]["FeeRule"][];
@@ -33277,6 +33377,304 @@ export interface operations {
             };
         };
     };
+    quoteQrOrderCredit: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description required on every POST: 1-255 visible ASCII characters, e.g. a UUID; kept 24 h */
+                "Idempotency-Key": string;
+                /** @description the app id issued at registration */
+                "X-CP-App-Id": string;
+                /** @description unique per request (remembered 15 minutes) */
+                "X-CP-Nonce": string;
+                /** @description standard base64 (with padding) of the signature over the canonical request string */
+                "X-CP-Signature": string;
+                /** @description the app's registered algorithm */
+                "X-CP-Signature-Alg": "HMAC-SHA256" | "SM2-SM3" | "RSA-SHA256";
+                /** @description unix seconds, within ±300 s of the platform clock */
+                "X-CP-Timestamp": string;
+            };
+            path: {
+                /** @description the payment order's id; an id of another shape answers 404 not_found */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "creditLineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                 *       "installments": 3
+                 *     }
+                 */
+                "application/json": components["schemas"]["QrCreditTermsRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "orderId": "9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c",
+                     *       "principalFen": 120000,
+                     *       "installments": 3,
+                     *       "aprPpm": 180000,
+                     *       "aprPercent": "18.00%",
+                     *       "costFen": 3618,
+                     *       "schedule": [
+                     *         {
+                     *           "period": 1,
+                     *           "dueDate": "2026-12-20",
+                     *           "principalFen": 39406,
+                     *           "interestFen": 1800,
+                     *           "feeFen": 0,
+                     *           "totalFen": 41206
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": components["schemas"]["QrCreditQuote"];
+                };
+            };
+            /** @description invalid_request, invalid_json, unknown_field, idempotency_key_required */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "invalid_request",
+                     *         "message": "The request is malformed; `param` names the field or header.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unknown_app, invalid_signature, signature_algorithm_mismatch, timestamp_out_of_window, nonce_reused */
+            401: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "authentication_error",
+                     *         "code": "unknown_app",
+                     *         "message": "No app has this X-CP-App-Id.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description forbidden_actor, app_suspended, tenant_suspended, ip_not_allowed, missing_scope */
+            403: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "permission_error",
+                     *         "code": "forbidden_actor",
+                     *         "message": "The route is not open to this kind of caller (app, county operator, province operator).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description not_found */
+            404: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "not_found_error",
+                     *         "code": "not_found",
+                     *         "message": "The object does not exist in your tenant.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_request_in_progress, order_not_payable, credit_line_not_active, credit_line_expired */
+            409: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "conflict_error",
+                     *         "code": "idempotency_request_in_progress",
+                     *         "message": "A request with this Idempotency-Key is still being processed.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description payload_too_large */
+            413: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "payload_too_large",
+                     *         "message": "The body is larger than the limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description unsupported_media_type */
+            415: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "unsupported_media_type",
+                     *         "message": "Bodies must be UTF-8 application/json.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description idempotency_key_reused, credit_insufficient, out_of_region, installments_not_allowed, apr_above_ceiling */
+            422: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "invalid_request_error",
+                     *         "code": "idempotency_key_reused",
+                     *         "message": "The Idempotency-Key was used for a different request (method, path, query or body).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description rate_limited */
+            429: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "rate_limit_error",
+                     *         "code": "rate_limited",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description internal_error */
+            500: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "internal_error",
+                     *         "message": "An unexpected error; quote the request id to support.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description service_unavailable */
+            503: {
+                headers: {
+                    /** @description seconds to wait */
+                    "Retry-After"?: number;
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "service_unavailable",
+                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+            /** @description upstream_timeout */
+            504: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "error": {
+                     *         "type": "api_error",
+                     *         "code": "upstream_timeout",
+                     *         "message": "The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.",
+                     *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
+                     *       }
+                     *     }
+                     */
+                    "application/json": components["schemas"]["Error"];
+                };
+            };
+        };
+    };
     payQrOrder: {
         parameters: {
             query?: never;
@@ -33307,7 +33705,9 @@ export interface operations {
                 /**
                  * @example {
                  *       "channel": "wechat",
-                 *       "payerId": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o"
+                 *       "payerId": "oUpF8uMuAJO_M2pxb1Q9zNjWeS6o",
+                 *       "creditLineId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                 *       "installments": 3
                  *     }
                  */
                 "application/json": components["schemas"]["PayQrOrderRequest"];
@@ -33423,7 +33823,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description idempotency_request_in_progress, order_not_payable, order_expired, conflict */
+            /** @description idempotency_request_in_progress, order_not_payable, order_expired, conflict, credit_line_not_active, credit_line_expired */
             409: {
                 headers: {
                     [name: string]: unknown;
@@ -33480,7 +33880,7 @@ export interface operations {
                     "application/json": components["schemas"]["Error"];
                 };
             };
-            /** @description idempotency_key_reused, channel_not_enabled, merchant_not_active */
+            /** @description idempotency_key_reused, channel_not_enabled, merchant_not_active, credit_insufficient, out_of_region, installments_not_allowed, apr_above_ceiling */
             422: {
                 headers: {
                     [name: string]: unknown;
@@ -38690,7 +39090,7 @@ export interface operations {
         parameters: {
             query?: {
                 /** @description only cases of this channel */
-                channel?: "wechat" | "alipay" | "unionpay" | "county_bank";
+                channel?: "wechat" | "alipay" | "unionpay" | "county_bank" | "county_credit";
                 /** @description only cases of this class */
                 class?: "channel_only" | "platform_only" | "amount_mismatch" | "status_mismatch";
                 /** @description the previous page's nextCursor (opaque) */

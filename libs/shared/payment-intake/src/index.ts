@@ -1,5 +1,19 @@
 export { announcePaymentOutcome, type FinalOrder } from './announce';
 export { callChannel, ChannelCallError, ChannelTimeoutError } from './channel-http';
+export {
+  CreditCallError,
+  CreditHoldsClient,
+  CreditOutcomeUnknownError,
+  type CreditDrawdownView,
+  type CreditHoldRequest,
+  type CreditHoldsCaller,
+  type CreditHoldsClientOptions,
+  type CreditHoldView,
+  type CreditPurchase,
+  type CreditQuoteView,
+  type CreditScheduleLine,
+  type ServiceAssertionSource,
+} from './credit-holds.client';
 export { shanghaiBusinessDay } from './business-day';
 export { advisoryPayerLock, payerLockKey, type PayerLock } from './payer-lock';
 export {

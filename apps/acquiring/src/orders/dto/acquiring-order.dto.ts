@@ -122,8 +122,11 @@ export class AcquiringOrder {
 
 /** What the cashier needs to let the payer pay with the chosen method. */
 export class CashierInstruction {
-  @IsIn(['js_bridge', 'redirect', 'qr_code'])
-  @ApiSchema({ description: "js_bridge: call the wallet's JS API with payParams; redirect: open redirectUrl; qr_code: show qrPayload as a QR code" })
+  @IsIn(['js_bridge', 'redirect', 'qr_code', 'none'])
+  @ApiSchema({
+    description:
+      "js_bridge: call the wallet's JS API with payParams; redirect: open redirectUrl; qr_code: show qrPayload as a QR code; none (county_credit): the order's status is already the result",
+  })
   action!: CashierAction;
 
   @IsOptional()

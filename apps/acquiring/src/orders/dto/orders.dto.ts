@@ -14,6 +14,7 @@ import {
   MaxLength,
   Min,
   MinLength,
+  ValidateIf,
   ValidateNested,
 } from 'class-validator';
 import { IsAmountFen, IsInstant, type Fen } from '@countypay/contracts';
@@ -115,12 +116,29 @@ export class CreateAcquiringOrderRequest {
 
 /** The payer's choice of method (what the cashier sends). */
 export class PayAcquiringOrderRequest {
-  @IsIn(ONLINE_METHODS)
+  @IsIn([...ONLINE_METHODS, 'county_credit'])
   @ApiSchema({
-    description: 'wechat_jsapi (inside WeChat), wechat_h5 (other mobile browsers), wechat_native (QR on a desktop), alipay_wap, alipay_page, unionpay_online',
+    description:
+      'wechat_jsapi (inside WeChat), wechat_h5 (other mobile browsers), wechat_native (QR on a desktop), alipay_wap, alipay_page, unionpay_online; ' +
+      "county_credit: the customer's county credit line (creditLineId, installments), held and drawn at once",
     examples: ['wechat_h5'],
   })
-  method!: OnlineMethod;
+  method!: OnlineMethod | 'county_credit';
+
+  @ValidateIf((o: PayAcquiringOrderRequest) => o.method === 'county_credit')
+  @IsUUID()
+  @ApiSchema({
+    description: 'county_credit: the credit line your customer holds through your app (from the credit API)',
+    examples: ['0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4'],
+  })
+  creditLineId?: string;
+
+  @ValidateIf((o: PayAcquiringOrderRequest) => o.method === 'county_credit')
+  @IsInt()
+  @Min(1)
+  @Max(36)
+  @ApiSchema({ description: "county_credit: the installment plan the customer chose after you showed its schedule and APR (credit's quote)", examples: [3] })
+  installments?: number;
 
   @IsOptional()
   @Matches(/^[A-Za-z0-9_.:-]{1,64}$/, { message: '$property must be 1 to 64 of A-Z a-z 0-9 _ . : -' })

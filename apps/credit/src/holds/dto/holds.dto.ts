@@ -28,13 +28,22 @@ export class PayWithCreditRequest extends CreditQuoteRequest {
   merchantId?: string;
 }
 
-/** A payment service's authorisation hold on a line (acquiring or QR, service to service). */
-export class InternalHoldRequest extends CreditQuoteRequest {
+/** A payment service asks the schedule and APR of a purchase on a line (service to service). */
+export class InternalQuoteRequest extends CreditQuoteRequest {
   @Matches(/^t\d{6}$/)
   tenantId!: string;
 
   @IsUUID()
   lineId!: string;
+
+  /** the payer's app (the county bank's own app): the line must be one of its lines; absent: any line of the tenant */
+  @IsOptional()
+  @Matches(/^app_[0-9a-z]{20}$/)
+  appId?: string;
+}
+
+/** A payment service's authorisation hold on a line (acquiring or QR, service to service). */
+export class InternalHoldRequest extends InternalQuoteRequest {
 
   @IsIn(['acquiring', 'qr-payment'])
   caller!: 'acquiring' | 'qr-payment';

@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min } from 'class-validator';
+import { IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateIf } from 'class-validator';
 import { IsAmountFen, IsInstant, PAYMENT_CHANNELS, type Fen, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
@@ -45,16 +45,49 @@ export class CreateQrOrderRequest {
   expiresInSeconds?: number;
 }
 
-/** A wallet that scanned a dynamic code pays it (what the wallet's own backend does through its channel). */
+/** The payer's county credit line and installments: what the county bank's own app offers the payer (county credit). */
+export class QrCreditTermsRequest {
+  @IsUUID()
+  @ApiSchema({ description: "the payer's credit line (one of your app's lines)", examples: ['0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4'] })
+  creditLineId!: string;
+
+  @IsInt()
+  @Min(1)
+  @Max(36)
+  @ApiSchema({ description: 'installments (one of the credit product’s counts; 1 is a single repayment)', examples: [3] })
+  installments!: number;
+}
+
+/**
+ * A wallet that scanned a dynamic code pays it (what the wallet's own backend does through its
+ * channel); or the county bank's own app pays it with the payer's credit line (`county_credit`).
+ */
 export class PayQrOrderRequest {
   @IsIn(PAYMENT_CHANNELS)
-  @ApiSchema({ description: "the channel of the payer's wallet (enabled for the county)", examples: ['wechat'] })
+  @ApiSchema({
+    description:
+      "the channel of the payer's wallet (enabled for the county); `county_credit`: the payer's county credit line, from the county bank's own app (an app with the `credit:pay` scope that owns the line; credit payment enabled for the county) — show the schedule and APR of `POST /v1/qr/orders/{id}/credit-quote` before the payer confirms",
+    examples: ['wechat'],
+  })
   channel!: PaymentChannel;
 
+  @ValidateIf((o: PayQrOrderRequest) => o.channel !== 'county_credit' || o.payerId !== undefined)
   @IsString()
   @Matches(PAYER_ID_PATTERN, { message: PAYER_ID_MESSAGE })
-  @ApiSchema({ description: "the payer's id in the wallet (e.g. a WeChat openid)", examples: ['oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'] })
-  payerId!: string;
+  @ApiSchema({ description: "the payer's id in the wallet (e.g. a WeChat openid); county_credit: not needed (the line is the payer)", examples: ['oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'] })
+  payerId?: string;
+
+  @ValidateIf((o: PayQrOrderRequest) => o.channel === 'county_credit' || o.creditLineId !== undefined)
+  @IsUUID()
+  @ApiSchema({ description: "county_credit only: the payer's credit line (one of your app's lines)", examples: ['0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4'] })
+  creditLineId?: string;
+
+  @ValidateIf((o: PayQrOrderRequest) => o.channel === 'county_credit' || o.installments !== undefined)
+  @IsInt()
+  @Min(1)
+  @Max(36)
+  @ApiSchema({ description: 'county_credit only: the installments the payer chose (one of the credit product’s counts)', examples: [3] })
+  installments?: number;
 }
 
 export class ListQrOrdersQuery extends PageQuery {

@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsISO8601, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, MinLength, ValidateNested } from 'class-validator';
-import { PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
+import { PAYMENT_CHANNELS, RECONCILED_CHANNELS, type PaymentChannel } from '@countypay/contracts';
 import { ApiSchema, Nullable, PageQuery } from '@countypay/service-kit';
 import { CASE_STATUSES, RESOLUTIONS, type CaseStatus, type Resolution } from '../../domain/recon-case-state';
 
@@ -18,7 +18,7 @@ const MAX_FEN = 900_000_000_000_000;
 
 /** `POST /v1/settlement/reconciliation/runs`: reconcile one channel's statement of one date. */
 export class RunReconciliationRequest {
-  @IsIn(PAYMENT_CHANNELS)
+  @IsIn(RECONCILED_CHANNELS)
   @ApiSchema({ description: 'the channel whose statement is reconciled', examples: ['wechat'] })
   channel!: PaymentChannel;
 

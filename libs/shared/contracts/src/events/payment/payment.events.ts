@@ -5,8 +5,15 @@ import { IsAmountFen, type Fen } from '../../money';
 export const PAYMENT_PRODUCTS = ['qr', 'acquiring', 'credit'] as const;
 export type PaymentProduct = (typeof PAYMENT_PRODUCTS)[number];
 
-export const PAYMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const;
+/**
+ * `county_credit`: the payer's credit line at the county bank (a hold when the payment is confirmed,
+ * a drawdown when it succeeds) — a method of the county bank's own app, not an external channel.
+ */
+export const PAYMENT_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank', 'county_credit'] as const;
 export type PaymentChannel = (typeof PAYMENT_CHANNELS)[number];
+
+/** The channels that are external systems with a daily statement to reconcile (not the county's own credit lines). */
+export const RECONCILED_CHANNELS = ['wechat', 'alipay', 'unionpay', 'county_bank'] as const satisfies readonly PaymentChannel[];
 
 /** What every payment and refund event says about the money's order, merchant and route. */
 export class OrderMoneyRef {
