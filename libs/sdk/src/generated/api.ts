@@ -5491,7 +5491,9 @@ export type components = {
         };
         MerchantEscrowSummary: {
             amountFen: number;
+            /** @description the fee under the county’s plan */
             feeFen: number;
+            /** @description still held in escrow */
             heldFen: number;
             /** @description of which still held (not finished) */
             heldOrders: number;
@@ -5501,9 +5503,13 @@ export type components = {
             merchantName: string;
             /** @description shared paid orders */
             orders: number;
+            /** @description refunded straight from the escrow */
             refundedFromEscrowFen: number;
+            /** @description released to the order’s merchant */
             releasedFen: number;
+            /** @description taken back from splits by refunds (分账回退) */
             reversedFen: number;
+            /** @description split to receivers, net of reversals */
             splitFen: number;
         };
         /** @description A page of Merchant; pass nextCursor as cursor for the next page until it is null. */
@@ -14430,15 +14436,15 @@ export interface operations {
                      *           "orderId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
                      *           "outTradeNo": "MALL-20261129-0001",
                      *           "merchantId": "0b5c1c0e-7d8a-4f61-9a57-3f2a55c0d1e4",
+                     *           "paidAt": "2026-11-29",
+                     *           "finishedAt": "2026-11-29",
                      *           "amountFen": 100,
                      *           "feeFen": 100,
                      *           "heldFen": 100,
                      *           "splitFen": 100,
                      *           "releasedFen": 100,
                      *           "reversedFen": 100,
-                     *           "refundedFromEscrowFen": 100,
-                     *           "paidAt": "2026-11-29",
-                     *           "finishedAt": "2026-11-29"
+                     *           "refundedFromEscrowFen": 100
                      *         }
                      *       ],
                      *       "nextCursor": "example"
