@@ -44,6 +44,10 @@ interface BatchItem {
   paymentsFen: number;
   refundsFen: number;
   feesFen: number;
+  splitsInFen: number;
+  splitsOutFen: number;
+  creditSalesFen: number;
+  adjustmentsFen: number;
   netFen: number;
   reserveFen: number;
   payoutFen: number;
@@ -248,6 +252,9 @@ export function SettlementBatchPage({ session }: { session: Session }) {
           { title: t.count, dataIndex: 'paymentCount' },
           { title: t.amount, dataIndex: 'paymentsFen', render: yuan },
           { title: t.fees, dataIndex: 'feesFen', render: yuan },
+          { title: t.splitsNet, render: (_: unknown, i: BatchItem) => yuan(i.splitsInFen - i.splitsOutFen) },
+          { title: t.creditSales, dataIndex: 'creditSalesFen', render: yuan },
+          { title: t.adjustments, dataIndex: 'adjustmentsFen', render: yuan },
           { title: t.payout, dataIndex: 'payoutFen', render: yuan },
           {
             title: t.status,
