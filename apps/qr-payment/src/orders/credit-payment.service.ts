@@ -145,7 +145,12 @@ export class CreditPaymentService {
   }
 
   private credit(): CreditHoldsClient {
-    this.client ??= new CreditHoldsClient({ baseUrl: this.urls.url('credit'), caller: 'qr-payment', auth: this.auth, timeoutMs: this.config.QR_CHANNEL_TIMEOUT_MS });
+    this.client ??= new CreditHoldsClient({
+      baseUrl: this.urls.url('credit'),
+      caller: 'qr-payment',
+      auth: this.auth,
+      timeoutMs: this.config.QR_CHANNEL_TIMEOUT_MS,
+    });
     return this.client;
   }
 }

@@ -44,7 +44,6 @@ export class InternalQuoteRequest extends CreditQuoteRequest {
 
 /** A payment service's authorisation hold on a line (acquiring or QR, service to service). */
 export class InternalHoldRequest extends InternalQuoteRequest {
-
   @IsIn(['acquiring', 'qr-payment'])
   caller!: 'acquiring' | 'qr-payment';
 
