@@ -37,7 +37,7 @@ let expiringCreated: AcquiringOrder;
 let expiringPaying: AcquiringOrder;
 
 const sandbox = (): string => serviceUrl('channel-sandbox');
-const CHANNEL_OF: Record<OnlinePaymentMethod, string> = {
+const CHANNEL_OF: Record<Exclude<OnlinePaymentMethod, 'county_credit'>, string> = {
   wechat_jsapi: 'wechat',
   wechat_h5: 'wechat',
   wechat_native: 'wechat',
