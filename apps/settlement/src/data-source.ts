@@ -10,6 +10,7 @@ import { CreditLedger1766300000000 } from './migrations/1766300000000-credit-led
 import { Reconciliation1766400000000 } from './migrations/1766400000000-reconciliation';
 import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledger-source-types';
 import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merchants-read-model';
+import { CreditCashRefundSource1767500200000 } from './migrations/1767500200000-credit-cash-refund-source';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -24,5 +25,6 @@ export const migrations = [
   Reconciliation1766400000000,
   LedgerSourceTypes1766900000000,
   MerchantsReadModel1766910000000,
+  CreditCashRefundSource1767500200000,
 ];
 export const entities = [];
