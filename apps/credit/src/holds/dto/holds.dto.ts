@@ -231,6 +231,12 @@ export class RefundDrawdownRequest {
   amountFen!: Fen;
 }
 
+/** A payment service refunds the drawdown of a payment it took with credit (service to service). */
+export class InternalRefundRequest extends RefundDrawdownRequest {
+  @Matches(/^t\d{6}$/)
+  tenantId!: string;
+}
+
 @ApiSchema({
   description:
     'A refund of a drawdown, before or after billing: the principal refunded reduces the billed installments first (it credits the statement), then the last ones; the interest on it is returned pro rata',
