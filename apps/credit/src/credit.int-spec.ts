@@ -39,7 +39,11 @@ const creditAuth = new ServiceAuth('credit', {
     'it-qr': { issuer: 'qr-payment', publicKey: qrKeys.publicKey },
   }),
 });
-const qrAuth = new ServiceAuth('qr-payment', { ...testServiceAuthEnv('qr-payment'), COUNTYPAY_S2S_SIGNING_KEY: qrKeys.privateKey, COUNTYPAY_S2S_KEY_ID: 'it-qr' });
+const qrAuth = new ServiceAuth('qr-payment', {
+  ...testServiceAuthEnv('qr-payment'),
+  COUNTYPAY_S2S_SIGNING_KEY: qrKeys.privateKey,
+  COUNTYPAY_S2S_KEY_ID: 'it-qr',
+});
 
 async function asAcquiring(path: string, body: object) {
   const res = await fetch(`${svc.base}${path}`, {

@@ -7,5 +7,12 @@ import { CreditCashRefunds1767500100000 } from './migrations/1767500100000-credi
 import { CreditLivingStatements1767500300000 } from './migrations/1767500300000-credit-living-statements';
 
 export const SCHEMA = 'credit';
-export const migrations = [...PLATFORM_MIGRATIONS, CreditTables1764800000000, CreditStatements1766300100000, CreditRefunds1766300200000, CreditCashRefunds1767500100000, CreditLivingStatements1767500300000];
+export const migrations = [
+  ...PLATFORM_MIGRATIONS,
+  CreditTables1764800000000,
+  CreditStatements1766300100000,
+  CreditRefunds1766300200000,
+  CreditCashRefunds1767500100000,
+  CreditLivingStatements1767500300000,
+];
 export const entities = [];

@@ -97,7 +97,10 @@ export class CreditSandboxController {
   }
 
   @Get('core/:tenantId/credit-refunds/:reference')
-  refundOf(@Param('tenantId', TenantIdPipe) tenantId: string, @Param('reference') ref: string): Promise<{ status: 'succeeded'; reference: string; amountFen: number }> {
+  refundOf(
+    @Param('tenantId', TenantIdPipe) tenantId: string,
+    @Param('reference') ref: string,
+  ): Promise<{ status: 'succeeded'; reference: string; amountFen: number }> {
     return inTenantTransaction(this.ds, tenantId, async (em) => {
       const done = await this.refundEntry(em, `credit-refund:${ref}`);
       if (!done) throw new ApiError('payment_not_found', `no credit refund ${ref}`, 'reference');

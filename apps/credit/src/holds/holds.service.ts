@@ -262,8 +262,7 @@ export class HoldsService {
         .filter((i) => i.state === 'pending' || i.state === 'billed' || i.state === 'overdue')
         .reduce((sum, i) => sum + (i.principalFen - i.paidPrincipalFen), 0n);
       const refundable = loan.principalFen - (await this.loans.refundedFen(em, loanId));
-      if (amount > refundable)
-        throw new ApiError('refund_exceeds_refundable', `at most ${refundable} fen of the drawdown is refundable`, 'amountFen');
+      if (amount > refundable) throw new ApiError('refund_exceeds_refundable', `at most ${refundable} fen of the drawdown is refundable`, 'amountFen');
       const principal = amount < unpaid ? amount : unpaid;
       let interestReturned = 0n;
       if (principal > 0n) {

@@ -375,7 +375,9 @@ export class LoansRepository {
 
   /** Everything refunded of a loan so far (principal cuts and cash), whatever the cash instructions' state. */
   async refundedFen(em: EntityManager, loanId: string): Promise<bigint> {
-    const r = await one(em, REFUNDED, `select coalesce(sum(principal_fen + cash_fen), 0)::bigint as refunded_fen from credit_refunds where loan_id = $1`, [loanId]);
+    const r = await one(em, REFUNDED, `select coalesce(sum(principal_fen + cash_fen), 0)::bigint as refunded_fen from credit_refunds where loan_id = $1`, [
+      loanId,
+    ]);
     return r?.refundedFen ?? 0n;
   }
 

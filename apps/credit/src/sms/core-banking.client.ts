@@ -41,7 +41,12 @@ export class CoreBankingClient {
   /** Whether the bank made the credit of `reference` (false: it has none — it never made it). */
   async refundCredited(tenantId: string, reference: string): Promise<boolean> {
     try {
-      await callChannel(this.urls.url('channel-sandbox'), 10_000, 'GET', `/core/${encodeURIComponent(tenantId)}/credit-refunds/${encodeURIComponent(reference)}`);
+      await callChannel(
+        this.urls.url('channel-sandbox'),
+        10_000,
+        'GET',
+        `/core/${encodeURIComponent(tenantId)}/credit-refunds/${encodeURIComponent(reference)}`,
+      );
       return true;
     } catch (e) {
       if (e instanceof ChannelCallError && e.status === 404) return false;

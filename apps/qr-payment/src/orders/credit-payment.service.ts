@@ -92,7 +92,10 @@ export class CreditPaymentService {
   ): Promise<{ status: 'succeeded'; creditRefundId: string } | { status: 'failed'; reason: string } | { status: 'unknown' }> {
     if (!order.channelTradeNo) return { status: 'failed', reason: 'drawdown_unknown' };
     try {
-      const r = await this.credit().refundDrawdown(order.tenantId, order.channelTradeNo, { outRefundNo: `qr-${refund.id}`, amountFen: Number(refund.amountFen) });
+      const r = await this.credit().refundDrawdown(order.tenantId, order.channelTradeNo, {
+        outRefundNo: `qr-${refund.id}`,
+        amountFen: Number(refund.amountFen),
+      });
       return { status: 'succeeded', creditRefundId: r.refundId };
     } catch (e) {
       if (e instanceof ApiError) return { status: 'failed', reason: e.code };
@@ -165,7 +168,12 @@ export class CreditPaymentService {
   }
 
   private credit(): CreditHoldsClient {
-    this.client ??= new CreditHoldsClient({ baseUrl: this.urls.url('credit'), caller: 'qr-payment', auth: this.auth, timeoutMs: this.config.QR_CHANNEL_TIMEOUT_MS });
+    this.client ??= new CreditHoldsClient({
+      baseUrl: this.urls.url('credit'),
+      caller: 'qr-payment',
+      auth: this.auth,
+      timeoutMs: this.config.QR_CHANNEL_TIMEOUT_MS,
+    });
     return this.client;
   }
 }

@@ -9,7 +9,14 @@ import { OrdersService } from './orders.service';
 
 const TAG = 'QR payments';
 /** what credit may refuse a county credit payment for */
-const CREDIT_ERRORS = ['credit_insufficient', 'credit_line_not_active', 'credit_line_expired', 'out_of_region', 'installments_not_allowed', 'apr_above_ceiling'] as const;
+const CREDIT_ERRORS = [
+  'credit_insufficient',
+  'credit_line_not_active',
+  'credit_line_expired',
+  'out_of_region',
+  'installments_not_allowed',
+  'apr_above_ceiling',
+] as const;
 /** partners and county operators act on orders; the province reads them (naming the county) */
 const ACTS = { actors: ['app', 'county'], scopes: ['qr:pay'] } as const;
 const READS = { actors: ['app', 'county', 'province'], scopes: ['qr:pay'] } as const;

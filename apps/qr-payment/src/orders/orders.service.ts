@@ -119,9 +119,14 @@ export class OrdersService {
    */
   async payDynamic(actor: Actor, id: string, dto: PayQrOrderRequest): Promise<QrOrder> {
     const tenantId = actorTenant(actor);
-    const credit = dto.channel === 'county_credit' ? creditTermsOf(actor, { creditLineId: dto.creditLineId ?? '', installments: dto.installments ?? 0 }) : undefined;
+    const credit =
+      dto.channel === 'county_credit' ? creditTermsOf(actor, { creditLineId: dto.creditLineId ?? '', installments: dto.installments ?? 0 }) : undefined;
     if (dto.channel !== 'county_credit' && (dto.creditLineId !== undefined || dto.installments !== undefined))
-      throw new ApiError('invalid_request', 'creditLineId and installments are for channel county_credit only', dto.creditLineId !== undefined ? 'creditLineId' : 'installments');
+      throw new ApiError(
+        'invalid_request',
+        'creditLineId and installments are for channel county_credit only',
+        dto.creditLineId !== undefined ? 'creditLineId' : 'installments',
+      );
     if (credit) {
       // refused before the order moves (not the payer's line, out of region, APR above the ceiling, not enough credit…): the order stays payable
       const peek = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));

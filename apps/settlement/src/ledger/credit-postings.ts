@@ -69,10 +69,7 @@ export function drawdownRefundedEntry(r: { refundFen: bigint; merchantId?: strin
 export function cashRefundEntry(r: { cashFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
   if (r.cashFen <= 0n) throw new RangeError('a cash refund must be positive');
   const payer = r.merchantId ? merchantPayable(r.merchantId) : CREDIT_CLEARING;
-  return lines(
-    { account: payer, direction: 'debit', amountFen: r.cashFen },
-    { account: CUSTOMER_DEPOSITS, direction: 'credit', amountFen: r.cashFen },
-  );
+  return lines({ account: payer, direction: 'debit', amountFen: r.cashFen }, { account: CUSTOMER_DEPOSITS, direction: 'credit', amountFen: r.cashFen });
 }
 
 export function repaymentEntry(r: { amountFen: bigint; principalFen: bigint; interestFen: bigint; feeFen: bigint; penaltyFen: bigint }): CreditPostingLine[] {

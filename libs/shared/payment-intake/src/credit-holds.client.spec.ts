@@ -89,7 +89,15 @@ describe('CreditHoldsClient', () => {
 
   it('passes credit’s refusal through as the same public error (code, message, param)', async () => {
     answer = (_req, res) =>
-      json(res, 422, { error: { type: 'invalid_request_error', code: 'credit_insufficient', message: 'the amount exceeds the available credit', param: 'amountFen', requestId: 'r' } });
+      json(res, 422, {
+        error: {
+          type: 'invalid_request_error',
+          code: 'credit_insufficient',
+          message: 'the amount exceeds the available credit',
+          param: 'amountFen',
+          requestId: 'r',
+        },
+      });
     const e = await client()
       .hold({ tenantId: T, lineId: LINE, amountFen: 999_999_99, installments: 1, paymentRef: 'order-2' })
       .catch((x: unknown) => x);

@@ -185,7 +185,11 @@ export class CreditHoldsClient {
    * `outRefundNo` is the same refund; a part the customer already repaid goes back to their account).
    */
   refundDrawdown(tenantId: string, loanId: string, r: { outRefundNo: string; amountFen: number }, requestId?: string): Promise<CreditRefundView> {
-    return this.call(`/credit/internal/drawdowns/${encodeURIComponent(loanId)}/refunds`, { tenantId, outRefundNo: r.outRefundNo, amountFen: r.amountFen }, requestId);
+    return this.call(
+      `/credit/internal/drawdowns/${encodeURIComponent(loanId)}/refunds`,
+      { tenantId, outRefundNo: r.outRefundNo, amountFen: r.amountFen },
+      requestId,
+    );
   }
 
   /** A full refund before billing: the drawdown is reversed and the line restored. */

@@ -44,7 +44,6 @@ export class InternalQuoteRequest extends CreditQuoteRequest {
 
 /** A payment service's authorisation hold on a line (acquiring or QR, service to service). */
 export class InternalHoldRequest extends InternalQuoteRequest {
-
   @IsIn(['acquiring', 'qr-payment'])
   caller!: 'acquiring' | 'qr-payment';
 
@@ -269,7 +268,8 @@ export class CreditDrawdownRefund {
   @Nullable()
   @IsIn(['pending', 'succeeded', 'failed'])
   @ApiSchema({
-    description: 'the cash credit: pending until the bank confirms, failed with the bank’s reason (repeat the refund to send it again), succeeded; null when cashFen is 0',
+    description:
+      'the cash credit: pending until the bank confirms, failed with the bank’s reason (repeat the refund to send it again), succeeded; null when cashFen is 0',
   })
   cashState!: 'pending' | 'succeeded' | 'failed' | null;
 

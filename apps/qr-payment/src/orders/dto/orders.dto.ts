@@ -74,7 +74,10 @@ export class PayQrOrderRequest {
   @ValidateIf((o: PayQrOrderRequest) => o.channel !== 'county_credit' || o.payerId !== undefined)
   @IsString()
   @Matches(PAYER_ID_PATTERN, { message: PAYER_ID_MESSAGE })
-  @ApiSchema({ description: "the payer's id in the wallet (e.g. a WeChat openid); county_credit: not needed (the line is the payer)", examples: ['oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'] })
+  @ApiSchema({
+    description: "the payer's id in the wallet (e.g. a WeChat openid); county_credit: not needed (the line is the payer)",
+    examples: ['oUpF8uMuAJO_M2pxb1Q9zNjWeS6o'],
+  })
   payerId?: string;
 
   @ValidateIf((o: PayQrOrderRequest) => o.channel === 'county_credit' || o.creditLineId !== undefined)

@@ -61,7 +61,10 @@ export class QrOrder {
 
   @Nullable()
   @IsString()
-  @ApiSchema({ description: "the channel's transaction number, once known (county_credit: the drawdown's id at credit)", examples: ['4200002101202611290123456789'] })
+  @ApiSchema({
+    description: "the channel's transaction number, once known (county_credit: the drawdown's id at credit)",
+    examples: ['4200002101202611290123456789'],
+  })
   channelTradeNo!: string | null;
 
   @Nullable()
