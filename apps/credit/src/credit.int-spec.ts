@@ -415,7 +415,7 @@ describe('paying with credit', () => {
     expect(rev.body.state).toBe('reversed');
     expect(rev.body.schedule.every((i: { state: string }) => i.state === 'cancelled')).toBe(true);
     expect((await svc.call('GET', `/credit/lines/${lineId}`, { actor: app })).body).toMatchObject({ drawnFen: 0, availableFen: 1_000_000 });
-    expect((await outbox()).filter((e) => e.type === 'credit.drawdown-reversed')).toHaveLength(1);
+    expect((await outbox()).filter((e) => e.type === 'credit.drawdown-reversed' && e.data.lineId === lineId)).toHaveLength(1);
   });
 });
 
@@ -576,8 +576,11 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
       ['credit.repayment-failed', '2026-04-20'],
       ['credit.repayment-failed', '2026-04-21'],
       ['credit.repayment-received', '2026-04-23'],
+      ['credit.statement-updated', undefined],
     ]);
-    expect(events.at(-1)!.data).toMatchObject({ amountFen: 103_015, principalFen: 98_515, interestFen: 4_500, kind: 'auto_debit' });
+    expect(events.at(-2)!.data).toMatchObject({ amountFen: 103_015, principalFen: 98_515, interestFen: 4_500, kind: 'auto_debit' });
+    // the living statement: paid by the repayment of the retried debit (after its due date of 04-20)
+    expect(events.at(-1)!.data).toMatchObject({ totalDueFen: 103_015, paidToDateFen: 103_015, remainingDueFen: 0, status: 'paid', cause: 'repayment' });
     expect(JSON.stringify(events)).not.toContain(POOR);
   });
 
@@ -649,14 +652,14 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     // the same refund number is the same refund; with another amount it is refused
     expect((await refund('R-1', 600_000)).body.refundId).toBe(r1.body.refundId);
     expect((await refund('R-1', 1)).status).toBe(409);
-    // more than is unpaid, another county's app: refused
-    const over = await refund('R-2', 205_941);
+    // more than the drawdown lent less what was refunded (12,000.00 − 6,000.00), another county's app: refused
+    const over = await refund('R-2', 600_001);
     expect(over.status).toBe(422);
     expect(over.body.error.code).toBe('refund_exceeds_refundable');
     expect((await refund('R-2', 1, testActors.app(T2, { scopes: ['credit:pay', 'refunds:write'] }))).status).toBe(404);
     // the rest: every unpaid fen of interest is returned, the loan is settled, the line fully available
     const r2 = await refund('R-2', 205_940);
-    expect(r2.body).toMatchObject({ principalFen: 205_940, interestReturnedFen: 3_089 + 1_556 });
+    expect(r2.body).toMatchObject({ principalFen: 205_940, interestReturnedFen: 3_089 + 1_556, cashFen: 0, cashState: null });
     expect(r2.body.drawdown).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
     expect(r2.body.drawdown.schedule.map((i: { state: string }) => i.state)).toEqual(['paid', 'cancelled', 'cancelled']);
     expect(await line(lineA)).toMatchObject({ drawnFen: 0, availableFen: 2_000_000 });
@@ -665,7 +668,27 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
       [600_000, 13_534],
       [205_940, 4_645],
     ]);
-    expect((await refund('R-3', 1)).body.error.code).toBe('invalid_state_transition');
+    // the living statement of 04-01: period 1 repaid on 04-20 — paid in full since it was issued
+    const [stmtA] = (await svc.call('GET', `/credit/lines/${lineA}/statements`, { actor: refunder })).body.data;
+    expect(stmtA).toMatchObject({ totalDueFen: 412_060, paidToDateFen: 412_060, remainingDueFen: 0, status: 'paid' });
+
+    // the customer had repaid 3,940.60 of principal: a refund of it goes back to their county account (cash refund),
+    // its answer lost once (timeout after the bank credited): resolved by querying the bank, credited once
+    const before = county$.balances.get(RICH)!;
+    county$.loseNextAnswer.add(RICH);
+    const r3 = await refund('R-3', 394_060);
+    expect(r3.status).toBe(201);
+    expect(r3.body).toMatchObject({ principalFen: 0, interestReturnedFen: 0, cashFen: 394_060, cashState: 'succeeded', cashFailureReason: null });
+    expect(county$.balances.get(RICH)! - before).toBe(394_060n);
+    expect((await refund('R-3', 394_060)).body).toMatchObject({ refundId: r3.body.refundId, cashState: 'succeeded' });
+    expect(county$.balances.get(RICH)! - before).toBe(394_060n);
+    // the line is not restored twice: the repayment restored it already
+    expect(await line(lineA)).toMatchObject({ drawnFen: 0, availableFen: 2_000_000 });
+    const cashed = (await outbox()).filter((e) => e.type === 'credit.cash-refunded' && e.data.loanId === loanA);
+    expect(cashed.map((e) => [e.data.refundId, e.data.cashFen, e.data.outRefundNo])).toEqual([[r3.body.refundId, 394_060, 'R-3']]);
+    // nothing is left to refund
+    const none = await refund('R-4', 1);
+    expect([none.status, none.body.error.code]).toEqual([422, 'refund_exceeds_refundable']);
     // two refunds racing for the same principal: one is made, the other finds too little left
     const racing = (await pay(lineC, 'C-RACE', 200_000, 3)).body.loanId as string;
     const both = await Promise.all(
@@ -677,6 +700,30 @@ describe('repayment: automatic debit with retries, interest-free purchase, payof
     expect(both.find((r) => r.status === 422)!.body.error.code).toBe('refund_exceeds_refundable');
     expect(await loan(racing)).toMatchObject({ outstandingPrincipalFen: 50_000 });
     expect(await line(lineC)).toMatchObject({ drawnFen: 50_000 });
+  });
+
+  it('a cash refund the bank refuses (frozen account) stays visible as failed, and is sent again — once — when the refund is repeated', async () => {
+    const refunder = testActors.app(TR, { scopes: ['credit:pay', 'refunds:write'] });
+    const FROZEN = '6222029900000000077';
+    county$.balances.set(FROZEN, 10_000_000n);
+    const lineF = await openLine('r-frozen', 1_000_000, { tenant: tr, account: FROZEN });
+    const drawn = (await pay(lineF, 'F-1', 300_000, 1)).body.loanId as string;
+    // repaid in full (payoff), then the merchant refunds 1,000.00: all of it is cash
+    const payoff = await svc.call('POST', `/credit/lines/${lineF}/repayments`, { actor: tr.app, body: { outRepaymentNo: 'F-PAY', mode: 'payoff' } });
+    expect(payoff.status).toBe(201);
+    county$.frozen.add(FROZEN);
+    const refund = () => svc.call('POST', `/credit/drawdowns/${drawn}/refunds`, { actor: refunder, body: { outRefundNo: 'F-R1', amountFen: 100_000 } });
+    const failed = await refund();
+    expect(failed.status).toBe(201);
+    expect(failed.body).toMatchObject({ principalFen: 0, cashFen: 100_000, cashState: 'failed', cashFailureReason: 'account_frozen' });
+    const afterPayoff = county$.balances.get(FROZEN)!;
+    county$.frozen.delete(FROZEN);
+    const retried = await refund();
+    expect(retried.body).toMatchObject({ refundId: failed.body.refundId, cashState: 'succeeded', cashFailureReason: null });
+    expect(county$.balances.get(FROZEN)! - afterPayoff).toBe(100_000n);
+    expect((await refund()).body.cashState).toBe('succeeded');
+    expect(county$.balances.get(FROZEN)! - afterPayoff).toBe(100_000n);
+    expect((await outbox()).filter((e) => e.type === 'credit.cash-refunded' && e.data.loanId === drawn)).toHaveLength(1);
   });
 });
 

@@ -29,6 +29,8 @@ import { BookService } from './book/book.service';
 import { StatementsController } from './statements/statements.controller';
 import { StatementsRepository } from './statements/statements.repository';
 import { StatementsService } from './statements/statements.service';
+import { StatementLedger } from './statements/statement-ledger';
+import { CashRefundsService } from './holds/cash-refunds.service';
 
 /** The credit service's features: settings and clock, products, applications and lines, holds and drawdowns, statements, daily jobs. */
 @Module({
@@ -60,6 +62,8 @@ import { StatementsService } from './statements/statements.service';
     HoldsService,
     StatementsRepository,
     StatementsService,
+    StatementLedger,
+    CashRefundsService,
     BookRepository,
     BookService,
     DailyJobsService,

@@ -23,6 +23,7 @@ const OPERATIONS = [
   'GET /v1/qr/orders/{id}/qr.svg → getQrOrderSvg',
   'POST /v1/qr/orders/{id}/close → closeQrOrder',
   'POST /v1/qr/orders/{id}/pay → payQrOrder',
+  'POST /v1/qr/orders/{id}/credit-quote → quoteQrOrderCredit',
   'POST /v1/qr/pos/payments → createQrPosPayment',
   'POST /v1/qr/orders/{id}/refunds → createQrRefund',
   'GET /v1/qr/orders/{id}/refunds → listQrRefunds',

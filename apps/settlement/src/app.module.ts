@@ -1,6 +1,7 @@
 import { Global, Module } from '@nestjs/common';
 import {
   CreditDrawdownCreatedV1,
+  CreditCashRefundedV1,
   CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
   CreditRepaymentReceivedV1,
@@ -48,6 +49,7 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
         on(CreditDrawdownReversedV1, async (event, em) => void (await ledger.onCreditDrawdownReversed(event, em))),
         on(CreditDrawdownRefundedV1, async (event, em) => void (await ledger.onCreditDrawdownRefunded(event, em))),
         on(CreditRepaymentReceivedV1, async (event, em) => void (await ledger.onCreditRepaymentReceived(event, em))),
+        on(CreditCashRefundedV1, async (event, em) => void (await ledger.onCreditCashRefunded(event, em))),
         // reconciliation's read model of the platform's movements (reconciliation.service.ts)
         on(PaymentSucceededV1, async (event, em) => void (await recon.onPaymentSucceeded(event, em))),
         on(PaymentClosedV1, async (event, em) => void (await recon.onPaymentEnded(event, em))),

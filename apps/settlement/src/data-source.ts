@@ -12,6 +12,7 @@ import { LedgerSourceTypes1766900000000 } from './migrations/1766900000000-ledge
 import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merchants-read-model';
 import { ClearingEveryProduct1767200000000 } from './migrations/1767200000000-clearing-every-product';
 import { ReconRunsSeq1767200100000 } from './migrations/1767200100000-recon-runs-seq';
+import { CreditCashRefundSource1767500200000 } from './migrations/1767500200000-credit-cash-refund-source';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -28,5 +29,6 @@ export const migrations = [
   MerchantsReadModel1766910000000,
   ClearingEveryProduct1767200000000,
   ReconRunsSeq1767200100000,
+  CreditCashRefundSource1767500200000,
 ];
 export const entities = [];

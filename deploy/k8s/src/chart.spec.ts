@@ -213,7 +213,11 @@ describe('the Kubernetes manifests (cdk8s)', () => {
     for (const [, out] of rendered) expect(names(out)).not.toContain(resourceName('console'));
     expect(names(staging)).toEqual(expect.arrayContaining([resourceName('channel-sandbox'), resourceName('zipkin')]));
     const qr = podSpec(named(prod, 'Deployment', resourceName('qr-payment'))).containers[0];
-    expect(JSON.parse(qr.env!.find((e) => e.name === 'COUNTYPAY_SERVICE_URLS')!.value!)).toEqual({ 'channel-sandbox': prod.values.qrPayment.channelsUrl });
+    expect(JSON.parse(qr.env!.find((e) => e.name === 'COUNTYPAY_SERVICE_URLS')!.value!)).toEqual({
+      'channel-sandbox': prod.values.qrPayment.channelsUrl,
+      // county credit holds (ADR 0016)
+      credit: expect.stringContaining('credit'),
+    });
   });
 
   describe('the ops console (served by the gateway at /console/)', () => {

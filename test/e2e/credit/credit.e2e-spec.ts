@@ -521,6 +521,30 @@ describe('county credit as a method of QR payment (the county bank’s own app)'
       ['loans_receivable', 'debit', 300_000],
       ['credit_clearing', 'credit', 300_000],
     ]);
+
+    // the merchant refunds 1,000.00 through QR: credit refunds the drawdown (nothing repaid yet: the unpaid principal shrinks)
+    const qrRefund = (no: string, amountFen: number) =>
+      bankApp.client.request<{ status: string; channelRefundNo: string | null }>('POST', `/v1/qr/orders/${order.id}/refunds`, {
+        body: { outRefundNo: no, amountFen },
+      });
+    expect((await qrRefund(`qr-r1-${uniq()}`, 100_000)).status).toBe('succeeded');
+    expect(await drawdown(bankApp, loan.loanId)).toMatchObject({ outstandingPrincipalFen: 200_000 });
+    expect(await line(bankApp, payerLine)).toMatchObject({ drawnFen: 200_000, availableFen: 300_000 });
+    // the payer repays everything; a later refund of 1,000.00 goes back to the payer's county account (cash refund)
+    await bankApp.client.request('POST', `/v1/credit/lines/${payerLine}/repayments`, { body: { outRepaymentNo: `qc-payoff-${uniq()}`, mode: 'payoff' } });
+    expect(await drawdown(bankApp, loan.loanId)).toMatchObject({ state: 'paid_off', outstandingPrincipalFen: 0 });
+    const beforeCash = await balance(rich);
+    const cash = await qrRefund(`qr-r2-${uniq()}`, 100_000);
+    expect(cash.status).toBe('succeeded');
+    expect((await balance(rich)) - beforeCash).toBe(100_000);
+    expect(await line(bankApp, payerLine)).toMatchObject({ drawnFen: 0, availableFen: 500_000 });
+    // the cash refund is posted: credit clearing (the QR refund put the merchant's money there) into the customers' deposits
+    const [cashEntry] = await entriesOf(cash.channelRefundNo!, 1);
+    expect(cashEntry!.sourceType).toBe('credit.cash-refunded');
+    expect(cashEntry!.postings.map((p) => [p.account, p.direction, p.amountFen])).toEqual([
+      ['credit_clearing', 'debit', 100_000],
+      ['customer_deposits', 'credit', 100_000],
+    ]);
     const tb = await bank.county.request<{ balanced: boolean }>('GET', '/v1/ledger/trial-balance');
     expect(tb.balanced).toBe(true);
   });

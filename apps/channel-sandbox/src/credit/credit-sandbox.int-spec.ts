@@ -33,3 +33,17 @@ it('debits a repayment once per reference and declines a short balance', async (
   expect(short.body).toEqual({ status: 'declined', reference: 'loan-1:2:2026-05-20', reason: 'insufficient_funds' });
   expect((await svc.call('POST', `/core/${T}/credit-debits`, { body: { ...d, amountFen: 1 } })).body.error.code).toBe('reference_mismatch');
 });
+
+it('credits a cash refund of credit once per reference, answers it to a query, and fails (recording nothing) on a missing account', async () => {
+  expect((await svc.call('POST', `/core/${T}/accounts`, { body: { accountNo: '6222000033334444', holderName: '李四', balanceFen: 500 } })).status).toBe(201);
+  const r = { accountNo: '6222000033334444', amountFen: 2_000, reference: 'refund-7f3c' };
+  expect((await svc.call('GET', `/core/${T}/credit-refunds/${r.reference}`)).status).toBe(404);
+  expect((await svc.call('POST', `/core/${T}/credit-refunds`, { body: r })).body).toEqual({ status: 'succeeded', reference: r.reference });
+  expect((await svc.call('POST', `/core/${T}/credit-refunds`, { body: r })).body.status).toBe('succeeded');
+  expect((await svc.call('GET', `/core/${T}/accounts/6222000033334444`)).body.balanceFen).toBe(2_500);
+  expect((await svc.call('GET', `/core/${T}/credit-refunds/${r.reference}`)).body).toEqual({ status: 'succeeded', reference: r.reference, amountFen: 2_000 });
+  expect((await svc.call('POST', `/core/${T}/credit-refunds`, { body: { ...r, amountFen: 1 } })).body.error.code).toBe('reference_mismatch');
+  const missing = await svc.call('POST', `/core/${T}/credit-refunds`, { body: { ...r, accountNo: '6222000099990000', reference: 'refund-none' } });
+  expect(missing.body).toEqual({ status: 'failed', reference: 'refund-none', reason: 'account_not_found' });
+  expect((await svc.call('GET', `/core/${T}/credit-refunds/refund-none`)).status).toBe(404);
+});

@@ -10,6 +10,7 @@ import {
   InternalHoldActionRequest,
   InternalHoldRequest,
   InternalQuoteRequest,
+  InternalRefundRequest,
   PayWithCreditRequest,
   RefundDrawdownRequest,
 } from './dto/holds.dto';
@@ -118,6 +119,12 @@ export class HoldsController {
   @InternalRoute({ callers: ['acquiring', 'qr-payment'] })
   release(@Param('id', uuidParam('credit hold')) id: string, @Body() dto: InternalHoldActionRequest): Promise<CreditHold> {
     return this.holds.release(dto.tenantId, id, dto.reason ?? 'payment_closed');
+  }
+
+  @Post('internal/drawdowns/:id/refunds')
+  @InternalRoute({ callers: ['acquiring', 'qr-payment'] })
+  refundInternal(@Param('id', uuidParam('drawdown')) id: string, @Body() dto: InternalRefundRequest): Promise<CreditDrawdownRefund> {
+    return this.holds.refund({ tenantId: dto.tenantId, appId: '', seesAllApps: true }, id, { outRefundNo: dto.outRefundNo, amountFen: dto.amountFen });
   }
 
   @Post('internal/drawdowns/:id/reverse')

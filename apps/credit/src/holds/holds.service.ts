@@ -35,6 +35,8 @@ import type {
   PayWithCreditRequest,
   RefundDrawdownRequest,
 } from './dto/holds.dto';
+import { CashRefundsService } from './cash-refunds.service';
+import { StatementLedger } from '../statements/statement-ledger';
 import { LoansRepository, type HoldRecord, type InstallmentRecord, type LoanRecord, type RefundRecord } from './loans.repository';
 
 export type HoldCaller = 'credit' | 'acquiring' | 'qr-payment';
@@ -54,6 +56,8 @@ export class HoldsService {
     private readonly products: ProductsRepository,
     private readonly settings: SettingsService,
     private readonly relay: OutboxRelay,
+    private readonly cash: CashRefundsService,
+    private readonly statements: StatementLedger,
   ) {}
 
   /** The schedule and APR of a purchase, shown before the customer confirms (nothing is held). */
@@ -229,7 +233,11 @@ export class HoldsService {
    * A refund of a drawdown, full or partial, before or after billing (domain/refund): the billed
    * installments' principal first (it credits the statement), then the last ones', the interest on
    * the refunded principal returned pro rata; the line's drawn credit is restored by the principal.
-   * One transaction with its `credit.drawdown-refunded` event; the same refund number is the same refund.
+   * A refund above the unpaid principal (the customer had already repaid it) returns the excess to
+   * the customer's county account through core banking (CashRefundsService, ADR 0016); the whole
+   * refund is at most what the drawdown lent less what earlier refunds gave back.
+   * One transaction with its `credit.drawdown-refunded` event; the same refund number is the same
+   * refund (a cash part not yet confirmed by the bank is sent again).
    */
   async refund(scope: LineScope, loanId: string, dto: RefundDrawdownRequest): Promise<CreditDrawdownRefund> {
     const out = await inTenantTransaction(this.ds, scope.tenantId, async (em) => {
@@ -243,18 +251,30 @@ export class HoldsService {
       if (!loan) throw new Error(`loan ${loanId} vanished`);
       const done = await this.loans.refundByNo(em, loanId, dto.outRefundNo);
       if (done) {
-        if (done.principalFen !== BigInt(dto.amountFen))
+        if (done.principalFen + done.cashFen !== BigInt(dto.amountFen))
           throw new ApiError('conflict', `refund ${dto.outRefundNo} was made with another amount`, 'outRefundNo');
-        return refundView(done, await this.drawdownView(em, loanId));
+        return done;
       }
-      if (loan.state !== 'active') throw new ApiError('invalid_state_transition', `the drawdown is ${loan.state}: nothing is left to refund`);
-      const plan = planRefund(await this.loans.installments(em, loanId), BigInt(dto.amountFen));
-      if (!plan.ok) throw new ApiError(plan.code, plan.message, 'amountFen');
-      for (const c of plan.cuts)
-        if (!(await this.loans.cutInstallment(em, loanId, c.period, c.principalCutFen, c.interestCutFen)))
-          throw new ApiError('conflict', `installment ${c.period} of drawdown ${loanId} changed meanwhile`);
-      await this.loans.settleLoan(em, loanId, plan.principalFen);
-      if (!(await this.lines.shift(em, line.id, 0n, -plan.principalFen))) throw new Error(`line ${line.id} refused the refund`);
+      if (loan.state === 'reversed') throw new ApiError('invalid_state_transition', 'the drawdown was reversed: nothing is left to refund');
+      const amount = BigInt(dto.amountFen);
+      const installments = await this.loans.installments(em, loanId);
+      const unpaid = installments
+        .filter((i) => i.state === 'pending' || i.state === 'billed' || i.state === 'overdue')
+        .reduce((sum, i) => sum + (i.principalFen - i.paidPrincipalFen), 0n);
+      const refundable = loan.principalFen - (await this.loans.refundedFen(em, loanId));
+      if (amount > refundable) throw new ApiError('refund_exceeds_refundable', `at most ${refundable} fen of the drawdown is refundable`, 'amountFen');
+      const principal = amount < unpaid ? amount : unpaid;
+      let interestReturned = 0n;
+      if (principal > 0n) {
+        const plan = planRefund(installments, principal);
+        if (!plan.ok) throw new ApiError(plan.code, plan.message, 'amountFen');
+        for (const c of plan.cuts)
+          if (!(await this.loans.cutInstallment(em, loanId, c.period, c.principalCutFen, c.interestCutFen)))
+            throw new ApiError('conflict', `installment ${c.period} of drawdown ${loanId} changed meanwhile`);
+        await this.loans.settleLoan(em, loanId, plan.principalFen);
+        if (!(await this.lines.shift(em, line.id, 0n, -plan.principalFen))) throw new Error(`line ${line.id} refused the refund`);
+        interestReturned = plan.interestReturnedFen;
+      }
       const s = await this.settings.current(em, scope.tenantId);
       const refund = {
         id: randomUUID(),
@@ -262,31 +282,38 @@ export class HoldsService {
         loanId,
         lineId: line.id,
         outRefundNo: dto.outRefundNo,
-        principalFen: plan.principalFen,
-        interestReturnedFen: plan.interestReturnedFen,
+        principalFen: principal,
+        interestReturnedFen: interestReturned,
         businessDate: s.businessDate,
+        cashFen: amount - principal,
       };
       if (!(await this.loans.insertRefund(em, refund))) throw new ApiError('conflict', `refund ${dto.outRefundNo} is being made`, 'outRefundNo');
-      await addToOutbox(
-        em,
-        CreditDrawdownRefundedV1,
-        Object.assign(new CreditDrawdownRefundData(), {
-          refundId: refund.id,
-          loanId,
-          lineId: line.id,
-          partnerAppId: line.appId,
-          ...(loan.merchantId ? { merchantId: loan.merchantId } : {}),
-          principalFen: fenToJson(plan.principalFen),
-          interestReturnedFen: fenToJson(plan.interestReturnedFen),
-          businessDate: s.businessDate,
-          at: new Date().toISOString(),
-        }),
-        { tenantId: scope.tenantId },
-      );
-      return refundView({ ...refund, createdAt: new Date() }, await this.drawdownView(em, loanId));
+      if (principal > 0n)
+        await addToOutbox(
+          em,
+          CreditDrawdownRefundedV1,
+          Object.assign(new CreditDrawdownRefundData(), {
+            refundId: refund.id,
+            loanId,
+            lineId: line.id,
+            partnerAppId: line.appId,
+            ...(loan.merchantId ? { merchantId: loan.merchantId } : {}),
+            principalFen: fenToJson(principal),
+            interestReturnedFen: fenToJson(interestReturned),
+            businessDate: s.businessDate,
+            at: new Date().toISOString(),
+          }),
+          { tenantId: scope.tenantId },
+        );
+      await this.statements.onInstallmentsChanged(em, line, 'refund', s.businessDate);
+      const stored = await this.loans.findRefund(em, refund.id);
+      if (!stored) throw new Error(`refund ${refund.id} vanished`);
+      return stored;
     });
     this.relay.wake();
-    return out;
+    // the part the customer had already repaid goes back to their county account (idempotent per refund)
+    const settled = out.cashState === 'pending' || out.cashState === 'failed' ? await this.cash.send(scope.tenantId, out.id) : out;
+    return inTenantTransaction(this.ds, scope.tenantId, async (em) => refundView(settled, await this.drawdownView(em, loanId)));
   }
 
   drawdown(scope: LineScope, loanId: string): Promise<CreditDrawdown> {
@@ -345,6 +372,9 @@ function refundView(r: RefundRecord, drawdown: CreditDrawdown): CreditDrawdownRe
     outRefundNo: r.outRefundNo,
     principalFen: fenToJson(r.principalFen),
     interestReturnedFen: fenToJson(r.interestReturnedFen),
+    cashFen: fenToJson(r.cashFen),
+    cashState: r.cashState,
+    cashFailureReason: r.cashFailureReason,
     businessDate: r.businessDate,
     drawdown,
   };

@@ -104,9 +104,15 @@ const REFUND = rowOf({
   principalFen: col.bigint(),
   interestReturnedFen: col.bigint(),
   businessDate: col.date(),
+  /** the part the customer had already repaid, credited to the customer's county account (0: none) */
+  cashFen: col.bigint(),
+  cashState: col.text<'pending' | 'succeeded' | 'failed'>().nullable(),
+  cashFailureReason: col.text().nullable(),
   createdAt: col.timestamp(),
 });
 export type RefundRecord = RowType<typeof REFUND>;
+export type NewRefund = Omit<RefundRecord, 'createdAt' | 'cashState' | 'cashFailureReason'> & { tenantId: string };
+const REFUNDED = rowOf({ refundedFen: col.bigint() });
 
 @Injectable()
 export class LoansRepository {
@@ -357,14 +363,50 @@ export class LoansRepository {
     return one(em, REFUND, `select ${REFUND.columns('r')} from credit_refunds r where r.loan_id = $1 and r.out_refund_no = $2`, [loanId, outRefundNo]);
   }
 
-  async insertRefund(em: EntityManager, r: Omit<RefundRecord, 'createdAt'> & { tenantId: string }): Promise<boolean> {
+  async insertRefund(em: EntityManager, r: NewRefund): Promise<boolean> {
     const n = await execute(
       em,
-      `insert into credit_refunds (id, tenant_id, loan_id, line_id, out_refund_no, principal_fen, interest_returned_fen, business_date)
-       values ($1, $2, $3, $4, $5, $6, $7, $8) on conflict (tenant_id, loan_id, out_refund_no) do nothing`,
-      [r.id, r.tenantId, r.loanId, r.lineId, r.outRefundNo, r.principalFen, r.interestReturnedFen, r.businessDate],
+      `insert into credit_refunds (id, tenant_id, loan_id, line_id, out_refund_no, principal_fen, interest_returned_fen, business_date, cash_fen, cash_state)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, case when $9::bigint > 0 then 'pending' end) on conflict (tenant_id, loan_id, out_refund_no) do nothing`,
+      [r.id, r.tenantId, r.loanId, r.lineId, r.outRefundNo, r.principalFen, r.interestReturnedFen, r.businessDate, r.cashFen],
     );
     return n > 0;
+  }
+
+  /** Everything refunded of a loan so far (principal cuts and cash), whatever the cash instructions' state. */
+  async refundedFen(em: EntityManager, loanId: string): Promise<bigint> {
+    const r = await one(em, REFUNDED, `select coalesce(sum(principal_fen + cash_fen), 0)::bigint as refunded_fen from credit_refunds where loan_id = $1`, [
+      loanId,
+    ]);
+    return r?.refundedFen ?? 0n;
+  }
+
+  findRefund(em: EntityManager, id: string, opts: { lock?: boolean } = {}): Promise<RefundRecord | undefined> {
+    return one(em, REFUND, `select ${REFUND.columns('r')} from credit_refunds r where r.id = $1${opts.lock ? ' for update' : ''}`, [id]);
+  }
+
+  /** A cash instruction's outcome: from pending (or failed, when retried) only. */
+  async settleCash(em: EntityManager, id: string, to: 'succeeded' | 'failed' | 'pending', reason: string | null): Promise<RefundRecord | undefined> {
+    const [row] = await updateReturning(
+      em,
+      REFUND,
+      `update credit_refunds r set cash_state = $2, cash_failure_reason = $3, cash_attempts = r.cash_attempts + case when $2 = 'pending' then 1 else 0 end,
+         cash_settled_at = case when $2 = 'succeeded' then now() else r.cash_settled_at end
+       where r.id = $1 and r.cash_state in ('pending', 'failed')
+       returning ${REFUND.columns('r')}`,
+      [id, to, reason],
+    );
+    return row;
+  }
+
+  /** Cash refunds the bank has not confirmed yet (the retry job), oldest first. */
+  pendingCash(em: EntityManager, before: Date, limit: number): Promise<RefundRecord[]> {
+    return many(
+      em,
+      REFUND,
+      `select ${REFUND.columns('r')} from credit_refunds r where r.cash_state = 'pending' and r.created_at <= $1 order by r.created_at limit $2`,
+      [before, limit],
+    );
   }
 
   /**

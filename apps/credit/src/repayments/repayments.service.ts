@@ -15,6 +15,7 @@ import { LoansRepository, type InstallmentRecord, type RepaymentRecord } from '.
 import type { LineScope } from '../lines/lines.service';
 import { LinesRepository, type LineRecord } from '../lines/lines.repository';
 import { SettingsService } from '../settings/settings.service';
+import { StatementLedger } from '../statements/statement-ledger';
 import { CoreBankingClient } from '../sms/core-banking.client';
 import type { CreateRepaymentRequest, CreditRepayment } from './repayments.dto';
 
@@ -42,6 +43,7 @@ export class RepaymentsService {
     private readonly core: CoreBankingClient,
     private readonly pii: CreditPii,
     private readonly relay: OutboxRelay,
+    private readonly statements: StatementLedger,
   ) {}
 
   async repay(scope: LineScope, lineId: string, dto: CreateRepaymentRequest): Promise<CreditRepayment> {
@@ -223,6 +225,8 @@ export class RepaymentsService {
       }),
       { tenantId: line.tenantId },
     );
+    // the line's statements show what is now paid and what remains (living statements)
+    await this.statements.onInstallmentsChanged(em, line, 'repayment', date);
     const saved = await this.loans.repaymentByReference(em, line.id, reference);
     if (!saved) throw new Error('repayment not recorded');
     return saved;

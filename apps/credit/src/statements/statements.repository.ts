@@ -29,9 +29,13 @@ const STATEMENT = rowOf({
   penaltyFen: col.bigint(),
   totalDueFen: col.bigint(),
   minimumPaymentFen: col.bigint(),
+  /** repaid or refunded against it since it was issued (living statement) */
+  paidToDateFen: col.bigint(),
+  remainingDueFen: col.bigint(),
   createdAt: col.timestamp(),
 });
 export type StatementRecord = RowType<typeof STATEMENT>;
+export type NewStatement = Omit<StatementRecord, 'createdAt' | 'paidToDateFen' | 'remainingDueFen'>;
 
 const ITEM = rowOf({
   statementId: col.uuid(),
@@ -125,12 +129,12 @@ export class StatementsRepository {
   }
 
   /** Inserts the statement unless the line has one for that date already; false for a duplicate. */
-  async insert(em: EntityManager, s: Omit<StatementRecord, 'createdAt'>, items: readonly Omit<StatementItemRecord, 'statementId'>[]): Promise<boolean> {
+  async insert(em: EntityManager, s: NewStatement, items: readonly Omit<StatementItemRecord, 'statementId'>[]): Promise<boolean> {
     const n = await execute(
       em,
       `insert into credit_statements (id, tenant_id, line_id, statement_date, period_start, due_date, new_drawdown_count, new_drawdowns_fen,
-          principal_fen, interest_fen, fee_fen, penalty_fen, total_due_fen, minimum_payment_fen)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+          principal_fen, interest_fen, fee_fen, penalty_fen, total_due_fen, minimum_payment_fen, remaining_due_fen)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $13)
        on conflict (tenant_id, line_id, statement_date) do nothing`,
       [
         s.id,
@@ -168,6 +172,29 @@ export class StatementsRepository {
         ],
       );
     return true;
+  }
+
+  /**
+   * A repayment or refund changed the line's installments: each statement still owed is brought to
+   * what is unpaid of the installments billed up to its date (never above what it billed, never
+   * back up); returns the statements that changed.
+   */
+  refreshUnpaid(em: EntityManager, lineId: string): Promise<StatementRecord[]> {
+    return many(
+      em,
+      STATEMENT,
+      `with now_owed as (
+         select s.id, least(s.remaining_due_fen, coalesce((
+           select sum((i.principal_fen - i.paid_principal_fen) + (i.interest_fen - i.paid_interest_fen) + (i.fee_fen - i.paid_fee_fen) + (i.penalty_fen - i.paid_penalty_fen))
+             from loan_installments i join loans l on l.id = i.loan_id
+            where l.line_id = s.line_id and i.statement_date <= s.statement_date and i.state in ('billed', 'overdue')), 0)) as remaining
+           from credit_statements s where s.line_id = $1 and s.remaining_due_fen > 0
+       )
+       update credit_statements s set remaining_due_fen = n.remaining, paid_to_date_fen = s.total_due_fen - n.remaining
+         from now_owed n where s.id = n.id and s.remaining_due_fen <> n.remaining
+       returning ${STATEMENT.columns('s')}`,
+      [lineId],
+    );
   }
 
   find(em: EntityManager, id: string): Promise<StatementRecord | undefined> {

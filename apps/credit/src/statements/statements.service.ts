@@ -9,7 +9,9 @@ import { pageRequest, type PageQuery } from '@countypay/service-kit';
 import { addDays } from '../domain/business-date';
 import { minimumPaymentFen } from '../domain/credit-rules';
 import { LinesService, type LineScope } from '../lines/lines.service';
+import { SettingsService } from '../settings/settings.service';
 import type { CreditStatement } from './dto/statements.dto';
+import { statementStatus } from './statement-ledger';
 import { StatementsRepository, type BillableRecord, type StatementItemRecord, type StatementRecord } from './statements.repository';
 
 /**
@@ -24,6 +26,7 @@ export class StatementsService {
     private readonly ds: DataSource,
     private readonly repo: StatementsRepository,
     private readonly lines: LinesService,
+    private readonly settings: SettingsService,
   ) {}
 
   /** What the billing of `businessDate` is about to bill (call before billing, in the same transaction). */
@@ -100,7 +103,8 @@ export class StatementsService {
         em,
         page.data.map((s) => s.id),
       );
-      return { data: page.data.map((s) => statementView(s, items)), nextCursor: page.nextCursor };
+      const { businessDate } = await this.settings.current(em, scope.tenantId);
+      return { data: page.data.map((s) => statementView(s, items, businessDate)), nextCursor: page.nextCursor };
     });
   }
 
@@ -111,12 +115,13 @@ export class StatementsService {
       await this.lines.ownLine(em, scope, s.lineId, false).catch(() => {
         throw new ApiError('not_found', `no credit statement ${id}`);
       });
-      return statementView(s, await this.repo.items(em, [id]));
+      const { businessDate } = await this.settings.current(em, scope.tenantId);
+      return statementView(s, await this.repo.items(em, [id]), businessDate);
     });
   }
 }
 
-function statementView(s: StatementRecord, items: readonly StatementItemRecord[]): CreditStatement {
+function statementView(s: StatementRecord, items: readonly StatementItemRecord[], businessDate: string): CreditStatement {
   return {
     id: s.id,
     lineId: s.lineId,
@@ -131,6 +136,9 @@ function statementView(s: StatementRecord, items: readonly StatementItemRecord[]
     penaltyFen: fenToJson(s.penaltyFen),
     totalDueFen: fenToJson(s.totalDueFen),
     minimumPaymentFen: fenToJson(s.minimumPaymentFen),
+    paidToDateFen: fenToJson(s.paidToDateFen),
+    remainingDueFen: fenToJson(s.remainingDueFen),
+    status: statementStatus(s, businessDate),
     items: items
       .filter((i) => i.statementId === s.id)
       .map((i) => ({

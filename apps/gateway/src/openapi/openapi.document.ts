@@ -1,5 +1,6 @@
 import {
   CreditDrawdownCreatedV1,
+  CreditCashRefundedV1,
   CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
   CreditLineChangedV1,
@@ -7,6 +8,7 @@ import {
   CreditRepaymentFailedV1,
   CreditRepaymentReceivedV1,
   CreditStatementIssuedV1,
+  CreditStatementUpdatedV1,
   ERROR_CODES,
   errorSpec,
   PaymentClosedV1,
@@ -307,6 +309,8 @@ const WEBHOOK_EVENTS = [
   CreditDrawdownReversedV1,
   CreditDrawdownRefundedV1,
   CreditStatementIssuedV1,
+  CreditStatementUpdatedV1,
+  CreditCashRefundedV1,
   CreditRepaymentReceivedV1,
   CreditRepaymentFailedV1,
   PayoutSucceededV1,

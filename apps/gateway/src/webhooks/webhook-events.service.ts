@@ -3,6 +3,7 @@ import type { EntityManager } from 'typeorm';
 import {
   type AppUpdatedData,
   AppUpdatedV1,
+  CreditCashRefundedV1,
   CreditDrawdownCreatedV1,
   CreditDrawdownRefundedV1,
   CreditDrawdownReversedV1,
@@ -11,6 +12,7 @@ import {
   CreditRepaymentFailedV1,
   CreditRepaymentReceivedV1,
   CreditStatementIssuedV1,
+  CreditStatementUpdatedV1,
   type EventEnvelope,
   PaymentClosedV1,
   PaymentFailedV1,
@@ -128,6 +130,8 @@ export class WebhookEventsService {
       on(CreditDrawdownReversedV1, partner),
       on(CreditDrawdownRefundedV1, partner),
       on(CreditStatementIssuedV1, partner),
+      on(CreditStatementUpdatedV1, partner),
+      on(CreditCashRefundedV1, partner),
       on(CreditRepaymentReceivedV1, partner),
       on(CreditRepaymentFailedV1, partner),
       // a settlement payout to a merchant of the partner (its data names the partner app)

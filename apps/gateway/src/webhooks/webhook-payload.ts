@@ -29,6 +29,8 @@ export const WEBHOOK_EVENT_TYPES = [
   'credit.drawdown-reversed',
   'credit.drawdown-refunded',
   'credit.statement-issued',
+  'credit.statement-updated',
+  'credit.cash-refunded',
   'credit.repayment-received',
   'credit.repayment-failed',
   'payout.succeeded',

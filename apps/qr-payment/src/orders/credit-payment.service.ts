@@ -81,6 +81,29 @@ export class CreditPaymentService {
     return this.closeReversed(order);
   }
 
+  /**
+   * A refund of a county credit payment is a refund of its drawdown at credit (the unpaid principal
+   * first, cash to the payer's account beyond it): answered `succeeded` once credit made it, `failed`
+   * with credit's code, `unknown` when credit did not answer (the refund stays pending).
+   */
+  async refund(
+    order: OrderRecord,
+    refund: { id: string; amountFen: bigint },
+  ): Promise<{ status: 'succeeded'; creditRefundId: string } | { status: 'failed'; reason: string } | { status: 'unknown' }> {
+    if (!order.channelTradeNo) return { status: 'failed', reason: 'drawdown_unknown' };
+    try {
+      const r = await this.credit().refundDrawdown(order.tenantId, order.channelTradeNo, {
+        outRefundNo: `qr-${refund.id}`,
+        amountFen: Number(refund.amountFen),
+      });
+      return { status: 'succeeded', creditRefundId: r.refundId };
+    } catch (e) {
+      if (e instanceof ApiError) return { status: 'failed', reason: e.code };
+      this.logger.warn({ orderId: order.id, refundId: refund.id, err: e }, 'credit refund outcome unknown; left pending');
+      return { status: 'unknown' };
+    }
+  }
+
   private async hold(order: OrderRecord): Promise<CreditHoldView | 'unknown' | 'failed'> {
     const terms = termsOf(order);
     try {

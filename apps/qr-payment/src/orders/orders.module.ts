@@ -14,6 +14,6 @@ import { PaymentStateService } from './payment-state.service';
   imports: [QrReadModelModule],
   controllers: [OrdersController],
   providers: [OrdersRepository, OrderIntake, PaymentStateService, CreditPaymentService, PaymentExecutor, OrdersService, OrderExpiryService],
-  exports: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, QrReadModelModule],
+  exports: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, CreditPaymentService, QrReadModelModule],
 })
 export class OrdersModule {}

@@ -10,6 +10,7 @@ import { LOGGER } from '@countypay/service-kit';
 import { refundable, transitionRefund, type RefundEvent } from '../domain/order-state';
 import { reasonCode } from '../domain/payment-routing';
 import { ChannelCallError, ChannelClient, ChannelTimeoutError } from '../channel/channel.client';
+import { CreditPaymentService } from '../orders/credit-payment.service';
 import type { OrderScope } from '../orders/order-scope';
 import { OrdersRepository, type OrderRecord } from '../orders/orders.repository';
 import type { CreateQrRefundRequest, QrRefund } from './dto/refunds.dto';
@@ -28,6 +29,7 @@ export class RefundsService {
     private readonly orders: OrdersRepository,
     private readonly refunds: RefundsRepository,
     private readonly channels: ChannelClient,
+    private readonly credit: CreditPaymentService,
     private readonly relay: OutboxRelay,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
@@ -79,6 +81,14 @@ export class RefundsService {
   /** The channel call; a timeout leaves the refund pending (it still counts against the refundable amount). */
   private async execute(order: OrderRecord, refund: RefundRecord): Promise<RefundRecord> {
     const channel = order.channel as PaymentChannel;
+    if (channel === 'county_credit') {
+      // the payer's credit line: the drawdown is refunded at credit (ADR 0016)
+      const r = await this.credit.refund(order, refund);
+      if (r.status === 'unknown') return refund;
+      return r.status === 'succeeded'
+        ? this.apply(order, refund, 'refund_succeeded', { channelRefundNo: r.creditRefundId })
+        : this.apply(order, refund, 'refund_failed', { failureReason: reasonCode(r.reason, 'credit_refused') });
+    }
     try {
       const answer = await this.channels.refund(channel, {
         tenantId: order.tenantId,

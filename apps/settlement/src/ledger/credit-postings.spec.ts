@@ -1,5 +1,13 @@
 import fc from 'fast-check';
-import { LOANS_RECEIVABLE, creditEntryBalances, drawdownEntry, drawdownReversedEntry, repaymentEntry, type CreditPostingLine } from './credit-postings';
+import {
+  LOANS_RECEIVABLE,
+  cashRefundEntry,
+  creditEntryBalances,
+  drawdownEntry,
+  drawdownReversedEntry,
+  repaymentEntry,
+  type CreditPostingLine,
+} from './credit-postings';
 
 describe('credit posting rules', () => {
   it('a drawdown is a loan receivable against the merchant payable; its reversal undoes it', () => {
@@ -11,6 +19,17 @@ describe('credit posting rules', () => {
       { account: 'loans_receivable', direction: 'credit', amountFen: 5n },
       { account: 'credit_clearing', direction: 'debit', amountFen: 5n },
     ]);
+  });
+
+  it('a cash refund of repaid principal moves the merchant payable (or credit clearing) into the customers’ deposits', () => {
+    const M = '6f1c0e7e-3f5a-4f57-9a38-3c4c1f2b9d10';
+    expect(cashRefundEntry({ cashFen: 394_060n, merchantId: M })).toEqual([
+      { account: `merchant_payable:${M}`, direction: 'debit', amountFen: 394_060n },
+      { account: 'customer_deposits', direction: 'credit', amountFen: 394_060n },
+    ]);
+    expect(cashRefundEntry({ cashFen: 1n }).map((l) => l.account)).toEqual(['credit_clearing', 'customer_deposits']);
+    expect(creditEntryBalances(cashRefundEntry({ cashFen: 5n }))).toBe(true);
+    expect(() => cashRefundEntry({ cashFen: 0n })).toThrow(RangeError);
   });
 
   it('a repayment is split into principal, interest, fees and penalty', () => {

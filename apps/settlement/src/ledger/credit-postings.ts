@@ -6,6 +6,9 @@
  *   credit.drawdown-reversed P:      the drawdown's entry reversed (refund before billing)
  *   credit.drawdown-refunded R:      Dr merchant_payable:<merchant> R   (credit_clearing when no merchant is named)
  *                                    Cr loans_receivable                R   (the interest returned was never recognised: cash basis)
+ *   credit.cash-refunded C:          Dr merchant_payable:<merchant> C   (credit_clearing when no merchant is named)
+ *                                    Cr customer_deposits               C   (credited to the customer's county account: the
+ *                                                                            part of a refund the customer had already repaid)
  *   credit.repayment-received A:     Dr customer_deposits               A   (debited from the customer's county account)
  *                                    Cr loans_receivable                principal
  *                                    Cr interest_income                 interest
@@ -60,6 +63,13 @@ export function drawdownReversedEntry(d: { principalFen: bigint; merchantId?: st
 /** A refund of R fen of a drawdown's principal (before or after billing): the drawdown's entry for R, reversed. */
 export function drawdownRefundedEntry(r: { refundFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
   return drawdownReversedEntry({ principalFen: r.refundFen, merchantId: r.merchantId });
+}
+
+/** A refund of principal the customer had already repaid: C fen credited to the customer's county account (ADR 0016). */
+export function cashRefundEntry(r: { cashFen: bigint; merchantId?: string | null }): CreditPostingLine[] {
+  if (r.cashFen <= 0n) throw new RangeError('a cash refund must be positive');
+  const payer = r.merchantId ? merchantPayable(r.merchantId) : CREDIT_CLEARING;
+  return lines({ account: payer, direction: 'debit', amountFen: r.cashFen }, { account: CUSTOMER_DEPOSITS, direction: 'credit', amountFen: r.cashFen });
 }
 
 export function repaymentEntry(r: { amountFen: bigint; principalFen: bigint; interestFen: bigint; feeFen: bigint; penaltyFen: bigint }): CreditPostingLine[] {

@@ -7,6 +7,7 @@ import {
   SettlementPostedData,
   SettlementPostedV1,
   type CreditDrawdownData,
+  type CreditCashRefundData,
   type CreditDrawdownRefundData,
   type CreditRepaymentData,
   type EventEnvelope,
@@ -35,7 +36,7 @@ import {
   type FeeRuleLike,
 } from '../domain/posting-rules';
 import { settlementPolicyOf } from '../domain/settlement-policy';
-import { drawdownEntry, drawdownRefundedEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
+import { cashRefundEntry, drawdownEntry, drawdownRefundedEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { gatherPostings } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
@@ -213,6 +214,14 @@ export class LedgerService {
     const refundFen = toFen(d.principalFen);
     const lines = drawdownRefundedEntry({ refundFen, merchantId: d.merchantId ?? null });
     return this.postCredit(em, event, refundFen, lines, creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId));
+  }
+
+  /** Consumer: `credit.cash-refunded` C (a refund of repaid principal, credited to the customer's account) → Dr merchant payable C; Cr customer deposits C. */
+  onCreditCashRefunded(event: EventEnvelope<CreditCashRefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+    const d = event.data;
+    const cashFen = toFen(d.cashFen);
+    const lines = cashRefundEntry({ cashFen, merchantId: d.merchantId ?? null });
+    return this.postCredit(em, event, cashFen, lines, creditSource(event, 'credit.cash-refunded', d.refundId, d.merchantId, d.partnerAppId));
   }
 
   /**

@@ -99,6 +99,7 @@ export class ReconciliationService {
 
   async onPaymentSucceeded(e: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<void> {
     const d = e.data;
+    if (!reconciled(d.channel)) return; // the county's own credit lines: no channel statement lists them
     const at = new Date(d.paidAt);
     await this.repo.upsertPlatformTxn(em, {
       tenantId: e.tenantId,
@@ -117,7 +118,7 @@ export class ReconciliationService {
 
   async onPaymentEnded(e: EventEnvelope<PaymentClosedData | PaymentFailedData>, em: EntityManager): Promise<void> {
     const d = e.data;
-    if (!d.channel) return; // closed before any channel was chosen: no channel can list it
+    if (!d.channel || !reconciled(d.channel)) return; // closed before any channel was chosen (or paid with county credit): no channel can list it
     const at = new Date('closedAt' in d ? d.closedAt : d.failedAt);
     await this.repo.upsertPlatformTxn(em, {
       tenantId: e.tenantId,
@@ -136,6 +137,7 @@ export class ReconciliationService {
 
   async onRefund(e: EventEnvelope<RefundData>, em: EntityManager, outcome: 'succeeded' | 'closed'): Promise<void> {
     const d = e.data;
+    if (!reconciled(d.channel)) return;
     const at = new Date(d.at);
     await this.repo.upsertPlatformTxn(em, {
       tenantId: e.tenantId,
@@ -660,4 +662,9 @@ export function runView(r: RunRecord): ReconciliationRun {
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
+}
+
+/** Channels with a daily statement to reconcile against (county credit is the county's own loan book). */
+function reconciled(channel: PaymentChannel): boolean {
+  return (RECONCILED_CHANNELS as readonly string[]).includes(channel);
 }

@@ -2604,6 +2604,47 @@ export type paths = {
     };
 };
 export type webhooks = {
+    "credit.cash-refunded": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.cash-refunded, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditCashRefundedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "credit.drawdown-created": {
         parameters: {
             query?: never;
@@ -2914,6 +2955,47 @@ export type webhooks = {
             requestBody: {
                 content: {
                     "application/json": components["schemas"]["CreditStatementIssuedEvent"];
+                };
+            };
+            responses: {
+                /** @description received; anything else is retried on the published schedule */
+                "2XX": {
+                    headers: {
+                        [name: string]: unknown;
+                    };
+                    content?: never;
+                };
+            };
+        };
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "credit.statement-updated": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * credit.statement-updated, POSTed to the app's callback URLs
+         * @description Signed with Standard Webhooks (webhook-id = event id, stable across retries; webhook-timestamp; webhook-signature v1,<base64>). Any 2xx within 10 s is success; redirects are not followed. Retries after a failure: 15s, 15s, 30s, 3m, 10m, 20m, 30m, 30m, 30m, 1h, 3h, 3h, 3h, 6h, 6h (16 attempts over about a day), then failed.
+         */
+        post: {
+            parameters: {
+                query?: never;
+                header?: never;
+                path?: never;
+                cookie?: never;
+            };
+            requestBody: {
+                content: {
+                    "application/json": components["schemas"]["CreditStatementUpdatedEvent"];
                 };
             };
             responses: {
@@ -4609,6 +4691,36 @@ export type components = {
              */
             state: "awaiting_consent" | "pending" | "approved" | "rejected";
         };
+        CreditCashRefundData: {
+            at: string;
+            businessDate: string;
+            cashFen: number;
+            /** Format: uuid */
+            lineId: string;
+            /** Format: uuid */
+            loanId: string;
+            /** Format: uuid */
+            merchantId?: string;
+            outRefundNo: string;
+            partnerAppId?: string;
+            /** Format: uuid */
+            refundId: string;
+        };
+        /** @description The body of a credit.cash-refunded webhook */
+        CreditCashRefundedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditCashRefundData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.cash-refunded";
+        };
         /** @description The county's loan book by five-category classification (正常/关注/次级/可疑/损失): counts and balances */
         CreditClassificationReport: {
             /** @example 2026-12-01T08:00:00.000Z */
@@ -4709,6 +4821,21 @@ export type components = {
         CreditDrawdownRefund: {
             /** @example 2026-04-05 */
             businessDate: string;
+            /**
+             * @description the bank's reason when the cash credit failed (account_frozen, account_not_found)
+             * @example account_frozen
+             */
+            cashFailureReason: string | null;
+            /**
+             * @description the part of the refund the customer had already repaid, credited back to the customer's county account by core banking (退回还款账户), in fen; 0 when the refund only reduces what is unpaid
+             * @example 0
+             */
+            cashFen: number;
+            /**
+             * @description the cash credit: pending until the bank confirms, failed with the bank’s reason (repeat the refund to send it again), succeeded; null when cashFen is 0
+             * @enum {string|null}
+             */
+            cashState: "pending" | "succeeded" | "failed" | null;
             /** @description the drawdown after the refund */
             drawdown: components["schemas"]["CreditDrawdown"];
             /**
@@ -5163,6 +5290,11 @@ export type components = {
              */
             newDrawdownsFen: number;
             /**
+             * @description repaid or refunded against what the statement billed since it was issued (已还金额), in fen
+             * @example 20000
+             */
+            paidToDateFen: number;
+            /**
              * @description penalty interest owed, in fen
              * @example 0
              */
@@ -5178,10 +5310,20 @@ export type components = {
              */
             principalFen: number;
             /**
+             * @description what the statement billed that is still unpaid (剩余应还), in fen
+             * @example 21206
+             */
+            remainingDueFen: number;
+            /**
              * @description the business date the statement was issued (账单日)
              * @example 2026-12-01
              */
             statementDate: string;
+            /**
+             * @description paid: nothing remains; overdue: something remains after the due date; open: otherwise (on the county’s business date)
+             * @enum {string}
+             */
+            status: "open" | "paid" | "overdue";
             /**
              * @description everything owed as of the statement, in fen
              * @example 41206
@@ -5247,6 +5389,38 @@ export type components = {
         CreditStatementPage: {
             data: components["schemas"]["CreditStatement"][];
             nextCursor: string | null;
+        };
+        CreditStatementUpdatedData: {
+            at: string;
+            /** @enum {string} */
+            cause: "repayment" | "refund";
+            dueDate: string;
+            /** Format: uuid */
+            lineId: string;
+            paidToDateFen: number;
+            partnerAppId?: string;
+            remainingDueFen: number;
+            statementDate: string;
+            /** Format: uuid */
+            statementId: string;
+            /** @enum {string} */
+            status: "open" | "paid" | "overdue";
+            totalDueFen: number;
+        };
+        /** @description The body of a credit.statement-updated webhook */
+        CreditStatementUpdatedEvent: {
+            /** @description unix seconds */
+            created: number;
+            data: components["schemas"]["CreditStatementUpdatedData"];
+            /**
+             * Format: uuid
+             * @description the event id, also the webhook-id header: deduplicate on it
+             */
+            id: string;
+            /** @example t510121 */
+            tenantId: string;
+            /** @constant */
+            type: "credit.statement-updated";
         };
         /**
          * @example {
@@ -5679,7 +5853,7 @@ export type components = {
              */
             sourceEventId: string;
             /** @enum {string} */
-            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "split.succeeded" | "split.released" | "split.reversed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.repayment-received" | "reconciliation.adjustment";
+            sourceType: "payment.succeeded" | "refund.succeeded" | "payout.succeeded" | "split.succeeded" | "split.released" | "split.reversed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.repayment-received" | "credit.cash-refunded" | "reconciliation.adjustment";
         };
         /** @description A page of LedgerEntry; pass nextCursor as cursor for the next page until it is null. */
         LedgerEntryPage: {
@@ -5964,7 +6138,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.statement-updated" | "credit.cash-refunded" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -7095,7 +7269,7 @@ export type components = {
         };
         RefundDrawdownRequest: {
             /**
-             * @description the amount refunded by the merchant, in fen (at most the unpaid principal)
+             * @description the amount refunded by the merchant, in fen: at most the drawdown's principal less earlier refunds; beyond the unpaid principal (already repaid) it is credited to the customer's county account
              * @example 60000
              */
             amountFen: number;
@@ -7153,7 +7327,7 @@ export type components = {
              * @example countypay.payment.succeeded.v1
              * @enum {string}
              */
-            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
+            topic: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.credit.cash-refunded.v1" | "countypay.credit.statement-updated.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
         };
         ReplayDeadLettersResult: {
             replayed: number;
@@ -8212,7 +8386,7 @@ export type components = {
              */
             eventId: string;
             /** @enum {string} */
-            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
+            eventType: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.statement-updated" | "credit.cash-refunded" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
             /** Format: uuid */
             id: string;
             lastAttemptAt: (string) | null;
@@ -8235,7 +8409,7 @@ export type components = {
             nextCursor: string | null;
         };
         /** @description The body of any webhook (see `type`) */
-        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"] | components["schemas"]["PayoutSucceededEvent"] | components["schemas"]["PayoutFailedEvent"];
+        WebhookEvent: components["schemas"]["PaymentSucceededEvent"] | components["schemas"]["PaymentFailedEvent"] | components["schemas"]["PaymentClosedEvent"] | components["schemas"]["RefundSucceededEvent"] | components["schemas"]["RefundFailedEvent"] | components["schemas"]["SplitSucceededEvent"] | components["schemas"]["SplitFailedEvent"] | components["schemas"]["SplitReleasedEvent"] | components["schemas"]["SplitReversedEvent"] | components["schemas"]["CreditLineOpenedEvent"] | components["schemas"]["CreditLineChangedEvent"] | components["schemas"]["CreditDrawdownCreatedEvent"] | components["schemas"]["CreditDrawdownReversedEvent"] | components["schemas"]["CreditDrawdownRefundedEvent"] | components["schemas"]["CreditStatementIssuedEvent"] | components["schemas"]["CreditStatementUpdatedEvent"] | components["schemas"]["CreditCashRefundedEvent"] | components["schemas"]["CreditRepaymentReceivedEvent"] | components["schemas"]["CreditRepaymentFailedEvent"] | components["schemas"]["PayoutSucceededEvent"] | components["schemas"]["PayoutFailedEvent"];
     };
     responses: never;
     parameters: never;
@@ -26662,6 +26836,9 @@ export interface operations {
                      *       "outRefundNo": "SEED-20261129-0001-R1",
                      *       "principalFen": 60000,
                      *       "interestReturnedFen": 1809,
+                     *       "cashFen": 0,
+                     *       "cashState": "pending",
+                     *       "cashFailureReason": "account_frozen",
                      *       "businessDate": "2026-04-05",
                      *       "drawdown": {
                      *         "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
@@ -29068,6 +29245,9 @@ export interface operations {
                      *           "penaltyFen": 0,
                      *           "totalDueFen": 41206,
                      *           "minimumPaymentFen": 5741,
+                     *           "paidToDateFen": 20000,
+                     *           "remainingDueFen": 21206,
+                     *           "status": "open",
                      *           "items": [
                      *             {
                      *               "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
@@ -30653,6 +30833,9 @@ export interface operations {
                      *       "penaltyFen": 0,
                      *       "totalDueFen": 41206,
                      *       "minimumPaymentFen": 5741,
+                     *       "paidToDateFen": 20000,
+                     *       "remainingDueFen": 21206,
+                     *       "status": "open",
                      *       "items": [
                      *         {
                      *           "loanId": "5a4b3c2d-1e0f-4a9b-8c7d-6e5f4a3b2c1d",
@@ -32915,7 +33098,7 @@ export interface operations {
                 /** @description at most this many letters, the newest (default 100) */
                 limit?: number;
                 /** @description the topic whose dead letters to list (its `.dlq`); without it only the count per topic */
-                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
+                topic?: "countypay.onboarding.tenant-updated.v1" | "countypay.onboarding.partner-updated.v1" | "countypay.onboarding.app-updated.v1" | "countypay.onboarding.merchant-updated.v1" | "countypay.payment.succeeded.v1" | "countypay.payment.failed.v1" | "countypay.payment.closed.v1" | "countypay.refund.succeeded.v1" | "countypay.refund.failed.v1" | "countypay.settlement.posted.v1" | "countypay.platform.probe.v1" | "countypay.settlement.batch-changed.v1" | "countypay.credit.line-opened.v1" | "countypay.credit.line-changed.v1" | "countypay.credit.drawdown-created.v1" | "countypay.credit.drawdown-reversed.v1" | "countypay.credit.drawdown-refunded.v1" | "countypay.credit.repayment-received.v1" | "countypay.credit.repayment-failed.v1" | "countypay.credit.statement-issued.v1" | "countypay.credit.cash-refunded.v1" | "countypay.credit.statement-updated.v1" | "countypay.payout.succeeded.v1" | "countypay.payout.failed.v1" | "countypay.split.succeeded.v1" | "countypay.split.failed.v1" | "countypay.split.released.v1" | "countypay.split.reversed.v1" | "countypay.reconciliation.case-changed.v1" | "countypay.reconciliation.run-completed.v1";
             };
             header?: {
                 /** @description province operators: the county the request acts in (apps and county operators act in their own) */
@@ -33424,7 +33607,7 @@ export interface operations {
                 /** @description only the deliveries of this event (the webhook-id header) */
                 eventId?: string;
                 /** @description only deliveries of this event type */
-                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
+                eventType?: "payment.succeeded" | "payment.failed" | "payment.closed" | "refund.succeeded" | "refund.failed" | "split.succeeded" | "split.failed" | "split.released" | "split.reversed" | "credit.line-opened" | "credit.line-changed" | "credit.drawdown-created" | "credit.drawdown-reversed" | "credit.drawdown-refunded" | "credit.statement-issued" | "credit.statement-updated" | "credit.cash-refunded" | "credit.repayment-received" | "credit.repayment-failed" | "payout.succeeded" | "payout.failed";
                 /** @description page size, 1-100 (default 20) */
                 limit?: number;
                 /** @description only the deliveries about this payment (the payload's data.orderId) */

@@ -8,6 +8,7 @@
  *   capture  — the payment succeeded: the hold becomes a drawdown (idempotent)
  *   release  — the payment closed or failed: the held credit is available again (idempotent)
  *   reverseDrawdown — a full refund before the drawdown is billed
+ *   refundDrawdown  — a refund, full or partial, before or after billing (cash beyond what is unpaid)
  *
  * Failures a caller must tell apart:
  *   - {@link CreditOutcomeUnknownError}: no answer in time, a reset, a 502/503/504 or a 500 —
@@ -81,6 +82,19 @@ export interface CreditDrawdownView {
   aprPercent: string;
   drawdownDate: string;
   schedule: (CreditScheduleLine & { penaltyFen: number; paidFen: number; state: string })[];
+}
+
+/** A refund of a drawdown: the unpaid principal first; beyond it (already repaid) cash to the customer's account. */
+export interface CreditRefundView {
+  refundId: string;
+  outRefundNo: string;
+  principalFen: number;
+  interestReturnedFen: number;
+  cashFen: number;
+  cashState: 'pending' | 'succeeded' | 'failed' | null;
+  cashFailureReason: string | null;
+  businessDate: string;
+  drawdown: CreditDrawdownView;
 }
 
 export interface CreditPurchase {
@@ -164,6 +178,18 @@ export class CreditHoldsClient {
   /** The payment closed or failed: the hold is released (a released hold answers again). */
   release(tenantId: string, holdId: string, reason?: string, requestId?: string): Promise<CreditHoldView> {
     return this.call(`/credit/internal/holds/${encodeURIComponent(holdId)}/release`, { tenantId, ...(reason ? { reason } : {}) }, requestId);
+  }
+
+  /**
+   * A refund of the payment's drawdown, full or partial, before or after billing (the same
+   * `outRefundNo` is the same refund; a part the customer already repaid goes back to their account).
+   */
+  refundDrawdown(tenantId: string, loanId: string, r: { outRefundNo: string; amountFen: number }, requestId?: string): Promise<CreditRefundView> {
+    return this.call(
+      `/credit/internal/drawdowns/${encodeURIComponent(loanId)}/refunds`,
+      { tenantId, outRefundNo: r.outRefundNo, amountFen: r.amountFen },
+      requestId,
+    );
   }
 
   /** A full refund before billing: the drawdown is reversed and the line restored. */

@@ -11,6 +11,7 @@ export {
   type CreditHoldView,
   type CreditPurchase,
   type CreditQuoteView,
+  type CreditRefundView,
   type CreditScheduleLine,
   type ServiceAssertionSource,
 } from './credit-holds.client';

@@ -222,8 +222,18 @@ export class RefundDrawdownRequest {
   outRefundNo!: string;
 
   @IsAmountFen()
-  @ApiSchema({ description: 'the amount refunded by the merchant, in fen (at most the unpaid principal)', examples: [60000] })
+  @ApiSchema({
+    description:
+      "the amount refunded by the merchant, in fen: at most the drawdown's principal less earlier refunds; beyond the unpaid principal (already repaid) it is credited to the customer's county account",
+    examples: [60000],
+  })
   amountFen!: Fen;
+}
+
+/** A payment service refunds the drawdown of a payment it took with credit (service to service). */
+export class InternalRefundRequest extends RefundDrawdownRequest {
+  @Matches(/^t\d{6}$/)
+  tenantId!: string;
 }
 
 @ApiSchema({
@@ -246,6 +256,27 @@ export class CreditDrawdownRefund {
   @IsInt()
   @ApiSchema({ description: 'unpaid interest no longer owed, in fen', examples: [1809] })
   interestReturnedFen!: number;
+
+  @IsInt()
+  @ApiSchema({
+    description:
+      "the part of the refund the customer had already repaid, credited back to the customer's county account by core banking (退回还款账户), in fen; 0 when the refund only reduces what is unpaid",
+    examples: [0],
+  })
+  cashFen!: number;
+
+  @Nullable()
+  @IsIn(['pending', 'succeeded', 'failed'])
+  @ApiSchema({
+    description:
+      'the cash credit: pending until the bank confirms, failed with the bank’s reason (repeat the refund to send it again), succeeded; null when cashFen is 0',
+  })
+  cashState!: 'pending' | 'succeeded' | 'failed' | null;
+
+  @Nullable()
+  @IsString()
+  @ApiSchema({ description: "the bank's reason when the cash credit failed (account_frozen, account_not_found)", examples: ['account_frozen'] })
+  cashFailureReason!: string | null;
 
   @Matches(/^\d{4}-\d{2}-\d{2}$/)
   @ApiSchema({ examples: ['2026-04-05'] })

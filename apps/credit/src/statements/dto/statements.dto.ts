@@ -1,5 +1,5 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsISO8601, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import { IsArray, IsIn, IsInt, IsISO8601, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
 import { ApiSchema } from '@countypay/service-kit';
 
 export class CreditStatementItem {
@@ -93,6 +93,20 @@ export class CreditStatement {
   @Min(0)
   @ApiSchema({ description: "the minimum payment (最低还款额): interest, fees and penalty plus the product's share of the principal", examples: [5741] })
   minimumPaymentFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'repaid or refunded against what the statement billed since it was issued (已还金额), in fen', examples: [20000] })
+  paidToDateFen!: number;
+
+  @IsInt()
+  @Min(0)
+  @ApiSchema({ description: 'what the statement billed that is still unpaid (剩余应还), in fen', examples: [21206] })
+  remainingDueFen!: number;
+
+  @IsIn(['open', 'paid', 'overdue'])
+  @ApiSchema({ description: 'paid: nothing remains; overdue: something remains after the due date; open: otherwise (on the county’s business date)' })
+  status!: 'open' | 'paid' | 'overdue';
 
   @IsArray()
   @ValidateNested({ each: true })

@@ -220,3 +220,98 @@ export class CreditStatementData {
 }
 
 export const CreditStatementIssuedV1 = defineEvent({ type: 'credit.statement-issued', version: 1, dataClass: CreditStatementData, key: (d) => d.lineId });
+
+/**
+ * A refund above the drawdown's unpaid principal (the customer had already repaid it): the excess
+ * was credited to the customer's county account by core banking (ADR 0016). Emitted when the bank
+ * confirms the credit; the ledger moves it from the merchant's payable to the customers' deposits.
+ */
+export class CreditCashRefundData {
+  @IsUUID()
+  refundId!: string;
+
+  @IsUUID()
+  loanId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @IsOptional()
+  @IsUUID()
+  merchantId?: string;
+
+  /** the partner's refund number */
+  @IsString()
+  @MaxLength(64)
+  outRefundNo!: string;
+
+  /** credited to the customer's county account */
+  @IsAmountFen()
+  cashFen!: Fen;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  businessDate!: string;
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditCashRefundedV1 = defineEvent({ type: 'credit.cash-refunded', version: 1, dataClass: CreditCashRefundData, key: (d) => d.lineId });
+
+/**
+ * A statement changed after it was issued: a repayment or a refund paid part of what it billed
+ * (a living statement: billed, paid to date, remaining, status).
+ */
+export class CreditStatementUpdatedData {
+  @IsUUID()
+  statementId!: string;
+
+  @IsUUID()
+  lineId!: string;
+
+  /** the partner app that owns the line (whose webhooks are told) */
+  @IsOptional()
+  @IsString()
+  @MaxLength(40)
+  partnerAppId?: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  statementDate!: string;
+
+  @Matches(/^\d{4}-\d{2}-\d{2}$/)
+  dueDate!: string;
+
+  /** what the statement billed (as issued) */
+  @IsAmountFen({ allowZero: true })
+  totalDueFen!: Fen;
+
+  /** repaid or refunded against it since */
+  @IsAmountFen({ allowZero: true })
+  paidToDateFen!: Fen;
+
+  @IsAmountFen({ allowZero: true })
+  remainingDueFen!: Fen;
+
+  @IsIn(['open', 'paid', 'overdue'])
+  status!: 'open' | 'paid' | 'overdue';
+
+  /** what changed it */
+  @IsIn(['repayment', 'refund'])
+  cause!: 'repayment' | 'refund';
+
+  @IsISO8601({ strict: true })
+  at!: string;
+}
+
+export const CreditStatementUpdatedV1 = defineEvent({
+  type: 'credit.statement-updated',
+  version: 1,
+  dataClass: CreditStatementUpdatedData,
+  key: (d) => d.lineId,
+});

@@ -18,6 +18,7 @@ export const SETTLEMENT_SOURCE_TYPES = [
   'credit.drawdown-reversed',
   'credit.drawdown-refunded',
   'credit.repayment-received',
+  'credit.cash-refunded',
   'reconciliation.adjustment',
 ] as const;
 export type SettlementSourceType = (typeof SETTLEMENT_SOURCE_TYPES)[number];
