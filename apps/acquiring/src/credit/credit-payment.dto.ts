@@ -1,6 +1,6 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
-import { ApiSchema } from '@countypay/service-kit';
+import { IsArray, IsInt, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ApiSchema, CreditQuote } from '@countypay/service-kit';
 
 /** The payer names their county credit line (the customer number the partner gave them) and the bank-reserved mobile. */
 export class CashierCreditConsentRequest {
@@ -31,60 +31,6 @@ export class CashierCreditConfirmRequest {
   installments!: number;
 }
 
-export class CreditPlanLine {
-  @IsInt()
-  @ApiSchema({ examples: [1] })
-  period!: number;
-
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @ApiSchema({ examples: ['2026-12-20'] })
-  dueDate!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [4267] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [192] })
-  interestFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'flat-fee products only, in fen', examples: [0] })
-  feeFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [4459] })
-  totalFen!: number;
-}
-
-/** One installment plan, disclosed before the payer confirms: the APR prominently, the schedule, the total cost. */
-export class CreditPlan {
-  @IsInt()
-  @ApiSchema({ examples: [12800] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ examples: [3] })
-  installments!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'the annualised rate (IRR-based APR) in ppm per annum', examples: [180000] })
-  aprPpm!: number;
-
-  @IsString()
-  @ApiSchema({ description: '年化利率 as disclosed to the payer', examples: ['18.00%'] })
-  aprPercent!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'interest and fees over the whole schedule, in fen', examples: [386] })
-  costFen!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => CreditPlanLine)
-  schedule!: CreditPlanLine[];
-}
-
 /** The payer consented: what their line allows for this order. */
 export class CashierCreditOffers {
   @IsInt()
@@ -93,6 +39,6 @@ export class CashierCreditOffers {
 
   @IsArray()
   @ValidateNested({ each: true })
-  @Type(() => CreditPlan)
-  options!: CreditPlan[];
+  @Type(() => CreditQuote)
+  options!: CreditQuote[];
 }

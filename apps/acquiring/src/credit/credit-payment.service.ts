@@ -3,7 +3,14 @@ import { DataSource } from 'typeorm';
 import { ApiError } from '@countypay/contracts';
 import { formatYuan } from '@countypay/money';
 import type { Logger } from '@countypay/observability';
-import { CreditHoldsClient, CreditOutcomeUnknownError, type CreditHoldView } from '@countypay/payment-intake';
+import {
+  CreditCallError,
+  CreditHoldsClient,
+  CreditOutcomeUnknownError,
+  type CreditHoldView,
+  type PayerLineView,
+  type PayerOffersView,
+} from '@countypay/payment-intake';
 import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER } from '@countypay/service-kit';
 import { ChannelTimeoutError } from '../channel/channel.client';
@@ -18,7 +25,6 @@ import { PaymentSyncService } from '../orders/payment-sync.service';
 import type { SmsSent } from '../quickpay/dto/quickpay.dto';
 import { QuickpayService } from '../quickpay/quickpay.service';
 import { CreditChannel } from './credit-channel';
-import { CreditLinesClient } from './credit-lines.client';
 import type { CashierCreditOffers } from './credit-payment.dto';
 import { CreditPaymentsRepository } from './credit-payments.repository';
 
@@ -38,7 +44,6 @@ export class CreditPaymentService {
     private readonly intake: OrderIntake,
     private readonly sync: PaymentSyncService,
     private readonly quickpay: QuickpayService,
-    private readonly lines: CreditLinesClient,
     private readonly holds: CreditHoldsClient,
     private readonly repo: CreditPaymentsRepository,
     private readonly channel: CreditChannel,
@@ -48,7 +53,7 @@ export class CreditPaymentService {
   /** The consent code, to the reserved mobile of the payer's line (only when the mobile matches the line's). */
   async sendConsentCode(tenantId: string, orderId: string, customerRef: string, mobile: string): Promise<SmsSent> {
     const order = await this.payable(tenantId, orderId);
-    const line = await this.lines.find(tenantId, order.appId, customerRef);
+    const line = await this.payerLine(() => this.holds.findPayerLine(tenantId, order.appId, customerRef));
     // the same answer as no line at all: the page does not tell whose mobile a customer number has
     if (!mobileMatchesLine(mobile, line.mobileMasked)) throw new ApiError('not_found', 'no credit line for this customer number and mobile', 'mobile');
     if (line.state !== 'active') throw new ApiError('credit_line_not_active', 'the credit line is frozen');
@@ -66,14 +71,27 @@ export class CreditPaymentService {
     const order = await this.payable(tenantId, orderId);
     const named = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.find(em, orderId));
     if (!named) throw new ApiError('sms_code_invalid', 'no code was sent for this; ask for one', 'smsCode');
-    const line = await this.lines.find(tenantId, order.appId, customerRef);
+    const line = await this.payerLine(() => this.holds.findPayerLine(tenantId, order.appId, customerRef));
     if (line.lineId !== named.lineId) throw new ApiError('sms_code_invalid', 'the code was sent for another customer number', 'customerRef');
     if (!consentStillValid(named.consentedAt, new Date())) {
       await this.quickpay.consumeCode(tenantId, creditConsentBinding(orderId, order.amountFen, line.lineId), smsCode);
       await inTenantTransaction(this.ds, tenantId, (em) => this.repo.consent(em, orderId, line.lineId));
     }
-    const o = await this.lines.offers(tenantId, order.appId, customerRef, Number(order.amountFen));
+    const o = await this.payerLine(() => this.holds.payerOffers(tenantId, order.appId, customerRef, Number(order.amountFen)));
     return { availableFen: o.availableFen, options: o.options };
+  }
+
+  /** A payer-line lookup for the cashier: credit's refusal passed on; credit unreachable or misconfigured → 503 (nothing was held). */
+  private async payerLine<T extends PayerLineView | PayerOffersView>(call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (e) {
+      if (e instanceof CreditOutcomeUnknownError || e instanceof CreditCallError) {
+        this.logger.warn({ err: e.message }, 'county credit could not answer a payer-line lookup');
+        throw new ApiError('service_unavailable', 'county credit cannot be reached now; try again or choose another method');
+      }
+      throw e;
+    }
   }
 
   /** The payer confirmed a plan at the cashier (after consenting). */

@@ -3958,7 +3958,7 @@ export type components = {
              * @example 5000000
              */
             availableFen: number;
-            options: components["schemas"]["CreditPlan"][];
+            options: components["schemas"]["CreditQuote"][];
         };
         CashierCreditOffersRequest: {
             /** @example FARMER-0001 */
@@ -4993,54 +4993,6 @@ export type components = {
             data: components["schemas"]["CreditLine"][];
             nextCursor: string | null;
         };
-        CreditPlan: {
-            /**
-             * @description 年化利率 as disclosed to the payer
-             * @example 18.00%
-             */
-            aprPercent: string;
-            /**
-             * @description the annualised rate (IRR-based APR) in ppm per annum
-             * @example 180000
-             */
-            aprPpm: number;
-            /**
-             * @description interest and fees over the whole schedule, in fen
-             * @example 386
-             */
-            costFen: number;
-            /** @example 3 */
-            installments: number;
-            /** @example 12800 */
-            principalFen: number;
-            schedule: components["schemas"]["CreditPlanLine"][];
-        };
-        CreditPlanLine: {
-            /** @example 2026-12-20 */
-            dueDate: string;
-            /**
-             * @description flat-fee products only, in fen
-             * @example 0
-             */
-            feeFen: number;
-            /**
-             * @description in fen
-             * @example 192
-             */
-            interestFen: number;
-            /** @example 1 */
-            period: number;
-            /**
-             * @description in fen
-             * @example 4267
-             */
-            principalFen: number;
-            /**
-             * @description in fen
-             * @example 4459
-             */
-            totalFen: number;
-        };
         CreditProduct: {
             /**
              * @description annual interest rate in basis points (1800 = 18%); daily rate = annual / 360
@@ -5136,7 +5088,10 @@ export type components = {
             costFen: number;
             /** @example 3 */
             installments: number;
-            /** @example 120000 */
+            /**
+             * @description the amount drawn on the line, in fen
+             * @example 120000
+             */
             principalFen: number;
             schedule: components["schemas"]["ScheduleLineView"][];
         };
@@ -6544,7 +6499,7 @@ export type components = {
         };
         QrCreditQuote: {
             /**
-             * @description the annualised rate as disclosed to the payer (年化利率)
+             * @description the annualised rate as disclosed to the customer (年化利率)
              * @example 18.00%
              */
             aprPercent: string;
@@ -6566,37 +6521,11 @@ export type components = {
              */
             orderId: string;
             /**
-             * @description the order's amount, drawn on the line, in fen
+             * @description the amount drawn on the line, in fen
              * @example 120000
              */
             principalFen: number;
-            schedule: components["schemas"]["QrCreditScheduleLine"][];
-        };
-        QrCreditScheduleLine: {
-            /** @example 2026-12-20 */
-            dueDate: string;
-            /**
-             * @description flat-fee products only, in fen
-             * @example 0
-             */
-            feeFen: number;
-            /**
-             * @description in fen
-             * @example 1800
-             */
-            interestFen: number;
-            /** @example 1 */
-            period: number;
-            /**
-             * @description in fen
-             * @example 39406
-             */
-            principalFen: number;
-            /**
-             * @description in fen
-             * @example 41206
-             */
-            totalFen: number;
+            schedule: components["schemas"]["ScheduleLineView"][];
         };
         QrCreditTermsRequest: {
             /**
@@ -11686,19 +11615,19 @@ export interface operations {
                      *       "availableFen": 5000000,
                      *       "options": [
                      *         {
-                     *           "principalFen": 12800,
+                     *           "principalFen": 120000,
                      *           "installments": 3,
                      *           "aprPpm": 180000,
                      *           "aprPercent": "18.00%",
-                     *           "costFen": 386,
+                     *           "costFen": 3618,
                      *           "schedule": [
                      *             {
                      *               "period": 1,
                      *               "dueDate": "2026-12-20",
-                     *               "principalFen": 4267,
-                     *               "interestFen": 192,
+                     *               "principalFen": 39406,
+                     *               "interestFen": 1800,
                      *               "feeFen": 0,
-                     *               "totalFen": 4459
+                     *               "totalFen": 41206
                      *             }
                      *           ]
                      *         }

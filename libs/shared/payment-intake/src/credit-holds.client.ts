@@ -9,6 +9,8 @@
  *   release  — the payment closed or failed: the held credit is available again (idempotent)
  *   reverseDrawdown — a full refund before the drawdown is billed
  *   refundDrawdown  — a refund, full or partial, before or after billing (cash beyond what is unpaid)
+ *   findPayerLine / payerOffers — the hosted cashier: the payer's line by the partner app and its
+ *                     customer number, and every installment plan's schedule and APR for an amount
  *
  * Failures a caller must tell apart:
  *   - {@link CreditOutcomeUnknownError}: no answer in time, a reset, a 502/503/504 or a 500 —
@@ -58,6 +60,19 @@ export interface CreditQuoteView {
   aprPercent: string;
   costFen: number;
   schedule: CreditScheduleLine[];
+}
+
+/** The payer's line as credit finds it for a cashier (by the partner app and its customer number). */
+export interface PayerLineView {
+  lineId: string;
+  state: 'active' | 'frozen';
+  mobileMasked: string;
+  availableFen: number;
+}
+
+/** The payer's line with every installment plan the line allows for an amount. */
+export interface PayerOffersView extends PayerLineView {
+  options: CreditQuoteView[];
 }
 
 export interface CreditHoldView {
@@ -195,6 +210,16 @@ export class CreditHoldsClient {
   /** A full refund before billing: the drawdown is reversed and the line restored. */
   reverseDrawdown(tenantId: string, loanId: string, requestId?: string): Promise<CreditDrawdownView> {
     return this.call(`/credit/internal/drawdowns/${encodeURIComponent(loanId)}/reverse`, { tenantId }, requestId);
+  }
+
+  /** The payer's line (the hosted cashier): `not_found` when the app has no line for this customer number. */
+  findPayerLine(tenantId: string, appId: string, customerRef: string, requestId?: string): Promise<PayerLineView> {
+    return this.call('/credit/internal/payer-lines/find', { tenantId, appId, customerRef }, requestId);
+  }
+
+  /** The payer's line with every plan's schedule and APR for `amountFen` (the hosted cashier, after consent). */
+  payerOffers(tenantId: string, appId: string, customerRef: string, amountFen: number, requestId?: string): Promise<PayerOffersView> {
+    return this.call('/credit/internal/payer-lines/offers', { tenantId, appId, customerRef, amountFen }, requestId);
   }
 
   private async call<T>(path: string, body: object, requestId?: string): Promise<T> {

@@ -13,6 +13,8 @@ export {
   type CreditQuoteView,
   type CreditRefundView,
   type CreditScheduleLine,
+  type PayerLineView,
+  type PayerOffersView,
   type ServiceAssertionSource,
 } from './credit-holds.client';
 export { shanghaiBusinessDay } from './business-day';

@@ -53,6 +53,7 @@ export {
   type ApiOperationOptions,
 } from './api/api-operation';
 export { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE, PageQuery, pageRequest } from './api/page-query.dto';
+export { CreditQuote, ScheduleLineView } from './api/credit-quote.dto';
 export {
   controllersOf,
   describeClasses,

@@ -1,7 +1,10 @@
 import { Type } from 'class-transformer';
 import { IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, Max, MaxLength, Min, ValidateNested } from 'class-validator';
 import { IsAmountFen, type Fen } from '@countypay/contracts';
-import { ApiSchema, Nullable } from '@countypay/service-kit';
+import { ApiSchema, CreditQuote, Nullable, ScheduleLineView } from '@countypay/service-kit';
+
+/** credit's quote is the one disclosure shape every credit-offering API shows (service-kit) */
+export { CreditQuote };
 
 /** A price and an installment count: what the customer sees before confirming. */
 export class CreditQuoteRequest {
@@ -64,59 +67,6 @@ export class InternalHoldActionRequest {
   @IsString()
   @MaxLength(100)
   reason?: string;
-}
-
-export class ScheduleLineView {
-  @IsInt()
-  @ApiSchema({ examples: [1] })
-  period!: number;
-
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @ApiSchema({ examples: ['2026-12-20'] })
-  dueDate!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [39406] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [1800] })
-  interestFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'flat-fee products only, in fen', examples: [0] })
-  feeFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [41206] })
-  totalFen!: number;
-}
-
-export class CreditQuote {
-  @IsInt()
-  @ApiSchema({ examples: [120000] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ examples: [3] })
-  installments!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'the annualised rate (IRR-based APR) in ppm per annum: 180000 = 18.00%', examples: [180000] })
-  aprPpm!: number;
-
-  @IsString()
-  @ApiSchema({ description: 'the annualised rate as disclosed to the customer (年化利率)', examples: ['18.00%'] })
-  aprPercent!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'interest and fees over the whole schedule, in fen', examples: [3618] })
-  costFen!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => ScheduleLineView)
-  schedule!: ScheduleLineView[];
 }
 
 export class CreditHold {

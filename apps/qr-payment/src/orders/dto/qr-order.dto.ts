@@ -1,7 +1,7 @@
 import { Type } from 'class-transformer';
-import { IsArray, IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
+import { IsIn, IsInt, IsISO8601, IsString, IsUUID, Matches, Min, ValidateNested } from 'class-validator';
 import { PAYMENT_CHANNELS, type PaymentChannel } from '@countypay/contracts';
-import { ApiSchema, Nullable } from '@countypay/service-kit';
+import { ApiSchema, CreditQuote, Nullable } from '@countypay/service-kit';
 import { CLOSE_REASONS, ORDER_STATES, type CloseReason, type OrderState } from '../../domain/order-state';
 import { ORDER_KINDS, type OrderKind } from '../orders.repository';
 import { OUT_NO_PATTERN, OUT_TRADE_NO_SCHEMA } from './orders.dto';
@@ -133,61 +133,9 @@ export class CreatedQrOrder extends QrOrder {
   qr!: QrOrderCode;
 }
 
-/** One repayment of a purchase on credit (amounts in fen). */
-export class QrCreditScheduleLine {
-  @IsInt()
-  @ApiSchema({ examples: [1] })
-  period!: number;
-
-  @Matches(/^\d{4}-\d{2}-\d{2}$/)
-  @ApiSchema({ examples: ['2026-12-20'] })
-  dueDate!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [39406] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [1800] })
-  interestFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'flat-fee products only, in fen', examples: [0] })
-  feeFen!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'in fen', examples: [41206] })
-  totalFen!: number;
-}
-
 /** What the payer sees before confirming a county credit payment of a QR order: schedule, APR (年化利率), cost. */
-export class QrCreditQuote {
+export class QrCreditQuote extends CreditQuote {
   @IsUUID()
   @ApiSchema({ examples: ['9b2e7c1a-4f3d-4e8b-a6c5-2d1f0e9b8a7c'] })
   orderId!: string;
-
-  @IsInt()
-  @ApiSchema({ description: "the order's amount, drawn on the line, in fen", examples: [120000] })
-  principalFen!: number;
-
-  @IsInt()
-  @ApiSchema({ examples: [3] })
-  installments!: number;
-
-  @IsInt()
-  @ApiSchema({ description: 'the annualised rate (IRR-based APR) in ppm per annum: 180000 = 18.00%', examples: [180000] })
-  aprPpm!: number;
-
-  @IsString()
-  @ApiSchema({ description: 'the annualised rate as disclosed to the payer (年化利率)', examples: ['18.00%'] })
-  aprPercent!: string;
-
-  @IsInt()
-  @ApiSchema({ description: 'interest and fees over the whole schedule, in fen', examples: [3618] })
-  costFen!: number;
-
-  @IsArray()
-  @ValidateNested({ each: true })
-  @Type(() => QrCreditScheduleLine)
-  schedule!: QrCreditScheduleLine[];
 }
