@@ -29,6 +29,7 @@ import { OrdersModule } from '../../apps/acquiring/src/orders/orders.module';
 import { OrdersRepository } from '../../apps/acquiring/src/orders/orders.repository';
 import { PaymentSyncService } from '../../apps/acquiring/src/orders/payment-sync.service';
 import { QuickpayModule } from '../../apps/acquiring/src/quickpay/quickpay.module';
+import { RefundsModule } from '../../apps/acquiring/src/refunds/refunds.module';
 import { CreditConfig } from '../../apps/credit/src/config/credit.config';
 import { CreditModule } from '../../apps/credit/src/credit.module';
 import { migrations as creditMigrations } from '../../apps/credit/src/data-source';
@@ -183,7 +184,7 @@ beforeAll(async () => {
   acq = await startTestService({
     service: 'acquiring',
     migrations: acquiringMigrations,
-    imports: [AcquiringChannelModule, AcquiringReadModelModule, OrdersModule, QuickpayModule, CashierModule, CreditPaymentModule],
+    imports: [AcquiringChannelModule, AcquiringReadModelModule, OrdersModule, QuickpayModule, CashierModule, CreditPaymentModule, RefundsModule],
     override: (b) =>
       b
         .overrideProvider(AcquiringConfig)
@@ -326,6 +327,20 @@ describe('county credit at the hosted cashier', () => {
       (await acq.call('POST', `/acquiring/orders/${orderId}/pay`, { actor: app, body: { method: 'county_credit', creditLineId: lineId, installments: 3 } }))
         .status,
     ).toBe(409);
+    // a refund of a credit-paid order is a refund of its drawdown at credit: the line is restored by it, once
+    const refunder = testActors.app(T, { appId: APP, scopes: ['acquiring:pay', 'refunds:write'] });
+    const before = await line();
+    const refund = async (amountFen: number, outRefundNo: string) =>
+      acq.call('POST', `/acquiring/orders/${orderId}/refunds`, { actor: refunder, body: { outRefundNo, amountFen } });
+    const r1 = await refund(4_900, 'CR-REFUND-1');
+    expect(r1.status).toBe(201);
+    expect(r1.body).toMatchObject({ status: 'succeeded', amountFen: 4_900 });
+    expect(await line()).toMatchObject({ drawnFen: before.drawnFen - 4_900, availableFen: before.availableFen + 4_900 });
+    expect((await refund(4_900, 'CR-REFUND-1')).body).toMatchObject({ id: r1.body.id, status: 'succeeded' });
+    expect(await line()).toMatchObject({ drawnFen: before.drawnFen - 4_900 });
+    const drawdown = await credit.call('GET', `/credit/drawdowns/${paid.body.order.channelTradeNo}`, { actor: app });
+    expect(drawdown.body).toMatchObject({ principalFen: 9_900, outstandingPrincipalFen: 5_000 });
+
     const missing = await acq.call('POST', `/acquiring/orders/${await newOrder(100)}/pay`, { actor: app, body: { method: 'county_credit' } });
     expect(missing.status).toBe(400);
     const other = testActors.app(T, { appId: 'app_cashiercredit0000002', scopes: ['acquiring:pay'] });

@@ -87,11 +87,15 @@ export class AcquiringChannelClient {
   }
 
   refund(channel: PaymentChannel, body: { tenantId: string; orderId: string; refundId: string; amountFen: number }): Promise<ChannelRefundAnswer> {
+    // county credit: the order's drawdown is refunded at credit
+    if (channel === 'county_credit') return this.credit.refund(body.tenantId, body.orderId, body.refundId, body.amountFen);
     return this.call<ChannelRefundAnswer>('POST', `/channels/${channel}/online/refunds`, body);
   }
 
   /** The refund as the channel knows it; undefined when it never received it. */
   async queryRefund(channel: PaymentChannel, tenantId: string, refundId: string): Promise<ChannelRefundAnswer | undefined> {
+    // county credit has no separate query: the refund is sent again (the same refund id is applied once)
+    if (channel === 'county_credit') return undefined;
     try {
       return await this.call<ChannelRefundAnswer>(
         'GET',

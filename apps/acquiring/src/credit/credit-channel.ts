@@ -4,6 +4,7 @@ import { ApiError } from '@countypay/contracts';
 import { CreditHoldsClient, CreditOutcomeUnknownError, type CreditDrawdownView } from '@countypay/payment-intake';
 import { inTenantTransaction } from '@countypay/persistence';
 import { ChannelCallError, ChannelTimeoutError } from '@countypay/payment-intake';
+import type { ChannelRefundAnswer } from '../channel/channel.client';
 import type { ChannelPaymentStatus } from '../domain/channel-status';
 import { CreditPaymentsRepository } from './credit-payments.repository';
 
@@ -20,7 +21,10 @@ export interface CreditQueryAnswer {
  *   - query: the hold captured → succeeded (the drawdown is the channel trade number); still held
  *     for an order in payment → captured now (the payer confirmed; the capture is idempotent);
  *     released → closed; no hold → unknown;
- *   - close (关单): a held hold is released; a captured one cannot be closed (409: query instead).
+ *   - close (关单): a held hold is released; a captured one cannot be closed (409: query instead);
+ *   - refund: the drawdown is refunded at credit (idempotent per refund id: the unpaid principal
+ *     first, beyond it cash to the customer's county account); a cash part the bank has not yet
+ *     credited leaves the refund unresolved (the same call repeats it, applied once).
  */
 @Injectable()
 export class CreditChannel {
@@ -63,6 +67,21 @@ export class CreditChannel {
       throw e;
     }
     await inTenantTransaction(this.ds, tenantId, (em) => this.repo.move(em, orderId, 'released'));
+  }
+
+  async refund(tenantId: string, orderId: string, refundId: string, amountFen: number): Promise<ChannelRefundAnswer> {
+    const p = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.find(em, orderId));
+    const loanId = p?.loanId;
+    if (!loanId) throw new ChannelCallError('POST credit drawdown refund', 409, 'the order has no drawdown to refund');
+    try {
+      const r = await this.guard(() => this.holds.refundDrawdown(tenantId, loanId, { outRefundNo: refundId, amountFen }));
+      if (r.cashState === 'pending' || r.cashState === 'failed') throw new ChannelTimeoutError('county credit cash refund');
+      return { status: 'succeeded', channelRefundNo: r.refundId };
+    } catch (e) {
+      // credit refused the refund itself (more than is refundable…): a declined refund, with credit's code
+      if (e instanceof ApiError) return { status: 'failed', channelRefundNo: refundId, reason: e.code };
+      throw e;
+    }
   }
 
   private async principal(tenantId: string, holdId: string): Promise<number> {
