@@ -76,7 +76,7 @@ const PRODUCT = {
 };
 
 async function outbox(): Promise<EventEnvelope<Record<string, unknown>>[]> {
-  const rows = await svc.schema.adminQuery<{ payload: EventEnvelope<Record<string, unknown>> | string }>(`select payload from outbox order by created_at, id`);
+  const rows = await svc.schema.adminQuery<{ payload: EventEnvelope<Record<string, unknown>> | string }>(`select payload from outbox order by seq`);
   return rows.map((r) => (typeof r.payload === 'string' ? (JSON.parse(r.payload) as EventEnvelope<Record<string, unknown>>) : r.payload));
 }
 
