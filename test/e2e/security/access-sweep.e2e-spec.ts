@@ -90,12 +90,13 @@ const ID_BY_SERVICE: Record<string, () => string> = { acquiring: () => NO_SUCH_O
 /**
  * Operations whose object is, by design, reachable by more callers than its owner (read from the
  * services): paying a dynamic QR order is the payer's wallet's call — any app of the county with
- * qr:pay that has the order id (it is in the code the payer scanned) may pay it; another county's
- * app may not.
+ * qr:pay that has the order id (it is in the code the payer scanned) may pay it, and the county
+ * bank's own app may ask for its credit quote before paying it with credit; another county's app
+ * may not.
  */
-const BY_DESIGN: Record<string, Visibility> = { payQrOrder: 'tenant' };
+const BY_DESIGN: Record<string, Visibility> = { payQrOrder: 'tenant', quoteQrOrderCredit: 'tenant' };
 /** operations whose order must still be open for the call to mean anything */
-const ON_OPEN_ORDER = new Set(['payQrOrder', 'closeQrOrder', 'getQrOrderPng', 'getQrOrderSvg']);
+const ON_OPEN_ORDER = new Set(['payQrOrder', 'quoteQrOrderCredit', 'closeQrOrder', 'getQrOrderPng', 'getQrOrderSvg']);
 
 type CallerName =
   | 'app of county B'

@@ -121,12 +121,16 @@ export class OrdersService {
     const tenantId = actorTenant(actor);
     const credit =
       dto.channel === 'county_credit' ? creditTermsOf(actor, { creditLineId: dto.creditLineId ?? '', installments: dto.installments ?? 0 }) : undefined;
-    if (dto.channel !== 'county_credit' && (dto.creditLineId !== undefined || dto.installments !== undefined))
+    if (dto.channel !== 'county_credit' && (dto.creditLineId !== undefined || dto.installments !== undefined)) {
+      // an order this caller cannot see is a 404 whatever the body says (another county's order never answers 400)
+      const seen = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));
+      if (!seen || seen.kind !== 'dynamic') throw new ApiError('not_found', `no dynamic payment order ${id}`);
       throw new ApiError(
         'invalid_request',
         'creditLineId and installments are for channel county_credit only',
         dto.creditLineId !== undefined ? 'creditLineId' : 'installments',
       );
+    }
     if (credit) {
       // refused before the order moves (not the payer's line, out of region, APR above the ceiling, not enough credit…): the order stays payable
       const peek = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.findById(em, id));
