@@ -22,6 +22,9 @@ import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
 import { MAX_EXPIRY_SECONDS, MIN_EXPIRY_SECONDS, ONLINE_METHODS, type OnlineMethod } from '../../domain/payment-methods';
 
+/** validator.js's IsUrl lets some C0 controls through (the fuzzer found one): a URL never has them */
+const NO_CONTROL_CHARACTERS = /^[^\u0000-\u001f\u007f]*$/;
+
 export const OUT_NO_PATTERN = /^[A-Za-z0-9_\-|*.]{1,64}$/;
 export const OUT_NO_MESSAGE = '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .';
 export const OUT_TRADE_NO_SCHEMA = { description: 'your order number, unique per app (1-64 of A-Z a-z 0-9 _ - | * .)', examples: ['MALL20261129-000123'] };
@@ -92,6 +95,7 @@ export class CreateAcquiringOrderRequest {
 
   @IsOptional()
   @IsUrl(URL_OPTIONS)
+  @Matches(NO_CONTROL_CHARACTERS, { message: '$property must not contain control characters' })
   @MaxLength(512)
   @ApiSchema({
     description: "kept with the order for your records; payment.* webhooks go to your app's registered callback URLs",
@@ -101,6 +105,7 @@ export class CreateAcquiringOrderRequest {
 
   @IsOptional()
   @IsUrl(URL_OPTIONS)
+  @Matches(NO_CONTROL_CHARACTERS, { message: '$property must not contain control characters' })
   @MaxLength(512)
   @ApiSchema({
     description: 'where the cashier sends the payer back after paying (display only: it never makes an order paid)',
