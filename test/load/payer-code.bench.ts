@@ -540,12 +540,28 @@ async function saveProfiles(jobs: ProfileJob[]): Promise<void> {
 
 // ---- checks after the load ---------------------------------------------------------------------
 
+/**
+ * A check's API call, tried again while the gateway sheds it (429/503 before running it, with
+ * Retry-After: it is at capacity, e.g. still working off the load): the checks are not the load.
+ */
+async function served<T>(call: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await call();
+    } catch (err) {
+      const shed = err instanceof CountypayApiError && (err.status === 503 || err.status === 429);
+      if (!shed || attempt >= 30) throw err;
+      await sleep(1000);
+    }
+  }
+}
+
 /** Every payment.succeeded entry posted since `since` in the app's ledger view, newest first until older than `since`. */
 async function entriesSince(client: CountypayClient, since: number): Promise<LedgerEntry[]> {
   const out: LedgerEntry[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const r = await client.request<{ data: LedgerEntry[]; nextCursor: string | null }>('GET', '/v1/ledger/entries', { query: { limit: 100, cursor } });
+    const r = await served(() => client.request<{ data: LedgerEntry[]; nextCursor: string | null }>('GET', '/v1/ledger/entries', { query: { limit: 100, cursor } }));
     let older = false;
     for (const e of r.data) {
       if (Date.parse(e.postedAt) < since) older = true;
@@ -932,7 +948,7 @@ async function main(): Promise<void> {
   const sample = fixedOkSamples.filter((_, i) => i % Math.max(1, Math.floor(fixedOkSamples.length / 40)) === 0).slice(0, 40);
   const delays: number[] = [];
   await pool(sample, 8, async (s) => {
-    const entry = (await ledgerEntries(targets[s.tenant]!.client, s.orderId!)).find((e) => e.sourceType === 'payment.succeeded');
+    const entry = (await served(() => ledgerEntries(targets[s.tenant]!.client, s.orderId!))).find((e) => e.sourceType === 'payment.succeeded');
     if (entry && s.paidAt) delays.push(Date.parse(entry.postedAt) - Date.parse(s.paidAt));
   });
   delays.sort((a, b) => a - b);

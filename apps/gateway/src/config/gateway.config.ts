@@ -32,6 +32,23 @@ export class GatewayConfig {
   @Max(5)
   GATEWAY_TRUSTED_PROXIES = 0;
 
+  /**
+   * requests this instance works on at once (signed and public); past it a request is refused at
+   * once with the signed 503 `service_unavailable` and Retry-After instead of queueing
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  GATEWAY_MAX_IN_FLIGHT = 128;
+
+  /** requests of one county this instance works on at once; past it the county's next request gets the signed 429 `rate_limited` with Retry-After */
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  GATEWAY_MAX_IN_FLIGHT_PER_TENANT = 32;
+
   /** how long the gateway waits for an upstream service before answering 504 */
   @Type(() => Number)
   @IsInt()

@@ -87,9 +87,9 @@ const DESCRIPTIONS: Partial<Record<ErrorCode, string>> = {
   idempotency_key_reused: 'The Idempotency-Key was used for a different request (method, path, query or body).',
   idempotency_request_in_progress: 'A request with this Idempotency-Key is still being processed.',
   rate_limited:
-    "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+    "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
   upstream_timeout: 'The service behind the gateway did not answer in time; retrying with the same Idempotency-Key is safe.',
-  service_unavailable: 'The service is unavailable; retry later (see Retry-After).',
+  service_unavailable: 'The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).',
   internal_error: 'An unexpected error; quote the request id to support.',
 };
 

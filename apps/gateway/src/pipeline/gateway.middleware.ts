@@ -22,9 +22,13 @@ import { UpstreamClient, withGatewayRequestId } from '../proxy/upstream.client';
 import { GatewayConfig } from '../config/gateway.config';
 import { GatewayMetrics } from './gateway-metrics';
 import { interceptResponse } from './intercept-response';
+import { LoadShedder } from './load-shedder';
 import { ResponseSigner, type ResponseSigning } from './response-signer';
 import { rawBodyOf } from '../http/raw-body';
 import { CSRF_HEADER, SESSION_COOKIE, cookieValue, sameOrigin } from '../console/console-cookies';
+
+/** What an overload refusal asks the caller to wait before trying again (s). */
+export const OVERLOAD_RETRY_AFTER_SECONDS = 1;
 
 /** Response headers never stored for an idempotent replay (they belong to each response). */
 const NOT_REPLAYED =
@@ -85,6 +89,7 @@ export class GatewayMiddleware implements NestMiddleware {
   /** idempotent answers this instance is storing, by key (see beforeSend) */
   private readonly storing = new Map<string, Promise<void>>();
   private publicLimiter?: ClientRateLimiter;
+  private shedder?: LoadShedder;
 
   constructor(
     private readonly routes: RouteTable,
@@ -148,6 +153,7 @@ export class GatewayMiddleware implements NestMiddleware {
         return sendError(res, req, 'rate_limited', `too many requests from this address; retry after ${rate.retryAfterSeconds} s`);
       }
       if (match.route.target === 'gateway') return next();
+      if (!this.enter(req, res)) return;
       // a public page of a service (a static code's resolve page): no actor; the payer's wallet is told by its User-Agent
       return void this.forward(req, res, match.route.target, match.upstreamPath, publicHeaders(req), ex);
     }
@@ -205,6 +211,8 @@ export class GatewayMiddleware implements NestMiddleware {
     if (access.kind === 'actors' && !access.scopes.some((sc) => app.scopes.includes(sc))) {
       return this.refuse(req, res, new Refusal('missing_scope', `this route needs the scope ${access.scopes.join(' or ')}`, access.scopes[0]));
     }
+    // authenticated, no database work yet: past this instance's or this county's capacity the signed refusal costs almost nothing
+    if (!this.enter(req, res, app.tenantId)) return;
     const idempotency = req.method === 'POST' ? this.idempotencyOf(req, res, true) : undefined;
     if (idempotency === null) return;
 
@@ -253,6 +261,29 @@ export class GatewayMiddleware implements NestMiddleware {
       if (match.route.target === 'gateway') return next();
       void this.forward(req, res, match.route.target, match.upstreamPath, actor, ex);
     });
+  }
+
+  /**
+   * Takes an in-flight slot for the request (see LoadShedder), given back when the answer has left
+   * or the caller went away. Past the county's share the refusal is the 429 `rate_limited`, past the
+   * instance's capacity the 503 `service_unavailable`, both with Retry-After; the caller of a signed
+   * request gets them signed. Operators' requests (the console) are not counted: they must get
+   * through an overload.
+   */
+  private enter(req: Request, res: Response, tenantId?: string): boolean {
+    this.shedder ??= new LoadShedder({ maxInFlight: this.config.GATEWAY_MAX_IN_FLIGHT, maxInFlightPerTenant: this.config.GATEWAY_MAX_IN_FLIGHT_PER_TENANT });
+    const slot = this.shedder.tryEnter(tenantId);
+    if (slot.admitted) {
+      res.once('finish', slot.release);
+      res.once('close', slot.release);
+      return true;
+    }
+    this.metrics.rateLimited.inc({ limit: slot.refusedBy === 'tenant' ? 'tenant_in_flight' : 'in_flight', tenant: tenantId ?? 'none' });
+    res.setHeader('Retry-After', String(OVERLOAD_RETRY_AFTER_SECONDS));
+    if (slot.refusedBy === 'tenant')
+      sendError(res, req, 'rate_limited', `too many requests of this county at once; retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`);
+    else sendError(res, req, 'service_unavailable', `the platform is at capacity; retry after ${OVERLOAD_RETRY_AFTER_SECONDS} s`);
+    return false;
   }
 
   private signingFor(credential: StoredCredential): ResponseSigning {
@@ -405,6 +436,12 @@ export class GatewayMiddleware implements NestMiddleware {
   }
 
   private async forward(req: Request, res: Response, service: RouteTarget, upstreamPath: string, actor: Record<string, string>, ex: Exchange): Promise<void> {
+    // a caller that hangs up before the answer: the upstream request is cancelled, nobody waits for it
+    const callerGone = new AbortController();
+    const onClose = (): void => {
+      if (!res.writableEnded) callerGone.abort();
+    };
+    res.once('close', onClose);
     try {
       const body = rawBodyOf(req);
       const { query } = splitRequestTarget(req.originalUrl);
@@ -415,11 +452,12 @@ export class GatewayMiddleware implements NestMiddleware {
         ...actor,
         ...this.traceHeaders(req, ex),
       };
-      const result = await this.upstream.forward({ service, method: req.method, path: upstreamPath, query, headers, body });
+      const result = await this.upstream.forward({ service, method: req.method, path: upstreamPath, query, headers, body, signal: callerGone.signal });
       if (result.kind !== 'response') {
         this.metrics.upstreamFailures.inc({ service, kind: result.kind });
         // the request did not (verifiably) complete upstream: a retry with the same key runs it again
         if (ex.idempotency) ex.idempotency.release = true;
+        if (result.kind === 'cancelled') return sendError(res, req, 'service_unavailable', 'the caller went away');
         if (result.kind === 'timeout') return sendError(res, req, 'upstream_timeout', `${service} did not answer in time`);
         this.logger.warn({ service, reason: result.reason }, 'upstream unavailable');
         res.setHeader('Retry-After', String(RETRY_AFTER_OUTAGE_SECONDS));
@@ -432,6 +470,8 @@ export class GatewayMiddleware implements NestMiddleware {
       this.logger.error({ err }, 'forwarding failed');
       if (ex.idempotency) ex.idempotency.release = true;
       if (!res.headersSent) sendError(res, req, 'internal_error', 'an internal error occurred; quote the request id to support');
+    } finally {
+      res.off('close', onClose);
     }
   }
 

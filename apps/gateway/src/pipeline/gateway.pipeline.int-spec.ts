@@ -35,7 +35,12 @@ import { AdmissionRepository } from './admission.repository';
 import { PipelineModule } from './pipeline.module';
 
 const T1 = 't510121';
+const T2 = 't510122';
+const T3 = 't510123';
 const RATE_LIMIT = 20;
+/** requests in flight on the gateway, and of one county (the load shedder's limits) */
+const MAX_IN_FLIGHT = 3;
+const MAX_IN_FLIGHT_PER_TENANT = 2;
 const PUBLIC_LIMIT = 15;
 const OPERATOR_TOKEN = `cpo_${'k'.repeat(40)}`;
 const OPERATOR_ID = randomUUID();
@@ -81,6 +86,8 @@ let svc: TestService;
 let upstream: Server;
 let base = '';
 let upstreamCalls = 0;
+/** called as each forwarded request reaches the service (the load-shedding test's cue) */
+let onUpstreamCall: (() => void) | undefined;
 const credentialKey = generateFieldKey();
 const platform = generateSm2KeyPair();
 const cipher = new FieldCipher({ keys: [{ id: 'cred1', key: credentialKey }], activeKeyId: 'cred1' });
@@ -94,10 +101,14 @@ const slowApp = generateAppId();
 const suspendedLater = generateAppId();
 const outageApp = generateAppId();
 const registryOutageApp = generateAppId();
+/** the load-shedding test's own apps (T1, T2, T3), so no other test's rate window is touched */
+const probeApp = generateAppId();
+const holdApp2 = generateAppId();
+const probeApp3 = generateAppId();
 /** while set, the registry's reads fail as PostgreSQL's do during a restart */
 let registryDown = false;
 
-function appEvent(appId: string, over: Partial<AppUpdatedData> = {}): EventEnvelope<AppUpdatedData> {
+function appEvent(appId: string, over: Partial<AppUpdatedData> = {}, tenantId = T1): EventEnvelope<AppUpdatedData> {
   const data: AppUpdatedData = {
     appId,
     partnerId: randomUUID(),
@@ -111,7 +122,7 @@ function appEvent(appId: string, over: Partial<AppUpdatedData> = {}): EventEnvel
     version: 1,
     ...over,
   };
-  return { id: randomUUID(), type: 'onboarding.app-updated', version: 1, tenantId: T1, occurredAt: new Date().toISOString(), data };
+  return { id: randomUUID(), type: 'onboarding.app-updated', version: 1, tenantId, occurredAt: new Date().toISOString(), data };
 }
 
 beforeAll(async () => {
@@ -126,6 +137,7 @@ beforeAll(async () => {
         return;
       }
       upstreamCalls += 1;
+      onUpstreamCall?.();
       const echo: Echo = { method: req.method ?? '', url: req.url ?? '', headers: req.headers as Record<string, string>, body };
       const status = req.url?.startsWith('/qr/fail') ? 422 : req.method === 'POST' ? 201 : 200;
       const payload =
@@ -150,6 +162,8 @@ beforeAll(async () => {
     GATEWAY_UPSTREAM_TIMEOUT_MS: 500,
     GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: PUBLIC_LIMIT,
     GATEWAY_TRUSTED_PROXIES: 1,
+    GATEWAY_MAX_IN_FLIGHT: MAX_IN_FLIGHT,
+    GATEWAY_MAX_IN_FLIGHT_PER_TENANT: MAX_IN_FLIGHT_PER_TENANT,
   });
   const urls = Object.assign(new ServiceUrlsConfig(), {
     COUNTYPAY_SERVICE_URLS: JSON.stringify({ onboarding: upstreamUrl, 'qr-payment': upstreamUrl, settlement: 'http://127.0.0.1:1' }),
@@ -209,7 +223,10 @@ beforeAll(async () => {
     await registry.onAppUpdated(appEvent(suspendedLater), em);
     await registry.onAppUpdated(appEvent(outageApp), em);
     await registry.onAppUpdated(appEvent(registryOutageApp), em);
+    await registry.onAppUpdated(appEvent(probeApp), em);
   });
+  await inTenantTransaction(ds, T2, (em) => registry.onAppUpdated(appEvent(holdApp2, {}, T2), em));
+  await inTenantTransaction(ds, T3, (em) => registry.onAppUpdated(appEvent(probeApp3, {}, T3), em));
 }, 60_000);
 
 afterAll(async () => {
@@ -531,6 +548,46 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
     expect(upstreamCalls - before).toBe(PUBLIC_LIMIT); // the refused request never reached the service
     // another address (the client-supplied first hop is not believed: only the one the proxy saw counts)
     expect((await decode('203.0.113.6')).status).toBe(201);
+  });
+
+  it('sheds load past its capacity at once, signed, with Retry-After: a county past its share gets 429, anyone past the instance 503', async () => {
+    // Three slow requests (the service answers after 1.5 s, the gateway gives up at 0.5 s) hold the
+    // instance full: two of T1 (its whole share) and one of T2. Probes sent while they are upstream
+    // are refused without reaching the service. The holders' window is short on a loaded machine: a
+    // round whose probes were not refused (the holders had already been answered) is tried again.
+    let refusedT1: Sent | undefined;
+    let refusedT3: Sent | undefined;
+    for (let round = 0; round < 5 && !(refusedT1 && refusedT3); round++) {
+      const before = upstreamCalls;
+      const upstreamHasThree = new Promise<void>((resolve) => {
+        onUpstreamCall = () => {
+          if (upstreamCalls - before >= 3) resolve();
+        };
+      });
+      const holders = [
+        send('POST', '/v1/qr/slow', { appId: slowApp, body: '{}', idempotencyKey: randomUUID() }),
+        send('POST', '/v1/qr/slow', { appId: slowApp, body: '{}', idempotencyKey: randomUUID() }),
+        send('POST', '/v1/qr/slow', { appId: holdApp2, body: '{}', idempotencyKey: randomUUID() }),
+      ];
+      await upstreamHasThree;
+      onUpstreamCall = undefined;
+      const [t1, t3] = await Promise.all([send('GET', '/v1/merchants', { appId: probeApp }), send('GET', '/v1/merchants', { appId: probeApp3 })]);
+      const held = await Promise.all(holders);
+      expect(held.map((h) => h.status)).toEqual([504, 504, 504]);
+      if (t1.status === 429) refusedT1 = t1;
+      else expect(t1.status).toBe(200);
+      if (t3.status === 503) refusedT3 = t3;
+      else expect(t3.status).toBe(200);
+    }
+    expect(refusedT1?.json.error.code).toBe('rate_limited');
+    expect(refusedT1?.headers.get('retry-after')).toBe('1');
+    expect(responseVerifies(refusedT1!, 'HMAC-SHA256', secret)).toBe(true);
+    expect(refusedT3?.json.error.code).toBe('service_unavailable');
+    expect(refusedT3?.headers.get('retry-after')).toBe('1');
+    expect(responseVerifies(refusedT3!, 'HMAC-SHA256', secret)).toBe(true);
+    // the slots came back: both counties are served again
+    expect((await send('GET', '/v1/merchants', { appId: probeApp })).status).toBe(200);
+    expect((await send('GET', '/v1/merchants', { appId: probeApp3 })).status).toBe(200);
   });
 
   it('serves the OpenAPI document and the platform key unsigned', async () => {

@@ -11,6 +11,8 @@ export interface UpstreamRequest {
   query: string;
   headers: Record<string, string>;
   body?: Buffer;
+  /** aborted when the caller went away: the request upstream is cancelled */
+  signal?: AbortSignal;
 }
 
 export interface UpstreamResponse {
@@ -19,7 +21,12 @@ export interface UpstreamResponse {
   body: Buffer;
 }
 
-export type UpstreamResult = { kind: 'response'; response: UpstreamResponse } | { kind: 'timeout' } | { kind: 'unavailable'; reason: string };
+export type UpstreamResult =
+  | { kind: 'response'; response: UpstreamResponse }
+  | { kind: 'timeout' }
+  | { kind: 'unavailable'; reason: string }
+  /** the caller went away (`signal`) before the answer */
+  | { kind: 'cancelled' };
 
 // Headers of the upstream's response that the gateway answers itself or that describe the connection.
 const DROPPED_RESPONSE_HEADERS = new Set([
@@ -73,6 +80,10 @@ export class UpstreamClient {
       return { kind: 'unavailable', reason: describeError(e) };
     }
     const url = `${base}${req.path}${req.query ? `?${req.query}` : ''}`;
+    const timeout = AbortSignal.timeout(this.config.GATEWAY_UPSTREAM_TIMEOUT_MS);
+    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
+    const failed = (e: unknown): UpstreamResult =>
+      req.signal?.aborted ? { kind: 'cancelled' } : isTimeout(e) ? { kind: 'timeout' } : { kind: 'unavailable', reason: describeError(e) };
     let res: Response;
     try {
       res = await fetch(url, {
@@ -80,18 +91,16 @@ export class UpstreamClient {
         headers: req.headers,
         body: req.body && req.body.length > 0 && req.method !== 'GET' ? new Uint8Array(req.body) : undefined,
         redirect: 'manual',
-        signal: AbortSignal.timeout(this.config.GATEWAY_UPSTREAM_TIMEOUT_MS),
+        signal,
       });
     } catch (e) {
-      if (isTimeout(e)) return { kind: 'timeout' };
-      return { kind: 'unavailable', reason: describeError(e) };
+      return failed(e);
     }
     let body: Buffer;
     try {
       body = Buffer.from(await res.arrayBuffer());
     } catch (e) {
-      if (isTimeout(e)) return { kind: 'timeout' };
-      return { kind: 'unavailable', reason: describeError(e) };
+      return failed(e);
     }
     const headers: Record<string, string> = {};
     res.headers.forEach((value, name) => {

@@ -8551,7 +8551,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -8610,7 +8610,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -8771,7 +8771,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -8811,7 +8811,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9059,7 +9059,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9099,7 +9099,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9348,7 +9348,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9388,7 +9388,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9623,7 +9623,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9663,7 +9663,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9898,7 +9898,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -9938,7 +9938,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10177,7 +10177,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10217,7 +10217,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10357,7 +10357,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10397,7 +10397,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10602,7 +10602,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10661,7 +10661,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10862,7 +10862,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -10902,7 +10902,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11071,7 +11071,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11111,7 +11111,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11278,7 +11278,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11318,7 +11318,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11511,7 +11511,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11551,7 +11551,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11764,7 +11764,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11804,7 +11804,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -11981,7 +11981,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12021,7 +12021,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12218,7 +12218,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12277,7 +12277,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12471,7 +12471,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12530,7 +12530,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12725,7 +12725,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12765,7 +12765,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -12932,7 +12932,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13122,7 +13122,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13162,7 +13162,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13447,7 +13447,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13487,7 +13487,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13675,7 +13675,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13715,7 +13715,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -13979,7 +13979,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14019,7 +14019,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14186,7 +14186,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14226,7 +14226,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14510,7 +14510,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14569,7 +14569,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14843,7 +14843,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -14902,7 +14902,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15176,7 +15176,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15235,7 +15235,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15479,7 +15479,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15519,7 +15519,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15689,7 +15689,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15729,7 +15729,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -15982,7 +15982,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16022,7 +16022,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16197,7 +16197,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16237,7 +16237,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16499,7 +16499,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16539,7 +16539,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16782,7 +16782,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -16822,7 +16822,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17010,7 +17010,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17050,7 +17050,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17238,7 +17238,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17414,7 +17414,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17566,7 +17566,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17606,7 +17606,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17852,7 +17852,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -17892,7 +17892,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18130,7 +18130,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18170,7 +18170,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18336,7 +18336,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18376,7 +18376,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18547,7 +18547,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18587,7 +18587,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18773,7 +18773,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -18967,7 +18967,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -19218,7 +19218,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -19464,7 +19464,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -19717,7 +19717,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -19970,7 +19970,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -20138,7 +20138,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -20414,7 +20414,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -20690,7 +20690,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -20966,7 +20966,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -21242,7 +21242,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -21518,7 +21518,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -21679,7 +21679,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -21899,7 +21899,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -22136,7 +22136,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -22366,7 +22366,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -22526,7 +22526,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -22726,7 +22726,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -22898,7 +22898,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23177,7 +23177,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23408,7 +23408,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23639,7 +23639,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -23855,7 +23855,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -24080,7 +24080,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -24396,7 +24396,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -24681,7 +24681,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -24966,7 +24966,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25202,7 +25202,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25242,7 +25242,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25409,7 +25409,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25449,7 +25449,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25714,7 +25714,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -25966,7 +25966,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26006,7 +26006,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26250,7 +26250,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26466,7 +26466,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26647,7 +26647,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26687,7 +26687,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -26966,7 +26966,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27006,7 +27006,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27265,7 +27265,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27305,7 +27305,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27466,7 +27466,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27506,7 +27506,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27673,7 +27673,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27713,7 +27713,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27906,7 +27906,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -27946,7 +27946,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28215,7 +28215,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28255,7 +28255,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28514,7 +28514,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28554,7 +28554,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28807,7 +28807,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -28847,7 +28847,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29092,7 +29092,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29285,7 +29285,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29325,7 +29325,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29505,7 +29505,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29663,7 +29663,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29703,7 +29703,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -29969,7 +29969,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30145,7 +30145,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30185,7 +30185,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30342,7 +30342,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30490,7 +30490,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30687,7 +30687,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30870,7 +30870,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -30910,7 +30910,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31090,7 +31090,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31130,7 +31130,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31290,7 +31290,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31330,7 +31330,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31507,7 +31507,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31696,7 +31696,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -31736,7 +31736,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32013,7 +32013,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32053,7 +32053,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32252,7 +32252,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32292,7 +32292,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32567,7 +32567,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32607,7 +32607,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32866,7 +32866,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32906,7 +32906,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -32971,7 +32971,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33011,7 +33011,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33162,7 +33162,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33359,7 +33359,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33516,7 +33516,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33685,7 +33685,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -33857,7 +33857,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34069,7 +34069,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34118,7 +34118,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34158,7 +34158,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34301,7 +34301,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34341,7 +34341,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34524,7 +34524,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34564,7 +34564,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34772,7 +34772,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34812,7 +34812,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -34994,7 +34994,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35034,7 +35034,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35302,7 +35302,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35342,7 +35342,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35518,7 +35518,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35558,7 +35558,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35810,7 +35810,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -35850,7 +35850,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36108,7 +36108,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36148,7 +36148,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36414,7 +36414,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36454,7 +36454,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36606,7 +36606,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36646,7 +36646,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36798,7 +36798,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -36838,7 +36838,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37009,7 +37009,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37049,7 +37049,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37303,7 +37303,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37343,7 +37343,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37610,7 +37610,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37650,7 +37650,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37799,7 +37799,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37839,7 +37839,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -37990,7 +37990,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38030,7 +38030,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38264,7 +38264,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38304,7 +38304,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38536,7 +38536,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38576,7 +38576,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38744,7 +38744,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -38925,7 +38925,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -39141,7 +39141,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -39425,7 +39425,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -39698,7 +39698,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -39890,7 +39890,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -40078,7 +40078,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -40353,7 +40353,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -40628,7 +40628,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -40890,7 +40890,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -41109,7 +41109,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -41348,7 +41348,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -41559,7 +41559,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -41745,7 +41745,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -41946,7 +41946,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -42214,7 +42214,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -42472,7 +42472,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -42739,7 +42739,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -43018,7 +43018,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -43287,7 +43287,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -43459,7 +43459,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -43684,7 +43684,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -43830,7 +43830,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44023,7 +44023,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44216,7 +44216,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44358,7 +44358,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44500,7 +44500,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44676,7 +44676,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44818,7 +44818,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -44990,7 +44990,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45030,7 +45030,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45279,7 +45279,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45319,7 +45319,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45486,7 +45486,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45526,7 +45526,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45685,7 +45685,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45725,7 +45725,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -45962,7 +45962,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "rate_limit_error",
                      *         "code": "rate_limited",
-                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address); see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
+                     *         "message": "Too many requests for the app or its tenant (public routes: from this client address), or too many of the tenant's requests in flight at once on the gateway; see Retry-After and X-RateLimit-* and the operation's x-rate-limit.",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
@@ -46002,7 +46002,7 @@ export interface operations {
                      *       "error": {
                      *         "type": "api_error",
                      *         "code": "service_unavailable",
-                     *         "message": "The service is unavailable; retry later (see Retry-After).",
+                     *         "message": "The service is unavailable or the platform is at capacity (the request was refused before it ran); retry later (see Retry-After).",
                      *         "requestId": "5f0c2a4e-8d1b-4b7a-9c3e-1a2b3c4d5e6f"
                      *       }
                      *     }
