@@ -44,4 +44,16 @@ export class ChannelSandboxConfig {
   @Min(1)
   @Max(600_000)
   SANDBOX_NOTIFY_RETRY_MS = 500;
+
+  /**
+   * how long one delivery attempt waits for the receiver's answer before it counts as failed; long
+   * enough to outlast a busy receiver's queue, since the receiver still works on an attempt the
+   * sandbox gave up on and every retry past it is a second request and transaction there (5 s made
+   * an overloaded qr-payment handle ≈ 4.75 notifications per payment: docs/perf/throughput.md)
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(100)
+  @Max(120_000)
+  SANDBOX_NOTIFY_TIMEOUT_MS = 20_000;
 }

@@ -78,7 +78,7 @@ export class NotificationDispatcher implements OnApplicationShutdown {
     for (let attempt = 1; attempt <= this.config.SANDBOX_NOTIFY_ATTEMPTS && !this.closed; attempt++) {
       record.attempts = attempt;
       try {
-        const res = await fetch(url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(5000) });
+        const res = await fetch(url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(this.config.SANDBOX_NOTIFY_TIMEOUT_MS) });
         record.lastHttpStatus = res.status;
         await res.arrayBuffer().catch(() => undefined);
         if (res.ok) {
