@@ -3,7 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { ZipkinExporter } from '@opentelemetry/exporter-zipkin';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { KafkaJsInstrumentation } from '@opentelemetry/instrumentation-kafkajs';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
@@ -169,9 +169,13 @@ function createInstrumentations(exporting: boolean): DrivenInstrumentation[] {
   if (!exporting) return http;
   return [
     ...http,
-    new ExpressInstrumentation(),
-    // no parameter values in spans (personal data); no root spans for pool/poller noise
-    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true }),
+    // a span per route handler, none per middleware or router layer (≈ 10 per request through Nest's
+    // stack, each recorded and exported); the server span still gets its `http.route`
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+    // no parameter values in spans (personal data); statements only inside a trace (no root spans for
+    // pool/poller noise); no `pg-pool.connect` span per checkout (the pool keeps its connections open:
+    // a checkout is a map lookup, its span cost more than it)
+    new PgInstrumentation({ enhancedDatabaseReporting: false, requireParentSpan: true, ignoreConnectSpans: true }),
     new KafkaJsInstrumentation(),
   ];
 }
