@@ -463,6 +463,8 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       expect(rx.hits.map((h) => h.headers['webhook-id']).sort()).toEqual([...ids].sort());
       const backlog = await d1.sampleBacklog();
       expect(backlog.pending).toBe(0);
+      // nothing pending: nothing falls due (an idle dispatcher sleeps its longest, it does not poll every WEBHOOK_POLL_MS)
+      expect(await repo.nextDueInMs(ds)).toBeUndefined();
     } finally {
       rx.server.closeAllConnections();
       rx.server.close();

@@ -183,11 +183,14 @@ export class WebhooksRepository {
       one(
         em,
         NEXT_DUE,
-        `select greatest(0, ceil(extract(epoch from min(next_attempt_at) - now()) * 1000))::float8 as ms
+        // not `greatest(0, …)` in SQL: greatest ignores a NULL, so "none pending" came out as "one due now"
+        // and an idle gateway polled every WEBHOOK_POLL_MS (two transactions a second) instead of every 30 s
+        `select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
            from webhook_deliveries where status = 'pending'`,
       ),
     );
-    return row?.ms ?? undefined;
+    const ms = row?.ms;
+    return ms === null || ms === undefined ? undefined : Math.max(0, ms);
   }
 
   /** Pending deliveries of every tenant (the backlog gauge). */
