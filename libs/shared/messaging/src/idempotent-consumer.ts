@@ -53,13 +53,15 @@ export interface IdempotentConsumerOptions {
   /**
    * How long the group waits for a silent member (a killed or paused instance) before giving its
    * partitions to the others, and how long a restarted instance waits to rejoin (6 s: the broker's
-   * minimum; heartbeats every second).
+   * minimum; heartbeats at most every 2 s while busy).
    */
   sessionTimeoutMs?: number;
 }
 
 /** The group's session timeout by default (Kafka's group.min.session.timeout.ms). */
 export const CONSUMER_SESSION_TIMEOUT_MS = 6000;
+/** The longest a consumer's fetch waits at the broker for new messages (kafkajs' default; returns at once when one arrives). */
+export const CONSUMER_MAX_WAIT_MS = 5000;
 
 /**
  * Consumes events exactly once in effect: the handler's writes and the `(consumer, event id)`
@@ -95,7 +97,17 @@ export class IdempotentConsumer {
    */
   async start(): Promise<void> {
     const sessionTimeout = this.opts.sessionTimeoutMs ?? CONSUMER_SESSION_TIMEOUT_MS;
-    const consumer = this.kafka.consumer({ groupId: this.opts.name, sessionTimeout, heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 6)) });
+    // Idle, a consumer costs the broker one long poll (maxWaitTime) and one heartbeat per poll:
+    // kafkajs heartbeats from its fetch loop, so the poll must return well within the session
+    // (5 s of 6 s; a longer poll needs a longer session, i.e. slower fail-over). Busy, a heartbeat
+    // goes out after a batch at most every heartbeatInterval: a third of the session, as Kafka
+    // advises (it was a sixth: twice the heartbeats for nothing). docs/perf/throughput.md "tpgw".
+    const consumer = this.kafka.consumer({
+      groupId: this.opts.name,
+      sessionTimeout,
+      heartbeatInterval: Math.max(500, Math.floor(sessionTimeout / 3)),
+      maxWaitTimeInMs: Math.min(CONSUMER_MAX_WAIT_MS, Math.floor((sessionTimeout * 5) / 6)),
+    });
     this.consumer = consumer;
     this.stopping = false;
     // kafkajs does not restart a consumer after a non-retriable error — e.g. an offset commit
