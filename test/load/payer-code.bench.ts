@@ -561,7 +561,9 @@ async function entriesSince(client: CountypayClient, since: number): Promise<Led
   const out: LedgerEntry[] = [];
   let cursor: string | undefined;
   for (let page = 0; page < 10_000; page++) {
-    const r = await served(() => client.request<{ data: LedgerEntry[]; nextCursor: string | null }>('GET', '/v1/ledger/entries', { query: { limit: 100, cursor } }));
+    const r = await served(() =>
+      client.request<{ data: LedgerEntry[]; nextCursor: string | null }>('GET', '/v1/ledger/entries', { query: { limit: 100, cursor } }),
+    );
     let older = false;
     for (const e of r.data) {
       if (Date.parse(e.postedAt) < since) older = true;

@@ -30,6 +30,10 @@ describe('pinoHttpOptions', () => {
     const middleware = pinoHttp(pinoHttpOptions(createLogger({ serviceName: 'gateway', destination })));
     server = createServer((req, res) => {
       middleware(req, res);
+      if (req.url === '/busy') {
+        res.statusCode = 503;
+        res.setHeader('retry-after', '1');
+      } else if (req.url === '/broken') res.statusCode = 500;
       res.end('ok');
     });
     await new Promise<void>((resolve) => server.listen(0, resolve));
@@ -60,5 +64,16 @@ describe('pinoHttpOptions', () => {
     expect(line['res']).not.toHaveProperty('headers');
     const text = JSON.stringify(lines);
     for (const secret of ['6222021234567890128', 'Bearer abc', '"sig"', 'sid=1']) expect(text).not.toContain(secret);
+  });
+
+  it('logs a refusal to retry later (503 with Retry-After) as a warning without an error, and a real 5xx as an error', async () => {
+    await (await fetch(`${url}/busy`, { headers: { 'x-request-id': 'req-busy' } })).text();
+    await (await fetch(`${url}/broken`, { headers: { 'x-request-id': 'req-broken' } })).text();
+    const busy = lines.find((l) => (l['req'] as { id?: string } | undefined)?.id === 'req-busy')!;
+    const broken = lines.find((l) => (l['req'] as { id?: string } | undefined)?.id === 'req-broken')!;
+    expect(busy).toMatchObject({ level: 'warn', res: { statusCode: 503 } });
+    expect(busy).not.toHaveProperty('err');
+    expect(broken).toMatchObject({ level: 'error', res: { statusCode: 500 } });
+    expect(broken).toHaveProperty('err');
   });
 });

@@ -53,13 +53,26 @@ export function pinoHttpOptions(logger: Logger): Options<IncomingMessage, Server
     wrapSerializers: false,
     genReqId: assignRequestId,
     autoLogging: { ignore: (req) => QUIET_PATHS.test(req.url ?? '') },
-    customLogLevel: (_req, res, err) => (err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info'),
+    customLogLevel: (_req, res, err) =>
+      err ? 'error' : refusedForNow(res) ? 'warn' : res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+    // a deliberate "retry later" (load shed, outage, rate limit: a 429 or 503 with Retry-After) is no
+    // failure of the service: a warning without the made-up error and its stack (under overload most
+    // answers are these, and they must stay cheap)
+    customErrorObject: (_req, res, _error, val: Record<string, unknown>) => {
+      if (!refusedForNow(res)) return val;
+      const { err: _err, ...rest } = val;
+      return rest;
+    },
   };
 }
 
 /** `LoggerModule.forRoot(nestLoggerModuleParams(logger))` for nestjs-pino. */
 export function nestLoggerModuleParams(logger: Logger): Params {
   return { pinoHttp: pinoHttpOptions(logger) };
+}
+
+function refusedForNow(res: ServerResponse): boolean {
+  return (res.statusCode === 503 || res.statusCode === 429) && res.hasHeader('retry-after');
 }
 
 function assignRequestId(req: IncomingMessage, res: ServerResponse): string {
