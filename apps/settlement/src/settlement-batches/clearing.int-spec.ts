@@ -178,7 +178,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     adjustmentsFen: 0,
   };
 
-  it('nets each merchant exactly over payments, splits, releases, credit sales and adjustments; escrow waits for its release, its fee is in the payment day\'s batch once; re-runs change nothing', async () => {
+  it("nets each merchant exactly over payments, splits, releases, credit sales and adjustments; escrow waits for its release, its fee is in the payment day's batch once; re-runs change nothing", async () => {
     // ── 2026-11-20 ──
     const qrPayment = envelope<PaymentSucceededData>(
       'payment.succeeded',
