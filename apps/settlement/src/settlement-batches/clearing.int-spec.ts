@@ -1,6 +1,6 @@
 /**
  * Clearing across every product (ADR 0014), on real PostgreSQL and Kafka: a county's business day
- * with a QR payment, an escrow acquiring order split to two receivers (released the next day), a
+ * with a QR payment, an escrow acquiring order split to two receivers (partly refunded and released the next day), a
  * credit sale to a merchant (partly refunded the next day) and a reconciliation adjustment. The
  * events reach the ledger through Kafka and the idempotent consumer; the batches net each merchant
  * exactly, tie out, leave the escrow unpaid until released, put the escrowed payment's fee in the
@@ -13,12 +13,14 @@ import {
   CreditDrawdownRefundedV1,
   defaultTenantConfig,
   PaymentSucceededV1,
+  RefundSucceededV1,
   SplitReleasedV1,
   SplitSucceededV1,
   type CreditDrawdownData,
   type CreditDrawdownRefundData,
   type EventEnvelope,
   type PaymentSucceededData,
+  type RefundData,
   type SplitData,
   type SplitReleasedData,
   type TenantUpdatedData,
@@ -51,7 +53,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
   let svc: TestService;
   let producer: Producer;
   let consumer: IdempotentConsumer | undefined;
-  const topics = { payment: '', split: '', released: '', drawdown: '', drawdownRefunded: '' };
+  const topics = { payment: '', refund: '', split: '', released: '', drawdown: '', drawdownRefunded: '' };
 
   const qrShop = randomUUID();
   const sharingShop = randomUUID();
@@ -83,6 +85,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     producer = kafka.producer();
     await producer.connect();
     topics.payment = await createTestTopic(kafka, 'payment-succeeded');
+    topics.refund = await createTestTopic(kafka, 'refund-succeeded');
     topics.split = await createTestTopic(kafka, 'split-succeeded');
     topics.released = await createTestTopic(kafka, 'split-released');
     topics.drawdown = await createTestTopic(kafka, 'credit-drawdown-created');
@@ -92,6 +95,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       name: uniqueName('it-settlement-clearing'),
       subscriptions: [
         on({ ...PaymentSucceededV1, topic: topics.payment }, async (e, em) => void (await ledger.onPaymentSucceeded(e, em))),
+        on({ ...RefundSucceededV1, topic: topics.refund }, async (e, em) => void (await ledger.onRefundSucceeded(e, em))),
         on({ ...SplitSucceededV1, topic: topics.split }, async (e, em) => void (await ledger.onSplitSucceeded(e, em))),
         on({ ...SplitReleasedV1, topic: topics.released }, async (e, em) => void (await ledger.onSplitReleased(e, em))),
         on({ ...CreditDrawdownCreatedV1, topic: topics.drawdown }, async (e, em) => void (await ledger.onCreditDrawdownCreated(e, em))),
@@ -316,10 +320,16 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     });
     expect(report.ledger).toMatchObject({ feeIncomeFen: 148, merchantPayableFen: 64_812, ties: true });
 
-    // ── 2026-11-21: the partner finishes (the 148.90 remainder released), 100.00 of the credit sale refunded ──
+    // ── 2026-11-21: 15.00 of the shared order refunded (10.00 from its escrow, 5.00 from the merchant's payable;
+    // the county keeps fees), the partner finishes (the 138.90 remainder released), 100.00 of the credit sale refunded ──
+    const sharedRefund = envelope<RefundData>(
+      'refund.succeeded',
+      { ...sharingRef, amountFen: 1_500, escrowFen: 1_000, refundId: randomUUID(), outRefundNo: 'RF-1', at: new Date(NOON_21ST).toISOString() },
+      NOON_21ST,
+    );
     const release = envelope<SplitReleasedData>(
       'split.released',
-      { ...sharingRef, amountFen: 14_890, at: new Date(NOON_21ST).toISOString(), releaseId: randomUUID(), reason: 'finished' },
+      { ...sharingRef, amountFen: 13_890, at: new Date(NOON_21ST).toISOString(), releaseId: randomUUID(), reason: 'finished' },
       NOON_21ST,
     );
     const saleRefund = envelope<CreditDrawdownRefundData>(
@@ -337,24 +347,37 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       NOON_21ST,
     );
     await publish(
+      { topic: topics.refund, key: sharedOrder, envelope: sharedRefund },
       { topic: topics.released, key: sharedOrder, envelope: release },
       { topic: topics.drawdownRefunded, key: sale.data.lineId, envelope: saleRefund },
     );
     const day2 = await cutoff('2026-11-21');
     const i2 = await items(day2.id);
-    // (the sharing shop's carried net of 0 brings nothing forward: its line here is the release alone)
+    // the sharing shop: the refund counts whole (15.00), the escrow's 10.00 of it is a split in beside the
+    // 138.90 released; net 138.90 − 5.00 = 133.90 (its carried net of 0 of the 20th brings nothing forward)
     expect([...i2.keys()].sort()).toEqual([sharingShop, creditShop].sort());
-    expect(i2.get(sharingShop)).toMatchObject({ ...zero, splitsInFen: 14_890, broughtForwardFen: 0, netFen: 14_890, payoutFen: 14_890, status: 'payable' });
+    expect(i2.get(sharingShop)).toMatchObject({
+      ...zero,
+      refundCount: 1,
+      refundsFen: 1_500,
+      splitsInFen: 13_890 + 1_000,
+      grossFen: 13_390,
+      broughtForwardFen: 0,
+      netFen: 13_390,
+      payoutFen: 13_390,
+      status: 'payable',
+    });
     expect(i2.get(creditShop)).toMatchObject({ ...zero, creditSalesFen: -10_000, netFen: -10_000, payoutFen: 0, status: 'carried' });
     expect(day2.tieOut).toMatchObject({
-      clearingFen: 14_890 - 10_000,
-      payoutFen: 14_890,
+      clearingFen: 13_890 - 500 - 10_000,
+      payoutFen: 13_390,
       feeFen: 0,
       carriedFen: -10_000,
       balanced: true,
       trialBalanceBalanced: true,
     });
-    expect(day2.entryCount).toBe(2);
+    expect(day2.entryCount).toBe(3);
+    expect(day2.clearing).toMatchObject({ refundsFen: 1_500, feesFen: 0, splitsInFen: 14_890, splitsOutFen: 0, creditSalesFen: -10_000 });
 
     // every payable movement and every fee is in exactly one batch (the escrowed payment in its day's)
     const claimed = await sql<{ source_type: string; n: number }>(
@@ -366,6 +389,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       { source_type: 'credit.drawdown-refunded', n: 1 },
       { source_type: 'payment.succeeded', n: 2 },
       { source_type: 'reconciliation.adjustment', n: 1 },
+      { source_type: 'refund.succeeded', n: 1 },
       { source_type: 'split.released', n: 1 },
       { source_type: 'split.succeeded', n: 1 },
     ]);
@@ -387,7 +411,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       [receiver1, 3_000],
       [receiver2, 2_000],
       [creditShop, 40_000],
-      [sharingShop, 14_890],
+      [sharingShop, 13_390],
     ] as const)
       expect(await payable(m)).toBe(fen);
     const tb = (await svc.call('GET', '/ledger/trial-balance', { actor: OP })).body as TrialBalance;
@@ -397,7 +421,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     const again1 = await cutoff('2026-11-20');
     const again2 = await cutoff('2026-11-21');
     expect(again1).toMatchObject({ id: day1.id, entryCount: 5, tieOut: day1.tieOut, clearing: day1.clearing });
-    expect(again2).toMatchObject({ id: day2.id, entryCount: 2, tieOut: day2.tieOut });
+    expect(again2).toMatchObject({ id: day2.id, entryCount: 3, tieOut: day2.tieOut });
     expect(await items(day1.id)).toEqual(i1);
     // another county sees none of it
     expect((await svc.call('GET', `/settlement/batches/${day1.id}`, { actor: testActors.county(OTHER) })).status).toBe(404);
