@@ -3,8 +3,12 @@
 // injected into the channel sandbox's statement files (once in each direction), reconciliation run
 // by a county operator, the cases worked (re-query, adjustment proposed by one operator and approved
 // by another, resolution with a note), and a re-run that changes nothing. Amounts are exact fen.
+// Then a late success produced end to end: online orders the platform closed are paid at the channel
+// afterwards with the notification lost (the sandbox's pay-after-close), so only the statement shows
+// them; the run finds them, re-queries, and the county's policy refunds one at the channel and makes
+// the other up (补单).
 import { randomUUID } from 'node:crypto';
-import { CountypayOperatorClient, type QrOrder } from '@countypay/sdk';
+import { CountypayApiError, CountypayOperatorClient, type AcquiringOrder, type QrOrder } from '@countypay/sdk';
 import { apiError, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
 import {
   type LedgerEntry,
@@ -32,6 +36,7 @@ interface Run {
   channel: string;
   runCount: number;
   statementRows: number;
+  platformRows: number;
   matched: number;
   channelOnly: number;
   platformOnly: number;
@@ -103,9 +108,9 @@ beforeAll(async () => {
     {
       tenantId: TENANT,
       name: `e2e recon partner ${uniq()}`,
-      appCount: 1,
+      appCount: 2, // the second app pays online orders (the e2e profile limits requests per app and minute)
       callbackUrl: hooks.url,
-      scopes: ['qr:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
+      scopes: ['qr:pay', 'acquiring:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
     },
   );
   shop = await onboardMerchant(on, on.apps[0]!, `金堂县对账测试超市${uniq()}`);
@@ -270,5 +275,149 @@ describe('channel reconciliation through the gateway', () => {
     const after = (await cases()).filter((c) => mine.has(c.orderId));
     expect(after.map((c) => [c.id, c.status, c.resolution, c.adjustmentFen])).toEqual(before.map((c) => [c.id, c.status, c.resolution, c.adjustmentFen]));
     expect((await countyLedger(up.id)).filter((e) => e.sourceType === 'reconciliation.adjustment')).toHaveLength(1);
+  });
+
+  it('a late success produced end to end: closed online orders paid at the channel afterwards → status mismatch → refunded automatically, or made up (补单); a re-run changes nothing', async () => {
+    const app = on.apps[1]!;
+    const newOrder = (amountFen: number): Promise<AcquiringOrder> =>
+      app.client.acquiringOrders.create({ merchantId: shop.merchantId, outTradeNo: `rl-${uniq()}`, amountFen, subject: '金堂脐橙 5kg' });
+    // acquiring learns of the merchant from onboarding's event
+    await until(
+      'acquiring to know the merchant',
+      async () => {
+        try {
+          return await newOrder(100);
+        } catch (err) {
+          if (err instanceof CountypayApiError && (err.code === 'merchant_not_active' || err.code === 'not_found')) return undefined;
+          throw err;
+        }
+      },
+      60_000,
+      500,
+    );
+    const policy = (lateSuccessAction: 'refund' | 'make_up_order'): Promise<unknown> =>
+      on.county.request('PUT', '/v1/settlement/reconciliation/settings', { body: { lateSuccessAction } });
+    const atChannel = async (orderId: string): Promise<{ status: string; amountFen: number; refundedFen: number }> =>
+      (await (await fetch(`${sandbox()}/channels/wechat/payments/${orderId}?tenantId=${TENANT}`)).json()) as {
+        status: string;
+        amountFen: number;
+        refundedFen: number;
+      };
+    const payAfterClose = async (orderId: string): Promise<void> => {
+      const res = await fetch(`${sandbox()}/online/payer/wechat/${orderId}/pay-after-close`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: TENANT, notify: false }), // the channel's notification is lost
+      });
+      expect(res.status).toBe(200);
+    };
+    const paymentCases = async (orderId: string): Promise<Case[]> => (await cases()).filter((x) => x.orderId === orderId);
+    const caseOf = async (orderId: string): Promise<Case> => {
+      const c = await paymentCases(orderId);
+      expect(c.map((x) => x.kind)).toEqual(['payment']);
+      return on.county.request<Case>('GET', `/v1/settlement/reconciliation/cases/${c[0]!.id}`);
+    };
+    const countyLedger = async (orderId: string): Promise<LedgerEntry[]> =>
+      (await on.county.request<{ data: LedgerEntry[] }>('GET', '/v1/ledger/entries', { query: { orderId, limit: 100 } })).data;
+
+    // two online orders: the payer opens WeChat's page for each, the platform closes both (关单 at the channel too)
+    await policy('refund');
+    const before = await run('wechat');
+    const refunded = await newOrder(7_700);
+    const madeUp = await newOrder(8_800);
+    for (const o of [refunded, madeUp]) {
+      await app.client.acquiringOrders.pay(o.id, { method: 'wechat_h5' });
+      expect((await app.client.acquiringOrders.close(o.id)).status).toBe('closed');
+      expect((await atChannel(o.id)).status).toBe('closed');
+    }
+    // settlement's record of the two closed orders (a closed order is on no statement: a run has nothing to say about it yet)
+    await until(
+      "settlement's reconciliation to know the closed orders",
+      async () => ((await run('wechat')).platformRows >= before.platformRows + 2 ? true : undefined),
+      30_000,
+      300,
+    );
+    expect(await paymentCases(refunded.id)).toEqual([]);
+
+    // ── policy 自动退款: the payer pays the first after the close; only the statement says so ──
+    await payAfterClose(refunded.id);
+    expect(await atChannel(refunded.id)).toMatchObject({ status: 'succeeded', amountFen: 7_700, refundedFen: 0 });
+    expect((await run('wechat')).statusMismatch).toBeGreaterThanOrEqual(1);
+    const rc = await caseOf(refunded.id);
+    expect(rc).toMatchObject({
+      class: 'status_mismatch',
+      platformOutcome: 'closed',
+      channelOutcome: 'succeeded',
+      platformAmountFen: 7_700,
+      channelAmountFen: 7_700,
+      status: 'resolved',
+      resolution: 'auto_refund',
+      adjustmentFen: null,
+      ledgerEntryId: null,
+    });
+    expect(rc.history?.map((h) => h.action)).toEqual(['opened', 'auto_refund']);
+    expect(rc.history?.[1]?.actorId).toBe('reconciliation');
+    // refunded in full at the channel, under the case's number
+    expect(await atChannel(refunded.id)).toMatchObject({ status: 'succeeded', refundedFen: 7_700 });
+    const refundAtChannel = await fetch(`${sandbox()}/channels/wechat/refunds/${rc.id}?tenantId=${TENANT}`);
+    expect(refundAtChannel.status).toBe(200);
+    expect(await refundAtChannel.json()).toMatchObject({ status: 'succeeded', orderId: refunded.id, amountFen: 7_700 });
+    // no money of it stayed with the platform: nothing in the ledger, which stays balanced; the order stays closed
+    expect(await countyLedger(refunded.id)).toEqual([]);
+    expect(await on.county.request('GET', '/v1/ledger/trial-balance')).toMatchObject({ balanced: true });
+    expect(await app.client.acquiringOrders.get(refunded.id)).toMatchObject({ status: 'closed', refundedFen: 0 });
+
+    // ── policy 补单: the second is paid after the close too; the county books it to the merchant ──
+    await policy('make_up_order');
+    await payAfterClose(madeUp.id);
+    await run('wechat');
+    const mc = await caseOf(madeUp.id);
+    expect(mc).toMatchObject({
+      class: 'status_mismatch',
+      platformOutcome: 'closed',
+      channelOutcome: 'succeeded',
+      status: 'resolved',
+      resolution: 'make_up_order',
+      adjustmentFen: 8_800,
+      ledgerEntryId: mc.id,
+    });
+    expect(await atChannel(madeUp.id)).toMatchObject({ status: 'succeeded', refundedFen: 0 }); // kept, not refunded
+    const madeUpEntries = async (): Promise<unknown[]> =>
+      (await countyLedger(madeUp.id)).map((e) => [e.sourceType, e.amountFen, e.postings.map((p) => [p.account, p.direction, p.amountFen])]);
+    expect(await madeUpEntries()).toEqual([
+      [
+        'reconciliation.adjustment',
+        8_800,
+        [
+          ['channel_receivable:wechat', 'debit', 8_800],
+          [`merchant_payable:${shop.merchantId}`, 'credit', 8_800],
+        ],
+      ],
+    ]);
+    expect(await on.county.request('GET', '/v1/ledger/trial-balance')).toMatchObject({ balanced: true });
+
+    // a re-run of the date: the same counts, the same two cases, no second refund at the channel, no second
+    // posting — the automatic refund's own statement line is the platform's movement (matched, no new case)
+    const last = await run('wechat');
+    const again = await run('wechat', checker);
+    const { id, statementRows, platformRows, matched, channelOnly, platformOnly, amountMismatch, statusMismatch } = last;
+    expect(again).toMatchObject({
+      id,
+      statementRows,
+      platformRows,
+      matched,
+      channelOnly,
+      platformOnly,
+      amountMismatch,
+      statusMismatch,
+      runCount: last.runCount + 1,
+    });
+    expect([...(await paymentCases(refunded.id)), ...(await paymentCases(madeUp.id))].map((c) => [c.kind, c.id, c.status, c.resolution])).toEqual([
+      ['payment', rc.id, 'resolved', 'auto_refund'],
+      ['payment', mc.id, 'resolved', 'make_up_order'],
+    ]);
+    expect(await atChannel(refunded.id)).toMatchObject({ refundedFen: 7_700 });
+    expect(await madeUpEntries()).toHaveLength(1);
+    await policy('refund'); // the county's default again (the e2e database outlives the test)
   });
 });

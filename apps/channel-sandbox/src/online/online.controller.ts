@@ -4,7 +4,7 @@ import { PlatformRoute } from '@countypay/service-kit';
 import { ChannelPipe, orderIdPipe } from '../common/params.pipe';
 import type { Channel } from '../domain/channels';
 import type { RefundAnswer } from '../payments/payments.service';
-import { CheckoutQuery, CreateOnlineOrderDto, OnlineRefundDto, PayerActionDto, TenantQuery } from './dto/online.dto';
+import { CheckoutQuery, CreateOnlineOrderDto, OnlineRefundDto, PayAfterCloseDto, PayerActionDto, TenantQuery } from './dto/online.dto';
 import { checkoutPage } from './checkout-page';
 import { OnlineService, type OnlineOrderAnswer, type PayerOutcome } from './online.service';
 
@@ -51,15 +51,19 @@ export class OnlinePayerController {
     return this.online.payerAction(channel, dto.tenantId, orderId, dto.action, dto.reason, dto.notify ?? true);
   }
 
-  /** The payer confirms on a page opened before the platform closed the order (the close lost the race at the channel). */
+  /**
+   * The payer confirms on a page opened before the platform closed the order (the close lost the race
+   * at the channel); `notify: false` settles the closed trade as paid at the channel with its
+   * notification lost, so only the channel's statement shows the success.
+   */
   @Post('payer/:channel/:orderId/pay-after-close')
   @HttpCode(200)
   payAfterClose(
     @Param('channel', ChannelPipe) channel: Channel,
     @Param('orderId', orderIdPipe()) orderId: string,
-    @Body() dto: TenantQuery,
+    @Body() dto: PayAfterCloseDto,
   ): Promise<PayerOutcome> {
-    return this.online.payAfterClose(channel, dto.tenantId, orderId);
+    return this.online.payAfterClose(channel, dto.tenantId, orderId, dto.notify ?? true);
   }
 
   @Get('checkout/:channel/:orderId')

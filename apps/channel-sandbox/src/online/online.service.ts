@@ -130,9 +130,11 @@ export class OnlineService implements OnApplicationShutdown {
   /**
    * A payer who had the channel's page open pays although the platform closed the order at the
    * channel just before (the channel's close lost the race): the sandbox marks the closed order
-   * paid and notifies — what the platform must turn into an exception and a refund.
+   * paid and notifies — what the platform must turn into an exception and a refund. With `notify`
+   * false the notification is lost: the success is on the channel's statement and in its query
+   * answer only (what reconciliation must find).
    */
-  async payAfterClose(channel: Channel, tenantId: string, orderId: string): Promise<PayerOutcome> {
+  async payAfterClose(channel: Channel, tenantId: string, orderId: string, notify = true): Promise<PayerOutcome> {
     const row = await inTenantTransaction(this.ds, tenantId, async (em) => {
       const p = await this.repo.find(em, { channel, orderId }, { lock: true });
       if (!p) throw new ApiError('payment_not_found', `no ${channel} order ${orderId}`, 'orderId');
@@ -149,7 +151,7 @@ export class OnlineService implements OnApplicationShutdown {
       });
       return paid;
     });
-    this.notify(row);
+    if (notify) this.notify(row);
     return { status: row.status, channelTradeNo: row.channelTradeNo, orderId, amountFen: Number(row.amountFen), ...(row.reason ? { reason: row.reason } : {}) };
   }
 

@@ -10,11 +10,13 @@
  *   reserve = ⌊net × reserveBp / 10 000⌋          (D+0 only, kept back to the next batch)
  *   payout  = net − reserve                      (when net > 0 and the merchant is not held)
  *
- * payments/refunds/fees: QR and acquiring payments (gross, their fee) and refunds (less any part taken
- * from escrow; the fee a refund returns counts against fees). Splits in: escrow → payable (shares a
- * receiver got, the remainder released to the order's own merchant); splits out: reversals (回退,
- * payable → escrow). Money in escrow is no merchant's payable, so it is cleared only once split or
- * released. Credit sales: drawdowns paid to the merchant less their reversals/refunds (signed).
+ * payments/refunds/fees: QR and acquiring payments (gross, their fee — escrowed ones too, on their
+ * day) and refunds (gross; the fee a refund returns counts against fees). Splits in: escrow → payable
+ * (shares a receiver got, the remainder released to the order's own merchant, the part of a refund
+ * the escrow pays); splits out: payable → escrow (reversals (回退) and an escrowed payment's net).
+ * Money in escrow is no merchant's payable, so it is paid out only once split or released; an
+ * escrowed payment's line (payments A, fees F, splits out A − F) nets 0 and carries its fee into the
+ * batch of its day (ADR 0014). Credit sales: drawdowns paid to the merchant less their reversals/refunds (signed).
  * Adjustments: approved reconciliation adjustments and make-up orders (signed).
  *
  * A held merchant's net stays payable (held); a net ≤ 0 (refunds beyond payments) is carried.

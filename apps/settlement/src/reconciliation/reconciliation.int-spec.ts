@@ -292,6 +292,15 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     expect(all.some((c) => c.orderId === acrossMidnight.orderId)).toBe(false);
     // the late success was refunded in full at the channel, once
     expect([...channel.refunds.values()]).toEqual([{ channel: 'wechat', tenantId: A, orderId: lateSuccess, amountFen: 50_000 }]);
+    // …under the case's number, which the platform's read model now holds as its own refund (its statement line will match)
+    const lateCase = byKey(lateSuccess);
+    expect(
+      await inA(A, (em) =>
+        em.query(`select txn_key, order_id, amount_fen::int as amount, outcome from recon_platform_txns where kind = 'refund' and order_id = $1`, [
+          lateSuccess,
+        ]),
+      ),
+    ).toEqual([{ txn_key: lateCase.id, order_id: lateSuccess, amount: 50_000, outcome: 'succeeded' }]);
 
     // ---- amount mismatch: review → proposal (maker) → approval by a second operator (checker) → one posting
     const moreCase = byKey(more.orderId);

@@ -333,10 +333,13 @@ export class ReconciliationService {
       const policy = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.settings(em));
       if ((policy?.lateSuccessAction ?? 'refund') === 'refund') {
         try {
-          const r = await this.channels.refund(c.channel as PaymentChannel, tenantId, c.orderId, `recon-${c.id}`, kept);
+          // the refund's number is the case's id: idempotent at the channel, and the platform's own
+          // number of a movement its read model records (the statement's refund line then matches it)
+          const r = await this.channels.refund(c.channel as PaymentChannel, tenantId, c.orderId, c.id, kept);
           if (r.status === 'succeeded') {
             await this.act(tenantId, caseId, 'auto_refund', SYSTEM, `${note}; refunded ${kept} fen, all the channel kept (${r.channelRefundNo})`, {
               requeried: true,
+              refunded: kept,
             });
             return;
           }
@@ -489,10 +492,28 @@ export class ReconciliationService {
     action: CaseAction,
     actor: CaseActor,
     note: string | null,
-    opts: { requeried?: boolean; post?: bigint } = {},
+    opts: { requeried?: boolean; post?: bigint; refunded?: bigint } = {},
   ): Promise<void> {
     await inTenantTransaction(this.ds, tenantId, async (em) => {
       const c = await this.locked(em, caseId);
+      // the automatic refund of a late success is the platform's movement: its read model records it
+      // (refund number = the case id), so the channel's statement line of it is matched, not a new case
+      if (opts.refunded !== undefined && c.merchantId) {
+        const at = new Date();
+        await this.repo.upsertPlatformTxn(em, {
+          tenantId,
+          kind: 'refund',
+          orderId: c.orderId,
+          refundId: c.id,
+          channel: c.channel,
+          merchantId: c.merchantId,
+          channelTradeNo: null,
+          amountFen: opts.refunded,
+          outcome: 'succeeded',
+          businessDate: shanghaiDate(at),
+          occurredAt: at,
+        });
+      }
       let ledgerEntryId: string | undefined;
       if (opts.post !== undefined && c.merchantId)
         ledgerEntryId =

@@ -1,9 +1,10 @@
 /**
  * Clearing across every product (ADR 0014), on real PostgreSQL and Kafka: a county's business day
- * with a QR payment, an escrow acquiring order split to two receivers (released the next day), a
+ * with a QR payment, an escrow acquiring order split to two receivers (partly refunded and released the next day), a
  * credit sale to a merchant (partly refunded the next day) and a reconciliation adjustment. The
  * events reach the ledger through Kafka and the idempotent consumer; the batches net each merchant
- * exactly, tie out, leave the escrow unpaid until released, and a re-run changes nothing.
+ * exactly, tie out, leave the escrow unpaid until released, put the escrowed payment's fee in the
+ * batch of its day exactly once, and a re-run changes nothing.
  */
 import { randomUUID } from 'node:crypto';
 import type { Producer } from 'kafkajs';
@@ -12,12 +13,14 @@ import {
   CreditDrawdownRefundedV1,
   defaultTenantConfig,
   PaymentSucceededV1,
+  RefundSucceededV1,
   SplitReleasedV1,
   SplitSucceededV1,
   type CreditDrawdownData,
   type CreditDrawdownRefundData,
   type EventEnvelope,
   type PaymentSucceededData,
+  type RefundData,
   type SplitData,
   type SplitReleasedData,
   type TenantUpdatedData,
@@ -50,7 +53,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
   let svc: TestService;
   let producer: Producer;
   let consumer: IdempotentConsumer | undefined;
-  const topics = { payment: '', split: '', released: '', drawdown: '', drawdownRefunded: '' };
+  const topics = { payment: '', refund: '', split: '', released: '', drawdown: '', drawdownRefunded: '' };
 
   const qrShop = randomUUID();
   const sharingShop = randomUUID();
@@ -82,6 +85,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     producer = kafka.producer();
     await producer.connect();
     topics.payment = await createTestTopic(kafka, 'payment-succeeded');
+    topics.refund = await createTestTopic(kafka, 'refund-succeeded');
     topics.split = await createTestTopic(kafka, 'split-succeeded');
     topics.released = await createTestTopic(kafka, 'split-released');
     topics.drawdown = await createTestTopic(kafka, 'credit-drawdown-created');
@@ -91,6 +95,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       name: uniqueName('it-settlement-clearing'),
       subscriptions: [
         on({ ...PaymentSucceededV1, topic: topics.payment }, async (e, em) => void (await ledger.onPaymentSucceeded(e, em))),
+        on({ ...RefundSucceededV1, topic: topics.refund }, async (e, em) => void (await ledger.onRefundSucceeded(e, em))),
         on({ ...SplitSucceededV1, topic: topics.split }, async (e, em) => void (await ledger.onSplitSucceeded(e, em))),
         on({ ...SplitReleasedV1, topic: topics.released }, async (e, em) => void (await ledger.onSplitReleased(e, em))),
         on({ ...CreditDrawdownCreatedV1, topic: topics.drawdown }, async (e, em) => void (await ledger.onCreditDrawdownCreated(e, em))),
@@ -177,7 +182,7 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     adjustmentsFen: 0,
   };
 
-  it('nets each merchant exactly over payments, splits, releases, credit sales and adjustments; escrow waits for its release; re-runs change nothing', async () => {
+  it("nets each merchant exactly over payments, splits, releases, credit sales and adjustments; escrow waits for its release, its fee is in the payment day's batch once; re-runs change nothing", async () => {
     // ── 2026-11-20 ──
     const qrPayment = envelope<PaymentSucceededData>(
       'payment.succeeded',
@@ -240,9 +245,22 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
 
     const day1 = await cutoff('2026-11-20');
     // QR shop: 100.00 − 0.38 fee − 1.50 adjusted = 98.12; receivers 30.00 and 20.00; credit shop 500.00;
-    // the sharing shop's 148.90 still in escrow is nobody's payable yet: no item, nothing paid
+    // the sharing shop: its escrowed payment's line on its day — 200.00 paid, 1.10 fee, 198.90 into
+    // escrow (a split out of the payable), net 0, nothing paid; the escrow waits for its split/release
     const i1 = await items(day1.id);
-    expect([...i1.keys()].sort()).toEqual([qrShop, receiver1, receiver2, creditShop].sort());
+    expect([...i1.keys()].sort()).toEqual([qrShop, receiver1, receiver2, creditShop, sharingShop].sort());
+    expect(i1.get(sharingShop)).toMatchObject({
+      ...zero,
+      paymentCount: 1,
+      paymentsFen: 20_000,
+      feesFen: 110,
+      splitsOutFen: 19_890,
+      grossFen: 110,
+      netFen: 0,
+      reserveFen: 0,
+      payoutFen: 0,
+      status: 'carried',
+    });
     expect(i1.get(qrShop)).toMatchObject({
       ...zero,
       paymentCount: 1,
@@ -257,10 +275,10 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     expect(i1.get(receiver2)).toMatchObject({ ...zero, splitsInFen: 2_000, netFen: 2_000, payoutFen: 2_000 });
     expect(i1.get(creditShop)).toMatchObject({ ...zero, creditSalesFen: 50_000, netFen: 50_000, payoutFen: 50_000 });
     expect(day1.tieOut).toEqual({
-      clearingFen: 10_000 - 150 + 5_000 + 50_000,
+      clearingFen: 10_000 - 150 + 5_000 + 50_000 + 110, // the escrowed payment: 1.10 of fee income, no payable
       broughtForwardFen: 0,
       payoutFen: 9_812 + 3_000 + 2_000 + 50_000,
-      feeFen: 38,
+      feeFen: 38 + 110,
       reserveFen: 0,
       heldFen: 0,
       carriedFen: 0,
@@ -268,15 +286,15 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       trialBalanceBalanced: true,
     });
     expect(day1.clearing).toEqual({
-      paymentsFen: 10_000,
+      paymentsFen: 10_000 + 20_000,
       refundsFen: 0,
-      feesFen: 38,
+      feesFen: 38 + 110,
       splitsInFen: 5_000,
-      splitsOutFen: 0,
+      splitsOutFen: 19_890,
       creditSalesFen: 50_000,
       adjustmentsFen: -150,
     });
-    expect(day1.entryCount).toBe(4); // QR payment, split, drawdown, adjustment: the escrow payment is no payable's movement
+    expect(day1.entryCount).toBe(5); // QR payment, escrowed payment, split, drawdown, adjustment
     expect(await payable(sharingShop)).toBe(0);
     const escrow = await sql<{ balance: string }>(`select balance_fen::text as balance from account_balances where account = $1`, [
       `merchant_escrow:${sharingShop}`,
@@ -285,13 +303,33 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
 
     // the day's report shows the same parts and ties to the ledger's postings
     const report = (await svc.call('GET', '/settlement/reports/daily?businessDate=2026-11-20', { actor: OP })).body as DailyReport;
-    expect(report.totals).toMatchObject({ paymentsFen: 10_000, feesFen: 38, splitsFen: 5_000, creditSalesFen: 50_000, adjustmentsFen: -150, netFen: 64_812 });
-    expect(report.ledger).toMatchObject({ feeIncomeFen: 38, merchantPayableFen: 64_812, ties: true });
+    expect(report.totals).toMatchObject({
+      paymentsFen: 30_000,
+      feesFen: 148,
+      splitsFen: 5_000 - 19_890,
+      creditSalesFen: 50_000,
+      adjustmentsFen: -150,
+      netFen: 64_812,
+    });
+    expect(report.lines.find((l) => l.product === 'acquiring' && l.channel === 'wechat')).toMatchObject({
+      paymentCount: 1,
+      paymentsFen: 20_000,
+      feesFen: 110,
+      splitsFen: 5_000 - 19_890,
+      netFen: 5_000, // 200.00 − 1.10 − 198.90 into escrow + 50.00 split out of it to receivers: only the split reached payables
+    });
+    expect(report.ledger).toMatchObject({ feeIncomeFen: 148, merchantPayableFen: 64_812, ties: true });
 
-    // ── 2026-11-21: the partner finishes (the 148.90 remainder released), 100.00 of the credit sale refunded ──
+    // ── 2026-11-21: 15.00 of the shared order refunded (10.00 from its escrow, 5.00 from the merchant's payable;
+    // the county keeps fees), the partner finishes (the 138.90 remainder released), 100.00 of the credit sale refunded ──
+    const sharedRefund = envelope<RefundData>(
+      'refund.succeeded',
+      { ...sharingRef, amountFen: 1_500, escrowFen: 1_000, refundId: randomUUID(), outRefundNo: 'RF-1', at: new Date(NOON_21ST).toISOString() },
+      NOON_21ST,
+    );
     const release = envelope<SplitReleasedData>(
       'split.released',
-      { ...sharingRef, amountFen: 14_890, at: new Date(NOON_21ST).toISOString(), releaseId: randomUUID(), reason: 'finished' },
+      { ...sharingRef, amountFen: 13_890, at: new Date(NOON_21ST).toISOString(), releaseId: randomUUID(), reason: 'finished' },
       NOON_21ST,
     );
     const saleRefund = envelope<CreditDrawdownRefundData>(
@@ -309,25 +347,39 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
       NOON_21ST,
     );
     await publish(
+      { topic: topics.refund, key: sharedOrder, envelope: sharedRefund },
       { topic: topics.released, key: sharedOrder, envelope: release },
       { topic: topics.drawdownRefunded, key: sale.data.lineId, envelope: saleRefund },
     );
     const day2 = await cutoff('2026-11-21');
     const i2 = await items(day2.id);
+    // the sharing shop: the refund counts whole (15.00), the escrow's 10.00 of it is a split in beside the
+    // 138.90 released; net 138.90 − 5.00 = 133.90 (its carried net of 0 of the 20th brings nothing forward)
     expect([...i2.keys()].sort()).toEqual([sharingShop, creditShop].sort());
-    expect(i2.get(sharingShop)).toMatchObject({ ...zero, splitsInFen: 14_890, netFen: 14_890, payoutFen: 14_890, status: 'payable' });
+    expect(i2.get(sharingShop)).toMatchObject({
+      ...zero,
+      refundCount: 1,
+      refundsFen: 1_500,
+      splitsInFen: 13_890 + 1_000,
+      grossFen: 13_390,
+      broughtForwardFen: 0,
+      netFen: 13_390,
+      payoutFen: 13_390,
+      status: 'payable',
+    });
     expect(i2.get(creditShop)).toMatchObject({ ...zero, creditSalesFen: -10_000, netFen: -10_000, payoutFen: 0, status: 'carried' });
     expect(day2.tieOut).toMatchObject({
-      clearingFen: 14_890 - 10_000,
-      payoutFen: 14_890,
+      clearingFen: 13_890 - 500 - 10_000,
+      payoutFen: 13_390,
       feeFen: 0,
       carriedFen: -10_000,
       balanced: true,
       trialBalanceBalanced: true,
     });
-    expect(day2.entryCount).toBe(2);
+    expect(day2.entryCount).toBe(3);
+    expect(day2.clearing).toMatchObject({ refundsFen: 1_500, feesFen: 0, splitsInFen: 14_890, splitsOutFen: 0, creditSalesFen: -10_000 });
 
-    // every payable movement is in exactly one batch; the escrow payment in none
+    // every payable movement and every fee is in exactly one batch (the escrowed payment in its day's)
     const claimed = await sql<{ source_type: string; n: number }>(
       `select j.source_type, count(*)::int as n from settlement_batch_entries e join journal_entries j on j.id = e.entry_id group by j.source_type order by 1`,
       [],
@@ -335,18 +387,31 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     expect(claimed).toEqual([
       { source_type: 'credit.drawdown-created', n: 1 },
       { source_type: 'credit.drawdown-refunded', n: 1 },
-      { source_type: 'payment.succeeded', n: 1 },
+      { source_type: 'payment.succeeded', n: 2 },
       { source_type: 'reconciliation.adjustment', n: 1 },
+      { source_type: 'refund.succeeded', n: 1 },
       { source_type: 'split.released', n: 1 },
       { source_type: 'split.succeeded', n: 1 },
     ]);
+    // every fee the ledger took as income from this day's orders is in exactly one batch line: Σ items' fees = their fee income
+    const fees = await sql<{ items: string; income: string }>(
+      `select (select sum(i.fees_fen) from settlement_batch_items i where i.batch_id = any($1::uuid[]))::text as items,
+              (select sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end)
+                 from journal_entries j join postings p on p.tenant_id = j.tenant_id and p.entry_id = j.id
+                where p.account = 'fee_income' and j.order_id = any($2::uuid[]))::text as income`,
+      [
+        [day1.id, day2.id],
+        [qrPayment.data.orderId, sharedOrder],
+      ],
+    );
+    expect(fees).toEqual([{ items: '148', income: '148' }]);
     // the ledger says the same per merchant: each payable is what the batches cleared for it (no payout ran)
     for (const [m, fen] of [
       [qrShop, 9_812],
       [receiver1, 3_000],
       [receiver2, 2_000],
       [creditShop, 40_000],
-      [sharingShop, 14_890],
+      [sharingShop, 13_390],
     ] as const)
       expect(await payable(m)).toBe(fen);
     const tb = (await svc.call('GET', '/ledger/trial-balance', { actor: OP })).body as TrialBalance;
@@ -355,8 +420,8 @@ describe('clearing across every product (real Kafka → ledger → cut-off)', ()
     // re-running either cut-off returns the batch it made, unchanged; nothing is claimed twice
     const again1 = await cutoff('2026-11-20');
     const again2 = await cutoff('2026-11-21');
-    expect(again1).toMatchObject({ id: day1.id, entryCount: 4, tieOut: day1.tieOut, clearing: day1.clearing });
-    expect(again2).toMatchObject({ id: day2.id, entryCount: 2, tieOut: day2.tieOut });
+    expect(again1).toMatchObject({ id: day1.id, entryCount: 5, tieOut: day1.tieOut, clearing: day1.clearing });
+    expect(again2).toMatchObject({ id: day2.id, entryCount: 3, tieOut: day2.tieOut });
     expect(await items(day1.id)).toEqual(i1);
     // another county sees none of it
     expect((await svc.call('GET', `/settlement/batches/${day1.id}`, { actor: testActors.county(OTHER) })).status).toBe(404);

@@ -60,38 +60,56 @@ export type ItemRecord = RowType<typeof ITEM>;
 /**
  * The movements of merchants' payables made by a set of journal entries (`entries`: a relation with
  * an `entry_id` column): one row per entry and merchant, with the entry's source type, product,
- * channel, amount and fee, and `move` = credits − debits on `merchant_payable:<merchant>` (ADR 0014).
- * The breakdown below tells the movements apart by source type; clearing and the daily report read
- * both through it.
+ * channel, amount and fee, `move` = credits − debits on `merchant_payable:<merchant>` and `escrow` =
+ * credits − debits on `merchant_escrow:<merchant>` by a payment or a refund (money entering escrow
+ * from a payment, leaving it for a refund; ADR 0014). Escrow movements between the merchant's escrow
+ * and payables (splits, releases, reversals) are seen on the payables only. The breakdown below tells
+ * the movements apart by source type; clearing and the daily report read both through it.
  */
 export function payableMovesSql(entries: string): string {
   return `select j.id as entry_id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen,
-                 substr(p.account, ${'merchant_payable:'.length + 1})::uuid as merchant_id,
-                 sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end) as move
+                 substr(p.account, strpos(p.account, ':') + 1)::uuid as merchant_id,
+                 coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end)
+                            filter (where p.account like 'merchant_payable:%'), 0) as move,
+                 coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end)
+                            filter (where p.account like 'merchant_escrow:%'), 0) as escrow
             from ${entries} x
             join journal_entries j on j.id = x.entry_id
-            join postings p on p.tenant_id = j.tenant_id and p.entry_id = j.id and p.account like 'merchant_payable:%'
-           group by j.id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen, p.account`;
+            join postings p on p.tenant_id = j.tenant_id and p.entry_id = j.id
+                           and (p.account like 'merchant_payable:%'
+                                or (p.account like 'merchant_escrow:%' and j.source_type in ('payment.succeeded', 'refund.succeeded')))
+           group by j.id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen, substr(p.account, strpos(p.account, ':') + 1)`;
 }
 
 /**
- * Each part of clearing over rows of `payableMovesSql` (alias m). A payment's payable movement is its
- * amount less its fee; a refund's is its amount less the escrow part and the fee it returns (so
- * refunds = −move + returned fee); splits, credit sales and adjustments are their movement. Any other
- * source type touching a payable counts as an adjustment: gross − fees = Σ move, whatever comes.
+ * Each part of clearing over rows of `payableMovesSql` (alias m). A payment is its gross amount and
+ * its fee, wherever its net went; a refund is its gross amount (= returned fee − move − escrow) and
+ * the fee it returns (against fees). Money between a merchant's escrow and payables is a split:
+ * in = shares received, remainders released, and the part of a refund the escrow pays; out =
+ * reversals (回退) and an escrowed payment's net (A − F into escrow). So an escrowed payment's line
+ * is payments A, fees F, splits out A − F, net 0 — its fee is in the batch of its day, exactly once.
+ * Credit sales and adjustments are their movement; any other source type touching a payable counts
+ * as an adjustment: gross − fees = Σ move, whatever comes.
  */
 export const BREAKDOWN = {
   paymentCount: col.expr(`(count(*) filter (where m.source_type = 'payment.succeeded'))::int`, col.int()),
   paymentsFen: col.expr(`coalesce(sum(m.amount_fen) filter (where m.source_type = 'payment.succeeded'), 0)`, col.bigint()),
   refundCount: col.expr(`(count(*) filter (where m.source_type = 'refund.succeeded'))::int`, col.int()),
-  refundsFen: col.expr(`coalesce(sum(m.fee_fen - m.move) filter (where m.source_type = 'refund.succeeded'), 0)`, col.bigint()),
+  refundsFen: col.expr(`coalesce(sum(m.fee_fen - m.move - m.escrow) filter (where m.source_type = 'refund.succeeded'), 0)`, col.bigint()),
   // a payment charges its fee; a refund's fee_fen is the part of it returned (pro rata tenants)
   feesFen: col.expr(
     `coalesce(sum(case m.source_type when 'payment.succeeded' then m.fee_fen when 'refund.succeeded' then -m.fee_fen else 0 end), 0)`,
     col.bigint(),
   ),
-  splitsInFen: col.expr(`coalesce(sum(m.move) filter (where m.source_type in ('split.succeeded', 'split.released')), 0)`, col.bigint()),
-  splitsOutFen: col.expr(`coalesce(sum(-m.move) filter (where m.source_type = 'split.reversed'), 0)`, col.bigint()),
+  splitsInFen: col.expr(
+    `coalesce(sum(case when m.source_type in ('split.succeeded', 'split.released') then m.move
+                       when m.source_type = 'refund.succeeded' then -m.escrow else 0 end), 0)`,
+    col.bigint(),
+  ),
+  splitsOutFen: col.expr(
+    `coalesce(sum(case when m.source_type = 'split.reversed' then -m.move when m.source_type = 'payment.succeeded' then m.escrow else 0 end), 0)`,
+    col.bigint(),
+  ),
   creditSalesFen: col.expr(`coalesce(sum(m.move) filter (where m.source_type like 'credit.%'), 0)`, col.bigint()),
   adjustmentsFen: col.expr(
     `coalesce(sum(m.move) filter (where m.source_type not in ('payment.succeeded', 'refund.succeeded', 'split.succeeded', 'split.released', 'split.reversed')
@@ -199,8 +217,9 @@ export class SettlementBatchesRepository {
    * window included), and returns each merchant's activity over the claimed entries — one
    * statement, so a concurrent posting is either claimed and counted or left for the next window,
    * never half. An entry is claimed once with all its merchants' movements (a split to several
-   * receivers is one entry in one batch). Money in escrow moves no payable: it is cleared when split
-   * or released.
+   * receivers is one entry in one batch). A payment into escrow (and a refund drawing on it) is
+   * claimed too, on its day: its fee is income that day and appears in that batch's line, its net
+   * as a split out (nothing of the escrow is paid before it is split or released).
    */
   claimEntries(em: EntityManager, tenantId: string, batchId: string, windowEnd: Date): Promise<Array<Omit<MerchantActivity, 'broughtForwardFen'>>> {
     return many(
@@ -211,7 +230,9 @@ export class SettlementBatchesRepository {
          select $1, j.id, $2 from journal_entries j
           where j.occurred_at < $3
             and j.source_type <> 'payout.succeeded'
-            and exists (select 1 from postings p where p.tenant_id = j.tenant_id and p.entry_id = j.id and p.account like 'merchant_payable:%')
+            and exists (select 1 from postings p where p.tenant_id = j.tenant_id and p.entry_id = j.id
+                           and (p.account like 'merchant_payable:%'
+                                or (p.account like 'merchant_escrow:%' and j.source_type in ('payment.succeeded', 'refund.succeeded'))))
             and not exists (select 1 from settlement_batch_entries e where e.entry_id = j.id)
          on conflict do nothing
          returning entry_id),
@@ -244,7 +265,8 @@ export class SettlementBatchesRepository {
   /**
    * Brings forward into the batch what earlier batches left owed: held and carried nets and D+0
    * reserves of items not yet brought forward (aborted batches aside), per merchant; each such
-   * item is marked, so it is brought forward exactly once.
+   * item is marked, so it is brought forward exactly once. A carried net of 0 (an escrowed payment's
+   * line, refunds that equal payments) is marked but brings nothing: no empty item in the next batch.
    */
   async claimLeftovers(em: EntityManager, batchId: string): Promise<Map<string, bigint>> {
     const r = await query(
@@ -255,7 +277,7 @@ export class SettlementBatchesRepository {
           where b.id = i.batch_id and b.status <> 'aborted' and i.batch_id <> $1
             and i.forwarded_to is null and (i.status <> 'payable' or i.reserve_fen > 0)
          returning i.merchant_id, case when i.status = 'payable' then i.reserve_fen else i.net_fen end as amount)
-       select merchant_id, sum(amount)::text as amount from fwd group by merchant_id`,
+       select merchant_id, sum(amount)::text as amount from fwd where amount <> 0 group by merchant_id`,
       [batchId],
     );
     return new Map(r.rows.map((x) => [String(x['merchant_id']), BigInt(String(x['amount']))]));

@@ -79,6 +79,17 @@ export class TenantQuery {
   tenantId!: string;
 }
 
+/** The payer pays on a page opened before the platform closed the order. */
+export class PayAfterCloseDto extends TenantQuery {
+  /**
+   * false: the channel's notification of this late success is lost — the platform learns of it only
+   * from the channel's statement (reconciliation's late success, 对账长款/状态不符)
+   */
+  @IsOptional()
+  @IsBoolean()
+  notify?: boolean;
+}
+
 export class CheckoutQuery extends TenantQuery {
   @IsOptional()
   @IsIn(ONLINE_METHODS)
