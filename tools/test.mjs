@@ -4,7 +4,7 @@
 //   node tools/test.mjs unit|int|e2e [jest args…]     one tier only
 //   node tools/test.mjs static                         typecheck and lint only
 import './node24.mjs';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { root } from './swc-config.mjs';
@@ -35,17 +35,50 @@ function step(title, args, stepEnv = env) {
   return r.status === 0;
 }
 
+/** Runs steps at once (each a single process, mostly on one core), each one's output shown whole when it ends, in order. */
+async function concurrently(steps) {
+  console.log(`\n== ${steps.map((s) => s.title).join(' ‖ ')} (at once) ==`);
+  const runs = steps.map(({ title, args, env: stepEnv = env }) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, args, { env: stepEnv, cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const out = [];
+    child.stdout.on('data', (d) => out.push(d));
+    child.stderr.on('data', (d) => out.push(d));
+    return new Promise((resolve) => {
+      child.on('error', (err) => {
+        out.push(Buffer.from(`${err.message}\n`));
+        resolve({ title, ok: false, out, secs: Math.round((Date.now() - started) / 1000) });
+      });
+      child.on('close', (code) => resolve({ title, ok: code === 0, out, secs: Math.round((Date.now() - started) / 1000) }));
+    });
+  });
+  let ok = true;
+  for (const run of runs) {
+    const r = await run;
+    console.log(`\n== ${r.title} ==`);
+    process.stdout.write(Buffer.concat(r.out));
+    console.log(`== ${r.title}: ${r.ok ? 'ok' : 'FAILED'} (${r.secs} s) ==`);
+    ok &&= r.ok;
+  }
+  return ok;
+}
+
 function finish(ok) {
   console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
   process.exit(ok ? 0 : 1);
 }
 
+// the type check, the lint (its own typed programs) and the build (swc, for the e2e platform) share
+// nothing and each keeps about one core busy: run at once, they take as long as the lint alone
+const before = [];
 if (runStatic) {
   const { NODE_OPTIONS: _ignored, ...plain } = env;
-  if (!step('typecheck', [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], plain)) finish(false);
-  if (!step('lint', [join(root, 'tools/lint.mjs')], plain)) finish(false);
+  before.push({ title: 'typecheck', args: [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.json', '--noEmit'], env: plain });
+  before.push({ title: 'lint', args: [join(root, 'tools/lint.mjs')], env: plain });
 }
-if (selected.includes('e2e') && !step('build', [join(root, 'tools/build.mjs')])) finish(false);
+if (selected.includes('e2e')) before.push({ title: 'build', args: [join(root, 'tools/build.mjs')] });
+if (before.length === 1 && !step(before[0].title, before[0].args, before[0].env)) finish(false);
+if (before.length > 1 && !(await concurrently(before))) finish(false);
 
 mkdirSync(resultsDir, { recursive: true });
 for (const tier of selected) {

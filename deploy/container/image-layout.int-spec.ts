@@ -10,7 +10,7 @@ import { builtinModules } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { testInfra, uniqueName } from '@countypay/testing';
+import { runNode, testInfra, uniqueName } from '@countypay/testing';
 import { ROOT, assembleRuntimeLayout, buildLikeTheImage } from './containerfile';
 import { fakeAppSecret, kubeletEnv, serviceContainer } from './manifest-env';
 import { APP_SECRET_KEYS } from '../k8s/src/catalogue';
@@ -31,6 +31,32 @@ function run(layout: string, args: string[], env: Record<string, string>, timeou
   return { status: r.status, out: `${r.stdout}${r.stderr}` };
 }
 
+/** `run`, not blocking: the per-app starts (a cold Node start of a whole app each) run at once, at most one per core. */
+async function runAsync(layout: string, args: string[], env: Record<string, string>, timeoutMs = 60_000): Promise<{ status: number | null; out: string }> {
+  const r = await runNode(['--disable-warning=TimeoutNegativeWarning', join(layout, 'deploy/container/start.mjs'), ...args], {
+    cwd: layout,
+    timeoutMs,
+    env: { PATH: process.env.PATH ?? '', NODE_OPTIONS: '', ...env },
+  });
+  return { status: r.status, out: `${r.stdout}${r.stderr}` };
+}
+
+/** What the Kubernetes manifests give an app (rendered for staging), and the app started with it where nothing answers. */
+function startWithManifestConfig(layout: string, app: string) {
+  const out = render(resolveValues('staging', [{ channelSandbox: { enabled: true }, tracing: { mode: 'zipkin' } }]));
+  const container = serviceContainer(out, app);
+  const secret = fakeAppSecret();
+  const env = kubeletEnv(container.env, secret);
+  // nothing answers there: past its configuration, the service fails to connect (not 78)
+  const started = runAsync(
+    layout,
+    container.args,
+    { ...env, DATABASE_URL: env.DATABASE_URL.replace(/@[^/]+\//, '@127.0.0.1:1/'), KAFKA_BROKERS: '127.0.0.1:1' },
+    30_000,
+  );
+  return { secret, env, started };
+}
+
 /** The local checkout's service-role password, so that migrating does not change it under a running local platform. */
 function localAppPassword(): string {
   const r = spawnSync(
@@ -49,40 +75,60 @@ describe('the image layout and its start command (built code, no container)', ()
   let dir: string;
   let layout: string;
 
+  // every app's two starts, begun in beforeAll (at most one per core at a time), each awaited by its test
+  let badPort: Map<string, ReturnType<typeof runAsync>>;
+  let manifestConfig: Map<string, { prepared?: ReturnType<typeof startWithManifestConfig>; error?: unknown }>;
+
   beforeAll(() => {
     buildLikeTheImage();
     dir = mkdtempSync(join(tmpdir(), 'countypay-image-'));
     layout = assembleRuntimeLayout(dir);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-  it.each(SERVICES.map((s) => s.name))('start.mjs %s starts the service from the copied files (it validates its config and names the bad variable)', (app) => {
-    const r = run(layout, [app], {
-      PORT: 'eighty',
-      DATABASE_URL: 'postgres://u:pw-not-shown@127.0.0.1:5432/x',
-      DATABASE_SCHEMA: 'x',
-      KAFKA_BROKERS: '127.0.0.1:9092',
-    });
-    expect(r.out).toContain(`${app}: refusing to start`);
-    expect(r.out).toMatch(/PORT: .*got 'eighty'/);
-    expect(r.out).not.toContain('pw-not-shown');
-    expect(r.status).toBe(78);
-  });
-
-  it.each(SERVICES.map((s) => s.name))('%s accepts the configuration the Kubernetes manifests give it', (app) => {
-    const out = render(resolveValues('staging', [{ channelSandbox: { enabled: true }, tracing: { mode: 'zipkin' } }]));
-    const container = serviceContainer(out, app);
-    const secret = fakeAppSecret();
-    expect(Object.keys(secret).sort()).toEqual(Object.keys(APP_SECRET_KEYS).sort());
-    const env = kubeletEnv(container.env, secret);
-    expect(env.DATABASE_URL).toContain(`:${secret['app-db-password']}@`);
-    // nothing answers there: past its configuration, the service fails to connect (not 78)
-    const r = run(
-      layout,
-      container.args,
-      { ...env, DATABASE_URL: env.DATABASE_URL.replace(/@[^/]+\//, '@127.0.0.1:1/'), KAFKA_BROKERS: '127.0.0.1:1' },
-      30_000,
+    const apps = SERVICES.map((s) => s.name);
+    badPort = new Map(
+      apps.map((app): [string, ReturnType<typeof runAsync>] => [
+        app,
+        runAsync(layout, [app], {
+          PORT: 'eighty',
+          DATABASE_URL: 'postgres://u:pw-not-shown@127.0.0.1:5432/x',
+          DATABASE_SCHEMA: 'x',
+          KAFKA_BROKERS: '127.0.0.1:9092',
+        }),
+      ]),
     );
+    manifestConfig = new Map(
+      apps.map((app): [string, { prepared?: ReturnType<typeof startWithManifestConfig>; error?: unknown }] => {
+        try {
+          return [app, { prepared: startWithManifestConfig(layout, app) }];
+        } catch (error) {
+          return [app, { error }];
+        }
+      }),
+    );
+  });
+  // a failed test leaves no start behind when the directory goes
+  afterAll(async () => {
+    await Promise.all([...(badPort?.values() ?? []), ...[...(manifestConfig?.values() ?? [])].map((m) => m.prepared?.started)]);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it.each(SERVICES.map((s) => s.name))(
+    'start.mjs %s starts the service from the copied files (it validates its config and names the bad variable)',
+    async (app) => {
+      const r = await badPort.get(app)!;
+      expect(r.out).toContain(`${app}: refusing to start`);
+      expect(r.out).toMatch(/PORT: .*got 'eighty'/);
+      expect(r.out).not.toContain('pw-not-shown');
+      expect(r.status).toBe(78);
+    },
+  );
+
+  it.each(SERVICES.map((s) => s.name))('%s accepts the configuration the Kubernetes manifests give it', async (app) => {
+    const { prepared, error } = manifestConfig.get(app)!;
+    if (!prepared) throw error;
+    const { secret, env } = prepared;
+    expect(Object.keys(secret).sort()).toEqual(Object.keys(APP_SECRET_KEYS).sort());
+    expect(env.DATABASE_URL).toContain(`:${secret['app-db-password']}@`);
+    const r = await prepared.started;
     expect(r.out).not.toContain('refusing to start');
     expect(r.status).not.toBe(78);
     expect(r.out).not.toContain(secret['credential-key']);

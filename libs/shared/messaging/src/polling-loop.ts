@@ -21,6 +21,8 @@ export interface PollingLoopOptions {
 export class PollingLoop {
   private timer: NodeJS.Timeout | undefined;
   private running = false;
+  /** a wake that came while a round ran: that round may have looked before the new work was there */
+  private wokenWhileRunning = false;
   private stopped = true;
   private pending: Promise<void> = Promise.resolve();
 
@@ -41,9 +43,15 @@ export class PollingLoop {
     return typeof this.opts.pollMs === 'function' ? this.opts.pollMs() : this.opts.pollMs;
   }
 
-  /** Runs a round now instead of at the next poll. */
+  /**
+   * Runs a round now instead of at the next poll. A wake while a round runs is kept: another round
+   * follows it at once (the running one may have looked before the work that woke it was there —
+   * dropping the wake left that work to the next poll, up to 30 s later).
+   */
   wake(): void {
-    if (!this.stopped && !this.running) this.schedule(0);
+    if (this.stopped) return;
+    if (this.running) this.wokenWhileRunning = true;
+    else this.schedule(0);
   }
 
   private schedule(ms: number): void {
@@ -58,11 +66,12 @@ export class PollingLoop {
   private async tick(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
+    this.wokenWhileRunning = false;
     let next: number;
     try {
       const handled = await this.opts.round();
       // asked after the round: the pause may depend on what the round found (the next item's due time)
-      next = handled >= this.opts.batchSize ? 0 : this.pollMs();
+      next = handled >= this.opts.batchSize || this.wokenWhileRunning ? 0 : this.pollMs();
     } catch (err) {
       this.opts.onError(err);
       next = Math.min(this.pollMs() * 4, this.opts.maxBackoffMs ?? 5000);

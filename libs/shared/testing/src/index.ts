@@ -14,3 +14,4 @@ export {
   type TestServiceOptions,
 } from './test-platform';
 export { assertKeysetPaging, type PagingCheck } from './paging';
+export { runNode, type NodeRun, type RunNodeOptions } from './run-node';

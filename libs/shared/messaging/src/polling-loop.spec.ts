@@ -1,0 +1,86 @@
+import { PollingLoop } from './polling-loop';
+
+/** A loop whose rounds block until the test lets each one finish; counts the rounds started. */
+function gatedLoop(pollMs = 30_000) {
+  const releases: Array<() => void> = [];
+  let rounds = 0;
+  const loop = new PollingLoop({
+    round: () => {
+      rounds++;
+      return new Promise<number>((resolve) => releases.push(() => resolve(0)));
+    },
+    batchSize: 10,
+    pollMs,
+    onError: (err) => {
+      throw err;
+    },
+  });
+  return { loop, rounds: () => rounds, finishRound: () => releases.shift()?.() };
+}
+
+describe('PollingLoop', () => {
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  it('runs a round at start, then waits pollMs after a round that found less than a batch', async () => {
+    const { loop, rounds, finishRound } = gatedLoop();
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(1);
+    finishRound();
+    await jest.advanceTimersByTimeAsync(29_999);
+    expect(rounds()).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(rounds()).toBe(2);
+    finishRound();
+    await loop.stop();
+  });
+
+  it('a wake while idle runs a round at once', async () => {
+    const { loop, rounds, finishRound } = gatedLoop();
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    finishRound();
+    await jest.advanceTimersByTimeAsync(1_000);
+    expect(rounds()).toBe(1);
+    loop.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(2);
+    finishRound();
+    await loop.stop();
+  });
+
+  it('a wake during a round is not lost: another round follows it at once, not pollMs later', async () => {
+    const { loop, rounds, finishRound } = gatedLoop();
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(1);
+    // work committed while the round runs (it may have looked already): the notification wakes the loop
+    loop.wake();
+    loop.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(1); // never two rounds at a time
+    finishRound();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(2);
+    // that round had no wake of its own: back to the poll interval
+    finishRound();
+    await jest.advanceTimersByTimeAsync(29_999);
+    expect(rounds()).toBe(2);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(rounds()).toBe(3);
+    finishRound();
+    await loop.stop();
+  });
+
+  it('a stopped loop ignores wakes', async () => {
+    const { loop, rounds, finishRound } = gatedLoop();
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    finishRound();
+    await loop.stop();
+    loop.wake();
+    await jest.advanceTimersByTimeAsync(60_000);
+    expect(rounds()).toBe(1);
+  });
+});
