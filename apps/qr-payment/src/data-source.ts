@@ -4,6 +4,7 @@ import { QrPaymentTables1764300000000 } from './migrations/1764300000000-qr-paym
 import { QrReadModelEventIds1764480000000 } from './migrations/1764480000000-read-model-event-ids';
 import { QrCountyCredit1767500000000 } from './migrations/1767500000000-qr-county-credit';
 import { QrPayerKeyLookup1767700000000 } from './migrations/1767700000000-payer-key-lookup';
+import { QrReadModelNotify1768050000000 } from './migrations/1768050000000-read-model-notify';
 
 export const SCHEMA = 'qr_payment';
 export const migrations = [
@@ -12,5 +13,6 @@ export const migrations = [
   QrReadModelEventIds1764480000000,
   QrCountyCredit1767500000000,
   QrPayerKeyLookup1767700000000,
+  QrReadModelNotify1768050000000,
 ];
 export const entities = [];

@@ -12,7 +12,7 @@ import { decodeMpm } from '@countypay/emvco';
 import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel } from '@countypay/read-models';
 import { actorHeaders, type Actor } from '@countypay/service-kit';
-import { assertKeysetPaging, startTestService, testActors, type TestService, testAssertion } from '@countypay/testing';
+import { assertKeysetPaging, eventually, startTestService, testActors, type TestService, testAssertion } from '@countypay/testing';
 import { ChannelModule } from './channel/channel.module';
 import { QrPaymentConfig } from './config/qr-payment.config';
 import { migrations } from './data-source';
@@ -309,6 +309,37 @@ describe('payer code at the POS', () => {
     expect(r.body).toMatchObject({ status: 'succeeded', kind: 'payer_code', channel: 'wechat', storeId: STORE, terminalId: TERMINAL, amountFen: 1_000 });
     expect(r.body.payerId).toMatch(/^p_/);
     expect((await outbox(r.body.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+    // the channel's notification of the payment it answered synchronously: answered from what this process
+    // committed, without a transaction (no notification row); one of another amount or status still goes to the database
+    expect((await notify({ orderId: r.body.id, status: 'succeeded', amountFen: 1_000, notifyId: 'n-sync' })).body.outcome).toBe('ignored_final');
+    expect((await notify({ orderId: r.body.id, status: 'succeeded', amountFen: 1_001, notifyId: 'n-sync-x' })).body.outcome).toBe('amount_mismatch');
+    expect((await notify({ orderId: r.body.id, status: 'failed', amountFen: 1_000, notifyId: 'n-sync-f' })).body.outcome).toBe('ignored_final');
+    const rows = await svc.schema.adminQuery<{ notify_id: string }>(`select notify_id from channel_notifications where order_id = $1 order by notify_id`, [
+      r.body.id,
+    ]);
+    expect(rows.map((n) => n.notify_id)).toEqual(['n-sync-f', 'n-sync-x']);
+    expect((await outbox(r.body.id)).map((e) => e.type)).toEqual(['payment.succeeded']);
+  });
+
+  it('a merchant suspended after paying is refused: the in-memory read model is told of the change', async () => {
+    const merchant = randomUUID();
+    const readModel = svc.app.get(OnboardingReadModel);
+    await inTenantTransaction(svc.ds, T1, (em) => readModel.handleMerchantUpdated(merchantEvent(T1, merchant, 'active', 1), em));
+    const payAt = (outTradeNo: string) =>
+      api('POST', '/qr/pos/payments', { merchantId: merchant, terminalId: TERMINAL, outTradeNo, amountFen: 1_000, payerCode: WECHAT_CODE(7) });
+    expect((await payAt('P-cached-1')).body.status).toBe('succeeded');
+    expect((await payAt('P-cached-2')).body.status).toBe('succeeded'); // served from memory
+    await inTenantTransaction(svc.ds, T1, (em) => readModel.handleMerchantUpdated(merchantEvent(T1, merchant, 'suspended', 2), em));
+    let n = 0;
+    const refused = await eventually(
+      async () => {
+        const r = await payAt(`P-cached-r${++n}`);
+        return r.status === 422 ? r.body : undefined;
+      },
+      'the suspension reaching the read model',
+      10_000,
+    );
+    expect(refused.error.code).toBe('merchant_not_active');
   });
 
   it('is declined with the channel reason', async () => {

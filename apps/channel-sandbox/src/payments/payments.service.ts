@@ -81,13 +81,14 @@ export class PaymentsService implements OnApplicationShutdown {
   async pay(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<PaymentAnswer> {
     const key: PaymentKey = { channel, orderId: dto.orderId };
     const tenantId = dto.tenantId;
-    const existing = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.find(em, key));
-    if (existing) return answer(this.sameOrder(existing, dto));
-
-    // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
-    const behaviour = decided ?? this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
-    const plan = planFor(behaviour);
+    // one transaction: the repeat check, then the new payment (issue 14: one commit per payment, not two)
     const outcome = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      const existing = await this.repo.find(em, key);
+      if (existing) return { row: this.sameOrder(existing, dto), created: false, plan: undefined };
+      // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
+      // (taken only for a new payment: a repeat consumes no scenario)
+      const behaviour = decided ?? this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
+      const plan = planFor(behaviour);
       let payerId = derivePayerId(channel, dto);
       if (channel === 'county_bank') payerId = dto.payerId ?? (dto.payerCode ? await this.core.accountForPayerCode(em, dto.payerCode) : undefined) ?? payerId;
       const inserted = await this.repo.insert(em, {
@@ -107,14 +108,15 @@ export class PaymentsService implements OnApplicationShutdown {
       if (!inserted) {
         const raced = await this.repo.find(em, key);
         if (!raced) throw new Error(`order ${dto.orderId} vanished`);
-        return { row: this.sameOrder(raced, dto), created: false };
+        return { row: this.sameOrder(raced, dto), created: false, plan: undefined };
       }
-      if (plan.outcome.status === 'failed') return { row: await this.finish(em, inserted, 'fail', plan.outcome.reason), created: true };
-      if (plan.outcome.status === 'succeeded') return { row: (await this.settle(em, key)).row, created: true };
-      return { row: inserted, created: true };
+      if (plan.outcome.status === 'failed') return { row: await this.finish(em, inserted, 'fail', plan.outcome.reason), created: true, plan };
+      if (plan.outcome.status === 'succeeded') return { row: (await this.settle(em, key)).row, created: true, plan };
+      return { row: inserted, created: true, plan };
     });
 
-    if (!outcome.created) return answer(outcome.row);
+    const plan = outcome.plan;
+    if (!plan) return answer(outcome.row);
     if (outcome.row.status !== 'user_paying') this.notify(outcome.row);
     else if (plan.outcome.status === 'user_paying' && plan.outcome.settles) this.settleLater(tenantId, key);
     if (plan.hang) {

@@ -7,14 +7,24 @@ import { ApiError } from '@countypay/contracts';
 import { annotateActiveSpan, type Logger } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER } from '@countypay/service-kit';
+import { transition, type OrderState } from '../domain/order-state';
 import { orderEventOfChannelStatus, reasonCode } from '../domain/payment-routing';
 import { QrPaymentConfig } from '../config/qr-payment.config';
+import { FinalOrders } from '../orders/final-orders';
 import { OrdersRepository } from '../orders/orders.repository';
 import { PaymentStateService } from '../orders/payment-state.service';
 import { ChannelNotificationDto } from './notify.dto';
 import { NotifyRepository } from './notify.repository';
 
 export type NotifyOutcome = 'applied' | 'duplicate' | 'ignored_final' | 'noted' | 'amount_mismatch' | 'channel_mismatch';
+
+/** The order state a channel status settles an order in; undefined: not final (`user_paying`). */
+function finalStateOf(status: ChannelNotificationDto['status']): OrderState | undefined {
+  const event = orderEventOfChannelStatus(status);
+  if (!event) return undefined;
+  const next = transition('paying', event);
+  return next.ok ? next.state : undefined;
+}
 
 /** Validates a (signed) notification body. */
 export function parseNotification(body: unknown): ChannelNotificationDto {
@@ -47,6 +57,7 @@ export class NotifyService {
     private readonly notifications: NotifyRepository,
     private readonly state: PaymentStateService,
     private readonly config: QrPaymentConfig,
+    private readonly finals: FinalOrders,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -57,6 +68,15 @@ export class NotifyService {
     const n = parseNotification(body);
     if (n.channel !== channel) throw new ApiError('invalid_request', `the notification is for ${n.channel}, posted to ${channel}`, 'channel');
     annotateActiveSpan({ 'payment.id': n.orderId, 'tenant.id': n.tenantId });
+
+    // The channel confirming what this process already committed from the channel's own answer (its
+    // notification of a payment it answered synchronously — every payer code; one arriving while that
+    // answer is still being committed here waits for it): nothing can change, no transaction. Anything else (another status, amount or channel; an order finished by a
+    // notification, or not remembered: another instance, a restart) goes the way below, as before.
+    await this.finals.answeredBy(n.tenantId, n.orderId, this.config.QR_CHANNEL_TIMEOUT_MS);
+    const known = this.finals.get(n.tenantId, n.orderId);
+    if (known && known.state === finalStateOf(n.status) && known.channel === channel && known.amountFen === BigInt(n.amountFen))
+      return { received: true, outcome: 'ignored_final' };
 
     const result = await inTenantTransaction(this.ds, n.tenantId, async (em): Promise<{ outcome: NotifyOutcome; wake: boolean }> => {
       const order = await this.orders.findById(em, n.orderId, { lock: true });

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { QrReadModelModule } from '../onboarding-read-model';
 import { CreditPaymentService } from './credit-payment.service';
+import { FinalOrders } from './final-orders';
 import { OrderExpiryService } from './order-expiry.service';
 import { OrderIntake } from './order-intake';
 import { OrdersController } from './orders.controller';
@@ -13,7 +14,7 @@ import { PaymentStateService } from './payment-state.service';
 @Module({
   imports: [QrReadModelModule],
   controllers: [OrdersController],
-  providers: [OrdersRepository, OrderIntake, PaymentStateService, CreditPaymentService, PaymentExecutor, OrdersService, OrderExpiryService],
-  exports: [OrdersRepository, OrderIntake, PaymentStateService, PaymentExecutor, CreditPaymentService, QrReadModelModule],
+  providers: [OrdersRepository, OrderIntake, FinalOrders, PaymentStateService, CreditPaymentService, PaymentExecutor, OrdersService, OrderExpiryService],
+  exports: [OrdersRepository, OrderIntake, FinalOrders, PaymentStateService, PaymentExecutor, CreditPaymentService, QrReadModelModule],
 })
 export class OrdersModule {}

@@ -10,6 +10,7 @@ import { orderEventOfChannelStatus, pollSchedule, reasonCode, type ChannelPaymen
 import { ChannelCallError, ChannelClient, ChannelTimeoutError, type ChannelPaymentKind } from '../channel/channel.client';
 import { QrPaymentConfig } from '../config/qr-payment.config';
 import { CreditPaymentService } from './credit-payment.service';
+import { FinalOrders } from './final-orders';
 import { OrdersRepository, type OrderRecord } from './orders.repository';
 import { PaymentStateService } from './payment-state.service';
 
@@ -39,10 +40,21 @@ export class PaymentExecutor {
     private readonly channels: ChannelClient,
     private readonly config: QrPaymentConfig,
     private readonly credit: CreditPaymentService,
+    private readonly finals: FinalOrders,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   async execute(order: OrderRecord, channel: PaymentChannel, opts: ExecuteOptions): Promise<OrderRecord> {
+    // a notification of this payment arriving meanwhile waits for the synchronous answer (FinalOrders)
+    const answered = this.finals.answering(order);
+    try {
+      return await this.executeAnswered(order, channel, opts, answered);
+    } finally {
+      answered();
+    }
+  }
+
+  private async executeAnswered(order: OrderRecord, channel: PaymentChannel, opts: ExecuteOptions, answered: () => void): Promise<OrderRecord> {
     const notifyUrl = this.notifyUrl(channel);
     let answer;
     try {
@@ -58,6 +70,7 @@ export class PaymentExecutor {
         ...(opts.description ? { description: opts.description.slice(0, 128) } : {}),
       });
     } catch (e) {
+      if (!(e instanceof ChannelCallError && e.status >= 400 && e.status < 500)) answered(); // unknown: queries, maybe polls
       if (e instanceof ChannelCallError && e.status >= 400 && e.status < 500) {
         // the channel refused the request itself: no payment was made
         this.logger.warn({ orderId: order.id, channel, status: e.status }, 'channel refused the payment request');
@@ -66,6 +79,8 @@ export class PaymentExecutor {
       this.logger.warn({ orderId: order.id, channel, err: e }, 'channel payment outcome unknown; querying');
       return this.resolveUnknown(order, channel, opts.waitForFinal);
     }
+    // the payer still has to confirm: a notification is not held up by the polling
+    if (!orderEventOfChannelStatus(answer.status)) answered();
     return this.handleStatus(order, channel, answer.status, answer, opts.waitForFinal);
   }
 
@@ -79,14 +94,20 @@ export class PaymentExecutor {
   ): Promise<OrderRecord> {
     const event = orderEventOfChannelStatus(status);
     if (event) {
-      const r = await this.state.apply(order.tenantId, order.id, event, {
-        channel,
-        payerId: details.payerId ?? null,
-        channelTradeNo: details.channelTradeNo ?? null,
-        ...(event === 'payment_succeeded' ? { paidAt: new Date() } : {}),
-        ...(event === 'payment_failed' ? { failureReason: reasonCode(details.reason, 'channel_declined') } : {}),
-        ...(event === 'reverse' ? { closeReason: 'reversed' } : {}),
-      });
+      const r = await this.state.apply(
+        order.tenantId,
+        order.id,
+        event,
+        {
+          channel,
+          payerId: details.payerId ?? null,
+          channelTradeNo: details.channelTradeNo ?? null,
+          ...(event === 'payment_succeeded' ? { paidAt: new Date() } : {}),
+          ...(event === 'payment_failed' ? { failureReason: reasonCode(details.reason, 'channel_declined') } : {}),
+          ...(event === 'reverse' ? { closeReason: 'reversed' } : {}),
+        },
+        order,
+      );
       return r.order;
     }
     await inTenantTransaction(this.ds, order.tenantId, (em) =>

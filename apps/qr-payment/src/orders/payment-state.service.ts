@@ -6,6 +6,7 @@ import { announcePaymentOutcome } from '@countypay/payment-intake';
 import { annotateActiveSpan, keepTrace } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
 import { isTerminalOrderState, transition, type OrderEvent } from '../domain/order-state';
+import { FinalOrders } from './final-orders';
 import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
 
 export interface ApplyResult {
@@ -27,11 +28,25 @@ export class PaymentStateService {
     private readonly ds: DataSource,
     private readonly repo: OrdersRepository,
     private readonly relay: OutboxRelay,
+    private readonly finals: FinalOrders,
   ) {}
 
-  /** Applies `event` in its own tenant transaction, then wakes the relay. */
-  async apply(tenantId: string, orderId: string, event: OrderEvent, change: OrderChange = {}): Promise<ApplyResult> {
-    const result = await inTenantTransaction(this.ds, tenantId, (em) => this.applyIn(em, orderId, event, change));
+  /**
+   * Applies `event` in its own tenant transaction, then wakes the relay. `known`: the caller's copy
+   * of the order (the one it just opened): the conditional UPDATE is tried from the state it says,
+   * without reading the order first; when the order has moved meanwhile (a notification got there
+   * first) it is read, locked, and decided as usual.
+   */
+  async apply(tenantId: string, orderId: string, event: OrderEvent, change: OrderChange = {}, known?: OrderRecord): Promise<ApplyResult> {
+    const result = await inTenantTransaction(this.ds, tenantId, async (em) => {
+      if (known && known.id === orderId) {
+        const fast = await this.applyFrom(em, known, event, change);
+        if (fast) return fast;
+      }
+      return this.applyIn(em, orderId, event, change);
+    });
+    // committed: a final order is remembered (the channel's notification of it then costs no transaction)
+    this.finals.remember(result.order);
     if (result.applied) this.relay.wake();
     return result;
   }
@@ -45,6 +60,20 @@ export class PaymentStateService {
     if (!next.ok) return { order, applied: false };
     const updated = await this.repo.changeState(em, order.id, order.state, next.state, change);
     if (!updated) return { order: (await this.repo.findById(em, orderId)) ?? order, applied: false };
+    return this.afterChange(em, updated);
+  }
+
+  /** The transition from the state of the caller's copy, as one conditional UPDATE; undefined when the order is no longer in that state. */
+  private async applyFrom(em: EntityManager, known: OrderRecord, event: OrderEvent, change: OrderChange): Promise<ApplyResult | undefined> {
+    const next = transition(known.state, event);
+    if (!next.ok) return undefined;
+    const updated = await this.repo.changeState(em, known.id, known.state, next.state, change);
+    if (!updated) return undefined;
+    annotateActiveSpan({ 'payment.id': updated.id, 'merchant.id': updated.merchantId, 'tenant.id': updated.tenantId });
+    return this.afterChange(em, updated);
+  }
+
+  private async afterChange(em: EntityManager, updated: OrderRecord): Promise<ApplyResult> {
     // a failed payment's trace is kept whatever the sampling ratio (marked before its event is written)
     if (updated.state === 'failed') keepTrace('payment_failed');
     if (isTerminalOrderState(updated.state)) await announcePaymentOutcome(em, 'qr', updated);

@@ -62,12 +62,12 @@ function unwrap<T>(d: Decision<T>): T {
  * of their refusal.
  */
 export interface TenantPort<C, M> {
-  /** the tenant's configuration; refuses a suspended tenant (`tenant_suspended`) */
-  tenantConfig(em: EntityManager): Promise<C>;
+  /** the tenant's configuration (`tenantId`: the transaction's tenant); refuses a suspended tenant (`tenant_suspended`) */
+  tenantConfig(em: EntityManager, tenantId: string): Promise<C>;
   /** refuses a product, or a channel of it, the tenant has not enabled (`channel_not_enabled`) */
   assertEnabled(config: C, product: PaymentProduct, channel?: PaymentChannel): void;
   /** the merchant, which must exist in the tenant (`not_found`) and be active (`merchant_not_active`) */
-  activeMerchant(em: EntityManager, merchantId: string): Promise<M>;
+  activeMerchant(em: EntityManager, merchantId: string, tenantId: string): Promise<M>;
 }
 
 export interface PaidTodayQuery<P> {
@@ -200,11 +200,11 @@ export class PaymentIntake<C, M, P, S extends string, E extends string> {
    */
   async admit(em: EntityManager, req: AdmissionRequest<C, M>): Promise<Admission<C, M>> {
     const { tenants, product } = this.ports;
-    const config = await tenants.tenantConfig(em);
+    const config = await tenants.tenantConfig(em, req.tenantId);
     tenants.assertEnabled(config, product);
     const channel = req.channel === undefined ? undefined : typeof req.channel === 'function' ? unwrap(req.channel(config)) : req.channel;
     if (channel !== undefined) tenants.assertEnabled(config, product, channel);
-    const merchant = await tenants.activeMerchant(em, req.merchantId);
+    const merchant = await tenants.activeMerchant(em, req.merchantId, req.tenantId);
     const place = req.place ? unwrap(req.place(merchant)) : NO_PLACE;
     return { tenantId: req.tenantId, config, merchant, channel, place };
   }

@@ -74,6 +74,16 @@ export class OnboardingReadModelRepository {
     return written.length > 0;
   }
 
+  /** The configuration of `tenantId`, named in the statement (and the transaction's tenant: RLS still applies). */
+  findTenantConfigOf(em: EntityManager, tenantId: string): Promise<TenantConfigRecord | undefined> {
+    return one(em, TENANT_CONFIG, `select ${TENANT_CONFIG.columns('t')} from tenant_configs t where t.tenant_id = $1`, [tenantId]);
+  }
+
+  /** A merchant of `tenantId`, named in the statement (and the transaction's tenant: RLS still applies). */
+  findMerchantOf(em: EntityManager, tenantId: string, merchantId: string): Promise<MerchantView | undefined> {
+    return one(em, MERCHANT, `select ${MERCHANT.columns('m')} from merchants m where m.tenant_id = $1 and m.merchant_id = $2`, [tenantId, merchantId]);
+  }
+
   /** A merchant of the transaction's tenant (row-level security hides every other tenant's). */
   findMerchant(em: EntityManager, merchantId: string): Promise<MerchantView | undefined> {
     return one(em, MERCHANT, `select ${MERCHANT.columns('m')} from merchants m where m.merchant_id = $1`, [merchantId]);

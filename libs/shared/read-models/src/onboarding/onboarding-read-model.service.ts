@@ -1,6 +1,6 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { plainToInstance } from 'class-transformer';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   ApiError,
   defaultTenantConfig,
@@ -14,24 +14,80 @@ import {
   type TenantUpdatedData,
 } from '@countypay/contracts';
 import { on, type Subscription } from '@countypay/messaging';
+import { PgListener } from '@countypay/persistence';
 import { OnboardingReadModelRepository, type MerchantView, type TenantConfigRecord } from './onboarding-read-model.repository';
-import type { OnboardingReadModelOptions } from './onboarding-read-model.tables';
+import { READ_MODEL_CHANNEL, type OnboardingReadModelOptions } from './onboarding-read-model.tables';
 import { assertEnabled } from './tenant-enablement';
 
 export const ONBOARDING_READ_MODEL_OPTIONS = Symbol('ONBOARDING_READ_MODEL_OPTIONS');
+
+/** rows kept per kind (tenants, merchants) before the copy starts afresh */
+const CACHE_MAX = 20_000;
 
 /**
  * A service's local copy of what onboarding announces — tenant configurations and (optionally)
  * merchants — kept from `onboarding.*` events and read inside the service's own tenant
  * transactions (DESIGN: no service reads another's tables). It is the `TenantPort` of
  * `@countypay/payment-intake`: `tenantConfig`, `assertEnabled`, `activeMerchant`.
+ *
+ * With `cache: true` (issue 14) the rows a caller reads naming its tenant are kept in memory, keyed
+ * by tenant: every change of a row notifies `readmodel_<schema>` (the service's migration created
+ * the triggers, `onboardingReadModelNotifySql`), each instance drops what changed at once and
+ * everything when its listener reconnects; while the listener is not connected nothing is served
+ * from memory. A read that began before a change is not kept (epoch). Several instances each keep
+ * their own copy, all told by the same notifications.
  */
 @Injectable()
-export class OnboardingReadModel {
+export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly listener: PgListener | undefined;
+  private readonly tenants = new Map<string, { record: TenantConfigRecord; config: TenantConfig }>();
+  private readonly merchants = new Map<string, MerchantView>();
+  /** bumped by every invalidation: a read that started before one is not kept */
+  private epoch = 0;
+
   constructor(
     private readonly repo: OnboardingReadModelRepository,
     @Inject(ONBOARDING_READ_MODEL_OPTIONS) private readonly options: OnboardingReadModelOptions,
-  ) {}
+    @Optional() ds?: DataSource,
+  ) {
+    if (options.cache) {
+      if (!ds) throw new Error('the onboarding read model keeps its rows in memory (cache: true) only with its DataSource, to listen for changes');
+      this.listener = new PgListener(ds, PgListener.channelFor(ds, READ_MODEL_CHANNEL), {
+        onNotify: (payload) => this.invalidate(payload),
+        onReset: () => this.invalidate(''),
+      });
+    }
+  }
+
+  async onApplicationBootstrap(): Promise<void> {
+    await this.listener?.start();
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.listener?.stop();
+  }
+
+  /** `tenant_configs:<tenant>` or `merchants:<tenant>:<merchant>` changed; anything else: all of it. */
+  private invalidate(payload: string): void {
+    this.epoch++;
+    const [table, tenantId, merchantId] = payload.split(':');
+    if (table === 'tenant_configs' && tenantId) this.tenants.delete(tenantId);
+    else if (table === 'merchants' && tenantId && merchantId) this.merchants.delete(`${tenantId}:${merchantId}`);
+    else {
+      this.tenants.clear();
+      this.merchants.clear();
+    }
+  }
+
+  private get serving(): boolean {
+    return this.listener?.connected === true;
+  }
+
+  private keep<V>(map: Map<string, V>, key: string, value: V, epoch: number): void {
+    if (!this.serving || epoch !== this.epoch) return;
+    if (map.size >= CACHE_MAX) map.clear();
+    map.set(key, value);
+  }
 
   /**
    * The event subscriptions that keep this read model (for the service's `SUBSCRIPTIONS`, beside
@@ -76,11 +132,25 @@ export class OnboardingReadModel {
   /**
    * The configuration of the transaction's tenant, which must take payments: a suspended county
    * is refused (`tenant_suspended`); `defaultTenantConfig()` until onboarding has said otherwise.
+   * `tenantId` (the transaction's tenant): named in the statement, and the key of the in-memory
+   * copy with `cache: true`. Do not change the object answered: with the cache it is shared.
    */
-  async tenantConfig(em: EntityManager): Promise<TenantConfig> {
-    const t = await this.repo.findTenantConfig(em);
-    if (t?.status === 'suspended') throw new ApiError('tenant_suspended', 'this county is suspended and takes no payments');
-    return t ? plainToInstance(TenantConfig, t.config) : defaultTenantConfig();
+  async tenantConfig(em: EntityManager, tenantId?: string): Promise<TenantConfig> {
+    const t =
+      tenantId === undefined ? await this.repo.findTenantConfig(em).then((r) => r && { record: r, config: undefined }) : await this.tenantOf(em, tenantId);
+    if (t?.record.status === 'suspended') throw new ApiError('tenant_suspended', 'this county is suspended and takes no payments');
+    return t ? (t.config ?? plainToInstance(TenantConfig, t.record.config)) : defaultTenantConfig();
+  }
+
+  private async tenantOf(em: EntityManager, tenantId: string): Promise<{ record: TenantConfigRecord; config: TenantConfig } | undefined> {
+    const hit = this.serving ? this.tenants.get(tenantId) : undefined;
+    if (hit) return hit;
+    const epoch = this.epoch;
+    const record = await this.repo.findTenantConfigOf(em, tenantId);
+    if (!record) return undefined; // not announced yet: read again next time
+    const t = { record, config: plainToInstance(TenantConfig, record.config) };
+    this.keep(this.tenants, tenantId, t, epoch);
+    return t;
   }
 
   /** Refuses a product or channel the tenant has not enabled (`channel_not_enabled`). */
@@ -89,18 +159,31 @@ export class OnboardingReadModel {
   }
 
   /** The merchant, which must exist in this tenant (else `not_found`) and be active (else `merchant_not_active`). */
-  async activeMerchant(em: EntityManager, merchantId: string): Promise<MerchantView> {
-    const m = await this.merchant(em, merchantId);
+  async activeMerchant(em: EntityManager, merchantId: string, tenantId?: string): Promise<MerchantView> {
+    const m = await this.merchant(em, merchantId, tenantId);
     if (m.status !== 'active')
       throw new ApiError('merchant_not_active', `merchant ${merchantId} is ${m.status}; payments are accepted for active merchants only`, 'merchantId');
     return m;
   }
 
-  /** The merchant, which must exist in this tenant (else `not_found`), whatever its status. */
-  async merchant(em: EntityManager, merchantId: string): Promise<MerchantView> {
+  /**
+   * The merchant, which must exist in this tenant (else `not_found`), whatever its status.
+   * `tenantId` (the transaction's tenant): as for `tenantConfig`.
+   */
+  async merchant(em: EntityManager, merchantId: string, tenantId?: string): Promise<MerchantView> {
     this.needMerchants();
-    const m = await this.repo.findMerchant(em, merchantId);
+    const m = tenantId === undefined ? await this.repo.findMerchant(em, merchantId) : await this.merchantOf(em, tenantId, merchantId);
     if (!m) throw new ApiError('not_found', `no merchant ${merchantId}`, 'merchantId');
+    return m;
+  }
+
+  private async merchantOf(em: EntityManager, tenantId: string, merchantId: string): Promise<MerchantView | undefined> {
+    const key = `${tenantId}:${merchantId}`;
+    const hit = this.serving ? this.merchants.get(key) : undefined;
+    if (hit) return hit;
+    const epoch = this.epoch;
+    const m = await this.repo.findMerchantOf(em, tenantId, merchantId);
+    if (m) this.keep(this.merchants, key, m, epoch);
     return m;
   }
 

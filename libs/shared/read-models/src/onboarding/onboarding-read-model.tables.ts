@@ -3,6 +3,42 @@ import { tenantRlsSql } from '@countypay/persistence';
 export interface OnboardingReadModelOptions {
   /** keep the tenant's merchants (with stores and terminals) too; false: tenant configurations only */
   merchants: boolean;
+  /**
+   * keep the rows read in memory (per tenant), dropped when a row changes: the service's migration
+   * must have created the notify triggers (`onboardingReadModelNotifySql`). Nothing is served from
+   * memory while the listener is not connected.
+   */
+  cache?: boolean;
+}
+
+/** The channel a read model's changes are notified on, per schema (`PgListener.channelFor(ds, READ_MODEL_CHANNEL)`). */
+export const READ_MODEL_CHANNEL = 'readmodel';
+
+/**
+ * Triggers that notify `readmodel_<schema>` of every insert or update of the read model's rows,
+ * with `<table>:<tenant id>[:<merchant id>]` as payload (for `cache: true`; a service's migration).
+ */
+export function onboardingReadModelNotifySql(opts: Pick<OnboardingReadModelOptions, 'merchants'>): string[] {
+  return [
+    `create function read_model_notify() returns trigger language plpgsql as $$
+     begin
+       perform pg_notify('${READ_MODEL_CHANNEL}_' || tg_table_schema,
+         tg_table_name || ':' || new.tenant_id || coalesce(':' || (to_jsonb(new)->>'merchant_id'), ''));
+       return null;
+     end $$`,
+    `create trigger tenant_configs_read_model_notify after insert or update on tenant_configs for each row execute function read_model_notify()`,
+    ...(opts.merchants
+      ? [`create trigger merchants_read_model_notify after insert or update on merchants for each row execute function read_model_notify()`]
+      : []),
+  ];
+}
+
+export function onboardingReadModelNotifyDownSql(opts: Pick<OnboardingReadModelOptions, 'merchants'>): string[] {
+  return [
+    ...(opts.merchants ? [`drop trigger merchants_read_model_notify on merchants`] : []),
+    `drop trigger tenant_configs_read_model_notify on tenant_configs`,
+    `drop function read_model_notify()`,
+  ];
 }
 
 /**
