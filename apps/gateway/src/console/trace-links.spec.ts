@@ -56,7 +56,17 @@ describe('TraceLinks', () => {
     expect(await links.find(ORDER)).toEqual({ traceId: 'abc123', url: 'http://ui.example/zipkin/traces/abc123', search: `payment.id=${ORDER}` });
     const q = new URL(asked.at(-1)!, base);
     expect(q.pathname).toBe('/api/v2/traces');
-    expect(q.searchParams.get('annotationQuery')).toBe(`payment.id=${ORDER}`);
+    expect(q.searchParams.get('annotationQuery')).toBe(`payment.id=${ORDER} and payment.state`);
+  });
+
+  it('falls back to any trace carrying payment.id when none has a state change of the payment yet', async () => {
+    const queries: string[] = [];
+    const links = new TraceLinks(upstream(200), auth, config({ COUNTYPAY_ZIPKIN_URL: `${base}/api/v2/spans` }));
+    answer = { status: 200, body: [] };
+    const before = asked.length;
+    expect((await links.find(ORDER)).traceId).toBeNull();
+    for (const a of asked.slice(before)) queries.push(new URL(a, base).searchParams.get('annotationQuery')!);
+    expect(queries).toEqual([`payment.id=${ORDER} and payment.state`, `payment.id=${ORDER}`]);
   });
 
   it('gives the search (no link) when there is no trace server, no trace yet, or the trace server fails', async () => {

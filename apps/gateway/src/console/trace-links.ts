@@ -35,21 +35,30 @@ export class TraceLinks {
     if (result.response.status !== 200) throw new ApiError('not_found', `no payment order ${orderId}`, 'orderId');
   }
 
+  /**
+   * The payment's trace: the newest one in which its state changed (tagged `payment.state` with `payment.id`),
+   * else — no state change traced yet — the newest that carries `payment.id`. A plain read of the order carries
+   * `payment.id` too: taking the newest of those would name a different trace after every read.
+   */
   async find(orderId: string): Promise<{ traceId: string | null; url: string | null; search: string }> {
     const search = `payment.id=${orderId}`;
-    const api = this.config.zipkinApi;
     const ui = this.config.traceUiUrl;
-    if (!api) return { traceId: null, url: null, search };
+    const traceId = (await this.newest(`${search} and payment.state`)) ?? (await this.newest(search));
+    return { traceId, url: traceId && ui ? `${ui}/traces/${traceId}` : null, search };
+  }
+
+  private async newest(annotationQuery: string): Promise<string | null> {
+    const api = this.config.zipkinApi;
+    if (!api) return null;
     try {
-      const res = await fetch(`${api}/api/v2/traces?annotationQuery=${encodeURIComponent(search)}&limit=1&lookback=${7 * 24 * 3600 * 1000}`, {
+      const res = await fetch(`${api}/api/v2/traces?annotationQuery=${encodeURIComponent(annotationQuery)}&limit=1&lookback=${7 * 24 * 3600 * 1000}`, {
         signal: AbortSignal.timeout(5000),
       });
-      if (!res.ok) return { traceId: null, url: null, search };
+      if (!res.ok) return null;
       const traces = (await res.json()) as Array<Array<{ traceId: string }>>;
-      const traceId = traces[0]?.[0]?.traceId ?? null;
-      return { traceId, url: traceId && ui ? `${ui}/traces/${traceId}` : null, search };
+      return traces[0]?.[0]?.traceId ?? null;
     } catch {
-      return { traceId: null, url: null, search };
+      return null;
     }
   }
 }

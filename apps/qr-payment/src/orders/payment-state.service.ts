@@ -74,6 +74,8 @@ export class PaymentStateService {
   }
 
   private async afterChange(em: EntityManager, updated: OrderRecord): Promise<ApplyResult> {
+    // the console finds a payment's trace by this tag: the trace where its state changed, not a later read of it
+    annotateActiveSpan({ 'payment.state': updated.state });
     // a failed payment's trace is kept whatever the sampling ratio (marked before its event is written)
     if (updated.state === 'failed') keepTrace('payment_failed');
     if (isTerminalOrderState(updated.state)) await announcePaymentOutcome(em, 'qr', updated);
