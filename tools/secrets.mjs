@@ -10,12 +10,13 @@ const file = join(localDir, 'secrets.json');
 
 /**
  * The secrets as one app's environment variables (see each app's config class). Every app trusts
- * the service-assertion keys of the services that call others — the gateway, and qr-payment and
- * acquiring (they call credit for holds); each of those holds its own private half.
+ * the service-assertion keys of the services that call others — the gateway, qr-payment and
+ * acquiring (they call credit for holds), and settlement (it asks acquiring to make up an order,
+ * 补单); each of those holds its own private half.
  * `service` undefined: the variables every app shares.
  */
 export function secretsEnv(s = localSecrets(), service = undefined) {
-  const callers = { gateway: s.gatewayS2s, 'qr-payment': s.qrPaymentS2s, acquiring: s.acquiringS2s };
+  const callers = { gateway: s.gatewayS2s, 'qr-payment': s.qrPaymentS2s, acquiring: s.acquiringS2s, settlement: s.settlementS2s };
   const own = callers[service];
   return {
     COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify(Object.fromEntries(Object.entries(callers).map(([issuer, k]) => [k.kid, { issuer, publicKey: k.publicKey }]))),
@@ -54,6 +55,7 @@ export function localSecrets() {
     gatewayS2s: () => s2sKey('gw'),
     qrPaymentS2s: () => s2sKey('qr'),
     acquiringS2s: () => s2sKey('acq'),
+    settlementS2s: () => s2sKey('stl'),
   };
   const current = existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
   let changed = false;

@@ -10,6 +10,7 @@ export function fakeAppSecret(): Record<AppSecretKey, string> {
   const s2s = generateKeyPairSync('ed25519');
   const qrS2s = generateKeyPairSync('ed25519');
   const acqS2s = generateKeyPairSync('ed25519');
+  const stlS2s = generateKeyPairSync('ed25519');
   const b64 = () => randomBytes(32).toString('base64');
   const secret: Record<AppSecretKey, string> = {
     'app-db-password': randomBytes(18).toString('hex'),
@@ -25,6 +26,7 @@ export function fakeAppSecret(): Record<AppSecretKey, string> {
       'gw-test': { issuer: 'gateway', publicKey: s2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
       'qr-test': { issuer: 'qr-payment', publicKey: qrS2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
       'acq-test': { issuer: 'acquiring', publicKey: acqS2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
+      'stl-test': { issuer: 'settlement', publicKey: stlS2s.publicKey.export({ format: 'der', type: 'spki' }).toString('base64') },
     }),
     's2s-gateway-signing-key': s2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     's2s-gateway-key-id': 'gw-test',
@@ -32,6 +34,8 @@ export function fakeAppSecret(): Record<AppSecretKey, string> {
     's2s-qr-payment-key-id': 'qr-test',
     's2s-acquiring-signing-key': acqS2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
     's2s-acquiring-key-id': 'acq-test',
+    's2s-settlement-signing-key': stlS2s.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    's2s-settlement-key-id': 'stl-test',
   };
   const missing = Object.keys(APP_SECRET_KEYS).filter((k) => !(k in secret));
   if (missing.length > 0) throw new Error(`fakeAppSecret: no value for ${missing.join(', ')}`);

@@ -5,12 +5,15 @@
  * real channel sandbox.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { type EventEnvelope, type MerchantUpdatedData } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModel } from '@countypay/read-models';
-import type { Actor } from '@countypay/service-kit';
-import { assertKeysetPaging, startTestService, testActors, type TestService } from '@countypay/testing';
+import { generateServiceKeyPair, SERVICE_ASSERTION_HEADER, ServiceAssertionSigner } from '@countypay/security';
+import { ServiceAuth, type Actor } from '@countypay/service-kit';
+import { assertKeysetPaging, startTestService, testActors, testServiceAuthEnv, type TestService } from '@countypay/testing';
 import { AcquiringChannelModule } from './channel/channel.module';
 import { AcquiringConfig } from './config/acquiring.config';
 import { migrations } from './data-source';
@@ -30,6 +33,39 @@ const MERCHANT = randomUUID();
 const SUSPENDED = randomUUID();
 
 let svc: TestService;
+
+// settlement, asking for a make-up (补单) with its own service assertion
+const settlementKeys = generateServiceKeyPair();
+const settlement = new ServiceAssertionSigner('settlement', 'it-settlement', settlementKeys.privateKey);
+// (the service under test is named 'acq': the audience of the assertions it accepts)
+const authEnv = testServiceAuthEnv('acq');
+const acquiringAuth = new ServiceAuth('acq', {
+  ...authEnv,
+  COUNTYPAY_S2S_TRUSTED_KEYS: JSON.stringify({
+    ...(JSON.parse(authEnv.COUNTYPAY_S2S_TRUSTED_KEYS) as object),
+    'it-settlement': { issuer: 'settlement', publicKey: settlementKeys.publicKey },
+  }),
+});
+
+/** The channel's payment query (查询订单) as the sandbox's contract answers it; every other route 404. */
+const channelPayments = new Map<string, { status: string; channelTradeNo: string; amountFen: number; refundedFen?: number }>();
+const channelQueries: string[] = [];
+const channel: Server = createServer((req, res) => {
+  const m = /^\/channels\/county_bank\/payments\/([0-9a-f-]{36})$/.exec((req.url ?? '').split('?')[0]!);
+  const answer = m && req.method === 'GET' ? channelPayments.get(m[1]!) : undefined;
+  if (m) channelQueries.push(m[1]!);
+  res.writeHead(answer ? 200 : 404, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(answer ?? { error: { code: 'not_found', message: 'no such payment' } }));
+});
+
+async function asSettlement(path: string, body: object) {
+  const res = await fetch(`${svc.base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', [SERVICE_ASSERTION_HEADER]: settlement.sign('acq', {}) },
+    body: JSON.stringify(body),
+  });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> & { error?: { code: string } } };
+}
 
 function api(method: string, path: string, body?: object, actor: Actor = APP_T1) {
   return svc.call(method, path, { actor, ...(body ? { body } : {}) });
@@ -67,13 +103,22 @@ const order = (over: Record<string, unknown> = {}) => ({
 
 beforeAll(async () => {
   const config = Object.assign(new AcquiringConfig(), { ACQ_SWEEP_MS: 3_600_000 });
-  // no channel is reached by these tests
-  const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ 'channel-sandbox': 'http://127.0.0.1:9' }) });
+  // the channel is reached only by the make-up's query (the channel flows are covered end to end)
+  await new Promise<void>((r) => channel.listen(0, '127.0.0.1', r));
+  const channelUrl = `http://127.0.0.1:${(channel.address() as AddressInfo).port}`;
+  const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ 'channel-sandbox': channelUrl }) });
   svc = await startTestService({
     service: 'acq',
     migrations,
     imports: [AcquiringChannelModule, AcquiringReadModelModule, OrdersModule, NotifyModule],
-    override: (b) => b.overrideProvider(AcquiringConfig).useValue(config).overrideProvider(ServiceUrlsConfig).useValue(urls),
+    override: (b) =>
+      b
+        .overrideProvider(AcquiringConfig)
+        .useValue(config)
+        .overrideProvider(ServiceUrlsConfig)
+        .useValue(urls)
+        .overrideProvider(ServiceAuth)
+        .useValue(acquiringAuth),
   });
   const readModel = svc.app.get(OnboardingReadModel);
   await inTenantTransaction(svc.ds, T1, async (em) => {
@@ -84,6 +129,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await svc?.close();
+  await new Promise((r) => channel.close(r));
 });
 
 describe('creating an order', () => {
@@ -220,4 +266,58 @@ describe('listing', () => {
     const other = await api('GET', '/acquiring/orders?limit=100', undefined, testActors.app(T2, { appId: app, scopes: SCOPES }));
     expect(other.body.data).toEqual([]);
   }, 120_000);
+});
+
+describe('补单: settlement makes up a closed order the channel says was paid', () => {
+  /** an order closed after the payer had chosen county bank (its channel order was closed too, as the statement shows) */
+  async function closedAtCountyBank(amountFen = 12_800): Promise<string> {
+    const created = (await api('POST', '/acquiring/orders', order({ amountFen }))).body;
+    expect((await api('POST', `/acquiring/orders/${created.id}/close`)).status).toBe(200);
+    await svc.schema.adminQuery(`update acq_orders set channel = 'county_bank' where id = $1`, [created.id]);
+    return created.id as string;
+  }
+  const makeUp = (id: string, tenantId = T1) => asSettlement(`/acquiring/internal/orders/${id}/make-up`, { tenantId });
+
+  it('moves closed → succeeded once the channel says paid: payment.succeeded in the outbox, once; a repeat changes nothing', async () => {
+    const id = await closedAtCountyBank();
+    // only settlement may ask; the channel is asked, not believed from the caller
+    const byGateway = await svc.call('POST', `/acquiring/internal/orders/${id}/make-up`, { asGateway: true, body: { tenantId: T1 } });
+    expect([byGateway.status, byGateway.body.error.code]).toEqual([403, 'forbidden_actor']);
+    const unpaid = await makeUp(id);
+    expect([unpaid.status, unpaid.body.error?.code]).toEqual([409, 'invalid_state_transition']);
+    expect(channelQueries).toContain(id);
+
+    channelPayments.set(id, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000009', amountFen: 12_800 });
+    // another county's order is not found, even by settlement
+    expect((await makeUp(id, T2)).status).toBe(404);
+    const made = await makeUp(id);
+    expect(made).toEqual({ status: 200, body: { orderId: id, state: 'succeeded', madeUp: true, channelTradeNo: 'CB0120261120000000000009' } });
+    expect((await api('GET', `/acquiring/orders/${id}`)).body).toMatchObject({ status: 'succeeded', channelTradeNo: 'CB0120261120000000000009' });
+    const events = await outbox(id);
+    expect(events.map((e) => e.type)).toEqual(['payment.closed', 'payment.succeeded']);
+    expect(events[1]!.data).toMatchObject({
+      orderId: id,
+      product: 'acquiring',
+      channel: 'county_bank',
+      amountFen: 12_800,
+      channelTradeNo: 'CB0120261120000000000009',
+    });
+
+    const queries = channelQueries.length;
+    expect(await makeUp(id)).toEqual(made);
+    expect(channelQueries.length).toBe(queries); // made up already: the channel is not asked again
+    expect((await outbox(id)).map((e) => e.type)).toEqual(['payment.closed', 'payment.succeeded']);
+  });
+
+  it('refuses an amount the channel has otherwise, a payment partly given back, and an order that never closed', async () => {
+    const other = await closedAtCountyBank();
+    channelPayments.set(other, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000010', amountFen: 12_700 });
+    expect((await makeUp(other)).body.error?.code).toBe('invalid_state_transition');
+    channelPayments.set(other, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000010', amountFen: 12_800, refundedFen: 100 });
+    expect((await makeUp(other)).body.error?.code).toBe('invalid_state_transition');
+    expect((await api('GET', `/acquiring/orders/${other}`)).body.status).toBe('closed');
+    const open = (await api('POST', '/acquiring/orders', order())).body;
+    expect((await makeUp(open.id as string)).body.error?.code).toBe('invalid_state_transition');
+    expect(await outbox(open.id as string)).toEqual([]);
+  });
 });

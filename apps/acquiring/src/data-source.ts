@@ -5,6 +5,7 @@ import { Quickpay1764710000000 } from './migrations/1764710000000-quickpay';
 import { ProfitSharing1766200000000 } from './migrations/1766200000000-profit-sharing';
 import { CreditPayments1767300000000 } from './migrations/1767300000000-credit-payments';
 import { AgreementRevocationAndPassword1767600100000 } from './migrations/1767600100000-agreement-revocation-and-password';
+import { MadeUpOrders1768030500000 } from './migrations/1768030500000-made-up-orders';
 
 export const SCHEMA = 'acquiring';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   ProfitSharing1766200000000,
   CreditPayments1767300000000,
   AgreementRevocationAndPassword1767600100000,
+  MadeUpOrders1768030500000,
 ];
 export const entities = [];

@@ -13,6 +13,7 @@ import { MerchantsReadModel1766910000000 } from './migrations/1766910000000-merc
 import { ClearingEveryProduct1767200000000 } from './migrations/1767200000000-clearing-every-product';
 import { ReconRunsSeq1767200100000 } from './migrations/1767200100000-recon-runs-seq';
 import { CreditCashRefundSource1767500200000 } from './migrations/1767500200000-credit-cash-refund-source';
+import { ReconPlatformProduct1768030600000 } from './migrations/1768030600000-recon-platform-product';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -30,5 +31,6 @@ export const migrations = [
   ClearingEveryProduct1767200000000,
   ReconRunsSeq1767200100000,
   CreditCashRefundSource1767500200000,
+  ReconPlatformProduct1768030600000,
 ];
 export const entities = [];

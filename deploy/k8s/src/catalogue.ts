@@ -24,6 +24,9 @@ export const APP_SECRET_KEYS = {
   's2s-qr-payment-key-id': 'COUNTYPAY_S2S_KEY_ID of qr-payment: the id of that key, as named in s2s-trusted-keys (issuer "qr-payment")',
   's2s-acquiring-signing-key': 'COUNTYPAY_S2S_SIGNING_KEY of acquiring: base64 PKCS#8 Ed25519 private key (signs its calls to credit: credit holds)',
   's2s-acquiring-key-id': 'COUNTYPAY_S2S_KEY_ID of acquiring: the id of that key, as named in s2s-trusted-keys (issuer "acquiring")',
+  's2s-settlement-signing-key':
+    'COUNTYPAY_S2S_SIGNING_KEY of settlement: base64 PKCS#8 Ed25519 private key (signs its calls to acquiring: make-up orders, 补单)',
+  's2s-settlement-key-id': 'COUNTYPAY_S2S_KEY_ID of settlement: the id of that key, as named in s2s-trusted-keys (issuer "settlement")',
 } as const;
 export type AppSecretKey = keyof typeof APP_SECRET_KEYS;
 
@@ -115,10 +118,16 @@ export const SERVICES: readonly ServiceSpec[] = [
   {
     name: 'settlement',
     schema: 'settlement',
-    // payouts through the county core banking: the sandbox in staging, the channel front in production
-    calls: ['channel-sandbox'],
-    // merchants' payout accounts at rest
-    secretEnv: { ...SERVICE_AUTH, COUNTYPAY_PII_KEY: { key: 'pii-key' } },
+    // payouts through the county core banking: the sandbox in staging, the channel front in production;
+    // acquiring: reconciliation's make-up of a closed order (补单)
+    calls: ['channel-sandbox', 'acquiring'],
+    // merchants' payout accounts at rest; it calls acquiring: it signs its assertions
+    secretEnv: {
+      ...SERVICE_AUTH,
+      COUNTYPAY_S2S_SIGNING_KEY: { key: 's2s-settlement-signing-key' },
+      COUNTYPAY_S2S_KEY_ID: { key: 's2s-settlement-key-id' },
+      COUNTYPAY_PII_KEY: { key: 'pii-key' },
+    },
   },
   {
     name: 'channel-sandbox',

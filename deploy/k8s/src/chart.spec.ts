@@ -104,7 +104,7 @@ function localSecretVariables(apps: string[]): Record<string, string[]> {
   const script = `
     const { secretsEnv } = await import('./tools/secrets.mjs');
     const key = (kid) => ({ kid, privateKey: 'p', publicKey: 'q' });
-    const fake = { gatewayS2s: key('k'), qrPaymentS2s: key('qk'), acquiringS2s: key('ak'), platformSm2: { privateKey: 'a', publicKey: 'b' } };
+    const fake = { gatewayS2s: key('k'), qrPaymentS2s: key('qk'), acquiringS2s: key('ak'), settlementS2s: key('sk'), platformSm2: { privateKey: 'a', publicKey: 'b' } };
     const apps = ${JSON.stringify(apps)};
     process.stdout.write(JSON.stringify(Object.fromEntries(apps.map((a) => [a, Object.keys(secretsEnv(fake, a))]))));`;
   const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { cwd: root, encoding: 'utf8' });

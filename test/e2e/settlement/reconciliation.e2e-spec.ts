@@ -16,6 +16,7 @@ import {
   type OnboardedMerchant,
   WebhookReceiver,
   alipayCode,
+  expectedFeeFen,
   onboardMerchant,
   onboardPartner,
   uniq,
@@ -113,6 +114,7 @@ beforeAll(async () => {
       scopes: ['qr:pay', 'acquiring:pay', 'merchants:read', 'merchants:write', 'refunds:write'],
     },
   );
+  for (const a of on.apps) hooks.secrets.set(a.appId, a.webhookSecret);
   shop = await onboardMerchant(on, on.apps[0]!, `金堂县对账测试超市${uniq()}`);
   const province = new CountypayOperatorClient({ baseUrl: gatewayUrl(), token: provinceToken() });
   const second = await province.request<{ token: string }>('POST', '/v1/admin/operators', {
@@ -367,7 +369,7 @@ describe('channel reconciliation through the gateway', () => {
     expect(await on.county.request('GET', '/v1/ledger/trial-balance')).toMatchObject({ balanced: true });
     expect(await app.client.acquiringOrders.get(refunded.id)).toMatchObject({ status: 'closed', refundedFen: 0 });
 
-    // ── policy 补单: the second is paid after the close too; the county books it to the merchant ──
+    // ── policy 补单: the second is paid after the close too; online acquiring makes the order succeed ──
     await policy('make_up_order');
     await payAfterClose(madeUp.id);
     await run('wechat');
@@ -378,23 +380,26 @@ describe('channel reconciliation through the gateway', () => {
       channelOutcome: 'succeeded',
       status: 'resolved',
       resolution: 'make_up_order',
-      adjustmentFen: 8_800,
-      ledgerEntryId: mc.id,
+      adjustmentFen: null,
+      ledgerEntryId: null,
     });
-    expect(await atChannel(madeUp.id)).toMatchObject({ status: 'succeeded', refundedFen: 0 }); // kept, not refunded
-    const madeUpEntries = async (): Promise<unknown[]> =>
-      (await countyLedger(madeUp.id)).map((e) => [e.sourceType, e.amountFen, e.postings.map((p) => [p.account, p.direction, p.amountFen])]);
-    expect(await madeUpEntries()).toEqual([
-      [
-        'reconciliation.adjustment',
-        8_800,
-        [
-          ['channel_receivable:wechat', 'debit', 8_800],
-          [`merchant_payable:${shop.merchantId}`, 'credit', 8_800],
-        ],
-      ],
+    expect(mc.history?.map((h) => [h.action, h.actorId])).toEqual([
+      ['opened', expect.any(String)],
+      ['make_up_order', 'reconciliation'],
     ]);
+    expect(await atChannel(madeUp.id)).toMatchObject({ status: 'succeeded', refundedFen: 0 }); // kept, not refunded
+    // the order succeeded (made up, the channel's trade number recorded); the partner is told by webhook
+    expect(await app.client.acquiringOrders.get(madeUp.id)).toMatchObject({ status: 'succeeded', channelTradeNo: expect.any(String), refundedFen: 0 });
+    const hook = await hooks.waitFor('payment.succeeded', madeUp.id);
+    expect(hook.verified).toBe(true);
+    expect(hook.event.data).toMatchObject({ orderId: madeUp.id, product: 'acquiring', amountFen: 8_800, channel: 'wechat' });
+    // settlement posts it as any payment, fee included, and nothing of its own (no adjustment: credited once)
+    const madeUpEntries = async (): Promise<unknown[]> => (await countyLedger(madeUp.id)).map((e) => [e.sourceType, e.amountFen, e.feeFen]);
+    await waitForLedger(app.client, madeUp.id);
+    expect(await madeUpEntries()).toEqual([['payment.succeeded', 8_800, Number(expectedFeeFen(8_800n, 55n, 1n))]]);
     expect(await on.county.request('GET', '/v1/ledger/trial-balance')).toMatchObject({ balanced: true });
+    // (settlement's read model records the success in the same consumer transaction as that posting:
+    // the re-run below sees the order succeeded)
 
     // a re-run of the date: the same counts, the same two cases, no second refund at the channel, no second
     // posting — the automatic refund's own statement line is the platform's movement (matched, no new case)
@@ -418,6 +423,8 @@ describe('channel reconciliation through the gateway', () => {
     ]);
     expect(await atChannel(refunded.id)).toMatchObject({ refundedFen: 7_700 });
     expect(await madeUpEntries()).toHaveLength(1);
+    expect(new Set(hooks.about('payment.succeeded', madeUp.id).map((h) => h.webhookId)).size).toBe(1);
+    expect(await app.client.acquiringOrders.get(madeUp.id)).toMatchObject({ status: 'succeeded' });
     await policy('refund'); // the county's default again (the e2e database outlives the test)
   });
 });

@@ -10,16 +10,20 @@ describe('acquiring order state table', () => {
     ['paying', 'close', 'closed'],
     ['paying', 'expire', 'closed'],
     ['paying', 'start_payment', 'paying'],
+    ['closed', 'make_up', 'succeeded'],
   ] as const)('%s --%s--> %s', (from, event, to) => {
     expect(transition(from, event)).toEqual({ ok: true, state: to });
   });
 
-  it('a created order cannot succeed without a payment, and final states accept nothing', () => {
+  it('a created order cannot succeed without a payment, and final states accept nothing but the make-up of a closed order', () => {
     expect(transition('created', 'payment_succeeded')).toMatchObject({ ok: false });
     for (const s of ORDER_STATES.filter(isFinalOrderState)) {
-      expect(Object.keys(ORDER_TRANSITIONS[s])).toEqual([]);
-      expect(transition(s, 'payment_succeeded')).toMatchObject({ ok: false, message: expect.stringContaining('final') });
+      expect(Object.keys(ORDER_TRANSITIONS[s])).toEqual(s === 'closed' ? ['make_up'] : []);
+      expect(transition(s, 'payment_succeeded')).toMatchObject({ ok: false });
     }
+    expect(transition('succeeded', 'payment_succeeded')).toMatchObject({ message: expect.stringContaining('final') });
+    // only a closed order is made up: never a failed one, never one that is still in progress
+    for (const s of ['created', 'paying', 'succeeded', 'failed'] as const) expect(transition(s, 'make_up')).toMatchObject({ ok: false });
   });
 
   it('refunds: pending → succeeded | failed, once', () => {

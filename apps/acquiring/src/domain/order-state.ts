@@ -9,6 +9,9 @@
  *      │                        └──────start_payment──────▶ paying   (the payer picks another method)
  *      ├──close──▶ closed
  *      └──expire─▶ closed
+ *   closed ──make_up──▶ succeeded   (补单: reconciliation found the channel took the money of the
+ *                                    closed order and the county chose to make it up; the channel
+ *                                    is queried first — see PaymentSyncService.makeUp)
  *
  * Only a channel notification or an active query applies `payment_succeeded`/`payment_failed`;
  * a return URL never does. Final states accept no event.
@@ -18,7 +21,7 @@
 export const ORDER_STATES = ['created', 'paying', 'succeeded', 'failed', 'closed'] as const;
 export type OrderState = (typeof ORDER_STATES)[number];
 
-export const ORDER_EVENTS = ['start_payment', 'payment_succeeded', 'payment_failed', 'close', 'expire'] as const;
+export const ORDER_EVENTS = ['start_payment', 'payment_succeeded', 'payment_failed', 'close', 'expire', 'make_up'] as const;
 export type OrderEvent = (typeof ORDER_EVENTS)[number];
 
 export const CLOSE_REASONS = ['expired', 'closed_by_partner'] as const;
@@ -39,7 +42,7 @@ export const ORDER_TRANSITIONS: TransitionTable<OrderState, OrderEvent> = {
   paying: { start_payment: 'paying', payment_succeeded: 'succeeded', payment_failed: 'failed', close: 'closed', expire: 'closed' },
   succeeded: {},
   failed: {},
-  closed: {},
+  closed: { make_up: 'succeeded' },
 };
 
 export const REFUND_TRANSITIONS: TransitionTable<RefundState, RefundEvent> = {

@@ -8,6 +8,7 @@ import { SharingRepository } from '../sharing/sharing.repository';
 import { ChannelOutcomeService } from './channel-outcome.service';
 import { OrderIntake } from './order-intake';
 import { OrderStateService } from './order-state.service';
+import { MakeUpController } from './make-up.controller';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -32,7 +33,7 @@ const SHARED = [
 /** Online orders: repository, state table, channel sync, and what refunds and exceptions share with them. */
 @Module({
   imports: [AcquiringReadModelModule],
-  controllers: [OrdersController],
+  controllers: [OrdersController, MakeUpController],
   providers: SHARED,
   exports: [...SHARED, AcquiringReadModelModule],
 })

@@ -39,6 +39,8 @@ const ORDER = rowOf({
   expiresAt: col.timestamp(),
   paymentStartedAt: col.timestamp().nullable(),
   paidAt: col.timestamp().nullable(),
+  /** 补单: the success was accepted after the order had closed (reconciliation's make-up) */
+  madeUpAt: col.timestamp().nullable(),
   createdAt: col.timestamp(),
   updatedAt: col.timestamp(),
   version: col.int(),
@@ -89,6 +91,8 @@ export interface OrderChange {
   paidAt?: Date | null;
   /** the payment (re)started now */
   paymentStarted?: boolean;
+  /** 补单: a closed order made up (its late success accepted) */
+  madeUpAt?: Date;
 }
 
 export interface OrderListFilter {
@@ -164,6 +168,7 @@ export class OrdersRepository {
          paid_at = coalesce($10, o.paid_at),
          payment_started_at = case when $11 then now() else o.payment_started_at end,
          payer_ref = coalesce($12, o.payer_ref),
+         made_up_at = coalesce($13, o.made_up_at),
          updated_at = now(), version = o.version + 1
        where o.id = $1 and o.state = $2
        returning ${ORDER.columns('o')}`,
@@ -180,6 +185,7 @@ export class OrdersRepository {
         c.paidAt ?? null,
         c.paymentStarted ?? false,
         c.payerRef ?? null,
+        c.madeUpAt ?? null,
       ],
     );
     return moved;

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { ServiceUrlsConfig } from '@countypay/config';
-import type { EventEnvelope, PaymentClosedData, PaymentSucceededData, RefundData } from '@countypay/contracts';
+import type { EventEnvelope, PaymentClosedData, PaymentProduct, PaymentSucceededData, RefundData } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { OnboardingReadModelModule } from '@countypay/read-models';
 import { generateFieldKey } from '@countypay/security';
@@ -65,12 +67,27 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     await inA(tenantId, (em) => recon.onPaymentSucceeded(envelope(tenantId, 'payment.succeeded', data), em));
     return { orderId, tradeNo };
   };
-  const closedLocally = async (tenantId: string, ch: 'wechat' | 'county_bank', amountFen: number): Promise<string> => {
+  /** the owner's payment.succeeded of an existing order (a made-up order) */
+  const paidAs = async (tenantId: string, orderId: string, ch: 'wechat' | 'county_bank', amountFen: number, tradeNo: string): Promise<void> => {
+    const data: PaymentSucceededData = {
+      orderId,
+      merchantId: MERCHANT,
+      product: 'acquiring',
+      amountFen,
+      currency: 'CNY',
+      outTradeNo: `O${orderId.slice(0, 8)}`,
+      channel: ch,
+      channelTradeNo: tradeNo,
+      paidAt: NOON,
+    };
+    await inA(tenantId, (em) => recon.onPaymentSucceeded(envelope(tenantId, 'payment.succeeded', data), em));
+  };
+  const closedLocally = async (tenantId: string, ch: 'wechat' | 'county_bank', amountFen: number, product: PaymentProduct = 'qr'): Promise<string> => {
     const orderId = randomUUID();
     const data: PaymentClosedData = {
       orderId,
       merchantId: MERCHANT,
-      product: 'qr',
+      product,
       amountFen,
       currency: 'CNY',
       outTradeNo: `O${orderId.slice(0, 8)}`,
@@ -125,9 +142,35 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
   const payable = (tenantId: string): Promise<bigint> =>
     inA(tenantId, async (em) => (await ledgerRepo.findBalance(em, `merchant_payable:${MERCHANT}`))?.balanceFen ?? 0n);
 
+  /** online acquiring's make-up route (补单) as its contract answers it: the orders it made up, the ones it refuses */
+  const makeUps: Array<{ orderId: string; tenantId: unknown; signed: boolean }> = [];
+  const refuseMakeUp = new Set<string>();
+  const acquiring: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const m = /^\/acquiring\/internal\/orders\/([0-9a-f-]{36})\/make-up$/.exec(req.url ?? '');
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { tenantId?: unknown }) : {};
+      if (m && req.method === 'POST') makeUps.push({ orderId: m[1]!, tenantId: body.tenantId, signed: typeof req.headers['x-cp-assertion'] === 'string' });
+      const refused = !m || refuseMakeUp.has(m[1]!);
+      res.writeHead(refused ? 409 : 200, { 'content-type': 'application/json' });
+      res.end(
+        JSON.stringify(
+          refused
+            ? { error: { code: 'invalid_state_transition', message: 'the wechat channel does not say the order was paid' } }
+            : { orderId: m[1], state: 'succeeded', madeUp: true, channelTradeNo: 'CB0120261120000000000001' },
+        ),
+      );
+    });
+  });
+
   beforeAll(async () => {
     channel = await new FakeChannel().start();
-    const urls = Object.assign(new ServiceUrlsConfig(), { COUNTYPAY_SERVICE_URLS: JSON.stringify({ 'channel-sandbox': channel.url }) });
+    await new Promise<void>((r) => acquiring.listen(0, '127.0.0.1', r));
+    const acquiringUrl = `http://127.0.0.1:${(acquiring.address() as AddressInfo).port}`;
+    const urls = Object.assign(new ServiceUrlsConfig(), {
+      COUNTYPAY_SERVICE_URLS: JSON.stringify({ 'channel-sandbox': channel.url, acquiring: acquiringUrl }),
+    });
     const config = Object.assign(new SettlementConfig(), { COUNTYPAY_PII_KEY: generateFieldKey(), SETTLEMENT_PAYOUT_TIMEOUT_MS: 3_000 });
     svc = await startTestService({
       service: 'settlement',
@@ -142,6 +185,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
   afterAll(async () => {
     await svc?.close();
     await channel?.stop();
+    await new Promise((r) => acquiring.close(r));
   });
 
   it('classifies every discrepancy once in each direction, works the cases, and a re-run changes nothing', async () => {
@@ -363,18 +407,51 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     );
   });
 
-  it('a late success becomes a make-up order when the county chooses so (posted once)', async () => {
+  it('a late success becomes a make-up order when the county chooses so: its owner makes the order succeed, settlement posts nothing of its own', async () => {
     await ok(call('PUT', '/settlement/reconciliation/settings', OP1, { lateSuccessAction: 'make_up_order' }));
-    const orderId = await closedLocally(A, 'county_bank', 8_800);
-    channel.setStatement('county_bank', A, D, [pay(orderId, 'CB0120261120000000000001', 8_800n)]);
+    const orderId = await closedLocally(A, 'county_bank', 8_800, 'acquiring');
+    const refused = await closedLocally(A, 'county_bank', 6_600, 'acquiring'); // the owner's own query does not say paid
+    const qrOrder = await closedLocally(A, 'county_bank', 5_500, 'qr'); // not made up automatically: to review
+    refuseMakeUp.add(refused);
+    channel.setStatement('county_bank', A, D, [
+      pay(orderId, 'CB0120261120000000000001', 8_800n),
+      pay(refused, 'CB0120261120000000000002', 6_600n),
+      pay(qrOrder, 'CB0120261120000000000003', 5_500n),
+    ]);
     channel.setPayment('county_bank', A, orderId, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000001', amountFen: 8_800 });
+    channel.setPayment('county_bank', A, refused, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000002', amountFen: 6_600 });
+    channel.setPayment('county_bank', A, qrOrder, { status: 'succeeded', channelTradeNo: 'CB0120261120000000000003', amountFen: 5_500 });
     const before = await payable(A);
+    const adjustmentsBefore = await adjustments(A);
     await ok(call('POST', '/settlement/reconciliation/runs', OP1, { channel: 'county_bank', businessDate: D }));
-    const c = await caseOf(OP1, orderId);
-    expect(c).toMatchObject({ class: 'status_mismatch', status: 'resolved', resolution: 'make_up_order', adjustmentFen: 8_800, ledgerEntryId: c.id });
-    expect((await payable(A)) - before).toBe(8_800n);
+
+    // the owner was asked once per acquiring order, signed, naming the county; never for the QR order
+    expect(makeUps.sort((x, y) => x.orderId.localeCompare(y.orderId))).toEqual(
+      [orderId, refused].sort().map((id) => ({ orderId: id, tenantId: A, signed: true })),
+    );
+    const c = await ok<ReconciliationCaseDetail>(call('GET', `/settlement/reconciliation/cases/${(await caseOf(OP1, orderId)).id}`, OP1));
+    expect(c).toMatchObject({ class: 'status_mismatch', status: 'resolved', resolution: 'make_up_order', adjustmentFen: null, ledgerEntryId: null });
+    expect(c.history.map((h) => [h.action, h.actorId])).toEqual([
+      ['opened', OP1.id],
+      ['make_up_order', 'reconciliation'],
+    ]);
+    expect(c.history[1]!.note).toContain('made up by online acquiring: the order succeeded (CB0120261120000000000001)');
+    expect(await caseOf(OP1, refused)).toMatchObject({ status: 'pending_review', resolution: null });
+    expect(
+      (await ok<ReconciliationCaseDetail>(call('GET', `/settlement/reconciliation/cases/${(await caseOf(OP1, refused)).id}`, OP1))).history[1]!.note,
+    ).toContain('the make-up was refused: invalid_state_transition');
+    expect(await caseOf(OP1, qrOrder)).toMatchObject({ status: 'pending_review', resolution: null });
+    // settlement posts nothing of its own: the owner's payment.succeeded is the order's posting (no double credit)
+    expect((await payable(A)) - before).toBe(0n);
+    expect(await adjustments(A)).toEqual(adjustmentsBefore);
+
+    // the owner's payment.succeeded reaches the read model; a re-run asks nobody again and changes nothing
+    await paidAs(A, orderId, 'county_bank', 8_800, 'CB0120261120000000000001');
     await ok(call('POST', '/settlement/reconciliation/runs', OP1, { channel: 'county_bank', businessDate: D }));
-    expect((await payable(A)) - before).toBe(8_800n);
+    expect(makeUps).toHaveLength(2);
+    expect(await caseOf(OP1, orderId)).toMatchObject({ status: 'resolved', resolution: 'make_up_order' });
+    expect((await payable(A)) - before).toBe(0n);
+    await ok(call('PUT', '/settlement/reconciliation/settings', OP1, { lateSuccessAction: 'refund' }));
   });
 
   it("the county's daily report counts its open cases (all channels and dates), in JSON and CSV", async () => {

@@ -3,6 +3,7 @@ import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
 import { LedgerModule } from '../ledger/ledger.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { ChannelStatementClient } from './channel-statement.client';
+import { OrderOwnerClient } from './order-owner.client';
 import { ReconciliationController } from './reconciliation.controller';
 import { ReconciliationJob } from './reconciliation.job';
 import { ReconciliationRepository } from './reconciliation.repository';
@@ -15,6 +16,7 @@ import { ReconciliationService } from './reconciliation.service';
   providers: [
     { provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) },
     ChannelStatementClient,
+    OrderOwnerClient,
     ReconciliationRepository,
     ReconciliationService,
     ReconciliationJob,

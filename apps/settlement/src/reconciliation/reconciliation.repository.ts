@@ -110,7 +110,11 @@ export interface PlatformTxnUpsert {
   outcome: Outcome;
   businessDate: string;
   occurredAt: Date;
+  /** the payment's product (who owns the order), from its event; null for refunds */
+  product?: string | null;
 }
+
+const PRODUCT = rowOf({ product: col.text().nullable() });
 
 @Injectable()
 export class ReconciliationRepository {
@@ -122,10 +126,11 @@ export class ReconciliationRepository {
   async upsertPlatformTxn(em: EntityManager, t: PlatformTxnUpsert): Promise<void> {
     await execute(
       em,
-      `insert into recon_platform_txns as r (tenant_id, kind, txn_key, order_id, refund_id, channel, merchant_id, channel_trade_no, amount_fen, outcome, business_date, occurred_at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+      `insert into recon_platform_txns as r (tenant_id, kind, txn_key, order_id, refund_id, channel, merchant_id, channel_trade_no, amount_fen, outcome, business_date, occurred_at, product)
+       values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)
        on conflict (tenant_id, kind, txn_key) do update
           set outcome = excluded.outcome,
+              product = coalesce(r.product, excluded.product),
               channel_trade_no = coalesce(excluded.channel_trade_no, r.channel_trade_no),
               business_date = case when excluded.outcome = 'closed' then r.business_date else excluded.business_date end,
               occurred_at = excluded.occurred_at,
@@ -145,8 +150,15 @@ export class ReconciliationRepository {
         t.outcome,
         t.businessDate,
         t.occurredAt,
+        t.product ?? null,
       ],
     );
+  }
+
+  /** The product of a platform payment (the service owning the order): null when unknown, undefined when no such payment. */
+  async paymentProduct(em: EntityManager, orderId: string): Promise<string | null | undefined> {
+    const r = await one(em, PRODUCT, `select t.product from recon_platform_txns t where t.kind = 'payment' and t.txn_key = $1`, [orderId]);
+    return r ? r.product : undefined;
   }
 
   platformDay(em: EntityManager, channel: string, businessDate: string): Promise<PlatformTxn[]> {

@@ -34,6 +34,7 @@ import {
 import { postReconciliationAdjustment } from '../ledger/adjustment-postings';
 import { LedgerRepository } from '../ledger/ledger.repository';
 import { ChannelStatementClient, type ChannelPaymentAnswer } from './channel-statement.client';
+import { MakeUpRefusedError, OrderOwnerClient } from './order-owner.client';
 import type {
   ListReconciliationCasesQuery,
   ListReconciliationRunsQuery,
@@ -92,6 +93,7 @@ export class ReconciliationService {
     private readonly repo: ReconciliationRepository,
     private readonly ledger: LedgerRepository,
     private readonly channels: ChannelStatementClient,
+    private readonly owner: OrderOwnerClient,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
@@ -113,6 +115,7 @@ export class ReconciliationService {
       outcome: 'succeeded',
       businessDate: shanghaiDate(at),
       occurredAt: at,
+      product: d.product,
     });
   }
 
@@ -132,6 +135,7 @@ export class ReconciliationService {
       outcome: 'reason' in d && d.reason === 'reversed' ? 'reversed' : 'closed',
       businessDate: shanghaiDate(at),
       occurredAt: at,
+      product: d.product,
     });
   }
 
@@ -351,13 +355,48 @@ export class ReconciliationService {
         }
         return;
       }
-      await this.act(tenantId, caseId, 'make_up_order', SYSTEM, `${note}; made up: the payment is booked to the merchant`, {
-        requeried: true,
-        post: kept,
-      });
+      await this.makeUp(tenantId, c, note);
       return;
     }
     await this.act(tenantId, caseId, 'to_review', SYSTEM, note, { requeried });
+  }
+
+  /**
+   * 补单: the order's owner is asked to accept the late success (it queries the channel itself and
+   * moves the order `closed → succeeded`, whose `payment.succeeded` settlement then posts as any
+   * payment, fee included, and the partner is told by webhook). Settlement posts nothing of its own
+   * (the merchant would be credited twice); the case is resolved when the owner confirms the order
+   * succeeded, or goes to review with the owner's refusal.
+   */
+  private async makeUp(tenantId: string, c: CaseRecord, note: string): Promise<void> {
+    const product = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.paymentProduct(em, c.orderId));
+    if (product && product !== 'acquiring') {
+      await this.act(tenantId, c.id, 'to_review', SYSTEM, `${note}; a ${product} order cannot be made up automatically (only online acquiring orders are)`, {
+        requeried: true,
+      });
+      return;
+    }
+    try {
+      const a = await this.owner.makeUp(tenantId, c.orderId);
+      if (a.state === 'succeeded') {
+        await this.act(
+          tenantId,
+          c.id,
+          'make_up_order',
+          SYSTEM,
+          `${note}; made up by online acquiring: the order succeeded (${a.channelTradeNo ?? 'no trade number'})`,
+          {
+            requeried: true,
+          },
+        );
+        return;
+      }
+      await this.act(tenantId, c.id, 'to_review', SYSTEM, `${note}; the make-up left the order ${a.state}`, { requeried: true });
+    } catch (e) {
+      if (!(e instanceof MakeUpRefusedError)) throw e;
+      this.logger.warn({ caseId: c.id, code: e.code }, 'make-up refused by the order owner');
+      await this.act(tenantId, c.id, 'to_review', SYSTEM, `${note}; the make-up was refused: ${e.code}: ${e.message}`, { requeried: true });
+    }
   }
 
   /** An operator's re-query of a case in review (a payment or a refund): resolves it when the channel now agrees with the platform. */
@@ -492,7 +531,7 @@ export class ReconciliationService {
     action: CaseAction,
     actor: CaseActor,
     note: string | null,
-    opts: { requeried?: boolean; post?: bigint; refunded?: bigint } = {},
+    opts: { requeried?: boolean; refunded?: bigint } = {},
   ): Promise<void> {
     await inTenantTransaction(this.ds, tenantId, async (em) => {
       const c = await this.locked(em, caseId);
@@ -514,23 +553,7 @@ export class ReconciliationService {
           occurredAt: at,
         });
       }
-      let ledgerEntryId: string | undefined;
-      if (opts.post !== undefined && c.merchantId)
-        ledgerEntryId =
-          (await postReconciliationAdjustment(em, this.ledger, {
-            tenantId,
-            caseId: c.id,
-            orderId: uuidOr(c.orderId, c.id),
-            refundId: null,
-            merchantId: c.merchantId,
-            channel: c.channel,
-            deltaFen: opts.post,
-            at: new Date(),
-          })) ?? c.id;
-      await this.transition(em, tenantId, c, action, actor, note, {
-        requeried: opts.requeried,
-        ...(ledgerEntryId ? { ledgerEntryId, adjustmentFen: opts.post!, adjustmentReason: note, proposedBy: actor.id } : {}),
-      });
+      await this.transition(em, tenantId, c, action, actor, note, { requeried: opts.requeried });
     });
   }
 

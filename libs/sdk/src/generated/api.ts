@@ -7171,7 +7171,7 @@ export type components = {
         };
         ReconciliationSettingsRequest: {
             /**
-             * @description what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order booked to the merchant
+             * @description what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order (补单): online acquiring makes the order succeed (payment.succeeded webhook, the payment posted with its fee); a QR order goes to review
              * @example refund
              * @enum {string}
              */

@@ -102,7 +102,8 @@ export class RejectAdjustmentRequest {
 export class ReconciliationSettingsRequest {
   @IsIn(['refund', 'make_up_order'])
   @ApiSchema({
-    description: 'what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order booked to the merchant',
+    description:
+      'what a late channel success on an order closed locally becomes: an automatic full refund, or a make-up order (补单): online acquiring makes the order succeed (payment.succeeded webhook, the payment posted with its fee); a QR order goes to review',
     examples: ['refund'],
   })
   lateSuccessAction!: 'refund' | 'make_up_order';
