@@ -320,6 +320,56 @@ export async function openCountyAccount(sandboxUrl: string, tenantId: string, ba
   return accountNo;
 }
 
+/** The 6-digit code of the newest credit SMS the sandbox sent to `mobile` in `tenantId` (waits for it). */
+export async function creditSmsCode(sandboxUrl: string, tenantId: string, mobile: string, what = 'the consent SMS'): Promise<string> {
+  return until(
+    what,
+    async () => {
+      const r = (await (await fetch(`${sandboxUrl}/credit-sms/${tenantId}/messages?mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
+      return /(\d{6})/.exec(r.data[0]?.text ?? '')?.[1];
+    },
+    10_000,
+    200,
+  );
+}
+
+/**
+ * A county credit line for a new customer: the partner's app applies, the customer consents with the SMS code the
+ * sandbox sent to their mobile, the county approves. Returns the line and what the caller may check further.
+ */
+export async function openCreditLine(opts: {
+  applicant: CountypayClient;
+  county: CountypayOperatorClient;
+  sandboxUrl: string;
+  tenantId: string;
+  productId: string;
+  limitFen: number;
+  repaymentAccountNo: string;
+  region: string;
+  mobile?: string;
+  customerRef?: string;
+  reason?: string;
+}): Promise<{ lineId: string; applicationId: string; applicationState: string; approvedState: string; mobile: string }> {
+  const mobile = opts.mobile ?? `139${randomDigits(8)}`;
+  const application = await opts.applicant.request<{ id: string; state: string }>('POST', '/v1/credit/applications', {
+    body: {
+      customerRef: opts.customerRef ?? `c-${uniq()}`,
+      customerName: '王二小',
+      mobile,
+      region: opts.region,
+      productId: opts.productId,
+      requestedLimitFen: opts.limitFen,
+      repaymentAccountNo: opts.repaymentAccountNo,
+    },
+  });
+  const smsCode = await creditSmsCode(opts.sandboxUrl, opts.tenantId, mobile);
+  await opts.applicant.request('POST', `/v1/credit/applications/${application.id}/consent`, { body: { smsCode } });
+  const approved = await opts.county.request<{ state: string; lineId: string }>('POST', `/v1/credit/applications/${application.id}/approve`, {
+    body: { limitFen: opts.limitFen, expiresOn: '2029-12-31', reason: opts.reason ?? '授信通过' },
+  });
+  return { lineId: approved.lineId, applicationId: application.id, applicationState: application.state, approvedState: approved.state, mobile };
+}
+
 /** An amount in yuan for people (`¥123.45`), from integer fen (no floats). */
 export function yuan(fen: number | bigint): string {
   const f = BigInt(fen);

@@ -17,6 +17,7 @@ import {
   onboardMerchant,
   onboardPartner,
   openCountyAccount,
+  openCreditLine,
   randomDigits,
   uniq,
   until,
@@ -163,22 +164,17 @@ describe('the hosted cashier in a real browser', () => {
         },
       })
     ).id;
-    const account = await openCountyAccount(sandbox(), TENANT, 10_000_000);
-    const application = await app.client.request<{ id: string }>('POST', '/v1/credit/applications', {
-      body: { customerRef, customerName: '王二小', mobile, region: '510121101', productId, requestedLimitFen: 2_000_000, repaymentAccountNo: account },
-    });
-    const consent = await until(
-      'the line consent SMS',
-      async () => {
-        const r = (await (await fetch(`${sandbox()}/credit-sms/${TENANT}/messages?mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
-        return /(\d{6})/.exec(r.data[0]?.text ?? '')?.[1];
-      },
-      10_000,
-      200,
-    );
-    await app.client.request('POST', `/v1/credit/applications/${application.id}/consent`, { body: { smsCode: consent } });
-    const { lineId } = await on.county.request<{ lineId: string }>('POST', `/v1/credit/applications/${application.id}/approve`, {
-      body: { limitFen: 2_000_000, expiresOn: '2029-12-31', reason: '授信通过' },
+    const { lineId } = await openCreditLine({
+      applicant: app.client,
+      county: on.county,
+      sandboxUrl: sandbox(),
+      tenantId: TENANT,
+      productId,
+      limitFen: 2_000_000,
+      repaymentAccountNo: await openCountyAccount(sandbox(), TENANT, 10_000_000),
+      region: '510121101',
+      mobile,
+      customerRef,
     });
 
     const order = await newOrder(120_000, '复合肥 40kg ×3');

@@ -12,6 +12,7 @@ import {
   onboardMerchant,
   onboardPartner,
   openCountyAccount,
+  openCreditLine,
   randomDigits,
   uniq,
   until,
@@ -96,26 +97,19 @@ const pay = (a: OnboardedApp, lineId: string, amountFen: number, installments: n
 
 /** apply (SMS consent to the customer's mobile in the sandbox) → the county approves: the line id. */
 async function openLine(a: OnboardedApp, limitFen: number, accountNo: string, region = `${REGION}101`): Promise<string> {
-  const mobile = `139${randomDigits(8)}`;
-  const application = await a.client.request<{ id: string; state: string }>('POST', '/v1/credit/applications', {
-    body: { customerRef: `c-${uniq()}`, customerName: '王二小', mobile, region, productId, requestedLimitFen: limitFen, repaymentAccountNo: accountNo },
+  const opened = await openCreditLine({
+    applicant: a.client,
+    county: county(),
+    sandboxUrl: sandbox(),
+    tenantId: TENANT,
+    productId,
+    limitFen,
+    repaymentAccountNo: accountNo,
+    region,
+    reason: '经营稳定，授信通过',
   });
-  expect(application.state).toBe('awaiting_consent');
-  const code = await until(
-    'the consent SMS',
-    async () => {
-      const r = (await (await fetch(`${sandbox()}/credit-sms/${TENANT}/messages?mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
-      return /(\d{6})/.exec(r.data[0]?.text ?? '')?.[1];
-    },
-    10_000,
-    200,
-  );
-  await a.client.request('POST', `/v1/credit/applications/${application.id}/consent`, { body: { smsCode: code } });
-  const approved = await county().request<{ state: string; lineId: string }>('POST', `/v1/credit/applications/${application.id}/approve`, {
-    body: { limitFen, expiresOn: '2029-12-31', reason: '经营稳定，授信通过' },
-  });
-  expect(approved.state).toBe('approved');
-  return approved.lineId;
+  expect([opened.applicationState, opened.approvedState]).toEqual(['awaiting_consent', 'approved']);
+  return opened.lineId;
 }
 
 function hooksFor(type: string, pred: (d: Record<string, unknown>) => boolean) {

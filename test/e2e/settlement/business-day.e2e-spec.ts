@@ -27,6 +27,7 @@ import {
   onboardMerchant,
   onboardPartner,
   openCountyAccount,
+  openCreditLine,
   randomDigits,
   uniq,
   unionpayCode,
@@ -327,30 +328,16 @@ describe('a business day through the gateway', () => {
         },
       })
     ).id;
-    const mobile = `139${randomDigits(8)}`;
-    const application = await onlineApp.client.request<{ id: string }>('POST', '/v1/credit/applications', {
-      body: {
-        customerRef: `bd-${uniq()}`,
-        customerName: '王二小',
-        mobile,
-        region: `${TENANT.slice(1)}101`,
-        productId,
-        requestedLimitFen: 100_000,
-        repaymentAccountNo: await openCountyAccount(sandbox(), TENANT, 0),
-      },
-    });
-    const smsCode = await until(
-      'the consent SMS',
-      async () => {
-        const r = (await (await fetch(`${sandbox()}/credit-sms/${TENANT}/messages?mobile=${mobile}`)).json()) as { data: Array<{ text: string }> };
-        return /(\d{6})/.exec(r.data[0]?.text ?? '')?.[1];
-      },
-      10_000,
-      200,
-    );
-    await onlineApp.client.request('POST', `/v1/credit/applications/${application.id}/consent`, { body: { smsCode } });
-    const { lineId } = await on.county.request<{ lineId: string }>('POST', `/v1/credit/applications/${application.id}/approve`, {
-      body: { limitFen: 100_000, expiresOn: '2029-12-31', reason: '授信通过' },
+    const { lineId } = await openCreditLine({
+      applicant: onlineApp.client,
+      county: on.county,
+      sandboxUrl: sandbox(),
+      tenantId: TENANT,
+      productId,
+      limitFen: 100_000,
+      repaymentAccountNo: await openCountyAccount(sandbox(), TENANT, 0),
+      region: `${TENANT.slice(1)}101`,
+      customerRef: `bd-${uniq()}`,
     });
     const creditOrder = await onlineApp.client.request<{ id: string }>('POST', '/v1/qr/orders', {
       body: { merchantId: shop.merchantId, outTradeNo: `bd-cr-${uniq()}`, amountFen: 30_000 },
