@@ -2,7 +2,7 @@
 // threshold) and a D+0 county share one cut-off, so the added cases cost no extra wait:
 // - the T+1 county takes payments on every channel its merchants use — payer codes of WeChat, Alipay,
 //   UnionPay and the county bank, an online acquiring order paid on WeChat's page, a dynamic code paid from a
-//   payer's county credit line — and a refund, for four merchants: one paid normally, one whose payout the core bank refuses (holder-name mismatch), one whose
+//   payer's county credit line — and a partial refund on each QR channel and on the online order, for four merchants: one paid normally, one whose payout the core bank refuses (holder-name mismatch), one whose
 //   payout answer is lost (a timeout the platform resolves by querying the instruction id), one held by an
 //   operator with a reason;
 // - the county's cut-off passes → clearing into a batch (the held merchant held, re-running the cut-off
@@ -224,7 +224,7 @@ let d0Movement: Movement;
 let d0Account: string;
 
 describe('a business day through the gateway', () => {
-  it('T+1: payments on every channel and a refund → cut-off (a merchant held) → two approvals → payouts: one refused, one answer lost → fixed and retried → settled → report ties to the ledger → reconciliation finds nothing', async () => {
+  it('T+1: payments on every channel and refunds on every QR channel and online → cut-off (a merchant held) → two approvals → payouts: one refused, one answer lost → fixed and retried → settled → report ties to the ledger → reconciliation finds nothing', async () => {
     // the counties' cut-off a little ahead: today's payments fall in the business date that closes then.
     // T+1 county: any payout above 0.01 yuan needs two operators. D+0 county: 10% kept back, one operator.
     const cutoffAt = Math.ceil((Date.now() + 150_000) / 60_000) * 60_000;
@@ -275,9 +275,20 @@ describe('a business day through the gateway', () => {
       await qrPay(slow, alipayCode(), 'alipay', 20_000, 38n, 1n),
       await qrPay(held, unionpayCode(), 'unionpay', 30_000, 38n, 1n),
     ];
-    const refunded = orders[2]!;
-    const refund = await qrApp.client.qrOrders.refund(refunded.id, { outRefundNo: `bd-r-${uniq()}`, amountFen: 5_600 });
-    expect(refund.status).toBe('succeeded');
+    // a partial refund on every QR channel (the fee is kept: the county's refundFeePolicy)
+    const refunds: Array<{ key: string; amountFen: number }> = [];
+    const qrRefund = async (o: QrOrder, amountFen: number): Promise<string> => {
+      const r = await qrApp.client.qrOrders.refund(o.id, { outRefundNo: `bd-r-${uniq()}`, amountFen });
+      expect(r.status).toBe('succeeded');
+      refunds.push({ key: `qr/${o.channel}`, amountFen });
+      return o.id;
+    };
+    const refundedIds = new Set([
+      await qrRefund(orders[1]!, 2_800),
+      await qrRefund(orders[2]!, 5_600),
+      await qrRefund(orders[3]!, 8_400),
+      await qrRefund(orders[4]!, 125),
+    ]);
 
     // an online order paid on WeChat's H5 page (acquiring learns of the merchant from onboarding's event)
     const online = await until(
@@ -308,6 +319,9 @@ describe('a business day through the gateway', () => {
       300,
     );
     moves.push({ merchantId: shop.merchantId, product: 'acquiring', channel: 'wechat', amountFen: 10_000, feeFen: Number(expectedFeeFen(10_000n, 55n, 1n)) });
+    const onlineRefund = await onlineApp.client.acquiringOrders.refund(online.id, { outRefundNo: `bd-ar-${uniq()}`, amountFen: 1_000 });
+    expect(onlineRefund.status).toBe('succeeded');
+    refunds.push({ key: 'acquiring/wechat', amountFen: 1_000 });
 
     // a county credit payment: the county's product, a payer's line (SMS consent, the county approves), a dynamic code paid from it
     const productId = (
@@ -356,20 +370,21 @@ describe('a business day through the gateway', () => {
 
     /** the channels' statements are per calendar day (Asia/Shanghai) */
     statementDay = shanghaiDate(Date.now());
-    for (const o of orders) await waitForLedger(qrApp.client, o.id, o.id === refunded.id ? 2 : 1);
-    await waitForLedger(onlineApp.client, online.id);
+    for (const o of orders) await waitForLedger(qrApp.client, o.id, refundedIds.has(o.id) ? 2 : 1);
+    await waitForLedger(onlineApp.client, online.id, 2);
     await waitForLedger(onlineApp.client, creditOrder.id);
     await waitForLedger(d0.apps[0]!.client, d0Order.id);
     expect(Date.now()).toBeLessThan(cutoffAt); // every movement is in the business date
 
+    const refundsFen = sum(refunds, (x) => x.amountFen);
     const net = (m: OnboardedMerchant): number =>
       sum(
         moves.filter((x) => x.merchantId === m.merchantId),
         (x) => x.amountFen - x.feeFen,
-      ) - (m === shop ? 5_600 : 0); // the fee is kept on a refund
+      ) - (m === shop ? refundsFen : 0); // every refund is the shop's; the fee is kept on a refund
     const paymentsFen = sum(moves, (x) => x.amountFen);
     const feesFen = sum(moves, (x) => x.feeFen);
-    const netFen = paymentsFen - 5_600 - feesFen;
+    const netFen = paymentsFen - refundsFen - feesFen;
     const paidOut = net(shop) + net(misnamed) + net(slow);
     expect(netFen).toBe(paidOut + net(held));
 
@@ -470,15 +485,21 @@ describe('a business day through the gateway', () => {
     // the daily report: by product and channel, exact, and tied to the ledger; the province roll-up carries the county
     const report = await on.county.request<DailyReport>('GET', '/v1/settlement/reports/daily', { query: { businessDate } });
     expect(report).toMatchObject({ businessDate, batchId: batch.id, batchStatus: 'settled', paidOutFen: paidOut, payoutsFailed: 0 });
-    expect(report.totals).toMatchObject({ paymentCount: moves.length, paymentsFen, refundCount: 1, refundsFen: 5_600, feesFen, netFen });
+    expect(report.totals).toMatchObject({ paymentCount: moves.length, paymentsFen, refundCount: refunds.length, refundsFen, feesFen, netFen });
     expect(report.ledger.ties).toBe(true);
     const lines = new Map(report.lines.map((l) => [`${l.product}/${l.channel}`, l]));
     expect([...lines.keys()].sort()).toEqual(['acquiring/wechat', 'qr/alipay', 'qr/county_bank', 'qr/county_credit', 'qr/unionpay', 'qr/wechat']);
     for (const [key, line] of lines) {
       const of = moves.filter((x) => `${x.product}/${x.channel}` === key);
-      expect(line).toMatchObject({ paymentCount: of.length, paymentsFen: sum(of, (x) => x.amountFen), feesFen: sum(of, (x) => x.feeFen) });
+      const back = refunds.filter((x) => x.key === key);
+      expect(line).toMatchObject({
+        paymentCount: of.length,
+        paymentsFen: sum(of, (x) => x.amountFen),
+        feesFen: sum(of, (x) => x.feeFen),
+        refundCount: back.length,
+        refundsFen: sum(back, (x) => x.amountFen),
+      });
     }
-    expect(lines.get('qr/alipay')).toMatchObject({ refundCount: 1, refundsFen: 5_600 });
     const roll = await province.request<ProvinceReport>('GET', '/v1/settlement/reports/province', { query: { businessDate } });
     expect(roll.counties.find((c) => c.tenantId === TENANT)).toMatchObject({
       batchStatus: 'settled',
