@@ -93,13 +93,29 @@ export async function createTestTopic(kafka: Kafka, prefix: string, partitions =
   const admin = kafka.admin();
   await admin.connect();
   try {
-    await admin.createTopics({
-      waitForLeaders: true,
-      topics: [
-        { topic, numPartitions: partitions, replicationFactor: 1 },
-        { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
-      ],
-    });
+    const topics = [
+      { topic, numPartitions: partitions, replicationFactor: 1 },
+      { topic: `${topic}.dlq`, numPartitions: 1, replicationFactor: 1 },
+    ];
+    // kafkajs' `waitForLeaders` retries only LEADER_NOT_AVAILABLE; a KRaft broker may first answer a new topic's
+    // metadata with UNKNOWN_TOPIC_OR_PARTITION ("This server does not host this topic-partition"), which it throws
+    // (seen on a broker started seconds before). Wait for every partition's leader here, either answer retried.
+    await admin.createTopics({ waitForLeaders: false, topics });
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      try {
+        const meta = await admin.fetchTopicMetadata({ topics: topics.map((t) => t.topic) });
+        const ready = topics.every((t) => {
+          const found = meta.topics.find((m) => m.name === t.topic);
+          return found?.partitions.length === t.numPartitions && found.partitions.every((p) => p.leader >= 0);
+        });
+        if (ready) break;
+      } catch (err) {
+        if (Date.now() > deadline) throw err;
+      }
+      if (Date.now() > deadline) throw new Error(`topic ${topic}: no leader for every partition after 30 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
   } finally {
     await admin.disconnect();
   }
