@@ -5,6 +5,7 @@ import { QrReadModelEventIds1764480000000 } from './migrations/1764480000000-rea
 import { QrCountyCredit1767500000000 } from './migrations/1767500000000-qr-county-credit';
 import { QrPayerKeyLookup1767700000000 } from './migrations/1767700000000-payer-key-lookup';
 import { QrReadModelNotify1768050000000 } from './migrations/1768050000000-read-model-notify';
+import { QrStalePayingIndex1768100000000 } from './migrations/1768100000000-stale-paying-index';
 
 export const SCHEMA = 'qr_payment';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   QrCountyCredit1767500000000,
   QrPayerKeyLookup1767700000000,
   QrReadModelNotify1768050000000,
+  QrStalePayingIndex1768100000000,
 ];
 export const entities = [];
