@@ -752,7 +752,11 @@ async function main(): Promise<void> {
   // ---- 2. idle ----
   let spinning: string[] | undefined;
   if (o.idleS > 0) {
-    await sleep(2000); // let the warm-up's events settle
+    // "without work": the warm-up's own events (ledger postings, webhooks) finished first (bounded),
+    // then a few seconds for the relays' and dispatchers' last rounds
+    const settleUntil = performance.now() + 30_000;
+    while (warmOrders.some((id) => !hooks.succeededOrders.has(id)) && performance.now() < settleUntil) await sleep(500);
+    await sleep(3000);
     spinning = await measureIdle(o.idleS, watched, services);
   }
 
