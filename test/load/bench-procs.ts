@@ -221,7 +221,8 @@ function commonDelta(before: ReadonlyMap<string, number>, after: ReadonlyMap<str
   let d = 0;
   for (const [key, v] of after) {
     const b = before.get(key);
-    if (b !== undefined) d += v - b;
+    // a counter never goes down: a smaller reading is a process that ended while it was read (0)
+    if (b !== undefined && v >= b) d += v - b;
   }
   return d;
 }

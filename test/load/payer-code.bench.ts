@@ -35,6 +35,7 @@ import {
 } from './bench-math';
 import { CountingWebhookReceiver, keepAliveFetch } from './bench-http';
 import { describeUrl, durabilitySettings, findPostgres, runPgbench, type DurabilitySettings } from './bench-pgbench';
+import { statementLines, statementSnapshot, statementStatsUnavailable, statementWork, type StatementSnapshot, type StatementWork } from './bench-statements';
 import {
   type CpuDelta,
   type CpuSnapshot,
@@ -623,6 +624,7 @@ async function main(): Promise<void> {
   let durability: DurabilitySettings | undefined;
   let pgbenchTps: number | undefined = o.pgbenchTps;
   let pgbenchSource = o.pgbenchTps ? 'given with --pgbench-tps, not measured' : '';
+  const statementsUnavailable = pgUrl ? await statementStatsUnavailable(pgUrl) : 'no PostgreSQL answers';
   if (!pgUrl) log('  no PostgreSQL answers (DATABASE_URL, 127.0.0.1:5432, the embedded 54329): no pgbench, no durability check');
   else {
     durability = await durabilitySettings(pgUrl);
@@ -770,6 +772,10 @@ async function main(): Promise<void> {
   const profiles = o.profile && platform ? startProfiles(platform, o.durationS + 2) : undefined;
   if (o.profile && !platform) log('  --profile: no run file, so no service URLs to profile');
   if (profiles) await sleep(1000);
+  // database work per payment (pg_stat_statements, when loaded): diffed around the phase, like the CPU
+  const statementsFrom = async (): Promise<StatementSnapshot | undefined> =>
+    pgUrl && watched.database && !statementsUnavailable ? statementSnapshot(pgUrl, watched.database).catch(() => undefined) : undefined;
+  const statementsBefore = await statementsFrom();
   const cpuBefore = cpuSnapshot(watched);
   const fixed = await load.run(o.rate, o.durationS, `${o.rate}/s`, deadline);
   const fixedStats = phaseStats(fixed);
@@ -786,6 +792,9 @@ async function main(): Promise<void> {
   }
   const cpuAfter: CpuSnapshot = cpuSnapshot(watched);
   fixed.cpu = cpuDelta(cpuBefore, cpuAfter);
+  const statementsAfter = statementsBefore ? await statementsFrom() : undefined;
+  const fixedWork: StatementWork | undefined =
+    statementsBefore && statementsAfter ? statementWork(statementsBefore, statementsAfter, Math.max(1, fixedOk.length)) : undefined;
   if (histStart && histFixed) fixed.ledger = histogramDelta(histStart, histFixed);
   log(summaryLine(`fixed ${o.rate}/s`, fixed));
   if (profiles) await saveProfiles(profiles);
@@ -922,6 +931,10 @@ async function main(): Promise<void> {
       .join(' ')}):`,
   );
   for (const l of cpuTable(fixed.cpu, Math.max(1, fixedStats.ok), watched)) log(l);
+  if (fixedWork) {
+    log(`\n  database work per successful payment at the fixed rate ${o.rate}/s (pg_stat_statements, database ${watched.database}; the counts do not depend on the machine's load, the execution times do):`);
+    for (const l of statementLines(fixedWork)) log(l);
+  } else log(`\n  database work per payment: not measured (${statementsUnavailable ?? 'no PostgreSQL or no platform database'})`);
   if (best && best !== fixed && best.cpu) {
     const s = bestStats!;
     log(`\n  CPU per successful payment at the highest sustained rate ${best.rate}/s (${s.ok} payments, ${best.cpu.seconds.toFixed(1)} s):`);
