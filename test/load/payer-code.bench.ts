@@ -932,7 +932,9 @@ async function main(): Promise<void> {
   );
   for (const l of cpuTable(fixed.cpu, Math.max(1, fixedStats.ok), watched)) log(l);
   if (fixedWork) {
-    log(`\n  database work per successful payment at the fixed rate ${o.rate}/s (pg_stat_statements, database ${watched.database}; the counts do not depend on the machine's load, the execution times do):`);
+    log(
+      `\n  database work per successful payment at the fixed rate ${o.rate}/s (pg_stat_statements, database ${watched.database}; the counts do not depend on the machine's load, the execution times do):`,
+    );
     for (const l of statementLines(fixedWork)) log(l);
   } else log(`\n  database work per payment: not measured (${statementsUnavailable ?? 'no PostgreSQL or no platform database'})`);
   if (best && best !== fixed && best.cpu) {
