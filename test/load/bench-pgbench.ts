@@ -47,6 +47,8 @@ export interface DurabilitySettings {
   /** per-database or per-role overrides of either setting (ALTER DATABASE/ROLE … SET) */
   overrides: string[];
   ok: boolean;
+  /** not durability, but it shapes the figures: off, dead rows of the hot tables are never cleaned up */
+  autovacuum: string;
 }
 
 /** fsync and synchronous_commit as the server runs them, and any database/role override that would turn them off for the platform. */
@@ -56,6 +58,7 @@ export async function durabilitySettings(adminUrl: string): Promise<DurabilitySe
   try {
     const fsync = (await c.query<{ fsync: string }>('show fsync')).rows[0]!.fsync;
     const synchronousCommit = (await c.query<{ synchronous_commit: string }>('show synchronous_commit')).rows[0]!.synchronous_commit;
+    const autovacuum = (await c.query<{ autovacuum: string }>('show autovacuum')).rows[0]!.autovacuum;
     const { rows } = await c.query<{ who: string; setting: string }>(
       `select coalesce(r.rolname, '*') || ' @ ' || coalesce(d.datname, '*') as who, s.setting
          from pg_db_role_setting x
@@ -67,7 +70,7 @@ export async function durabilitySettings(adminUrl: string): Promise<DurabilitySe
     const overrides = rows.map((r) => `${r.setting} for ${r.who}`);
     // synchronous_commit local / remote_write / remote_apply still wait for the local WAL flush: only off does not
     const offOverride = rows.some((r) => /^(fsync|synchronous_commit)\s*=\s*'?(off|false|no|0)'?$/i.test(r.setting));
-    return { fsync, synchronousCommit, overrides, ok: fsync === 'on' && synchronousCommit !== 'off' && !offOverride };
+    return { fsync, synchronousCommit, overrides, ok: fsync === 'on' && synchronousCommit !== 'off' && !offOverride, autovacuum };
   } finally {
     await c.end();
   }

@@ -632,6 +632,11 @@ async function main(): Promise<void> {
       `  PostgreSQL ${describeUrl(pgUrl)}: fsync = ${durability.fsync}, synchronous_commit = ${durability.synchronousCommit}` +
         `${durability.overrides.length ? `; overrides: ${durability.overrides.join(', ')}` : '; no database/role overrides'} → ${durability.ok ? 'durable' : 'NOT DURABLE: no ratio will be reported'}`,
     );
+    if (durability.autovacuum !== 'on')
+      log(
+        `  NOTE: autovacuum = ${durability.autovacuum}: the dead rows every payment leaves in the hot tables (orders, outboxes, deliveries) are not cleaned up, ` +
+          'so each run reads more of them than the last; compare runs on the same database only, or VACUUM between them',
+      );
     if (o.skipPgbench) log(`  pgbench skipped (--skip-pgbench)${pgbenchTps ? `; using ${pgbenchTps} tps (${pgbenchSource})` : ''}`);
     else {
       const r = await runPgbench(pgUrl, { scale: 10, clients: 8, threads: 2, seconds: 15 }, log);
