@@ -623,4 +623,61 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       rx.server.close();
     }
   });
+
+  it('a live delivery is attempted right after the consumer commits (no round), and a changed endpoint reaches every instance at once', async () => {
+    const rx = await receiver(0);
+    const tenant = 't510184';
+    const appId = 'app_webhookinttest000006';
+    const app = (urls: string[], version: number) => ({
+      id: randomUUID(),
+      type: AppUpdatedV1.type,
+      version: 1,
+      tenantId: tenant,
+      occurredAt: new Date().toISOString(),
+      data: appUpdated(urls, version, appId),
+    });
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v1`], 1), em));
+    // another instance keeps the endpoint in memory
+    const ds2 = await db.appDataSource();
+    const other = await endpointsOf(ds2);
+    expect((await other.findOutsideTransaction(tenant, appId))?.version).toBe(1);
+    // the partner changes its URL: the other instance drops its copy on the notification
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v2`], 2), em));
+    await eventually(async () => ((await other.findOutsideTransaction(tenant, appId))?.version === 2 ? true : undefined), 'the change on the other instance', 5000);
+    expect((await other.findOutsideTransaction(tenant, appId))?.callbackUrls).toEqual([`${rx.base}/v2`]);
+
+    // a running dispatcher: the consumer's transaction hands the delivery over, no round claims it
+    const cfg = Object.assign(config(credentialKey), { WEBHOOK_POLL_MS: 60_000 });
+    const live = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-live'), logger);
+    const liveEvents = new WebhookEventsService(repo, live, { appFromOnboarding: async () => null } as unknown as RegistryService, await endpointsOf(ds), logger);
+    live.start();
+    try {
+      await live.runOnce(); // the round at start is over: from now on only the consumer's hand-over can deliver within the poll
+      const eventId = randomUUID();
+      const payment = { id: eventId, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) };
+      // a transaction that rolls back hands nothing over (and leaves no delivery)
+      await expect(
+        inTenantTransaction(ds, tenant, async (em) => {
+          await liveEvents.onPartnerEvent(payment, em);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await inTenantTransaction(ds, tenant, (em) => liveEvents.onPartnerEvent(payment, em));
+      const row = await eventually(
+        async () => {
+          const r = (await db.admin((c) => c.query(`select * from webhook_deliveries where event_id = $1`, [eventId]))).rows[0];
+          return r?.status === 'delivered' ? r : undefined;
+        },
+        'the delivery handed over by the consumer',
+        5000,
+      );
+      expect(row).toMatchObject({ url: `${rx.base}/v2`, attempt_count: 1, lease_token: null, next_attempt_at: null });
+      expect(rx.hits.map((h) => `${h.path} ${h.status}`)).toEqual(['/v2 200']);
+      expect(verifyWebhook({ secret: webhookSecret, headers: rx.hits[0]!.headers, body: rx.hits[0]!.body })).toEqual({ ok: true });
+    } finally {
+      await live.stop();
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
 });
