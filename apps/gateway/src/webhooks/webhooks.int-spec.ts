@@ -643,18 +643,35 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     expect((await other.findOutsideTransaction(tenant, appId))?.version).toBe(1);
     // the partner changes its URL: the other instance drops its copy on the notification
     await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v2`], 2), em));
-    await eventually(async () => ((await other.findOutsideTransaction(tenant, appId))?.version === 2 ? true : undefined), 'the change on the other instance', 5000);
+    await eventually(
+      async () => ((await other.findOutsideTransaction(tenant, appId))?.version === 2 ? true : undefined),
+      'the change on the other instance',
+      5000,
+    );
     expect((await other.findOutsideTransaction(tenant, appId))?.callbackUrls).toEqual([`${rx.base}/v2`]);
 
     // a running dispatcher: the consumer's transaction hands the delivery over, no round claims it
     const cfg = Object.assign(config(credentialKey), { WEBHOOK_POLL_MS: 60_000 });
     const live = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-live'), logger);
-    const liveEvents = new WebhookEventsService(repo, live, { appFromOnboarding: async () => null } as unknown as RegistryService, await endpointsOf(ds), logger);
+    const liveEvents = new WebhookEventsService(
+      repo,
+      live,
+      { appFromOnboarding: async () => null } as unknown as RegistryService,
+      await endpointsOf(ds),
+      logger,
+    );
     live.start();
     try {
       await live.runOnce(); // the round at start is over: from now on only the consumer's hand-over can deliver within the poll
       const eventId = randomUUID();
-      const payment = { id: eventId, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) };
+      const payment = {
+        id: eventId,
+        type: 'payment.succeeded',
+        version: 1,
+        tenantId: tenant,
+        occurredAt: new Date().toISOString(),
+        data: paymentSucceeded(appId),
+      };
       // a transaction that rolls back hands nothing over (and leaves no delivery)
       await expect(
         inTenantTransaction(ds, tenant, async (em) => {
