@@ -152,7 +152,8 @@ export class WebhooksRepository {
    * Like insertDeliveries, and claims the new rows at once for one attempt by this instance (a
    * lease, as claimDue sets it): the caller attempts them right after its transaction commits,
    * without a claim of its own. Should it never do so (a crash), the lease runs out and any
-   * dispatcher attempts them. Returns the rows it created (a replayed event's none).
+   * dispatcher attempts them. Returns the rows it created (a replayed event's none). The lease
+   * counts from this statement (clock_timestamp), not from the start of a long consumer batch.
    */
   insertClaimed(em: EntityManager, deliveries: readonly NewDelivery[], leaseSeconds: number): Promise<ClaimedDelivery[]> {
     if (deliveries.length === 0) return Promise.resolve([]);
@@ -163,7 +164,7 @@ export class WebhooksRepository {
       em,
       CLAIMED,
       `insert into webhook_deliveries as d (id, tenant_id, app_id, event_id, event_type, url, body, status, next_attempt_at, traceparent, lease_token, leased_at)
-       select gen_random_uuid(), $1, $2, $3, $4, u.url, u.body, 'pending', now() + make_interval(secs => $7), $6, gen_random_uuid(), now()
+       select gen_random_uuid(), $1, $2, $3, $4, u.url, u.body, 'pending', clock_timestamp() + make_interval(secs => $7), $6, gen_random_uuid(), now()
          from unnest($5::text[], $8::text[]) as u(url, body)
        on conflict (tenant_id, event_id, url) do nothing
        returning ${CLAIMED.columns('d')}`,
