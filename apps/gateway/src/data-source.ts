@@ -6,6 +6,7 @@ import { WebhookTrace1764210100000 } from './migrations/1764210100000-webhook-tr
 import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gateway-admission';
 import { WebhookOps1766500000000 } from './migrations/1766500000000-webhook-ops';
 import { WebhookResendInFlight1767100000000 } from './migrations/1767100000000-webhook-resend-in-flight';
+import { GatewayHotPath1768300000000 } from './migrations/1768300000000-gateway-hot-path';
 
 export const SCHEMA = 'gateway';
 export const migrations = [
@@ -16,5 +17,6 @@ export const migrations = [
   GatewayAdmission1764500000000,
   WebhookOps1766500000000,
   WebhookResendInFlight1767100000000,
+  GatewayHotPath1768300000000,
 ];
 export const entities = [];

@@ -1,5 +1,6 @@
 import { createTestSchema, type TestSchema } from '@countypay/testing';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
+import { idempotencyCompleteSql } from '../migrations/1768300000000-gateway-hot-path';
 import { requestFingerprint } from '../domain/idempotency-fingerprint';
 import { IdempotencyRepository } from './idempotency.repository';
 
@@ -11,7 +12,7 @@ describe('IdempotencyRepository (real PostgreSQL, two gateway instances)', () =>
   const otherFp = requestFingerprint({ method: 'POST', path: '/v1/qr/orders', query: '', body: Buffer.from('{"amount":2000}') });
 
   beforeAll(async () => {
-    db = await createTestSchema('gw_idem', gatewayTablesSql());
+    db = await createTestSchema('gw_idem', [...gatewayTablesSql(), ...idempotencyCompleteSql()]);
     a = new IdempotencyRepository(await db.appDataSource());
     b = new IdempotencyRepository(await db.appDataSource());
   });

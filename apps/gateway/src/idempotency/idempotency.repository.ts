@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { col, execute, inProvinceTransaction, inTenantTransaction, one, rowOf } from '@countypay/persistence';
 import type { EntityManager } from 'typeorm';
+import { assertTenantId } from '@countypay/tenancy';
 import { IDEMPOTENCY_TTL_SECONDS } from '../domain/idempotency-fingerprint';
 
 export interface StoredResponse {
@@ -89,8 +90,23 @@ export class IdempotencyRepository {
     });
   }
 
-  /** Stores the first response of a claimed key. */
+  /**
+   * Stores the first response of a claimed key. A tenant's key: one statement, its own transaction
+   * (`gateway_idempotency_complete`, migration 1768300000000); a province operator's: a province transaction.
+   */
   async complete(scope: IdempotencyScope, fingerprint: string, response: StoredResponse): Promise<void> {
+    if (scope.tenantId !== PROVINCE_SCOPE) {
+      await execute(this.ds.manager, `select gateway_idempotency_complete($1, $2, $3, $4, $5, $6::jsonb, $7)`, [
+        assertTenantId(scope.tenantId),
+        scope.appId,
+        scope.key,
+        fingerprint,
+        response.status,
+        JSON.stringify(response.headers),
+        response.body,
+      ]);
+      return;
+    }
     await this.inScope(scope.tenantId, (em) =>
       execute(
         em,

@@ -407,7 +407,13 @@ export class GatewayMiddleware implements NestMiddleware {
       if (idempotency === null) return;
       if (idempotency) {
         const scope: IdempotencyScope = { tenantId: tenantId ?? PROVINCE_SCOPE, appId: op.operatorId, key: idempotency.key };
-        const claim = await this.idempotency.claim(scope, idempotency.fingerprint, idempotency.lockSeconds);
+        let claim = await this.idempotency.claim(scope, idempotency.fingerprint, idempotency.lockSeconds);
+        // the first request's answer is being stored by this instance right now: wait for it, then look again (as for apps)
+        const storing = this.storing.get(idempotencyId(scope));
+        if (claim.outcome === 'in_progress' && storing) {
+          await storing;
+          claim = await this.idempotency.claim(scope, idempotency.fingerprint, idempotency.lockSeconds);
+        }
         if (!this.answerClaim(req, res, claim, scope, idempotency.fingerprint, ex)) return;
         actor['idempotency-key'] = idempotency.key;
       }

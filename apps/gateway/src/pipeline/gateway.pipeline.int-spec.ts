@@ -27,6 +27,7 @@ import { GatewayConfig } from '../config/gateway.config';
 import { gatewayBodyParsing } from '../http/raw-body';
 import { gatewayTablesSql } from '../migrations/1764202000000-gateway-tables';
 import { gatewayAdmissionSql } from '../migrations/1764500000000-gateway-admission';
+import { idempotencyCompleteSql } from '../migrations/1768300000000-gateway-hot-path';
 import { SERVICE_URLS } from '../proxy/upstream.client';
 import { RegistryRepository } from '../registry/registry.repository';
 import { RegistryService } from '../registry/registry.service';
@@ -170,7 +171,7 @@ beforeAll(async () => {
   });
   svc = await startTestService({
     service: 'gateway',
-    ddl: [...gatewayTablesSql(), ...gatewayAdmissionSql()],
+    ddl: [...gatewayTablesSql(), ...gatewayAdmissionSql(), ...idempotencyCompleteSql()],
     imports: [PipelineModule],
     bodyParsing: gatewayBodyParsing,
     override: (b) =>

@@ -1,13 +1,13 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager, type EntitySubscriberInterface, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
 import type { Counter, Gauge, Histogram } from 'prom-client';
 import { PollingLoop } from '@countypay/messaging';
-import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER, METRICS } from '@countypay/service-kit';
 import { type Logger, type Metrics, withTraceparent } from '@countypay/observability';
 import { afterAttempt } from './retry-schedule';
 import { sendWebhook, type SendResult } from './webhook-sender';
+import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
 import { type ClaimedDelivery, WebhooksRepository } from './webhooks.repository';
@@ -17,12 +17,21 @@ const MAX_IDLE_SLEEP_MS = 30_000;
 const tracer = trace.getTracer('countypay-webhooks');
 /** A claim outlives the HTTP timeout by this much; after it a crashed instance's claim is taken over. */
 const LEASE_MARGIN_SECONDS = 30;
+/** At most this many WEBHOOK_BATCH_SIZEs of attempts in flight that the consumer handed over directly; past it, new deliveries wait for a round. */
+const DIRECT_BATCHES_IN_FLIGHT = 5;
 
 /**
  * Sends due webhook deliveries: a loop that polls (WEBHOOK_POLL_MS) and can be woken. Each
  * round claims up to WEBHOOK_BATCH_SIZE due deliveries of every tenant (FOR UPDATE SKIP LOCKED,
  * so several gateway instances share the work), POSTs them in parallel, and records every attempt
  * and the delivery's next state in PostgreSQL: a restart loses nothing.
+ *
+ * A delivery the consumer creates on this instance skips the round: the consumer's transaction
+ * inserts it already leased to this instance (directLeaseSeconds), and it is attempted as soon as
+ * that transaction commits (attemptAfterCommit, through TypeORM's transaction events) — no claim
+ * transaction, no wake-up, no look for due rows per payment. The rounds remain for retries,
+ * resends, another instance's expired leases and whatever the consumer leaves when too many
+ * attempts are in flight.
  */
 @Injectable()
 export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -35,10 +44,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   private readonly duration: Histogram<'outcome'>;
   private readonly backlogPending: Gauge<never>;
   private readonly backlogOldest: Gauge<never>;
+  /** deliveries inserted leased by a transaction still open (its manager), to attempt when it commits */
+  private readonly afterCommit = new WeakMap<EntityManager, ClaimedDelivery[]>();
+  /** the attempts of deliveries handed over by the consumer, in flight */
+  private readonly direct = new Set<Promise<void>>();
 
   constructor(
     private readonly ds: DataSource,
     private readonly repo: WebhooksRepository,
+    private readonly endpoints: WebhookEndpoints,
     private readonly secrets: WebhookSecrets,
     private readonly config: WebhooksConfig,
     @Inject(METRICS) metrics: Metrics,
@@ -61,6 +75,12 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
       maxBackoffMs: 10_000,
       onError: (err) => this.logger.error({ err }, 'webhook dispatcher: a round failed; it will be retried'),
     });
+    // TypeORM tells every subscriber of the data source when a transaction commits or rolls back
+    const subscriber: EntitySubscriberInterface = {
+      afterTransactionCommit: (e: TransactionCommitEvent) => this.committed(e.manager),
+      afterTransactionRollback: (e: TransactionRollbackEvent) => void this.afterCommit.delete(e.manager),
+    };
+    ds.subscribers.push(subscriber);
   }
 
   onApplicationBootstrap(): void {
@@ -79,6 +99,44 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   async stop(): Promise<void> {
     this.stopped = true;
     await this.loop.stop();
+    await Promise.allSettled([...this.direct]);
+  }
+
+  private leaseSeconds(): number {
+    return Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS;
+  }
+
+  /**
+   * The lease for `count` deliveries a consumer transaction is about to create, when this instance
+   * will attempt them itself after the commit (see attemptAfterCommit); undefined when it will not
+   * (the dispatcher is not running here, or enough attempts are in flight already): then they are
+   * created due now, for a round.
+   */
+  directLeaseSeconds(count: number): number | undefined {
+    if (this.stopped || this.direct.size + count > this.config.WEBHOOK_BATCH_SIZE * DIRECT_BATCHES_IN_FLIGHT) return undefined;
+    return this.leaseSeconds();
+  }
+
+  /** Attempts `claimed` (inserted leased in `em`'s open transaction) once that transaction commits; nothing if it rolls back. */
+  attemptAfterCommit(em: EntityManager, claimed: readonly ClaimedDelivery[]): void {
+    if (claimed.length === 0) return;
+    const list = this.afterCommit.get(em);
+    if (list) list.push(...claimed);
+    else this.afterCommit.set(em, [...claimed]);
+  }
+
+  private committed(em: EntityManager): void {
+    const claimed = this.afterCommit.get(em);
+    if (!claimed) return;
+    this.afterCommit.delete(em);
+    // stopped meanwhile: the leases run out and a dispatcher (this one restarted, or another) attempts them
+    if (this.stopped) return;
+    for (const d of claimed) {
+      const attempt: Promise<void> = this.attempt(d)
+        .catch((err: unknown) => this.logger.error({ err, deliveryId: d.id }, 'webhook attempt failed; its lease runs out and it is attempted again'))
+        .finally(() => this.direct.delete(attempt));
+      this.direct.add(attempt);
+    }
   }
 
   /** Looks for due deliveries now instead of at the next poll. */
@@ -101,8 +159,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
 
   /** One round: claims due deliveries, attempts each once, records the outcomes. Returns how many it attempted. */
   async runOnce(): Promise<number> {
-    const leaseSeconds = Math.ceil(this.config.WEBHOOK_TIMEOUT_MS / 1000) + LEASE_MARGIN_SECONDS;
-    const claimed = await this.repo.claimDue(this.ds, this.config.WEBHOOK_BATCH_SIZE, leaseSeconds);
+    const claimed = await this.repo.claimDue(this.ds, this.config.WEBHOOK_BATCH_SIZE, this.leaseSeconds());
     await Promise.all(claimed.map((d) => this.attempt(d)));
     if (claimed.length < this.config.WEBHOOK_BATCH_SIZE) this.nextDueMs = await this.repo.nextDueInMs(this.ds);
     return claimed.length;
@@ -111,7 +168,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
   /** The app's current endpoint: its secret (opened now) and whether it still lists this URL. */
   private async endpointOf(d: ClaimedDelivery): Promise<{ secret: string; listed: boolean } | undefined> {
     try {
-      const endpoint = await inTenantTransaction(this.ds, d.tenantId, (em) => this.repo.findEndpoint(em, d.tenantId, d.appId));
+      const endpoint = await this.endpoints.findOutsideTransaction(d.tenantId, d.appId);
       return endpoint ? { secret: this.secrets.open(endpoint.webhookSecretCiphertext), listed: endpoint.callbackUrls.includes(d.url) } : undefined;
     } catch (err) {
       this.logger.warn({ err, deliveryId: d.id, appId: d.appId }, 'webhook secret unavailable');
@@ -167,21 +224,19 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     });
     const outcome = result.ok ? 'delivered' : 'failed';
     try {
-      const moved = await inTenantTransaction(this.ds, d.tenantId, (em) =>
-        this.repo.recordAttempt(em, {
-          deliveryId: d.id,
-          tenantId: d.tenantId,
-          leaseToken: d.leaseToken,
-          attemptNo,
-          triggeredBy: d.resendRequested ? 'resend' : 'schedule',
-          statusCode: result.statusCode,
-          durationMs: result.durationMs,
-          errorClass: result.errorClass,
-          outcome,
-          at,
-          next: { status: next.status, nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null },
-        }),
-      );
+      const moved = await this.repo.recordAttempt(this.ds, {
+        deliveryId: d.id,
+        tenantId: d.tenantId,
+        leaseToken: d.leaseToken,
+        attemptNo,
+        triggeredBy: d.resendRequested ? 'resend' : 'schedule',
+        statusCode: result.statusCode,
+        durationMs: result.durationMs,
+        errorClass: result.errorClass,
+        outcome,
+        at,
+        next: { status: next.status, nextAttemptAt: next.status === 'pending' ? next.nextAttemptAt : null },
+      });
       this.attempts.inc({ outcome: result.errorClass ?? 'delivered', tenant: d.tenantId });
       this.duration.observe({ outcome }, result.durationMs / 1000);
       if (moved && next.status !== 'pending') this.finished.inc({ status: next.status, tenant: d.tenantId });

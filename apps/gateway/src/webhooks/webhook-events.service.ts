@@ -32,6 +32,7 @@ import { type Logger, annotateActiveSpan, currentTraceparent } from '@countypay/
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { isDeliverableUrl, webhookBody } from './webhook-payload';
 import { RegistryService } from '../registry/registry.service';
+import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhooksRepository } from './webhooks.repository';
 
 /** The data of every event partners receive: all carry the partner app that started the payment (or owns the credit line), if any. */
@@ -52,12 +53,14 @@ export class WebhookEventsService {
     private readonly repo: WebhooksRepository,
     private readonly dispatcher: WebhookDispatcher,
     private readonly registry: RegistryService,
+    private readonly endpoints: WebhookEndpoints,
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
   /** AppUpdatedV1 → the read model of callback URLs and the encrypted webhook secret (highest version wins). */
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
     const d = event.data;
+    this.endpoints.wrote(em, event.tenantId, d.appId);
     await this.repo.upsertEndpoint(em, {
       tenantId: event.tenantId,
       appId: d.appId,
@@ -76,6 +79,7 @@ export class WebhookEventsService {
     const found = await this.registry.appFromOnboarding(appId);
     if (!found || found.tenantId !== tenantId) return undefined;
     const d = found.data;
+    this.endpoints.wrote(em, tenantId, appId);
     await this.repo.upsertEndpoint(em, {
       tenantId,
       appId,
@@ -92,7 +96,7 @@ export class WebhookEventsService {
     if (!appId) return; // not started by a partner app: nobody to tell
     annotateActiveSpan({ 'payment.id': event.data.orderId, 'merchant.id': event.data.merchantId, 'webhook.app_id': appId });
     const traceparent = currentTraceparent();
-    const endpoint = (await this.repo.findEndpoint(em, event.tenantId, appId)) ?? (await this.endpointFromOnboarding(em, event.tenantId, appId));
+    const endpoint = (await this.endpoints.find(em, event.tenantId, appId)) ?? (await this.endpointFromOnboarding(em, event.tenantId, appId));
     if (!endpoint) {
       // onboarding has no such app in this tenant: nobody to tell (never blocks the partition)
       this.logger.warn({ eventId: event.id, appId, tenantId: event.tenantId }, 'payment event names an app onboarding does not know; no webhook');
@@ -100,14 +104,20 @@ export class WebhookEventsService {
     }
     const body = webhookBody(event);
     const urls = [...new Set(endpoint.callbackUrls.filter(isDeliverableUrl))];
-    const created = await this.repo.insertDeliveries(
-      em,
-      urls.map((url) => ({ tenantId: event.tenantId, appId, eventId: event.id, eventType: event.type, url, body, traceparent })),
-    );
-    if (created > 0) {
-      this.logger.info({ eventId: event.id, eventType: event.type, appId, deliveries: created }, 'webhook deliveries queued');
-      this.dispatcher.wakeSoon();
+    const deliveries = urls.map((url) => ({ tenantId: event.tenantId, appId, eventId: event.id, eventType: event.type, url, body, traceparent }));
+    // this instance attempts the new deliveries itself right after the transaction commits (leased
+    // here, no claim of their own); past its share of attempts in flight, the dispatcher's rounds do
+    const lease = this.dispatcher.directLeaseSeconds(deliveries.length);
+    let created: number;
+    if (lease !== undefined) {
+      const claimed = await this.repo.insertClaimed(em, deliveries, lease);
+      this.dispatcher.attemptAfterCommit(em, claimed);
+      created = claimed.length;
+    } else {
+      created = await this.repo.insertDeliveries(em, deliveries);
+      if (created > 0) this.dispatcher.wakeSoon();
     }
+    if (created > 0) this.logger.info({ eventId: event.id, eventType: event.type, appId, deliveries: created }, 'webhook deliveries queued');
   }
 
   /** The webhook subscriptions of the gateway's consumer group (other features follow AppUpdatedV1 too). */

@@ -9,6 +9,7 @@ import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { webhookResendInFlightSql } from '../migrations/1767100000000-webhook-resend-in-flight';
+import { webhookHotPathSql } from '../migrations/1768300000000-gateway-hot-path';
 import { CREDENTIAL_CIPHER, REGISTRY_SERVICE_URLS, RegistryService } from '../registry/registry.service';
 import { WebhooksConfig } from './webhooks.config';
 import { WebhooksModule } from './webhooks.module';
@@ -30,7 +31,7 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
   beforeAll(async () => {
     svc = await startTestService({
       service: 'webhooks_api',
-      ddl: [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql(), ...webhookResendInFlightSql()],
+      ddl: [...messagingTablesSql(), ...webhookTablesSql(), ...webhookTraceSql(), ...webhookOpsSql(), ...webhookResendInFlightSql(), ...webhookHotPathSql()],
       imports: [WebhooksModule],
       override: (b) =>
         b

@@ -14,7 +14,9 @@ import { webhookTablesSql } from '../migrations/1764210000000-webhooks';
 import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { webhookResendInFlightSql } from '../migrations/1767100000000-webhook-resend-in-flight';
+import { webhookHotPathSql } from '../migrations/1768300000000-gateway-hot-path';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookEventsService } from './webhook-events.service';
 import { CREDENTIAL_KEY_ID, WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
@@ -84,6 +86,17 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
   let dispatcher: WebhookDispatcher;
   let events: WebhookEventsService;
   let lateApps: Map<string, { tenantId: string; data: AppUpdatedData }>;
+  /** each data source's endpoints in memory, listening like a gateway instance's (one per "instance") */
+  const endpointCaches = new Map<DataSource, WebhookEndpoints>();
+  const endpointsOf = async (source: DataSource): Promise<WebhookEndpoints> => {
+    let e = endpointCaches.get(source);
+    if (!e) {
+      e = new WebhookEndpoints(source, repo, logger);
+      endpointCaches.set(source, e);
+      await e.start();
+    }
+    return e;
+  };
 
   beforeAll(async () => {
     db = await createTestSchema('webhooks', [
@@ -92,22 +105,24 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       ...webhookTraceSql(),
       ...webhookOpsSql(),
       ...webhookResendInFlightSql(),
+      ...webhookHotPathSql(),
     ]);
     ds = await db.appDataSource();
     kafka = testKafka();
     producer = createProducer(kafka);
     await producer.connect();
     const cfg = config(credentialKey);
-    dispatcher = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it'), logger);
+    dispatcher = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it'), logger);
     // onboarding's app lookup, as the registry would answer it: the apps this test registers late
     const onboardingApps = new Map<string, { tenantId: string; data: AppUpdatedData }>();
     lateApps = onboardingApps;
     const registry = { appFromOnboarding: async (appId: string) => onboardingApps.get(appId) ?? null } as unknown as RegistryService;
-    events = new WebhookEventsService(repo, dispatcher, registry, logger);
+    events = new WebhookEventsService(repo, dispatcher, registry, await endpointsOf(ds), logger);
   });
 
   afterAll(async () => {
     await dispatcher.stop();
+    for (const e of endpointCaches.values()) await e.stop();
     await producer.disconnect();
     await db.drop();
   });
@@ -432,8 +447,8 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     });
     const ds2 = await db.appDataSource();
     const cfg = Object.assign(config(credentialKey), { WEBHOOK_BATCH_SIZE: 4 });
-    const d1 = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-1'), logger);
-    const d2 = new WebhookDispatcher(ds2, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-2'), logger);
+    const d1 = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-1'), logger);
+    const d2 = new WebhookDispatcher(ds2, repo, await endpointsOf(ds2), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-2'), logger);
     try {
       // a round that finds nothing may only mean the other dispatcher holds the due rows (SKIP LOCKED): keep going until none is pending
       const drain = async (d: WebhookDispatcher): Promise<number> => {
@@ -479,7 +494,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const failing = await receiver(1, new Promise<void>((r) => (openFailing = r)));
     const ok = await receiver(0, new Promise<void>((r) => (openOk = r)));
     const cfg = config(credentialKey);
-    const d = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-resend'), logger);
+    const d = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-resend'), logger);
     const api = new WebhooksService(ds, repo, d);
     const actor = testActors.app(tenant, { appId });
     const deliveryTo = async (url: string, version: number): Promise<string> => {
@@ -570,12 +585,12 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       ),
     );
     const cfg = config(credentialKey);
-    const first = new WebhookDispatcher(ds, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-a'), logger);
+    const first = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-a'), logger);
     expect(await first.runOnce()).toBe(2); // both fail once (500)
     // "restart": a new instance with its own pool; meanwhile the partner removes one URL
     await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([keep], 2), em));
     const ds2 = await db.appDataSource();
-    const second = new WebhookDispatcher(ds2, repo, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-b'), logger);
+    const second = new WebhookDispatcher(ds2, repo, await endpointsOf(ds2), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-b'), logger);
     try {
       const rows = await eventually(
         async () => {
@@ -604,6 +619,80 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       ]);
       expect(rx.hits.map((h) => `${h.path} ${h.status}`).sort()).toEqual(['/drop 500', '/keep 200', '/keep 500']);
     } finally {
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
+
+  it('a live delivery is attempted right after the consumer commits (no round), and a changed endpoint reaches every instance at once', async () => {
+    const rx = await receiver(0);
+    const tenant = 't510184';
+    const appId = 'app_webhookinttest000006';
+    const app = (urls: string[], version: number) => ({
+      id: randomUUID(),
+      type: AppUpdatedV1.type,
+      version: 1,
+      tenantId: tenant,
+      occurredAt: new Date().toISOString(),
+      data: appUpdated(urls, version, appId),
+    });
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v1`], 1), em));
+    // another instance keeps the endpoint in memory
+    const ds2 = await db.appDataSource();
+    const other = await endpointsOf(ds2);
+    expect((await other.findOutsideTransaction(tenant, appId))?.version).toBe(1);
+    // the partner changes its URL: the other instance drops its copy on the notification
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v2`], 2), em));
+    await eventually(
+      async () => ((await other.findOutsideTransaction(tenant, appId))?.version === 2 ? true : undefined),
+      'the change on the other instance',
+      5000,
+    );
+    expect((await other.findOutsideTransaction(tenant, appId))?.callbackUrls).toEqual([`${rx.base}/v2`]);
+
+    // a running dispatcher: the consumer's transaction hands the delivery over, no round claims it
+    const cfg = Object.assign(config(credentialKey), { WEBHOOK_POLL_MS: 60_000 });
+    const live = new WebhookDispatcher(ds, repo, await endpointsOf(ds), new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-live'), logger);
+    const liveEvents = new WebhookEventsService(
+      repo,
+      live,
+      { appFromOnboarding: async () => null } as unknown as RegistryService,
+      await endpointsOf(ds),
+      logger,
+    );
+    live.start();
+    try {
+      await live.runOnce(); // the round at start is over: from now on only the consumer's hand-over can deliver within the poll
+      const eventId = randomUUID();
+      const payment = {
+        id: eventId,
+        type: 'payment.succeeded',
+        version: 1,
+        tenantId: tenant,
+        occurredAt: new Date().toISOString(),
+        data: paymentSucceeded(appId),
+      };
+      // a transaction that rolls back hands nothing over (and leaves no delivery)
+      await expect(
+        inTenantTransaction(ds, tenant, async (em) => {
+          await liveEvents.onPartnerEvent(payment, em);
+          throw new Error('rolled back');
+        }),
+      ).rejects.toThrow('rolled back');
+      await inTenantTransaction(ds, tenant, (em) => liveEvents.onPartnerEvent(payment, em));
+      const row = await eventually(
+        async () => {
+          const r = (await db.admin((c) => c.query(`select * from webhook_deliveries where event_id = $1`, [eventId]))).rows[0];
+          return r?.status === 'delivered' ? r : undefined;
+        },
+        'the delivery handed over by the consumer',
+        5000,
+      );
+      expect(row).toMatchObject({ url: `${rx.base}/v2`, attempt_count: 1, lease_token: null, next_attempt_at: null });
+      expect(rx.hits.map((h) => `${h.path} ${h.status}`)).toEqual(['/v2 200']);
+      expect(verifyWebhook({ secret: webhookSecret, headers: rx.hits[0]!.headers, body: rx.hits[0]!.body })).toEqual({ ok: true });
+    } finally {
+      await live.stop();
       rx.server.closeAllConnections();
       rx.server.close();
     }

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { loadConfig } from '@countypay/config';
 import { RegistryModule } from '../registry/registry.module';
 import { WebhookDispatcher } from './webhook-dispatcher';
+import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookEventsService } from './webhook-events.service';
 import { WebhookSecrets } from './webhook-secrets';
 import { WebhooksConfig } from './webhooks.config';
@@ -23,6 +24,7 @@ import { WebhooksService } from './webhooks.service';
     { provide: WebhooksConfig, useFactory: () => loadConfig(WebhooksConfig) },
     WebhooksRepository,
     WebhookSecrets,
+    WebhookEndpoints,
     WebhookDispatcher,
     WebhookEventsService,
     WebhooksService,

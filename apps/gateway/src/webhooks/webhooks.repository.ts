@@ -97,6 +97,7 @@ const COUNTY_NEWEST_FIRST = new Keyset('ops-webhook-deliveries', [{ sql: 'd.seq'
 
 const BACKLOG = rowOf({ pending: col.int(), oldestDueSeconds: col.float() });
 const NEXT_DUE = rowOf({ ms: col.float().nullable() });
+const MOVED = rowOf({ moved: col.boolean() });
 
 export interface AttemptRecord {
   deliveryId: string;
@@ -148,47 +149,55 @@ export class WebhooksRepository {
   }
 
   /**
+   * Like insertDeliveries, and claims the new rows at once for one attempt by this instance (a
+   * lease, as claimDue sets it): the caller attempts them right after its transaction commits,
+   * without a claim of its own. Should it never do so (a crash), the lease runs out and any
+   * dispatcher attempts them. Returns the rows it created (a replayed event's none). The lease
+   * counts from this statement (clock_timestamp), not from the start of a long consumer batch.
+   */
+  insertClaimed(em: EntityManager, deliveries: readonly NewDelivery[], leaseSeconds: number): Promise<ClaimedDelivery[]> {
+    if (deliveries.length === 0) return Promise.resolve([]);
+    const first = deliveries[0]!;
+    if (deliveries.some((d) => d.tenantId !== first.tenantId || d.appId !== first.appId || d.eventId !== first.eventId))
+      throw new Error('insertClaimed: one event of one app at a time');
+    return updateReturning(
+      em,
+      CLAIMED,
+      `insert into webhook_deliveries as d (id, tenant_id, app_id, event_id, event_type, url, body, status, next_attempt_at, traceparent, lease_token, leased_at)
+       select gen_random_uuid(), $1, $2, $3, $4, u.url, u.body, 'pending', clock_timestamp() + make_interval(secs => $7), $6, gen_random_uuid(), now()
+         from unnest($5::text[], $8::text[]) as u(url, body)
+       on conflict (tenant_id, event_id, url) do nothing
+       returning ${CLAIMED.columns('d')}`,
+      [
+        first.tenantId,
+        first.appId,
+        first.eventId,
+        first.eventType,
+        deliveries.map((d) => d.url),
+        first.traceparent ?? null,
+        leaseSeconds,
+        deliveries.map((d) => d.body),
+      ],
+    );
+  }
+
+  /**
    * Claims up to `limit` due deliveries of every tenant for one attempt each. The rows are
    * locked with FOR UPDATE SKIP LOCKED (several gateway instances never claim the same row) and
    * leased: `next_attempt_at` moves `leaseSeconds` ahead and a fresh `lease_token` is set, so the
    * HTTP call happens outside any transaction and a crashed instance's claim simply expires.
+   * One statement (`webhook_claim_due`, migration 1768300000000: the dispatcher's scope, the
+   * MATERIALIZED claim, a plain scan of the due index).
    */
   claimDue(ds: DataSource, limit: number, leaseSeconds: number): Promise<ClaimedDelivery[]> {
-    return inScope(ds, { role: 'webhook_dispatcher' }, (em) =>
-      updateReturning(
-        em,
-        CLAIMED,
-        // a MATERIALIZED CTE: a LIMIT … SKIP LOCKED subquery joined in UPDATE … FROM may be rescanned by
-        // the plan (a nested loop), each scan locking further rows — one round then claimed every due
-        // delivery instead of a batch (found by the two-dispatcher test)
-        `with due as materialized (
-           select id from webhook_deliveries
-            where status = 'pending' and next_attempt_at <= now()
-            order by next_attempt_at
-            limit $1
-            for update skip locked)
-         update webhook_deliveries d
-            set next_attempt_at = now() + make_interval(secs => $2), lease_token = gen_random_uuid(), leased_at = now(), updated_at = now()
-           from due
-          where d.id = due.id
-        returning ${CLAIMED.columns('d')}`,
-        [limit, leaseSeconds],
-      ),
-    );
+    return many(ds.manager, CLAIMED, `select ${CLAIMED.columns()} from webhook_claim_due($1, $2)`, [limit, leaseSeconds]);
   }
 
   /** Milliseconds until the earliest pending delivery (or claim's lease) falls due, 0 if one is due now; undefined when none is pending. */
   async nextDueInMs(ds: DataSource): Promise<number | undefined> {
-    const row = await inScope(ds, { role: 'webhook_dispatcher' }, (em) =>
-      one(
-        em,
-        NEXT_DUE,
-        // not `greatest(0, …)` in SQL: greatest ignores a NULL, so "none pending" came out as "one due now"
-        // and an idle gateway polled every WEBHOOK_POLL_MS (two transactions a second) instead of every 30 s
-        `select ceil(extract(epoch from min(next_attempt_at) - now()) * 1000)::float8 as ms
-           from webhook_deliveries where status = 'pending'`,
-      ),
-    );
+    // not `greatest(0, …)` in SQL: greatest ignores a NULL, so "none pending" came out as "one due now"
+    // and an idle gateway polled every WEBHOOK_POLL_MS (two transactions a second) instead of every 30 s
+    const row = await one(ds.manager, NEXT_DUE, `select webhook_next_due_ms() as ms`);
     const ms = row?.ms;
     return ms === null || ms === undefined ? undefined : Math.max(0, ms);
   }
@@ -208,34 +217,28 @@ export class WebhooksRepository {
   }
 
   /**
-   * Logs an attempt and moves the delivery on. The attempt is always logged (it happened);
-   * the delivery only changes if this dispatcher still holds the lease. Returns whether it did.
+   * Logs an attempt and moves the delivery on, in one statement (`webhook_record_attempt`,
+   * migration 1768300000000, its own transaction under the delivery's tenant). The attempt is
+   * always logged (it happened); the delivery only changes if this dispatcher still holds the
+   * lease, and a resend asked for during the lease is honoured (see requestResend). Returns
+   * whether the delivery moved.
    */
-  async recordAttempt(em: EntityManager, a: AttemptRecord): Promise<boolean> {
-    await execute(
-      em,
-      `insert into webhook_attempts (delivery_id, tenant_id, attempt_no, triggered_by, status_code, duration_ms, error_class, outcome, at)
-       values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-      [a.deliveryId, a.tenantId, a.attemptNo, a.triggeredBy, a.statusCode, a.durationMs, a.errorClass, a.outcome, a.at],
-    );
-    // a resend asked for during this lease (see requestResend) is honoured here: unless this attempt
-    // delivered, the resend attempt is queued now (and marked as one) instead of the schedule's next
-    const resendNow = `(resend_requested_at > leased_at and $3 <> 'delivered')`;
-    const moved = await execute(
-      em,
-      `update webhook_deliveries
-          set attempt_count = attempt_count + 1,
-              status = case when ${resendNow} then 'pending' else $3 end,
-              next_attempt_at = case when ${resendNow} then now() else $4 end,
-              resend_requested = coalesce(${resendNow}, false),
-              retry_on_failure = case when ${resendNow} or $3 = 'pending' then retry_on_failure else true end,
-              lease_token = null,
-              last_attempt_at = $5, last_status_code = $6, last_error_class = $7,
-              delivered_at = case when $3 = 'delivered' then $5 else delivered_at end, updated_at = now()
-        where id = $1 and lease_token = $2`,
-      [a.deliveryId, a.leaseToken, a.next.status, a.next.nextAttemptAt, a.at, a.statusCode, a.errorClass],
-    );
-    return moved > 0;
+  async recordAttempt(ds: DataSource, a: AttemptRecord): Promise<boolean> {
+    const row = await one(ds.manager, MOVED, `select webhook_record_attempt($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) as moved`, [
+      a.tenantId,
+      a.deliveryId,
+      a.leaseToken,
+      a.attemptNo,
+      a.triggeredBy,
+      a.statusCode,
+      a.durationMs,
+      a.errorClass,
+      a.outcome,
+      a.at,
+      a.next.status,
+      a.next.nextAttemptAt,
+    ]);
+    return row?.moved === true;
   }
 
   /** The app's deliveries, newest first (a cursor page). */
