@@ -5,7 +5,17 @@ import { IsString, IsUUID } from 'class-validator';
 import type { EventDefinition } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { collectTopic, createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
-import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay, outboxNotifySeqSql, readDeadLetters, replayDeadLetters } from '@countypay/messaging';
+import {
+  addToOutbox,
+  createProducer,
+  IdempotentConsumer,
+  messagingTablesSql,
+  on,
+  OutboxRelay,
+  outboxNotifySeqSql,
+  readDeadLetters,
+  replayDeadLetters,
+} from '@countypay/messaging';
 
 class ThingHappened {
   @IsUUID()
@@ -342,16 +352,23 @@ describe('outbox relay: where a listening relay claims from (real PostgreSQL + K
       await addToOutbox(slow.manager, ev, thing('slow-2'), { tenantId: TENANT_A });
       await inTenantTransaction(ds, TENANT_B, (em) => addToOutbox(em, ev, thing('fast'), { tenantId: TENANT_B }));
       await eventually(async () => (labels().includes('fast') ? true : undefined), 'the fast event');
-      // the fast row (the highest seq) is published while the slow ones below it wait for their commit
-      const published = async (): Promise<boolean[]> =>
-        (await db.admin((c) => c.query(`select published_at is not null as published from outbox where topic = $1 order by seq`, [topic]))).rows.map(
-          (r: { published: boolean }) => r.published,
-        );
-      await eventually(async () => ((await published()).join() === 'true,false,false,true' ? true : undefined), 'the fast row marked');
+      // the fast row (the highest seq) is published and marked while the slow ones below it wait for their commit
+      const rows = async (): Promise<string> =>
+        (
+          await db.admin((c) =>
+            c.query(`select payload->'data'->>'label' as label, published_at is not null as published from outbox where topic = $1 order by seq`, [topic]),
+          )
+        ).rows
+          .map((r: { label: string; published: boolean }) => `${r.label}:${r.published}`)
+          .join();
+      await eventually(async () => ((await rows()) === 'first:true,fast:true' ? true : undefined), 'the fast row marked');
+      expect(labels()).toEqual(['first', 'fast']);
 
       await slow.commitTransaction();
       await slow.release();
       await eventually(async () => (labels().includes('slow') && labels().includes('slow-2') ? true : undefined), 'the slow events', 10_000);
+      // they were below the row published before them (what a floor at the highest seq claimed would skip without their notification)
+      expect(await rows()).toBe('first:true,slow:true,slow-2:true,fast:true');
       // a rolled-back write is never published; a later one of the same transaction after a savepoint rolled back is
       await inTenantTransaction(ds, TENANT_A, async (em) => {
         await em.query('savepoint s');

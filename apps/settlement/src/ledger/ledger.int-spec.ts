@@ -362,7 +362,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     await expect(svc.schema.admin((c) => c.query(`delete from postings where tenant_id = $1`, [A]))).rejects.toThrow(/append-only/);
   });
 
-  it('refuses a posting without its own tenant\'s journal entry or without its account (per-partition keys), in a county partition and in DEFAULT', async () => {
+  it("refuses a posting without its own tenant's journal entry or without its account (per-partition keys), in a county partition and in DEFAULT", async () => {
     const posted = await postPayment(payment(A, { merchantId: randomUUID(), amountFen: 10_000 }));
     const late = await postPayment(payment(LATE, { merchantId: randomUUID(), amountFen: 10_000 }));
     const other = await postPayment(payment(B, { merchantId: randomUUID(), amountFen: 10_000 }));

@@ -116,7 +116,9 @@ export class LedgerService {
     const d = event.data;
     const amountFen = toFen(d.amountFen);
     let returnedFeeFen = 0n;
-    if (settlementPolicyOf((await this.tenants.tenant(em, event.tenantId))?.config as Record<string, unknown> | undefined).refundFeePolicy === 'returned_pro_rata') {
+    if (
+      settlementPolicyOf((await this.tenants.tenant(em, event.tenantId))?.config as Record<string, unknown> | undefined).refundFeePolicy === 'returned_pro_rata'
+    ) {
       const o = await this.repo.orderFees(em, d.orderId);
       if (o)
         returnedFeeFen = proRataReturnedFee({

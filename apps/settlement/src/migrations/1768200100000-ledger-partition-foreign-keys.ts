@@ -39,7 +39,9 @@ export class LedgerPartitionForeignKeys1768200100000 implements MigrationInterfa
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('alter table postings add constraint postings_tenant_id_entry_id_fkey foreign key (tenant_id, entry_id) references journal_entries (tenant_id, id)');
+    await q.query(
+      'alter table postings add constraint postings_tenant_id_entry_id_fkey foreign key (tenant_id, entry_id) references journal_entries (tenant_id, id)',
+    );
     const parts = (await q.query(
       `select c.conname, r.relname from pg_constraint c join pg_class r on r.oid = c.conrelid
         where c.contype = 'f' and c.conname like 'postings\\_%\\_entry\\_fkey' and r.relnamespace = current_schema()::regnamespace`,
