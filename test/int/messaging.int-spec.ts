@@ -5,7 +5,17 @@ import { IsString, IsUUID } from 'class-validator';
 import type { EventDefinition } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
 import { collectTopic, createTestSchema, createTestTopic, eventually, testKafka, type TestSchema } from '@countypay/testing';
-import { addToOutbox, createProducer, IdempotentConsumer, messagingTablesSql, on, OutboxRelay, readDeadLetters, replayDeadLetters } from '@countypay/messaging';
+import {
+  addToOutbox,
+  createProducer,
+  IdempotentConsumer,
+  messagingTablesSql,
+  on,
+  OutboxRelay,
+  outboxNotifySeqSql,
+  readDeadLetters,
+  replayDeadLetters,
+} from '@countypay/messaging';
 
 class ThingHappened {
   @IsUUID()
@@ -298,6 +308,80 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
       expect(calls).toBe(0);
     } finally {
       await consumer.stop();
+    }
+  });
+});
+
+describe('outbox relay: where a listening relay claims from (real PostgreSQL + Kafka)', () => {
+  let db: TestSchema;
+  let ds: DataSource;
+  let kafka: Kafka;
+  let producer: Producer;
+
+  beforeAll(async () => {
+    db = await createTestSchema('relayfloor', [...messagingTablesSql(), ...outboxNotifySeqSql()]);
+    ds = await db.appDataSource();
+    kafka = testKafka();
+    producer = createProducer(kafka);
+    await producer.connect();
+  });
+
+  afterAll(async () => {
+    await producer.disconnect();
+    await db.drop();
+  });
+
+  it('publishes a row committed after a higher seq was published: its notification names its seq (no wait for the safety-net full scan)', async () => {
+    const topic = await createTestTopic(kafka, 'floor', 1);
+    const ev = thingEvent(topic);
+    const seen = await collectTopic(kafka, topic);
+    const labels = (): string[] => seen.messages.map((m) => JSON.parse(m.value).data.label);
+    // the safety net (a full scan) only every 10 minutes: whatever is published below came by the floor and its notifications
+    const relay = new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 600_000, listeningPollMs: 600_000 });
+    relay.start();
+    try {
+      await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing('first'), { tenantId: TENANT_A }));
+      await eventually(async () => (labels().includes('first') ? true : undefined), 'the first event');
+
+      // a slow transaction takes the lower seq, a fast one the higher and commits first
+      const slow = ds.createQueryRunner();
+      await slow.connect();
+      await slow.startTransaction();
+      await slow.query(`select set_config('app.tenant_id', $1, true)`, [TENANT_A]);
+      await addToOutbox(slow.manager, ev, thing('slow'), { tenantId: TENANT_A });
+      await addToOutbox(slow.manager, ev, thing('slow-2'), { tenantId: TENANT_A });
+      await inTenantTransaction(ds, TENANT_B, (em) => addToOutbox(em, ev, thing('fast'), { tenantId: TENANT_B }));
+      await eventually(async () => (labels().includes('fast') ? true : undefined), 'the fast event');
+      // the fast row (the highest seq) is published and marked while the slow ones below it wait for their commit
+      const rows = async (): Promise<string> =>
+        (
+          await db.admin((c) =>
+            c.query(`select payload->'data'->>'label' as label, published_at is not null as published from outbox where topic = $1 order by seq`, [topic]),
+          )
+        ).rows
+          .map((r: { label: string; published: boolean }) => `${r.label}:${r.published}`)
+          .join();
+      await eventually(async () => ((await rows()) === 'first:true,fast:true' ? true : undefined), 'the fast row marked');
+      expect(labels()).toEqual(['first', 'fast']);
+
+      await slow.commitTransaction();
+      await slow.release();
+      await eventually(async () => (labels().includes('slow') && labels().includes('slow-2') ? true : undefined), 'the slow events', 10_000);
+      // they were below the row published before them (what a floor at the highest seq claimed would skip without their notification)
+      expect(await rows()).toBe('first:true,slow:true,slow-2:true,fast:true');
+      // a rolled-back write is never published; a later one of the same transaction after a savepoint rolled back is
+      await inTenantTransaction(ds, TENANT_A, async (em) => {
+        await em.query('savepoint s');
+        await addToOutbox(em, ev, thing('undone'), { tenantId: TENANT_A });
+        await em.query('rollback to savepoint s');
+        await addToOutbox(em, ev, thing('after-savepoint'), { tenantId: TENANT_A });
+      });
+      await eventually(async () => (labels().includes('after-savepoint') ? true : undefined), 'the event after the savepoint', 10_000);
+      await new Promise((r) => setTimeout(r, 500));
+      expect(labels()).toEqual(['first', 'fast', 'slow', 'slow-2', 'after-savepoint']);
+    } finally {
+      await relay.stop();
+      await seen.stop();
     }
   });
 });

@@ -24,7 +24,8 @@ import { ReconciliationModule } from './reconciliation/reconciliation.module';
 import { ReconciliationService } from './reconciliation/reconciliation.service';
 import { ReportsModule } from './reports/reports.module';
 import { SettlementBatchesModule } from './settlement-batches/settlement-batches.module';
-import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
+import { OnboardingReadModel } from '@countypay/read-models';
+import { SettlementReadModelModule } from './read-model';
 
 /**
  * The consumer group's subscriptions. Global and exported: the service kit's messaging
@@ -33,7 +34,7 @@ import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-
  */
 @Global()
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, ReconciliationModule],
+  imports: [SettlementReadModelModule, LedgerModule, ReconciliationModule],
   providers: [
     {
       provide: SUBSCRIPTIONS,

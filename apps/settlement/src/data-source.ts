@@ -14,6 +14,8 @@ import { ClearingEveryProduct1767200000000 } from './migrations/1767200000000-cl
 import { ReconRunsSeq1767200100000 } from './migrations/1767200100000-recon-runs-seq';
 import { CreditCashRefundSource1767500200000 } from './migrations/1767500200000-credit-cash-refund-source';
 import { ReconPlatformProduct1768030600000 } from './migrations/1768030600000-recon-platform-product';
+import { LedgerPartitionForeignKeys1768200100000 } from './migrations/1768200100000-ledger-partition-foreign-keys';
+import { SettlementReadModelNotify1768200200000 } from './migrations/1768200200000-settlement-read-model-notify';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -32,5 +34,7 @@ export const migrations = [
   ReconRunsSeq1767200100000,
   CreditCashRefundSource1767500200000,
   ReconPlatformProduct1768030600000,
+  LedgerPartitionForeignKeys1768200100000,
+  SettlementReadModelNotify1768200200000,
 ];
 export const entities = [];

@@ -12,7 +12,7 @@ import {
 } from '@countypay/contracts';
 import { IdempotentConsumer, on } from '@countypay/messaging';
 import { inTenantTransaction } from '@countypay/persistence';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { createTestTopic, eventually, startTestService, testActors, testKafka, uniqueName, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
 import type { LedgerEntry, TrialBalance } from './dto/ledger.responses.dto';
@@ -33,7 +33,7 @@ describe('credit loan book → tenant ledger (real Kafka → idempotent consumer
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
+      imports: [SettlementReadModelModule, LedgerModule],
       grants: 'as-migrated',
     });
     const kafka = testKafka();

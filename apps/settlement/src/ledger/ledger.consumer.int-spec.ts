@@ -5,7 +5,7 @@ import { IdempotentConsumer, on } from '@countypay/messaging';
 import { inTenantTransaction } from '@countypay/persistence';
 import { createTestTopic, eventually, startTestService, testActors, testKafka, uniqueName, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { LedgerModule } from './ledger.module';
 import { LedgerService } from './ledger.service';
 
@@ -20,7 +20,7 @@ describe('settlement consumer (real Kafka → idempotent consumer → ledger)', 
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
+      imports: [SettlementReadModelModule, LedgerModule],
       grants: 'as-migrated',
     });
     producer = testKafka().producer();

@@ -12,7 +12,9 @@ import { bindTenant, inTenantTransaction } from '@countypay/persistence';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
-import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
+import { tenantPartitionSql } from '../migrations/1764202500000-ledger';
+import { OnboardingReadModel } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import type { LedgerEntry } from './dto/ledger.responses.dto';
 import { LedgerModule } from './ledger.module';
 import { LedgerRepository } from './ledger.repository';
@@ -66,7 +68,7 @@ function startLedger(): Promise<TestService> {
   return startTestService({
     service: 'settlement',
     migrations,
-    imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
+    imports: [SettlementReadModelModule, LedgerModule],
     grants: 'as-migrated',
   });
 }
@@ -358,6 +360,55 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     await expect(inTenantTransaction(ds, A, (em) => em.query(`delete from journal_entries`))).rejects.toThrow(/permission denied/);
     await expect(svc.schema.admin((c) => c.query(`update postings set amount_fen = amount_fen + 1 where tenant_id = $1`, [A]))).rejects.toThrow(/append-only/);
     await expect(svc.schema.admin((c) => c.query(`delete from postings where tenant_id = $1`, [A]))).rejects.toThrow(/append-only/);
+  });
+
+  it("refuses a posting without its own tenant's journal entry or without its account (per-partition keys), in a county partition and in DEFAULT", async () => {
+    const posted = await postPayment(payment(A, { merchantId: randomUUID(), amountFen: 10_000 }));
+    const late = await postPayment(payment(LATE, { merchantId: randomUUID(), amountFen: 10_000 }));
+    const other = await postPayment(payment(B, { merchantId: randomUUID(), amountFen: 10_000 }));
+    expect(posted && late && other).toBeTruthy();
+    /** one posting line as the app role, in its own transaction, rolled back if it was accepted */
+    const accepted = new Error('accepted (rolled back)');
+    const insert = (tenantId: string, entryId: string, account: string): Promise<unknown> =>
+      inTenantTransaction(ds, tenantId, async (em) => {
+        await em.query(`insert into postings (tenant_id, entry_id, line_no, account, direction, amount_fen) values ($1, $2, 9, $3, 'credit', 1)`, [
+          tenantId,
+          entryId,
+          account,
+        ]);
+        throw accepted;
+      });
+    // no such entry: in a county's partition, in DEFAULT
+    await expect(insert(A, randomUUID(), 'fee_income')).rejects.toThrow(`postings_${A}_entry_fkey`);
+    await expect(insert(LATE, randomUUID(), 'fee_income')).rejects.toThrow('postings_default_entry_fkey');
+    // another tenant's entry (B's, or DEFAULT's) named in A, and A's named in DEFAULT
+    await expect(insert(A, other!.entryId, 'fee_income')).rejects.toThrow(`postings_${A}_entry_fkey`);
+    await expect(insert(A, late!.entryId, 'fee_income')).rejects.toThrow(`postings_${A}_entry_fkey`);
+    await expect(insert(LATE, posted!.entryId, 'fee_income')).rejects.toThrow('postings_default_entry_fkey');
+    // an account without its balance row
+    await expect(insert(A, posted!.entryId, `merchant_payable:${randomUUID()}`)).rejects.toThrow('postings_tenant_id_account_fkey');
+    // the entry and account of the same tenant: accepted (the keys are what refused above)
+    await expect(insert(A, posted!.entryId, 'fee_income')).rejects.toBe(accepted);
+    await expect(insert(LATE, late!.entryId, 'fee_income')).rejects.toBe(accepted);
+
+    // every postings partition — DEFAULT and a county added later included — has its key to the same tenant's journal partition
+    const unkeyed = `select c.relname from pg_inherits i
+                       join pg_class p on p.oid = i.inhparent and p.relname = 'postings' and p.relnamespace = current_schema()::regnamespace
+                       join pg_class c on c.oid = i.inhrelid
+                      where not exists (select 1 from pg_constraint k join pg_class j on j.oid = k.confrelid
+                                         where k.conrelid = c.oid and k.contype = 'f' and j.relname = 'journal_entries_' || substr(c.relname, 10)
+                                           and pg_get_expr(j.relpartbound, j.oid) = pg_get_expr(c.relpartbound, c.oid))`;
+    expect((await svc.schema.admin((c) => c.query(unkeyed))).rows).toEqual([]);
+    const added = 't519998';
+    await svc.schema.admin(async (c) => {
+      for (const sql of tenantPartitionSql(added)) await c.query(sql);
+    });
+    expect((await svc.schema.admin((c) => c.query(unkeyed))).rows).toEqual([]);
+    // the parent key to the partitioned journal is gone (its check is what cost ≈ 180 buffers per insert)
+    const parentKeys = await svc.schema.admin((c) =>
+      c.query(`select conname from pg_constraint where conrelid = 'postings'::regclass and contype = 'f' order by conname`),
+    );
+    expect(parentKeys.rows.map((r: { conname: string }) => r.conname)).toEqual(['postings_tenant_id_account_fkey']);
   });
 
   it('pages entries newest first with an opaque cursor, and refuses a cursor it did not return', async () => {

@@ -1,5 +1,5 @@
 import { Module } from '@nestjs/common';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { LedgerController } from './ledger.controller';
 import { LedgerMetrics } from './ledger.metrics';
 import { LedgerRepository } from './ledger.repository';
@@ -7,7 +7,7 @@ import { LedgerService } from './ledger.service';
 
 @Module({
   // the tenants' fee plans, from onboarding.tenant-updated (settlement keeps no merchants)
-  imports: [OnboardingReadModelModule.forRoot({ merchants: true })],
+  imports: [SettlementReadModelModule],
   controllers: [LedgerController],
   providers: [LedgerRepository, LedgerService, LedgerMetrics],
   exports: [LedgerService, LedgerRepository],

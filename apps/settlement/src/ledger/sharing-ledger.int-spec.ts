@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import type { EventEnvelope, PaymentSucceededData, RefundData, SplitData, SplitReleasedData, SplitReversedData } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { startTestService, testActors, type TestService } from '@countypay/testing';
 import { migrations } from '../data-source';
 import type { LedgerEntry, TrialBalance } from './dto/ledger.responses.dto';
@@ -29,7 +29,7 @@ describe('profit-sharing postings (real PostgreSQL)', () => {
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule],
+      imports: [SettlementReadModelModule, LedgerModule],
       grants: 'as-migrated',
     });
     ledger = svc.app.get(LedgerService);

@@ -19,13 +19,28 @@ function partitionRlsSql(partition: string): string[] {
   ];
 }
 
+/**
+ * A postings partition references its OWN tenant's journal partition (issue 14, migration
+ * LedgerPartitionForeignKeys1768200100000): both tables are partitioned by tenant with the same
+ * bounds, so this is the parent-level foreign key exactly — checked against one plain table
+ * instead of the partitioned parent (whose check planned, locked and kept caches for every one of
+ * its ≈ 100 partitions).
+ */
+export function postingsEntryForeignKeySql(suffix: string): string {
+  if (!/^(t\d{6}|default)$/.test(suffix)) throw new Error(`not a ledger partition suffix: ${suffix}`);
+  return `alter table postings_${suffix} add constraint postings_${suffix}_entry_fkey foreign key (tenant_id, entry_id) references journal_entries_${suffix} (tenant_id, id)`;
+}
+
 /** SQL creating the ledger partitions of one tenant (a county added later gets its own with this). */
 export function tenantPartitionSql(tenantId: string): string[] {
   const suffix = tenantId;
-  return PARTITIONED.flatMap((t) => [
-    `create table ${t}_${suffix} partition of ${t} for values in (${quoteLiteral(tenantId)})`,
-    ...partitionRlsSql(`${t}_${suffix}`),
-  ]);
+  return [
+    ...PARTITIONED.flatMap((t) => [
+      `create table ${t}_${suffix} partition of ${t} for values in (${quoteLiteral(tenantId)})`,
+      ...partitionRlsSql(`${t}_${suffix}`),
+    ]),
+    postingsEntryForeignKeySql(suffix),
+  ];
 }
 
 /**

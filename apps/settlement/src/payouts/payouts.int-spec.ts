@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { defaultTenantConfig, type EventEnvelope, type PaymentSucceededData, type TenantConfig, type TenantUpdatedData } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
-import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
+import { OnboardingReadModel } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { generateFieldKey } from '@countypay/security';
 import type { Actor } from '@countypay/service-kit';
 import { parse } from 'csv-parse/sync';
@@ -113,7 +114,7 @@ describe('settlement payouts through the county core banking (real PostgreSQL; t
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule, PayoutsModule, ReportsModule],
+      imports: [SettlementReadModelModule, LedgerModule, SettlementBatchesModule, PayoutsModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { loadConfig, ServiceUrlsConfig } from '@countypay/config';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { LedgerModule } from '../ledger/ledger.module';
 import { SettlementBatchesModule } from '../settlement-batches/settlement-batches.module';
 import { CoreBankingPayoutClient } from './core-banking-payout.client';
@@ -9,7 +9,7 @@ import { PayoutsRepository } from './payouts.repository';
 import { PayoutsService } from './payouts.service';
 
 @Module({
-  imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule],
+  imports: [SettlementReadModelModule, LedgerModule, SettlementBatchesModule],
   controllers: [PayoutsController],
   providers: [{ provide: ServiceUrlsConfig, useFactory: () => loadConfig(ServiceUrlsConfig) }, CoreBankingPayoutClient, PayoutsRepository, PayoutsService],
 })

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { ServiceUrlsConfig } from '@countypay/config';
 import type { EventEnvelope, PaymentClosedData, PaymentProduct, PaymentSucceededData, RefundData } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { generateFieldKey } from '@countypay/security';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
@@ -175,7 +175,7 @@ describe('channel reconciliation and its cases (real PostgreSQL; the channel ove
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule, ReconciliationModule, ReportsModule],
+      imports: [SettlementReadModelModule, LedgerModule, SettlementBatchesModule, ReconciliationModule, ReportsModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(ServiceUrlsConfig).useValue(urls).overrideProvider(SettlementConfig).useValue(config),
     });

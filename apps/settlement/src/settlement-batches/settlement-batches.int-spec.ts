@@ -9,7 +9,8 @@ import {
   type TenantUpdatedData,
 } from '@countypay/contracts';
 import { inTenantTransaction } from '@countypay/persistence';
-import { OnboardingReadModel, OnboardingReadModelModule } from '@countypay/read-models';
+import { OnboardingReadModel } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { seedMerchants } from '../testing/merchants';
 import type { Actor } from '@countypay/service-kit';
 import { assertKeysetPaging, startTestService, testActors, type CallResult, type TestService } from '@countypay/testing';
@@ -126,7 +127,7 @@ describe('settlement batches: cut-off, clearing, approvals, holds (real PostgreS
     svc = await startTestService({
       service: 'settlement',
       migrations,
-      imports: [OnboardingReadModelModule.forRoot({ merchants: true }), LedgerModule, SettlementBatchesModule],
+      imports: [SettlementReadModelModule, LedgerModule, SettlementBatchesModule],
       grants: 'as-migrated',
       override: (b) => b.overrideProvider(SettlementConfig).useValue(Object.assign(new SettlementConfig(), { COUNTYPAY_PII_KEY: generateFieldKey() })),
     });

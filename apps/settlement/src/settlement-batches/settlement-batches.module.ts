@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { loadConfig } from '@countypay/config';
-import { OnboardingReadModelModule } from '@countypay/read-models';
+import { SettlementReadModelModule } from '../read-model';
 import { SettlementConfig } from '../config/settlement.config';
 import { CutoffJob } from './cutoff.job';
 import { SettlementBatchesController } from './settlement-batches.controller';
@@ -9,7 +9,7 @@ import { SettlementBatchesService } from './settlement-batches.service';
 
 @Module({
   // the tenants' cut-off, cycle, reserve and approval threshold, from onboarding.tenant-updated
-  imports: [OnboardingReadModelModule.forRoot({ merchants: true })],
+  imports: [SettlementReadModelModule],
   controllers: [SettlementBatchesController],
   providers: [{ provide: SettlementConfig, useFactory: () => loadConfig(SettlementConfig) }, SettlementBatchesRepository, SettlementBatchesService, CutoffJob],
   exports: [SettlementBatchesService, SettlementBatchesRepository, SettlementConfig],

@@ -1,6 +1,6 @@
 export { HEADER, DLQ_HEADER, REPLAY_HEADER, decodeHeaders, type MessageHeaders } from './headers';
 export { createKafka, createProducer } from './kafka';
-export { messagingTablesSql, outboxNotifySql } from './messaging-tables';
+export { messagingTablesSql, outboxNotifySeqSql, outboxNotifySql } from './messaging-tables';
 export { addToOutbox, type OutboxAddOptions } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { IdempotentConsumer, on, type EventHandler, type IdempotentConsumerOptions, type Subscription } from './idempotent-consumer';

@@ -6,6 +6,7 @@ export {
   bindTenant,
   inProvinceTransaction,
   inScope,
+  inScopeStartingWith,
   inTenantTransaction,
   setScope,
   SYSTEM_ROLES,

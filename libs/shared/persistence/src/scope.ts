@@ -82,6 +82,43 @@ export async function inScope<T>(ds: DataSource, scope: TransactionScope, fn: (e
 }
 
 /**
+ * Like `inScope`, with the transaction's first statement sent in the SAME message as its begin
+ * (one round trip for begin, scope and that statement): `firstSql` must be a single statement
+ * without parameters — its values inlined by the caller as checked literals. `fn` gets its rows.
+ * For a hot loop's claim (the outbox relay, issue 14).
+ */
+export async function inScopeStartingWith<R, T>(
+  ds: DataSource,
+  scope: TransactionScope,
+  firstSql: string,
+  fn: (rows: R[], em: EntityManager) => Promise<T>,
+): Promise<T> {
+  if (firstSql.includes('$')) throw new Error('inScopeStartingWith: the first statement takes no parameters');
+  const begin = beginStatement(scope);
+  const runner = ds.createQueryRunner();
+  try {
+    Object.assign(runner as unknown as TransactionState, { isTransactionActive: true, transactionDepth: 1 });
+    const conn = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: R[] }> | { rows: R[] }> };
+    const results = await conn.query(`${begin}; ${firstSql}`);
+    const rows = Array.isArray(results) ? (results[results.length - 1]?.rows ?? []) : results.rows;
+    const result = await fn(rows, runner.manager);
+    await runBeforeCommit(runner.manager);
+    await runner.commitTransaction();
+    return result;
+  } catch (err) {
+    try {
+      await runner.rollbackTransaction();
+    } catch {
+      // the connection is gone; the server rolled back
+    }
+    throw err;
+  } finally {
+    discardBeforeCommit(runner.manager);
+    await runner.release();
+  }
+}
+
+/**
  * Runs `fn` in one database transaction scoped to `tenantId`: row-level security sees only
  * that tenant's rows.
  */

@@ -8,7 +8,7 @@ export { ApiExceptionFilter, RETRY_AFTER_OUTAGE_SECONDS, sendError } from './htt
 export { apiValidationPipe } from './http/validation';
 export { ProbeService } from './probe/probe.service';
 export { KAFKA, LOGGER, METRICS, PRODUCER, SERVICE_NAME, SUBSCRIPTIONS } from './tokens';
-export { OutboxNotify1764500100000, PLATFORM_MIGRATIONS, PlatformTables1764201600000 } from './platform-tables.migration';
+export { OutboxNotify1764500100000, OutboxNotifySeq1768200000000, PLATFORM_MIGRATIONS, PlatformTables1764201600000 } from './platform-tables.migration';
 export {
   ACTOR_HEADER_NAMES,
   ACTOR_HEADERS,

@@ -44,6 +44,11 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   private readonly merchants = new Map<string, MerchantView>();
   /** bumped by every invalidation: a read that started before one is not kept */
   private epoch = 0;
+  /**
+   * Transactions that wrote the read model: they read their own uncommitted rows, which must not
+   * be kept (a rollback) nor answered from memory (the copy is older than what they wrote).
+   */
+  private readonly writers = new WeakSet<EntityManager>();
 
   constructor(
     private readonly repo: OnboardingReadModelRepository,
@@ -103,6 +108,9 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   async handleTenantUpdated(event: EventEnvelope<TenantUpdatedData>, em: EntityManager): Promise<void> {
     const d = event.data;
     if (d.tenantId !== event.tenantId) throw new Error(`tenant-updated event ${event.id} names tenant ${d.tenantId} but travels for ${event.tenantId}`);
+    // this instance forgets its copy at once (a later transaction here reads the row again), the others when notified
+    this.writers.add(em);
+    this.invalidate(`tenant_configs:${d.tenantId}`);
     await this.repo.upsertTenantConfig(em, {
       tenantId: d.tenantId,
       name: d.name,
@@ -116,6 +124,8 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   async handleMerchantUpdated(event: EventEnvelope<MerchantUpdatedData>, em: EntityManager): Promise<void> {
     this.needMerchants();
     const d = event.data;
+    this.writers.add(em);
+    this.invalidate(`merchants:${event.tenantId}:${d.merchantId}`);
     await this.repo.upsertMerchant(
       em,
       event.tenantId,
@@ -124,9 +134,14 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
     );
   }
 
-  /** The transaction's tenant as last announced (any status), or undefined before onboarding said anything. */
-  tenant(em: EntityManager): Promise<TenantConfigRecord | undefined> {
-    return this.repo.findTenantConfig(em);
+  /**
+   * The transaction's tenant as last announced (any status), or undefined before onboarding said
+   * anything. `tenantId` (the transaction's tenant): named in the statement, and the key of the
+   * in-memory copy with `cache: true`. Do not change the record answered: with the cache it is shared.
+   */
+  async tenant(em: EntityManager, tenantId?: string): Promise<TenantConfigRecord | undefined> {
+    if (tenantId === undefined) return this.repo.findTenantConfig(em);
+    return (await this.tenantOf(em, tenantId))?.record;
   }
 
   /**
@@ -143,13 +158,14 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async tenantOf(em: EntityManager, tenantId: string): Promise<{ record: TenantConfigRecord; config: TenantConfig } | undefined> {
-    const hit = this.serving ? this.tenants.get(tenantId) : undefined;
+    const wrote = this.writers.has(em);
+    const hit = this.serving && !wrote ? this.tenants.get(tenantId) : undefined;
     if (hit) return hit;
     const epoch = this.epoch;
     const record = await this.repo.findTenantConfigOf(em, tenantId);
     if (!record) return undefined; // not announced yet: read again next time
     const t = { record, config: plainToInstance(TenantConfig, record.config) };
-    this.keep(this.tenants, tenantId, t, epoch);
+    if (!wrote) this.keep(this.tenants, tenantId, t, epoch);
     return t;
   }
 
@@ -179,11 +195,12 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
 
   private async merchantOf(em: EntityManager, tenantId: string, merchantId: string): Promise<MerchantView | undefined> {
     const key = `${tenantId}:${merchantId}`;
-    const hit = this.serving ? this.merchants.get(key) : undefined;
+    const wrote = this.writers.has(em);
+    const hit = this.serving && !wrote ? this.merchants.get(key) : undefined;
     if (hit) return hit;
     const epoch = this.epoch;
     const m = await this.repo.findMerchantOf(em, tenantId, merchantId);
-    if (m) this.keep(this.merchants, key, m, epoch);
+    if (m && !wrote) this.keep(this.merchants, key, m, epoch);
     return m;
   }
 
