@@ -138,3 +138,16 @@ export async function runPgbench(adminUrl: string, o: PgbenchOptions, log: (line
     await admin.end();
   }
 }
+
+/** VACUUM (ANALYZE) of `database` (every schema), as autovacuum would — for a server running without it. */
+export async function vacuumAnalyze(adminUrl: string, database: string): Promise<void> {
+  const u = new URL(adminUrl);
+  u.pathname = `/${encodeURIComponent(database)}`;
+  const c = new pg.Client({ connectionString: u.toString() });
+  await c.connect();
+  try {
+    await c.query('vacuum (analyze)');
+  } finally {
+    await c.end();
+  }
+}
