@@ -285,7 +285,12 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
     const make = (): IdempotentConsumer =>
       new IdempotentConsumer(kafka, ds, producer, {
         name: group,
-        subscriptions: [on(ev, async (e, em) => void (await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label])))],
+        subscriptions: [
+          on(
+            ev,
+            async (e, em) => void (await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label])),
+          ),
+        ],
         maxAttempts: 3,
         backoffMs: 10,
         commitIntervalMs: 60_000,

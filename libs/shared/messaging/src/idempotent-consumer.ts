@@ -208,7 +208,9 @@ export class IdempotentConsumer {
     this.stopping = true;
     this.lingerAbort.abort();
     await Promise.allSettled([...this.inFlight]);
-    await this.flush().catch((err: unknown) => this.logger.warn({ err, group: this.opts.name }, 'offset commit on stop failed; the group gets those events again'));
+    await this.flush().catch((err: unknown) =>
+      this.logger.warn({ err, group: this.opts.name }, 'offset commit on stop failed; the group gets those events again'),
+    );
     await this.consumer?.disconnect();
     this.consumer = undefined;
   }
@@ -467,22 +469,26 @@ export class IdempotentConsumer {
     this.commitTimer ??= setTimeout(() => {
       this.commitTimer = undefined;
       if (this.stopping) return;
-      this.flush().catch((err: unknown) => this.logger.warn({ err, group: this.opts.name }, 'periodic offset commit failed; the group gets those events again'));
+      this.flush().catch((err: unknown) =>
+        this.logger.warn({ err, group: this.opts.name }, 'periodic offset commit failed; the group gets those events again'),
+      );
     }, wait).unref();
   }
 
   /** Commits every pending offset (one OffsetCommit request), after any commit already under way. */
   private flush(): Promise<void> {
-    const run = this.flushing.catch(() => undefined).then(async () => {
-      clearTimeout(this.commitTimer);
-      this.commitTimer = undefined;
-      const consumer = this.consumer;
-      if (!consumer || this.pending.size === 0) return;
-      const offsets = [...this.pending.values()];
-      this.pending.clear();
-      this.lastCommitAt = Date.now();
-      await consumer.commitOffsets(offsets);
-    });
+    const run = this.flushing
+      .catch(() => undefined)
+      .then(async () => {
+        clearTimeout(this.commitTimer);
+        this.commitTimer = undefined;
+        const consumer = this.consumer;
+        if (!consumer || this.pending.size === 0) return;
+        const offsets = [...this.pending.values()];
+        this.pending.clear();
+        this.lastCommitAt = Date.now();
+        await consumer.commitOffsets(offsets);
+      });
     this.flushing = run;
     return run;
   }
