@@ -105,6 +105,17 @@ function writeConfig() {
         'group.initial.rebalance.delay.ms=0',
         'auto.create.topics.enable=false',
         'log.retention.hours=168',
+        // sized for a developer box of 2–4 cores (Kafka's defaults are for a dedicated server: 3
+        // network threads per listener, 8 request handlers, 10 background threads); measured per
+        // payment in docs/perf/throughput.md "tpkafka"
+        'num.network.threads=2',
+        'num.io.threads=2',
+        'background.threads=2',
+        'num.recovery.threads.per.data.dir=1',
+        // the active controller appends a no-op record to the metadata log this often when nothing
+        // else changes (default 500 ms: two raft appends, fetches and applies a second on an idle box);
+        // it only feeds the metadata-staleness metrics
+        'metadata.max.idle.interval.ms=5000',
         '',
       ].join('\n'),
     );
@@ -136,8 +147,11 @@ function javaArgs(log4j, mainClass, args) {
   return [
     '-Xms256m',
     '-Xmx768m',
-    '-XX:+UseG1GC',
-    '-XX:MaxGCPauseMillis=20',
+    // the serial collector with a fixed young generation: a broker's heap here is mostly short-lived
+    // request buffers; G1's concurrent, refinement and parallel GC threads and its VM-thread work
+    // cost more CPU than the broker's request handling (perf, docs/perf/throughput.md "tpkafka")
+    '-XX:+UseSerialGC',
+    '-Xmn128m',
     '-Djava.awt.headless=true',
     `-Dlog4j2.configurationFile=${log4j}`,
     '-cp',

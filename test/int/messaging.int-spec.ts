@@ -287,6 +287,65 @@ describe('messaging: outbox, relay, idempotent consumer, dead letters (real Post
     expect(rows.rows).toEqual([{ label: 'both' }]);
   });
 
+  it('commits offsets once per interval, not per batch, and what is pending when it stops: a restarted consumer gets nothing again', async () => {
+    const topic = await createTestTopic(kafka, 'commits', 1);
+    const ev = thingEvent(topic);
+    const group = `it-commits-${randomUUID()}`;
+    const outcomes: string[] = [];
+    const make = (): IdempotentConsumer =>
+      new IdempotentConsumer(kafka, ds, producer, {
+        name: group,
+        subscriptions: [
+          on(
+            ev,
+            async (e, em) => void (await em.query('insert into effects (event_id, tenant_id, label) values ($1, $2, $3)', [e.id, e.tenantId, e.data.label])),
+          ),
+        ],
+        maxAttempts: 3,
+        backoffMs: 10,
+        commitIntervalMs: 60_000,
+        onOutcome: (o) => outcomes.push(o),
+      });
+    const committed = async (): Promise<string | undefined> => {
+      const admin = kafka.admin();
+      await admin.connect();
+      try {
+        const [t] = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+        return t?.partitions.find((p) => p.partition === 0)?.offset;
+      } finally {
+        await admin.disconnect();
+      }
+    };
+    const consumer = make();
+    await consumer.start();
+    try {
+      // three batches, one at a time: before, each was an OffsetCommit of its own
+      for (const label of ['c1', 'c2', 'c3']) {
+        await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing(label), { tenantId: TENANT_A }));
+        await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+        await eventually(async () => (outcomes.length >= ['c1', 'c2', 'c3'].indexOf(label) + 1 ? true : undefined), `event ${label}`);
+      }
+      expect(outcomes).toEqual(['processed', 'processed', 'processed']);
+      // the database has them; Kafka does not yet (the interval has not passed)
+      expect(await committed()).toBe('-1');
+    } finally {
+      await consumer.stop();
+    }
+    expect(await committed()).toBe('3');
+    const again = make();
+    await again.start();
+    try {
+      await inTenantTransaction(ds, TENANT_A, (em) => addToOutbox(em, ev, thing('c4'), { tenantId: TENANT_A }));
+      await new OutboxRelay(ds, producer, { batchSize: 10, pollMs: 10 }).publishBatch();
+      await eventually(async () => (outcomes.length >= 4 ? true : undefined), 'event c4');
+    } finally {
+      await again.stop();
+    }
+    // the restarted member started after the three committed events: no redelivery, no duplicate
+    expect(outcomes).toEqual(['processed', 'processed', 'processed', 'processed']);
+    expect(await committed()).toBe('4');
+  });
+
   it('dead-letters an invalid message at once without calling the handler', async () => {
     const topic = await createTestTopic(kafka, 'invalid', 1);
     let calls = 0;

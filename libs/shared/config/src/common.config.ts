@@ -86,4 +86,18 @@ export class KafkaConfig {
   @Min(1)
   @Max(60_000)
   CONSUMER_BACKOFF_MS = 200;
+
+  /** a busy consumer commits its Kafka offsets at most this often (and on stop); 0 commits after every batch */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(5_000)
+  CONSUMER_COMMIT_INTERVAL_MS = 1000;
+
+  /** after a small batch a consumer waits this long before its next fetch, so events gather; 0 fetches at once */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(200)
+  CONSUMER_LINGER_MS = 50;
 }

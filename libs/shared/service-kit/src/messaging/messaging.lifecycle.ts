@@ -54,6 +54,8 @@ export class MessagingLifecycle implements OnApplicationBootstrap, OnApplication
       subscriptions: [...this.appSubscriptions(), on(PlatformProbeV1, (e, em) => this.probes.record(e, em))],
       maxAttempts: this.config.CONSUMER_MAX_ATTEMPTS,
       backoffMs: this.config.CONSUMER_BACKOFF_MS,
+      commitIntervalMs: this.config.CONSUMER_COMMIT_INTERVAL_MS,
+      lingerMs: this.config.CONSUMER_LINGER_MS,
       logger: this.logger,
       onOutcome: (outcome, topic, tenant) => outcomes.inc({ topic, outcome, tenant: tenant ?? 'none' }),
     });
