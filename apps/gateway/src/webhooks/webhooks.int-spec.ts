@@ -142,6 +142,18 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     });
   }
 
+  /** an app.updated event of `appId` in `tenant` with these callback URLs */
+  function appUpdatedEvent(tenant: string, appId: string, urls: string[], version: number) {
+    return {
+      id: randomUUID(),
+      type: AppUpdatedV1.type,
+      version: 1,
+      tenantId: tenant,
+      occurredAt: new Date().toISOString(),
+      data: appUpdated(urls, version, appId),
+    };
+  }
+
   function paymentSucceeded(appId = APP): PaymentSucceededData {
     return Object.assign(new PaymentSucceededData(), {
       orderId: randomUUID(),
@@ -568,14 +580,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const tenant = 't510118';
     const appId = 'app_webhookinttest000004';
     const [keep, drop] = [`${rx.base}/keep`, `${rx.base}/drop`];
-    const app = (urls: string[], version: number) => ({
-      id: randomUUID(),
-      type: AppUpdatedV1.type,
-      version: 1,
-      tenantId: tenant,
-      occurredAt: new Date().toISOString(),
-      data: appUpdated(urls, version, appId),
-    });
+    const app = (urls: string[], version: number) => appUpdatedEvent(tenant, appId, urls, version);
     await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([keep, drop], 1), em));
     const eventId = randomUUID();
     await inTenantTransaction(ds, tenant, (em) =>
@@ -628,14 +633,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const rx = await receiver(0);
     const tenant = 't510184';
     const appId = 'app_webhookinttest000006';
-    const app = (urls: string[], version: number) => ({
-      id: randomUUID(),
-      type: AppUpdatedV1.type,
-      version: 1,
-      tenantId: tenant,
-      occurredAt: new Date().toISOString(),
-      data: appUpdated(urls, version, appId),
-    });
+    const app = (urls: string[], version: number) => appUpdatedEvent(tenant, appId, urls, version);
     await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app([`${rx.base}/v1`], 1), em));
     // another instance keeps the endpoint in memory
     const ds2 = await db.appDataSource();

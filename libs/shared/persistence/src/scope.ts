@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { assertTenantId } from '@countypay/tenancy';
 import { discardBeforeCommit, runBeforeCommit } from './before-commit';
 import { execute, type Queryable } from './sql';
@@ -59,26 +59,10 @@ interface TransactionState {
  */
 export async function inScope<T>(ds: DataSource, scope: TransactionScope, fn: (em: EntityManager) => Promise<T>): Promise<T> {
   const begin = beginStatement(scope);
-  const runner = ds.createQueryRunner();
-  try {
-    // marked started before the statement runs: if it fails half-way, the rollback below still ends what began
-    Object.assign(runner as unknown as TransactionState, { isTransactionActive: true, transactionDepth: 1 });
+  return inTransactionBegunBy(ds, async (runner) => {
     await runner.query(begin);
-    const result = await fn(runner.manager);
-    await runBeforeCommit(runner.manager);
-    await runner.commitTransaction();
-    return result;
-  } catch (err) {
-    try {
-      await runner.rollbackTransaction();
-    } catch {
-      // the original error is the one that matters
-    }
-    throw err;
-  } finally {
-    discardBeforeCommit(runner.manager);
-    await runner.release();
-  }
+    return fn(runner.manager);
+  });
 }
 
 /**
@@ -95,13 +79,24 @@ export async function inScopeStartingWith<R, T>(
 ): Promise<T> {
   if (firstSql.includes('$')) throw new Error('inScopeStartingWith: the first statement takes no parameters');
   const begin = beginStatement(scope);
-  const runner = ds.createQueryRunner();
-  try {
-    Object.assign(runner as unknown as TransactionState, { isTransactionActive: true, transactionDepth: 1 });
+  return inTransactionBegunBy(ds, async (runner) => {
     const conn = (await runner.connect()) as { query(sql: string): Promise<Array<{ rows: R[] }> | { rows: R[] }> };
     const results = await conn.query(`${begin}; ${firstSql}`);
     const rows = Array.isArray(results) ? (results[results.length - 1]?.rows ?? []) : results.rows;
-    const result = await fn(rows, runner.manager);
+    return fn(rows, runner.manager);
+  });
+}
+
+/**
+ * One transaction on a query runner of its own: `body` sends the begin (and whatever it sends with
+ * it), then the before-commit hooks run and it commits; on any error it rolls back.
+ */
+async function inTransactionBegunBy<T>(ds: DataSource, body: (runner: QueryRunner) => Promise<T>): Promise<T> {
+  const runner = ds.createQueryRunner();
+  try {
+    // marked started before the begin runs: if it fails half-way, the rollback below still ends what began
+    Object.assign(runner as unknown as TransactionState, { isTransactionActive: true, transactionDepth: 1 });
+    const result = await body(runner);
     await runBeforeCommit(runner.manager);
     await runner.commitTransaction();
     return result;
@@ -109,7 +104,7 @@ export async function inScopeStartingWith<R, T>(
     try {
       await runner.rollbackTransaction();
     } catch {
-      // the connection is gone; the server rolled back
+      // the original error is the one that matters (or the connection is gone: the server rolled back)
     }
     throw err;
   } finally {
