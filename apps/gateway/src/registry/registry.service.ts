@@ -6,7 +6,7 @@ import { ServiceUrlsConfig } from '@countypay/config';
 import { AppUpdatedData, type EventEnvelope, type TenantUpdatedData } from '@countypay/contracts';
 import { LOGGER, ServiceAuth } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
-import { inTenantTransaction, isDatabaseUnavailable, PgListener } from '@countypay/persistence';
+import { inTenantTransaction, isDatabaseUnavailable, NotifiedCache, type NotifiedDrop } from '@countypay/persistence';
 import { isTenantId } from '@countypay/tenancy';
 import { FieldCipher } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
@@ -27,13 +27,17 @@ export function credentialCipher(config: GatewayConfig): FieldCipher {
   return new FieldCipher({ keys: [{ id: CREDENTIAL_KEY_ID, key: config.COUNTYPAY_CREDENTIAL_KEY }], activeKeyId: CREDENTIAL_KEY_ID });
 }
 
-/**
- * Apps and tenants as onboarding publishes them. Secrets stay encrypted at rest; they are
- * decrypted in memory, one credential at a time, only to verify or sign.
- */
 /** A cached app is re-read after this long even without a notification (belt and braces). */
 const APP_CACHE_TTL_MS = 60_000;
 const APP_CACHE_MAX = 50_000;
+
+/** `apps:<appId>` or `tenants:<tenantId>` changed (the cache is keyed by app id); anything else: everything. */
+function registryDrops(payload: string): NotifiedDrop<FoundApp> {
+  const [table, id] = payload.split(':');
+  if (table === 'apps' && id) return id;
+  if (table === 'tenants' && id) return (_appId, found) => found.app.tenantId === id;
+  return 'all';
+}
 
 type FoundApp = {
   app: AppRecord;
@@ -46,24 +50,25 @@ type FoundApp = {
   stale?: true;
 };
 
+/**
+ * Apps and tenants as onboarding publishes them. Secrets stay encrypted at rest; they are
+ * decrypted in memory, one credential at a time, only to verify or sign.
+ */
 @Injectable()
 export class RegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly unknownUntil = new Map<string, number>();
   /**
    * Apps in memory, so a signed request costs no database read to find its app. Every change to
    * the `apps` and `tenants` tables notifies `registry_<schema>` (migration 1764500000000); each
-   * gateway instance listens and drops what changed at once, and everything when the listener
-   * reconnects. Without a listener (not yet connected, lost) nothing is served from memory.
+   * gateway instance drops what changed at once, and everything when the listener reconnects
+   * (`NotifiedCache`). Without a listener (not yet connected, lost) nothing is served from memory.
    */
-  private readonly cache = new Map<string, { found: FoundApp; at: number }>();
+  private readonly cache: NotifiedCache<FoundApp>;
   /**
    * The last copy of each app read from the database, kept through invalidations and listener
    * resets: only to sign the 503 of a database outage (see FoundApp.stale), never to admit.
    */
   private readonly lastKnown = new Map<string, FoundApp>();
-  private readonly listener: PgListener;
-  /** bumped by every invalidation: a read that started before one is not cached */
-  private epoch = 0;
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -73,32 +78,21 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     private readonly ds: DataSource,
     private readonly auth: ServiceAuth,
   ) {
-    this.listener = new PgListener(ds, PgListener.channelFor(ds, 'registry'), {
-      onNotify: (payload) => this.invalidate(payload),
-      onReset: () => {
-        this.epoch++;
-        this.cache.clear();
-      },
+    this.cache = new NotifiedCache<FoundApp>(ds, {
+      channel: 'registry',
+      max: APP_CACHE_MAX,
+      ttlMs: APP_CACHE_TTL_MS,
+      drops: registryDrops,
       onError: (err) => this.logger.warn({ err }, 'app registry listener: connection lost; reconnecting'),
     });
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listener.start();
+    await this.cache.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.listener.stop();
-  }
-
-  /** `apps:<appId>` or `tenants:<tenantId>` changed. */
-  private invalidate(payload: string): void {
-    this.epoch++;
-    const [table, id] = payload.split(':');
-    if (table === 'apps' && id) this.cache.delete(id);
-    else if (table === 'tenants' && id) {
-      for (const [appId, entry] of this.cache) if (entry.found.app.tenantId === id) this.cache.delete(appId);
-    } else this.cache.clear();
+    await this.cache.stop();
   }
 
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
@@ -110,28 +104,23 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async findApp(appId: string): Promise<FoundApp | undefined> {
-    const now = Date.now();
-    const epoch = this.epoch;
-    const hit = this.cache.get(appId);
-    if (hit && this.listener.connected && now - hit.at < APP_CACHE_TTL_MS) return hit.found;
-    let found: FoundApp | undefined;
     try {
-      const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
-      if (!tenantId) return undefined;
-      found = await this.repo.findApp(tenantId, appId);
+      return await this.cache.get(appId, () => this.readApp(appId));
     } catch (err) {
       // a database outage: the caller still gets the documented, signed 503 if this gateway has seen the app
       const last = this.lastKnown.get(appId);
       if (last && isDatabaseUnavailable(err)) return { ...last, stale: true };
       throw err;
     }
+  }
+
+  private async readApp(appId: string): Promise<FoundApp | undefined> {
+    const tenantId = (await this.repo.tenantOfApp(appId)) ?? (await this.fetchFromOnboarding(appId));
+    if (!tenantId) return undefined;
+    const found = await this.repo.findApp(tenantId, appId);
     if (found) {
       if (this.lastKnown.size >= APP_CACHE_MAX) this.lastKnown.clear();
       this.lastKnown.set(appId, found);
-    }
-    if (found && this.listener.connected && epoch === this.epoch) {
-      if (this.cache.size >= APP_CACHE_MAX) this.cache.clear();
-      this.cache.set(appId, { found, at: now });
     }
     return found;
   }

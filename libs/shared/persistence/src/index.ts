@@ -37,3 +37,4 @@ export { PgListener, type ListenerHandlers } from './listener';
 export { isDatabaseUnavailable } from './unavailable';
 export { beforeCommit } from './before-commit';
 export { isTransientConflict } from './transient';
+export { NotifiedCache, type NotifiedCacheOptions, type NotifiedDrop } from './notified-cache';

@@ -14,15 +14,21 @@ import {
   type TenantUpdatedData,
 } from '@countypay/contracts';
 import { on, type Subscription } from '@countypay/messaging';
-import { PgListener } from '@countypay/persistence';
+import { NotifiedCache } from '@countypay/persistence';
 import { OnboardingReadModelRepository, type MerchantView, type TenantConfigRecord } from './onboarding-read-model.repository';
 import { READ_MODEL_CHANNEL, type OnboardingReadModelOptions } from './onboarding-read-model.tables';
 import { assertEnabled } from './tenant-enablement';
 
 export const ONBOARDING_READ_MODEL_OPTIONS = Symbol('ONBOARDING_READ_MODEL_OPTIONS');
 
-/** rows kept per kind (tenants, merchants) before the copy starts afresh */
-const CACHE_MAX = 20_000;
+/** rows kept (tenants and merchants together) before the copy starts afresh */
+const CACHE_MAX = 40_000;
+
+type TenantEntry = { record: TenantConfigRecord; config: TenantConfig };
+/** the cache's keys are the notifications' payloads: `tenant_configs:<tenant>`, `merchants:<tenant>:<merchant>` */
+const tenantKey = (tenantId: string): string => `tenant_configs:${tenantId}`;
+const merchantKey = (tenantId: string, merchantId: string): string => `merchants:${tenantId}:${merchantId}`;
+const KEY = /^(tenant_configs:[^:]+|merchants:[^:]+:[^:]+)$/;
 
 /**
  * A service's local copy of what onboarding announces — tenant configurations and (optionally)
@@ -34,21 +40,14 @@ const CACHE_MAX = 20_000;
  * by tenant: every change of a row notifies `readmodel_<schema>` (the service's migration created
  * the triggers, `onboardingReadModelNotifySql`), each instance drops what changed at once and
  * everything when its listener reconnects; while the listener is not connected nothing is served
- * from memory. A read that began before a change is not kept (epoch). Several instances each keep
- * their own copy, all told by the same notifications.
+ * from memory. A read that began before a change is not kept; a transaction that wrote a row
+ * reads it from the database (the rules of `NotifiedCache`). Several instances each keep their own
+ * copy, all told by the same notifications.
  */
 @Injectable()
 export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicationShutdown {
-  private readonly listener: PgListener | undefined;
-  private readonly tenants = new Map<string, { record: TenantConfigRecord; config: TenantConfig }>();
-  private readonly merchants = new Map<string, MerchantView>();
-  /** bumped by every invalidation: a read that started before one is not kept */
-  private epoch = 0;
-  /**
-   * Transactions that wrote the read model: they read their own uncommitted rows, which must not
-   * be kept (a rollback) nor answered from memory (the copy is older than what they wrote).
-   */
-  private readonly writers = new WeakSet<EntityManager>();
+  /** with `cache: true`: tenants (TenantEntry) and merchants (MerchantView), keyed as notified */
+  private readonly cache: NotifiedCache<TenantEntry | MerchantView> | undefined;
 
   constructor(
     private readonly repo: OnboardingReadModelRepository,
@@ -57,41 +56,20 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   ) {
     if (options.cache) {
       if (!ds) throw new Error('the onboarding read model keeps its rows in memory (cache: true) only with its DataSource, to listen for changes');
-      this.listener = new PgListener(ds, PgListener.channelFor(ds, READ_MODEL_CHANNEL), {
-        onNotify: (payload) => this.invalidate(payload),
-        onReset: () => this.invalidate(''),
+      this.cache = new NotifiedCache<TenantEntry | MerchantView>(ds, {
+        channel: READ_MODEL_CHANNEL,
+        max: CACHE_MAX,
+        drops: (payload) => (KEY.test(payload) ? payload : 'all'),
       });
     }
   }
 
   async onApplicationBootstrap(): Promise<void> {
-    await this.listener?.start();
+    await this.cache?.start();
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.listener?.stop();
-  }
-
-  /** `tenant_configs:<tenant>` or `merchants:<tenant>:<merchant>` changed; anything else: all of it. */
-  private invalidate(payload: string): void {
-    this.epoch++;
-    const [table, tenantId, merchantId] = payload.split(':');
-    if (table === 'tenant_configs' && tenantId) this.tenants.delete(tenantId);
-    else if (table === 'merchants' && tenantId && merchantId) this.merchants.delete(`${tenantId}:${merchantId}`);
-    else {
-      this.tenants.clear();
-      this.merchants.clear();
-    }
-  }
-
-  private get serving(): boolean {
-    return this.listener?.connected === true;
-  }
-
-  private keep<V>(map: Map<string, V>, key: string, value: V, epoch: number): void {
-    if (!this.serving || epoch !== this.epoch) return;
-    if (map.size >= CACHE_MAX) map.clear();
-    map.set(key, value);
+    await this.cache?.stop();
   }
 
   /**
@@ -109,8 +87,7 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
     const d = event.data;
     if (d.tenantId !== event.tenantId) throw new Error(`tenant-updated event ${event.id} names tenant ${d.tenantId} but travels for ${event.tenantId}`);
     // this instance forgets its copy at once (a later transaction here reads the row again), the others when notified
-    this.writers.add(em);
-    this.invalidate(`tenant_configs:${d.tenantId}`);
+    this.cache?.wrote(em, tenantKey(d.tenantId));
     await this.repo.upsertTenantConfig(em, {
       tenantId: d.tenantId,
       name: d.name,
@@ -124,8 +101,7 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   async handleMerchantUpdated(event: EventEnvelope<MerchantUpdatedData>, em: EntityManager): Promise<void> {
     this.needMerchants();
     const d = event.data;
-    this.writers.add(em);
-    this.invalidate(`merchants:${event.tenantId}:${d.merchantId}`);
+    this.cache?.wrote(em, merchantKey(event.tenantId, d.merchantId));
     await this.repo.upsertMerchant(
       em,
       event.tenantId,
@@ -157,16 +133,12 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
     return t ? (t.config ?? plainToInstance(TenantConfig, t.record.config)) : defaultTenantConfig();
   }
 
-  private async tenantOf(em: EntityManager, tenantId: string): Promise<{ record: TenantConfigRecord; config: TenantConfig } | undefined> {
-    const wrote = this.writers.has(em);
-    const hit = this.serving && !wrote ? this.tenants.get(tenantId) : undefined;
-    if (hit) return hit;
-    const epoch = this.epoch;
-    const record = await this.repo.findTenantConfigOf(em, tenantId);
-    if (!record) return undefined; // not announced yet: read again next time
-    const t = { record, config: plainToInstance(TenantConfig, record.config) };
-    if (!wrote) this.keep(this.tenants, tenantId, t, epoch);
-    return t;
+  private async tenantOf(em: EntityManager, tenantId: string): Promise<TenantEntry | undefined> {
+    const read = async (): Promise<TenantEntry | undefined> => {
+      const record = await this.repo.findTenantConfigOf(em, tenantId);
+      return record && { record, config: plainToInstance(TenantConfig, record.config) }; // not announced yet: read again next time
+    };
+    return this.cache ? ((await this.cache.get(tenantKey(tenantId), read, em)) as TenantEntry | undefined) : read();
   }
 
   /** Refuses a product or channel the tenant has not enabled (`channel_not_enabled`). */
@@ -194,14 +166,8 @@ export class OnboardingReadModel implements OnApplicationBootstrap, OnApplicatio
   }
 
   private async merchantOf(em: EntityManager, tenantId: string, merchantId: string): Promise<MerchantView | undefined> {
-    const key = `${tenantId}:${merchantId}`;
-    const wrote = this.writers.has(em);
-    const hit = this.serving && !wrote ? this.merchants.get(key) : undefined;
-    if (hit) return hit;
-    const epoch = this.epoch;
-    const m = await this.repo.findMerchantOf(em, tenantId, merchantId);
-    if (m && !wrote) this.keep(this.merchants, key, m, epoch);
-    return m;
+    const read = (): Promise<MerchantView | undefined> => this.repo.findMerchantOf(em, tenantId, merchantId);
+    return this.cache ? ((await this.cache.get(merchantKey(tenantId, merchantId), read, em)) as MerchantView | undefined) : read();
   }
 
   private needMerchants(): void {
