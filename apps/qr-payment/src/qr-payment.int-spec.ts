@@ -392,6 +392,44 @@ describe('payer code at the POS', () => {
     expect((await pos('P-lim-4', 1, code)).status).toBe(422);
     expect((await pos('P-lim-5', 1, code, { verificationFactors: ['payment_password', 'sms_otp'] })).body.status).toBe('succeeded');
   });
+
+  it('the success and its event are one statement: the event says what the order says', async () => {
+    const r = await pos('P-one', 2_000, WECHAT_CODE(8));
+    expect(r.body.status).toBe('succeeded');
+    const events = await outbox(r.body.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toEqual({
+      type: 'payment.succeeded',
+      data: expect.objectContaining({
+        orderId: r.body.id,
+        outTradeNo: 'P-one',
+        merchantId: MERCHANT,
+        amountFen: 2_000,
+        currency: 'CNY',
+        channel: 'wechat',
+        channelTradeNo: r.body.channelTradeNo,
+        paidAt: r.body.paidAt,
+      }),
+    });
+    expect(r.body.channelTradeNo).toEqual(expect.any(String));
+  });
+
+  it('a repeated order number answers duplicate_out_trade_no whatever else is wrong with the repeat, before any channel call', async () => {
+    const code = WECHAT_CODE(8);
+    expect((await pos('P-dup', 1_000, code)).body.status).toBe('succeeded');
+    const sent = channels.requests.length;
+    // a plain repeat (refused by the insert), one over the payer's limit, one with an unrecognised code (refused by the intake)
+    for (const [amountFen, payerCode] of [
+      [1_000, code],
+      [100_001, code],
+      [100, '99999999'],
+    ] as const) {
+      const again = await pos('P-dup', amountFen, payerCode);
+      expect(again.body.error?.code).toBe('duplicate_out_trade_no');
+    }
+    expect(channels.requests.length).toBe(sent);
+    expect((await api('GET', '/qr/orders?outTradeNo=P-dup')).body.data).toHaveLength(1);
+  });
 });
 
 describe('static codes', () => {

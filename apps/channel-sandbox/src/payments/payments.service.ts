@@ -81,37 +81,49 @@ export class PaymentsService implements OnApplicationShutdown {
   async pay(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<PaymentAnswer> {
     const key: PaymentKey = { channel, orderId: dto.orderId };
     const tenantId = dto.tenantId;
-    // one transaction: the repeat check, then the new payment (issue 14: one commit per payment, not two)
+    // one transaction, and for a payment the channel decides at once one statement: the order is
+    // inserted in its outcome (with its statement line); a repeat finds its order number taken and
+    // answers the current state (issue 14: was a repeat check, insert, read, update, statement line)
     const outcome = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const existing = await this.repo.find(em, key);
-      if (existing) return { row: this.sameOrder(existing, dto), created: false, plan: undefined };
       // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
-      // (taken only for a new payment: a repeat consumes no scenario)
-      const behaviour = decided ?? this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
+      // (a repeat consumes no scenario: the one taken is put back)
+      const scenario = decided ? undefined : this.scenarios.takeUndoable(channel, tenantId, dto.orderId);
+      const behaviour = decided ?? scenario?.behaviour ?? behaviourForAmount(BigInt(dto.amountFen));
       const plan = planFor(behaviour);
       let payerId = derivePayerId(channel, dto);
       if (channel === 'county_bank') payerId = dto.payerId ?? (dto.payerCode ? await this.core.accountForPayerCode(em, dto.payerCode) : undefined) ?? payerId;
-      const inserted = await this.repo.insert(em, {
-        tenantId,
-        channel,
-        orderId: dto.orderId,
-        channelTradeNo: newTradeNo(channel),
-        merchantId: dto.merchantId,
-        amountFen: BigInt(dto.amountFen),
-        kind: dto.kind,
-        payerCode: dto.payerCode,
-        payerId,
-        notifyUrl: dto.notifyUrl,
-        description: dto.description,
-        behaviour,
-      });
+      // a county bank debits the payer's deposit account first (which may refuse): inserted waiting, then settled
+      const now: { status: PaymentStatus; reason: string | null } =
+        plan.outcome.status === 'failed'
+          ? { status: this.next('user_paying', 'fail'), reason: plan.outcome.reason }
+          : plan.outcome.status === 'succeeded' && channel !== 'county_bank'
+            ? { status: this.next('user_paying', 'succeed'), reason: null }
+            : { status: 'user_paying', reason: null };
+      const inserted = await this.repo.insert(
+        em,
+        {
+          tenantId,
+          channel,
+          orderId: dto.orderId,
+          channelTradeNo: newTradeNo(channel),
+          merchantId: dto.merchantId,
+          amountFen: BigInt(dto.amountFen),
+          kind: dto.kind,
+          payerCode: dto.payerCode,
+          payerId,
+          notifyUrl: dto.notifyUrl,
+          description: dto.description,
+          behaviour,
+        },
+        now,
+      );
       if (!inserted) {
-        const raced = await this.repo.find(em, key);
-        if (!raced) throw new Error(`order ${dto.orderId} vanished`);
-        return { row: this.sameOrder(raced, dto), created: false, plan: undefined };
+        scenario?.undo();
+        const existing = await this.repo.find(em, key);
+        if (!existing) throw new Error(`order ${dto.orderId} vanished`);
+        return { row: this.sameOrder(existing, dto), created: false, plan: undefined };
       }
-      if (plan.outcome.status === 'failed') return { row: await this.finish(em, inserted, 'fail', plan.outcome.reason), created: true, plan };
-      if (plan.outcome.status === 'succeeded') return { row: (await this.settle(em, key)).row, created: true, plan };
+      if (inserted.status === 'user_paying' && plan.outcome.status === 'succeeded') return { row: (await this.settleRow(em, inserted)).row, created: true, plan };
       return { row: inserted, created: true, plan };
     });
 
@@ -250,7 +262,11 @@ export class PaymentsService implements OnApplicationShutdown {
 
   /** The payer has paid: a county bank debits the deposit account first (which may refuse). */
   private async settle(em: EntityManager, key: PaymentKey): Promise<{ row: PaymentRow; changed: boolean }> {
-    const p = await this.locked(em, key);
+    return this.settleRow(em, await this.locked(em, key));
+  }
+
+  /** `settle` of a row this transaction holds locked (read `for update`, or just inserted). */
+  private async settleRow(em: EntityManager, p: PaymentRow): Promise<{ row: PaymentRow; changed: boolean }> {
     if (!nextStatus(p.status, 'succeed')) return { row: p, changed: false };
     if (p.channel === 'county_bank') {
       const debit = await this.core.debitForPayment(em, p.tenantId, p.payerId, p.amountFen, `payment:${p.channelTradeNo}`);
@@ -266,6 +282,13 @@ export class PaymentsService implements OnApplicationShutdown {
       status: 'succeeded',
     });
     return { row, changed: true };
+  }
+
+  /** The state table's answer for a new payment decided at once (a bug when the table refuses it). */
+  private next(from: PaymentStatus, action: 'succeed' | 'fail'): PaymentStatus {
+    const to = nextStatus(from, action);
+    if (!to) throw new Error(`a ${from} order cannot ${action}`);
+    return to;
   }
 
   private async finish(em: EntityManager, p: PaymentRow, action: 'succeed' | 'fail', reason: string | null): Promise<PaymentRow> {

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PaymentChannel } from '@countypay/contracts';
+import { OUTBOX_ROW_COLUMNS, type OutboxRow } from '@countypay/messaging';
 import { col, execute, Keyset, many, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
 import type { CloseReason, OrderState } from '../domain/order-state';
 
@@ -160,10 +161,35 @@ export class OrdersRepository {
    * concurrent change wins once and the loser gets undefined.
    */
   async changeState(em: EntityManager, id: string, from: OrderState, to: OrderState, c: OrderChange): Promise<OrderRecord | undefined> {
-    const [moved] = await updateReturning(
-      em,
-      ORDER,
-      `update payment_orders o set state = $3,
+    return this.changeStateWith(em, id, from, to, c);
+  }
+
+  /**
+   * `changeState` and the outbox row announcing the new state in ONE statement: the row is written
+   * only when the order moved (issue 14: the outcome of a payment is one statement, not two). The
+   * caller builds the row from the order as the change will leave it, and checks it against the
+   * order returned.
+   */
+  async changeStateAnnounced(
+    em: EntityManager,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    c: OrderChange,
+    event: OutboxRow<object>,
+  ): Promise<OrderRecord | undefined> {
+    return this.changeStateWith(em, id, from, to, c, event);
+  }
+
+  private async changeStateWith(
+    em: EntityManager,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    c: OrderChange,
+    event?: OutboxRow<object>,
+  ): Promise<OrderRecord | undefined> {
+    const update = `update payment_orders o set state = $3,
          channel = coalesce($4, o.channel),
          payer_id = coalesce($5, o.payer_id),
          channel_trade_no = coalesce($6, o.channel_trade_no),
@@ -175,7 +201,15 @@ export class OrdersRepository {
          credit_app_id = coalesce($12, o.credit_app_id),
          updated_at = now(), version = o.version + 1
        where o.id = $1 and o.state = $2
-       returning ${ORDER.columns('o')}`,
+       returning ${ORDER.columns('o')}`;
+    const [moved] = await updateReturning(
+      em,
+      ORDER,
+      event
+        ? `with moved as (${update}),
+           announced as (insert into outbox (${OUTBOX_ROW_COLUMNS}) select $13::uuid, $14::text, $15::text, $16::text, $17::text, $18::jsonb, $19::jsonb from moved)
+           select * from moved`
+        : update,
       [
         id,
         from,
@@ -189,6 +223,7 @@ export class OrdersRepository {
         c.credit?.lineId ?? null,
         c.credit?.installments ?? null,
         c.credit?.appId ?? null,
+        ...(event ? event.params : []),
       ],
     );
     return moved;

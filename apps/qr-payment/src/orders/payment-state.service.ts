@@ -2,10 +2,10 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { ApiError } from '@countypay/contracts';
 import { OutboxRelay } from '@countypay/messaging';
-import { announcePaymentOutcome } from '@countypay/payment-intake';
+import { announcePaymentOutcome, paymentOutcomeRow } from '@countypay/payment-intake';
 import { annotateActiveSpan, keepTrace } from '@countypay/observability';
 import { inTenantTransaction } from '@countypay/persistence';
-import { isTerminalOrderState, transition, type OrderEvent } from '../domain/order-state';
+import { isTerminalOrderState, transition, type OrderEvent, type OrderState } from '../domain/order-state';
 import { FinalOrders } from './final-orders';
 import { OrdersRepository, type OrderChange, type OrderRecord } from './orders.repository';
 
@@ -67,6 +67,18 @@ export class PaymentStateService {
   private async applyFrom(em: EntityManager, known: OrderRecord, event: OrderEvent, change: OrderChange): Promise<ApplyResult | undefined> {
     const next = transition(known.state, event);
     if (!next.ok) return undefined;
+    const announced = announcedInOne(known, next.state, change);
+    if (announced) {
+      // the success and its event in one statement (issue 14): the event is built from the order as the
+      // update leaves it — predicted, then checked against the order returned
+      const updated = await this.repo.changeStateAnnounced(em, known.id, known.state, next.state, change, announced.row);
+      if (!updated) return undefined;
+      const expected = paymentOutcomeRow('qr', updated);
+      if (!expected || JSON.stringify(expected.envelope.data) !== JSON.stringify(announced.row.envelope.data))
+        throw new Error(`order ${updated.id}: the event written with its state change differs from the order as changed`);
+      annotateActiveSpan({ 'payment.id': updated.id, 'merchant.id': updated.merchantId, 'tenant.id': updated.tenantId, 'payment.state': updated.state });
+      return { order: updated, applied: true };
+    }
     const updated = await this.repo.changeState(em, known.id, known.state, next.state, change);
     if (!updated) return undefined;
     annotateActiveSpan({ 'payment.id': updated.id, 'merchant.id': updated.merchantId, 'tenant.id': updated.tenantId });
@@ -85,4 +97,25 @@ export class PaymentStateService {
   wake(): void {
     this.relay.wake();
   }
+}
+
+/**
+ * The outbox row of a change to `succeeded` whose event does not depend on what only the database
+ * decides (the paid time is given): built from the order as the conditional update will leave it
+ * (`coalesce(new, old)` per column). Other changes write their event after the update, as before.
+ */
+export function announcedInOne(known: OrderRecord, to: OrderState, change: OrderChange): { row: NonNullable<ReturnType<typeof paymentOutcomeRow>> } | undefined {
+  if (to !== 'succeeded' || !change.paidAt) return undefined;
+  const after: OrderRecord = {
+    ...known,
+    state: to,
+    channel: change.channel ?? known.channel,
+    payerId: change.payerId ?? known.payerId,
+    channelTradeNo: change.channelTradeNo ?? known.channelTradeNo,
+    failureReason: change.failureReason ?? known.failureReason,
+    closeReason: change.closeReason ?? known.closeReason,
+    paidAt: change.paidAt,
+  };
+  const row = paymentOutcomeRow('qr', after);
+  return row ? { row } : undefined;
 }
