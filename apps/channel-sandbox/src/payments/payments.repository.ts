@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Behaviour } from '../domain/behaviour';
 import type { Channel } from '../domain/channels';
 import type { PaymentStatus } from '../domain/payment-state';
@@ -142,6 +142,34 @@ export class PaymentsRepository {
          select p.tenant_id, p.channel, p.channel_trade_no, p.order_id, 'payment', p.amount_fen, 'succeeded', clock_timestamp()
            from p where p.status = 'succeeded')
        select ${PAYMENT_COLUMNS} from p`,
+      [
+        p.tenantId,
+        p.channel,
+        p.orderId,
+        p.channelTradeNo,
+        p.merchantId,
+        p.amountFen.toString(),
+        p.kind,
+        p.payerCode ?? null,
+        p.payerId,
+        p.notifyUrl ?? null,
+        p.description ?? null,
+        p.behaviour,
+        outcome.status,
+        outcome.reason,
+      ],
+    );
+    return rows[0] && payment(rows[0]);
+  }
+
+  /**
+   * A new payment of a wallet channel as ONE statement, its own transaction (`sandbox_take_payment`,
+   * migration 1768420000000): `insert` with the tenant bound by the function. Undefined when the order
+   * id is already taken (a repeat).
+   */
+  async take(ds: DataSource, p: NewPayment, outcome: { status: PaymentStatus; reason: string | null }): Promise<PaymentRow | undefined> {
+    const rows: RawPayment[] = await ds.query(
+      `select ${PAYMENT_COLUMNS} from sandbox_take_payment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         p.tenantId,
         p.channel,

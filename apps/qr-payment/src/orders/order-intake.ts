@@ -64,6 +64,11 @@ export class OrderIntake {
           if (!q.channel) throw new Error('a QR payer is counted per channel: the intake chose none');
           return repo.paidTodayByPayer(em, q.tenantId, q.businessDay, { ...q.payer, channel: q.channel });
         },
+        // the payer lock and the sum in one round trip (issue 14)
+        lockedPaidToday: (em, lockKey, q) => {
+          if (!q.channel) throw new Error('a QR payer is counted per channel: the intake chose none');
+          return repo.paidTodayByPayerLocked(em, lockKey, q.tenantId, q.businessDay, { ...q.payer, channel: q.channel });
+        },
       },
       transition,
     });
