@@ -114,7 +114,9 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
 
   it('a payment decided at once is inserted in its outcome: one statement line for a success, none for a decline or a repeat; a repeat consumes no scenario', async () => {
     const lines = (orderId: string) =>
-      db.adminQuery<{ type: string; amount_fen: string; status: string }>(`select type, amount_fen::text, status from statement_lines where order_id = $1`, [orderId]);
+      db.adminQuery<{ type: string; amount_fen: string; status: string }>(`select type, amount_fen::text, status from statement_lines where order_id = $1`, [
+        orderId,
+      ]);
     const orderId = randomUUID();
     const body = { tenantId: TENANT, orderId, merchantId: 'm-1001', amountFen: 4_200, kind: 'payer_code', payerCode: '134567890123000002', notifyUrl };
     const first = await call('POST', '/channels/alipay/payments', body);

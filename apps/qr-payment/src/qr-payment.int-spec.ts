@@ -444,7 +444,10 @@ describe('payer code at the POS', () => {
     expect(r.applied).toBe(true);
     expect(r.order).toMatchObject({ state: 'succeeded', channelTradeNo: 'ch_recorded', paidAt });
     expect(await outbox(id)).toEqual([
-      { type: 'payment.succeeded', data: expect.objectContaining({ orderId: id, channelTradeNo: 'ch_recorded', paidAt: paidAt.toISOString(), amountFen: 3000 }) },
+      {
+        type: 'payment.succeeded',
+        data: expect.objectContaining({ orderId: id, channelTradeNo: 'ch_recorded', paidAt: paidAt.toISOString(), amountFen: 3000 }),
+      },
     ]);
     // the same success again from the same copy: the order is final, nothing is written
     const again = await state.apply(T1, id, 'payment_succeeded', { channel: 'wechat', channelTradeNo: 'ch_other', paidAt: new Date() }, copy);

@@ -129,7 +129,11 @@ export class PaymentsRepository {
    * payment inserted `succeeded` gets its statement line in the same statement (issue 14: a payment
    * the channel settles at once is one statement, not insert, read, update and statement line).
    */
-  async insert(em: EntityManager, p: NewPayment, outcome: { status: PaymentStatus; reason: string | null } = { status: 'user_paying', reason: null }): Promise<PaymentRow | undefined> {
+  async insert(
+    em: EntityManager,
+    p: NewPayment,
+    outcome: { status: PaymentStatus; reason: string | null } = { status: 'user_paying', reason: null },
+  ): Promise<PaymentRow | undefined> {
     const rows: RawPayment[] = await em.query(
       `with p as (
          insert into channel_payments (tenant_id, channel, order_id, channel_trade_no, merchant_id, amount_fen, kind, payer_code, payer_id,

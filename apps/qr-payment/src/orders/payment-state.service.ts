@@ -38,7 +38,9 @@ export class PaymentStateService {
    * first) it is read, locked, and decided as usual.
    */
   async apply(tenantId: string, orderId: string, event: OrderEvent, change: OrderChange = {}, known?: OrderRecord): Promise<ApplyResult> {
-    const result = (known && known.id === orderId && (await this.applyInOne(tenantId, known, event, change))) || (await this.applyInTransaction(tenantId, orderId, event, change, known));
+    const result =
+      (known && known.id === orderId && (await this.applyInOne(tenantId, known, event, change))) ||
+      (await this.applyInTransaction(tenantId, orderId, event, change, known));
     // committed: a final order is remembered (the channel's notification of it then costs no transaction)
     this.finals.remember(result.order);
     if (result.applied) this.relay.wake();

@@ -80,11 +80,7 @@ export function paymentOutcomeRow(product: PaymentProduct, o: FinalOrder, succee
         opts,
       );
     case 'failed':
-      return outboxRow(
-        PaymentFailedV1,
-        Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }),
-        opts,
-      );
+      return outboxRow(PaymentFailedV1, Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }), opts);
     case 'closed':
       return outboxRow(
         PaymentClosedV1,
