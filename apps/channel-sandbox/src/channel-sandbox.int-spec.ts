@@ -112,6 +112,34 @@ describe('channel sandbox (real PostgreSQL, app in process)', () => {
     expect((other.json.error as { code: string }).code).toBe('payment_not_found');
   });
 
+  it('a payment decided at once is inserted in its outcome: one statement line for a success, none for a decline or a repeat; a repeat consumes no scenario', async () => {
+    const lines = (orderId: string) =>
+      db.adminQuery<{ type: string; amount_fen: string; status: string }>(`select type, amount_fen::text, status from statement_lines where order_id = $1`, [
+        orderId,
+      ]);
+    const orderId = randomUUID();
+    const body = { tenantId: TENANT, orderId, merchantId: 'm-1001', amountFen: 4_200, kind: 'payer_code', payerCode: '134567890123000002', notifyUrl };
+    const first = await call('POST', '/channels/alipay/payments', body);
+    expect(first.json).toMatchObject({ status: 'succeeded', amountFen: 4_200 });
+    // a scenario for the channel's next payment: the repeat answers the order's state and leaves it for the next new payment
+    expect((await call('POST', '/admin/scenarios', { channel: 'alipay', behaviour: 'decline:risk_rejected' })).status).toBe(201);
+    const again = await call('POST', '/channels/alipay/payments', body);
+    expect(again.json).toEqual(first.json);
+    expect(await lines(orderId)).toEqual([{ type: 'payment', amount_fen: '4200', status: 'succeeded' }]);
+    const row = await db.adminQuery<{ status: string; updated_at: Date }>(`select status, updated_at from channel_payments where order_id = $1`, [orderId]);
+    expect(row).toEqual([{ status: 'succeeded', updated_at: expect.any(Date) }]);
+    const notified = await eventually(async () => (notificationsOf(orderId).length >= 1 ? notificationsOf(orderId) : undefined), 'the notification');
+    expect(notified.map((n) => n.body.status)).toEqual(['succeeded']);
+
+    const next = await pay('alipay', 4_200);
+    expect(next.json).toMatchObject({ status: 'failed', reason: 'risk_rejected' });
+    expect(await lines(String(next.json.orderId))).toEqual([]);
+    expect((await call('GET', `/channels/alipay/payments/${String(next.json.orderId)}?tenantId=${TENANT}`)).json).toMatchObject({
+      status: 'failed',
+      reason: 'risk_rejected',
+    });
+  });
+
   it('declines the magic amount …11 (insufficient funds) and an admin scenario (card frozen)', async () => {
     const magic = await pay('alipay', 1011);
     expect(magic.json).toMatchObject({ status: 'failed', reason: 'insufficient_funds' });

@@ -5,6 +5,7 @@ import { OnlinePayments1764700000000 } from './migrations/1764700000000-online-p
 import { QuickpayCards1764710000000 } from './migrations/1764710000000-quickpay-cards';
 import { SandboxSettlementPayouts1765100100000 } from './migrations/1765100100000-settlement-payouts';
 import { QuickpayAgreements1767600000000 } from './migrations/1767600000000-quickpay-agreements';
+import { SandboxTakePayment1768420000000 } from './migrations/1768420000000-take-payment';
 
 export const SCHEMA = 'channel_sandbox';
 export const migrations = [
@@ -14,5 +15,6 @@ export const migrations = [
   QuickpayCards1764710000000,
   SandboxSettlementPayouts1765100100000,
   QuickpayAgreements1767600000000,
+  SandboxTakePayment1768420000000,
 ];
 export const entities = [];

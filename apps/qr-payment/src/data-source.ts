@@ -6,6 +6,7 @@ import { QrCountyCredit1767500000000 } from './migrations/1767500000000-qr-count
 import { QrPayerKeyLookup1767700000000 } from './migrations/1767700000000-payer-key-lookup';
 import { QrReadModelNotify1768050000000 } from './migrations/1768050000000-read-model-notify';
 import { QrStalePayingIndex1768100000000 } from './migrations/1768100000000-stale-paying-index';
+import { QrPaymentHotPath1768420100000 } from './migrations/1768420100000-payment-hot-path';
 
 export const SCHEMA = 'qr_payment';
 export const migrations = [
@@ -16,5 +17,6 @@ export const migrations = [
   QrPayerKeyLookup1767700000000,
   QrReadModelNotify1768050000000,
   QrStalePayingIndex1768100000000,
+  QrPaymentHotPath1768420100000,
 ];
 export const entities = [];

@@ -20,6 +20,8 @@ import { NotifyModule } from './notify/notify.module';
 import { QrReadModelModule } from './onboarding-read-model';
 import { OrderExpiryService } from './orders/order-expiry.service';
 import { OrdersModule } from './orders/orders.module';
+import { OrdersRepository } from './orders/orders.repository';
+import { PaymentStateService } from './orders/payment-state.service';
 import { PosModule } from './pos/pos.module';
 import { RefundsModule } from './refunds/refunds.module';
 import { StaticCodesModule } from './static-codes/static-codes.module';
@@ -391,6 +393,84 @@ describe('payer code at the POS', () => {
     expect((await pos('P-lim-3', 10_000, code)).body.status).toBe('succeeded');
     expect((await pos('P-lim-4', 1, code)).status).toBe(422);
     expect((await pos('P-lim-5', 1, code, { verificationFactors: ['payment_password', 'sms_otp'] })).body.status).toBe('succeeded');
+  });
+
+  it('the success and its event are one statement: the event says what the order says', async () => {
+    const r = await pos('P-one', 2_000, WECHAT_CODE(8));
+    expect(r.body.status).toBe('succeeded');
+    const events = await outbox(r.body.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toEqual({
+      type: 'payment.succeeded',
+      data: expect.objectContaining({
+        orderId: r.body.id,
+        outTradeNo: 'P-one',
+        merchantId: MERCHANT,
+        amountFen: 2_000,
+        currency: 'CNY',
+        channel: 'wechat',
+        channelTradeNo: r.body.channelTradeNo,
+        paidAt: r.body.paidAt,
+      }),
+    });
+    expect(r.body.channelTradeNo).toEqual(expect.any(String));
+  });
+
+  it('concurrent payments of one payer are serialised by the lock taken with the daily sum: never past the limit', async () => {
+    // level C: ¥1,000.00 per payer per day — two of four concurrent ¥400.00 payments fit
+    const code = WECHAT_CODE(10);
+    const results = await Promise.all([0, 1, 2, 3].map((i) => pos(`P-conc-${i}`, 40_000, code)));
+    expect(results.filter((r) => r.body.status === 'succeeded')).toHaveLength(2);
+    const over = results.filter((r) => r.status === 422);
+    expect(over).toHaveLength(2);
+    for (const r of over) expect(r.body.error.code).toBe('barcode_limit_exceeded');
+  });
+
+  it('a success from a copy of the order that is out of date is decided from the order as it is, with the event it says', async () => {
+    const state = svc.app.get(PaymentStateService);
+    const repo = svc.app.get(OrdersRepository);
+    const id = randomUUID();
+    await svc.schema.adminQuery(
+      `insert into payment_orders (id, tenant_id, app_id, out_trade_no, merchant_id, kind, channel, amount_fen, state, business_day)
+       values ($1, $2, $3, 'P-stale', $4, 'payer_code', 'wechat', 3000, 'paying', current_date)`,
+      [id, T1, APP, MERCHANT],
+    );
+    const copy = await inTenantTransaction(svc.ds, T1, (em) => repo.findById(em, id));
+    if (!copy) throw new Error('no order');
+    // meanwhile the channel's "user paying" notification recorded its trade number; the copy does not know it
+    await svc.schema.adminQuery(`update payment_orders set channel_trade_no = 'ch_recorded' where id = $1`, [id]);
+    const paidAt = new Date('2026-11-30T01:02:03.456Z');
+    const r = await state.apply(T1, id, 'payment_succeeded', { channel: 'wechat', paidAt }, copy);
+    expect(r.applied).toBe(true);
+    expect(r.order).toMatchObject({ state: 'succeeded', channelTradeNo: 'ch_recorded', paidAt });
+    expect(await outbox(id)).toEqual([
+      {
+        type: 'payment.succeeded',
+        data: expect.objectContaining({ orderId: id, channelTradeNo: 'ch_recorded', paidAt: paidAt.toISOString(), amountFen: 3000 }),
+      },
+    ]);
+    // the same success again from the same copy: the order is final, nothing is written
+    const again = await state.apply(T1, id, 'payment_succeeded', { channel: 'wechat', channelTradeNo: 'ch_other', paidAt: new Date() }, copy);
+    expect(again.applied).toBe(false);
+    expect(again.order).toMatchObject({ state: 'succeeded', channelTradeNo: 'ch_recorded' });
+    expect(await outbox(id)).toHaveLength(1);
+  });
+
+  it('a repeated order number answers duplicate_out_trade_no whatever else is wrong with the repeat, before any channel call', async () => {
+    const code = WECHAT_CODE(8);
+    expect((await pos('P-dup', 1_000, code)).body.status).toBe('succeeded');
+    const sent = channels.requests.length;
+    // a plain repeat (refused by the insert), one over the payer's limit, one with an unrecognised code (refused by the intake)
+    for (const [amountFen, payerCode] of [
+      [1_000, code],
+      [100_001, code],
+      [100, '99999999'],
+    ] as const) {
+      const again = await pos('P-dup', amountFen, payerCode);
+      expect(again.body.error?.code).toBe('duplicate_out_trade_no');
+    }
+    expect(channels.requests.length).toBe(sent);
+    expect((await api('GET', '/qr/orders?outTradeNo=P-dup')).body.data).toHaveLength(1);
   });
 });
 

@@ -7,7 +7,7 @@ import { LOGGER } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { ChannelSandboxConfig } from '../config/channel-sandbox.config';
 import { CoreBankingService } from '../core-banking/core-banking.service';
-import { behaviourForAmount, payerHasConfirmed, planFor, type Behaviour } from '../domain/behaviour';
+import { behaviourForAmount, payerHasConfirmed, planFor, type Behaviour, type PaymentPlan } from '../domain/behaviour';
 import { newRefundNo, newTradeNo, type Channel } from '../domain/channels';
 import { derivePayerId } from '../domain/payer';
 import { nextStatus, type PaymentStatus } from '../domain/payment-state';
@@ -15,7 +15,13 @@ import { NotificationDispatcher, type ScheduledNotification } from '../notificat
 import type { PaymentNotification } from '../notifications/notification.types';
 import { ScenarioStore } from '../scenarios/scenario.store';
 import type { CreatePaymentDto, CreateRefundDto } from './dto/payment.dto';
-import { PaymentsRepository, type PaymentKey, type PaymentRow, type RefundRow } from './payments.repository';
+import { PaymentsRepository, type NewPayment, type PaymentKey, type PaymentRow, type RefundRow } from './payments.repository';
+
+/** A payment call's order, and the plan it was taken with (none: a repeat, answered as it stands). */
+interface Taken {
+  row: PaymentRow;
+  plan: PaymentPlan | undefined;
+}
 
 export interface PaymentAnswer {
   status: PaymentStatus;
@@ -81,40 +87,7 @@ export class PaymentsService implements OnApplicationShutdown {
   async pay(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<PaymentAnswer> {
     const key: PaymentKey = { channel, orderId: dto.orderId };
     const tenantId = dto.tenantId;
-    // one transaction: the repeat check, then the new payment (issue 14: one commit per payment, not two)
-    const outcome = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const existing = await this.repo.find(em, key);
-      if (existing) return { row: this.sameOrder(existing, dto), created: false, plan: undefined };
-      // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
-      // (taken only for a new payment: a repeat consumes no scenario)
-      const behaviour = decided ?? this.scenarios.take(channel, tenantId, dto.orderId) ?? behaviourForAmount(BigInt(dto.amountFen));
-      const plan = planFor(behaviour);
-      let payerId = derivePayerId(channel, dto);
-      if (channel === 'county_bank') payerId = dto.payerId ?? (dto.payerCode ? await this.core.accountForPayerCode(em, dto.payerCode) : undefined) ?? payerId;
-      const inserted = await this.repo.insert(em, {
-        tenantId,
-        channel,
-        orderId: dto.orderId,
-        channelTradeNo: newTradeNo(channel),
-        merchantId: dto.merchantId,
-        amountFen: BigInt(dto.amountFen),
-        kind: dto.kind,
-        payerCode: dto.payerCode,
-        payerId,
-        notifyUrl: dto.notifyUrl,
-        description: dto.description,
-        behaviour,
-      });
-      if (!inserted) {
-        const raced = await this.repo.find(em, key);
-        if (!raced) throw new Error(`order ${dto.orderId} vanished`);
-        return { row: this.sameOrder(raced, dto), created: false, plan: undefined };
-      }
-      if (plan.outcome.status === 'failed') return { row: await this.finish(em, inserted, 'fail', plan.outcome.reason), created: true, plan };
-      if (plan.outcome.status === 'succeeded') return { row: (await this.settle(em, key)).row, created: true, plan };
-      return { row: inserted, created: true, plan };
-    });
-
+    const outcome = channel === 'county_bank' ? await this.takeInTransaction(channel, dto, decided) : await this.takeInOne(channel, dto, decided);
     const plan = outcome.plan;
     if (!plan) return answer(outcome.row);
     if (outcome.row.status !== 'user_paying') this.notify(outcome.row);
@@ -124,6 +97,75 @@ export class PaymentsService implements OnApplicationShutdown {
       throw new ApiError('channel_timeout', `the ${channel} channel did not answer in time; query the order for its outcome`);
     }
     return answer(outcome.row);
+  }
+
+  /**
+   * A wallet channel's new payment: ONE statement, its own transaction (`sandbox_take_payment`): the
+   * order inserted in the outcome the channel decides, a success with its statement line (issue 14:
+   * was begin + set_config, repeat check, insert, read, update, statement line, commit). A repeat finds
+   * its order number taken, puts back the scenario it took and answers the current state.
+   */
+  private async takeInOne(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<Taken> {
+    const tenantId = dto.tenantId;
+    // `decided`: the channel's own refusal (a revoked quick-pay agreement) wins over scenarios and magic amounts
+    const scenario = decided ? undefined : this.scenarios.takeUndoable(channel, tenantId, dto.orderId);
+    const behaviour = decided ?? scenario?.behaviour ?? behaviourForAmount(BigInt(dto.amountFen));
+    const plan = planFor(behaviour);
+    const inserted = await this.repo.take(this.ds, this.newPayment(channel, dto, derivePayerId(channel, dto), behaviour), this.decidedNow(plan));
+    if (inserted) return { row: inserted, plan };
+    // a repeat consumes no scenario
+    scenario?.undo();
+    const existing = await inTenantTransaction(this.ds, tenantId, (em) => this.repo.find(em, { channel, orderId: dto.orderId }));
+    if (!existing) throw new Error(`order ${dto.orderId} vanished`);
+    return { row: this.sameOrder(existing, dto), plan: undefined };
+  }
+
+  /** A county bank's new payment: one transaction — the payer's account, the order, the debit (which may refuse). */
+  private async takeInTransaction(channel: Channel, dto: CreatePaymentDto, decided?: Behaviour): Promise<Taken> {
+    const tenantId = dto.tenantId;
+    const key: PaymentKey = { channel, orderId: dto.orderId };
+    return inTenantTransaction(this.ds, tenantId, async (em) => {
+      // a repeat consumes no scenario: the one taken is put back
+      const scenario = decided ? undefined : this.scenarios.takeUndoable(channel, tenantId, dto.orderId);
+      const behaviour = decided ?? scenario?.behaviour ?? behaviourForAmount(BigInt(dto.amountFen));
+      const plan = planFor(behaviour);
+      const payerId = dto.payerId ?? (dto.payerCode ? await this.core.accountForPayerCode(em, dto.payerCode) : undefined) ?? derivePayerId(channel, dto);
+      // the debit comes first (it may refuse): a payment to succeed is inserted waiting, then settled
+      const now = plan.outcome.status === 'succeeded' ? { status: 'user_paying' as const, reason: null } : this.decidedNow(plan);
+      const inserted = await this.repo.insert(em, this.newPayment(channel, dto, payerId, behaviour), now);
+      if (!inserted) {
+        scenario?.undo();
+        const existing = await this.repo.find(em, key);
+        if (!existing) throw new Error(`order ${dto.orderId} vanished`);
+        return { row: this.sameOrder(existing, dto), plan: undefined };
+      }
+      if (plan.outcome.status === 'succeeded') return { row: (await this.settleRow(em, inserted)).row, plan };
+      return { row: inserted, plan };
+    });
+  }
+
+  private newPayment(channel: Channel, dto: CreatePaymentDto, payerId: string, behaviour: Behaviour): NewPayment {
+    return {
+      tenantId: dto.tenantId,
+      channel,
+      orderId: dto.orderId,
+      channelTradeNo: newTradeNo(channel),
+      merchantId: dto.merchantId,
+      amountFen: BigInt(dto.amountFen),
+      kind: dto.kind,
+      payerCode: dto.payerCode,
+      payerId,
+      notifyUrl: dto.notifyUrl,
+      description: dto.description,
+      behaviour,
+    };
+  }
+
+  /** The status a new payment is inserted in: the outcome the plan decides now (the state table's), else waiting for the payer. */
+  private decidedNow(plan: PaymentPlan): { status: PaymentStatus; reason: string | null } {
+    if (plan.outcome.status === 'failed') return { status: this.next('user_paying', 'fail'), reason: plan.outcome.reason };
+    if (plan.outcome.status === 'succeeded') return { status: this.next('user_paying', 'succeed'), reason: null };
+    return { status: 'user_paying', reason: null };
   }
 
   /** The order's current state; a status query is also how a waiting payer "confirms". */
@@ -250,7 +292,11 @@ export class PaymentsService implements OnApplicationShutdown {
 
   /** The payer has paid: a county bank debits the deposit account first (which may refuse). */
   private async settle(em: EntityManager, key: PaymentKey): Promise<{ row: PaymentRow; changed: boolean }> {
-    const p = await this.locked(em, key);
+    return this.settleRow(em, await this.locked(em, key));
+  }
+
+  /** `settle` of a row this transaction holds locked (read `for update`, or just inserted). */
+  private async settleRow(em: EntityManager, p: PaymentRow): Promise<{ row: PaymentRow; changed: boolean }> {
     if (!nextStatus(p.status, 'succeed')) return { row: p, changed: false };
     if (p.channel === 'county_bank') {
       const debit = await this.core.debitForPayment(em, p.tenantId, p.payerId, p.amountFen, `payment:${p.channelTradeNo}`);
@@ -266,6 +312,13 @@ export class PaymentsService implements OnApplicationShutdown {
       status: 'succeeded',
     });
     return { row, changed: true };
+  }
+
+  /** The state table's answer for a new payment decided at once (a bug when the table refuses it). */
+  private next(from: PaymentStatus, action: 'succeed' | 'fail'): PaymentStatus {
+    const to = nextStatus(from, action);
+    if (!to) throw new Error(`a ${from} order cannot ${action}`);
+    return to;
   }
 
   private async finish(em: EntityManager, p: PaymentRow, action: 'succeed' | 'fail', reason: string | null): Promise<PaymentRow> {

@@ -20,6 +20,27 @@ describe('scenario overrides', () => {
     expect(s.take('alipay', 't511381', order)).toBe('user_paying_forever');
   });
 
+  it('a taken scenario put back (the payment was a repeat) applies to the next new payment, in its place', () => {
+    const s = new ScenarioStore();
+    s.add({ channel: 'wechat', behaviour: 'timeout' });
+    s.add({ channel: 'wechat', behaviour: 'late_notify' });
+    const taken = s.takeUndoable('wechat', 't510121', order);
+    expect(taken?.behaviour).toBe('timeout');
+    taken?.undo();
+    taken?.undo(); // once only
+    expect(s.list().map((x) => x.behaviour)).toEqual(['timeout', 'late_notify']);
+    expect(s.take('wechat', 't510121', order)).toBe('timeout');
+  });
+
+  it("an order's scenario set again while one was taken stays the only one", () => {
+    const s = new ScenarioStore();
+    s.add({ channel: 'wechat', orderId: order, behaviour: 'timeout' });
+    const taken = s.takeUndoable('wechat', 't510121', order);
+    s.add({ channel: 'wechat', orderId: order, behaviour: 'decline:card_frozen' });
+    taken?.undo();
+    expect(s.list()).toEqual([{ channel: 'wechat', orderId: order, behaviour: 'decline:card_frozen' }]);
+  });
+
   it('clears by channel or all', () => {
     const s = new ScenarioStore();
     s.add({ channel: 'alipay', behaviour: 'succeed' });

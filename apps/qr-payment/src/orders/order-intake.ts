@@ -64,6 +64,11 @@ export class OrderIntake {
           if (!q.channel) throw new Error('a QR payer is counted per channel: the intake chose none');
           return repo.paidTodayByPayer(em, q.tenantId, q.businessDay, { ...q.payer, channel: q.channel });
         },
+        // the payer lock and the sum in one round trip (issue 14)
+        lockedPaidToday: (em, lockKey, q) => {
+          if (!q.channel) throw new Error('a QR payer is counted per channel: the intake chose none');
+          return repo.paidTodayByPayerLocked(em, lockKey, q.tenantId, q.businessDay, { ...q.payer, channel: q.channel });
+        },
       },
       transition,
     });
@@ -76,11 +81,28 @@ export class OrderIntake {
 
   /** A new order: the intake's checks, then the insert (a taken `outTradeNo` is `duplicate_out_trade_no`). */
   async open(em: EntityManager, req: OpenOrderRequest): Promise<Started<TenantConfig, MerchantView, QrPayer, OrderState, OrderRecord>> {
-    // a repeated order number answers as such, whatever else is wrong with the repeat
-    if (req.outTradeNo !== undefined && (await this.repo.findByOutTradeNo(em, req.tenantId, req.appId, req.outTradeNo)))
-      throw duplicateOutTradeNo(req.outTradeNo);
     const id = randomUUID();
     const outTradeNo = req.outTradeNo ?? `st_${compactUuid(id)}`;
+    try {
+      return await this.startNew(em, req, id, outTradeNo);
+    } catch (e) {
+      // a repeated order number answers as such, whatever else is wrong with the repeat: looked up only
+      // when the intake refused (its insert answers a repeat that passed every check; issue 14: no
+      // lookup ahead of every new order). A refusal is thrown before any statement failed, so the
+      // transaction can still read.
+      if (e instanceof ApiError && e.code !== 'duplicate_out_trade_no' && req.outTradeNo !== undefined) {
+        if (await this.repo.findByOutTradeNo(em, req.tenantId, req.appId, req.outTradeNo)) throw duplicateOutTradeNo(req.outTradeNo);
+      }
+      throw e;
+    }
+  }
+
+  private startNew(
+    em: EntityManager,
+    req: OpenOrderRequest,
+    id: string,
+    outTradeNo: string,
+  ): Promise<Started<TenantConfig, MerchantView, QrPayer, OrderState, OrderRecord>> {
     return this.intake.start(em, {
       ...req,
       from: 'created',

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { PaymentChannel } from '@countypay/contracts';
+import type { OutboxRow } from '@countypay/messaging';
 import { col, execute, Keyset, many, one, pageQuery, rowOf, updateReturning, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
 import type { CloseReason, OrderState } from '../domain/order-state';
 
@@ -194,6 +195,54 @@ export class OrdersRepository {
     return moved;
   }
 
+  /**
+   * `changeState` and the outbox row announcing the new state as ONE statement, its own transaction
+   * (`qr_order_change_announced`, migration 1768420100000; `q` outside any transaction: the function
+   * binds the tenant). Applied only while the order is in `from` and its channel and channel trade
+   * number come out as `expect` says — the values the caller built the event from; undefined
+   * otherwise (nothing written). Not for credit terms (no county credit change goes this way).
+   */
+  async changeStateAnnounced(
+    q: EntityManager,
+    tenantId: string,
+    id: string,
+    from: OrderState,
+    to: OrderState,
+    c: Omit<OrderChange, 'credit'>,
+    expect: { channel: PaymentChannel | null; channelTradeNo: string | null },
+    event: OutboxRow<object>,
+  ): Promise<OrderRecord | undefined> {
+    const [eventId, eventTenant, topic, messageKey, eventType, payload, headers] = event.params;
+    if (eventTenant !== tenantId) throw new Error(`an event of ${eventTenant} announcing an order of ${tenantId}`);
+    const [moved] = await updateReturning(
+      q,
+      ORDER,
+      `select ${ORDER.columns('o')}
+         from qr_order_change_announced($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18::jsonb) o`,
+      [
+        tenantId,
+        id,
+        from,
+        to,
+        c.channel ?? null,
+        c.payerId ?? null,
+        c.channelTradeNo ?? null,
+        c.failureReason ?? null,
+        c.closeReason ?? null,
+        c.paidAt ?? null,
+        expect.channel,
+        expect.channelTradeNo,
+        eventId,
+        topic,
+        messageKey,
+        eventType,
+        payload,
+        headers,
+      ],
+    );
+    return moved;
+  }
+
   /** Records credit's hold of a county credit payment (no state change). */
   async recordCreditHold(em: EntityManager, id: string, holdId: string): Promise<void> {
     await execute(em, `update payment_orders set credit_hold_id = $2, updated_at = now() where id = $1 and channel = 'county_credit'`, [id, holdId]);
@@ -241,6 +290,30 @@ export class OrdersRepository {
        ) x`,
       [tenantId, businessDay, payer.payerKey ?? null, payer.channel, payer.payerId ?? null],
     );
+    return r?.total ?? 0n;
+  }
+
+  /**
+   * `pg_advisory_xact_lock` on `lockKey`, then `paidTodayByPayer`, in one round trip
+   * (`qr_payer_paid_today_locked`, migration 1768420100000): the lock is held until the caller's
+   * transaction ends, and the sum — a statement of the function after the lock, with its own
+   * snapshot — sees what a concurrent payment of the payer committed before releasing it.
+   */
+  async paidTodayByPayerLocked(
+    em: EntityManager,
+    lockKey: string,
+    tenantId: string,
+    businessDay: string,
+    payer: { payerKey?: string | null; channel: PaymentChannel; payerId?: string | null },
+  ): Promise<bigint> {
+    const r = await one(em, TOTAL, `select qr_payer_paid_today_locked($1, $2, $3::date, $4, $5, $6) as total`, [
+      lockKey,
+      tenantId,
+      businessDay,
+      payer.payerKey ?? null,
+      payer.channel,
+      payer.payerId ?? null,
+    ]);
     return r?.total ?? 0n;
   }
 

@@ -18,6 +18,30 @@ export interface OutboxAddOptions {
  * current trace context is stored with it so that the trace continues across the hop.
  */
 export async function addToOutbox<T extends object>(em: EntityManager, def: EventDefinition<T>, data: T, opts: OutboxAddOptions): Promise<EventEnvelope<T>> {
+  const row = outboxRow(def, data, opts);
+  await em.query(
+    `insert into outbox (${OUTBOX_ROW_COLUMNS})
+     values ($1, $2, $3, $4, $5, $6, $7)`,
+    row.params,
+  );
+  return row.envelope;
+}
+
+/** The columns of an outbox row, in the order of `OutboxRow.params`. */
+export const OUTBOX_ROW_COLUMNS = 'id, tenant_id, topic, message_key, event_type, payload, headers';
+
+/** An outbox row as `addToOutbox` writes it: its envelope, and the values of `OUTBOX_ROW_COLUMNS` in order. */
+export interface OutboxRow<T extends object> {
+  envelope: EventEnvelope<T>;
+  params: [id: string, tenantId: string, topic: string, messageKey: string, eventType: string, payload: string, headers: string];
+}
+
+/**
+ * The row `addToOutbox` would insert, for a caller that writes it in the same statement as the
+ * state change it announces (`insert into outbox (OUTBOX_ROW_COLUMNS) select … from <the change>`:
+ * no row when the change did not happen). Same envelope, headers and trace context.
+ */
+export function outboxRow<T extends object>(def: EventDefinition<T>, data: T, opts: OutboxAddOptions): OutboxRow<T> {
   const envelope: EventEnvelope<T> = {
     id: opts.id ?? randomUUID(),
     type: def.type,
@@ -35,10 +59,8 @@ export async function addToOutbox<T extends object>(em: EntityManager, def: Even
   const trace = currentTraceHeaders();
   if (trace.traceparent) headers[HEADER.traceparent] = trace.traceparent;
   if (trace.tracestate) headers[HEADER.tracestate] = trace.tracestate;
-  await em.query(
-    `insert into outbox (id, tenant_id, topic, message_key, event_type, payload, headers)
-     values ($1, $2, $3, $4, $5, $6, $7)`,
-    [envelope.id, opts.tenantId, def.topic, def.key(data), def.type, JSON.stringify(envelope), JSON.stringify(headers)],
-  );
-  return envelope;
+  return {
+    envelope,
+    params: [envelope.id, opts.tenantId, def.topic, def.key(data), def.type, JSON.stringify(envelope), JSON.stringify(headers)],
+  };
 }

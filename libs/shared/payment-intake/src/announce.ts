@@ -10,7 +10,7 @@ import {
   type PaymentProduct,
   type PaymentRef,
 } from '@countypay/contracts';
-import { addToOutbox } from '@countypay/messaging';
+import { OUTBOX_ROW_COLUMNS, outboxRow, type OutboxRow } from '@countypay/messaging';
 import { fenToJson } from '@countypay/money';
 
 /** What an order of any product says about itself when it reaches a final state. */
@@ -42,6 +42,15 @@ export async function announcePaymentOutcome(
   o: FinalOrder,
   succeededExtra: Partial<PaymentSucceededData> = {},
 ): Promise<void> {
+  const row = paymentOutcomeRow(product, o, succeededExtra);
+  if (row) await em.query(`insert into outbox (${OUTBOX_ROW_COLUMNS}) values ($1, $2, $3, $4, $5, $6, $7)`, row.params);
+}
+
+/**
+ * The outbox row `announcePaymentOutcome` writes for the order as given (undefined: not final),
+ * for a caller that writes it in the same statement as the state change (issue 14).
+ */
+export function paymentOutcomeRow(product: PaymentProduct, o: FinalOrder, succeededExtra: Partial<PaymentSucceededData> = {}): OutboxRow<object> | undefined {
   const base = {
     orderId: o.id,
     outTradeNo: o.outTradeNo,
@@ -60,8 +69,7 @@ export async function announcePaymentOutcome(
   const opts = { tenantId: o.tenantId };
   switch (o.state) {
     case 'succeeded':
-      await addToOutbox(
-        em,
+      return outboxRow(
         PaymentSucceededV1,
         Object.assign(
           new PaymentSucceededData(),
@@ -71,24 +79,15 @@ export async function announcePaymentOutcome(
         ),
         opts,
       );
-      return;
     case 'failed':
-      await addToOutbox(
-        em,
-        PaymentFailedV1,
-        Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }),
-        opts,
-      );
-      return;
+      return outboxRow(PaymentFailedV1, Object.assign(new PaymentFailedData(), ref(), { reason: o.failureReason ?? 'channel_declined', failedAt: at }), opts);
     case 'closed':
-      await addToOutbox(
-        em,
+      return outboxRow(
         PaymentClosedV1,
         Object.assign(new PaymentClosedData(), base, o.channel ? { channel: o.channel } : {}, { reason: o.closeReason ?? 'closed_by_partner', closedAt: at }),
         opts,
       );
-      return;
     default:
-      return;
+      return undefined;
   }
 }

@@ -1,4 +1,4 @@
-export { announcePaymentOutcome, type FinalOrder } from './announce';
+export { announcePaymentOutcome, paymentOutcomeRow, type FinalOrder } from './announce';
 export { callChannel, ChannelCallError, ChannelTimeoutError } from './channel-http';
 export {
   CreditCallError,

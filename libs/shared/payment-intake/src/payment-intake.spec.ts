@@ -222,6 +222,33 @@ describe('PaymentIntake: a refusal stops everything after it (no lock, nothing w
     expect(steps.slice(-3)).toEqual([`lock:payer:${T}:wechat:wx_1`, 'paid-today:wx_1:2026-11-29:wechat', 'limit:99500+1000']);
   });
 
+  it('a ledger that takes the lock with its sum (lockedPaidToday) is asked once, under the same key, when the intake locks by default', async () => {
+    const { steps, intake: withFakeLock } = setup({ paid: 99_500n });
+    const calls: string[] = [];
+    const ports = (withFakeLock as unknown as { ports: ConstructorParameters<typeof PaymentIntake>[0] }).ports;
+    const payers = {
+      paidToday: async () => {
+        calls.push('paid-today');
+        return 0n;
+      },
+      lockedPaidToday: async (_em: EntityManager, key: string, q: { businessDay: string; channel: PaymentChannel | undefined }) => {
+        calls.push(`locked-paid-today:${key}:${q.businessDay}:${q.channel ?? '-'}`);
+        return 99_500n;
+      },
+    };
+    const byDefault = new PaymentIntake({ ...ports, lockPayer: undefined, payers } as ConstructorParameters<typeof PaymentIntake>[0]);
+    expect(await refusedWith(byDefault.start(em, payment(steps) as never))).toBe('barcode_limit_exceeded');
+    expect(calls).toEqual([`locked-paid-today:payer:${T}:wechat:wx_1:2026-11-29:wechat`]);
+    expect(steps).not.toContain(`lock:payer:${T}:wechat:wx_1`);
+    expect(steps.at(-1)).toBe('limit:99500+1000');
+
+    // a lock port of its own (the tests' fake here): the lock, then the plain sum, as before
+    calls.length = 0;
+    const own = new PaymentIntake({ ...ports, payers } as ConstructorParameters<typeof PaymentIntake>[0]);
+    await expect(own.start(em, payment(steps) as never)).resolves.toMatchObject({ state: 'paying', paidTodayFen: 0n });
+    expect(calls).toEqual(['paid-today']);
+  });
+
   it('exactly up to the limit is allowed', async () => {
     const { steps, intake } = setup({ paid: 99_000n });
     await expect(intake.start(em, payment(steps))).resolves.toMatchObject({ state: 'paying' });

@@ -84,6 +84,13 @@ export interface PaidTodayQuery<P> {
 export interface PayerLedgerPort<P> {
   /** what the payer has paid, or is paying, on `businessDay` — integer fen */
   paidToday(em: EntityManager, q: PaidTodayQuery<P>): Promise<bigint>;
+  /**
+   * Optional: the payer lock (`pg_advisory_xact_lock` on `lockKey`, held until the transaction ends)
+   * and then `paidToday`, in one round trip (issue 14) — the sum must be taken AFTER the lock is held,
+   * with a snapshot of its own (a statement of a VOLATILE function after the lock, or a later
+   * statement). Used instead of the lock port + `paidToday` when the intake locks with its default lock.
+   */
+  lockedPaidToday?(em: EntityManager, lockKey: string, q: PaidTodayQuery<P>): Promise<bigint>;
 }
 
 /** The product's transition table, checked in one function. */
@@ -186,10 +193,13 @@ export interface Started<C, M, P, S, O> extends Intake<C, M, P, S> {
 /** One intake per product, built once with the product's ports. */
 export class PaymentIntake<C, M, P, S extends string, E extends string> {
   private readonly lockPayer: PayerLock;
+  /** the default advisory lock: the ledger port may take it with its sum (`lockedPaidToday`) */
+  private readonly defaultLock: boolean;
   private readonly clock: () => Date;
 
   constructor(private readonly ports: PaymentIntakePorts<C, M, P, S, E>) {
     this.lockPayer = ports.lockPayer ?? advisoryPayerLock;
+    this.defaultLock = ports.lockPayer === undefined;
     this.clock = ports.clock ?? (() => new Date());
   }
 
@@ -220,9 +230,15 @@ export class PaymentIntake<C, M, P, S extends string, E extends string> {
     const payer = req.payer === undefined ? null : typeof req.payer === 'function' ? req.payer(admission) : req.payer;
     let paidTodayFen: bigint | null = null;
     if (payer) {
-      await this.lockPayer(em, payerLockKey(req.tenantId, payer.ref));
-      if (req.limit) {
-        paidTodayFen = await this.ports.payers.paidToday(em, { tenantId: req.tenantId, payer: payer.identity, businessDay, channel: admission.channel });
+      const lockKey = payerLockKey(req.tenantId, payer.ref);
+      const q: PaidTodayQuery<P> = { tenantId: req.tenantId, payer: payer.identity, businessDay, channel: admission.channel };
+      const { payers } = this.ports;
+      if (req.limit && this.defaultLock && payers.lockedPaidToday) paidTodayFen = await payers.lockedPaidToday(em, lockKey, q);
+      else {
+        await this.lockPayer(em, lockKey);
+        if (req.limit) paidTodayFen = await payers.paidToday(em, q);
+      }
+      if (req.limit && paidTodayFen !== null) {
         unwrap(
           req.limit({
             config: admission.config,
