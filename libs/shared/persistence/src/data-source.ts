@@ -65,7 +65,7 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     // poller or a trickle of requests does not fork a backend each time (issue 14: the idle
     // platform's PostgreSQL CPU), and the others after `idleTimeoutMillis` — the services' 5 min.
     // With pg-pool's 10 s, a pool shrank ten seconds into a steady load and re-grew by forking a
-    // handful of cold backends at the next burst (5–16 per 30 s bench phase at 15/s, none with
+    // handful of cold backends at the next burst (4–16 per 30 s bench phase at 15/s, none with
     // 5 min: docs/perf/throughput.md "tpstall"). The idle timeout never raises the number of
     // connections: at most `poolSize`, as before, only held longer.
     extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES, ...poolIdleOptions(opts) },
