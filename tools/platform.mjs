@@ -45,6 +45,9 @@ const PROFILES = {
         // every e2e request comes from 127.0.0.1: the per-address limit of the public routes is tested in the gateway's pipeline int test
         GATEWAY_PUBLIC_RATE_LIMIT_PER_MINUTE: '10000',
         LOG_LEVEL: 'info',
+        // CI's PostgreSQL allows 100 connections, shared by this platform (7 pools of 10) and the
+        // tests' own: idle pooled connections close after 10 s here, as before (5 min by default)
+        DATABASE_POOL_IDLE_TIMEOUT_MS: '10000',
       },
     };
   })(),

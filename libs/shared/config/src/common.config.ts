@@ -49,6 +49,25 @@ export class DatabaseConfig {
   @Min(1)
   @Max(100)
   DATABASE_POOL_SIZE = 10;
+
+  /**
+   * a pooled connection idle this long is closed, down to DATABASE_POOL_MIN (0: never). A new one
+   * is a new PostgreSQL backend whose first statements load the catalog of every table and
+   * partition they touch (tens to hundreds of ms of CPU): keep it longer than the gaps between the
+   * bursts of a busy period. It never raises the connections held: at most DATABASE_POOL_SIZE.
+   */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(86_400_000)
+  DATABASE_POOL_IDLE_TIMEOUT_MS = 300_000;
+
+  /** pooled connections kept open however long they are idle (at most DATABASE_POOL_SIZE) */
+  @Type(() => Number)
+  @IsInt()
+  @Min(0)
+  @Max(100)
+  DATABASE_POOL_MIN = 2;
 }
 
 /** Kafka brokers and the messaging guarantees' knobs. */

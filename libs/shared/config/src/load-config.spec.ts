@@ -27,4 +27,21 @@ describe('loadConfig', () => {
   it('names a missing required variable', () => {
     expect(() => loadConfig(DatabaseConfig, { DATABASE_SCHEMA: 'gateway' })).toThrow(/DATABASE_URL: .*not set/);
   });
+
+  it('keeps pooled connections for 5 min and two for good unless told otherwise; refuses a negative timeout', () => {
+    const c = loadConfig(DatabaseConfig, { DATABASE_URL: 'postgres://u@h/db', DATABASE_SCHEMA: 'gateway' });
+    expect(c.DATABASE_POOL_IDLE_TIMEOUT_MS).toBe(300_000);
+    expect(c.DATABASE_POOL_MIN).toBe(2);
+    const set = loadConfig(DatabaseConfig, {
+      DATABASE_URL: 'postgres://u@h/db',
+      DATABASE_SCHEMA: 'gateway',
+      DATABASE_POOL_IDLE_TIMEOUT_MS: '0',
+      DATABASE_POOL_MIN: '0',
+    });
+    expect(set.DATABASE_POOL_IDLE_TIMEOUT_MS).toBe(0);
+    expect(set.DATABASE_POOL_MIN).toBe(0);
+    expect(() => loadConfig(DatabaseConfig, { DATABASE_URL: 'postgres://u@h/db', DATABASE_SCHEMA: 'gateway', DATABASE_POOL_IDLE_TIMEOUT_MS: '-1' })).toThrow(
+      /DATABASE_POOL_IDLE_TIMEOUT_MS/,
+    );
+  });
 });

@@ -10,7 +10,21 @@ export interface ServiceDataSourceOptions {
   entities?: MixedList<Function | string | EntitySchema>;
   migrations?: Array<new () => MigrationInterface>;
   poolSize?: number;
+  /**
+   * how long a connection above `poolMin` may sit idle before the pool closes it (pg-pool's
+   * `idleTimeoutMillis`; 0 never closes one). Default 10 s (pg-pool's own): the tests' and the
+   * migrations' data sources. The services take theirs from DATABASE_POOL_IDLE_TIMEOUT_MS (5 min).
+   */
+  idleTimeoutMs?: number;
+  /** connections the pool never closes for being idle (pg-pool's `min`, at most `poolSize`); default 2 */
+  poolMin?: number;
   applicationName: string;
+}
+
+/** pg-pool's idle settings for a data source: `min` never above the pool's size. */
+export function poolIdleOptions(opts: Pick<ServiceDataSourceOptions, 'poolSize' | 'idleTimeoutMs' | 'poolMin'>): { min: number; idleTimeoutMillis: number } {
+  const size = opts.poolSize ?? 10;
+  return { min: Math.min(opts.poolMin ?? 2, size), idleTimeoutMillis: opts.idleTimeoutMs ?? 10_000 };
 }
 
 const DATE_OID = 1082;
@@ -44,10 +58,16 @@ export function createServiceDataSource(opts: ServiceDataSourceOptions): DataSou
     logging: false,
     applicationName: opts.applicationName,
     poolSize: opts.poolSize ?? 10,
-    // Two connections stay open when idle (pg-pool's `min`): a poller or a trickle of requests
-    // every > 10 s (the idle timeout) otherwise forked a new backend each time — SCRAM
-    // authentication and a cold catalog cache, several ms of PostgreSQL CPU per connection
-    // (issue 14: the idle platform's PostgreSQL CPU). Above two, idle connections still close.
-    extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES, min: 2 },
+    // A new connection is a new PostgreSQL backend: SCRAM authentication, then a cold catalog
+    // cache — its first statements load the relation cache of every table, index and partition
+    // they touch (settlement's ledger lookup over 101 partitions: ≈ 50–90 ms more on a new
+    // backend). So idle connections are not closed quickly: `min` (2) stay open for good, so a
+    // poller or a trickle of requests does not fork a backend each time (issue 14: the idle
+    // platform's PostgreSQL CPU), and the others after `idleTimeoutMillis` — the services' 5 min.
+    // With pg-pool's 10 s, a pool shrank ten seconds into a steady load and re-grew by forking a
+    // handful of cold backends at the next burst (4–16 per 30 s bench phase at 15/s, none with
+    // 5 min: docs/perf/throughput.md "tpstall"). The idle timeout never raises the number of
+    // connections: at most `poolSize`, as before, only held longer.
+    extra: { options: `-c search_path=${opts.schema}`, types: PG_TYPES, ...poolIdleOptions(opts) },
   });
 }

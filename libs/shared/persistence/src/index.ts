@@ -1,4 +1,4 @@
-export { createServiceDataSource, PG_TYPES, type ServiceDataSourceOptions } from './data-source';
+export { createServiceDataSource, poolIdleOptions, PG_TYPES, type ServiceDataSourceOptions } from './data-source';
 export { appRoleName, provinceRlsSql, systemRoleRlsSql, tenantRlsSql } from './rls';
 export { appDatabaseUrl, bootstrapServiceSchema } from './schema-bootstrap';
 export { migrateService, type MigrateOptions } from './migrate';

@@ -77,6 +77,8 @@ export class ServiceKitModule implements NestModule {
               entities: opts.entities ?? [],
               migrations: opts.migrations,
               poolSize: db.DATABASE_POOL_SIZE,
+              idleTimeoutMs: db.DATABASE_POOL_IDLE_TIMEOUT_MS,
+              poolMin: db.DATABASE_POOL_MIN,
               applicationName: `countypay-${opts.service}`,
             });
             return ds.initialize();
