@@ -1,7 +1,7 @@
 export { HEADER, DLQ_HEADER, REPLAY_HEADER, decodeHeaders, type MessageHeaders } from './headers';
 export { createKafka, createProducer } from './kafka';
 export { messagingTablesSql, outboxNotifySeqSql, outboxNotifySql } from './messaging-tables';
-export { addToOutbox, type OutboxAddOptions } from './outbox';
+export { addToOutbox, outboxRow, type OutboxAddOptions, type OutboxRow } from './outbox';
 export { OutboxRelay, type OutboxRelayOptions } from './outbox-relay';
 export { IdempotentConsumer, on, type EventHandler, type IdempotentConsumerOptions, type Subscription } from './idempotent-consumer';
 export { InvalidMessageError, parseEnvelope } from './parse-envelope';

@@ -12,12 +12,26 @@ export interface OutboxAddOptions {
   occurredAt?: Date;
 }
 
+/** One outbox row, as `addToOutbox` writes it: the columns of `outbox` (payload and headers as JSON text). */
+export interface OutboxRow<T extends object = object> {
+  id: string;
+  tenantId: string;
+  topic: string;
+  messageKey: string;
+  eventType: string;
+  /** the envelope, JSON */
+  payload: string;
+  /** the Kafka headers, JSON: tenant, event id and type, and the writer's W3C trace context */
+  headers: string;
+  envelope: EventEnvelope<T>;
+}
+
 /**
- * Writes an event to the outbox inside the caller's transaction, the same one as the state
- * change it announces: both commit or neither does. The relay publishes it later. The
- * current trace context is stored with it so that the trace continues across the hop.
+ * The outbox row of an event, built NOW — in the writer's span: the trace context it carries is the
+ * current one — for a caller that writes it later in the same transaction (several rows in one
+ * statement, e.g. the ledger's batch posting). `addToOutbox` writes one such row at once.
  */
-export async function addToOutbox<T extends object>(em: EntityManager, def: EventDefinition<T>, data: T, opts: OutboxAddOptions): Promise<EventEnvelope<T>> {
+export function outboxRow<T extends object>(def: EventDefinition<T>, data: T, opts: OutboxAddOptions): OutboxRow<T> {
   const envelope: EventEnvelope<T> = {
     id: opts.id ?? randomUUID(),
     type: def.type,
@@ -35,10 +49,29 @@ export async function addToOutbox<T extends object>(em: EntityManager, def: Even
   const trace = currentTraceHeaders();
   if (trace.traceparent) headers[HEADER.traceparent] = trace.traceparent;
   if (trace.tracestate) headers[HEADER.tracestate] = trace.tracestate;
+  return {
+    id: envelope.id,
+    tenantId: opts.tenantId,
+    topic: def.topic,
+    messageKey: def.key(data),
+    eventType: def.type,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
+    envelope,
+  };
+}
+
+/**
+ * Writes an event to the outbox inside the caller's transaction, the same one as the state
+ * change it announces: both commit or neither does. The relay publishes it later. The
+ * current trace context is stored with it so that the trace continues across the hop.
+ */
+export async function addToOutbox<T extends object>(em: EntityManager, def: EventDefinition<T>, data: T, opts: OutboxAddOptions): Promise<EventEnvelope<T>> {
+  const row = outboxRow(def, data, opts);
   await em.query(
     `insert into outbox (id, tenant_id, topic, message_key, event_type, payload, headers)
      values ($1, $2, $3, $4, $5, $6, $7)`,
-    [envelope.id, opts.tenantId, def.topic, def.key(data), def.type, JSON.stringify(envelope), JSON.stringify(headers)],
+    [row.id, row.tenantId, row.topic, row.messageKey, row.eventType, row.payload, row.headers],
   );
-  return envelope;
+  return row.envelope;
 }
