@@ -4,7 +4,9 @@ import type { NewEntry } from './ledger.repository';
 
 // the transaction's before-commit hooks (persistence's beforeCommit: one per key until they run), run here by hand
 const hooks = new Map<EntityManager, Map<string, (em: EntityManager) => Promise<void>>>();
+const bound: string[] = [];
 jest.mock('@countypay/persistence', () => ({
+  bindTenant: async (_em: EntityManager, tenantId: string) => void bound.push(tenantId),
   beforeCommit: (em: EntityManager, key: string, fn: (em: EntityManager) => Promise<void>) => {
     const forEm = hooks.get(em) ?? new Map<string, (em: EntityManager) => Promise<void>>();
     hooks.set(em, forEm);
@@ -39,15 +41,17 @@ const entry = (id: string, tenantId: string): NewEntry => ({
 });
 
 /** A writer that records each call and "inserts" every entry but those named already posted. */
-function recordingWriter(alreadyPosted: Set<string>): LedgerWriter & { calls: Array<{ tenantId: string; batch: LedgerBatch }> } {
-  const calls: Array<{ tenantId: string; batch: LedgerBatch }> = [];
-  return {
-    calls,
-    postBatch: async (_em, tenantId, batch) => {
-      calls.push({ tenantId, batch: { entries: [...batch.entries], posted: [...batch.posted] } });
-      return new Set(batch.entries.map((p) => p.entry.id).filter((id) => !alreadyPosted.has(id)));
+function recordingWriter(alreadyPosted: Set<string>): LedgerWriter & { statements: number; calls: Array<{ tenantId: string; batch: LedgerBatch }> } {
+  const w = {
+    statements: 0,
+    calls: [] as Array<{ tenantId: string; batch: LedgerBatch }>,
+    postBatches: async (_em: EntityManager, batches: ReadonlyArray<{ tenantId: string; batch: LedgerBatch }>) => {
+      w.statements++;
+      for (const { tenantId, batch } of batches) w.calls.push({ tenantId, batch: { entries: [...batch.entries], posted: [...batch.posted] } });
+      return new Set(batches.flatMap(({ batch }) => batch.entries.map((p) => p.entry.id)).filter((id) => !alreadyPosted.has(id)));
     },
   };
+  return w;
 }
 
 describe('the ledger batch (one statement per tenant at the commit)', () => {
@@ -70,7 +74,9 @@ describe('the ledger batch (one statement per tenant at the commit)', () => {
       ['t510121', ['e2'], ['payout']],
       ['t511381', ['e1', 'e3'], []],
     ]);
+    expect(writer.statements).toBe(1); // one statement for both tenants
     expect(settled).toEqual(['e2:false', 'e1:true', 'e3:true']);
+    expect(bound).toEqual(['t510121']); // the skipped entry is settled (looked up) in its own tenant's scope
     await runBeforeCommit(em); // written once
     expect(writer.calls).toHaveLength(2);
   });
@@ -78,8 +84,9 @@ describe('the ledger batch (one statement per tenant at the commit)', () => {
   it('flushes early on demand, and the commit then writes only what came after', async () => {
     const em = {} as EntityManager;
     const writer = recordingWriter(new Set());
+    expect(await flushLedger(em)).toBe(false); // nothing gathered: nothing written
     gatherEntry(em, 't510121', { entry: entry('a', 't510121'), lines: [] }, writer);
-    await flushLedger(em);
+    expect(await flushLedger(em)).toBe(true);
     gatherEntry(em, 't510121', { entry: entry('b', 't510121'), lines: [] }, writer);
     await runBeforeCommit(em);
     expect(writer.calls.map((c) => c.batch.entries.map((p) => p.entry.id))).toEqual([['a'], ['b']]);

@@ -1,17 +1,17 @@
 import type { EntityManager } from 'typeorm';
 import type { OutboxRow } from '@countypay/messaging';
-import { beforeCommit } from '@countypay/persistence';
+import { beforeCommit, bindTenant } from '@countypay/persistence';
 import type { PostingLine } from '../domain/posting-rules';
 import type { NewEntry } from './ledger.repository';
 
 /**
- * A transaction's ledger postings, gathered and written ONCE per tenant — `ledger_post`, one
- * statement (migration LedgerPostFunction1768430000000) — just before the transaction commits, or
- * earlier when a caller needs them written ({@link flushLedger}).
+ * A transaction's ledger postings, gathered and written ONCE — `ledger_post`, one statement for
+ * every tenant of the transaction (migration LedgerPostFunction1768430000000) — just before the
+ * transaction commits, or earlier when a caller needs them written ({@link flushLedger}).
  *
  * Why: a consumer's batch posts up to a hundred entries in one transaction. Entry by entry, each
  * payment was a journal insert and an outbox insert (and per tenant a `set_config`, the balances
- * upsert and the postings insert); now the whole batch is one call per tenant (issue 14). And the
+ * upsert and the postings insert); now the whole batch is one call (issue 14). And the
  * hot rows (fee income, a channel's receivable) are in nearly all of them: moved entry by entry,
  * two batches took those locks in different orders and deadlocked; summed per account and taken in
  * one global order — tenant, then account — they queue instead, each row written once per batch.
@@ -43,8 +43,11 @@ export interface LedgerBatch {
 }
 
 export interface LedgerWriter {
-  /** Writes one tenant's batch in one statement; the ids of the entries of `batch.entries` it inserted. */
-  postBatch(em: EntityManager, tenantId: string, batch: LedgerBatch): Promise<Set<string>>;
+  /**
+   * Writes the tenants' batches, in the order given, in one statement; the ids of the entries of
+   * their `entries` it inserted. The transaction is left bound to the last tenant.
+   */
+  postBatches(em: EntityManager, batches: ReadonlyArray<{ tenantId: string; batch: LedgerBatch }>): Promise<Set<string>>;
 }
 
 interface Gathered {
@@ -59,7 +62,7 @@ function tenantBatch(em: EntityManager, tenantId: string, writer: LedgerWriter):
   if (!g) gathered.set(em, (g = { writer, byTenant: new Map() }));
   let t = g.byTenant.get(tenantId);
   if (!t) g.byTenant.set(tenantId, (t = { entries: [], posted: [] }));
-  beforeCommit(em, 'ledger.postings', flushLedger);
+  beforeCommit(em, 'ledger.postings', async (tx) => void (await flushLedger(tx)));
   return t;
 }
 
@@ -74,17 +77,21 @@ export function gatherPostings(em: EntityManager, tenantId: string, entry: Entry
 }
 
 /**
- * Writes what the transaction gathered so far — one statement per tenant, tenants in order — and
- * settles each entry. Run before the commit; run it earlier where the transaction reads the
- * journal it is writing (a refund's returned fee reads the order's entries).
+ * Writes what the transaction gathered so far — one statement, tenants in order — and settles each
+ * entry. Run before the commit; run it earlier where the transaction reads the journal it is
+ * writing (a refund's returned fee reads the order's entries). The write binds each tenant in
+ * turn: true when it wrote, and the caller's tenant scope must then be bound again.
  */
-export async function flushLedger(em: EntityManager): Promise<void> {
+export async function flushLedger(em: EntityManager): Promise<boolean> {
   const g = gathered.get(em);
   gathered.delete(em);
-  if (!g) return;
-  for (const tenantId of [...g.byTenant.keys()].sort()) {
-    const batch = g.byTenant.get(tenantId)!;
-    const inserted = await g.writer.postBatch(em, tenantId, batch);
+  if (!g) return false;
+  const batches = [...g.byTenant.keys()].sort().map((tenantId) => ({ tenantId, batch: g.byTenant.get(tenantId)! }));
+  const inserted = await g.writer.postBatches(em, batches);
+  for (const { tenantId, batch } of batches) {
+    // a skipped entry's settle looks up what was posted before: in its own tenant's scope
+    if (batch.entries.some((p) => !inserted.has(p.entry.id))) await bindTenant(em, tenantId);
     for (const p of batch.entries) await p.settle?.(inserted.has(p.entry.id), em);
   }
+  return true;
 }

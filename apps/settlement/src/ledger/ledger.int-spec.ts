@@ -23,6 +23,7 @@ import { LedgerService, type PostedEntry } from './ledger.service';
 const A = 't510121'; // 金堂县 (a county partition)
 const B = 't511381'; // another county
 const LATE = 't519999'; // a tenant added after the migration: DEFAULT partition
+const C = 't513433'; // a county sorted after B (the batch test)
 
 const APP1 = `app_${'a1'.repeat(10)}`;
 const APP2 = `app_${'b2'.repeat(10)}`;
@@ -242,7 +243,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     }
   });
 
-  it("posts a consumer's batch at its commit in ONE ledger statement per tenant: duplicates skipped, a refund sees the batch's payment", async () => {
+  it("posts a consumer's batch at its commit in ONE ledger statement for all its tenants: duplicates skipped, a refund sees the batch's payment", async () => {
     // B returns fees pro rata: the refund reads the order's payment, gathered earlier in the same transaction
     const config = Object.assign(defaultTenantConfig(), { refundFeePolicy: 'returned_pro_rata' });
     await inTenantTransaction(ds, B, (em) =>
@@ -260,6 +261,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
       ...inB,
       { ...already, id: randomUUID() }, // posted in an earlier transaction: a republished fact
       { ...inA[1]!, id: randomUUID() }, // the same fact twice in this batch
+      payment(C, { merchantId: m, amountFen: 3_000 }), // a tenant sorted after B: the flush leaves the transaction bound to it, the refund binds B again
       ...inA.slice(5),
     ];
     const statements: string[] = [];
@@ -279,7 +281,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     });
     // the handlers wrote nothing but the refund's flush (its read of the order's entries); the commit wrote the rest
     const ledgerCalls = statements.filter((q) => /ledger_post/.test(q));
-    expect(ledgerCalls).toHaveLength(2 + 1); // before the refund's read: A and B; at the commit: B (the refund)
+    expect(ledgerCalls).toHaveLength(2); // A and B before the refund's read (one statement), the refund at the commit
     expect(statements.filter((q) => /insert into (journal_entries|postings|account_balances|outbox)/.test(q))).toEqual([]);
 
     expect((await count(A, 'select count(*) as n from journal_entries')) - db.before).toBe(10);
@@ -364,6 +366,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     expect(rows).toEqual([
       { tenant_id: A, part: `journal_entries_${A}` },
       { tenant_id: B, part: `journal_entries_${B}` },
+      { tenant_id: C, part: `journal_entries_${C}` },
       { tenant_id: LATE, part: 'journal_entries_default' },
     ]);
   });

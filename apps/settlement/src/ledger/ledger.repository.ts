@@ -135,68 +135,16 @@ export class LedgerRepository implements LedgerWriter {
   }
 
   /**
-   * One tenant's share of a transaction's ledger batch in ONE statement (`ledger_post`, migration
-   * LedgerPostFunction1768430000000): the entries not posted before, the balances their lines and
-   * those of `batch.posted` move (summed per account, upserted in account order), the postings, the
-   * outbox rows of the entries inserted. Returns the ids of the entries it inserted.
+   * A transaction's ledger batches, tenant by tenant in the order given, in ONE statement
+   * (`ledger_post`, migration LedgerPostFunction1768430000000): per tenant the entries not posted
+   * before, the balances their lines and those of `batch.posted` move (summed per account, upserted
+   * in account order), the postings, the outbox rows of the entries inserted. Returns the ids of
+   * the entries it inserted. Leaves the transaction bound to the last tenant.
    */
-  async postBatch(em: EntityManager, tenantId: string, batch: LedgerBatch): Promise<Set<string>> {
-    if (batch.entries.length === 0 && batch.posted.every((p) => p.lines.length === 0)) return new Set();
-    const fen = (v: bigint | null): string | null => (v === null ? null : v.toString());
-    const lines = (entryId: string, ls: readonly PostingLine[]) =>
-      ls.map((l, i) => {
-        const spec = accountSpec(l.account);
-        return {
-          entry_id: entryId,
-          line_no: i + 1,
-          account: l.account,
-          account_type: spec.type,
-          normal_side: spec.normalSide,
-          direction: l.direction,
-          amount_fen: l.amountFen.toString(),
-        };
-      });
-    const doc = {
-      e: batch.entries.map(({ entry: e }) => ({
-        id: e.id,
-        source_event_id: e.sourceEventId,
-        source_type: e.sourceType,
-        source_ref: e.sourceRef,
-        order_id: e.orderId,
-        refund_id: e.refundId,
-        merchant_id: e.merchantId,
-        partner_app_id: e.partnerAppId,
-        product: e.product,
-        channel: e.channel,
-        amount_fen: fen(e.amountFen),
-        fee_fen: fen(e.feeFen),
-        fee_rate_bp: e.feeRateBp,
-        fee_min_fen: fen(e.feeMinFen),
-        fee_rule_channel: e.feeRuleChannel,
-        occurred_at: e.occurredAt.toISOString(),
-        posted_at: e.postedAt.toISOString(),
-      })),
-      k: batch.posted.map((p) => p.entryId),
-      l: [...batch.entries.flatMap((p) => lines(p.entry.id, p.lines)), ...batch.posted.flatMap((p) => lines(p.entryId, p.lines))],
-      o: batch.entries.flatMap((p) =>
-        p.outbox
-          ? [
-              {
-                entry_id: p.entry.id,
-                id: p.outbox.id,
-                topic: p.outbox.topic,
-                message_key: p.outbox.messageKey,
-                event_type: p.outbox.eventType,
-                // nested JSON, not strings: the function reads them as jsonb
-                payload: JSON.parse(p.outbox.payload) as unknown,
-                headers: JSON.parse(p.outbox.headers) as unknown,
-              },
-            ]
-          : [],
-      ),
-    };
-    const r = await query(em, `select id from ledger_post($1, $2::jsonb) as id`, [tenantId, JSON.stringify(doc)]);
-    return new Set(r.rows.map((row) => String(row['id'])));
+  async postBatches(em: EntityManager, batches: ReadonlyArray<{ tenantId: string; batch: LedgerBatch }>): Promise<Set<string>> {
+    const doc = batches.map(({ tenantId, batch }) => ({ tenant: tenantId, batch: batchDocument(batch) }));
+    const r = await query(em, `select entry_id from ledger_post($1::jsonb)`, [JSON.stringify(doc)]);
+    return new Set(r.rows.map((row) => String(row['entry_id'])));
   }
 
   /** A page of the tenant's entries, newest first; optionally of one order, or only those of one partner app's payments. */
@@ -258,4 +206,61 @@ export class LedgerRepository implements LedgerWriter {
     if (!row) throw new Error('select now() returned no row');
     return row.now;
   }
+}
+
+/** One tenant's batch as `ledger_post_tenant` reads it (amounts as strings of fen, times ISO-8601). */
+function batchDocument(batch: LedgerBatch): object {
+  const fen = (v: bigint | null): string | null => (v === null ? null : v.toString());
+  const lines = (entryId: string, ls: readonly PostingLine[]) =>
+    ls.map((l, i) => {
+      const spec = accountSpec(l.account);
+      return {
+        entry_id: entryId,
+        line_no: i + 1,
+        account: l.account,
+        account_type: spec.type,
+        normal_side: spec.normalSide,
+        direction: l.direction,
+        amount_fen: l.amountFen.toString(),
+      };
+    });
+  return {
+    e: batch.entries.map(({ entry: e }) => ({
+      id: e.id,
+      source_event_id: e.sourceEventId,
+      source_type: e.sourceType,
+      source_ref: e.sourceRef,
+      order_id: e.orderId,
+      refund_id: e.refundId,
+      merchant_id: e.merchantId,
+      partner_app_id: e.partnerAppId,
+      product: e.product,
+      channel: e.channel,
+      amount_fen: fen(e.amountFen),
+      fee_fen: fen(e.feeFen),
+      fee_rate_bp: e.feeRateBp,
+      fee_min_fen: fen(e.feeMinFen),
+      fee_rule_channel: e.feeRuleChannel,
+      occurred_at: e.occurredAt.toISOString(),
+      posted_at: e.postedAt.toISOString(),
+    })),
+    k: batch.posted.map((p) => p.entryId),
+    l: [...batch.entries.flatMap((p) => lines(p.entry.id, p.lines)), ...batch.posted.flatMap((p) => lines(p.entryId, p.lines))],
+    o: batch.entries.flatMap((p) =>
+      p.outbox
+        ? [
+            {
+              entry_id: p.entry.id,
+              id: p.outbox.id,
+              topic: p.outbox.topic,
+              message_key: p.outbox.messageKey,
+              event_type: p.outbox.eventType,
+              // nested JSON, not strings: the function reads them as jsonb
+              payload: JSON.parse(p.outbox.payload) as unknown,
+              headers: JSON.parse(p.outbox.headers) as unknown,
+            },
+          ]
+        : [],
+    ),
+  };
 }

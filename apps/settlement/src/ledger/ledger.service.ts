@@ -21,7 +21,7 @@ import {
 import { outboxRow } from '@countypay/messaging';
 import { fenToJson, toFen } from '@countypay/money';
 import { annotateActiveSpan, type Logger } from '@countypay/observability';
-import { inTenantTransaction, type Page } from '@countypay/persistence';
+import { bindTenant, inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
 import {
@@ -136,7 +136,7 @@ export class LedgerService {
       settlementPolicyOf((await this.tenants.tenant(em, event.tenantId))?.config as Record<string, unknown> | undefined).refundFeePolicy === 'returned_pro_rata'
     ) {
       // the order's entries as posted so far — those this transaction gathered too (an earlier refund of the batch)
-      await flushLedger(em);
+      if (await flushLedger(em)) await bindTenant(em, event.tenantId); // the flush bound each tenant it wrote in turn
       const o = await this.repo.orderFees(em, d.orderId);
       if (o)
         returnedFeeFen = proRataReturnedFee({
@@ -350,7 +350,7 @@ export class LedgerService {
       this.repo,
     );
     if (opts.atCommit) return undefined;
-    await flushLedger(em);
+    if (await flushLedger(em)) await bindTenant(em, tenantId); // the flush bound each tenant it wrote in turn: the caller's scope again
     return result;
   }
 

@@ -2,12 +2,15 @@ import type { MigrationInterface, QueryRunner } from 'typeorm';
 import { tenantScopePlpgsql } from '@countypay/persistence';
 
 /**
- * `ledger_post(tenant, batch)`: a transaction's ledger postings of one tenant in ONE statement
- * (issue 14, docs/perf/throughput.md "tpsettle2"). A consumer's batch of money events was one
- * journal insert and one outbox insert per event, then per tenant a `set_config`, the balances
- * upsert and the postings insert; now it is this one call per tenant, at the transaction's end.
- * SECURITY INVOKER (the app role: row-level security, grants, the append-only triggers and every
- * key apply as before); it binds the tenant itself (transaction-local, as `bindTenant` does).
+ * `ledger_post(batches)`: a transaction's ledger postings in ONE statement (issue 14,
+ * docs/perf/throughput.md "tpsettle2"). A consumer's batch of money events was one journal insert
+ * and one outbox insert per event, then per tenant a `set_config`, the balances upsert and the
+ * postings insert; now it is this one call, at the transaction's end. `batches` is a JSON array
+ * of `{ "tenant": …, "batch": … }`, one per tenant, in the order to apply them (the caller sorts
+ * by tenant); each is `ledger_post_tenant(tenant, batch)`, which binds its tenant itself
+ * (transaction-local, as `bindTenant` does; the transaction stays bound to the last). SECURITY
+ * INVOKER (the app role: row-level security, grants, the append-only triggers and every key apply
+ * as before). Returns (tenant, entry id) of every entry inserted.
  *
  * `batch` (jsonb; amounts as strings of fen, times ISO-8601):
  * - `e`: journal entries to insert, in order; one already posted — same source event, or same
@@ -28,7 +31,7 @@ import { tenantScopePlpgsql } from '@countypay/persistence';
  */
 export function ledgerPostFunctionSql(): string[] {
   return [
-    `create function ledger_post(p_tenant text, p_batch jsonb) returns setof uuid language plpgsql as $$
+    `create function ledger_post_tenant(p_tenant text, p_batch jsonb) returns setof uuid language plpgsql as $$
      declare
        v_inserted uuid[];
        v_applied uuid[];
@@ -80,6 +83,14 @@ export function ledgerPostFunctionSql(): string[] {
        end if;
        return query select unnest(v_inserted);
      end $$`,
+    `create function ledger_post(p_batches jsonb) returns table (tenant_id text, entry_id uuid) language plpgsql as $$
+     declare
+       v_item jsonb;
+     begin
+       for v_item in select b.value from jsonb_array_elements(p_batches) with ordinality as b(value, n) order by b.n loop
+         return query select v_item->>'tenant', p.id from ledger_post_tenant(v_item->>'tenant', v_item->'batch') as p(id);
+       end loop;
+     end $$`,
   ];
 }
 
@@ -91,6 +102,7 @@ export class LedgerPostFunction1768430000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    await q.query('drop function ledger_post(text, jsonb)');
+    await q.query('drop function ledger_post(jsonb)');
+    await q.query('drop function ledger_post_tenant(text, jsonb)');
   }
 }
