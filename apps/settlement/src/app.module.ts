@@ -73,7 +73,9 @@ export class SettlementSubscriptionsModule {}
 
 @Module({
   imports: [
-    ServiceKitModule.forRoot({ service: 'settlement', migrations, entities }),
+    // settlement.posted is awaited by no one on the payment's path: the relay lets 250 ms of
+    // commits gather per round (≈ one consumer commit per payment at 15/s was a round each, issue 14)
+    ServiceKitModule.forRoot({ service: 'settlement', migrations, entities, outboxGatherMs: 250 }),
     LedgerModule,
     SettlementBatchesModule,
     PayoutsModule,
