@@ -104,24 +104,7 @@ export class LedgerService {
       feePlan,
       escrow: d.escrow === true,
     });
-    return this.post(
-      em,
-      event,
-      plan,
-      {
-        eventId: event.id,
-        type: 'payment.succeeded',
-        ref: d.orderId,
-        orderId: d.orderId,
-        refundId: null,
-        merchantId: d.merchantId,
-        partnerAppId: d.partnerAppId ?? null,
-        product: d.product,
-        channel: d.channel,
-        occurredAt: new Date(event.occurredAt),
-      },
-      opts,
-    );
+    return this.post(em, event, plan, this.orderSource(event, 'payment.succeeded', d.orderId, null), opts);
   }
 
   /**
@@ -151,24 +134,7 @@ export class LedgerService {
     const asked = d.escrowFen === undefined ? 0n : toFen(d.escrowFen);
     const escrowFen = asked > amountFen - returnedFeeFen ? amountFen - returnedFeeFen : asked;
     const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen, escrowFen });
-    return this.post(
-      em,
-      event,
-      plan,
-      {
-        eventId: event.id,
-        type: 'refund.succeeded',
-        ref: d.refundId,
-        orderId: d.orderId,
-        refundId: d.refundId,
-        merchantId: d.merchantId,
-        partnerAppId: d.partnerAppId ?? null,
-        product: d.product,
-        channel: d.channel,
-        occurredAt: new Date(event.occurredAt),
-      },
-      opts,
-    );
+    return this.post(em, event, plan, this.orderSource(event, 'refund.succeeded', d.refundId, d.refundId), opts);
   }
 
   /** Consumer: `split.succeeded` → Dr merchant escrow S; Cr each receiver's payable sᵢ. */
@@ -202,13 +168,23 @@ export class LedgerService {
     type: 'split.succeeded' | 'split.released' | 'split.reversed',
     ref: string,
   ): Source {
+    return this.orderSource(event, type, ref, null);
+  }
+
+  /** The source of an entry announced by an order's event (payment, refund, profit sharing). */
+  private orderSource(
+    event: EventEnvelope<PaymentSucceededData | RefundData | SplitData | SplitReleasedData | SplitReversedData>,
+    type: Source['type'],
+    ref: string,
+    refundId: string | null,
+  ): Source {
     const d = event.data;
     return {
       eventId: event.id,
       type,
       ref,
       orderId: d.orderId,
-      refundId: null,
+      refundId,
       merchantId: d.merchantId,
       partnerAppId: d.partnerAppId ?? null,
       product: d.product,
