@@ -35,11 +35,13 @@ describe('NotifiedCache (real PostgreSQL LISTEN/NOTIFY)', () => {
   type Thing = { k: string; grp: string; v: number };
   /** counts the database reads the cache makes */
   let reads = 0;
-  const read = (k: string, q: { query: DataSource['query'] } = ds) => async (): Promise<Thing | undefined> => {
-    reads++;
-    const rows = (await q.query(`select k, grp, v from things where k = $1`, [k])) as Thing[];
-    return rows[0];
-  };
+  const read =
+    (k: string, q: { query: DataSource['query'] } = ds) =>
+    async (): Promise<Thing | undefined> => {
+      reads++;
+      const rows = (await q.query(`select k, grp, v from things where k = $1`, [k])) as Thing[];
+      return rows[0];
+    };
   const cacheOf = (opts: Partial<NotifiedCacheOptions<Thing>> = {}): NotifiedCache<Thing> => {
     const c = new NotifiedCache<Thing>(ds, { channel: 'things', max: 100, ...opts });
     caches.push(c as NotifiedCache<unknown>);
