@@ -309,7 +309,7 @@ export class LedgerService {
 
   async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalance> {
     const { row, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, merchantId, viewer.partnerAppId));
+      const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, tenantId, merchantId, viewer.partnerAppId));
       return { row: visible ? await this.repo.findBalance(em, merchantPayable(merchantId)) : undefined, asOf: await this.repo.now(em) };
     });
     if (!row) throw new ApiError('not_found', `no ledger account for merchant ${merchantId}`, 'merchantId');
@@ -318,11 +318,12 @@ export class LedgerService {
 
   async entries(tenantId: string, q: ListLedgerEntriesQuery, viewer: Viewer = {}): Promise<Page<LedgerEntry>> {
     const { page, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const page = await this.repo.findEntries(em, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
+      const page = await this.repo.findEntries(em, tenantId, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
       return {
         page,
         postings: await this.repo.findPostings(
           em,
+          tenantId,
           page.data.map((r) => r.id),
         ),
       };
