@@ -443,4 +443,40 @@ describe('outbox relay: where a listening relay claims from (real PostgreSQL + K
       await seen.stop();
     }
   });
+
+  it('with gatherMs, publishes the rows of the commits within that wait in ONE round, each once, in seq order', async () => {
+    const topic = await createTestTopic(kafka, 'gather', 1);
+    const ev = thingEvent(topic);
+    const seen = await collectTopic(kafka, topic);
+    const labels = (): string[] => seen.messages.map((m) => JSON.parse(m.value).data.label);
+    const rounds: number[] = [];
+    const relay = new OutboxRelay(ds, producer, {
+      batchSize: 50,
+      pollMs: 600_000,
+      listeningPollMs: 600_000,
+      gatherMs: 600,
+      onPublished: (n) => rounds.push(n),
+    });
+    relay.start();
+    try {
+      // the start's round and the listener's connection (its reset wakes a round at once), done
+      await new Promise((r) => setTimeout(r, 1500));
+      await eventually(async () => ((await relay.publishBatch()) === 0 ? true : undefined), 'the outbox drained');
+      rounds.length = 0;
+      // five commits, 50 ms apart: the first notification starts the wait, the others come within it
+      for (const label of ['g1', 'g2', 'g3', 'g4', 'g5']) {
+        await inTenantTransaction(ds, label === 'g3' ? TENANT_B : TENANT_A, (em) =>
+          addToOutbox(em, ev, thing(label), { tenantId: label === 'g3' ? TENANT_B : TENANT_A }),
+        );
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      await eventually(async () => (labels().length >= 5 ? true : undefined), 'the five events', 10_000);
+      await new Promise((r) => setTimeout(r, 700));
+      expect(labels()).toEqual(['g1', 'g2', 'g3', 'g4', 'g5']);
+      expect(rounds).toEqual([5]);
+    } finally {
+      await relay.stop();
+      await seen.stop();
+    }
+  });
 });

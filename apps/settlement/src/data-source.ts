@@ -16,6 +16,7 @@ import { CreditCashRefundSource1767500200000 } from './migrations/1767500200000-
 import { ReconPlatformProduct1768030600000 } from './migrations/1768030600000-recon-platform-product';
 import { LedgerPartitionForeignKeys1768200100000 } from './migrations/1768200100000-ledger-partition-foreign-keys';
 import { SettlementReadModelNotify1768200200000 } from './migrations/1768200200000-settlement-read-model-notify';
+import { LedgerPostFunction1768430000000 } from './migrations/1768430000000-ledger-post-function';
 
 export const SCHEMA = 'settlement';
 export const migrations = [
@@ -36,5 +37,6 @@ export const migrations = [
   ReconPlatformProduct1768030600000,
   LedgerPartitionForeignKeys1768200100000,
   SettlementReadModelNotify1768200200000,
+  LedgerPostFunction1768430000000,
 ];
 export const entities = [];

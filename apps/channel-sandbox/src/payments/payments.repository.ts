@@ -125,45 +125,18 @@ const refund = (r: RawRefund): RefundRow => ({
 export class PaymentsRepository {
   /**
    * Inserts a new order in `status` (`user_paying`, or the outcome the channel decides at once:
-   * `succeeded` / `failed` with its reason); undefined when the order id is already taken. A
-   * payment inserted `succeeded` gets its statement line in the same statement (issue 14: a payment
-   * the channel settles at once is one statement, not insert, read, update and statement line).
+   * `succeeded` / `failed` with its reason) in the caller's transaction; undefined when the order id
+   * is already taken. A payment inserted `succeeded` gets its statement line in the same statement
+   * (issue 14: a payment the channel settles at once is one statement, not insert, read, update and
+   * statement line). The statement is `sandbox_take_payment` (migration 1768420000000), which binds
+   * the transaction's own tenant again.
    */
-  async insert(
+  insert(
     em: EntityManager,
     p: NewPayment,
     outcome: { status: PaymentStatus; reason: string | null } = { status: 'user_paying', reason: null },
   ): Promise<PaymentRow | undefined> {
-    const rows: RawPayment[] = await em.query(
-      `with p as (
-         insert into channel_payments (tenant_id, channel, order_id, channel_trade_no, merchant_id, amount_fen, kind, payer_code, payer_id,
-           notify_url, description, behaviour, status, reason, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, clock_timestamp())
-         on conflict (tenant_id, channel, order_id) do nothing
-         returning ${PAYMENT_COLUMNS}),
-       line as (
-         insert into statement_lines (tenant_id, channel, channel_trade_no, order_id, type, amount_fen, status, at)
-         select p.tenant_id, p.channel, p.channel_trade_no, p.order_id, 'payment', p.amount_fen, 'succeeded', clock_timestamp()
-           from p where p.status = 'succeeded')
-       select ${PAYMENT_COLUMNS} from p`,
-      [
-        p.tenantId,
-        p.channel,
-        p.orderId,
-        p.channelTradeNo,
-        p.merchantId,
-        p.amountFen.toString(),
-        p.kind,
-        p.payerCode ?? null,
-        p.payerId,
-        p.notifyUrl ?? null,
-        p.description ?? null,
-        p.behaviour,
-        outcome.status,
-        outcome.reason,
-      ],
-    );
-    return rows[0] && payment(rows[0]);
+    return this.takePayment(em, p, outcome);
   }
 
   /**
@@ -171,8 +144,16 @@ export class PaymentsRepository {
    * migration 1768420000000): `insert` with the tenant bound by the function. Undefined when the order
    * id is already taken (a repeat).
    */
-  async take(ds: DataSource, p: NewPayment, outcome: { status: PaymentStatus; reason: string | null }): Promise<PaymentRow | undefined> {
-    const rows: RawPayment[] = await ds.query(
+  take(ds: DataSource, p: NewPayment, outcome: { status: PaymentStatus; reason: string | null }): Promise<PaymentRow | undefined> {
+    return this.takePayment(ds, p, outcome);
+  }
+
+  private async takePayment(
+    q: EntityManager | DataSource,
+    p: NewPayment,
+    outcome: { status: PaymentStatus; reason: string | null },
+  ): Promise<PaymentRow | undefined> {
+    const rows: RawPayment[] = await q.query(
       `select ${PAYMENT_COLUMNS} from sandbox_take_payment($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
       [
         p.tenantId,

@@ -105,6 +105,10 @@ export interface OrderListFilter {
   createdTo?: Date;
 }
 
+/** The values of an order change both state updates set (`coalesce(new, old)` per column), in their statements' order. */
+const changeValues = (c: Omit<OrderChange, 'credit'>) =>
+  [c.channel ?? null, c.payerId ?? null, c.channelTradeNo ?? null, c.failureReason ?? null, c.closeReason ?? null, c.paidAt ?? null] as const;
+
 /** The only SQL of payment orders. Every call runs in the caller's tenant transaction (the sweeps: the province's). */
 @Injectable()
 export class OrdersRepository {
@@ -177,20 +181,7 @@ export class OrdersRepository {
          updated_at = now(), version = o.version + 1
        where o.id = $1 and o.state = $2
        returning ${ORDER.columns('o')}`,
-      [
-        id,
-        from,
-        to,
-        c.channel ?? null,
-        c.payerId ?? null,
-        c.channelTradeNo ?? null,
-        c.failureReason ?? null,
-        c.closeReason ?? null,
-        c.paidAt ?? null,
-        c.credit?.lineId ?? null,
-        c.credit?.installments ?? null,
-        c.credit?.appId ?? null,
-      ],
+      [id, from, to, ...changeValues(c), c.credit?.lineId ?? null, c.credit?.installments ?? null, c.credit?.appId ?? null],
     );
     return moved;
   }
@@ -219,26 +210,7 @@ export class OrdersRepository {
       ORDER,
       `select ${ORDER.columns('o')}
          from qr_order_change_announced($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17::jsonb, $18::jsonb) o`,
-      [
-        tenantId,
-        id,
-        from,
-        to,
-        c.channel ?? null,
-        c.payerId ?? null,
-        c.channelTradeNo ?? null,
-        c.failureReason ?? null,
-        c.closeReason ?? null,
-        c.paidAt ?? null,
-        expect.channel,
-        expect.channelTradeNo,
-        eventId,
-        topic,
-        messageKey,
-        eventType,
-        payload,
-        headers,
-      ],
+      [tenantId, id, from, to, ...changeValues(c), expect.channel, expect.channelTradeNo, eventId, topic, messageKey, eventType, payload, headers],
     );
     return moved;
   }

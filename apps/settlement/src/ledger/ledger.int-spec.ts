@@ -23,6 +23,7 @@ import { LedgerService, type PostedEntry } from './ledger.service';
 const A = 't510121'; // 金堂县 (a county partition)
 const B = 't511381'; // another county
 const LATE = 't519999'; // a tenant added after the migration: DEFAULT partition
+const C = 't513433'; // a county sorted after B (the batch test)
 
 const APP1 = `app_${'a1'.repeat(10)}`;
 const APP2 = `app_${'b2'.repeat(10)}`;
@@ -226,7 +227,8 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
       inTenantTransaction(ds, events[0]!.tenantId, async (em) => {
         for (const e of events) {
           await bindTenant(em, e.tenantId);
-          await ledger.onPaymentSucceeded(e, em);
+          // as the consumer's subscriptions post (app.module.ts): gathered, written at the commit
+          expect(await ledger.onPaymentSucceeded(e, em, { atCommit: true })).toBeUndefined();
           await new Promise((r) => setTimeout(r, 5)); // the other batch runs meanwhile (as a consumer's effects await I/O)
         }
       });
@@ -235,6 +237,84 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
         postBatch(forward.map((e) => ({ ...e, id: randomUUID() }))),
         postBatch(backward.map((e) => ({ ...e, id: randomUUID(), data: { ...e.data, orderId: randomUUID() } }))),
       ]);
+    for (const t of [A, B]) {
+      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
+      expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
+    }
+  });
+
+  it("posts a consumer's batch at its commit in ONE ledger statement for all its tenants: duplicates skipped, a refund sees the batch's payment", async () => {
+    // B returns fees pro rata: the refund reads the order's payment, gathered earlier in the same transaction
+    const config = Object.assign(defaultTenantConfig(), { refundFeePolicy: 'returned_pro_rata' });
+    await inTenantTransaction(ds, B, (em) =>
+      tenants.handleTenantUpdated(envelope(B, 'onboarding.tenant-updated', { tenantId: B, name: 'Other county', status: 'active', config, version: 10 }), em),
+    );
+    const m = randomUUID();
+    const already = payment(A, { merchantId: m, amountFen: 4_000 });
+    expect(await postPayment(already)).toBeDefined();
+    const inA = Array.from({ length: 10 }, (_, i) => payment(A, { merchantId: m, amountFen: 1_000 + i, channel: i % 2 ? 'alipay' : 'wechat' }));
+    const inB = Array.from({ length: 10 }, (_, i) => payment(B, { merchantId: m, amountFen: 10_000 + i, channel: 'unionpay' }));
+    const paidB = inB[0]!;
+    const refundB = refund(B, { merchantId: m, orderId: paidB.data.orderId, amountFen: 5_000, channel: 'unionpay' });
+    const batch: EventEnvelope<object>[] = [
+      ...inA.slice(0, 5),
+      ...inB,
+      { ...already, id: randomUUID() }, // posted in an earlier transaction: a republished fact
+      { ...inA[1]!, id: randomUUID() }, // the same fact twice in this batch
+      payment(C, { merchantId: m, amountFen: 3_000 }), // a tenant sorted after B: the flush leaves the transaction bound to it, the refund binds B again
+      ...inA.slice(5),
+    ];
+    const statements: string[] = [];
+    const db = { before: await count(A, 'select count(*) as n from journal_entries') };
+    await inTenantTransaction(ds, A, async (em) => {
+      const runner = em.queryRunner!;
+      const query = runner.query.bind(runner);
+      runner.query = ((sql: string, ...rest: unknown[]) => (statements.push(sql), query(sql, ...(rest as [])))) as typeof runner.query;
+      for (const e of batch) {
+        await bindTenant(em, e.tenantId);
+        const posted =
+          e.type === 'payment.succeeded' ? await ledger.onPaymentSucceeded(e as EventEnvelope<PaymentSucceededData>, em, { atCommit: true }) : undefined;
+        expect(posted).toBeUndefined(); // written at the commit
+      }
+      await bindTenant(em, B);
+      expect(await ledger.onRefundSucceeded(refundB, em, { atCommit: true })).toBeUndefined();
+    });
+    // the handlers wrote nothing but the refund's flush (its read of the order's entries); the commit wrote the rest
+    const ledgerCalls = statements.filter((q) => /ledger_post/.test(q));
+    expect(ledgerCalls).toHaveLength(2); // A and B before the refund's read (one statement), the refund at the commit
+    expect(statements.filter((q) => /insert into (journal_entries|postings|account_balances|outbox)/.test(q))).toEqual([]);
+
+    expect((await count(A, 'select count(*) as n from journal_entries')) - db.before).toBe(10);
+    for (const e of [...inA, ...inB]) {
+      expect(
+        await count(e.tenantId, `select count(*) as n from journal_entries where order_id = '${e.data.orderId}' and source_type = 'payment.succeeded'`),
+      ).toBe(1);
+      expect(
+        await count(
+          e.tenantId,
+          `select count(*) as n from outbox where payload->'data'->>'orderId' = '${e.data.orderId}' and payload->'data'->>'sourceType' = 'payment.succeeded'`,
+        ),
+      ).toBe(1);
+    }
+    expect(await count(A, `select count(*) as n from journal_entries where order_id = '${already.data.orderId}'`)).toBe(1);
+    expect(await count(A, `select count(*) as n from outbox where payload->'data'->>'orderId' = '${already.data.orderId}'`)).toBe(1);
+    // each settlement.posted row names its own entry and event
+    const rows: Array<{ entry: string; event: string; id: string; header_event: string }> = await inTenantTransaction(ds, A, (em) =>
+      em.query(
+        `select payload->'data'->>'entryId' as entry, payload->'data'->>'sourceEventId' as event, id::text, headers->>'event-id' as header_event
+           from outbox where payload->'data'->>'orderId' = any($1::text[])`,
+        [inA.map((e) => e.data.orderId)],
+      ),
+    );
+    expect(rows).toHaveLength(10);
+    for (const r of rows) expect(r.header_event).toBe(r.id);
+    expect(new Set(rows.map((r) => r.entry)).size).toBe(10);
+    expect(new Set(rows.map((r) => r.event))).toEqual(new Set(inA.map((e) => e.id)));
+    // the refund returned its share of the payment's fee (pro rata): it saw the batch's payment
+    const r = await entries(testActors.county(B), { orderId: paidB.data.orderId });
+    expect(r.data.map((x) => x.sourceType)).toEqual(['refund.succeeded', 'payment.succeeded']);
+    expect(r.data[1]!.feeFen).toBeGreaterThan(0);
+    expect(r.data[0]!.feeFen).toBe(Math.floor((r.data[1]!.feeFen * 5_000) / 10_000));
     for (const t of [A, B]) {
       const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
       expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
@@ -286,6 +366,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     expect(rows).toEqual([
       { tenant_id: A, part: `journal_entries_${A}` },
       { tenant_id: B, part: `journal_entries_${B}` },
+      { tenant_id: C, part: `journal_entries_${C}` },
       { tenant_id: LATE, part: 'journal_entries_default' },
     ]);
   });

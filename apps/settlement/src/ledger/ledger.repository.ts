@@ -3,8 +3,8 @@ import type { EntityManager } from 'typeorm';
 import type { PaymentChannel, PaymentProduct, SettlementSourceType } from '@countypay/contracts';
 import { col, execute, Keyset, many, one, pageQuery, query, rowOf, Where, type Page, type PageRequest, type RowType } from '@countypay/persistence';
 import { accountSpec, type AccountType, type Direction } from '../domain/chart-of-accounts';
-import type { AccountDelta } from '../domain/posting-rules';
-import type { EntryPostings, LedgerWriter } from './balance-batch';
+import type { PostingLine } from '../domain/posting-rules';
+import type { LedgerBatch, LedgerWriter } from './balance-batch';
 
 /** Every query runs in the caller's tenant transaction: row-level security scopes it to that tenant. */
 
@@ -135,48 +135,16 @@ export class LedgerRepository implements LedgerWriter {
   }
 
   /**
-   * Opens each account at its first posting and adds its debits and credits, in ONE atomic
-   * statement for all of them (each row locked by the upsert, in the order given — callers pass
-   * them sorted; `balance_fen` is generated from the totals). Never read-modify-write.
+   * A transaction's ledger batches, tenant by tenant in the order given, in ONE statement
+   * (`ledger_post`, migration LedgerPostFunction1768430000000): per tenant the entries not posted
+   * before, the balances their lines and those of `batch.posted` move (summed per account, upserted
+   * in account order), the postings, the outbox rows of the entries inserted. Returns the ids of
+   * the entries it inserted. Leaves the transaction bound to the last tenant.
    */
-  async applyToBalances(em: EntityManager, tenantId: string, deltas: readonly AccountDelta[]): Promise<void> {
-    if (deltas.length === 0) return;
-    const specs = deltas.map((d) => accountSpec(d.account));
-    await execute(
-      em,
-      `insert into account_balances (tenant_id, account, account_type, normal_side, debits_fen, credits_fen, posting_count)
-       select $1, d.account, d.account_type, d.normal_side, d.debits_fen, d.credits_fen, d.posting_count
-         from unnest($2::text[], $3::text[], $4::text[], $5::bigint[], $6::bigint[], $7::int[])
-              with ordinality as d(account, account_type, normal_side, debits_fen, credits_fen, posting_count, n)
-        order by d.n
-       on conflict (tenant_id, account) do update
-         set debits_fen = account_balances.debits_fen + excluded.debits_fen,
-             credits_fen = account_balances.credits_fen + excluded.credits_fen,
-             posting_count = account_balances.posting_count + excluded.posting_count,
-             updated_at = now()`,
-      [
-        tenantId,
-        deltas.map((d) => d.account),
-        specs.map((s) => s.type),
-        specs.map((s) => s.normalSide),
-        deltas.map((d) => d.debitsFen),
-        deltas.map((d) => d.creditsFen),
-        deltas.map((d) => d.postings),
-      ],
-    );
-  }
-
-  /** Every posting of the given entries, in one statement. */
-  async insertPostings(em: EntityManager, tenantId: string, entries: readonly EntryPostings[]): Promise<void> {
-    const rows = entries.flatMap((e) => e.lines.map((l, i) => ({ entryId: e.entryId, lineNo: i + 1, ...l })));
-    if (rows.length === 0) return;
-    await execute(
-      em,
-      `insert into postings (tenant_id, entry_id, line_no, account, direction, amount_fen)
-       select $1, l.entry_id, l.line_no, l.account, l.direction, l.amount_fen
-         from unnest($2::uuid[], $3::smallint[], $4::text[], $5::text[], $6::bigint[]) as l(entry_id, line_no, account, direction, amount_fen)`,
-      [tenantId, rows.map((r) => r.entryId), rows.map((r) => r.lineNo), rows.map((r) => r.account), rows.map((r) => r.direction), rows.map((r) => r.amountFen)],
-    );
+  async postBatches(em: EntityManager, batches: ReadonlyArray<{ tenantId: string; batch: LedgerBatch }>): Promise<Set<string>> {
+    const doc = batches.map(({ tenantId, batch }) => ({ tenant: tenantId, batch: batchDocument(batch) }));
+    const r = await query(em, `select entry_id from ledger_post($1::jsonb)`, [JSON.stringify(doc)]);
+    return new Set(r.rows.map((row) => String(row['entry_id'])));
   }
 
   /**
@@ -252,4 +220,61 @@ export class LedgerRepository implements LedgerWriter {
     if (!row) throw new Error('select now() returned no row');
     return row.now;
   }
+}
+
+/** One tenant's batch as `ledger_post_tenant` reads it (amounts as strings of fen, times ISO-8601). */
+function batchDocument(batch: LedgerBatch): object {
+  const fen = (v: bigint | null): string | null => (v === null ? null : v.toString());
+  const lines = (entryId: string, ls: readonly PostingLine[]) =>
+    ls.map((l, i) => {
+      const spec = accountSpec(l.account);
+      return {
+        entry_id: entryId,
+        line_no: i + 1,
+        account: l.account,
+        account_type: spec.type,
+        normal_side: spec.normalSide,
+        direction: l.direction,
+        amount_fen: l.amountFen.toString(),
+      };
+    });
+  return {
+    e: batch.entries.map(({ entry: e }) => ({
+      id: e.id,
+      source_event_id: e.sourceEventId,
+      source_type: e.sourceType,
+      source_ref: e.sourceRef,
+      order_id: e.orderId,
+      refund_id: e.refundId,
+      merchant_id: e.merchantId,
+      partner_app_id: e.partnerAppId,
+      product: e.product,
+      channel: e.channel,
+      amount_fen: fen(e.amountFen),
+      fee_fen: fen(e.feeFen),
+      fee_rate_bp: e.feeRateBp,
+      fee_min_fen: fen(e.feeMinFen),
+      fee_rule_channel: e.feeRuleChannel,
+      occurred_at: e.occurredAt.toISOString(),
+      posted_at: e.postedAt.toISOString(),
+    })),
+    k: batch.posted.map((p) => p.entryId),
+    l: [...batch.entries.flatMap((p) => lines(p.entry.id, p.lines)), ...batch.posted.flatMap((p) => lines(p.entryId, p.lines))],
+    o: batch.entries.flatMap((p) =>
+      p.outbox
+        ? [
+            {
+              entry_id: p.entry.id,
+              id: p.outbox.id,
+              topic: p.outbox.topic,
+              message_key: p.outbox.messageKey,
+              event_type: p.outbox.eventType,
+              // nested JSON, not strings: the function reads them as jsonb
+              payload: JSON.parse(p.outbox.payload) as unknown,
+              headers: JSON.parse(p.outbox.headers) as unknown,
+            },
+          ]
+        : [],
+    ),
+  };
 }

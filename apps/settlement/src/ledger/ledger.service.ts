@@ -18,10 +18,10 @@ import {
   type SplitReleasedData,
   type SplitReversedData,
 } from '@countypay/contracts';
-import { addToOutbox } from '@countypay/messaging';
+import { outboxRow } from '@countypay/messaging';
 import { fenToJson, toFen } from '@countypay/money';
 import { annotateActiveSpan, type Logger } from '@countypay/observability';
-import { inTenantTransaction, type Page } from '@countypay/persistence';
+import { bindTenant, inTenantTransaction, type Page } from '@countypay/persistence';
 import { LOGGER, pageRequest } from '@countypay/service-kit';
 import { merchantPayable } from '../domain/chart-of-accounts';
 import {
@@ -38,7 +38,7 @@ import {
 import { settlementPolicyOf } from '../domain/settlement-policy';
 import { cashRefundEntry, drawdownEntry, drawdownRefundedEntry, drawdownReversedEntry, repaymentEntry } from './credit-postings';
 import { OnboardingReadModel } from '@countypay/read-models';
-import { gatherPostings } from './balance-batch';
+import { flushLedger, gatherEntry } from './balance-batch';
 import { LedgerMetrics } from './ledger.metrics';
 import type { LedgerEntry, MerchantBalance, TrialBalance, TrialBalanceAccount } from './dto/ledger.responses.dto';
 import type { ListLedgerEntriesQuery } from './dto/list-ledger-entries.query.dto';
@@ -47,6 +47,16 @@ import { LedgerRepository, type BalanceRecord, type EntryRecord, type PostingRec
 export interface PostedEntry {
   entryId: string;
   postedAt: Date;
+}
+
+/**
+ * How a handler posts. `atCommit`: gathered for the transaction's single ledger statement per
+ * tenant, written just before it commits (a consumer's batch: see balance-batch.ts); the handler
+ * then returns undefined. Without it the entry is written at once and the handler returns it (or
+ * undefined for an event already posted).
+ */
+export interface PostOptions {
+  atCommit?: boolean;
 }
 
 /** Who is asking: a partner app sees only what its own payments posted; operators (no app) see the whole tenant. */
@@ -83,7 +93,7 @@ export class LedgerService {
   ) {}
 
   /** Consumer: `payment.succeeded` → Dr channel receivable A; Cr merchant payable A − F; Cr fee income F. */
-  async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  async onPaymentSucceeded(event: EventEnvelope<PaymentSucceededData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const feePlan = await feePlanOf(this.tenants, em, event.tenantId);
     const plan = paymentSucceededEntry({
@@ -94,31 +104,22 @@ export class LedgerService {
       feePlan,
       escrow: d.escrow === true,
     });
-    return this.post(em, event, plan, {
-      eventId: event.id,
-      type: 'payment.succeeded',
-      ref: d.orderId,
-      orderId: d.orderId,
-      refundId: null,
-      merchantId: d.merchantId,
-      partnerAppId: d.partnerAppId ?? null,
-      product: d.product,
-      channel: d.channel,
-      occurredAt: new Date(event.occurredAt),
-    });
+    return this.post(em, event, plan, this.orderSource(event, 'payment.succeeded', d.orderId, null), opts);
   }
 
   /**
    * Consumer: `refund.succeeded` → Dr merchant payable R; Cr channel receivable R — the fee kept
    * (the default), or, where the tenant returns fees pro rata, Dr merchant payable R − f; Dr fee income f.
    */
-  async onRefundSucceeded(event: EventEnvelope<RefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  async onRefundSucceeded(event: EventEnvelope<RefundData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const amountFen = toFen(d.amountFen);
     let returnedFeeFen = 0n;
     if (
       settlementPolicyOf((await this.tenants.tenant(em, event.tenantId))?.config as Record<string, unknown> | undefined).refundFeePolicy === 'returned_pro_rata'
     ) {
+      // the order's entries as posted so far — those this transaction gathered too (an earlier refund of the batch)
+      if (await flushLedger(em)) await bindTenant(em, event.tenantId); // the flush bound each tenant it wrote in turn
       const o = await this.repo.orderFees(em, d.orderId);
       if (o)
         returnedFeeFen = proRataReturnedFee({
@@ -133,44 +134,33 @@ export class LedgerService {
     const asked = d.escrowFen === undefined ? 0n : toFen(d.escrowFen);
     const escrowFen = asked > amountFen - returnedFeeFen ? amountFen - returnedFeeFen : asked;
     const plan = refundSucceededEntry({ amountFen, channel: d.channel, merchantId: d.merchantId, returnedFeeFen, escrowFen });
-    return this.post(em, event, plan, {
-      eventId: event.id,
-      type: 'refund.succeeded',
-      ref: d.refundId,
-      orderId: d.orderId,
-      refundId: d.refundId,
-      merchantId: d.merchantId,
-      partnerAppId: d.partnerAppId ?? null,
-      product: d.product,
-      channel: d.channel,
-      occurredAt: new Date(event.occurredAt),
-    });
+    return this.post(em, event, plan, this.orderSource(event, 'refund.succeeded', d.refundId, d.refundId), opts);
   }
 
   /** Consumer: `split.succeeded` → Dr merchant escrow S; Cr each receiver's payable sᵢ. */
-  async onSplitSucceeded(event: EventEnvelope<SplitData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  async onSplitSucceeded(event: EventEnvelope<SplitData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const plan = splitSucceededEntry(
       d.merchantId,
       d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
     );
-    return this.post(em, event, plan, this.sharingSource(event, 'split.succeeded', d.splitId));
+    return this.post(em, event, plan, this.sharingSource(event, 'split.succeeded', d.splitId), opts);
   }
 
   /** Consumer: `split.released` → Dr merchant escrow X; Cr merchant payable X. */
-  async onSplitReleased(event: EventEnvelope<SplitReleasedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  async onSplitReleased(event: EventEnvelope<SplitReleasedData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
-    return this.post(em, event, splitReleasedEntry(d.merchantId, toFen(d.amountFen)), this.sharingSource(event, 'split.released', d.releaseId));
+    return this.post(em, event, splitReleasedEntry(d.merchantId, toFen(d.amountFen)), this.sharingSource(event, 'split.released', d.releaseId), opts);
   }
 
   /** Consumer: `split.reversed` (分账回退) → Dr each receiver's payable rᵢ; Cr merchant escrow Σ rᵢ. */
-  async onSplitReversed(event: EventEnvelope<SplitReversedData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  async onSplitReversed(event: EventEnvelope<SplitReversedData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const plan = splitReversedEntry(
       d.merchantId,
       d.receivers.map((r) => ({ merchantId: r.merchantId, amountFen: toFen(r.amountFen) })),
     );
-    return this.post(em, event, plan, { ...this.sharingSource(event, 'split.reversed', d.reversalId), refundId: d.refundId });
+    return this.post(em, event, plan, { ...this.sharingSource(event, 'split.reversed', d.reversalId), refundId: d.refundId }, opts);
   }
 
   private sharingSource(
@@ -178,13 +168,23 @@ export class LedgerService {
     type: 'split.succeeded' | 'split.released' | 'split.reversed',
     ref: string,
   ): Source {
+    return this.orderSource(event, type, ref, null);
+  }
+
+  /** The source of an entry announced by an order's event (payment, refund, profit sharing). */
+  private orderSource(
+    event: EventEnvelope<PaymentSucceededData | RefundData | SplitData | SplitReleasedData | SplitReversedData>,
+    type: Source['type'],
+    ref: string,
+    refundId: string | null,
+  ): Source {
     const d = event.data;
     return {
       eventId: event.id,
       type,
       ref,
       orderId: d.orderId,
-      refundId: null,
+      refundId,
       merchantId: d.merchantId,
       partnerAppId: d.partnerAppId ?? null,
       product: d.product,
@@ -194,42 +194,42 @@ export class LedgerService {
   }
 
   /** Consumer: `credit.drawdown-created` P → Dr loans receivable P; Cr merchant payable P (credit clearing without a merchant). */
-  onCreditDrawdownCreated(event: EventEnvelope<CreditDrawdownData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  onCreditDrawdownCreated(event: EventEnvelope<CreditDrawdownData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const principalFen = toFen(d.principalFen);
     const lines = drawdownEntry({ principalFen, merchantId: d.merchantId ?? null });
-    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId));
+    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-created', d.loanId, d.merchantId, d.partnerAppId), opts);
   }
 
   /** Consumer: `credit.drawdown-reversed` P (a refund before billing) → the drawdown's entry reversed. */
-  onCreditDrawdownReversed(event: EventEnvelope<CreditDrawdownData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  onCreditDrawdownReversed(event: EventEnvelope<CreditDrawdownData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const principalFen = toFen(d.principalFen);
     const lines = drawdownReversedEntry({ principalFen, merchantId: d.merchantId ?? null });
-    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId));
+    return this.postCredit(em, event, principalFen, lines, creditSource(event, 'credit.drawdown-reversed', d.loanId, d.merchantId, d.partnerAppId), opts);
   }
 
   /** Consumer: `credit.drawdown-refunded` R (before or after billing) → Dr merchant payable R; Cr loans receivable R. */
-  onCreditDrawdownRefunded(event: EventEnvelope<CreditDrawdownRefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  onCreditDrawdownRefunded(event: EventEnvelope<CreditDrawdownRefundData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const refundFen = toFen(d.principalFen);
     const lines = drawdownRefundedEntry({ refundFen, merchantId: d.merchantId ?? null });
-    return this.postCredit(em, event, refundFen, lines, creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId));
+    return this.postCredit(em, event, refundFen, lines, creditSource(event, 'credit.drawdown-refunded', d.refundId, d.merchantId, d.partnerAppId), opts);
   }
 
   /** Consumer: `credit.cash-refunded` C (a refund of repaid principal, credited to the customer's account) → Dr merchant payable C; Cr customer deposits C. */
-  onCreditCashRefunded(event: EventEnvelope<CreditCashRefundData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  onCreditCashRefunded(event: EventEnvelope<CreditCashRefundData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const cashFen = toFen(d.cashFen);
     const lines = cashRefundEntry({ cashFen, merchantId: d.merchantId ?? null });
-    return this.postCredit(em, event, cashFen, lines, creditSource(event, 'credit.cash-refunded', d.refundId, d.merchantId, d.partnerAppId));
+    return this.postCredit(em, event, cashFen, lines, creditSource(event, 'credit.cash-refunded', d.refundId, d.merchantId, d.partnerAppId), opts);
   }
 
   /**
    * Consumer: `credit.repayment-received` A → Dr customer deposits A; Cr loans receivable (principal),
    * interest income, credit fee income, penalty income; any unapplied remainder to credit clearing.
    */
-  onCreditRepaymentReceived(event: EventEnvelope<CreditRepaymentData>, em: EntityManager): Promise<PostedEntry | undefined> {
+  onCreditRepaymentReceived(event: EventEnvelope<CreditRepaymentData>, em: EntityManager, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const d = event.data;
     const amountFen = toFen(d.amountFen);
     const part = (v: CreditRepaymentData['principalFen']): bigint => (v === undefined ? 0n : toFen(v));
@@ -242,49 +242,33 @@ export class LedgerService {
     });
     // the repayment is the business key; an event without one is keyed by its own id (posted once all the same)
     const ref = d.repaymentId ?? event.id;
-    return this.postCredit(em, event, amountFen, lines, creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId));
+    return this.postCredit(em, event, amountFen, lines, creditSource(event, 'credit.repayment-received', ref, undefined, d.partnerAppId), opts);
   }
 
   /** A credit entry: no fee on the loan book's movements (interest and fees are their own lines). */
-  private postCredit(em: EntityManager, event: EventEnvelope, amountFen: bigint, lines: EntryPlan['lines'], src: Source): Promise<PostedEntry | undefined> {
-    return this.post(em, event, { amountFen, feeFen: 0n, feeRule: null, lines }, src);
+  private postCredit(
+    em: EntityManager,
+    event: EventEnvelope,
+    amountFen: bigint,
+    lines: EntryPlan['lines'],
+    src: Source,
+    opts: PostOptions,
+  ): Promise<PostedEntry | undefined> {
+    return this.post(em, event, { amountFen, feeFen: 0n, feeRule: null, lines }, src, opts);
   }
 
-  private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source): Promise<PostedEntry | undefined> {
+  /**
+   * Posts the entry: with `atCommit`, gathers it (journal entry, postings, balances and the
+   * `settlement.posted` outbox row) for the transaction's one ledger statement per tenant at its
+   * commit — a consumer's batch — and returns undefined; otherwise writes what the transaction
+   * gathered now and returns the entry, or undefined when this money event was already posted.
+   */
+  private async post(em: EntityManager, event: EventEnvelope, plan: EntryPlan, src: Source, opts: PostOptions = {}): Promise<PostedEntry | undefined> {
     const tenantId = event.tenantId;
     if (!isBalanced(plan.lines)) throw new Error(`posting rule for ${src.type} produced an unbalanced entry`); // unreachable: property-tested
     annotateActiveSpan({ ...(src.merchantId ? { 'merchant.id': src.merchantId } : {}), 'payment.id': src.orderId });
     const entryId = randomUUID();
     const postedAt = new Date();
-    const inserted = await this.repo.insertEntry(em, {
-      id: entryId,
-      tenantId,
-      sourceEventId: src.eventId,
-      sourceType: src.type,
-      sourceRef: src.ref,
-      orderId: src.orderId,
-      refundId: src.refundId,
-      merchantId: src.merchantId,
-      partnerAppId: src.partnerAppId,
-      product: src.product,
-      channel: src.channel,
-      amountFen: plan.amountFen,
-      feeFen: plan.feeFen,
-      feeRateBp: plan.feeRule?.rateBp ?? null,
-      feeMinFen: plan.feeRule?.minFeeFen ?? null,
-      feeRuleChannel: plan.feeRule?.channel ?? null,
-      occurredAt: src.occurredAt,
-      postedAt,
-    });
-    if (!inserted) {
-      const existing = await this.repo.findBySource(em, src.eventId, src.type, src.ref);
-      this.logger.warn({ eventId: src.eventId, sourceType: src.type, sourceRef: src.ref, existing }, 'money event already posted; skipped');
-      this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
-      return undefined;
-    }
-    // postings and balances are written when the transaction (one event, or a consumer's batch) commits: balances summed per account, in one order
-    gatherPostings(em, tenantId, { entryId, lines: plan.lines }, this.repo);
-
     const posted = Object.assign(new SettlementPostedData(), {
       entryId,
       sourceEventId: src.eventId,
@@ -296,15 +280,54 @@ export class LedgerService {
       feeFen: fenToJson(plan.feeFen),
       postedAt: postedAt.toISOString(),
     });
-    // no relay.wake() here: this runs before the consumer's transaction commits, so a round it
-    // started found nothing (≈ 0.9 empty relay transactions per payment); the outbox trigger's
-    // notification wakes the relay after the commit (issue 14)
-    await addToOutbox(em, SettlementPostedV1, posted, { tenantId, occurredAt: postedAt });
-
-    this.metrics.entries.inc({ source_type: src.type, tenant: tenantId });
-    this.metrics.postings.inc({ source_type: src.type, tenant: tenantId }, plan.lines.length);
-    this.metrics.delay.observe({ source_type: src.type }, Math.max(0, (postedAt.getTime() - src.occurredAt.getTime()) / 1000));
-    return { entryId, postedAt };
+    let result: PostedEntry | undefined;
+    gatherEntry(
+      em,
+      tenantId,
+      {
+        entry: {
+          id: entryId,
+          tenantId,
+          sourceEventId: src.eventId,
+          sourceType: src.type,
+          sourceRef: src.ref,
+          orderId: src.orderId,
+          refundId: src.refundId,
+          merchantId: src.merchantId,
+          partnerAppId: src.partnerAppId,
+          product: src.product,
+          channel: src.channel,
+          amountFen: plan.amountFen,
+          feeFen: plan.feeFen,
+          feeRateBp: plan.feeRule?.rateBp ?? null,
+          feeMinFen: plan.feeRule?.minFeeFen ?? null,
+          feeRuleChannel: plan.feeRule?.channel ?? null,
+          occurredAt: src.occurredAt,
+          postedAt,
+        },
+        lines: plan.lines,
+        // built now, in this event's span: the event carries its trace context. Written with the
+        // entry (the outbox trigger's notification wakes the relay after the commit; no relay.wake()
+        // here — a round started before the commit found nothing, issue 14)
+        outbox: outboxRow(SettlementPostedV1, posted, { tenantId, occurredAt: postedAt }),
+        settle: async (inserted, tx) => {
+          if (!inserted) {
+            const existing = await this.repo.findBySource(tx, src.eventId, src.type, src.ref);
+            this.logger.warn({ eventId: src.eventId, sourceType: src.type, sourceRef: src.ref, existing }, 'money event already posted; skipped');
+            this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
+            return;
+          }
+          this.metrics.entries.inc({ source_type: src.type, tenant: tenantId });
+          this.metrics.postings.inc({ source_type: src.type, tenant: tenantId }, plan.lines.length);
+          this.metrics.delay.observe({ source_type: src.type }, Math.max(0, (postedAt.getTime() - src.occurredAt.getTime()) / 1000));
+          result = { entryId, postedAt };
+        },
+      },
+      this.repo,
+    );
+    if (opts.atCommit) return undefined;
+    if (await flushLedger(em)) await bindTenant(em, tenantId); // the flush bound each tenant it wrote in turn: the caller's scope again
+    return result;
   }
 
   async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalance> {

@@ -23,6 +23,12 @@ export interface OutboxRelayOptions {
   pollMs: number;
   /** the safety-net poll interval while notifications wake it (default 30 s) */
   listeningPollMs?: number;
+  /**
+   * After a notification, the round waits this long (default 0: at once), so that the rows of the
+   * commits meanwhile go in the same round: fewer rounds (each a transaction and a produce request)
+   * for events no one waits for within that time.
+   */
+  gatherMs?: number;
   logger?: MessagingLogger;
   /** called after each published batch (metrics) */
   onPublished?: (count: number) => void;
@@ -72,7 +78,7 @@ export class OutboxRelay {
     this.listener = new PgListener(ds, PgListener.channelFor(ds, 'outbox'), {
       onNotify: (payload) => {
         this.lower(/^\d{1,19}$/.test(payload) ? BigInt(payload) : 0n);
-        this.wake();
+        this.loop.wake(opts.gatherMs ?? 0);
       },
       onReset: () => {
         this.lower(0n);

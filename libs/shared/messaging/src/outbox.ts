@@ -30,16 +30,28 @@ export async function addToOutbox<T extends object>(em: EntityManager, def: Even
 /** The columns of an outbox row, in the order of `OutboxRow.params`. */
 export const OUTBOX_ROW_COLUMNS = 'id, tenant_id, topic, message_key, event_type, payload, headers';
 
-/** An outbox row as `addToOutbox` writes it: its envelope, and the values of `OUTBOX_ROW_COLUMNS` in order. */
-export interface OutboxRow<T extends object> {
+/** One outbox row as `addToOutbox` writes it: the columns of `outbox` (payload and headers as JSON text), and its envelope. */
+export interface OutboxRow<T extends object = object> {
+  id: string;
+  tenantId: string;
+  topic: string;
+  messageKey: string;
+  eventType: string;
+  /** the envelope, JSON */
+  payload: string;
+  /** the Kafka headers, JSON: tenant, event id and type, and the writer's W3C trace context */
+  headers: string;
   envelope: EventEnvelope<T>;
+  /** the values of `OUTBOX_ROW_COLUMNS`, in order */
   params: [id: string, tenantId: string, topic: string, messageKey: string, eventType: string, payload: string, headers: string];
 }
 
 /**
- * The row `addToOutbox` would insert, for a caller that writes it in the same statement as the
- * state change it announces (`insert into outbox (OUTBOX_ROW_COLUMNS) select … from <the change>`:
- * no row when the change did not happen). Same envelope, headers and trace context.
+ * The row `addToOutbox` would insert, built NOW — in the writer's span: the trace context it
+ * carries is the current one — for a caller that writes it later in the same transaction: in the
+ * same statement as the state change it announces (`insert into outbox (OUTBOX_ROW_COLUMNS) select
+ * … from <the change>`: no row when the change did not happen), or several rows in one statement
+ * (the ledger's batch posting). Same envelope, headers and trace context.
  */
 export function outboxRow<T extends object>(def: EventDefinition<T>, data: T, opts: OutboxAddOptions): OutboxRow<T> {
   const envelope: EventEnvelope<T> = {
@@ -59,8 +71,15 @@ export function outboxRow<T extends object>(def: EventDefinition<T>, data: T, op
   const trace = currentTraceHeaders();
   if (trace.traceparent) headers[HEADER.traceparent] = trace.traceparent;
   if (trace.tracestate) headers[HEADER.tracestate] = trace.tracestate;
-  return {
+  const row = {
+    id: envelope.id,
+    tenantId: opts.tenantId,
+    topic: def.topic,
+    messageKey: def.key(data),
+    eventType: def.type,
+    payload: JSON.stringify(envelope),
+    headers: JSON.stringify(headers),
     envelope,
-    params: [envelope.id, opts.tenantId, def.topic, def.key(data), def.type, JSON.stringify(envelope), JSON.stringify(headers)],
   };
+  return { ...row, params: [row.id, row.tenantId, row.topic, row.messageKey, row.eventType, row.payload, row.headers] };
 }

@@ -83,4 +83,39 @@ describe('PollingLoop', () => {
     await jest.advanceTimersByTimeAsync(60_000);
     expect(rounds()).toBe(1);
   });
+
+  it('a delayed wake runs one round after the delay, for every wake meanwhile; a wake at once is not put off', async () => {
+    const { loop, rounds, finishRound } = gatedLoop();
+    loop.start();
+    await jest.advanceTimersByTimeAsync(0);
+    finishRound();
+    loop.wake(250);
+    await jest.advanceTimersByTimeAsync(100);
+    loop.wake(250); // does not put the round off
+    await jest.advanceTimersByTimeAsync(149);
+    expect(rounds()).toBe(1);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(rounds()).toBe(2);
+    finishRound();
+    // a round due at once is not delayed by a later delayed wake
+    loop.wake();
+    loop.wake(250);
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(3);
+    finishRound();
+    // a delayed wake, then one at once: the round runs at once
+    loop.wake(250);
+    loop.wake();
+    await jest.advanceTimersByTimeAsync(0);
+    expect(rounds()).toBe(4);
+    // woken with a delay while a round runs: the next round follows after that delay
+    loop.wake(250);
+    finishRound();
+    await jest.advanceTimersByTimeAsync(249);
+    expect(rounds()).toBe(4);
+    await jest.advanceTimersByTimeAsync(1);
+    expect(rounds()).toBe(5);
+    finishRound();
+    await loop.stop();
+  });
 });

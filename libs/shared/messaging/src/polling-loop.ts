@@ -20,9 +20,11 @@ export interface PollingLoopOptions {
  */
 export class PollingLoop {
   private timer: NodeJS.Timeout | undefined;
+  /** when the scheduled round runs (ms since the epoch) */
+  private dueAt = 0;
   private running = false;
-  /** a wake that came while a round ran: that round may have looked before the new work was there */
-  private wokenWhileRunning = false;
+  /** a wake that came while a round ran (its delay): that round may have looked before the new work was there */
+  private wokenWhileRunning: number | undefined;
   private stopped = true;
   private pending: Promise<void> = Promise.resolve();
 
@@ -44,20 +46,24 @@ export class PollingLoop {
   }
 
   /**
-   * Runs a round now instead of at the next poll. A wake while a round runs is kept: another round
-   * follows it at once (the running one may have looked before the work that woke it was there —
-   * dropping the wake left that work to the next poll, up to 30 s later).
+   * Runs a round now — or in `delayMs`, letting more work gather for it — instead of at the next
+   * poll; a round already due sooner is not put off. A wake while a round runs is kept: another
+   * round follows it (at once, or after the shortest delay asked meanwhile: the running one may
+   * have looked before the work that woke it was there — dropping the wake left that work to the
+   * next poll, up to 30 s later).
    */
-  wake(): void {
+  wake(delayMs = 0): void {
     if (this.stopped) return;
-    if (this.running) this.wokenWhileRunning = true;
-    else this.schedule(0);
+    if (this.running) this.wokenWhileRunning = Math.min(delayMs, this.wokenWhileRunning ?? delayMs);
+    else if (!this.timer || Date.now() + delayMs < this.dueAt) this.schedule(delayMs);
   }
 
   private schedule(ms: number): void {
     if (this.timer) clearTimeout(this.timer);
+    this.dueAt = Date.now() + ms;
     this.timer = runDetached(() =>
       setTimeout(() => {
+        this.timer = undefined;
         this.pending = this.tick();
       }, ms),
     );
@@ -66,12 +72,12 @@ export class PollingLoop {
   private async tick(): Promise<void> {
     if (this.running || this.stopped) return;
     this.running = true;
-    this.wokenWhileRunning = false;
+    this.wokenWhileRunning = undefined;
     let next: number;
     try {
       const handled = await this.opts.round();
       // asked after the round: the pause may depend on what the round found (the next item's due time)
-      next = handled >= this.opts.batchSize || this.wokenWhileRunning ? 0 : this.pollMs();
+      next = handled >= this.opts.batchSize ? 0 : (this.wokenWhileRunning ?? this.pollMs());
     } catch (err) {
       this.opts.onError(err);
       next = Math.min(this.pollMs() * 4, this.opts.maxBackoffMs ?? 5000);
