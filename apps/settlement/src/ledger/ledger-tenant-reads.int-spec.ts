@@ -181,26 +181,32 @@ describe('settlement ledger reads name their tenant (real PostgreSQL, partitione
   it.each([
     [A, `${A}`],
     [LATE, 'default'],
-  ])("plans only tenant %s's partition of the journal and the postings for the ledger list (pruned when planned, not at execution)", async (t, suffix) => {
-    const statements: Statement[] = [];
-    await recording(ds, t, statements, async (em) => {
-      const page = await repo.findEntries(em, t, { partnerAppId: APP }, { limit: 100 });
-      await repo.findPostings(
-        em,
-        t,
-        page.data.map((r) => r.id),
-      );
-      await repo.merchantHasAppEntries(em, t, m, APP);
-    });
-    const reads = statements.filter((s) => /\b(journal_entries|postings)\b/.test(s.sql));
-    expect(reads).toHaveLength(3);
-    const plans = await Promise.all(reads.map((s) => partitionsPlanned(ds, t, s)));
-    expect(plans).toEqual([
-      { partitions: [`journal_entries_${suffix}`], prunedAtStart: 0 },
-      { partitions: [`postings_${suffix}`], prunedAtStart: 0 },
-      { partitions: [`journal_entries_${suffix}`], prunedAtStart: 0 },
-    ]);
-  });
+  ])(
+    "plans only tenant %s's partition of the journal and the postings for the ledger list and the posting path's reads (pruned when planned, not at execution)",
+    async (t, suffix) => {
+      const statements: Statement[] = [];
+      await recording(ds, t, statements, async (em) => {
+        const page = await repo.findEntries(em, t, { partnerAppId: APP }, { limit: 100 });
+        await repo.findPostings(
+          em,
+          t,
+          page.data.map((r) => r.id),
+        );
+        await repo.merchantHasAppEntries(em, t, m, APP);
+        // the posting path's reads: a duplicate's lookup, a pro-rata refund's order; the balance check's sums
+        const e = posted[t]![0]!;
+        expect(await repo.findBySource(em, t, randomUUID(), 'payment.succeeded', e.data.orderId)).toMatchObject({ sourceEventId: e.id });
+        expect(await repo.orderFees(em, t, e.data.orderId)).toMatchObject({ paymentFen: BigInt(e.data.amountFen), refundedFen: 0n });
+        expect((await repo.sumPostings(em, t)).length).toBeGreaterThan(0);
+      });
+      const reads = statements.filter((s) => /\b(journal_entries|postings)\b/.test(s.sql));
+      expect(reads).toHaveLength(6);
+      const plans = await Promise.all(reads.map((s) => partitionsPlanned(ds, t, s)));
+      const journal = { partitions: [`journal_entries_${suffix}`], prunedAtStart: 0 };
+      const postings = { partitions: [`postings_${suffix}`], prunedAtStart: 0 };
+      expect(plans).toEqual([journal, postings, journal, journal, journal, postings]);
+    },
+  );
 
   it("plans only the tenant's partitions for the cut-off's, the daily report's and the payout webhook's ledger reads", async () => {
     const batches = new SettlementBatchesRepository();

@@ -125,12 +125,19 @@ export class LedgerRepository implements LedgerWriter {
   }
 
   /** The entry already posted for a source event or business key (for logging a duplicate). */
-  findBySource(em: EntityManager, sourceEventId: string, sourceType: SettlementSourceType, sourceRef: string): Promise<RowType<typeof EXISTING> | undefined> {
+  findBySource(
+    em: EntityManager,
+    tenantId: string,
+    sourceEventId: string,
+    sourceType: SettlementSourceType,
+    sourceRef: string,
+  ): Promise<RowType<typeof EXISTING> | undefined> {
     return one(
       em,
       EXISTING,
-      `select ${EXISTING.columns('j')} from journal_entries j where j.source_event_id = $1 or (j.source_type = $2 and j.source_ref = $3) limit 1`,
-      [sourceEventId, sourceType, sourceRef],
+      `select ${EXISTING.columns('j')} from journal_entries j
+        where j.tenant_id = $1 and (j.source_event_id = $2 or (j.source_type = $3 and j.source_ref = $4)) limit 1`,
+      [tenantId, sourceEventId, sourceType, sourceRef],
     );
   }
 
@@ -187,13 +194,16 @@ export class LedgerRepository implements LedgerWriter {
   }
 
   /** Debit and credit totals per account recomputed from the postings themselves (reconciliation of the balance table). */
-  sumPostings(em: EntityManager): Promise<PostedTotals[]> {
-    return many(em, POSTED_TOTALS, `select ${POSTED_TOTALS.columns('p')} from postings p group by p.account order by p.account`);
+  sumPostings(em: EntityManager, tenantId: string): Promise<PostedTotals[]> {
+    return many(em, POSTED_TOTALS, `select ${POSTED_TOTALS.columns('p')} from postings p where p.tenant_id = $1 group by p.account order by p.account`, [
+      tenantId,
+    ]);
   }
 
   /** The order's payment (amount, fee) and what its refunds posted so far (amount, returned fee): for returning fees pro rata. */
   async orderFees(
     em: EntityManager,
+    tenantId: string,
     orderId: string,
   ): Promise<{ paymentFen: bigint; paymentFeeFen: bigint; refundedFen: bigint; returnedFeeFen: bigint } | undefined> {
     const r = await query(
@@ -202,8 +212,8 @@ export class LedgerRepository implements LedgerWriter {
               (sum(j.fee_fen) filter (where j.source_type = 'payment.succeeded'))::text as fee,
               coalesce(sum(j.amount_fen) filter (where j.source_type = 'refund.succeeded'), 0)::text as refunded,
               coalesce(sum(j.fee_fen) filter (where j.source_type = 'refund.succeeded'), 0)::text as returned
-         from journal_entries j where j.order_id = $1`,
-      [orderId],
+         from journal_entries j where j.tenant_id = $1 and j.order_id = $2`,
+      [tenantId, orderId],
     );
     const row = r.rows[0];
     if (!row || row['payment'] === null || row['payment'] === undefined) return undefined;

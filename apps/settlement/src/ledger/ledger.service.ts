@@ -120,7 +120,7 @@ export class LedgerService {
     ) {
       // the order's entries as posted so far — those this transaction gathered too (an earlier refund of the batch)
       if (await flushLedger(em)) await bindTenant(em, event.tenantId); // the flush bound each tenant it wrote in turn
-      const o = await this.repo.orderFees(em, d.orderId);
+      const o = await this.repo.orderFees(em, event.tenantId, d.orderId);
       if (o)
         returnedFeeFen = proRataReturnedFee({
           paymentFen: o.paymentFen,
@@ -312,7 +312,7 @@ export class LedgerService {
         outbox: outboxRow(SettlementPostedV1, posted, { tenantId, occurredAt: postedAt }),
         settle: async (inserted, tx) => {
           if (!inserted) {
-            const existing = await this.repo.findBySource(tx, src.eventId, src.type, src.ref);
+            const existing = await this.repo.findBySource(tx, tenantId, src.eventId, src.type, src.ref);
             this.logger.warn({ eventId: src.eventId, sourceType: src.type, sourceRef: src.ref, existing }, 'money event already posted; skipped');
             this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
             return;
