@@ -238,7 +238,10 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
         postBatch(backward.map((e) => ({ ...e, id: randomUUID(), data: { ...e.data, orderId: randomUUID() } }))),
       ]);
     for (const t of [A, B]) {
-      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
+      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({
+        balances: await repo.findBalances(em),
+        sums: await repo.sumPostings(em, t),
+      }));
       expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
     }
   });
@@ -316,7 +319,10 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
     expect(r.data[1]!.feeFen).toBeGreaterThan(0);
     expect(r.data[0]!.feeFen).toBe(Math.floor((r.data[1]!.feeFen * 5_000) / 10_000));
     for (const t of [A, B]) {
-      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
+      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({
+        balances: await repo.findBalances(em),
+        sums: await repo.sumPostings(em, t),
+      }));
       expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
     }
   });
@@ -324,7 +330,10 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
   it('keeps every account balance equal to the sum of its postings, in every tenant', async () => {
     await postPayment(payment(LATE, { merchantId: randomUUID(), amountFen: 777 }));
     for (const t of [A, B, LATE]) {
-      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({ balances: await repo.findBalances(em), sums: await repo.sumPostings(em) }));
+      const { balances, sums } = await inTenantTransaction(ds, t, async (em) => ({
+        balances: await repo.findBalances(em),
+        sums: await repo.sumPostings(em, t),
+      }));
       expect(balances.length).toBeGreaterThan(0);
       expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
       for (const b of balances) expect(b.balanceFen).toBe(b.normalSide === 'debit' ? b.debitsFen - b.creditsFen : b.creditsFen - b.debitsFen);
@@ -340,7 +349,7 @@ describe('settlement ledger (real PostgreSQL, partitioned tables, non-owner role
       expect(tb.debitsFen).toBe(tb.creditsFen);
       expect(tb.debitsFen).toBeGreaterThan(0);
       expect((await get('/ledger/trial-balance', testActors.province(t))).body).toEqual({ ...tb, asOf: expect.any(String) });
-      const sums = await inTenantTransaction(ds, t, (em) => repo.sumPostings(em));
+      const sums = await inTenantTransaction(ds, t, (em) => repo.sumPostings(em, t));
       const posted = sums.reduce((s, x) => ({ d: s.d + x.debitsFen, c: s.c + x.creditsFen }), { d: 0n, c: 0n });
       expect(posted.d).toBe(posted.c);
     }
@@ -660,7 +669,7 @@ describe('ledger entries paging across 999→1000 and 9999→10000 (> 10,000 ent
       const r = await svc.call('GET', '/ledger/trial-balance', { actor: testActors.county(t) });
       expect(r.status).toBe(200);
       expect(r.body.balanced).toBe(true);
-      const sums = await inTenantTransaction(svc.ds, t, (em) => new LedgerRepository().sumPostings(em));
+      const sums = await inTenantTransaction(svc.ds, t, (em) => new LedgerRepository().sumPostings(em, t));
       const balances = await inTenantTransaction(svc.ds, t, (em) => new LedgerRepository().findBalances(em));
       expect(balances.map((b) => ({ account: b.account, debitsFen: b.debitsFen, creditsFen: b.creditsFen, postingCount: b.postingCount }))).toEqual(sums);
     }

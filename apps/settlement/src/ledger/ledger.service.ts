@@ -120,7 +120,7 @@ export class LedgerService {
     ) {
       // the order's entries as posted so far — those this transaction gathered too (an earlier refund of the batch)
       if (await flushLedger(em)) await bindTenant(em, event.tenantId); // the flush bound each tenant it wrote in turn
-      const o = await this.repo.orderFees(em, d.orderId);
+      const o = await this.repo.orderFees(em, event.tenantId, d.orderId);
       if (o)
         returnedFeeFen = proRataReturnedFee({
           paymentFen: o.paymentFen,
@@ -312,7 +312,7 @@ export class LedgerService {
         outbox: outboxRow(SettlementPostedV1, posted, { tenantId, occurredAt: postedAt }),
         settle: async (inserted, tx) => {
           if (!inserted) {
-            const existing = await this.repo.findBySource(tx, src.eventId, src.type, src.ref);
+            const existing = await this.repo.findBySource(tx, tenantId, src.eventId, src.type, src.ref);
             this.logger.warn({ eventId: src.eventId, sourceType: src.type, sourceRef: src.ref, existing }, 'money event already posted; skipped');
             this.metrics.duplicates.inc({ source_type: src.type, tenant: tenantId });
             return;
@@ -332,7 +332,7 @@ export class LedgerService {
 
   async merchantBalance(tenantId: string, merchantId: string, viewer: Viewer = {}): Promise<MerchantBalance> {
     const { row, asOf } = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, merchantId, viewer.partnerAppId));
+      const visible = viewer.partnerAppId === undefined || (await this.repo.merchantHasAppEntries(em, tenantId, merchantId, viewer.partnerAppId));
       return { row: visible ? await this.repo.findBalance(em, merchantPayable(merchantId)) : undefined, asOf: await this.repo.now(em) };
     });
     if (!row) throw new ApiError('not_found', `no ledger account for merchant ${merchantId}`, 'merchantId');
@@ -341,11 +341,12 @@ export class LedgerService {
 
   async entries(tenantId: string, q: ListLedgerEntriesQuery, viewer: Viewer = {}): Promise<Page<LedgerEntry>> {
     const { page, postings } = await inTenantTransaction(this.ds, tenantId, async (em) => {
-      const page = await this.repo.findEntries(em, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
+      const page = await this.repo.findEntries(em, tenantId, { orderId: q.orderId, partnerAppId: viewer.partnerAppId }, pageRequest(q));
       return {
         page,
         postings: await this.repo.findPostings(
           em,
+          tenantId,
           page.data.map((r) => r.id),
         ),
       };

@@ -102,13 +102,13 @@ export class PayoutsRepository {
   }
 
   /** The partner app of the merchant's latest payment that came through one (the payout webhook's recipient). */
-  async merchantPartnerApp(em: EntityManager, merchantId: string): Promise<string | undefined> {
+  async merchantPartnerApp(em: EntityManager, tenantId: string, merchantId: string): Promise<string | undefined> {
     const r = await query(
       em,
       `select j.partner_app_id from journal_entries j
-        where j.merchant_id = $1 and j.partner_app_id is not null and j.source_type = 'payment.succeeded'
+        where j.tenant_id = $1 and j.merchant_id = $2 and j.partner_app_id is not null and j.source_type = 'payment.succeeded'
         order by j.seq desc limit 1`,
-      [merchantId],
+      [tenantId, merchantId],
     );
     const app = r.rows[0]?.['partner_app_id'];
     return typeof app === 'string' ? app : undefined;

@@ -152,7 +152,7 @@ export class PayoutsService {
   }
 
   private async emit(em: EntityManager, tenantId: string, p: PayoutRecord, answer: BankPayoutAnswer, at: Date): Promise<void> {
-    const partnerAppId = await this.repo.merchantPartnerApp(em, p.merchantId);
+    const partnerAppId = await this.repo.merchantPartnerApp(em, tenantId, p.merchantId);
     const data = Object.assign(new PayoutResultData(), {
       payoutId: p.id,
       batchId: p.batchId,

@@ -39,7 +39,7 @@ export class ReportsService {
       const b = await this.batches.findBatchByDate(em, businessDate);
       if (!b || b.status === 'aborted')
         throw new ApiError('not_found', `business date ${businessDate} has no settlement batch (not cut off yet?)`, 'businessDate');
-      const rows = await this.repo.lines(em, b.id);
+      const rows = await this.repo.lines(em, tenantId, b.id);
       const lines: DailyReportLine[] = rows.map((r) => ({
         product: r.product,
         channel: r.channel,
@@ -80,8 +80,8 @@ export class ReportsService {
           netFen: 0,
         },
       );
-      const ledger = await this.repo.ledger(em, b.id);
-      const paidOut = await this.repo.paidOut(em, b.id);
+      const ledger = await this.repo.ledger(em, tenantId, b.id);
+      const paidOut = await this.repo.paidOut(em, tenantId, b.id);
       const payouts = await this.repo.payoutSums(em, b.id);
       const ties = n(ledger.feeIncomeFen) === totals.feesFen && n(ledger.merchantPayableFen) === totals.netFen && paidOut === payouts.succeededFen;
       return {

@@ -59,14 +59,16 @@ export type ItemRecord = RowType<typeof ITEM>;
 
 /**
  * The movements of merchants' payables made by a set of journal entries (`entries`: a relation with
- * an `entry_id` column): one row per entry and merchant, with the entry's source type, product,
+ * an `entry_id` column) of the tenant `tenant` (a placeholder, e.g. `$2`: named so that only that
+ * tenant's partitions of the journal and postings are planned; row-level security still scopes
+ * them): one row per entry and merchant, with the entry's source type, product,
  * channel, amount and fee, `move` = credits − debits on `merchant_payable:<merchant>` and `escrow` =
  * credits − debits on `merchant_escrow:<merchant>` by a payment or a refund (money entering escrow
  * from a payment, leaving it for a refund; ADR 0014). Escrow movements between the merchant's escrow
  * and payables (splits, releases, reversals) are seen on the payables only. The breakdown below tells
  * the movements apart by source type; clearing and the daily report read both through it.
  */
-export function payableMovesSql(entries: string): string {
+export function payableMovesSql(entries: string, tenant: string): string {
   return `select j.id as entry_id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen,
                  substr(p.account, strpos(p.account, ':') + 1)::uuid as merchant_id,
                  coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end)
@@ -74,8 +76,8 @@ export function payableMovesSql(entries: string): string {
                  coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end)
                             filter (where p.account like 'merchant_escrow:%'), 0) as escrow
             from ${entries} x
-            join journal_entries j on j.id = x.entry_id
-            join postings p on p.tenant_id = j.tenant_id and p.entry_id = j.id
+            join journal_entries j on j.tenant_id = ${tenant} and j.id = x.entry_id
+            join postings p on p.tenant_id = j.tenant_id and p.tenant_id = ${tenant} and p.entry_id = j.id
                            and (p.account like 'merchant_payable:%'
                                 or (p.account like 'merchant_escrow:%' and j.source_type in ('payment.succeeded', 'refund.succeeded')))
            group by j.id, j.source_type, j.product, j.channel, j.amount_fen, j.fee_fen, substr(p.account, strpos(p.account, ':') + 1)`;
@@ -228,15 +230,16 @@ export class SettlementBatchesRepository {
       `with claimed as (
          insert into settlement_batch_entries (tenant_id, entry_id, batch_id)
          select $1, j.id, $2 from journal_entries j
-          where j.occurred_at < $3
+          where j.tenant_id = $1
+            and j.occurred_at < $3
             and j.source_type <> 'payout.succeeded'
-            and exists (select 1 from postings p where p.tenant_id = j.tenant_id and p.entry_id = j.id
+            and exists (select 1 from postings p where p.tenant_id = j.tenant_id and p.tenant_id = $1 and p.entry_id = j.id
                            and (p.account like 'merchant_payable:%'
                                 or (p.account like 'merchant_escrow:%' and j.source_type in ('payment.succeeded', 'refund.succeeded'))))
             and not exists (select 1 from settlement_batch_entries e where e.entry_id = j.id)
          on conflict do nothing
          returning entry_id),
-       m as (${payableMovesSql('claimed')})
+       m as (${payableMovesSql('claimed', '$1')})
        select ${ACTIVITY.columns('m')}
          from m
         group by m.merchant_id
@@ -250,14 +253,14 @@ export class SettlementBatchesRepository {
    * movements of merchants' payables plus of fee income (the fees the clearing nets off) — the
    * tie-out's independent side.
    */
-  async clearingFromLedger(em: EntityManager, batchId: string): Promise<{ clearingFen: bigint; entryCount: number }> {
+  async clearingFromLedger(em: EntityManager, tenantId: string, batchId: string): Promise<{ clearingFen: bigint; entryCount: number }> {
     const r = await query(
       em,
       `select (select coalesce(sum(case when p.direction = 'credit' then p.amount_fen else -p.amount_fen end), 0)
                  from settlement_batch_entries e join postings p on p.tenant_id = e.tenant_id and p.entry_id = e.entry_id
-                where e.batch_id = $1 and (p.account like 'merchant_payable:%' or p.account = 'fee_income'))::text as clearing,
+                where e.batch_id = $1 and p.tenant_id = $2 and (p.account like 'merchant_payable:%' or p.account = 'fee_income'))::text as clearing,
               (select count(*) from settlement_batch_entries e where e.batch_id = $1)::int as n`,
-      [batchId],
+      [batchId, tenantId],
     );
     return { clearingFen: BigInt(String(r.rows[0]?.['clearing'] ?? '0')), entryCount: Number(r.rows[0]?.['n'] ?? 0) };
   }

@@ -100,7 +100,7 @@ export class SettlementBatchesService {
       for (const [merchantId, amount] of leftovers) if (!byMerchant.has(merchantId)) byMerchant.set(merchantId, noActivity(merchantId, amount));
       const items = clearWindow([...byMerchant.values()], { cycle: policy.cycle, reserveBp: policy.reserveBp, holds: await this.repo.activeHolds(em) });
       await this.repo.insertItems(em, tenantId, id, items);
-      const { clearingFen, entryCount } = await this.repo.clearingFromLedger(em, id);
+      const { clearingFen, entryCount } = await this.repo.clearingFromLedger(em, tenantId, id);
       await this.repo.writeTotals(em, id, { clearingFen, entryCount, trialBalanceBalanced: await this.repo.trialBalanceBalanced(em) });
       await this.transition(em, tenantId, id, 'open', 'close', actor);
       await this.transition(em, tenantId, id, 'closed', 'submit', actor);
