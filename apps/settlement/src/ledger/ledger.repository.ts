@@ -279,8 +279,8 @@ function batchDocument(batch: LedgerBatch): object {
               topic: p.outbox.topic,
               message_key: p.outbox.messageKey,
               event_type: p.outbox.eventType,
-              // nested JSON, not strings: the function reads them as jsonb
-              payload: JSON.parse(p.outbox.payload) as unknown,
+              // nested JSON, not strings: the function reads them as jsonb (the envelope object itself, not its text parsed again)
+              payload: p.outbox.envelope,
               headers: JSON.parse(p.outbox.headers) as unknown,
             },
           ]
