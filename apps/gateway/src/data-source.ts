@@ -7,6 +7,7 @@ import { GatewayAdmission1764500000000 } from './migrations/1764500000000-gatewa
 import { WebhookOps1766500000000 } from './migrations/1766500000000-webhook-ops';
 import { WebhookResendInFlight1767100000000 } from './migrations/1767100000000-webhook-resend-in-flight';
 import { GatewayHotPath1768300000000 } from './migrations/1768300000000-gateway-hot-path';
+import { WebhookIntake1768500000000 } from './migrations/1768500000000-webhook-intake';
 
 export const SCHEMA = 'gateway';
 export const migrations = [
@@ -18,5 +19,6 @@ export const migrations = [
   WebhookOps1766500000000,
   WebhookResendInFlight1767100000000,
   GatewayHotPath1768300000000,
+  WebhookIntake1768500000000,
 ];
 export const entities = [];

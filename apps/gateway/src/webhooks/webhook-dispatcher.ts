@@ -129,7 +129,15 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     const claimed = this.afterCommit.get(em);
     if (!claimed) return;
     this.afterCommit.delete(em);
-    // stopped meanwhile: the leases run out and a dispatcher (this one restarted, or another) attempts them
+    this.attemptNow(claimed);
+  }
+
+  /**
+   * Attempts deliveries created leased to this instance by a statement that has committed (the
+   * consumer's batch intake); stopped meanwhile, the leases run out and a dispatcher (this one
+   * restarted, or another) attempts them.
+   */
+  attemptNow(claimed: readonly ClaimedDelivery[]): void {
     if (this.stopped) return;
     for (const d of claimed) {
       const attempt: Promise<void> = this.attempt(d)

@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import {
   type AppUpdatedData,
   AppUpdatedV1,
@@ -13,6 +13,7 @@ import {
   CreditRepaymentReceivedV1,
   CreditStatementIssuedV1,
   CreditStatementUpdatedV1,
+  type EventDefinition,
   type EventEnvelope,
   PaymentClosedV1,
   PaymentFailedV1,
@@ -26,26 +27,29 @@ import {
   SplitReversedV1,
   SplitSucceededV1,
 } from '@countypay/contracts';
-import { on, type Subscription } from '@countypay/messaging';
+import { type BatchWriter, on, type PreparedEvent, type Subscription } from '@countypay/messaging';
+import { inTenantTransaction } from '@countypay/persistence';
 import { LOGGER } from '@countypay/service-kit';
 import { type Logger, annotateActiveSpan, currentTraceparent } from '@countypay/observability';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { isDeliverableUrl, webhookBody } from './webhook-payload';
 import { RegistryService } from '../registry/registry.service';
 import { WebhookEndpoints } from './webhook-endpoints';
-import { WebhooksRepository } from './webhooks.repository';
+import { type IntakeEvent, WebhooksRepository } from './webhooks.repository';
 
 /** The data of every event partners receive: all carry the partner app that started the payment (or owns the credit line), if any. */
-interface PartnerEventData {
+export interface PartnerEventData {
   partnerAppId?: string;
   orderId?: string;
   merchantId?: string;
 }
 
 /**
- * Kafka in for webhooks. Both handlers run in the consumer's tenant transaction, together with
- * its inbox row: an event creates its deliveries exactly once (and one per callback URL, by the
- * unique (tenant_id, event_id, url)).
+ * Kafka in for webhooks. An event creates its deliveries exactly once (and one per callback URL,
+ * by the unique (tenant_id, event_id, url)): with its inbox row, in one commit. The consumer writes
+ * a batch of partner events in ONE statement (`intake`: the inbox rows and the deliveries of every
+ * event and tenant of the batch, `webhook_intake`); `onPartnerEvent` is the same for one event in
+ * a caller's tenant transaction, and `onAppUpdated` runs in the consumer's tenant transaction.
  */
 @Injectable()
 export class WebhookEventsService {
@@ -55,7 +59,18 @@ export class WebhookEventsService {
     private readonly registry: RegistryService,
     private readonly endpoints: WebhookEndpoints,
     @Inject(LOGGER) private readonly logger: Logger,
+    private readonly ds: DataSource,
   ) {}
+
+  /**
+   * The consumer's batch form of onPartnerEvent (issue 14): each event prepared in its consumer
+   * span (its endpoint, from memory; its body; the span's traceparent, the trace link of its
+   * deliveries), then the whole batch in one statement.
+   */
+  readonly intake: BatchWriter<PartnerEventData, IntakeEvent> = {
+    prepare: (event) => this.preparePartnerEvent(event),
+    write: (consumer, topic, events) => this.writeIntake(consumer, topic, events),
+  };
 
   /** AppUpdatedV1 → the read model of callback URLs and the encrypted webhook secret (highest version wins). */
   async onAppUpdated(event: EventEnvelope<AppUpdatedData>, em: EntityManager): Promise<void> {
@@ -90,21 +105,46 @@ export class WebhookEventsService {
     return this.repo.findEndpoint(em, tenantId, appId);
   }
 
-  /** A payment, refund, payout, split or credit event → one delivery per callback URL of the partner app it names (that started it, owns the line, or whose merchant is paid). */
-  async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
+  /**
+   * A partner event → what its deliveries are: one per callback URL of the partner app it names
+   * (that started it, owns the line, or whose merchant is paid); no URL when there is nobody to tell.
+   * Reads only (an endpoint missing from the read model is asked of onboarding and kept, in a
+   * transaction of its own: the read model's upsert, highest version wins).
+   */
+  async preparePartnerEvent(event: EventEnvelope<PartnerEventData>, em?: EntityManager): Promise<IntakeEvent> {
     const appId = event.data.partnerAppId;
-    if (!appId) return; // not started by a partner app: nobody to tell
+    const nobody: IntakeEvent = { eventId: event.id, appId: appId ?? null, eventType: event.type, urls: [], body: null, traceparent: null };
+    if (!appId) return nobody; // not started by a partner app: nobody to tell
     annotateActiveSpan({ 'payment.id': event.data.orderId, 'merchant.id': event.data.merchantId, 'webhook.app_id': appId });
-    const traceparent = currentTraceparent();
-    const endpoint = (await this.endpoints.find(em, event.tenantId, appId)) ?? (await this.endpointFromOnboarding(em, event.tenantId, appId));
+    const traceparent = currentTraceparent() ?? null;
+    const tenantId = event.tenantId;
+    const endpoint = em
+      ? ((await this.endpoints.find(em, tenantId, appId)) ?? (await this.endpointFromOnboarding(em, tenantId, appId)))
+      : ((await this.endpoints.findOutsideTransaction(tenantId, appId)) ??
+        (await inTenantTransaction(this.ds, tenantId, (tx) => this.endpointFromOnboarding(tx, tenantId, appId))));
     if (!endpoint) {
       // onboarding has no such app in this tenant: nobody to tell (never blocks the partition)
-      this.logger.warn({ eventId: event.id, appId, tenantId: event.tenantId }, 'payment event names an app onboarding does not know; no webhook');
-      return;
+      this.logger.warn({ eventId: event.id, appId, tenantId }, 'payment event names an app onboarding does not know; no webhook');
+      return nobody;
     }
-    const body = webhookBody(event);
     const urls = [...new Set(endpoint.callbackUrls.filter(isDeliverableUrl))];
-    const deliveries = urls.map((url) => ({ tenantId: event.tenantId, appId, eventId: event.id, eventType: event.type, url, body, traceparent }));
+    return { ...nobody, urls, body: urls.length > 0 ? webhookBody(event) : null, traceparent };
+  }
+
+  /** A payment, refund, payout, split or credit event, in the caller's tenant transaction (its inbox row the caller's): its deliveries. */
+  async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
+    const p = await this.preparePartnerEvent(event, em);
+    if (p.urls.length === 0 || p.appId === null || p.body === null) return;
+    const { appId, body } = p;
+    const deliveries = p.urls.map((url) => ({
+      tenantId: event.tenantId,
+      appId,
+      eventId: event.id,
+      eventType: event.type,
+      url,
+      body,
+      traceparent: p.traceparent ?? undefined,
+    }));
     // this instance attempts the new deliveries itself right after the transaction commits (leased
     // here, no claim of their own); past its share of attempts in flight, the dispatcher's rounds do
     const lease = this.dispatcher.directLeaseSeconds(deliveries.length);
@@ -120,33 +160,69 @@ export class WebhookEventsService {
     if (created > 0) this.logger.info({ eventId: event.id, eventType: event.type, appId, deliveries: created }, 'webhook deliveries queued');
   }
 
+  /**
+   * The batch's one statement (`webhook_intake`): inbox rows of every event, deliveries of those
+   * new, every tenant under its own scope. This instance attempts the deliveries itself at once
+   * (created leased to it: no claim, no round) unless enough attempts are in flight already; then
+   * they are created due now and the dispatcher's round takes them. Returns the events new to the inbox.
+   */
+  private async writeIntake(
+    consumer: string,
+    topic: string,
+    events: ReadonlyArray<PreparedEvent<PartnerEventData, IntakeEvent>>,
+  ): Promise<ReadonlySet<string>> {
+    const byTenant = new Map<string, IntakeEvent[]>();
+    let urls = 0;
+    for (const { envelope, prepared } of events) {
+      const list = byTenant.get(envelope.tenantId);
+      if (list) list.push(prepared);
+      else byTenant.set(envelope.tenantId, [prepared]);
+      urls += prepared.urls.length;
+    }
+    const lease = urls > 0 ? this.dispatcher.directLeaseSeconds(urls) : undefined;
+    const result = await this.repo.intake(this.ds, consumer, topic, byTenant, lease);
+    if (result.claimed.length > 0) this.dispatcher.attemptNow(result.claimed);
+    else if (result.created.size > 0) this.dispatcher.wakeSoon(0);
+    for (const { envelope, prepared } of events) {
+      const created = result.created.get(envelope.id);
+      if (created)
+        this.logger.info({ eventId: envelope.id, eventType: envelope.type, appId: prepared.appId, deliveries: created }, 'webhook deliveries queued');
+    }
+    return result.fresh;
+  }
+
+  /** A partner event's subscription: `onPartnerEvent` in a transaction, or (the topic's only subscription) the batch's `intake` statement. */
+  partnerSubscription<T extends PartnerEventData>(event: EventDefinition<T>): Subscription<T> {
+    return on<T>(event, (e, em) => this.onPartnerEvent(e, em), this.intake);
+  }
+
   /** The webhook subscriptions of the gateway's consumer group (other features follow AppUpdatedV1 too). */
   subscriptions(): Subscription<object>[] {
-    const partner = (event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> => this.onPartnerEvent(event, em);
+    const partner = <T extends PartnerEventData>(event: EventDefinition<T>): Subscription<T> => this.partnerSubscription(event);
     return [
       on(AppUpdatedV1, (event, em) => this.onAppUpdated(event, em)),
-      on(PaymentSucceededV1, partner),
-      on(PaymentFailedV1, partner),
-      on(PaymentClosedV1, partner),
-      on(RefundSucceededV1, partner),
-      on(RefundFailedV1, partner),
-      on(SplitSucceededV1, partner),
-      on(SplitFailedV1, partner),
-      on(SplitReleasedV1, partner),
-      on(SplitReversedV1, partner),
-      on(CreditLineOpenedV1, partner),
-      on(CreditLineChangedV1, partner),
-      on(CreditDrawdownCreatedV1, partner),
-      on(CreditDrawdownReversedV1, partner),
-      on(CreditDrawdownRefundedV1, partner),
-      on(CreditStatementIssuedV1, partner),
-      on(CreditStatementUpdatedV1, partner),
-      on(CreditCashRefundedV1, partner),
-      on(CreditRepaymentReceivedV1, partner),
-      on(CreditRepaymentFailedV1, partner),
+      partner(PaymentSucceededV1),
+      partner(PaymentFailedV1),
+      partner(PaymentClosedV1),
+      partner(RefundSucceededV1),
+      partner(RefundFailedV1),
+      partner(SplitSucceededV1),
+      partner(SplitFailedV1),
+      partner(SplitReleasedV1),
+      partner(SplitReversedV1),
+      partner(CreditLineOpenedV1),
+      partner(CreditLineChangedV1),
+      partner(CreditDrawdownCreatedV1),
+      partner(CreditDrawdownReversedV1),
+      partner(CreditDrawdownRefundedV1),
+      partner(CreditStatementIssuedV1),
+      partner(CreditStatementUpdatedV1),
+      partner(CreditCashRefundedV1),
+      partner(CreditRepaymentReceivedV1),
+      partner(CreditRepaymentFailedV1),
       // a settlement payout to a merchant of the partner (its data names the partner app)
-      on(PayoutSucceededV1, partner),
-      on(PayoutFailedV1, partner),
+      partner(PayoutSucceededV1),
+      partner(PayoutFailedV1),
     ] as Subscription<object>[];
   }
 }

@@ -15,6 +15,7 @@ import { webhookTraceSql } from '../migrations/1764210100000-webhook-trace';
 import { webhookOpsSql } from '../migrations/1766500000000-webhook-ops';
 import { webhookResendInFlightSql } from '../migrations/1767100000000-webhook-resend-in-flight';
 import { webhookHotPathSql } from '../migrations/1768300000000-gateway-hot-path';
+import { webhookIntakeSql } from '../migrations/1768500000000-webhook-intake';
 import { WebhookDispatcher } from './webhook-dispatcher';
 import { WebhookEndpoints } from './webhook-endpoints';
 import { WebhookEventsService } from './webhook-events.service';
@@ -106,6 +107,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       ...webhookOpsSql(),
       ...webhookResendInFlightSql(),
       ...webhookHotPathSql(),
+      ...webhookIntakeSql(),
     ]);
     ds = await db.appDataSource();
     kafka = testKafka();
@@ -117,7 +119,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const onboardingApps = new Map<string, { tenantId: string; data: AppUpdatedData }>();
     lateApps = onboardingApps;
     const registry = { appFromOnboarding: async (appId: string) => onboardingApps.get(appId) ?? null } as unknown as RegistryService;
-    events = new WebhookEventsService(repo, dispatcher, registry, await endpointsOf(ds), logger);
+    events = new WebhookEventsService(repo, dispatcher, registry, await endpointsOf(ds), logger, ds);
   });
 
   afterAll(async () => {
@@ -178,7 +180,8 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     const url = `${rx.base}/countypay/hooks`;
     const consumer = new IdempotentConsumer(kafka, ds, producer, {
       name: `it-webhooks-${randomUUID()}`,
-      subscriptions: [on(appEvent, (e, em) => events.onAppUpdated(e, em)), on(payEvent, (e, em) => events.onPartnerEvent(e, em))],
+      // the payment topic as the gateway subscribes it: its batches written by the intake statement
+      subscriptions: [on(appEvent, (e, em) => events.onAppUpdated(e, em)), events.partnerSubscription(payEvent)],
       maxAttempts: 5,
       backoffMs: 200,
     });
@@ -657,6 +660,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       { appFromOnboarding: async () => null } as unknown as RegistryService,
       await endpointsOf(ds),
       logger,
+      ds,
     );
     live.start();
     try {

@@ -95,6 +95,39 @@ const NEWEST_FIRST = new Keyset('webhook-deliveries', [{ sql: 'd.seq', type: 'bi
 /** A county's deliveries (the ops console), newest first: its own list name, so another list's cursor is refused. */
 const COUNTY_NEWEST_FIRST = new Keyset('ops-webhook-deliveries', [{ sql: 'd.seq', type: 'bigint' }], 'desc');
 
+/** What `webhook_intake` answers: one row per event new to the inbox, with a delivery it created (or NULLs). */
+const INTAKE = rowOf({
+  freshEventId: col.uuid(),
+  id: col.uuid().nullable(),
+  tenantId: col.text().nullable(),
+  appId: col.text().nullable(),
+  eventId: col.uuid().nullable(),
+  url: col.text().nullable(),
+  body: col.text().nullable(),
+  attemptCount: col.int().nullable(),
+  retryOnFailure: col.boolean().nullable(),
+  resendRequested: col.boolean().nullable(),
+  leaseToken: col.uuid().nullable(),
+  traceparent: col.text().nullable(),
+});
+
+/** One event of a consumer batch for `intake`: its deliveries are one per URL (none: only its inbox row). */
+export interface IntakeEvent {
+  eventId: string;
+  appId: string | null;
+  eventType: string;
+  urls: readonly string[];
+  body: string | null;
+  traceparent: string | null;
+}
+
+/** What a batch's intake wrote: the events new to the inbox, how many deliveries each created, and those leased to the caller. */
+export interface IntakeResult {
+  fresh: Set<string>;
+  created: Map<string, number>;
+  claimed: ClaimedDelivery[];
+}
+
 const BACKLOG = rowOf({ pending: col.int(), oldestDueSeconds: col.float() });
 const NEXT_DUE = rowOf({ ms: col.float().nullable() });
 const MOVED = rowOf({ moved: col.boolean() });
@@ -179,6 +212,53 @@ export class WebhooksRepository {
         deliveries.map((d) => d.body),
       ],
     );
+  }
+
+  /**
+   * A consumer batch of partner events in ONE statement, its own transaction (`webhook_intake`,
+   * migration 1768500000000): per tenant, in tenant order, under that tenant's scope, the inbox rows
+   * of `consumer` and, for the events not consumed before, one delivery per URL — leased to the
+   * caller for `leaseSeconds` (it attempts them itself; the lease counts from the statement) or,
+   * undefined, due now for the dispatcher's rounds. Not in a transaction of the caller's: `ds`.
+   */
+  async intake(
+    ds: DataSource,
+    consumer: string,
+    topic: string,
+    byTenant: ReadonlyMap<string, readonly IntakeEvent[]>,
+    leaseSeconds: number | undefined,
+  ): Promise<IntakeResult> {
+    const batches = [...byTenant.keys()].sort().map((tenant) => ({
+      tenant,
+      events: byTenant.get(tenant)!.map((e) => ({ id: e.eventId, app: e.appId, type: e.eventType, traceparent: e.traceparent, body: e.body, urls: e.urls })),
+    }));
+    const rows = await many(ds.manager, INTAKE, `select ${INTAKE.columns()} from webhook_intake($1, $2, $3, $4::jsonb)`, [
+      consumer,
+      topic,
+      leaseSeconds ?? null,
+      JSON.stringify(batches),
+    ]);
+    const result: IntakeResult = { fresh: new Set(), created: new Map(), claimed: [] };
+    for (const r of rows) {
+      result.fresh.add(r.freshEventId);
+      if (r.id === null) continue;
+      result.created.set(r.freshEventId, (result.created.get(r.freshEventId) ?? 0) + 1);
+      if (r.leaseToken === null) continue;
+      result.claimed.push({
+        id: r.id,
+        tenantId: r.tenantId!,
+        appId: r.appId!,
+        eventId: r.freshEventId,
+        url: r.url!,
+        body: r.body!,
+        attemptCount: r.attemptCount!,
+        retryOnFailure: r.retryOnFailure!,
+        resendRequested: r.resendRequested!,
+        leaseToken: r.leaseToken,
+        traceparent: r.traceparent,
+      });
+    }
+    return result;
   }
 
   /**

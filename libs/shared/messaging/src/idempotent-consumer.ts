@@ -31,11 +31,37 @@ export type EventHandler<T extends object> = (event: EventEnvelope<T>, em: Entit
 export interface Subscription<T extends object> {
   readonly event: EventDefinition<T>;
   readonly handle: EventHandler<T>;
+  /**
+   * Optional: the same effect written for a whole batch at once, in ONE statement of its own (no
+   * consumer transaction). Used when this is the only subscription of its topic; `handle` is then
+   * not called by the consumer.
+   */
+  readonly batch?: BatchWriter<T>;
 }
 
-/** Pairs an event with its handler, keeping the data type. */
-export function on<T extends object>(event: EventDefinition<T>, handle: EventHandler<T>): Subscription<T> {
-  return { event, handle };
+/** A consumer event with what its subscription's {@link BatchWriter.prepare} made of it. */
+export interface PreparedEvent<T extends object, P = unknown> {
+  readonly envelope: EventEnvelope<T>;
+  readonly prepared: P;
+}
+
+/**
+ * Writes a batch of one topic's events in ONE statement that is its own transaction — their inbox
+ * rows `(consumer, event_id, tenant_id, topic)` and the effects of the events not in the inbox yet,
+ * every tenant of the batch under its own tenant scope — and returns the ids of the events it found
+ * new (a redelivered event: not among them, and no effect written again). What makes the writer
+ * exactly once is that the inbox rows and the effects commit together in that one statement.
+ */
+export interface BatchWriter<T extends object, P = unknown> {
+  /** Per event, in the event's consumer span and tenant context, before the write (reads only: it may run again on a retry). */
+  prepare(event: EventEnvelope<T>): Promise<P>;
+  /** The one statement for `events` (distinct ids, in offset order). */
+  write(consumer: string, topic: string, events: ReadonlyArray<PreparedEvent<T, P>>): Promise<ReadonlySet<string>>;
+}
+
+/** Pairs an event with its handler, keeping the data type; `batch`: the handler's batch form (see {@link Subscription.batch}). */
+export function on<T extends object>(event: EventDefinition<T>, handle: EventHandler<T>, batch?: BatchWriter<T>): Subscription<T> {
+  return batch ? { event, handle, batch } : { event, handle };
 }
 
 export interface IdempotentConsumerOptions {
@@ -79,11 +105,18 @@ export const CONSUMER_COMMIT_INTERVAL_MS = 1000;
 /** How long a busy consumer lets events gather before its next fetch by default (payment → ledger-posted p99 budget: 500 ms). */
 export const CONSUMER_LINGER_MS = 50;
 
+/** The batch writer of a topic whose only subscription has one. */
+function batchWriterOf(subs: ReadonlyArray<Subscription<object>>): BatchWriter<object> | undefined {
+  return subs.length === 1 ? subs[0]!.batch : undefined;
+}
+
 /**
  * Consumes events exactly once in effect: the handler's writes and the `(consumer, event id)`
  * inbox row commit in one transaction, scoped to the event's tenant; the Kafka offset is
  * committed only after that commit. Events arrive in batches; up to 100 of a partition commit
  * together (each under its own tenant), which is what lets a consumer keep up with the payments. A redelivered event finds its inbox row and is skipped.
+ * A topic whose only subscription has a {@link BatchWriter} commits each chunk in that writer's
+ * one statement instead (inbox rows included), with the same halving, retries and dead letters.
  * A failing handler is retried with exponential backoff; after `maxAttempts` the message goes
  * to `<topic>.dlq` with the error and its original headers. An invalid message goes there at
  * once (retrying cannot fix it).
@@ -298,7 +331,8 @@ export class IdempotentConsumer {
   ): Promise<Array<'processed' | 'duplicate'>> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.applyBatch(subs, items, topic);
+        const writer = batchWriterOf(subs);
+        return await (writer ? this.applyWriter(writer, items, topic) : this.applyBatch(subs, items, topic));
       } catch (err) {
         if (!isTransientConflict(err) || attempt > CONFLICT_RETRIES || this.stopping) throw err;
         this.logger.warn({ topic, events: items.length, attempt, err }, 'batch transaction met a lock conflict; running it again');
@@ -347,6 +381,30 @@ export class IdempotentConsumer {
       }
       return outcomes;
     });
+  }
+
+  /**
+   * A topic whose only subscription writes batches: each event prepared in its consumer span and
+   * tenant context, then ONE statement (the writer's) for the inbox rows and the effects of all.
+   */
+  private async applyWriter(
+    writer: BatchWriter<object>,
+    items: ReadonlyArray<{ envelope: EventEnvelope<object>; headers: Record<string, string> }>,
+    topic: string,
+  ): Promise<Array<'processed' | 'duplicate'>> {
+    const prepared: Array<PreparedEvent<object>> = [];
+    const ids = new Set<string>();
+    for (const { envelope, headers } of items) {
+      if (ids.has(envelope.id)) continue; // the same event twice in a batch: the second is a duplicate
+      ids.add(envelope.id);
+      const attrs = { 'tenant.id': envelope.tenantId, 'messaging.event_id': envelope.id, 'messaging.consumer': this.opts.name };
+      prepared.push({
+        envelope,
+        prepared: await runWithTenant(envelope.tenantId, () => inConsumerSpan(topic, headers, attrs, () => writer.prepare(envelope))),
+      });
+    }
+    const fresh = new Set(await writer.write(this.opts.name, topic, prepared));
+    return items.map((it) => (fresh.delete(it.envelope.id) ? 'processed' : 'duplicate'));
   }
 
   private async deadLetterInvalid(
@@ -437,7 +495,13 @@ export class IdempotentConsumer {
   }
 
   /** One transaction: the inbox row, then the side effect. A known event id is a duplicate. */
-  private applyOnce(subs: ReadonlyArray<Subscription<object>>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
+  private async applyOnce(subs: ReadonlyArray<Subscription<object>>, envelope: EventEnvelope<object>, topic: string): Promise<'processed' | 'duplicate'> {
+    const writer = batchWriterOf(subs);
+    if (writer) {
+      // already in the event's span: prepared and written as a batch of one
+      const fresh = await writer.write(this.opts.name, topic, [{ envelope, prepared: await writer.prepare(envelope) }]);
+      return fresh.has(envelope.id) ? 'processed' : 'duplicate';
+    }
     return inTenantTransaction(this.ds, envelope.tenantId, async (em) => {
       const inserted = await execute(
         em,
