@@ -1,6 +1,6 @@
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { LOGGER } from '@countypay/service-kit';
-import type { Logger } from '@countypay/observability';
+import { httpCall, type Logger } from '@countypay/observability';
 import { ChannelSandboxConfig } from '../config/channel-sandbox.config';
 import { SIGNATURE_HEADER, signNotification } from '../domain/notify-signature';
 import type { DeliveryRecord, PaymentNotification } from './notification.types';
@@ -78,10 +78,9 @@ export class NotificationDispatcher implements OnApplicationShutdown {
     for (let attempt = 1; attempt <= this.config.SANDBOX_NOTIFY_ATTEMPTS && !this.closed; attempt++) {
       record.attempts = attempt;
       try {
-        const res = await fetch(url, { method: 'POST', headers, body: raw, signal: AbortSignal.timeout(this.config.SANDBOX_NOTIFY_TIMEOUT_MS) });
+        const res = await httpCall(url, { method: 'POST', headers, body: raw, timeoutMs: this.config.SANDBOX_NOTIFY_TIMEOUT_MS });
         record.lastHttpStatus = res.status;
-        await res.arrayBuffer().catch(() => undefined);
-        if (res.ok) {
+        if (res.status >= 200 && res.status < 300) {
           record.delivered = true;
           break;
         }

@@ -430,7 +430,7 @@ export class GatewayMiddleware implements NestMiddleware {
   // ---- forwarding ---------------------------------------------------------------------------
 
   private traceHeaders(req: Request, ex: Exchange): Record<string, string> {
-    // with tracing started the fetch instrumentation injects the context of its client span;
+    // with tracing started the HTTP instrumentation injects the context of its client span;
     // without it (tests) the caller's headers are passed on as they came
     if (currentTraceparent()) return { 'x-request-id': ex.requestId };
     const passOn: Record<string, string> = {};

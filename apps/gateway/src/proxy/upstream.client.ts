@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { ServiceUrlsConfig } from '@countypay/config';
+import { httpCall, HttpCallError, type HttpAnswer } from '@countypay/observability';
 import { GatewayConfig } from '../config/gateway.config';
 import type { RouteTarget } from '../routing/route-table';
 
@@ -46,24 +47,14 @@ const DROPPED_RESPONSE_HEADERS = new Set([
 
 export const SERVICE_URLS = Symbol('SERVICE_URLS');
 
-// By name, not `instanceof`: fetch's errors may come from another realm (e.g. under jest's vm).
-function errorName(e: unknown): string | undefined {
-  return typeof e === 'object' && e !== null && typeof (e as { name?: unknown }).name === 'string' ? (e as { name: string }).name : undefined;
-}
-
-function isTimeout(e: unknown): boolean {
-  return errorName(e) === 'TimeoutError' || errorName(e) === 'AbortError';
-}
-
 function describeError(e: unknown): string {
-  const cause = typeof e === 'object' && e !== null ? (e as { cause?: { message?: unknown } }).cause : undefined;
-  if (typeof cause?.message === 'string') return cause.message;
   return typeof e === 'object' && e !== null && typeof (e as { message?: unknown }).message === 'string' ? (e as { message: string }).message : String(e);
 }
 
 /**
- * Forwards a request to an internal service with Node's fetch (traced by the undici
- * instrumentation, which injects the W3C headers of its client span).
+ * Forwards a request to an internal service over the process's keep-alive HTTP client (traced by
+ * the HTTP instrumentation, which injects the W3C headers of its client span). Redirects are
+ * answers like any other: never followed.
  */
 @Injectable()
 export class UpstreamClient {
@@ -80,35 +71,33 @@ export class UpstreamClient {
       return { kind: 'unavailable', reason: describeError(e) };
     }
     const url = `${base}${req.path}${req.query ? `?${req.query}` : ''}`;
-    const timeout = AbortSignal.timeout(this.config.GATEWAY_UPSTREAM_TIMEOUT_MS);
-    const signal = req.signal ? AbortSignal.any([timeout, req.signal]) : timeout;
-    const failed = (e: unknown): UpstreamResult =>
-      req.signal?.aborted ? { kind: 'cancelled' } : isTimeout(e) ? { kind: 'timeout' } : { kind: 'unavailable', reason: describeError(e) };
-    let res: Response;
+    let res: HttpAnswer;
     try {
-      res = await fetch(url, {
+      res = await httpCall(url, {
         method: req.method,
         headers: req.headers,
-        body: req.body && req.body.length > 0 && req.method !== 'GET' ? new Uint8Array(req.body) : undefined,
-        redirect: 'manual',
-        signal,
+        body: req.body && req.body.length > 0 && req.method !== 'GET' ? req.body : undefined,
+        timeoutMs: this.config.GATEWAY_UPSTREAM_TIMEOUT_MS,
+        signal: req.signal,
       });
     } catch (e) {
-      return failed(e);
+      if (req.signal?.aborted) return { kind: 'cancelled' };
+      if (e instanceof HttpCallError && e.kind === 'timeout') return { kind: 'timeout' };
+      return { kind: 'unavailable', reason: describeError(e) };
     }
-    let body: Buffer;
-    try {
-      body = Buffer.from(await res.arrayBuffer());
-    } catch (e) {
-      return failed(e);
-    }
-    const headers: Record<string, string> = {};
-    res.headers.forEach((value, name) => {
-      const lower = name.toLowerCase();
-      if (!DROPPED_RESPONSE_HEADERS.has(lower) && !lower.startsWith('x-cp-')) headers[lower] = value;
-    });
-    return { kind: 'response', response: { status: res.status, headers, body } };
+    return { kind: 'response', response: { status: res.status, headers: passedOnHeaders(res.headers), body: res.body } };
   }
+}
+
+/** The upstream's answer headers the gateway passes on (lower-case; a repeated one as Node joins it, the last `set-cookie`). */
+export function passedOnHeaders(upstream: HttpAnswer['headers']): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name of Object.keys(upstream)) {
+    const value = upstream[name];
+    if (value === undefined || DROPPED_RESPONSE_HEADERS.has(name) || name.startsWith('x-cp-')) continue;
+    headers[name] = typeof value === 'string' ? value : value[value.length - 1]!;
+  }
+  return headers;
 }
 
 /**

@@ -24,6 +24,7 @@ describe('sendWebhook (against a local HTTP server)', () => {
         if (req.url === '/ok') res.writeHead(204).end();
         else if (req.url === '/boom') res.writeHead(500).end('nope');
         else if (req.url === '/moved') res.writeHead(302, { location: '/ok' }).end();
+        else if (req.url === '/chatty') res.writeHead(200).end(Buffer.alloc(1024 * 1024, 'x'));
         else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end(), 2000).unref();
         else res.writeHead(404).end();
       });
@@ -67,6 +68,11 @@ describe('sendWebhook (against a local HTTP server)', () => {
 
   it('reports a non-2xx answer as a retryable http_status failure', async () => {
     expect(await send('/boom')).toMatchObject({ ok: false, statusCode: 500, errorClass: 'http_status', retryable: true });
+  });
+
+  it("counts a 2xx at its head and does not keep the answer's body", async () => {
+    expect(await send('/chatty')).toMatchObject({ ok: true, statusCode: 200, errorClass: null });
+    expect(await send('/ok')).toMatchObject({ ok: true, statusCode: 204 });
   });
 
   it('never follows a redirect', async () => {

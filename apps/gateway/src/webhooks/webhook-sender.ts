@@ -1,3 +1,4 @@
+import { httpCall, HttpCallError } from '@countypay/observability';
 import { webhookHeaders } from '@countypay/security';
 import { isDeliverableUrl } from './webhook-payload';
 
@@ -35,12 +36,12 @@ export interface SendResult {
 }
 
 function transportErrorClass(err: unknown): AttemptErrorClass {
-  const e = err as { name?: string; cause?: { code?: string; name?: string } };
-  if (e?.name === 'TimeoutError' || e?.name === 'AbortError' || e?.cause?.name === 'TimeoutError') return 'timeout';
-  const code = e?.cause?.code;
-  if (code === 'ECONNREFUSED') return 'connection_refused';
-  if (code === 'ENOTFOUND' || code === 'EAI_AGAIN') return 'dns';
-  if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') return 'timeout';
+  if (!(err instanceof HttpCallError)) return 'network';
+  if (err.kind === 'timeout') return 'timeout';
+  if (err.kind === 'invalid_url') return 'invalid_url';
+  if (err.code === 'ECONNREFUSED') return 'connection_refused';
+  if (err.code === 'ENOTFOUND' || err.code === 'EAI_AGAIN') return 'dns';
+  if (err.code === 'ETIMEDOUT') return 'timeout';
   return 'network';
 }
 
@@ -60,20 +61,14 @@ export async function sendWebhook(input: SendInput): Promise<SendResult> {
   const started = performance.now();
   const elapsed = (): number => Math.round(performance.now() - started);
   try {
-    const res = await fetch(input.url, {
-      method: 'POST',
-      headers,
-      body: input.body,
-      redirect: 'manual',
-      signal: AbortSignal.timeout(input.timeoutMs),
-    });
-    // the answer's body is not kept: drop it so the connection can be reused
-    await res.body?.cancel().catch(() => {});
+    // the answer's body is not kept: the call ends with its head, the rest is drained (or the connection dropped)
+    const res = await httpCall(input.url, { method: 'POST', headers, body: input.body, timeoutMs: input.timeoutMs, discardBody: true });
     const durationMs = elapsed();
     if (res.status >= 200 && res.status < 300) return { ok: true, statusCode: res.status, durationMs, errorClass: null, retryable: false };
     const errorClass: AttemptErrorClass = res.status >= 300 && res.status < 400 ? 'redirect' : 'http_status';
     return { ok: false, statusCode: res.status, durationMs, errorClass, retryable: true };
   } catch (err) {
-    return { ok: false, statusCode: null, durationMs: elapsed(), errorClass: transportErrorClass(err), retryable: true };
+    const errorClass = transportErrorClass(err);
+    return { ok: false, statusCode: null, durationMs: elapsed(), errorClass, retryable: errorClass !== 'invalid_url' };
   }
 }

@@ -7,3 +7,4 @@ export { REDACTED, maskCardNumber, maskName, maskPersonalData, maskPhone, maskRe
 export * from './logger';
 export * from './http-logging';
 export * from './metrics';
+export * from './http-client';

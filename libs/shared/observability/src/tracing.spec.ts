@@ -1,6 +1,10 @@
 // Starts the process-wide provider: kept in its own file (jest gives each file its own globals).
-import { trace } from '@opentelemetry/api';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { SpanKind, trace } from '@opentelemetry/api';
+import { closeHttpConnections, httpCall } from './http-client';
 import { annotateActiveSpan, currentTraceId, currentTraceparent, withTraceparent } from './trace-context';
+import { KEEP_RESPONSE_HEADER, resetTraceKeepMarks, traceKeptReason } from './trace-sampling';
 import { startTracing, tracingOptionsFromEnv, type TracingHandle } from './tracing';
 
 describe('tracing', () => {
@@ -51,6 +55,72 @@ describe('tracing', () => {
     const [withTenant, withoutTenant] = handle.memoryExporter!.getFinishedSpans();
     expect(withTenant!.attributes).toEqual({ 'tenant.id': '330702', 'payment.id': 'pay_1' });
     expect(withoutTenant!.attributes['tenant.id']).toBeUndefined();
+  });
+
+  describe('httpCall', () => {
+    let server: Server;
+    let base: string;
+    const traceparents: (string | undefined)[] = [];
+
+    beforeAll(async () => {
+      // jest's own module registry never reaches the require hook that patches node:http (a service
+      // process does: tracing.ts preloads it): require it through the process's real loader
+      const { Module } = jest.requireActual<{ Module: new (id: string) => { require(id: string): unknown } }>('node:module');
+      new Module('tracing.spec').require('http');
+      server = createServer((req, res) => {
+        traceparents.push(req.headers.traceparent as string | undefined);
+        if (req.url === '/keep') res.setHeader(KEEP_RESPONSE_HEADER, 'error');
+        req.resume();
+        req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{}'));
+      });
+      await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+      base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    });
+    afterAll(async () => {
+      closeHttpConnections();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    });
+    beforeEach(() => {
+      traceparents.length = 0;
+      resetTraceKeepMarks();
+    });
+
+    it("makes a client span under the caller's, sends its W3C context and keeps the trace the answer marks", async () => {
+      const tracer = spanTracer();
+      let callerTraceId = '';
+      let callerSpanId = '';
+      await tracer.startActiveSpan('caller', async (span) => {
+        callerTraceId = span.spanContext().traceId;
+        callerSpanId = span.spanContext().spanId;
+        await httpCall(`${base}/keep`, { method: 'POST', body: '{}', timeoutMs: 5000 });
+        span.end();
+      });
+      const client = handle.memoryExporter!.getFinishedSpans().find((s) => s.kind === SpanKind.CLIENT);
+      expect(client).toBeDefined();
+      expect(client!.spanContext().traceId).toBe(callerTraceId);
+      expect(client!.parentSpanContext?.spanId).toBe(callerSpanId);
+      expect(client!.attributes['http.response.status_code']).toBe(200);
+      expect(traceparents).toEqual([`00-${callerTraceId}-${client!.spanContext().spanId}-01`]);
+      expect(traceKeptReason(callerTraceId)).toBe('error');
+    });
+
+    it('keeps nothing when the answer has no mark', async () => {
+      let traceId = '';
+      await spanTracer().startActiveSpan('caller', async (span) => {
+        traceId = span.spanContext().traceId;
+        await httpCall(`${base}/plain`, { method: 'GET', timeoutMs: 5000 });
+        span.end();
+      });
+      expect(traceparents[0]).toMatch(new RegExp(`^00-${traceId}-`));
+      expect(traceKeptReason(traceId)).toBeUndefined();
+    });
+
+    it('makes no client span outside a trace', async () => {
+      await httpCall(`${base}/plain`, { method: 'GET', timeoutMs: 5000 });
+      expect(handle.memoryExporter!.getFinishedSpans().filter((s) => s.kind === SpanKind.CLIENT)).toEqual([]);
+      expect(traceparents).toEqual([undefined]);
+    });
   });
 
   it('names the service in the resource', () => {

@@ -20,7 +20,7 @@ import {
   type SpanProcessor,
 } from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
-import type { IncomingMessage } from 'node:http';
+import { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
 import { TenantSpanProcessor } from './tenant-span-processor';
 import { KEEP_RESPONSE_HEADER, KeepMarkPropagator, TailSamplingProcessor, keepTraceId } from './trace-sampling';
@@ -67,7 +67,9 @@ interface DrivenInstrumentation {
 const EXPORTERS: readonly TraceExporterKind[] = ['none', 'otlp', 'zipkin', 'memory', 'console'];
 const PROBE_PATHS = /^\/(metrics|health(\/|$))/;
 
-const PRELOADED_PACKAGES = ['express', 'pg', 'kafkajs'];
+// http and https too: a CommonJS require is what patches the core modules' shared exports (the
+// client's `request`), whoever loaded them first and however (an `import`, jest's module registry)
+const PRELOADED_PACKAGES = ['http', 'https', 'express', 'pg', 'kafkajs'];
 
 let active: TracingHandle | undefined;
 
@@ -162,9 +164,17 @@ function unregisterGlobals(): void {
 // HTTP; the outbox, relay and consumers carry it across Kafka themselves.
 function createInstrumentations(exporting: boolean): DrivenInstrumentation[] {
   const http: DrivenInstrumentation[] = [
-    new HttpInstrumentation({ ignoreIncomingRequestHook: isProbeRequest }),
-    // Node's fetch (undici): every service-to-service and channel call, webhooks, the sandbox's notifications
-    new UndiciInstrumentation({ requireParentforSpans: true, responseHook: (span, { response }) => keepWhenAnswerSaysSo(span, response) }),
+    // node:http, in and out: the incoming requests, and the payment path's calls (`httpCall`: gateway → service,
+    // service → channel, the sandbox's notifications, webhooks); a client span only inside a trace, as for fetch
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: isProbeRequest,
+      requireParentforOutgoingSpans: true,
+      responseHook: (span, response) => {
+        if (response instanceof IncomingMessage) keepWhenAnswerSaysSo(span, response.headers[KEEP_RESPONSE_HEADER]);
+      },
+    }),
+    // Node's fetch (undici): the remaining calls (registry lookups, ops scrapes, reconciliation and payout clients)
+    new UndiciInstrumentation({ requireParentforSpans: true, responseHook: (span, { response }) => keepWhenUndiciAnswerSaysSo(span, response) }),
   ];
   if (!exporting) return http;
   return [
@@ -195,10 +205,15 @@ function preloadInstrumentedPackages(): void {
 }
 
 /** A downstream service that marked the trace "keep" says so in its answer: the caller keeps its part too. */
-function keepWhenAnswerSaysSo(span: { spanContext(): { traceId: string } }, response: UndiciResponse): void {
+function keepWhenAnswerSaysSo(span: { spanContext(): { traceId: string } }, mark: string | string[] | undefined): void {
+  if (mark === undefined) return;
+  keepTraceId(span.spanContext().traceId, (typeof mark === 'string' ? mark : mark[0]) || 'downstream');
+}
+
+function keepWhenUndiciAnswerSaysSo(span: { spanContext(): { traceId: string } }, response: UndiciResponse): void {
   for (let i = 0; i + 1 < response.headers.length; i += 2) {
     if (response.headers[i]!.toString('latin1').toLowerCase() === KEEP_RESPONSE_HEADER) {
-      keepTraceId(span.spanContext().traceId, response.headers[i + 1]!.toString('latin1') || 'downstream');
+      keepWhenAnswerSaysSo(span, response.headers[i + 1]!.toString('latin1'));
       return;
     }
   }

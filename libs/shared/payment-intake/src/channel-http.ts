@@ -3,6 +3,7 @@
  * JSON in and out, a deadline, and the two failures a caller must tell apart — the outcome is
  * unknown (a timeout, a reset, a 504: query before acting again) or the channel said no.
  */
+import { httpCall, type HttpAnswer } from '@countypay/observability';
 
 /** The channel did not answer in time (or answered 504): the outcome of the call is unknown. */
 export class ChannelTimeoutError extends Error {
@@ -27,21 +28,21 @@ export class ChannelCallError extends Error {
 /** One call: `baseUrl` + `path`, answered JSON within `timeoutMs`, else one of the two errors above. */
 export async function callChannel<T>(baseUrl: string, timeoutMs: number, method: 'GET' | 'POST', path: string, body?: object): Promise<T> {
   const what = `${method} ${path.split('?')[0]}`;
-  let res: Response;
+  let res: HttpAnswer;
   try {
-    res = await fetch(`${baseUrl}${path}`, {
+    res = await httpCall(`${baseUrl}${path}`, {
       method,
       headers: body ? { 'content-type': 'application/json' } : {},
       body: body ? JSON.stringify(body) : undefined,
-      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
     });
   } catch (e) {
-    // aborted by our deadline, connection reset…: we cannot know whether the channel acted
+    // aborted by our deadline, connection reset (also while the answer's body came): we cannot know whether the channel acted
     throw Object.assign(new ChannelTimeoutError(what), { cause: e });
   }
-  const text = await res.text().catch(() => '');
+  const text = res.body.toString('utf8');
   if (res.status === 504) throw new ChannelTimeoutError(what);
-  if (!res.ok) throw new ChannelCallError(what, res.status, text);
+  if (res.status < 200 || res.status > 299) throw new ChannelCallError(what, res.status, text);
   try {
     return JSON.parse(text) as T;
   } catch {
