@@ -1,7 +1,5 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ServiceUrlsConfig } from '@countypay/config';
-import { closeHttpConnections } from '@countypay/observability';
+import { refusedLocalPort, startLocalHttpServer, type LocalHttpServer, type ReceivedRequest } from '@countypay/testing';
 import { GatewayConfig } from '../config/gateway.config';
 import { UpstreamClient, withGatewayRequestId, type UpstreamRequest, type UpstreamResult } from './upstream.client';
 
@@ -24,43 +22,33 @@ describe('withGatewayRequestId', () => {
 });
 
 describe('UpstreamClient.forward (against a local HTTP server)', () => {
-  let server: Server;
+  let server: LocalHttpServer;
   let port: number;
-  const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  let received: ReceivedRequest[];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const path = (req.url ?? '').split('?')[0];
-        if (path === '/merchants') {
-          res.setHeader('set-cookie', ['a=1', 'b=2']);
-          res.writeHead(201, {
-            'content-type': 'application/json; charset=utf-8',
-            'x-request-id': 'upstream-id',
-            'x-cp-trace-keep': 'error',
-            etag: 'W/"1"',
-            'x-powered-by': 'Express',
-            'cache-control': 'no-store',
-          });
-          res.end('{"id":"m_1"}');
-        } else if (path === '/moved') res.writeHead(301, { location: '/merchants' }).end();
-        else if (path === '/slow')
-          return; // never answers
-        else res.writeHead(404).end();
-      });
+    server = await startLocalHttpServer((req, res) => {
+      if (req.path === '/merchants') {
+        res.setHeader('set-cookie', ['a=1', 'b=2']);
+        res.writeHead(201, {
+          'content-type': 'application/json; charset=utf-8',
+          'x-request-id': 'upstream-id',
+          'x-cp-trace-keep': 'error',
+          etag: 'W/"1"',
+          'x-powered-by': 'Express',
+          'cache-control': 'no-store',
+        });
+        res.end('{"id":"m_1"}');
+      } else if (req.path === '/moved') res.writeHead(301, { location: '/merchants' }).end();
+      else if (req.path === '/slow')
+        return; // never answers
+      else res.writeHead(404).end();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    port = (server.address() as AddressInfo).port;
+    port = server.port;
+    received = server.received;
   });
 
-  afterAll(async () => {
-    closeHttpConnections();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => server.close());
 
   beforeEach(() => {
     received.length = 0;
@@ -121,10 +109,7 @@ describe('UpstreamClient.forward (against a local HTTP server)', () => {
   });
 
   it('is unavailable when the service refuses the connection or has no URL', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const closedPort = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const closedPort = await refusedLocalPort();
     expect(await client({ onboarding: `http://127.0.0.1:${closedPort}` }).forward(request())).toEqual({
       kind: 'unavailable',
       reason: expect.stringMatching(/ECONNREFUSED/),

@@ -1,42 +1,27 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { generateWebhookSecret, verifyWebhook } from '@countypay/security';
+import { refusedLocalPort, startLocalHttpServer, type LocalHttpServer, type ReceivedRequest } from '@countypay/testing';
 import { WEBHOOK_USER_AGENT, sendWebhook } from './webhook-sender';
 
-interface Received {
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: string;
-}
-
 describe('sendWebhook (against a local HTTP server)', () => {
-  let server: Server;
+  let server: LocalHttpServer;
   let base: string;
-  const received: Received[] = [];
+  let received: ReceivedRequest[];
   const secret = generateWebhookSecret();
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        if (req.url === '/ok') res.writeHead(204).end();
-        else if (req.url === '/boom') res.writeHead(500).end('nope');
-        else if (req.url === '/moved') res.writeHead(302, { location: '/ok' }).end();
-        else if (req.url === '/chatty') res.writeHead(200).end(Buffer.alloc(1024 * 1024, 'x'));
-        else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end(), 2000).unref();
-        else res.writeHead(404).end();
-      });
+    server = await startLocalHttpServer((req, res) => {
+      if (req.url === '/ok') res.writeHead(204).end();
+      else if (req.url === '/boom') res.writeHead(500).end('nope');
+      else if (req.url === '/moved') res.writeHead(302, { location: '/ok' }).end();
+      else if (req.url === '/chatty') res.writeHead(200).end(Buffer.alloc(1024 * 1024, 'x'));
+      else if (req.url === '/slow') setTimeout(() => res.writeHead(200).end(), 2000).unref();
+      else res.writeHead(404).end();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = server.base;
+    received = server.received;
   });
 
-  afterAll(async () => {
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => server.close());
 
   beforeEach(() => {
     received.length = 0;
@@ -85,10 +70,7 @@ describe('sendWebhook (against a local HTTP server)', () => {
   });
 
   it('classifies a refused connection', async () => {
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const port = await refusedLocalPort();
     const r = await sendWebhook({ url: `http://127.0.0.1:${port}/x`, body: '{}', webhookId: 'evt_2', secret, timeoutMs: 2000, nowSeconds: 1 });
     expect(r).toMatchObject({ ok: false, errorClass: 'connection_refused', retryable: true });
   });

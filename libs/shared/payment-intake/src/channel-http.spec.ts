@@ -1,38 +1,26 @@
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { closeHttpConnections } from '@countypay/observability';
+import { refusedLocalPort, startLocalHttpServer, type LocalHttpServer, type ReceivedRequest } from '@countypay/testing';
 import { callChannel, ChannelCallError, ChannelTimeoutError } from './channel-http';
 
 describe('callChannel (against a local HTTP server)', () => {
-  let server: Server;
+  let server: LocalHttpServer;
   let base: string;
-  const received: { method: string; url: string; headers: IncomingHttpHeaders; body: string }[] = [];
+  let received: ReceivedRequest[];
 
   beforeAll(async () => {
-    server = createServer((req, res) => {
-      const chunks: Buffer[] = [];
-      req.on('data', (c: Buffer) => chunks.push(c));
-      req.on('end', () => {
-        received.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks).toString('utf8') });
-        const path = (req.url ?? '').split('?')[0];
-        if (path === '/pay') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"succeeded","channelTradeNo":"wx_1"}');
-        else if (path === '/gateway-timeout') res.writeHead(504).end('upstream timed out');
-        else if (path === '/refused') res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":"bad_amount"}');
-        else if (path === '/html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
-        else if (path === '/slow')
-          return; // never answers
-        else res.writeHead(404).end();
-      });
+    server = await startLocalHttpServer((req, res) => {
+      if (req.path === '/pay') res.writeHead(200, { 'content-type': 'application/json' }).end('{"status":"succeeded","channelTradeNo":"wx_1"}');
+      else if (req.path === '/gateway-timeout') res.writeHead(504).end('upstream timed out');
+      else if (req.path === '/refused') res.writeHead(400, { 'content-type': 'application/json' }).end('{"code":"bad_amount"}');
+      else if (req.path === '/html') res.writeHead(200, { 'content-type': 'text/html' }).end('<html>');
+      else if (req.path === '/slow')
+        return; // never answers
+      else res.writeHead(404).end();
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    base = server.base;
+    received = server.received;
   });
 
-  afterAll(async () => {
-    closeHttpConnections();
-    server.closeAllConnections();
-    await new Promise((r) => server.close(r));
-  });
+  afterAll(() => server.close());
 
   beforeEach(() => {
     received.length = 0;
@@ -56,10 +44,7 @@ describe('callChannel (against a local HTTP server)', () => {
     const late = await callChannel(base, 150, 'POST', '/slow?x=1', {}).catch((e: unknown) => e);
     expect(late).toBeInstanceOf(ChannelTimeoutError);
     expect((late as ChannelTimeoutError).what).toBe('POST /slow');
-    const closed = createServer();
-    await new Promise<void>((r) => closed.listen(0, '127.0.0.1', r));
-    const port = (closed.address() as AddressInfo).port;
-    await new Promise((r) => closed.close(r));
+    const port = await refusedLocalPort();
     await expect(callChannel(`http://127.0.0.1:${port}`, 2000, 'POST', '/pay', {})).rejects.toBeInstanceOf(ChannelTimeoutError);
   });
 

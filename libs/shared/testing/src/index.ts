@@ -15,3 +15,4 @@ export {
 } from './test-platform';
 export { assertKeysetPaging, type PagingCheck } from './paging';
 export { runNode, type NodeRun, type RunNodeOptions } from './run-node';
+export { refusedLocalPort, startLocalHttpServer, type LocalHttpServer, type ReceivedRequest } from './local-http';
