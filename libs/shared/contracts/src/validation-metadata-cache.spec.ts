@@ -75,6 +75,18 @@ describe('installValidationMetadataCache', () => {
     ]);
   });
 
+  it('makes one validator instance per validator class, as the default container does', () => {
+    const constraints = getMetadataStorage()
+      .getTargetValidationMetadatas(Line, '', false, false)
+      .map((m) => m.constraintCls);
+    const storage = getMetadataStorage();
+    for (const cls of constraints) {
+      const [meta] = storage.getTargetValidatorConstraints(cls);
+      expect(meta!.instance).toBeInstanceOf(cls);
+      expect(meta!.instance).toBe(storage.getTargetValidatorConstraints(cls)[0]!.instance);
+    }
+  });
+
   it('is installed once however often it is called', () => {
     const storage = getMetadataStorage();
     const lookUp = storage.getTargetValidationMetadatas;

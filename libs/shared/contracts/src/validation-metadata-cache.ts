@@ -1,4 +1,4 @@
-import { getMetadataStorage } from 'class-validator';
+import { getMetadataStorage, useContainer } from 'class-validator';
 
 /**
  * class-validator (0.15) looks a class's rules up again on every `validate`/`validateSync`, for
@@ -10,6 +10,10 @@ import { getMetadataStorage } from 'class-validator';
  * arguments, and everything kept is dropped whenever a rule is registered (a class loaded
  * later, a schema added): every validation still runs every rule it ran before, on the same
  * rules, with the same errors.
+ *
+ * Each rule then asks class-validator's default container for its validator's instance, which
+ * it finds by scanning a list of every validator made so far (one per decorated property): the
+ * container installed here answers the same single instance per validator class from a Map.
  *
  * Installed once per process on class-validator's global metadata storage (every copy of the
  * library uses that one); `installValidationMetadataCache()` again is a no-op.
@@ -29,6 +33,15 @@ export function installValidationMetadataCache(storage: Storage = getMetadataSto
   const marked = storage as Storage & CachingStorage;
   if (marked[INSTALLED]) return;
   marked[INSTALLED] = true;
+
+  const instances = new Map<new () => object, object>();
+  useContainer({
+    get(someClass: new () => object): object {
+      let instance = instances.get(someClass);
+      if (!instance) instances.set(someClass, (instance = new someClass()));
+      return instance;
+    },
+  });
 
   // target → argument key → rules; a rules array this cache gave → its grouping (the executor only reads both)
   let byTarget = new Map<unknown, Map<string, ValidationMetadata[]>>();
