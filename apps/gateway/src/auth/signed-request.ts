@@ -4,6 +4,7 @@ import {
   canonicalRequest,
   checkTimestamp,
   isSignatureAlgorithm,
+  type SignatureKey,
   splitRequestTarget,
   verifyRequestSignature,
 } from '@countypay/security';
@@ -48,8 +49,8 @@ export interface SignatureCheckInput {
   headers: SignatureHeaders;
   credentials: readonly StoredCredential[];
   nowMs: number;
-  /** the verification key of a credential (decrypts an HMAC secret in memory), undefined if none */
-  keyOf: (credential: StoredCredential) => string | undefined;
+  /** the verification key of a credential (an HMAC secret, decrypted in memory), undefined if none */
+  keyOf: (credential: StoredCredential) => SignatureKey | undefined;
   toleranceSeconds?: number;
 }
 
@@ -108,7 +109,7 @@ export function checkSignedRequest(input: SignatureCheckInput): SignatureCheck {
     return { ok: false, code: 'invalid_signature', message: 'the request cannot be canonicalised (malformed path or query encoding)' };
   }
   for (const credential of candidates) {
-    let key: string | undefined;
+    let key: SignatureKey | undefined;
     try {
       key = input.keyOf(credential);
     } catch {

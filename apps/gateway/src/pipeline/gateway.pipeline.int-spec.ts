@@ -102,6 +102,7 @@ const slowApp = generateAppId();
 const suspendedLater = generateAppId();
 const outageApp = generateAppId();
 const registryOutageApp = generateAppId();
+const rotatedApp = generateAppId();
 /** the load-shedding test's own apps (T1, T2, T3), so no other test's rate window is touched */
 const probeApp = generateAppId();
 const holdApp2 = generateAppId();
@@ -224,6 +225,7 @@ beforeAll(async () => {
     await registry.onAppUpdated(appEvent(suspendedLater), em);
     await registry.onAppUpdated(appEvent(outageApp), em);
     await registry.onAppUpdated(appEvent(registryOutageApp), em);
+    await registry.onAppUpdated(appEvent(rotatedApp), em);
     await registry.onAppUpdated(appEvent(probeApp), em);
   });
   await inTenantTransaction(ds, T2, (em) => registry.onAppUpdated(appEvent(holdApp2, {}, T2), em));
@@ -247,13 +249,13 @@ interface Sent {
 async function send(
   method: string,
   target: string,
-  opts: { body?: string; appId?: string; idempotencyKey?: string; headers?: Record<string, string>; sm2?: boolean } = {},
+  opts: { body?: string; appId?: string; idempotencyKey?: string; headers?: Record<string, string>; sm2?: boolean; secret?: string } = {},
 ): Promise<Sent> {
   const [path, query = ''] = target.split('?');
   const signed = signedRequestHeaders({
     appId: opts.appId ?? hmacApp,
     alg: opts.sm2 ? 'SM2-SM3' : 'HMAC-SHA256',
-    key: opts.sm2 ? sm2.privateKey : secret,
+    key: opts.sm2 ? sm2.privateKey : (opts.secret ?? secret),
     method,
     path,
     query,
@@ -492,6 +494,33 @@ describe('gateway pipeline (HTTP, real PostgreSQL)', () => {
       2000,
     );
     expect(refused.json.error.code).toBe('app_suspended');
+  });
+
+  it('follows a new app secret the moment onboarding changes it: the old one refused, the new one verified and signing the answers', async () => {
+    const first = await send('GET', '/v1/merchants', { appId: rotatedApp });
+    expect(first.status).toBe(200);
+    const again = await send('GET', '/v1/merchants', { appId: rotatedApp }); // served from memory, with the key made for it
+    expect(again.status).toBe(200);
+    expect(responseVerifies(again, 'HMAC-SHA256', secret)).toBe(true);
+    const newSecret = generateAppSecret();
+    const credentials = [{ credentialId: randomUUID(), alg: 'HMAC-SHA256' as const, secretCiphertext: cipher.encrypt(newSecret), status: 'active' as const }];
+    await inTenantTransaction(svc.ds, T1, (em) => svc.app.get(RegistryService).onAppUpdated(appEvent(rotatedApp, { credentials, version: 2 }), em));
+    const refused = await eventually(
+      async () => {
+        const r = await send('GET', '/v1/merchants', { appId: rotatedApp });
+        return r.status === 401 ? r : undefined;
+      },
+      'the new secret to reach the gateway',
+      2000,
+    );
+    expect(refused.json.error.code).toBe('invalid_signature');
+    expect(responseVerifies(refused, 'HMAC-SHA256', newSecret)).toBe(true);
+    for (let i = 0; i < 2; i++) {
+      const ok = await send('GET', '/v1/merchants', { appId: rotatedApp, secret: newSecret });
+      expect(ok.status).toBe(200);
+      expect(responseVerifies(ok, 'HMAC-SHA256', newSecret)).toBe(true);
+      expect(responseVerifies(ok, 'HMAC-SHA256', secret)).toBe(false);
+    }
   });
 
   it('answers a database outage with the documented, signed 503 and Retry-After, never a 500', async () => {

@@ -1,4 +1,4 @@
-import { generateSm2KeyPair, responseCanonical, verifyResponseSignature } from '@countypay/security';
+import { generateSm2KeyPair, hmacKey, responseCanonical, verifyResponseSignature } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
 import { ResponseSigner } from './response-signer';
 
@@ -22,6 +22,21 @@ describe('ResponseSigner', () => {
       'X-CP-Signature-Alg': 'HMAC-SHA256',
       'X-CP-Signature': 'cNPVUTiqc6yfDOey2qCF8xNDYW4dbUpzSFpCfEtl9Jo=',
     });
+  });
+
+  it("signs with the app's hmacKey exactly as with its secret string, and a wrong key gives another signature", () => {
+    const secret = 'Zq3vN8pR2sT6wY9bC4eH7kM1xA5dG0jL3oQ8uV2iF6g';
+    const r = {
+      status: 201,
+      requestId: 'req_01JGZ5Q8T4K2M7N3P6R9S1V0WX',
+      requestNonce: 'n8Yk2QpL5vR7tZ1xWc3dFg',
+      body: Buffer.from('{"id":"qro_001","status":"CREATED"}'),
+      nowMs: 1767225601_500,
+    };
+    expect(signer.sign({ appAlg: 'HMAC-SHA256', hmacSecret: hmacKey(secret) }, r)['X-CP-Signature']).toBe('cNPVUTiqc6yfDOey2qCF8xNDYW4dbUpzSFpCfEtl9Jo=');
+    expect(signer.sign({ appAlg: 'HMAC-SHA256', hmacSecret: hmacKey(`${secret}x`) }, r)['X-CP-Signature']).not.toBe(
+      'cNPVUTiqc6yfDOey2qCF8xNDYW4dbUpzSFpCfEtl9Jo=',
+    );
   });
 
   it('signs SM2 and RSA apps with the platform SM2 key, published as its public key', () => {

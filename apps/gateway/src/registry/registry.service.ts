@@ -8,7 +8,7 @@ import { LOGGER, ServiceAuth } from '@countypay/service-kit';
 import type { Logger } from '@countypay/observability';
 import { inTenantTransaction, isDatabaseUnavailable, NotifiedCache, type NotifiedDrop } from '@countypay/persistence';
 import { isTenantId } from '@countypay/tenancy';
-import { FieldCipher } from '@countypay/security';
+import { FieldCipher, type SignatureKey, hmacKey } from '@countypay/security';
 import { GatewayConfig } from '../config/gateway.config';
 import { RegistryRepository } from './registry.repository';
 import type { AppRecord, StoredCredential } from './registry.types';
@@ -51,8 +51,19 @@ type FoundApp = {
 };
 
 /**
- * Apps and tenants as onboarding publishes them. Secrets stay encrypted at rest; they are
- * decrypted in memory, one credential at a time, only to verify or sign.
+ * The copy kept to sign an outage's 503 shares no credential object with the cached app, so the
+ * HMAC keys made for the cached one (RegistryService.verificationKey) go with it.
+ */
+function withoutKeys(found: FoundApp): FoundApp {
+  return { ...found, app: { ...found.app, credentials: found.app.credentials.map((c) => ({ ...c })) } };
+}
+
+/**
+ * Apps and tenants as onboarding publishes them. Secrets stay encrypted at rest, and in the read
+ * model; they are decrypted in memory, one credential at a time, only to verify or sign. An HMAC
+ * secret decrypted for an app kept in memory stays with that copy as a KeyObject (its bytes outside
+ * the JavaScript heap) and goes when the copy goes: at a change to the app or its tenant, a
+ * listener reset or the copy's minute (docs/adr/0029).
  */
 @Injectable()
 export class RegistryService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -69,6 +80,12 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
    * resets: only to sign the 503 of a database outage (see FoundApp.stale), never to admit.
    */
   private readonly lastKnown = new Map<string, FoundApp>();
+  /**
+   * The HMAC keys of credentials read from the database, made on first use; weakly held, so a key
+   * lives exactly as long as the copy of the app it belongs to (the cached one, or one request's
+   * when the cache is not serving). Never holds the keys of the outage copy (`withoutKeys`).
+   */
+  private readonly hmacKeys = new WeakMap<StoredCredential, SignatureKey>();
 
   constructor(
     private readonly repo: RegistryRepository,
@@ -120,7 +137,7 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     const found = await this.repo.findApp(tenantId, appId);
     if (found) {
       if (this.lastKnown.size >= APP_CACHE_MAX) this.lastKnown.clear();
-      this.lastKnown.set(appId, found);
+      this.lastKnown.set(appId, withoutKeys(found));
     }
     return found;
   }
@@ -169,12 +186,19 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     return { tenantId, data };
   }
 
-  /** The verification key of a credential: the decrypted HMAC secret or the public key. */
-  verificationKey(credential: StoredCredential): string | undefined {
-    if (credential.alg === 'HMAC-SHA256') {
-      return credential.secretCiphertext ? this.cipher.decrypt(credential.secretCiphertext) : undefined;
+  /**
+   * The verification key of a credential: the HMAC key of its decrypted secret, made once per copy
+   * of the app (see hmacKeys), or the public key. Throws when the secret does not decrypt.
+   */
+  verificationKey(credential: StoredCredential): SignatureKey | undefined {
+    if (credential.alg !== 'HMAC-SHA256') return credential.publicKey;
+    if (!credential.secretCiphertext) return undefined;
+    let key = this.hmacKeys.get(credential);
+    if (!key) {
+      key = hmacKey(this.cipher.decrypt(credential.secretCiphertext));
+      this.hmacKeys.set(credential, key);
     }
-    return credential.publicKey;
+    return key;
   }
 
   /** The decrypted Standard Webhooks secret of an app (for the webhooks module). */

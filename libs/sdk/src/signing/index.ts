@@ -29,6 +29,7 @@ export {
   type SignatureKey,
   type SignedRequestInput,
   generateNonce,
+  hmacKey,
   signRequest,
   signResponse,
   signedRequestHeaders,

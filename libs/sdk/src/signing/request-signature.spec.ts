@@ -1,7 +1,7 @@
-import { generateKeyPairSync } from 'node:crypto';
+import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { canonicalRequest } from './canonical-request';
-import { generateNonce, signRequest, signedRequestHeaders, verifyRequestSignature } from './request-signature';
+import { generateNonce, hmacKey, signRequest, signedRequestHeaders, verifyRequestSignature } from './request-signature';
 import { SecurityError } from './security.exception';
 import { SIGNATURE_ALGORITHMS } from './signature-algorithm';
 import { generateSm2KeyPair, sm2SignatureFromDer } from './sm2';
@@ -34,6 +34,29 @@ describe('HMAC-SHA256', () => {
 
   it('refuses to sign with an empty secret', () => {
     expect(() => signRequest('HMAC-SHA256', '', canonical)).toThrow(SecurityError);
+    expect(() => hmacKey('')).toThrow(SecurityError);
+  });
+
+  it('signs and verifies with hmacKey(secret) exactly as with the secret string', () => {
+    const key = hmacKey(secret);
+    expect(key.type).toBe('secret');
+    expect(signRequest('HMAC-SHA256', hmacKey('key'), 'The quick brown fox jumps over the lazy dog')).toBe(
+      Buffer.from('f7bc83f430538424b13298e6aa6fb143ef4d59a14946175997479dbc2d1a3cd8', 'hex').toString('base64'),
+    );
+    const sig = signRequest('HMAC-SHA256', secret, canonical);
+    expect(signRequest('HMAC-SHA256', key, canonical)).toBe(sig);
+    expect(verifyRequestSignature('HMAC-SHA256', key, canonical, sig)).toBe(true);
+    expect(verifyRequestSignature('HMAC-SHA256', hmacKey(`${secret}x`), canonical, sig)).toBe(false);
+    expect(verifyRequestSignature('HMAC-SHA256', key, canonical.replace('POST', 'PUT'), sig)).toBe(false);
+  });
+
+  it('takes no key but a non-empty secret KeyObject: public and private keys are refused', () => {
+    const sig = signRequest('HMAC-SHA256', secret, canonical);
+    const rsaPublic = generateKeyPairSync('rsa', { modulusLength: 2048 }).publicKey;
+    expect(verifyRequestSignature('HMAC-SHA256', rsaPublic, canonical, sig)).toBe(false);
+    expect(verifyRequestSignature('HMAC-SHA256', createSecretKey(Buffer.alloc(0)), canonical, sig)).toBe(false);
+    expect(() => signRequest('HMAC-SHA256', rsaPublic, canonical)).toThrow(SecurityError);
+    expect(() => signRequest('HMAC-SHA256', createSecretKey(Buffer.alloc(0)), canonical)).toThrow(SecurityError);
   });
 });
 

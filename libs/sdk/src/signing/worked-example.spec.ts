@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bodyDigest, canonicalQuery, canonicalRequest, responseCanonical } from './canonical-request';
-import { signRequest, verifyRequestSignature } from './request-signature';
+import { hmacKey, signRequest, verifyRequestSignature } from './request-signature';
 import { sm2PublicKeyFromPem, sm2PublicKeyFromPrivateKey, sm2PublicKeyToPem } from './sm2';
 import { signWebhook, verifyWebhook } from './webhook-signature';
 
@@ -53,6 +53,9 @@ describe('docs/signing.md worked examples', () => {
     expect(Buffer.byteLength(canonical)).toBe(201);
     expect(signRequest('HMAC-SHA256', field('App secret'), canonical)).toBe(field('Signature'));
     expect(verifyRequestSignature('HMAC-SHA256', field('App secret'), canonical, field('Signature'))).toBe(true);
+    // the gateway's form of the key (made once per app): the same signature
+    expect(signRequest('HMAC-SHA256', hmacKey(field('App secret')), canonical)).toBe(field('Signature'));
+    expect(verifyRequestSignature('HMAC-SHA256', hmacKey(field('App secret')), canonical, field('Signature'))).toBe(true);
   });
 
   it('shows the same canonical string line by line and in the headers block', () => {
@@ -75,6 +78,7 @@ describe('docs/signing.md worked examples', () => {
     });
     expect(canonical).toBe(jsonString('response-canonical'));
     expect(signRequest('HMAC-SHA256', field('App secret'), canonical)).toBe(field('Response signature'));
+    expect(signRequest('HMAC-SHA256', hmacKey(field('App secret')), canonical)).toBe(field('Response signature'));
   });
 
   it('SM2-SM3: key pair, PEM, SM3 digest, canonical string, and the sample signature verifies', () => {

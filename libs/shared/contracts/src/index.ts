@@ -16,3 +16,4 @@ export * from './events/settlement/reconciliation.events';
 export * from './events/credit/credit.events';
 export { COUNTIES, type County } from './reference/counties';
 export { OPENAPI_DOCUMENT } from './openapi/openapi-document';
+export { installValidationMetadataCache } from './validation-metadata-cache';

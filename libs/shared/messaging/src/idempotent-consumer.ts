@@ -299,7 +299,7 @@ export class IdempotentConsumer {
         if (item.invalid) {
           await this.deadLetterInvalid(topic, partition, item.message, item.headers, item.invalid);
           await this.commit(topic, partition, (BigInt(item.message.offset) + 1n).toString());
-        } else await this.handleMessage({ topic, partition, message: item.message, heartbeat });
+        } else await this.handleMessage({ topic, partition, message: item.message, heartbeat }, item.envelope);
       }
       return true;
     }
@@ -419,8 +419,14 @@ export class IdempotentConsumer {
     this.opts.onOutcome?.('dead_lettered', topic);
   }
 
-  /** One event on its own (a chunk whose transaction failed): retries, then the dead-letter topic. */
-  private async handleMessage(payload: Pick<EachMessagePayload, 'topic' | 'partition' | 'message' | 'heartbeat'>): Promise<void> {
+  /**
+   * One event on its own (a chunk whose transaction failed, or a chunk of one): retries, then the
+   * dead-letter topic. `parsed` is its envelope when the batch already parsed and validated it.
+   */
+  private async handleMessage(
+    payload: Pick<EachMessagePayload, 'topic' | 'partition' | 'message' | 'heartbeat'>,
+    parsed?: EventEnvelope<object>,
+  ): Promise<void> {
     const { topic, partition, message, heartbeat } = payload;
     const next = (BigInt(message.offset) + 1n).toString();
     const subs = this.byTopic.get(topic);
@@ -428,7 +434,7 @@ export class IdempotentConsumer {
     let envelope: EventEnvelope<object>;
     try {
       if (!subs?.length) throw new InvalidMessageError('unknown_topic', `no subscription for topic ${topic}`);
-      envelope = parseEnvelope(message.value, headers, subs[0].event);
+      envelope = parsed ?? parseEnvelope(message.value, headers, subs[0].event);
     } catch (err) {
       await this.deadLetterInvalid(
         topic,

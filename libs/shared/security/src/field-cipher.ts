@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type KeyObject, createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { decodeBase64Strict } from '@countypay/sdk';
 import { sm4 } from 'sm-crypto-v2';
 import { decodeBase64UrlStrict } from './encoding';
@@ -40,11 +40,12 @@ const TAG_BYTES = 16;
 const ALG_TAGS: Readonly<Record<FieldCipherAlgorithm, string>> = { 'aes-256-gcm': 'aesgcm', 'sm4-gcm': 'sm4gcm' };
 const KEY_BYTES: Readonly<Record<FieldCipherAlgorithm, number>> = { 'aes-256-gcm': 32, 'sm4-gcm': 16 };
 
-interface LoadedKey {
-  id: string;
-  algorithm: FieldCipherAlgorithm;
-  key: Buffer;
-}
+/**
+ * AES keys are kept as a KeyObject made once: given raw bytes, every createCipheriv/createDecipheriv
+ * first checks they are not a KeyObject, which costs Node 24 more than sealing or opening a short
+ * field (docs/perf/throughput.md, tpkeys). SM4 keys stay bytes (sm-crypto-v2 takes bytes).
+ */
+type LoadedKey = { id: string; algorithm: 'aes-256-gcm'; key: KeyObject } | { id: string; algorithm: 'sm4-gcm'; key: Buffer };
 
 function configError(message: string): SecurityError<SecurityErrorCode> {
   return new SecurityError(SecurityErrorCode.InvalidCipherConfig, message);
@@ -63,14 +64,14 @@ function aad(header: string, context: string | undefined): Buffer {
   return Buffer.from(`${header}|${context ?? ''}`, 'utf8');
 }
 
-function sealAes(key: Buffer, iv: Buffer, plaintext: Buffer, associated: Buffer): { ct: Buffer; tag: Buffer } {
+function sealAes(key: KeyObject, iv: Buffer, plaintext: Buffer, associated: Buffer): { ct: Buffer; tag: Buffer } {
   const cipher = createCipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   cipher.setAAD(associated);
   const ct = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return { ct, tag: cipher.getAuthTag() };
 }
 
-function openAes(key: Buffer, iv: Buffer, ct: Buffer, tag: Buffer, associated: Buffer): Buffer {
+function openAes(key: KeyObject, iv: Buffer, ct: Buffer, tag: Buffer, associated: Buffer): Buffer {
   const decipher = createDecipheriv('aes-256-gcm', key, iv, { authTagLength: TAG_BYTES });
   decipher.setAAD(associated);
   decipher.setAuthTag(tag);
@@ -105,7 +106,7 @@ export class FieldCipher {
       const key = decodeBase64Strict(entry.key);
       if (!key || key.length !== KEY_BYTES[algorithm])
         throw configError(`field cipher key ${entry.id} must be base64 of ${KEY_BYTES[algorithm]} bytes for ${algorithm}`);
-      this.keys.set(entry.id, { id: entry.id, algorithm, key });
+      this.keys.set(entry.id, algorithm === 'aes-256-gcm' ? { id: entry.id, algorithm, key: createSecretKey(key) } : { id: entry.id, algorithm, key });
     }
     const active = this.keys.get(config.activeKeyId);
     if (!active) throw configError(`active field cipher key ${config.activeKeyId} is not configured`);
@@ -118,12 +119,12 @@ export class FieldCipher {
 
   /** Encrypts with the active key. `context` must be given again, identical, to decrypt. */
   encrypt(plaintext: string, context?: string): string {
-    const { id, algorithm, key } = this.active;
-    const header = `${VERSION}:${ALG_TAGS[algorithm]}:${id}`;
+    const active = this.active;
+    const header = `${VERSION}:${ALG_TAGS[active.algorithm]}:${active.id}`;
     const iv = randomBytes(IV_BYTES);
     const data = Buffer.from(plaintext, 'utf8');
     const associated = aad(header, context);
-    const { ct, tag } = algorithm === 'aes-256-gcm' ? sealAes(key, iv, data, associated) : sealSm4(key, iv, data, associated);
+    const { ct, tag } = active.algorithm === 'aes-256-gcm' ? sealAes(active.key, iv, data, associated) : sealSm4(active.key, iv, data, associated);
     return [header, iv.toString('base64url'), ct.toString('base64url'), tag.toString('base64url')].join(':');
   }
 

@@ -32,6 +32,7 @@ export {
   generateNonce,
   generateSm2KeyPair,
   generateWebhookSecret,
+  hmacKey,
   isSignatureAlgorithm,
   isValidSm2PrivateKey,
   isValidSm2PublicKey,

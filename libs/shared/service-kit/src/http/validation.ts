@@ -1,4 +1,5 @@
 import { BadRequestException, ValidationPipe, type ValidationError } from '@nestjs/common';
+import { installValidationMetadataCache } from '@countypay/contracts';
 
 function firstProblem(errors: ValidationError[], prefix = ''): { param: string; message: string; unknown: boolean } | undefined {
   for (const e of errors) {
@@ -15,6 +16,7 @@ function firstProblem(errors: ValidationError[], prefix = ''): { param: string; 
 
 /** DTO validation: unknown fields are refused (400 `unknown_field` naming it), others 400 `invalid_request`. */
 export function apiValidationPipe(): ValidationPipe {
+  installValidationMetadataCache(); // the same checks without looking the rules up again per request
   return new ValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
