@@ -97,22 +97,7 @@ describe('webhook intake: a consumer batch of partner events in ONE statement (r
     await producer.connect();
     // every tenant's partner app, with two callback URLs
     const { events } = await instance();
-    for (const tenant of TENANTS) {
-      const data = Object.assign(new AppUpdatedData(), {
-        appId: appOf(tenant),
-        partnerId: randomUUID(),
-        name: 'County app',
-        status: 'active',
-        scopes: ['qr:pay'],
-        callbackUrls: ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b'],
-        ipAllowlist: [],
-        credentials: [],
-        webhookSecretCiphertext: cipher.encrypt(webhookSecret),
-        version: 1,
-      });
-      const app = { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data };
-      await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app, em));
-    }
+    for (const tenant of TENANTS) await updateApp(events, tenant, appOf(tenant), ['http://127.0.0.1:9/a', 'http://127.0.0.1:9/b']);
   });
 
   afterAll(async () => {
@@ -122,6 +107,24 @@ describe('webhook intake: a consumer batch of partner events in ONE statement (r
     contextManager.disable();
     context.disable();
   });
+
+  /** The app's "updated" event for `tenant`, applied as the gateway's consumer applies it. */
+  async function updateApp(events: WebhookEventsService, tenant: string, appId: string, callbackUrls: string[], version = 1, name = 'County app') {
+    const data = Object.assign(new AppUpdatedData(), {
+      appId,
+      partnerId: randomUUID(),
+      name,
+      status: 'active',
+      scopes: ['qr:pay'],
+      callbackUrls,
+      ipAllowlist: [],
+      credentials: [],
+      webhookSecretCiphertext: cipher.encrypt(webhookSecret),
+      version,
+    });
+    const app = { id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data };
+    await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app, em));
+  }
 
   function payment(tenant: string, appId = appOf(tenant)) {
     const id = randomUUID();
@@ -252,21 +255,7 @@ describe('webhook intake: a consumer batch of partner events in ONE statement (r
     // the poison: an app whose callback URL the database refuses (the test's trigger)
     const poisonTenant = TENANTS[3]!;
     const poisonApp = 'app_intakepoison00000001';
-    const data = Object.assign(new AppUpdatedData(), {
-      appId: poisonApp,
-      partnerId: randomUUID(),
-      name: 'Poison app',
-      status: 'active',
-      scopes: ['qr:pay'],
-      callbackUrls: ['http://127.0.0.1:9/poison'],
-      ipAllowlist: [],
-      credentials: [],
-      webhookSecretCiphertext: cipher.encrypt(webhookSecret),
-      version: 1,
-    });
-    await inTenantTransaction(ds, poisonTenant, (em) =>
-      events.onAppUpdated({ id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: poisonTenant, occurredAt: new Date().toISOString(), data }, em),
-    );
+    await updateApp(events, poisonTenant, poisonApp, ['http://127.0.0.1:9/poison'], 1, 'Poison app');
     const good = TENANTS.slice(0, 30).map((t) => payment(t));
     const poison = payment(poisonTenant, poisonApp);
     const messages = good.map((p) => p.message);
@@ -313,23 +302,7 @@ describe('webhook intake: a consumer batch of partner events in ONE statement (r
     const tenants = TENANTS.slice(40, 46);
     // these tenants' apps now call the receiver (version 2)
     const { source, events, dispatcher } = await instance();
-    for (const tenant of tenants) {
-      const data = Object.assign(new AppUpdatedData(), {
-        appId: appOf(tenant),
-        partnerId: randomUUID(),
-        name: 'County app',
-        status: 'active',
-        scopes: ['qr:pay'],
-        callbackUrls: [`${base}/${tenant}`],
-        ipAllowlist: [],
-        credentials: [],
-        webhookSecretCiphertext: cipher.encrypt(webhookSecret),
-        version: 2,
-      });
-      await inTenantTransaction(ds, tenant, (em) =>
-        events.onAppUpdated({ id: randomUUID(), type: AppUpdatedV1.type, version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data }, em),
-      );
-    }
+    for (const tenant of tenants) await updateApp(events, tenant, appOf(tenant), [`${base}/${tenant}`], 2);
     // the earlier tests' deliveries (to a closed port) are not this dispatcher's business
     await db.admin((c) => c.query(`update webhook_deliveries set status = 'failed', next_attempt_at = null where status = 'pending'`));
     dispatcher.start();
