@@ -200,9 +200,4 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
     }
     return key;
   }
-
-  /** The decrypted Standard Webhooks secret of an app (for the webhooks module). */
-  webhookSecret(app: AppRecord): string {
-    return this.cipher.decrypt(app.webhookSecretCiphertext);
-  }
 }
