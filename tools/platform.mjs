@@ -91,7 +91,7 @@ function appUrl(adminUrl, schema, password) {
   return u.toString();
 }
 
-/** Starts the platform; returns where each app listens. */
+/** Starts the platform; returns where each app listens (and logs: `logDir`, under COUNTYPAY_LOCAL_DIR). */
 export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
   const started = Date.now();
   const p = paths(profile);
@@ -187,7 +187,7 @@ export async function startPlatform({ profile = 'local', extraEnv = {} } = {}) {
       '',
     ].join('\n'),
   );
-  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers, zipkinUrl: infra.zipkinUrl, secrets: secretsEnv(secrets) };
+  return { apps, adminUrl: infra.adminUrl, kafkaBrokers: infra.kafkaBrokers, zipkinUrl: infra.zipkinUrl, logDir: p.logDir, secrets: secretsEnv(secrets) };
 }
 
 async function stopApps(profile, { quiet = false } = {}) {

@@ -3,10 +3,8 @@
 // (解约) that revokes the agreement at the county bank (the channel sandbox), through the gateway
 // with the SDK. A revocation the bank does not answer in time leaves the agreement `unbinding`
 // (unpayable) until acquiring's job gets the bank's confirmation.
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { CountypayApiError, type AcquiringOrder } from '@countypay/sdk';
-import { apiError, e2eApps, gatewayUrl, provinceToken, serviceUrl } from '../support/platform';
+import { apiError, gatewayUrl, platformLogs, provinceToken, serviceUrl } from '../support/platform';
 import { balanceOf as balance, bankAgreementStatus, latestCode as sms, openCard, postToSandbox, untilAcquiringKnows } from './acquiring-support';
 import {
   type Onboarded,
@@ -117,11 +115,7 @@ describe('payment password (支付密码)', () => {
   });
 
   it('no payment password in any log of the platform', () => {
-    const gw = e2eApps()['gateway'];
-    const dir = join(process.cwd(), '.local', `e2e-${gw?.port ?? 4100}`, 'logs');
-    mkdirSync(dir, { recursive: true });
-    for (const f of readdirSync(dir))
-      expect({ file: f, found: readFileSync(join(dir, f), 'utf8').includes(`"${PASSWORD}"`) }).toEqual({ file: f, found: false });
+    for (const { file, text } of platformLogs()) expect({ file, found: text.includes(`"${PASSWORD}"`) }).toEqual({ file, found: false });
   });
 });
 

@@ -1,4 +1,6 @@
 // What the e2e global setup tells the tests about the platform it booted, and the helpers every suite shares.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { CountypayApiError } from '@countypay/sdk';
 
 export interface AppInfo {
@@ -15,6 +17,19 @@ export function gatewayUrl(): string {
   const gw = e2eApps()['gateway'];
   if (!gw) throw new Error('the e2e global setup did not boot the platform');
   return gw.url;
+}
+
+/**
+ * Every log file of the platform the global setup booted, read whole: where tools/platform.mjs
+ * writes them (its local dir, COUNTYPAY_LOCAL_DIR when set). Throws when there are none, so a scan
+ * for what must never be logged cannot pass by reading nothing.
+ */
+export function platformLogs(): Array<{ file: string; text: string }> {
+  const dir = process.env.COUNTYPAY_E2E_LOG_DIR;
+  if (!dir) throw new Error('COUNTYPAY_E2E_LOG_DIR is not set by the e2e global setup');
+  const files = readdirSync(dir);
+  if (files.length === 0) throw new Error(`no log files in ${dir}`);
+  return files.map((file) => ({ file, text: readFileSync(join(dir, file), 'utf8') }));
 }
 
 /** The province operator's bootstrap token (handed over out of band in production). */

@@ -13,7 +13,7 @@ import { tenantScopePlpgsql } from '@countypay/persistence';
  * events (`on conflict do nothing`: an event already consumed is skipped) and, for the events new
  * to the inbox only, one delivery per callback URL (`on conflict (tenant_id, event_id, url) do
  * nothing`, as before). With `lease_seconds` the deliveries are created leased to the caller for
- * one attempt (as `insertClaimed`: a lease token, due again when the lease runs out, counted from
+ * one attempt (as `insertDeliveries` with a lease: a lease token, due again when the lease runs out, counted from
  * this statement's clock); without, due now for the dispatcher's rounds.
  *
  * Returns one row per new event: its id, and the delivery it created (one row per delivery) or

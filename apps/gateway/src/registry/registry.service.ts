@@ -52,7 +52,11 @@ type FoundApp = {
 
 /**
  * The copy kept to sign an outage's 503 shares no credential object with the cached app, so the
- * HMAC keys made for the cached one (RegistryService.verificationKey) go with it.
+ * HMAC keys made for the cached one (RegistryService.verificationKey) go with it. Copied when the
+ * app is read, not taken from the cache entry when an outage needs it: by then the entry may be
+ * gone or not served (a notification or a listener reset drops it, a lost listener serves nothing),
+ * and keeping the entry's own credentials instead would keep their keys — a rotated-out secret's
+ * too — for as long as the outage copy lives.
  */
 function withoutKeys(found: FoundApp): FoundApp {
   return { ...found, app: { ...found.app, credentials: found.app.credentials.map((c) => ({ ...c })) } };
@@ -199,10 +203,5 @@ export class RegistryService implements OnApplicationBootstrap, OnApplicationShu
       this.hmacKeys.set(credential, key);
     }
     return key;
-  }
-
-  /** The decrypted Standard Webhooks secret of an app (for the webhooks module). */
-  webhookSecret(app: AppRecord): string {
-    return this.cipher.decrypt(app.webhookSecretCiphertext);
   }
 }

@@ -1,3 +1,4 @@
+import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { DataSource, type EntityManager, type EntitySubscriberInterface, type TransactionCommitEvent, type TransactionRollbackEvent } from 'typeorm';
@@ -173,11 +174,11 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
     return claimed.length;
   }
 
-  /** The app's current endpoint: its secret (opened now) and whether it still lists this URL. */
-  private async endpointOf(d: ClaimedDelivery): Promise<{ secret: string; listed: boolean } | undefined> {
+  /** The app's current endpoint: its signing key (made once per copy of the endpoint) and whether it still lists this URL. */
+  private async endpointOf(d: ClaimedDelivery): Promise<{ key: KeyObject; listed: boolean } | undefined> {
     try {
       const endpoint = await this.endpoints.findOutsideTransaction(d.tenantId, d.appId);
-      return endpoint ? { secret: this.secrets.open(endpoint.webhookSecretCiphertext), listed: endpoint.callbackUrls.includes(d.url) } : undefined;
+      return endpoint ? { key: this.secrets.signingKey(endpoint), listed: endpoint.callbackUrls.includes(d.url) } : undefined;
     } catch (err) {
       this.logger.warn({ err, deliveryId: d.id, appId: d.appId }, 'webhook secret unavailable');
       return undefined;
@@ -203,7 +204,7 @@ export class WebhookDispatcher implements OnApplicationBootstrap, OnApplicationS
               url: d.url,
               body: d.body,
               webhookId: d.eventId,
-              secret: endpoint.secret,
+              secret: endpoint.key,
               timeoutMs: this.config.WEBHOOK_TIMEOUT_MS,
               nowSeconds: Math.floor(at.getTime() / 1000),
             });

@@ -20,8 +20,8 @@ const ENDPOINT_KEY = /^[^:]+:[^:]+$/;
  * drops that endpoint at once, and everything when its listener (re)connects; without a
  * connected listener nothing is served from memory, and a read that began before a change is
  * not kept; a transaction that writes an endpoint (`wrote`) reads it from the database for the
- * rest of the transaction (the rules of `NotifiedCache`). The secret stays encrypted in memory
- * (opened only to sign, as before).
+ * rest of the transaction (the rules of `NotifiedCache`). The secret stays encrypted here; its
+ * signing key is kept beside the copy, and goes with it (`WebhookSecrets`).
  */
 @Injectable()
 export class WebhookEndpoints implements OnApplicationBootstrap, OnApplicationShutdown {

@@ -106,10 +106,21 @@ export class WebhookEventsService {
   }
 
   /**
+   * The app's endpoint: from memory or the read model, else asked of onboarding and kept — in the
+   * caller's transaction `em`, or without one (the batch's preparation) in a transaction of its own.
+   */
+  private async endpointOf(tenantId: string, appId: string, em?: EntityManager): Promise<{ callbackUrls: string[] } | undefined> {
+    const known = em ? await this.endpoints.find(em, tenantId, appId) : await this.endpoints.findOutsideTransaction(tenantId, appId);
+    if (known) return known;
+    const ask = (tx: EntityManager): Promise<{ callbackUrls: string[] } | undefined> => this.endpointFromOnboarding(tx, tenantId, appId);
+    return em ? ask(em) : inTenantTransaction(this.ds, tenantId, ask);
+  }
+
+  /**
    * A partner event → what its deliveries are: one per callback URL of the partner app it names
    * (that started it, owns the line, or whose merchant is paid); no URL when there is nobody to tell.
-   * Reads only (an endpoint missing from the read model is asked of onboarding and kept, in a
-   * transaction of its own: the read model's upsert, highest version wins).
+   * Reads only (an endpoint missing from the read model is asked of onboarding and kept: the read
+   * model's upsert, highest version wins).
    */
   async preparePartnerEvent(event: EventEnvelope<PartnerEventData>, em?: EntityManager): Promise<IntakeEvent> {
     const appId = event.data.partnerAppId;
@@ -117,54 +128,35 @@ export class WebhookEventsService {
     if (!appId) return nobody; // not started by a partner app: nobody to tell
     annotateActiveSpan({ 'payment.id': event.data.orderId, 'merchant.id': event.data.merchantId, 'webhook.app_id': appId });
     const traceparent = currentTraceparent() ?? null;
-    const tenantId = event.tenantId;
-    const endpoint = em
-      ? ((await this.endpoints.find(em, tenantId, appId)) ?? (await this.endpointFromOnboarding(em, tenantId, appId)))
-      : ((await this.endpoints.findOutsideTransaction(tenantId, appId)) ??
-        (await inTenantTransaction(this.ds, tenantId, (tx) => this.endpointFromOnboarding(tx, tenantId, appId))));
+    const endpoint = await this.endpointOf(event.tenantId, appId, em);
     if (!endpoint) {
       // onboarding has no such app in this tenant: nobody to tell (never blocks the partition)
-      this.logger.warn({ eventId: event.id, appId, tenantId }, 'payment event names an app onboarding does not know; no webhook');
+      this.logger.warn({ eventId: event.id, appId, tenantId: event.tenantId }, 'payment event names an app onboarding does not know; no webhook');
       return nobody;
     }
     const urls = [...new Set(endpoint.callbackUrls.filter(isDeliverableUrl))];
     return { ...nobody, urls, body: urls.length > 0 ? webhookBody(event) : null, traceparent };
   }
 
-  /** A payment, refund, payout, split or credit event, in the caller's tenant transaction (its inbox row the caller's): its deliveries. */
+  /**
+   * A payment, refund, payout, split or credit event, in the caller's tenant transaction (its inbox
+   * row the caller's): its deliveries, as the batch's `intake` writes them. This instance attempts
+   * them itself right after the transaction commits (leased here, no claim of their own) unless
+   * enough attempts are in flight already; then they are due now and the dispatcher's round takes them.
+   */
   async onPartnerEvent(event: EventEnvelope<PartnerEventData>, em: EntityManager): Promise<void> {
-    const p = await this.preparePartnerEvent(event, em);
-    if (p.urls.length === 0 || p.appId === null || p.body === null) return;
-    const { appId, body } = p;
-    const deliveries = p.urls.map((url) => ({
-      tenantId: event.tenantId,
-      appId,
-      eventId: event.id,
-      eventType: event.type,
-      url,
-      body,
-      traceparent: p.traceparent ?? undefined,
-    }));
-    // this instance attempts the new deliveries itself right after the transaction commits (leased
-    // here, no claim of their own); past its share of attempts in flight, the dispatcher's rounds do
-    const lease = this.dispatcher.directLeaseSeconds(deliveries.length);
-    let created: number;
-    if (lease !== undefined) {
-      const claimed = await this.repo.insertClaimed(em, deliveries, lease);
-      this.dispatcher.attemptAfterCommit(em, claimed);
-      created = claimed.length;
-    } else {
-      created = await this.repo.insertDeliveries(em, deliveries);
-      if (created > 0) this.dispatcher.wakeSoon();
-    }
-    if (created > 0) this.logger.info({ eventId: event.id, eventType: event.type, appId, deliveries: created }, 'webhook deliveries queued');
+    const prepared = await this.preparePartnerEvent(event, em);
+    const lease = this.leaseFor(prepared.urls.length);
+    const { created, claimed } = await this.repo.insertDeliveries(em, event.tenantId, prepared, lease);
+    if (claimed.length > 0) this.dispatcher.attemptAfterCommit(em, claimed);
+    else if (created > 0) this.dispatcher.wakeSoon(); // after the caller's commit, still to come
+    this.queued(event, prepared, created);
   }
 
   /**
    * The batch's one statement (`webhook_intake`): inbox rows of every event, deliveries of those
-   * new, every tenant under its own scope. This instance attempts the deliveries itself at once
-   * (created leased to it: no claim, no round) unless enough attempts are in flight already; then
-   * they are created due now and the dispatcher's round takes them. Returns the events new to the inbox.
+   * new, every tenant under its own scope. Deliveries as onPartnerEvent's, the lease for all of the
+   * batch's. Returns the events new to the inbox.
    */
   private async writeIntake(
     consumer: string,
@@ -179,16 +171,23 @@ export class WebhookEventsService {
       else byTenant.set(envelope.tenantId, [prepared]);
       urls += prepared.urls.length;
     }
-    const lease = urls > 0 ? this.dispatcher.directLeaseSeconds(urls) : undefined;
-    const result = await this.repo.intake(this.ds, consumer, topic, byTenant, lease);
+    const result = await this.repo.intake(this.ds, consumer, topic, byTenant, this.leaseFor(urls));
     if (result.claimed.length > 0) this.dispatcher.attemptNow(result.claimed);
-    else if (result.created.size > 0) this.dispatcher.wakeSoon(0);
-    for (const { envelope, prepared } of events) {
-      const created = result.created.get(envelope.id);
-      if (created)
-        this.logger.info({ eventId: envelope.id, eventType: envelope.type, appId: prepared.appId, deliveries: created }, 'webhook deliveries queued');
-    }
+    else if (result.created.size > 0) this.dispatcher.wakeSoon(0); // the statement has committed
+    for (const { envelope, prepared } of events) this.queued(envelope, prepared, result.created.get(envelope.id) ?? 0);
     return result.fresh;
+  }
+
+  /**
+   * The lease of `urls` new deliveries when this instance will attempt them itself once they are
+   * written (the dispatcher runs here and has room for them); undefined: created due now, for a round.
+   */
+  private leaseFor(urls: number): number | undefined {
+    return urls > 0 ? this.dispatcher.directLeaseSeconds(urls) : undefined;
+  }
+
+  private queued(event: EventEnvelope<PartnerEventData>, prepared: IntakeEvent, deliveries: number): void {
+    if (deliveries > 0) this.logger.info({ eventId: event.id, eventType: event.type, appId: prepared.appId, deliveries }, 'webhook deliveries queued');
   }
 
   /** A partner event's subscription: `onPartnerEvent` in a transaction, or (the topic's only subscription) the batch's `intake` statement. */

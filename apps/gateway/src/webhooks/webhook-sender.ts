@@ -1,5 +1,5 @@
 import { httpCall, HttpCallError } from '@countypay/observability';
-import { webhookHeaders } from '@countypay/security';
+import { type WebhookSecret, webhookHeaders } from '@countypay/security';
 import { isDeliverableUrl } from './webhook-payload';
 
 export const WEBHOOK_USER_AGENT = 'countypay-webhooks/1';
@@ -20,7 +20,8 @@ export interface SendInput {
   body: string;
   /** `webhook-id`: the event id */
   webhookId: string;
-  secret: string;
+  /** the app's `whsec_` secret, or its key (`webhookKey`) */
+  secret: WebhookSecret;
   timeoutMs: number;
   /** unix seconds of this attempt (`webhook-timestamp`) */
   nowSeconds: number;

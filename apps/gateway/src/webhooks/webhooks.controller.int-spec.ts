@@ -50,9 +50,15 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
     const repo = new WebhooksRepository();
     await inTenantTransaction(svc.ds, TENANT, async (em) => {
       for (let i = 0; i < 3; i++) {
-        await repo.insertDeliveries(em, [
-          { tenantId: TENANT, appId: APP, eventId: randomUUID(), eventType: 'payment.succeeded', url: 'https://partner.example/hook', body: '{}' },
-        ]);
+        const event = {
+          eventId: randomUUID(),
+          appId: APP,
+          eventType: 'payment.succeeded',
+          urls: ['https://partner.example/hook'],
+          body: '{}',
+          traceparent: null,
+        };
+        await repo.insertDeliveries(em, TENANT, event, undefined);
       }
     });
     const rows = await svc.schema.adminQuery<{ id: string }>(`select id from webhook_deliveries order by seq desc`);
@@ -67,10 +73,8 @@ describe('webhooks partner API over HTTP (real PostgreSQL)', () => {
         data: { orderId: ORDER, amountFen: '1200' },
       });
       const eventId = randomUUID();
-      await repo.insertDeliveries(em, [
-        { tenantId: TENANT, appId: OTHER_APP, eventId, eventType: 'payment.succeeded', url: 'https://other.example/a', body },
-        { tenantId: TENANT, appId: OTHER_APP, eventId, eventType: 'payment.succeeded', url: 'https://other.example/b', body },
-      ]);
+      const urls = ['https://other.example/a', 'https://other.example/b'];
+      await repo.insertDeliveries(em, TENANT, { eventId, appId: OTHER_APP, eventType: 'payment.succeeded', urls, body, traceparent: null }, undefined);
     });
   });
 

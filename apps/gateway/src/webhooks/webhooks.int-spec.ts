@@ -129,7 +129,7 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
     await db.drop();
   });
 
-  function appUpdated(callbackUrls: string[], version: number, appId = APP): AppUpdatedData {
+  function appUpdated(callbackUrls: string[], version: number, appId = APP, secret = webhookSecret): AppUpdatedData {
     return Object.assign(new AppUpdatedData(), {
       appId,
       partnerId: randomUUID(),
@@ -139,20 +139,20 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       callbackUrls,
       ipAllowlist: [],
       credentials: [],
-      webhookSecretCiphertext: cipher.encrypt(webhookSecret),
+      webhookSecretCiphertext: cipher.encrypt(secret),
       version,
     });
   }
 
-  /** an app.updated event of `appId` in `tenant` with these callback URLs */
-  function appUpdatedEvent(tenant: string, appId: string, urls: string[], version: number) {
+  /** an app.updated event of `appId` in `tenant` with these callback URLs (and webhook secret) */
+  function appUpdatedEvent(tenant: string, appId: string, urls: string[], version: number, secret = webhookSecret) {
     return {
       id: randomUUID(),
       type: AppUpdatedV1.type,
       version: 1,
       tenantId: tenant,
       occurredAt: new Date().toISOString(),
-      data: appUpdated(urls, version, appId),
+      data: appUpdated(urls, version, appId, secret),
     };
   }
 
@@ -695,6 +695,68 @@ describe('webhooks: consumer → deliveries → dispatcher (real PostgreSQL + Ka
       expect(verifyWebhook({ secret: webhookSecret, headers: rx.hits[0]!.headers, body: rx.hits[0]!.body })).toEqual({ ok: true });
     } finally {
       await live.stop();
+      rx.server.closeAllConnections();
+      rx.server.close();
+    }
+  });
+  it('a changed webhook secret signs the next attempt at once, on this instance and on another, and the old one never again', async () => {
+    const rx = await receiver(0);
+    const tenant = 't510185';
+    const appId = 'app_webhookinttest000007';
+    const [first, second, third] = [generateWebhookSecret(), generateWebhookSecret(), generateWebhookSecret()];
+    const app = (version: number, secret: string) => appUpdatedEvent(tenant, appId, [`${rx.base}/hook`], version, secret);
+    const cfg = config(credentialKey);
+    const endpoints = await endpointsOf(ds);
+    const d = new WebhookDispatcher(ds, repo, endpoints, new WebhookSecrets(cfg), cfg, createMetrics('gateway-it-secret'), logger);
+    const api = new WebhooksService(ds, repo, d);
+    const actor = testActors.app(tenant, { appId });
+    /** a payment event's delivery, attempted by a round of `d`: the secrets that verify the request the receiver got */
+    const deliverOne = async (): Promise<{ deliveryId: string; verifiedBy: string[] }> => {
+      const eventId = randomUUID();
+      await inTenantTransaction(ds, tenant, (em) =>
+        events.onPartnerEvent(
+          { id: eventId, type: 'payment.succeeded', version: 1, tenantId: tenant, occurredAt: new Date().toISOString(), data: paymentSucceeded(appId) },
+          em,
+        ),
+      );
+      return {
+        deliveryId: (await api.list(actor, new ListWebhookDeliveriesQuery())).data.find((x) => x.eventId === eventId)!.id,
+        verifiedBy: await attempted(),
+      };
+    };
+    /** one round of `d`: the secrets that verify the one request it sent */
+    const attempted = async (): Promise<string[]> => {
+      const before = rx.hits.length;
+      expect(await d.runOnce()).toBe(1);
+      expect(rx.hits).toHaveLength(before + 1);
+      const hit = rx.hits[before]!;
+      return [first, second, third].filter((secret) => verifyWebhook({ secret, headers: hit.headers, body: hit.body }).ok);
+    };
+    try {
+      await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app(1, first), em));
+      const one = await deliverOne();
+      expect(one.verifiedBy).toEqual([first]);
+      // the endpoint (and its key) is kept in memory: the next attempt does not read it again
+      const kept = await endpoints.findOutsideTransaction(tenant, appId);
+      expect(await endpoints.findOutsideTransaction(tenant, appId)).toBe(kept);
+      expect((await deliverOne()).verifiedBy).toEqual([first]);
+
+      // the partner rotates its secret, consumed by this instance: the very next attempt is signed with the new one
+      await inTenantTransaction(ds, tenant, (em) => events.onAppUpdated(app(2, second), em));
+      expect((await deliverOne()).verifiedBy).toEqual([second]);
+
+      // rotated again, consumed by another instance: this one drops its copy (and key) on the notification
+      const ds2 = await db.appDataSource();
+      await inTenantTransaction(ds2, tenant, (em) =>
+        repo.upsertEndpoint(em, { tenantId: tenant, appId, callbackUrls: [`${rx.base}/hook`], webhookSecretCiphertext: cipher.encrypt(third), version: 3 }),
+      );
+      await eventually(async () => ((await endpoints.findOutsideTransaction(tenant, appId))?.version === 3 ? true : undefined), 'the notification', 5000);
+      expect((await deliverOne()).verifiedBy).toEqual([third]);
+      // an old event resent: signed with the current secret, never an earlier one
+      await api.resend(actor, one.deliveryId);
+      expect(await attempted()).toEqual([third]);
+      expect(rx.hits).toHaveLength(5);
+    } finally {
       rx.server.closeAllConnections();
       rx.server.close();
     }

@@ -22,17 +22,6 @@ import type { DeliveryStatus } from './retry-schedule';
 const ENDPOINT = rowOf({ tenantId: col.text(), appId: col.text(), callbackUrls: col.textArray(), webhookSecretCiphertext: col.text(), version: col.int() });
 export type EndpointRow = RowType<typeof ENDPOINT>;
 
-export interface NewDelivery {
-  tenantId: string;
-  appId: string;
-  eventId: string;
-  eventType: string;
-  url: string;
-  body: string;
-  /** W3C traceparent of the consumer span that created it */
-  traceparent?: string;
-}
-
 /** The ops console's filters over a county's deliveries (undefined: any). */
 export interface TenantDeliveryFilter {
   tenantId: string;
@@ -43,8 +32,7 @@ export interface TenantDeliveryFilter {
   orderId?: string;
 }
 
-/** A delivery claimed by one dispatcher for one attempt. */
-const CLAIMED = rowOf({
+const CLAIMED_COLUMNS = {
   id: col.uuid(),
   tenantId: col.text(),
   appId: col.text(),
@@ -56,8 +44,12 @@ const CLAIMED = rowOf({
   resendRequested: col.boolean(),
   leaseToken: col.uuid(),
   traceparent: col.text().nullable(),
-});
+};
+/** A delivery claimed by one dispatcher for one attempt. */
+const CLAIMED = rowOf(CLAIMED_COLUMNS);
 export type ClaimedDelivery = RowType<typeof CLAIMED>;
+/** A delivery just created: claimed (leased to its creator) or not (no lease token). */
+const CREATED = rowOf({ ...CLAIMED_COLUMNS, leaseToken: col.uuid().nullable() });
 
 const DELIVERY = rowOf({
   id: col.uuid(),
@@ -166,52 +158,36 @@ export class WebhooksRepository {
     return one(em, ENDPOINT, `select ${ENDPOINT.columns()} from webhook_endpoints where tenant_id = $1 and app_id = $2`, [tenantId, appId]);
   }
 
-  /** One delivery per (event, URL): a second insert for the same pair is ignored. Returns how many were new. */
-  async insertDeliveries(em: EntityManager, deliveries: readonly NewDelivery[]): Promise<number> {
-    let created = 0;
-    for (const d of deliveries) {
-      created += await execute(
-        em,
-        `insert into webhook_deliveries (id, tenant_id, app_id, event_id, event_type, url, body, status, next_attempt_at, traceparent)
-         values (gen_random_uuid(), $1, $2, $3, $4, $5, $6, 'pending', now(), $7)
-         on conflict (tenant_id, event_id, url) do nothing`,
-        [d.tenantId, d.appId, d.eventId, d.eventType, d.url, d.body, d.traceparent ?? null],
-      );
-    }
-    return created;
-  }
-
   /**
-   * Like insertDeliveries, and claims the new rows at once for one attempt by this instance (a
-   * lease, as claimDue sets it): the caller attempts them right after its transaction commits,
-   * without a claim of its own. Should it never do so (a crash), the lease runs out and any
-   * dispatcher attempts them. Returns the rows it created (a replayed event's none). The lease
-   * counts from this statement (clock_timestamp), not from the start of a long consumer batch.
+   * One event's deliveries, one per URL, in the caller's tenant transaction (its inbox row the
+   * caller's): the event of a batch's `intake`, written alone. A second insert for the same (event,
+   * URL) is ignored. With `leaseSeconds` the new rows are claimed at once for one attempt by this
+   * instance (a lease, as claimDue sets it, counted from this statement: clock_timestamp, not the
+   * start of a long consumer batch): the caller attempts them right after its transaction commits,
+   * without a claim of its own, and should it never do so (a crash) the lease runs out and any
+   * dispatcher attempts them. Without, they are due now for the dispatcher's rounds. The columns
+   * are set as `webhook_intake` sets them. Returns how many it created (a replayed event: none) and those claimed.
    */
-  insertClaimed(em: EntityManager, deliveries: readonly NewDelivery[], leaseSeconds: number): Promise<ClaimedDelivery[]> {
-    if (deliveries.length === 0) return Promise.resolve([]);
-    const first = deliveries[0]!;
-    if (deliveries.some((d) => d.tenantId !== first.tenantId || d.appId !== first.appId || d.eventId !== first.eventId))
-      throw new Error('insertClaimed: one event of one app at a time');
-    return updateReturning(
+  async insertDeliveries(
+    em: EntityManager,
+    tenantId: string,
+    event: IntakeEvent,
+    leaseSeconds: number | undefined,
+  ): Promise<{ created: number; claimed: ClaimedDelivery[] }> {
+    if (event.urls.length === 0) return { created: 0, claimed: [] };
+    const rows = await updateReturning(
       em,
-      CLAIMED,
+      CREATED,
       `insert into webhook_deliveries as d (id, tenant_id, app_id, event_id, event_type, url, body, status, next_attempt_at, traceparent, lease_token, leased_at)
-       select gen_random_uuid(), $1, $2, $3, $4, u.url, u.body, 'pending', clock_timestamp() + make_interval(secs => $7), $6, gen_random_uuid(), now()
-         from unnest($5::text[], $8::text[]) as u(url, body)
+       select gen_random_uuid(), $1, $2, $3, $4, u.url, $6, 'pending',
+              case when $7::integer is null then now() else clock_timestamp() + make_interval(secs => $7::integer) end,
+              $5, case when $7::integer is null then null else gen_random_uuid() end, case when $7::integer is null then null else now() end
+         from unnest($8::text[]) as u(url)
        on conflict (tenant_id, event_id, url) do nothing
-       returning ${CLAIMED.columns('d')}`,
-      [
-        first.tenantId,
-        first.appId,
-        first.eventId,
-        first.eventType,
-        deliveries.map((d) => d.url),
-        first.traceparent ?? null,
-        leaseSeconds,
-        deliveries.map((d) => d.body),
-      ],
+       returning ${CREATED.columns('d')}`,
+      [tenantId, event.appId, event.eventId, event.eventType, event.traceparent, event.body, leaseSeconds ?? null, event.urls],
     );
+    return { created: rows.length, claimed: rows.filter((r): r is ClaimedDelivery => r.leaseToken !== null) };
   }
 
   /**

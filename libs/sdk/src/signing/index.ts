@@ -58,9 +58,11 @@ export {
   WEBHOOK_SECRET_PREFIX,
   WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
   type WebhookVerificationFailure,
+  type WebhookSecret,
   type WebhookVerificationResult,
   generateWebhookSecret,
   signWebhook,
   verifyWebhook,
   webhookHeaders,
+  webhookKey,
 } from './webhook-signature';

@@ -1,6 +1,7 @@
+import { createSecretKey, generateKeyPairSync } from 'node:crypto';
 import fc from 'fast-check';
 import { SecurityError } from './security.exception';
-import { generateWebhookSecret, signWebhook, verifyWebhook, webhookHeaders } from './webhook-signature';
+import { generateWebhookSecret, signWebhook, verifyWebhook, webhookHeaders, webhookKey } from './webhook-signature';
 
 // Test vector published with the Standard Webhooks reference libraries.
 const SPEC_SECRET = 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw';
@@ -99,5 +100,38 @@ describe('verifyWebhook', () => {
       ),
       { numRuns: 100 },
     );
+  });
+});
+
+describe('webhookKey', () => {
+  it('signs and verifies exactly as the secret string: the Standard Webhooks test vector, both ways', () => {
+    const key = webhookKey(SPEC_SECRET);
+    expect(signWebhook({ secret: key, webhookId: SPEC_ID, timestamp: SPEC_TS, body: SPEC_BODY })).toBe(SPEC_SIGNATURE);
+    expect(verifyWebhook({ secret: key, headers: headersOf(SPEC_SIGNATURE), body: SPEC_BODY, nowSeconds: SPEC_TS })).toEqual({ ok: true });
+    const secret = generateWebhookSecret();
+    const headers = webhookHeaders({ secret: webhookKey(secret), webhookId: 'msg_2', timestamp: 100, body: '{"名":"农信"}' });
+    expect(verifyWebhook({ secret, headers, body: '{"名":"农信"}', nowSeconds: 100 })).toEqual({ ok: true });
+  });
+
+  it("another secret's key does not verify", () => {
+    const key = webhookKey(generateWebhookSecret());
+    expect(verifyWebhook({ secret: key, headers: headersOf(SPEC_SIGNATURE), body: SPEC_BODY, nowSeconds: SPEC_TS })).toEqual({
+      ok: false,
+      reason: 'no_matching_signature',
+    });
+  });
+
+  it('refuses what the secret string refuses, and keys that are not a webhook secret', () => {
+    for (const secret of ['MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw', 'whsec_', 'whsec_c2hvcnQ=', 'whsec_!!!!'])
+      expect(() => webhookKey(secret)).toThrow(SecurityError);
+    const tooShort = createSecretKey(Buffer.alloc(16, 1));
+    const publicKey = generateKeyPairSync('ed25519').publicKey;
+    for (const secret of [tooShort, publicKey]) {
+      expect(() => signWebhook({ secret, webhookId: SPEC_ID, timestamp: SPEC_TS, body: '' })).toThrow(SecurityError);
+      expect(verifyWebhook({ secret, headers: headersOf(SPEC_SIGNATURE), body: SPEC_BODY, nowSeconds: SPEC_TS })).toEqual({
+        ok: false,
+        reason: 'invalid_secret',
+      });
+    }
   });
 });

@@ -1,4 +1,4 @@
-import { createHmac, randomBytes } from 'node:crypto';
+import { type KeyObject, createHmac, createSecretKey, randomBytes } from 'node:crypto';
 import { type BinaryLike, constantTimeEqual, decodeBase64Strict, toBytes } from './encoding';
 import { SecurityError, SecurityErrorCode } from './security.exception';
 
@@ -26,18 +26,43 @@ export function generateWebhookSecret(): string {
   return `${WEBHOOK_SECRET_PREFIX}${randomBytes(32).toString('base64')}`;
 }
 
-function secretKey(secret: string): Buffer | undefined {
+/** A webhook secret: the `whsec_…` string, or the key made of it once with `webhookKey`. */
+export type WebhookSecret = string | KeyObject;
+
+const secretSizeOk = (bytes: number | undefined): boolean => bytes !== undefined && bytes >= MIN_SECRET_BYTES && bytes <= MAX_SECRET_BYTES;
+
+function secretBytes(secret: string): Buffer | undefined {
   if (typeof secret !== 'string' || !secret.startsWith(WEBHOOK_SECRET_PREFIX)) return undefined;
   const key = decodeBase64Strict(secret.slice(WEBHOOK_SECRET_PREFIX.length));
-  return key && key.length >= MIN_SECRET_BYTES && key.length <= MAX_SECRET_BYTES ? key : undefined;
+  return key && secretSizeOk(key.length) ? key : undefined;
 }
 
-function hmac(key: Buffer, webhookId: string, timestamp: number | string, body: BinaryLike): Buffer {
+/** The HMAC key of a secret: its bytes, or the secret KeyObject made of them; undefined when it is neither. */
+function secretKey(secret: WebhookSecret): Buffer | KeyObject | undefined {
+  if (typeof secret === 'string') return secretBytes(secret);
+  return typeof secret === 'object' && secret !== null && secret.type === 'secret' && secretSizeOk(secret.symmetricKeySize) ? secret : undefined;
+}
+
+const invalidSecret = (): SecurityError => new SecurityError(SecurityErrorCode.InvalidWebhookSecret, 'webhook secret must be whsec_ + base64 of 24-64 bytes');
+
+/**
+ * The HMAC-SHA256 key of a webhook secret (the bytes after `whsec_`) as a secret KeyObject, to make
+ * once and sign or verify many deliveries with; the signatures are those of the secret string.
+ * Throws SecurityError(InvalidWebhookSecret) on a malformed secret.
+ */
+export function webhookKey(secret: string): KeyObject {
+  const bytes = secretBytes(secret);
+  if (!bytes) throw invalidSecret();
+  return createSecretKey(bytes);
+}
+
+function hmac(key: Buffer | KeyObject, webhookId: string, timestamp: number | string, body: BinaryLike): Buffer {
   return createHmac('sha256', key).update(`${webhookId}.${timestamp}.`, 'utf8').update(toBytes(body)).digest();
 }
 
 export interface SignWebhookInput {
-  secret: string;
+  /** `whsec_…`, or `webhookKey(secret)` */
+  secret: WebhookSecret;
   /** Value of `webhook-id` (the same across retries of one message). */
   webhookId: string;
   /** Unix seconds, value of `webhook-timestamp` (the time of this attempt). */
@@ -49,7 +74,7 @@ export interface SignWebhookInput {
 /** Returns the `webhook-signature` value `v1,<base64>`. Throws SecurityError on a malformed secret. */
 export function signWebhook(input: SignWebhookInput): string {
   const key = secretKey(input.secret);
-  if (!key) throw new SecurityError(SecurityErrorCode.InvalidWebhookSecret, 'webhook secret must be whsec_ + base64 of 24-64 bytes');
+  if (!key) throw invalidSecret();
   if (!Number.isSafeInteger(input.timestamp) || input.timestamp < 0)
     throw new SecurityError(SecurityErrorCode.MalformedCanonicalInput, 'webhook timestamp must be unix seconds');
   return `v1,${hmac(key, input.webhookId, input.timestamp, input.body).toString('base64')}`;
@@ -72,7 +97,8 @@ export type WebhookVerificationResult = { ok: true } | { ok: false; reason: Webh
 type HeaderValue = string | readonly string[] | undefined;
 
 export interface VerifyWebhookInput {
-  secret: string;
+  /** `whsec_…`, or `webhookKey(secret)` */
+  secret: WebhookSecret;
   /** Incoming headers (names matched case-insensitively, e.g. Node's IncomingHttpHeaders). */
   headers: Readonly<Record<string, HeaderValue>>;
   body: BinaryLike;

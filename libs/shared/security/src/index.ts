@@ -22,6 +22,7 @@ export {
   WEBHOOK_HEADERS,
   WEBHOOK_SECRET_PREFIX,
   WEBHOOK_TIMESTAMP_TOLERANCE_SECONDS,
+  type WebhookSecret,
   type WebhookVerificationFailure,
   type WebhookVerificationResult,
   bodyDigest,
@@ -54,6 +55,7 @@ export {
   verifyResponseSignature,
   verifyStandardWebhook as verifyWebhook,
   webhookHeaders,
+  webhookKey,
 } from '@countypay/sdk';
 export { SecurityErrorCode } from './security.exception';
 export { USCC_CHARSET, type UsccFailure, type UsccResult, isValidUscc, usccCheckCharacter, validateUscc } from './validators/uscc';
