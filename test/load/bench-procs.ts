@@ -253,6 +253,29 @@ export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuDelta {
   };
 }
 
+export function rowMs(d: CpuDelta, label: string): number {
+  return d.rows.find((r) => r.label === label)?.ms ?? NaN;
+}
+
+/** CPU of the platform: services, Kafka and PostgreSQL (not the bench). */
+export function platformMs(d: CpuDelta): number {
+  return d.rows.filter((r) => r.label !== 'bench' && !Number.isNaN(r.ms)).reduce((a, r) => a + r.ms, 0);
+}
+
+/**
+ * A window's CPU as shares of the whole machine (`cpuCount` CPUs): the platform's processes, less
+ * other databases' PostgreSQL backends, and everything else but the bench — another session's
+ * build, a second platform, the kernel — so that a slow window that lines up with someone else's
+ * load says so in the bench's progress lines.
+ */
+export function machineShares(d: CpuDelta, cpuCount: number): { platform: number; others: number } {
+  const capacity = d.seconds * 1000 * cpuCount;
+  if (!(capacity > 0)) return { platform: NaN, others: NaN };
+  const platform = platformMs(d) - d.postgresOtherDbMs;
+  const others = d.machineBusyMs - platform - (rowMs(d, 'bench') || 0);
+  return { platform: platform / capacity, others: Math.max(0, others) / capacity };
+}
+
 /** The machine's busy share since `since` (for progress lines). */
 export function machineBusySince(since: { busy: number; total: number }): { share: number; now: { busy: number; total: number } } {
   const now = parseMachineStat(readFileSync('/proc/stat', 'utf8'));

@@ -43,6 +43,9 @@ import {
   MS_PER_TICK,
   cpuDelta,
   cpuSnapshot,
+  machineShares,
+  platformMs,
+  rowMs,
   findKafkaPid,
   findPlatform,
   machineBusySince,
@@ -317,6 +320,8 @@ class Load {
   constructor(
     private readonly targets: readonly Target[],
     private readonly o: Options,
+    /** the platform's processes: each progress line says how much of the machine they used, and how much everything else did */
+    private readonly watched?: Watched,
   ) {
     this.zipf = new ZipfSampler(targets.length, o.zipfS, seededRandom(o.seed));
     this.wallet = weightedPicker(WALLET_MIX, seededRandom(o.seed ^ 0x9e3779b9));
@@ -375,6 +380,7 @@ class Load {
     let started = 0;
     let lastReport = start;
     let machine = machineStat();
+    let cpu = this.watched ? cpuSnapshot(this.watched) : undefined;
     let lastDone = from;
     let stopped: string | undefined;
     while (started < total && !stopped) {
@@ -396,13 +402,20 @@ class Load {
       if (now - lastReport >= 5000) {
         const m = machineBusySince(machine);
         machine = m.now;
+        let shares = '';
+        if (this.watched && cpu) {
+          const next = cpuSnapshot(this.watched);
+          const split = machineShares(cpuDelta(cpu, next), cpus().length);
+          shares = ` (platform ${pct(split.platform, 0)}, others ${pct(split.others, 0)})`;
+          cpu = next;
+        }
         const window = this.samples.slice(lastDone);
         lastDone = this.samples.length;
         const s = phaseStats({ samples: window, seconds: (now - lastReport) / 1000 });
         lastReport = now;
         log(
           `  [${label}] ${((now - start) / 1000).toFixed(0)} s: sent ${started}, last 5 s: ${s.ok} ok (${f1(s.okPerSecond)}/s), ${s.errors} errors, ` +
-            `p50 ${ms(s.latency.p50)} p99 ${ms(s.latency.p99)}, in flight ${this.inFlight}, machine CPU ${pct(m.share, 0)}`,
+            `p50 ${ms(s.latency.p50)} p99 ${ms(s.latency.p99)}, in flight ${this.inFlight}, machine CPU ${pct(m.share, 0)}${shares}`,
         );
       }
       const next = start + (started * 1000) / rate;
@@ -430,15 +443,6 @@ function distributionLines(title: string, d: LatencyDistribution): string[] {
     `  ${title} (${d.n} requests): p50 ${ms(d.p50)}, p90 ${ms(d.p90)}, p95 ${ms(d.p95)}, p99 ${ms(d.p99)}, p99.9 ${ms(d.p999)}, max ${ms(d.max)}, mean ${ms(d.mean)}`,
     `    within: ${d.within.map(([b, share]) => `≤${b} ms ${pct(share)}`).join(', ')}`,
   ];
-}
-
-function rowMs(d: CpuDelta, label: string): number {
-  return d.rows.find((r) => r.label === label)?.ms ?? NaN;
-}
-
-/** CPU of the platform: services, Kafka and PostgreSQL (not the bench). */
-function platformMs(d: CpuDelta): number {
-  return d.rows.filter((r) => r.label !== 'bench' && !Number.isNaN(r.ms)).reduce((a, r) => a + r.ms, 0);
 }
 
 function labelOf(label: string, w: Watched, kafkaPid: number | undefined): string {
@@ -777,7 +781,7 @@ async function main(): Promise<void> {
   }
 
   // ---- 3. fixed rate ----
-  const load = new Load(targets, o);
+  const load = new Load(targets, o, platform ? watched : undefined);
   const loadStartedAt = Date.now();
   const deadline = loadStartedAt + o.maxSeconds * 1000;
   log(`\n== 3. fixed rate: ${o.rate}/s for ${o.durationS} s${o.profile ? ' (profiling every service: its latency and CPU figures include the profiler)' : ''}`);
