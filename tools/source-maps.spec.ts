@@ -26,6 +26,8 @@ describe('source maps in the services', () => {
   });
 
   it.each(SERVICES)('%s: ./source-maps is the same module as every other service’s', (svc) => {
-    expect(readFileSync(join(root, 'apps', svc, 'src', 'source-maps.ts'), 'utf8')).toBe(readFileSync(join(root, 'apps', 'credit', 'src', 'source-maps.ts'), 'utf8'));
+    expect(readFileSync(join(root, 'apps', svc, 'src', 'source-maps.ts'), 'utf8')).toBe(
+      readFileSync(join(root, 'apps', 'credit', 'src', 'source-maps.ts'), 'utf8'),
+    );
   });
 });
