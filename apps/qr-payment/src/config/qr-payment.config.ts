@@ -38,7 +38,13 @@ export class QrPaymentConfig {
   @Max(120_000)
   QR_CHANNEL_TIMEOUT_MS = 10_000;
 
-  /** how often expired dynamic orders are closed */
+  /**
+   * The shortest pause between two sweeps of expired orders and payments left `paying` (the
+   * granularity while orders are open). The sweep runs again when the next open order falls due, at
+   * the latest after the shortest deadline an order can get (60 s validity, QR_ORDER_EXPIRES_SECONDS,
+   * QR_POS_CONFIRM_DEADLINE_MS + 2 × QR_CHANNEL_TIMEOUT_MS: 50 s by default), so an idle service
+   * sweeps about once a minute; OrderExpiryService.
+   */
   @Type(() => Number)
   @IsInt()
   @Min(100)

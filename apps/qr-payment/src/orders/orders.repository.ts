@@ -52,6 +52,7 @@ const NEWEST_FIRST = new Keyset(
 
 const ORDER_REF = rowOf({ id: col.uuid(), tenantId: col.text() });
 const TOTAL = rowOf({ total: col.bigint() });
+const DUE = rowOf({ due: col.timestamp().nullable() });
 
 export interface NewOrder {
   id: string;
@@ -336,5 +337,25 @@ export class OrdersRepository {
         order by o.updated_at limit $2`,
       [before, limit],
     );
+  }
+
+  /**
+   * When the sweep next has something to do, across tenants (province scope): the earliest of an
+   * unpaid order's expiry, a QR payment's `paying` plus `staleQrMs`, a payer-code payment's `paying`
+   * plus `stalePayerCodeMs` — the times `findExpired`, `findStalePaying` and `findStalePayerCode`
+   * look for (each read from its partial index). Null: no order open.
+   */
+  async nextSweepDue(em: EntityManager, staleQrMs: number, stalePayerCodeMs: number): Promise<Date | null> {
+    const row = await one(
+      em,
+      DUE,
+      `select least(
+         (select min(o.expires_at) from payment_orders o where o.state = 'created'),
+         (select min(o.updated_at) from payment_orders o where o.state = 'paying' and o.kind in ('static', 'dynamic')) + make_interval(secs => $1::float8 / 1000),
+         (select min(o.updated_at) from payment_orders o where o.state = 'paying' and o.kind = 'payer_code') + make_interval(secs => $2::float8 / 1000)
+       ) as due`,
+      [staleQrMs, stalePayerCodeMs],
+    );
+    return row?.due ?? null;
   }
 }

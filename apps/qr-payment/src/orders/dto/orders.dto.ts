@@ -4,6 +4,9 @@ import { IsAmountFen, IsInstant, PAYMENT_CHANNELS, type Fen, type PaymentChannel
 import { ApiSchema, PageQuery } from '@countypay/service-kit';
 import { ORDER_STATES, type OrderState } from '../../domain/order-state';
 
+/** The shortest validity a dynamic order may ask for (the order-expiry sweep's longest pause relies on it). */
+export const MIN_EXPIRES_IN_SECONDS = 60;
+
 export const OUT_NO_PATTERN = /^[A-Za-z0-9_\-|*.]{1,64}$/;
 export const OUT_NO_MESSAGE = '$property must be 1 to 64 of A-Z a-z 0-9 _ - | * .';
 export const PAYER_ID_PATTERN = /^[A-Za-z0-9_.:-]{1,64}$/;
@@ -39,7 +42,7 @@ export class CreateQrOrderRequest {
 
   @IsOptional()
   @IsInt()
-  @Min(60)
+  @Min(MIN_EXPIRES_IN_SECONDS)
   @Max(86_400)
   @ApiSchema({ description: 'how long the code can be paid, 60-86400 seconds (default: the service setting, 900)', examples: [900] })
   expiresInSeconds?: number;
