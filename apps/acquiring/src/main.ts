@@ -1,5 +1,5 @@
 // acquiring: online acquiring for e-commerce (unified order, cashier, quick-pay, refunds, profit sharing).
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';

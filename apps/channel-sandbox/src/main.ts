@@ -1,5 +1,5 @@
 // channel-sandbox: simulators of county core banking, UnionPay, WeChat Pay and Alipay.
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';

@@ -1,5 +1,5 @@
 // credit: credit products, credit lines, authorisation holds, capture, statements, repayment, interest.
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';

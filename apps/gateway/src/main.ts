@@ -1,5 +1,5 @@
 // gateway: the public open API edge (signatures, anti-replay, scopes, rate limits, idempotency, webhooks).
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { runService } from '@countypay/service-kit';

@@ -1,5 +1,5 @@
 // onboarding: tenants and their config, partners, partner apps and credentials, merchants, stores, terminals.
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';

@@ -1,5 +1,5 @@
 // qr-payment: aggregate QR payment (merchant- and customer-presented), wallet routing, PBoC limits, refunds.
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { runService } from '@countypay/service-kit';
 import { AppModule } from './app.module';

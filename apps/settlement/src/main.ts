@@ -1,5 +1,5 @@
 // settlement: per-tenant double-entry ledgers, fees, cut-off, settlement batches, payouts, reconciliation.
-import './source-maps';
+import '@countypay/observability/source-maps';
 import './tracing';
 import { ServiceUrlsConfig } from '@countypay/config';
 import { runService } from '@countypay/service-kit';

@@ -1,7 +1,0 @@
-// Loaded first by main.ts. Stack traces name the .ts files and lines of this repository's code, as
-// with --enable-source-maps, but node_modules' source maps are not read: each one read stays parsed
-// on the heap (≈ 12 MB of a service's ≈ 57 MB live), which every full GC marks again — at rest too
-// (docs/perf/throughput.md "tpidle").
-import { setSourceMapsSupport } from 'node:module';
-
-setSourceMapsSupport(true, { nodeModules: false, generatedCode: false });
