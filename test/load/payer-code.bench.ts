@@ -35,6 +35,7 @@ import {
 } from './bench-math';
 import { CountingWebhookReceiver, keepAliveFetch } from './bench-http';
 import { describeUrl, durabilitySettings, findPostgres, runPgbench, vacuumAnalyze, type DurabilitySettings } from './bench-pgbench';
+import { benchKafkaBrokers, kafkaLines, kafkaSnapshot, kafkaWork, type KafkaSnapshot, type KafkaWork } from './bench-kafka';
 import { statementLines, statementSnapshot, statementStatsUnavailable, statementWork, type StatementSnapshot, type StatementWork } from './bench-statements';
 import {
   type CpuDelta,
@@ -794,6 +795,10 @@ async function main(): Promise<void> {
   const statementsFrom = async (): Promise<StatementSnapshot | undefined> =>
     pgUrl && watched.database && !statementsUnavailable ? statementSnapshot(pgUrl, watched.database).catch(() => undefined) : undefined;
   const statementsBefore = await statementsFrom();
+  // Kafka messages per payment (end and committed offsets), diffed the same way
+  const kafkaBrokers = benchKafkaBrokers(LOCAL);
+  const kafkaFrom = async (): Promise<KafkaSnapshot | undefined> => (kafkaBrokers ? kafkaSnapshot(kafkaBrokers).catch(() => undefined) : undefined);
+  const kafkaBefore = await kafkaFrom();
   const cpuBefore = cpuSnapshot(watched);
   const fixed = await load.run(o.rate, o.durationS, `${o.rate}/s`, deadline);
   const fixedStats = phaseStats(fixed);
@@ -811,6 +816,8 @@ async function main(): Promise<void> {
   const cpuAfter: CpuSnapshot = cpuSnapshot(watched);
   fixed.cpu = cpuDelta(cpuBefore, cpuAfter);
   const statementsAfter = statementsBefore ? await statementsFrom() : undefined;
+  const kafkaAfter = kafkaBefore ? await kafkaFrom() : undefined;
+  const fixedKafka: KafkaWork | undefined = kafkaBefore && kafkaAfter ? kafkaWork(kafkaBefore, kafkaAfter, Math.max(1, fixedOk.length)) : undefined;
   const fixedWork: StatementWork | undefined =
     statementsBefore && statementsAfter ? statementWork(statementsBefore, statementsAfter, Math.max(1, fixedOk.length)) : undefined;
   if (histStart && histFixed) fixed.ledger = histogramDelta(histStart, histFixed);
@@ -955,6 +962,13 @@ async function main(): Promise<void> {
     );
     for (const l of statementLines(fixedWork)) log(l);
   } else log(`\n  database work per payment: not measured (${statementsUnavailable ?? 'no PostgreSQL or no platform database'})`);
+  if (fixedKafka) {
+    log(`\n  Kafka work per successful payment at the fixed rate ${o.rate}/s (topics' end offsets, groups' committed offsets; counts):`);
+    for (const l of kafkaLines(fixedKafka)) log(l);
+  } else
+    log(
+      `\n  Kafka work per payment: not measured (${kafkaBrokers ? 'the broker did not answer the offset queries' : 'no KAFKA_BROKERS and no .local/infra.json'})`,
+    );
   if (best && best !== fixed && best.cpu) {
     const s = bestStats!;
     log(`\n  CPU per successful payment at the highest sustained rate ${best.rate}/s (${s.ok} payments, ${best.cpu.seconds.toFixed(1)} s):`);
