@@ -42,6 +42,10 @@ options:
                       settlement.posted — the payer-code bench's "Kafka work" counts)
   --deliveries N      consumer-group deliveries per payment (2: settlement's ledger, the
                       gateway's webhooks — the same counts)
+  --batch-ms N        the producer sends what gathered every N ms (50: the cheapest batching the
+                      ledger-posted bar leaves room for; the outbox relay today publishes on every
+                      NOTIFY, in effect ≈ 10 — a broker request costs more than its messages)
+  --only BLOCK        only one block (commit, http or kafka), no sum: quick iterations
   --help              this text`;
 
 interface Options {
@@ -54,10 +58,12 @@ interface Options {
   hops: number;
   messages: number;
   deliveries: number;
+  batchMs: number;
+  only?: 'commit' | 'http' | 'kafka';
 }
 
 function parseOptions(argv: readonly string[]): Options | 'help' {
-  const valued = new Set(['rate', 'seconds', 'pgbench-tps', 'commits', 'hops', 'messages', 'deliveries']);
+  const valued = new Set(['rate', 'seconds', 'pgbench-tps', 'commits', 'hops', 'messages', 'deliveries', 'batch-ms', 'only']);
   const switches = new Set(['skip-pgbench', 'skip-kafka', 'help']);
   const flags = new Map<string, string | true>();
   for (let i = 0; i < argv.length; i++) {
@@ -89,7 +95,13 @@ function parseOptions(argv: readonly string[]): Options | 'help' {
     hops: num('hops', 4)!,
     messages: num('messages', 2)!,
     deliveries: num('deliveries', 2)!,
+    batchMs: num('batch-ms', 50)!,
   };
+  const only = flags.get('only');
+  if (only !== undefined) {
+    if (only !== 'commit' && only !== 'http' && only !== 'kafka') throw new Error(`--only takes commit, http or kafka, got ${String(only)}`);
+    o.only = only;
+  }
   if (o.rate === 0 || o.seconds === 0) throw new Error('--rate and --seconds must be positive');
   if (o.skipPgbench && o.pgbenchTps === undefined && o.rate === undefined) throw new Error('--skip-pgbench needs --rate or --pgbench-tps');
   return o;
@@ -364,7 +376,7 @@ async function commitPhases(adminUrl: string, rate: number, seconds: number): Pr
 
 const LOCAL_DIR = process.env.COUNTYPAY_LOCAL_DIR || join(__dirname, '..', '..', '..', '.local');
 
-async function kafkaPhase(rate: number, seconds: number): Promise<Cost | string> {
+async function kafkaPhase(rate: number, seconds: number, batchMs: number): Promise<Cost | string> {
   const brokers = (benchKafkaBrokers(LOCAL_DIR) ?? `127.0.0.1:${process.env.COUNTYPAY_KAFKA_PORT || 9092}`).split(',');
   const kafka = new Kafka({ clientId: 'floor-producer', brokers, logLevel: logLevel.NOTHING, retry: { retries: 2 } });
   const admin = kafka.admin();
@@ -398,7 +410,7 @@ async function kafkaPhase(rate: number, seconds: number): Promise<Cost | string>
         () => batch.forEach((m) => m.done()),
         (e: unknown) => batch.forEach((m) => m.fail(e)),
       );
-    }, 10);
+    }, batchMs);
     const warm = 200;
     for (let i = 0; i < warm; i++) await producer.send({ topic, acks: -1, messages: [{ key: `t${510100 + (i % 99)}`, value: payBody(i) }] });
     const watched: Watched = { pids: [['consumer', peer.child.pid!]], kafkaPid: findKafkaPid(LOCAL_DIR) };
@@ -419,11 +431,11 @@ async function kafkaPhase(rate: number, seconds: number): Promise<Cost | string>
       },
     );
     clearInterval(flusher);
-    const c = cost(`Kafka message: produced (batched, acks=all) + broker + one group consuming (${consumed() - warm} of ${expected - warm} consumed)`, p, [
-      'bench',
-      'kafka',
-      'consumer',
-    ]);
+    const c = cost(
+      `Kafka message: produced (every ${batchMs} ms a batch, acks=all) + broker + one group consuming (${consumed() - warm} of ${expected - warm} consumed)`,
+      p,
+      ['bench', 'kafka', 'consumer'],
+    );
     report(c, p);
     return c;
   } finally {
@@ -474,22 +486,34 @@ async function main(): Promise<void> {
     `  payments/s: ${rate}${o.rate ? ' (--rate)' : ' (0.08 × pgbench: the target rate)'}; every phase ${o.seconds} s at that rate times the block's count per payment`,
   );
 
-  log('');
-  log('== 1. a durable commit');
-  const { single, scoped } = await commitPhases(adminUrl, at(o.commits), o.seconds);
-  log('');
-  log('== 2. an HTTP hop (≈ 300 bytes each way, keep-alive)');
-  const bare = await httpPhase('http', at(o.hops), o.seconds);
-  const nest = await httpPhase('nest', at(o.hops), o.seconds);
-  log('');
-  log('== 3. a Kafka message');
+  const runs = (block: 'commit' | 'http' | 'kafka'): boolean => o.only === undefined || o.only === block;
+  let commits: { single: Cost; scoped: Cost } | undefined;
+  let bare: Cost | undefined;
+  let nest: Cost | undefined;
   let kafka: Cost | undefined;
-  if (o.skipKafka) log('  skipped (--skip-kafka)');
-  else {
-    const k = await kafkaPhase(at(o.messages), o.seconds);
-    if (typeof k === 'string') log(`  skipped: ${k}`);
-    else kafka = k;
+  if (runs('commit')) {
+    log('');
+    log('== 1. a durable commit');
+    commits = await commitPhases(adminUrl, at(o.commits), o.seconds);
   }
+  if (runs('http')) {
+    log('');
+    log('== 2. an HTTP hop (≈ 300 bytes each way, keep-alive)');
+    bare = await httpPhase('http', at(o.hops), o.seconds);
+    nest = await httpPhase('nest', at(o.hops), o.seconds);
+  }
+  if (runs('kafka')) {
+    log('');
+    log('== 3. a Kafka message');
+    if (o.skipKafka) log('  skipped (--skip-kafka)');
+    else {
+      const k = await kafkaPhase(at(o.messages), o.seconds, o.batchMs);
+      if (typeof k === 'string') log(`  skipped: ${k}`);
+      else kafka = k;
+    }
+  }
+  if (!commits || !bare || !nest) return; // --only: one block, no sum
+  const { single, scoped } = commits;
 
   log('');
   log('== the least a payment costs, from its counts of them (CPU ms; the counts: --commits, --hops, --messages, --deliveries)');
