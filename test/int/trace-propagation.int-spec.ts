@@ -57,5 +57,14 @@ describe('tracing across services (real HTTP, PostgreSQL, Kafka; in-memory expor
     expect(consumedInB).toBeDefined();
     // the pg spans of B's side effect belong to the same trace and carry the tenant
     expect(trace.some((s) => s.attributes['tenant.id'] === 't510121' && /insert|INSERT|pg/.test(s.name))).toBe(true);
+    // the server span is named after its route and carries it (no route-handler span is recorded for it)
+    expect(request!.name).toBe('POST /ops/probes');
+    expect(request!.attributes['http.route']).toBe('/ops/probes');
+    expect(out.spans.filter((s) => s.attributes['express.type'] !== undefined)).toEqual([]);
+    // statements are recorded, a transaction's BEGIN/START/COMMIT are not, and no span lost its parent to them
+    expect(trace.some((s) => /^pg\.query:INSERT/.test(s.name))).toBe(true);
+    expect(out.spans.filter((s) => /^pg\.query:(BEGIN|START|COMMIT)/.test(s.name)).map((s) => s.name)).toEqual([]);
+    const ids = new Set(trace.map((s) => s.spanId));
+    expect(trace.filter((s) => s.parentSpanId !== undefined && !ids.has(s.parentSpanId)).map((s) => s.name)).toEqual([]);
   });
 });

@@ -124,6 +124,10 @@ describe('one trace per payment, read back from the local Zipkin', () => {
     expect(spans.some((s) => s.parentId === deliver!.id && s.kind === 'CLIENT')).toBe(true);
     expect(hook.headers.traceparent).toMatch(new RegExp(`^00-${traceId}-`));
 
+    // a transaction's BEGIN/START/COMMIT are not recorded (ADR 0022, amended), nor Express's handler layers
+    expect(named.filter((n) => /pg\.query:(begin|start|commit)\b/i.test(n))).toEqual([]);
+    expect(spans.filter((s) => s.tags?.['express.type'] !== undefined).map(describe_)).toEqual([]);
+
     // every span's parent is in the trace, except the roots the partner's calls made (their parent is the partner's span)
     const ids = new Set(spans.map((s) => s.id));
     const orphans = spans.filter((s) => s.parentId && !ids.has(s.parentId));

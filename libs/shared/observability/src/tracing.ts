@@ -12,7 +12,6 @@ import { defaultResource, resourceFromAttributes } from '@opentelemetry/resource
 import {
   BatchSpanProcessor,
   ConsoleSpanExporter,
-  AlwaysOnSampler,
   InMemorySpanExporter,
   SimpleSpanProcessor,
   TracerProvider,
@@ -22,6 +21,7 @@ import {
 import { ATTR_SERVICE_NAME } from '@opentelemetry/semantic-conventions';
 import { IncomingMessage } from 'node:http';
 import { createRequire } from 'node:module';
+import { SpanSelectionSampler } from './span-selection';
 import { TenantSpanProcessor } from './tenant-span-processor';
 import { KEEP_RESPONSE_HEADER, KeepMarkPropagator, TailSamplingProcessor, keepTraceId } from './trace-sampling';
 
@@ -108,9 +108,10 @@ function startProvider(opts: TracingOptions): TracingHandle {
   if (exporting && opts.getTenantId) processors.unshift(new TenantSpanProcessor(opts.getTenantId));
   const provider = new TracerProvider({
     resource: defaultResource().merge(resourceFromAttributes({ [ATTR_SERVICE_NAME]: opts.serviceName })),
-    // every span is recorded; which traces are exported is decided when they end (TailSamplingProcessor)
-    // (a caller's "not sampled" flag does not hide a failed payment from the operators)
-    sampler: new AlwaysOnSampler(),
+    // every span but a transaction's BEGIN/COMMIT is recorded; which traces are exported is decided
+    // when they end (TailSamplingProcessor) (a caller's "not sampled" flag does not hide a failed
+    // payment from the operators)
+    sampler: new SpanSelectionSampler(),
     spanProcessors: processors,
   });
   registerGlobals(provider);
@@ -179,9 +180,11 @@ function createInstrumentations(exporting: boolean): DrivenInstrumentation[] {
   if (!exporting) return http;
   return [
     ...http,
-    // a span per route handler, none per middleware or router layer (≈ 10 per request through Nest's
-    // stack, each recorded and exported); the server span still gets its `http.route`
-    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER] }),
+    // no span per middleware, router or route-handler layer (≈ 10 per request through Nest's stack,
+    // each recorded and exported): the instrumentation still hands the matched route to the server
+    // span (`http.route`, and its name `POST /v1/…`), and what the handler annotates
+    // (`annotateActiveSpan`) lands on the server span
+    new ExpressInstrumentation({ ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER] }),
     // no parameter values in spans (personal data); statements only inside a trace (no root spans for
     // pool/poller noise); no `pg-pool.connect` span per checkout (the pool keeps its connections open:
     // a checkout is a map lookup, its span cost more than it)
