@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { Kafka, Partitioners, logLevel, type Producer } from 'kafkajs';
 import pg from 'pg';
+import { parseFlags } from './bench-args';
 import { benchKafkaBrokers } from './bench-kafka';
 import { percentile } from './bench-math';
 import { describeUrl, durabilitySettings, findPostgres, runPgbench } from './bench-pgbench';
@@ -65,18 +66,7 @@ interface Options {
 function parseOptions(argv: readonly string[]): Options | 'help' {
   const valued = new Set(['rate', 'seconds', 'pgbench-tps', 'commits', 'hops', 'messages', 'deliveries', 'batch-ms', 'only']);
   const switches = new Set(['skip-pgbench', 'skip-kafka', 'help']);
-  const flags = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (!m) throw new Error(`unexpected argument ${argv[i]} (see --help)`);
-    const name = m[1]!;
-    if (switches.has(name)) flags.set(name, true);
-    else if (valued.has(name)) {
-      const v = m[2] ?? argv[++i];
-      if (v === undefined) throw new Error(`--${name} needs a value`);
-      flags.set(name, v);
-    } else throw new Error(`unknown option --${name} (see --help)`);
-  }
+  const flags = parseFlags(argv, valued, switches);
   if (flags.has('help')) return 'help';
   const num = (name: string, fallback?: number): number | undefined => {
     const raw = flags.get(name);

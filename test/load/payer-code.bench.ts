@@ -33,6 +33,7 @@ import {
   topSelfTime,
   weightedPicker,
 } from './bench-math';
+import { parseFlags } from './bench-args';
 import { CountingWebhookReceiver, keepAliveFetch } from './bench-http';
 import { describeUrl, durabilitySettings, findPostgres, runPgbench, vacuumAnalyze, type DurabilitySettings } from './bench-pgbench';
 import { benchKafkaBrokers, kafkaLines, kafkaSnapshot, kafkaWork, type KafkaSnapshot, type KafkaWork } from './bench-kafka';
@@ -119,7 +120,6 @@ interface Options {
 }
 
 function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options | 'help' {
-  const flags = new Map<string, string | true>();
   const valued = new Set([
     'rate',
     'duration',
@@ -135,17 +135,7 @@ function parseOptions(argv: readonly string[], env: NodeJS.ProcessEnv): Options 
     'seed',
   ]);
   const switches = new Set(['skip-pgbench', 'profile', 'help']);
-  for (let i = 0; i < argv.length; i++) {
-    const m = /^--([a-z-]+)(?:=(.*))?$/.exec(argv[i]!);
-    if (!m) throw new Error(`unexpected argument ${argv[i]} (see --help)`);
-    const name = m[1]!;
-    if (switches.has(name)) flags.set(name, true);
-    else if (valued.has(name)) {
-      const v = m[2] ?? argv[++i];
-      if (v === undefined) throw new Error(`--${name} needs a value`);
-      flags.set(name, v);
-    } else throw new Error(`unknown option --${name} (see --help)`);
-  }
+  const flags = parseFlags(argv, valued, switches);
   if (flags.has('help')) return 'help';
   const num = (flag: string | undefined, envName: string | undefined, fallback: number, { allowZero = false, integer = false } = {}): number => {
     const raw = (flag ? flags.get(flag) : undefined) ?? (envName ? env[envName] : undefined);
