@@ -3,7 +3,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppScope, ErrorCode } from '@countypay/contracts';
 import { actorHeaders, LOGGER, requestIdOf, RETRY_AFTER_OUTAGE_SECONDS, sendError, ServiceAuth, type Actor } from '@countypay/service-kit';
 import { isDatabaseUnavailable } from '@countypay/persistence';
-import { type Logger, currentTraceparent } from '@countypay/observability';
+import { type Logger, currentTraceparent, setActiveHttpRoute } from '@countypay/observability';
 import { isTenantId, runWithTenant } from '@countypay/tenancy';
 import { APP_ID_PATTERN, NONCE_PATTERN, SIGNATURE_HEADERS, splitRequestTarget } from '@countypay/security';
 import { IDEMPOTENCY_KEY_PATTERN, requestFingerprint } from '../domain/idempotency-fingerprint';
@@ -139,6 +139,8 @@ export class GatewayMiddleware implements NestMiddleware {
       return sendError(res, req, 'method_not_allowed', `${req.method} is not allowed on ${path}`);
     }
     if (match.route.target !== 'gateway') ex.routeTemplate = match.route.path;
+    // the server span is named after the public route (`POST /v1/qr/orders/{orderId}`), not `POST /`
+    setActiveHttpRoute(match.route.path);
     const access = match.route.access;
     if (access.kind === 'public') {
       // anonymous callers (payers' phones, POS decoders): limited per client address

@@ -9,6 +9,7 @@ import {
   trace,
   type Context,
 } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata } from '@opentelemetry/core';
 import { KeepMarkPropagator } from './trace-sampling';
 
 /** Attribute values accepted by {@link annotateActiveSpan}; `undefined` is skipped. */
@@ -25,6 +26,17 @@ export function annotateActiveSpan(attrs: SpanAnnotations): void {
   for (const [key, value] of Object.entries(attrs)) {
     if (value !== undefined) span.setAttribute(key, value);
   }
+}
+
+/**
+ * Gives the HTTP server span of the request in scope its route template: its `http.route`, and its
+ * name (`POST /v1/qr/orders/{orderId}`) when the response ends. For requests no framework route
+ * matched — the gateway's forwarded calls, which otherwise show as `POST /` in every trace. A route
+ * Express matches later in the same request overrides it. Does nothing outside a traced request.
+ */
+export function setActiveHttpRoute(route: string): void {
+  const metadata = getRPCMetadata(context.active());
+  if (metadata?.type === RPCType.HTTP) metadata.route = route;
 }
 
 /** The trace id of the active span, or undefined outside a (valid) span. */

@@ -1,9 +1,10 @@
 // Starts the process-wide provider: kept in its own file (jest gives each file its own globals).
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { SpanKind, trace } from '@opentelemetry/api';
+import { SpanKind, context, trace } from '@opentelemetry/api';
+import { RPCType, getRPCMetadata, setRPCMetadata, type RPCMetadata } from '@opentelemetry/core';
 import { closeHttpConnections, httpCall } from './http-client';
-import { annotateActiveSpan, currentTraceId, currentTraceparent, withTraceparent } from './trace-context';
+import { annotateActiveSpan, currentTraceId, currentTraceparent, setActiveHttpRoute, withTraceparent } from './trace-context';
 import { KEEP_RESPONSE_HEADER, resetTraceKeepMarks, traceKeptReason } from './trace-sampling';
 import { startTracing, tracingOptionsFromEnv, type TracingHandle } from './tracing';
 
@@ -55,6 +56,17 @@ describe('tracing', () => {
     const [withTenant, withoutTenant] = handle.memoryExporter!.getFinishedSpans();
     expect(withTenant!.attributes).toEqual({ 'tenant.id': '330702', 'payment.id': 'pay_1' });
     expect(withoutTenant!.attributes['tenant.id']).toBeUndefined();
+  });
+
+  it('hands a route template to the HTTP server span of the request in scope, and to nothing else', () => {
+    const span = spanTracer().startSpan('server');
+    const metadata: RPCMetadata = { type: RPCType.HTTP, span };
+    const request = setRPCMetadata(context.active(), metadata);
+    context.with(request, () => setActiveHttpRoute('/v1/qr/orders/{orderId}'));
+    expect(metadata.route).toBe('/v1/qr/orders/{orderId}');
+    expect(getRPCMetadata(context.active())).toBeUndefined();
+    expect(() => setActiveHttpRoute('/v1/outside')).not.toThrow();
+    span.end();
   });
 
   describe('httpCall', () => {
